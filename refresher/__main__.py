@@ -1,0 +1,5 @@
+"""`python -m refresher` runs the CLI."""
+
+from refresher.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""`refresher quiz`: a round of questions from a bank, graded as you go."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from enum import StrEnum
+
+import typer
+
+from refresher import bank as banks
+from refresher.cli.runner import Ended, Runner
+from refresher.model import QType
+from refresher.render import question as draw
+from refresher.render import summary as draw_summary
+from refresher.render.console import make_console
+from refresher.session import Mode, Round, make_items, select
+from refresher.store import home_dir, open_store, utcnow
+
+
+class ModeOpt(StrEnum):
+    practice = "practice"
+    exam = "exam"
+
+
+def quiz(
+    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
+    count: int = typer.Option(None, "--count", "-n", min=1, help="Ask at most N questions."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
+    qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
+    tag: list[str] = typer.Option([], "--tag", help="Only questions with this tag (repeatable)."),
+    qid: list[str] = typer.Option([], "--id", help="Only this question id (repeatable)."),
+    seed: int = typer.Option(None, "--seed", help="Seed for a reproducible order."),
+    no_shuffle: bool = typer.Option(
+        False, "--no-shuffle", help="Keep bank order and option order."
+    ),
+    mode: ModeOpt = typer.Option(
+        ModeOpt.practice,
+        "--mode",
+        "-m",
+        help="practice: feedback after each answer; exam: at the end.",
+    ),
+) -> None:
+    """Take a quiz round. Answer with a letter, t/f or text; s skips, q quits.
+
+    Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
+    """
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    exclude = () if QType.NUMERIC.value in qtype else (QType.NUMERIC,)
+    questions = select(
+        the_bank, topics=topic, types=qtype, tags=tag, ids=qid, exclude_types=exclude
+    )
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count)
+    console = make_console()
+    store = open_store()
+    run_mode = Mode(mode.value)
+    with store:
+        runner = Runner(
+            console,
+            store,
+            the_bank,
+            run_mode,
+            round_id=store.start_round(the_bank.id, run_mode.value, seed, utcnow()),
+        )
+        draw.header(
+            console, the_bank.title, len(items), run_mode.value, None if no_shuffle else seed
+        )
+        while True:
+            rnd = Round(items, run_mode)
+            started = time.monotonic()
+            ended = runner.run(rnd)
+            summary = rnd.summary(time.monotonic() - started)
+            draw_summary.summary(
+                console, summary, the_bank.topics, show_misses=run_mode is Mode.EXAM
+            )
+            if ended is Ended.INTERRUPTED:
+                raise typer.Exit(130)
+            if ended is not Ended.FINISHED or not summary.misses:
+                return
+            n = len(summary.misses)
+            if not runner.confirm(f"Retry the {n} missed question{'s' if n != 1 else ''}?"):
+                return
+            items = [m.item for m in summary.misses]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(quiz)

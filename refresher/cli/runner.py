@@ -1,0 +1,168 @@
+"""The interactive loop that asks a round's items, shared by `quiz` (and later commands).
+
+It reads lines, hands them to the pure `Round`, stores each outcome before the next prompt, and
+renders. `q`, end of input and Ctrl-C all end with the summary; Ctrl-C then exits 130.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from refresher.errors import InputError
+from refresher.model import Bank, Outcome
+from refresher.render import question as draw
+from refresher.render.console import stdin_is_tty
+from refresher.session import Answered, Item, Mode, Round
+from refresher.store import Store, utcnow
+
+if TYPE_CHECKING:
+    from rich.console import Console  # noqa: TID251 - a type only; drawing stays in render/
+
+SKIP = {"s", "skip"}
+QUIT = {"q", "quit", "exit"}
+YES = {"y", "yes", "1", "t", "true", "k", "knew"}
+NO = {"n", "no", "0", "f", "false"}
+
+
+class Ended(Enum):
+    FINISHED = "finished"
+    QUIT = "quit"
+    EOF = "eof"
+    INTERRUPTED = "interrupted"
+
+
+class _Quit(Exception):
+    pass
+
+
+class _Skip(Exception):
+    pass
+
+
+@dataclass
+class Prompter:
+    """Reads one line per answer. On a pipe, echoes what it read so transcripts make sense."""
+
+    console: Console
+    interactive: bool
+
+    def ask(self, label: str) -> str:
+        text = self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] ")
+        if not self.interactive:
+            draw.echo(self.console, text)
+        word = text.strip().lower()
+        if word in QUIT:
+            raise _Quit
+        if word in SKIP:
+            raise _Skip
+        return text
+
+
+@dataclass
+class Runner:
+    console: Console
+    store: Store
+    bank: Bank
+    mode: Mode
+    round_id: int | None = None
+    on_answer: Callable[[Answered], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.prompter = Prompter(self.console, stdin_is_tty())
+
+    def run(self, rnd: Round) -> Ended:
+        """Ask every item of `rnd` until done or ended early."""
+        try:
+            while not rnd.done:
+                self._ask_one(rnd)
+        except _Quit:
+            return Ended.QUIT
+        except EOFError:
+            self.console.print()
+            return Ended.EOF
+        except KeyboardInterrupt:
+            self.console.print()
+            return Ended.INTERRUPTED
+        return Ended.FINISHED
+
+    def _ask_one(self, rnd: Round) -> None:
+        item = rnd.current
+        assert item is not None
+        q = item.question
+        draw.question(
+            self.console,
+            item,
+            rnd.position + 1,
+            len(rnd.items),
+            rnd.right,
+            len(rnd.answers),
+            self.bank.topics.get(q.topic, q.topic),
+        )
+        started = time.monotonic()
+        try:
+            if q.self_graded:
+                answered = self._self_graded(rnd, started)
+            else:
+                answered = self._objective(rnd, started)
+        except _Skip:
+            skipped = rnd.skip()
+            self._store_skip(skipped)
+            draw.skipped(self.console)
+            return
+        self.store.record_attempt(
+            q,
+            answered.outcome,
+            seconds=answered.seconds,
+            mode=self.mode.value,
+            now=utcnow(),
+            round_id=self.round_id,
+        )
+        if self.on_answer:
+            self.on_answer(answered)
+        if self.mode is Mode.PRACTICE:
+            draw.feedback(self.console, answered)
+
+    def _objective(self, rnd: Round, started: float) -> Answered:
+        while True:
+            text = self.prompter.ask(f"Answer ({draw.hint(rnd.current.question.type)})")
+            try:
+                return rnd.answer(text, time.monotonic() - started)
+            except InputError as exc:
+                draw.reprompt(self.console, str(exc))
+
+    def _self_graded(self, rnd: Round, started: float) -> Answered:
+        item = rnd.current
+        if self.prompter.interactive:
+            self.prompter.ask(draw.hint(item.question.type))
+        draw.reveal(self.console, item)
+        while True:
+            text = self.prompter.ask("Did you know it? (y/n)").strip().lower()
+            if text in YES or text in NO:
+                return rnd.self_score(text in YES, time.monotonic() - started)
+            draw.reprompt(self.console, "answer y (I knew it) or n (review it again)")
+
+    def _store_skip(self, item: Item) -> None:
+        self.store.record_attempt(
+            item.question,
+            Outcome(None, "", ""),
+            seconds=0.0,
+            mode=self.mode.value,
+            now=utcnow(),
+            round_id=self.round_id,
+        )
+
+    def confirm(self, label: str) -> bool:
+        """A y/N question after the round; end of input or anything else means no."""
+        self.console.print()
+        try:
+            text = self.console.input(f"[accent]{label}[/accent] [muted](y/N) ›[/muted] ")
+        except EOFError:
+            self.console.print()
+            return False
+        if not self.prompter.interactive:
+            draw.echo(self.console, text)
+        return text.strip().lower() in {"y", "yes"}

@@ -1,0 +1,184 @@
+"""Drawing one question, the feedback after it, and the reveal of self-graded items."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from refresher.grading import letter
+from refresher.model import (
+    BlankQuestion,
+    CardQuestion,
+    MultiQuestion,
+    OpenQuestion,
+    QType,
+    TrueFalseQuestion,
+)
+from refresher.session import Answered, Item
+
+HINTS = {
+    QType.CHOICE: "one letter",
+    QType.MULTI: "every right letter, e.g. A C",
+    QType.TRUEFALSE: "t or f",
+    QType.BLANK: "the missing word(s)",
+    QType.NUMERIC: "a number, vector (1 2) or matrix (1 2; 3 4)",
+    QType.OPEN: "Enter to reveal the model answer",
+    QType.CARD: "Enter to turn the card",
+}
+
+
+def header(console: Console, title: str, count: int, mode: str, seed: int | None) -> None:
+    bits = [f"{count} question{'s' if count != 1 else ''}", f"{mode} mode"]
+    if seed is not None:
+        bits.append(f"seed {seed}")
+    body = Text.assemble(
+        (" · ".join(bits), "accent"),
+        "\n",
+        (
+            "At any prompt: s skips, q ends the round (Ctrl-C too). Nothing answered is lost.",
+            "muted",
+        ),
+    )
+    console.print(Panel(body, title=Text(title, style="bold"), expand=False, padding=(0, 1)))
+
+
+def question(
+    console: Console,
+    item: Item,
+    number: int,
+    total: int,
+    right: int,
+    answered: int,
+    topic_name: str,
+) -> None:
+    q = item.question
+    score = f"score {right}/{answered}" if answered else "no answers yet"
+    console.print()
+    console.print(
+        Rule(
+            Text.assemble(
+                (f"Question {number} of {total}", "progress"),
+                " · ",
+                (topic_name, "muted"),
+                " · ",
+                (score, "muted"),
+            ),
+            align="left",
+            style="progress",
+        )
+    )
+    label = {QType.CARD: "Card", QType.OPEN: "Interview question"}.get(q.type)
+    if label:
+        console.print(Text(label, style="accent"))
+    console.print(Text(q.prompt, style="bold"))
+    if item.options:
+        for k, option in enumerate(item.options):
+            console.print(Text.assemble("  ", (f"{letter(k)})", "letter"), " ", option))
+    if isinstance(q, MultiQuestion):
+        console.print(Text("  Select all that apply.", style="muted"))
+    if isinstance(q, TrueFalseQuestion):
+        console.print(Text("  True or false?", style="muted"))
+
+
+def hint(q_type: QType) -> str:
+    return HINTS[q_type]
+
+
+def reprompt(console: Console, message: str) -> None:
+    console.print(Text.assemble(("  ? ", "skip"), (message, "skip")))
+
+
+def skipped(console: Console) -> None:
+    console.print(Text("↷ Skipped", style="skip"))
+
+
+def echo(console: Console, text: str) -> None:
+    """Show a piped answer, so a scripted transcript reads like a typed one."""
+    console.print(Text(text, style="muted"))
+
+
+def expected_text(answered: Answered) -> Text:
+    """The right answer as shown to the learner (letters with their options, model answers)."""
+    q, outcome = answered.item.question, answered.outcome
+    if q.type in (QType.CHOICE,):
+        return Text.assemble(
+            (f"{outcome.expected})", "letter"), " ", outcome.detail.get("expected_text", "")
+        )
+    if isinstance(q, MultiQuestion):
+        parts: list = []
+        for k, opt_index in enumerate(answered.item.order):
+            if opt_index in q.answers:
+                parts.extend(
+                    [
+                        ("\n" if parts else "", ""),
+                        (f"{letter(k)})", "letter"),
+                        " ",
+                        q.options[opt_index],
+                    ]
+                )
+        return Text.assemble(*parts)
+    if isinstance(q, BlankQuestion):
+        others = [a for a in q.answers[1:]]
+        text = Text(q.answers[0], style="bold")
+        if others:
+            text.append(f"  (also accepted: {', '.join(others)})", style="muted")
+        return text
+    if isinstance(q, OpenQuestion):
+        return Text(q.answer)
+    if isinstance(q, CardQuestion):
+        return Text(q.back)
+    return Text(outcome.expected, style="bold")
+
+
+def feedback(console: Console, answered: Answered) -> None:
+    """Right/wrong, the right answer and the explanation (practice mode)."""
+    outcome = answered.outcome
+    q = answered.item.question
+    if q.self_graded:
+        mark = (
+            ("✓ Marked as known", "right") if outcome.correct else ("✗ Marked to review", "wrong")
+        )
+        console.print(Text(mark[0], style=mark[1]))
+        return
+    if outcome.correct:
+        console.print(Text("✓ Right", style="right"))
+    else:
+        line = Text.assemble(("✗ Wrong", "wrong"), f" — you answered {outcome.given}.")
+        console.print(line)
+        missing, extra = outcome.detail.get("missing"), outcome.detail.get("extra")
+        if missing or extra:
+            bits = []
+            if missing:
+                bits.append(f"missed {' '.join(missing)}")
+            if extra:
+                bits.append(f"{' '.join(extra)} should not be ticked")
+            console.print(Text("  " + "; ".join(bits), style="muted"))
+        console.print(Text.assemble("  The answer: ", expected_text(answered)))
+    if q.explanation:
+        console.print(Padding(Text(q.explanation, style="muted"), (0, 0, 0, 2), expand=False))
+
+
+def reveal(console: Console, item: Item) -> None:
+    """The model answer and key points of an open item, or the back of a card."""
+    q = item.question
+    if isinstance(q, OpenQuestion):
+        parts: list = [Text(q.answer)]
+        if q.points:
+            parts.append(Text("\nKey points", style="accent"))
+            parts.extend(Text(f"  • {p}") for p in q.points)
+        console.print(
+            Panel(Group(*parts), title="Model answer", title_align="left", border_style="accent")
+        )
+    elif isinstance(q, CardQuestion):
+        console.print(
+            Panel(
+                Markdown(q.back) if "\n-" in q.back else Text(q.back),
+                title="Back",
+                title_align="left",
+                border_style="accent",
+            )
+        )

@@ -1,0 +1,182 @@
+"""A quiz round as pure state: which questions, in which order, what was answered.
+
+`select()` filters a bank; `make_items()` fixes the (seeded) order of questions and options;
+`Round` takes answers one at a time and `summary()` reports. Randomness comes in as a
+`random.Random`, durations come in as numbers: nothing here reads the clock or prints.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from refresher.errors import RefresherError
+from refresher.grading import grade, self_grade
+from refresher.model import Bank, ChoiceQuestion, MultiQuestion, Outcome, QType, Question
+
+
+class Mode(StrEnum):
+    PRACTICE = "practice"
+    EXAM = "exam"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question as asked: `order[k]` is the bank index of the option shown at letter k.
+
+    `instance` holds data generated for this attempt (e.g. random inputs of a numeric item).
+    """
+
+    question: Question
+    order: tuple[int, ...] = ()
+    instance: Any = None
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        opts = getattr(self.question, "options", ())
+        return tuple(opts[i] for i in self.order)
+
+
+@dataclass(frozen=True)
+class Answered:
+    item: Item
+    outcome: Outcome
+    seconds: float
+
+
+def _check_known(kind: str, wanted: Iterable[str], known: Iterable[str]) -> None:
+    known = list(known)
+    for value in wanted:
+        if value not in known:
+            raise RefresherError(f"unknown {kind} '{value}'; available: {', '.join(known)}")
+
+
+def select(
+    bank: Bank,
+    *,
+    topics: Sequence[str] = (),
+    types: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    ids: Sequence[str] = (),
+    exclude_types: Sequence[QType] = (),
+) -> list[Question]:
+    """Questions of `bank` matching every given filter, in bank order."""
+    _check_known("topic", topics, bank.topics)
+    _check_known("type", types, [t.value for t in QType])
+    _check_known("tag", tags, sorted({t for q in bank.questions for t in q.tags}))
+    _check_known("question id", ids, [q.id for q in bank.questions])
+    chosen = [
+        q
+        for q in bank.questions
+        if (not topics or q.topic in topics)
+        and (not types or q.type.value in types)
+        and (not tags or set(tags) & set(q.tags))
+        and (not ids or q.id in ids)
+        and q.type not in exclude_types
+    ]
+    if not chosen:
+        raise RefresherError("no questions match those filters")
+    return chosen
+
+
+def make_items(
+    questions: Sequence[Question],
+    rng: random.Random,
+    *,
+    shuffle: bool = True,
+    count: int | None = None,
+) -> list[Item]:
+    """Order questions (and the options of each) reproducibly from `rng`, then take `count`."""
+    questions = list(questions)
+    if shuffle:
+        rng.shuffle(questions)
+    if count is not None:
+        questions = questions[:count]
+    items = []
+    for q in questions:
+        order: tuple[int, ...] = ()
+        if isinstance(q, ChoiceQuestion | MultiQuestion):
+            idx = list(range(len(q.options)))
+            if shuffle:
+                rng.shuffle(idx)
+            order = tuple(idx)
+        items.append(Item(q, order))
+    return items
+
+
+@dataclass
+class Summary:
+    answered: int
+    right: int
+    skipped: list[Item]
+    unanswered: list[Item]
+    misses: list[Answered]
+    by_topic: dict[str, tuple[int, int]]  # topic -> (right, answered)
+    seconds: float
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.right / self.answered if self.answered else 0.0
+
+
+@dataclass
+class Round:
+    """The state of one round. Answers are graded here and handed back for storing."""
+
+    items: list[Item]
+    mode: Mode = Mode.PRACTICE
+    position: int = 0
+    answers: list[Answered] = field(default_factory=list)
+    skipped: list[Item] = field(default_factory=list)
+
+    @property
+    def current(self) -> Item | None:
+        return self.items[self.position] if self.position < len(self.items) else None
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.items)
+
+    @property
+    def right(self) -> int:
+        return sum(1 for a in self.answers if a.outcome.correct)
+
+    def _take(self, outcome: Outcome, seconds: float) -> Answered:
+        item = self.items[self.position]
+        answered = Answered(item, outcome, seconds)
+        self.answers.append(answered)
+        self.position += 1
+        return answered
+
+    def answer(self, text: str, seconds: float = 0.0) -> Answered:
+        """Grade `text` for the current item. InputError (re-prompt) leaves the state as it was."""
+        item = self.items[self.position]
+        outcome = grade(item.question, text, item.order or None)
+        return self._take(outcome, seconds)
+
+    def self_score(self, knew: bool, seconds: float = 0.0) -> Answered:
+        return self._take(self_grade(self.items[self.position].question, knew), seconds)
+
+    def skip(self) -> Item:
+        item = self.items[self.position]
+        self.skipped.append(item)
+        self.position += 1
+        return item
+
+    def summary(self, seconds: float) -> Summary:
+        by_topic: dict[str, tuple[int, int]] = {}
+        for a in self.answers:
+            right, total = by_topic.get(a.item.question.topic, (0, 0))
+            by_topic[a.item.question.topic] = (right + bool(a.outcome.correct), total + 1)
+        return Summary(
+            answered=len(self.answers),
+            right=self.right,
+            skipped=list(self.skipped),
+            unanswered=list(self.items[self.position :]),
+            misses=[a for a in self.answers if not a.outcome.correct],
+            by_topic=by_topic,
+            seconds=seconds,
+        )

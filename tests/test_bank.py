@@ -1,0 +1,192 @@
+"""The bank loader: every kind of problem is reported with its line and question id."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from refresher.bank import bank_paths, load_bank, parse_bank, resolve
+from refresher.errors import BankError, RefresherError
+from refresher.model import QType
+
+HEAD = """\
+id: demo
+title: Demo
+topics: {rnn: RNN}
+questions:
+"""
+
+
+def problems(body: str) -> list[str]:
+    with pytest.raises(BankError) as info:
+        parse_bank(HEAD + textwrap.dedent(body), "demo.yaml")
+    return info.value.problems
+
+
+def test_mini_bank_loads_every_kind(mini_path):
+    bank = load_bank(mini_path)
+    assert bank.id == "mini"
+    kinds = {q.type for q in bank.questions}
+    assert kinds == {
+        QType.CHOICE,
+        QType.MULTI,
+        QType.TRUEFALSE,
+        QType.BLANK,
+        QType.OPEN,
+        QType.CARD,
+    }
+    choice = bank.get("rnn-acronym")
+    assert choice.answer == 1 and choice.line == 5 and choice.key == "mini/rnn-acronym"
+    assert bank.get("lstm-sigmoid-gates").answers == frozenset({0, 1, 3})
+
+
+def test_unknown_key_names_line_and_suggests():
+    out = problems(
+        """\
+          - id: q1
+            type: choice
+            topic: rnn
+            promt: Hello
+            options: [a, b]
+            answer: A
+        """
+    )
+    assert "demo.yaml:5: q1: missing required key 'prompt'" in out
+    assert (
+        "demo.yaml:8: q1: unknown key 'promt' for a choice question (did you mean 'prompt'?)" in out
+    )
+
+
+def test_answer_letter_out_of_range():
+    out = problems(
+        """\
+          - id: q1
+            type: choice
+            topic: rnn
+            prompt: P
+            options: [a, b]
+            answer: C
+        """
+    )
+    assert out == ["demo.yaml:10: q1: answer C is not among the options A-B"]
+
+
+def test_duplicate_ids_unknown_type_and_topic_all_reported():
+    out = problems(
+        """\
+          - id: q1
+            type: truefalse
+            topic: rnn
+            prompt: P
+            answer: true
+          - id: q1
+            type: choise
+            topic: rnn
+          - id: q2
+            type: blank
+            topic: cnn
+            prompt: The ____
+            answer: x
+        """
+    )
+    assert out[0] == "demo.yaml:10: q1: duplicate id (first used on line 5)"
+    assert out[1].startswith("demo.yaml:11: q1: unknown type 'choise' (did you mean 'choice'?)")
+    assert out[2] == "demo.yaml:15: q2: unknown topic 'cnn'; the bank's topics are: rnn"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "  - id: q\n    type: truefalse\n    topic: rnn\n    prompt: P\n    answer: maybe\n",
+            "demo.yaml:9: q: 'answer' of a truefalse question must be true or false, found 'maybe'",
+        ),
+        (
+            "  - id: q\n    type: multi\n    topic: rnn\n    prompt: P\n    options: [a, b]\n    answer: A\n",
+            "demo.yaml:10: q: 'answer' of a multi question must be a list of letters like [A, C]",
+        ),
+        (
+            "  - id: q\n    type: open\n    topic: rnn\n    prompt: P\n",
+            "demo.yaml:5: q: missing required key 'answer'",
+        ),
+        (
+            "  - id: q\n    type: card\n    topic: rnn\n    front: F\n    back: ''\n",
+            "demo.yaml:9: q: 'back' must be non-empty text",
+        ),
+        (
+            "  - id: Bad Id\n    type: card\n    topic: rnn\n    front: F\n    back: B\n",
+            "demo.yaml:5: Bad Id: 'id' must be lower-case letters, digits, '-' or '_' (like rnn-acronym)",
+        ),
+        (
+            "  - id: q\n    type: choice\n    topic: rnn\n    prompt: P\n    options: [a]\n    answer: A\n",
+            "demo.yaml:9: q: 'options' needs 2-26 entries, found 1",
+        ),
+        (
+            "  - id: q\n    type: numeric\n    topic: rnn\n    prompt: P\n    compute: 3\n",
+            "demo.yaml:9: q: 'compute' must be a mapping with a 'kind' (e.g. {kind: pool, ...})",
+        ),
+        ("  - just a string\n", "demo.yaml:5: #1: each question must be a mapping of keys"),
+    ],
+)
+def test_field_problems(body, expected):
+    assert problems(body) == [expected]
+
+
+def test_duplicate_yaml_key_is_reported():
+    out = problems(
+        "  - id: q\n    type: truefalse\n    topic: rnn\n    prompt: P\n    answer: true\n    answer: false\n"
+    )
+    assert out == ["demo.yaml:10: -: duplicate key 'answer'"]
+
+
+def test_syntax_error_gives_line_and_column():
+    with pytest.raises(BankError) as info:
+        parse_bank("id: x\nquestions: [a, b\n", "broken.yaml")
+    assert info.value.problems == [
+        "broken.yaml:3:1: YAML syntax error: did not find expected ',' or ']'"
+    ]
+
+
+def test_python_tags_are_refused_not_constructed():
+    with pytest.raises(BankError) as info:
+        parse_bank("id: !!python/object/apply:os.system ['echo hi']\n", "evil.yaml")
+    assert "evil.yaml:1:5" in info.value.problems[0]
+
+
+def test_top_level_problems():
+    with pytest.raises(BankError) as info:
+        parse_bank("id: x\ntitel: T\ntopics: {}\nquestions: []\n", "t.yaml")
+    out = info.value.problems
+    assert "t.yaml:2: -: unknown top-level key 'titel' (did you mean 'title'?)" in out
+    assert any("'questions' must be a non-empty list" in p for p in out)
+
+
+def test_numbers_in_options_and_blank_answers_are_text():
+    bank = parse_bank(
+        HEAD
+        + "  - id: q\n    type: blank\n    topic: rnn\n    prompt: LSTMs date from ____.\n    answer: 1997\n"
+    )
+    assert bank.questions[0].answers == ("1997",)
+
+
+def test_resolve_unknown_bank_names_what_exists(mini_path):
+    with pytest.raises(RefresherError, match=r"unknown bank 'nope'; available: .*mini"):
+        resolve("nope", [mini_path])
+
+
+def test_resolve_by_path_and_by_id(mini_path):
+    assert resolve(str(mini_path), []).id == "mini"
+    assert resolve("mini", [mini_path]).id == "mini"
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RefresherError, match="no such bank file"):
+        load_bank(tmp_path / "none.yaml")
+
+
+def test_bundled_banks_are_found_and_valid():
+    paths = bank_paths()
+    assert paths, "content/ should ship at least one bank"
+    for path in paths:
+        load_bank(path)
