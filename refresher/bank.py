@@ -56,35 +56,61 @@ class _LineList(list):
 class _BankLoader(_Loader):  # type: ignore[misc, valid-type]
     duplicate_keys: list[tuple[int, str]]
 
-
-def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
-    data = _LineDict()
-    data.line = node.start_mark.line + 1
-    data.key_lines = {}
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            key = str(key)
-        line = key_node.start_mark.line + 1
-        if key in data:
-            loader.duplicate_keys.append((line, f"duplicate key '{key}'"))
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = line
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        # The same answer as PyYAML's resolver, without its per-scalar path-resolver work and
+        # list building: tag resolution was the larger part of loading a big bank.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                candidates = _IMPLICIT.get(value[:1], ())
+                for tag, regexp in candidates:
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
 
-def _construct_sequence(loader: _BankLoader, node: yaml.SequenceNode):  # type: ignore[no-untyped-def]
-    data = _LineList()
-    data.item_lines = [child.start_mark.line + 1 for child in node.value]
-    yield data
-    data.extend(loader.construct_object(child, deep=True) for child in node.value)
+_STR_TAG, _SEQ_TAG, _MAP_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+_IMPLICIT = {
+    first: tuple(rules) + tuple(_BankLoader.yaml_implicit_resolvers.get(None, []))
+    for first, rules in _BankLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
 
 
-_BankLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_BankLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+def _build(loader: _BankLoader, node: yaml.Node, memo: dict[int, Any]) -> Any:
+    """Python data from a composed node, recording lines; aliases share one object."""
+    done = memo.get(id(node))
+    if done is not None:
+        return done
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR_TAG:
+            return node.value
+        return loader.construct_object(node)  # bool, int, float, null; unsafe tags raise
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+        seq = _LineList()
+        memo[id(node)] = seq
+        seq.item_lines = [child.start_mark.line + 1 for child in node.value]
+        seq.extend(_build(loader, child, memo) for child in node.value)
+        return seq
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+        data = _LineDict()
+        memo[id(node)] = data
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        loader.flatten_mapping(node)  # merge keys (<<)
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, memo)
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in data:
+                loader.duplicate_keys.append((line, f"duplicate key '{key}'"))
+            data[key] = _build(loader, value_node, memo)
+            data.key_lines[key] = line
+        return data
+    return loader.construct_object(node, deep=True)  # other tags: safe ones or an error
 
 
 @dataclass
@@ -372,7 +398,8 @@ def parse_bank(text: str, path: str = "<string>") -> Bank:
     loader = _BankLoader(text)
     loader.duplicate_keys = []
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        data = None if node is None else _build(loader, node, {})
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
@@ -460,6 +487,26 @@ def _display_path(p: Path) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def deep_check(bank: Bank) -> list[str]:
+    """Checks that need the explain engine (numeric compute specs), as `FILE:LINE: ID: msg`.
+
+    Kept apart from `parse_bank` so loading a bank for a quiz never imports NumPy.
+    """
+    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
+    if not numeric:
+        return []
+    try:
+        from refresher.explain import registry
+    except ImportError:  # the explain engine is not installed in this build
+        return [
+            f"{bank.path}:{q.line}: {q.id}: numeric questions are not supported" for q in numeric
+        ]
+    out = []
+    for q in numeric:
+        out.extend(f"{bank.path}:{q.line}: {q.id}: {m}" for m in registry.validate(q.compute))
+    return out
 
 
 # --- discovery -----------------------------------------------------------------------------

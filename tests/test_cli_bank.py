@@ -1,0 +1,91 @@
+"""`refresher banks` and `refresher check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from refresher.cli import app
+
+BAD = """\
+id: bad
+title: Bad
+topics: {rnn: RNN}
+questions:
+  - id: q1
+    type: choice
+    topic: rnn
+    promt: Hello
+    options: [a, b]
+    answer: C
+"""
+
+
+def test_check_bundled_banks_is_clean():
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "session-14" in result.output and "no problems" in result.output
+
+
+def test_check_reports_every_problem_with_file_and_line(tmp_path, mini_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text(BAD)
+    shutil.copy(mini_path, tmp_path / "mini.yaml")
+    result = CliRunner().invoke(app, ["check", "bad.yaml", "mini.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "bad.yaml:5: q1: missing required key 'prompt'",
+        "bad.yaml:8: q1: unknown key 'promt' for a choice question (did you mean 'prompt'?)",
+        "bad.yaml:10: q1: answer C is not among the options A-B",
+        "1 of 2 bank files has problems",
+    ]
+    assert "mini.yaml  mini: 6 questions, no problems" in result.output
+
+
+def test_check_a_folder_and_a_missing_file(tmp_path):
+    (tmp_path / "bad.yaml").write_text(BAD)
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 1 and "did you mean 'prompt'" in result.stderr
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no such bank file")
+
+
+def test_quiz_on_a_bad_bank_is_one_clear_report(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text(BAD)
+    result = CliRunner().invoke(app, ["quiz", "bad.yaml"])
+    assert result.exit_code == 1
+    assert "bad.yaml:10: q1: answer C is not among the options A-B" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_banks_lists_counts_and_json(refresher_home, mini_path):
+    (refresher_home / "banks").mkdir(parents=True)
+    shutil.copy(mini_path, refresher_home / "banks" / "mini.yaml")
+    result = CliRunner().invoke(app, ["banks"])
+    assert result.exit_code == 0
+    assert "Session 14" in result.output and "Mini bank for tests" in result.output
+    data = json.loads(CliRunner().invoke(app, ["banks", "--json"]).output)
+    ids = [b["id"] for b in data]
+    assert ids == ["session-14", "mini"]
+    mini = data[1]
+    assert mini["questions"] == 6
+    assert mini["by_type"] == {
+        "choice": 1,
+        "multi": 1,
+        "truefalse": 1,
+        "blank": 1,
+        "open": 1,
+        "card": 1,
+    }
+    assert mini["by_topic"] == {"rnn": 3, "lstm": 3}
+
+
+def test_user_banks_can_be_quizzed_by_id(refresher_home, mini_path):
+    (refresher_home / "banks").mkdir(parents=True)
+    shutil.copy(mini_path, refresher_home / "banks" / "mini.yaml")
+    result = CliRunner().invoke(app, ["quiz", "mini", "--no-shuffle"], input="B\nq\n")
+    assert result.exit_code == 0 and "Score: 1/1" in result.output
