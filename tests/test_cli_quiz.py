@@ -8,6 +8,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from refresher.bank import bank_paths, resolve
 from refresher.cli import app
 from refresher.store import open_store
 
@@ -190,3 +191,17 @@ def _numpy_loaded(args: list[str], stdin: str) -> str:
 def test_help_and_quiz_do_not_import_numpy(mini_path):
     assert _numpy_loaded(["--help"], "") == "CLEAN"
     assert _numpy_loaded(["quiz", str(mini_path), "--no-shuffle"], "B\nq\n") == "CLEAN"
+
+
+def test_default_round_on_the_bundled_bank_is_twenty_questions():
+    result = CliRunner().invoke(app, ["quiz", "--seed", "1"], input="q\n")
+    assert result.exit_code == 0
+    bank = resolve("session-14", bank_paths())
+    total = len([q for q in bank.questions if q.type.value != "numeric"])
+    assert f"20 questions of {total}" in result.output
+    assert "Question 1 of 20" in result.output
+
+
+def test_count_zero_asks_every_match(run):
+    result = run("q\n", "--count", "0")
+    assert "Question 1 of 6" in result.output

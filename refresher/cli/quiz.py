@@ -26,7 +26,9 @@ class ModeOpt(StrEnum):
 
 def quiz(
     bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
-    count: int = typer.Option(None, "--count", "-n", min=1, help="Ask at most N questions."),
+    count: int = typer.Option(
+        20, "--count", "-n", min=0, help="Questions in the round; 0 asks every match."
+    ),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
     qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
     tag: list[str] = typer.Option([], "--tag", help="Only questions with this tag (repeatable)."),
@@ -53,7 +55,7 @@ def quiz(
     )
     if seed is None:
         seed = secrets.randbelow(1_000_000)
-    items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count)
+    items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count or None)
     console = make_console()
     store = open_store()
     run_mode = Mode(mode.value)
@@ -66,7 +68,12 @@ def quiz(
             round_id=store.start_round(the_bank.id, run_mode.value, seed, utcnow()),
         )
         draw.header(
-            console, the_bank.title, len(items), run_mode.value, None if no_shuffle else seed
+            console,
+            the_bank.title,
+            len(items),
+            len(questions),
+            run_mode.value,
+            None if no_shuffle else seed,
         )
         while True:
             rnd = Round(items, run_mode)

@@ -31,8 +31,13 @@ HINTS = {
 }
 
 
-def header(console: Console, title: str, count: int, mode: str, seed: int | None) -> None:
-    bits = [f"{count} question{'s' if count != 1 else ''}", f"{mode} mode"]
+def header(
+    console: Console, title: str, count: int, matching: int, mode: str, seed: int | None
+) -> None:
+    asked = f"{count} question{'s' if count != 1 else ''}"
+    if matching > count:
+        asked += f" of {matching}"
+    bits = [asked, f"{mode} mode"]
     if seed is not None:
         bits.append(f"seed {seed}")
     body = Text.assemble(
@@ -78,7 +83,7 @@ def question(
     if item.options:
         for k, option in enumerate(item.options):
             console.print(Text.assemble("  ", (f"{letter(k)})", "letter"), " ", option))
-    if isinstance(q, MultiQuestion):
+    if isinstance(q, MultiQuestion) and "all that apply" not in q.prompt.lower():
         console.print(Text("  Select all that apply.", style="muted"))
     if isinstance(q, TrueFalseQuestion):
         console.print(Text("  True or false?", style="muted"))
