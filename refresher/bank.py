@@ -497,15 +497,11 @@ def deep_check(bank: Bank) -> list[str]:
     numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
     if not numeric:
         return []
-    try:
-        from refresher.explain import registry
-    except ImportError:  # the explain engine is not installed in this build
-        return [
-            f"{bank.path}:{q.line}: {q.id}: numeric questions are not supported" for q in numeric
-        ]
+    from refresher.numeric import spec_problems  # NumPy only when a bank has numeric items
+
     out = []
     for q in numeric:
-        out.extend(f"{bank.path}:{q.line}: {q.id}: {m}" for m in registry.validate(q.compute))
+        out.extend(f"{bank.path}:{q.line}: {q.id}: compute: {m}" for m in spec_problems(q.compute))
     return out
 
 

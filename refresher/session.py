@@ -8,19 +8,28 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from refresher.errors import RefresherError
 from refresher.grading import grade, self_grade
-from refresher.model import Bank, ChoiceQuestion, MultiQuestion, Outcome, QType, Question
+from refresher.model import (
+    Bank,
+    ChoiceQuestion,
+    MultiQuestion,
+    NumericQuestion,
+    Outcome,
+    QType,
+    Question,
+)
 
 
 class Mode(StrEnum):
     PRACTICE = "practice"
     EXAM = "exam"
+    DRILL = "drill"  # endless practice of one generator; feedback as in practice
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,49 @@ def make_items(
     return items
 
 
+def attach_instances(items: list[Item], seed: int) -> list[Item]:
+    """Give each numeric item this round's generated inputs and worked solution.
+
+    Imports the explain engine (and NumPy) only when the round has a numeric item.
+    """
+    if not any(i.question.type is QType.NUMERIC for i in items):
+        return items
+    from refresher.numeric import instantiate
+
+    return [
+        Item(i.question, i.order, instantiate(i.question, seed))  # type: ignore[arg-type]
+        if i.question.type is QType.NUMERIC
+        else i
+        for i in items
+    ]
+
+
+def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterator[Item]:
+    """Endless numeric items whose compute kind is `kind`, each with fresh numbers.
+
+    Items with random inputs are preferred; fixed ones are drilled only when a kind has no
+    other. Instance k is drawn from seed + k, so `--seed` replays a drill exactly.
+    """
+    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
+    kinds = sorted({str(q.compute.get("kind")) for q in numeric})
+    pool = [q for q in numeric if q.compute.get("kind") == kind]
+    if not pool:
+        raise RefresherError(
+            f"nothing to drill for '{kind}'; kinds in {bank.id}: {', '.join(kinds)}"
+        )
+    varied = [q for q in pool if any(isinstance(v, dict) for v in q.compute.values())]
+    pool = varied or pool
+    from refresher.numeric import instantiate
+
+    k = 0
+    while True:
+        order = list(pool)
+        rng.shuffle(order)
+        for q in order:
+            yield Item(q, (), instantiate(q, seed + k))
+            k += 1
+
+
 @dataclass
 class Summary:
     answered: int
@@ -154,7 +206,13 @@ class Round:
     def answer(self, text: str, seconds: float = 0.0) -> Answered:
         """Grade `text` for the current item. InputError (re-prompt) leaves the state as it was."""
         item = self.items[self.position]
-        outcome = grade(item.question, text, item.order or None)
+        if item.instance is not None:
+            from refresher.numeric import grade as grade_numeric
+
+            q = item.question
+            outcome = grade_numeric(item.instance, text, q.tolerance, q.rtol)  # type: ignore[attr-defined]
+        else:
+            outcome = grade(item.question, text, item.order or None)
         return self._take(outcome, seconds)
 
     def self_score(self, knew: bool, seconds: float = 0.0) -> Answered:

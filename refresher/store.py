@@ -8,16 +8,21 @@ not a refresher database is reported and never overwritten.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from refresher.errors import StoreError
+from refresher.errors import RefresherError, StoreError
 from refresher.model import Outcome, Question
+
+if TYPE_CHECKING:  # fsrs is imported when a card is first read, which keeps `quiz` light
+    from refresher.schedule import CardInfo, CardState, Rated
 
 DB_NAME = "refresher.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -54,6 +59,39 @@ MIGRATIONS: list[str] = [
     CREATE INDEX attempts_by_time ON attempts (answered_at);
     CREATE INDEX attempts_by_round ON attempts (round_id);
     """,
+    # 2: spaced repetition. One row per card ever rated; every rating logged with what undo needs.
+    """
+    CREATE TABLE cards (
+        question_id INTEGER PRIMARY KEY REFERENCES questions (id),
+        fsrs TEXT NOT NULL,              -- py-fsrs Card.to_dict() as JSON
+        state INTEGER NOT NULL,          -- fsrs state, copied: 1 learning, 2 review, 3 relearning
+        due TEXT NOT NULL,               -- ISO 8601 UTC, copied out of fsrs
+        stability REAL,
+        last_review TEXT,
+        reps INTEGER NOT NULL,
+        lapses INTEGER NOT NULL,         -- times forgotten once learnt (Again in review)
+        suspended INTEGER NOT NULL DEFAULT 0,
+        leech INTEGER NOT NULL DEFAULT 0,
+        introduced_at TEXT NOT NULL      -- first rating: today's new cards are counted from it
+    );
+    CREATE INDEX cards_by_due ON cards (suspended, due);
+    CREATE INDEX cards_by_introduction ON cards (introduced_at);
+    CREATE INDEX cards_leeches ON cards (leech) WHERE leech = 1;
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        question_id INTEGER NOT NULL REFERENCES questions (id),
+        reviewed_at TEXT NOT NULL,       -- ISO 8601 UTC
+        rating INTEGER NOT NULL,         -- 1 Again, 2 Hard, 3 Good, 4 Easy
+        auto INTEGER NOT NULL,           -- 1 when the rating came from grading and was kept
+        duration_ms INTEGER,
+        state_before INTEGER,            -- fsrs state before (NULL: a new card)
+        due_after TEXT NOT NULL,
+        attempt_id INTEGER REFERENCES attempts (id),
+        card_before TEXT                 -- the whole cards row before, as JSON (NULL: new card)
+    );
+    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
+    CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_at);
+    """,
 ]
 
 
@@ -85,6 +123,82 @@ class AttemptRow:
     mode: str
     qtype: str
     topic: str
+
+
+_CARD_FIELDS = (
+    "question_id",
+    "fsrs",
+    "state",
+    "due",
+    "stability",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "leech",
+    "introduced_at",
+)
+_CARD_COLUMNS = ", ".join(_CARD_FIELDS)
+
+
+class UndoConflict(StoreError):
+    """A rating cannot be undone (the card changed since); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    review_id: int
+    rated: Rated
+
+
+def _compact(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _card_row(card_id: int, state: CardState) -> dict[str, Any]:
+    card = state.card
+    return {
+        "question_id": card_id,
+        "fsrs": _compact(card.to_dict()),
+        "state": int(card.state),
+        "due": iso(card.due),
+        "stability": card.stability,
+        "last_review": None if card.last_review is None else iso(card.last_review),
+        "reps": state.reps,
+        "lapses": state.lapses,
+        "suspended": int(state.suspended),
+        "leech": int(state.leech),
+        "introduced_at": iso(state.introduced_at or card.due),
+    }
+
+
+def _insert_attempt(
+    conn: sqlite3.Connection,
+    question_id: int,
+    question: Question,
+    outcome: Outcome,
+    seconds: float,
+    mode: str,
+    now: datetime,
+    round_id: int | None = None,
+) -> int:
+    correct = None if outcome.correct is None else int(outcome.correct)
+    cur = conn.execute(
+        "INSERT INTO attempts (question_id, round_id, answered_at, given, correct,"
+        " seconds, mode, qtype, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            question_id,
+            round_id,
+            iso(now),
+            outcome.given,
+            correct,
+            round(seconds, 3),
+            mode,
+            question.type.value,
+            question.topic,
+        ),
+    )
+    return int(cur.lastrowid or 0)
 
 
 class Store:
@@ -153,24 +267,8 @@ class Store:
     ) -> int:
         """Store one answer (or skip, `outcome.correct is None`) and commit before returning."""
         qid = self.question_id(question.bank_id, question.id)
-        correct = None if outcome.correct is None else int(outcome.correct)
         with self.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO attempts (question_id, round_id, answered_at, given, correct,"
-                " seconds, mode, qtype, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    qid,
-                    round_id,
-                    iso(now),
-                    outcome.given,
-                    correct,
-                    round(seconds, 3),
-                    mode,
-                    question.type.value,
-                    question.topic,
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            return _insert_attempt(conn, qid, question, outcome, seconds, mode, now, round_id)
 
     def attempts(self, bank: str | None = None) -> list[AttemptRow]:
         sql = (
@@ -197,6 +295,315 @@ class Store:
             )
             for r in rows
         ]
+
+    # --- cards (spaced repetition) -----------------------------------------------------------
+    def question_ids(self, bank: str, qids: Iterable[str]) -> dict[str, int]:
+        """Stable ids of many questions of one bank at once, assigning the missing ones."""
+        wanted = list(dict.fromkeys(qids))
+        known = dict(self.conn.execute("SELECT qid, id FROM questions WHERE bank = ?", (bank,)))
+        missing = [q for q in wanted if q not in known]
+        if missing:
+            with self.write() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO questions (bank, qid) VALUES (?, ?)",
+                    [(bank, q) for q in missing],
+                )
+                known = dict(conn.execute("SELECT qid, id FROM questions WHERE bank = ?", (bank,)))
+        return {q: int(known[q]) for q in wanted}
+
+    def known_ids(self, bank: str) -> dict[str, int]:
+        """question id -> card id for the questions of `bank` seen so far (read only)."""
+        return {
+            r[0]: int(r[1])
+            for r in self.conn.execute("SELECT qid, id FROM questions WHERE bank = ?", (bank,))
+        }
+
+    def card_keys(self, ids: Iterable[int] | None = None) -> dict[int, tuple[str, str]]:
+        """card id -> (bank, question id), for the given ids or every known question."""
+        rows = self.conn.execute("SELECT id, bank, qid FROM questions").fetchall()
+        keys = {int(r[0]): (r[1], r[2]) for r in rows}
+        if ids is None:
+            return keys
+        return {i: keys[i] for i in ids if i in keys}
+
+    def card_infos(self, bank: str | None = None) -> dict[int, CardInfo]:
+        """Every rated card (of `bank`), as plain columns: enough for the queue and for stats."""
+        from refresher.schedule import CardInfo, State
+
+        sql = (
+            "SELECT c.question_id, c.due, c.state, c.suspended, c.stability, c.last_review,"
+            " c.lapses, c.leech FROM cards c"
+        )
+        args: tuple[object, ...] = ()
+        if bank is not None:
+            sql += " JOIN questions q ON q.id = c.question_id WHERE q.bank = ?"
+            args = (bank,)
+        parse = datetime.fromisoformat
+        return {
+            int(r[0]): CardInfo(
+                card_id=int(r[0]),
+                due=parse(r[1]),
+                state=State(r[2]),
+                suspended=bool(r[3]),
+                stability=r[4],
+                last_review=parse(r[5]) if r[5] else None,
+                lapses=int(r[6]),
+                leech=bool(r[7]),
+            )
+            for r in self.conn.execute(sql, args)
+        }
+
+    def card_state(self, card_id: int) -> CardState | None:
+        """The full schedule of one card, or None if it was never rated."""
+        row = self.conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (card_id,)
+        ).fetchone()
+        return None if row is None else self._state_of(dict(zip(_CARD_FIELDS, row, strict=True)))
+
+    def _state_of(self, row: dict[str, Any]) -> CardState:
+        from refresher.schedule import Card, CardState
+
+        try:
+            card = Card.from_dict(json.loads(row["fsrs"]))
+            introduced = datetime.fromisoformat(row["introduced_at"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(
+                f"the schedule of card {row['question_id']} in {self.path} is damaged ({exc})"
+            ) from None
+        return CardState(
+            card=card,
+            reps=int(row["reps"]),
+            lapses=int(row["lapses"]),
+            suspended=bool(row["suspended"]),
+            leech=bool(row["leech"]),
+            introduced_at=introduced,
+        )
+
+    def introduced_between(self, start: datetime, end: datetime) -> int:
+        """Cards first rated in [start, end): the new cards of one study day."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM cards WHERE introduced_at >= ? AND introduced_at < ?",
+            (iso(start), iso(end)),
+        ).fetchone()
+        return int(row[0])
+
+    def record_review(
+        self,
+        card_id: int,
+        decide: Callable[[CardState | None], Rated],
+        *,
+        question: Question,
+        outcome: Outcome,
+        seconds: float,
+        auto: bool,
+        now: datetime,
+    ) -> ReviewRecord:
+        """Rate a card, log the review and the answer, and commit, all in one transaction.
+
+        `decide(state)` computes the new schedule from the card's state as stored at this moment
+        (inside the write lock), so a rating made in another window in the meantime is built
+        upon, never overwritten.
+        """
+        with self.write() as conn:
+            row = conn.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (card_id,)
+            ).fetchone()
+            before_row = None if row is None else dict(zip(_CARD_FIELDS, row, strict=True))
+            rated = decide(None if before_row is None else self._state_of(before_row))
+            after_row = _card_row(card_id, rated.after)
+            conn.execute(
+                f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS})"
+                f" VALUES ({', '.join('?' for _ in _CARD_FIELDS)})",
+                [after_row[f] for f in _CARD_FIELDS],
+            )
+            attempt_id = _insert_attempt(conn, card_id, question, outcome, seconds, "review", now)
+            cur = conn.execute(
+                "INSERT INTO reviews (question_id, reviewed_at, rating, auto, duration_ms,"
+                " state_before, due_after, attempt_id, card_before)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    card_id,
+                    iso(rated.log.review_datetime),
+                    int(rated.rating),
+                    int(auto),
+                    rated.log.review_duration,
+                    None if rated.before is None else int(rated.before.card.state),
+                    after_row["due"],
+                    attempt_id,
+                    None if before_row is None else _compact(before_row),
+                ),
+            )
+            return ReviewRecord(int(cur.lastrowid or 0), rated)
+
+    def undo_review(self, review_id: int) -> int:
+        """Put a card back exactly as it was before review `review_id`, deleting the review and
+        its answer. Returns the card id. Raises UndoConflict if the card was rated since."""
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT question_id, attempt_id, card_before FROM reviews WHERE id = ?",
+                (review_id,),
+            ).fetchone()
+            if row is None:
+                raise UndoConflict("that rating is no longer in the history")
+            card_id, attempt_id, before = row
+            latest = conn.execute(
+                "SELECT max(id) FROM reviews WHERE question_id = ?", (card_id,)
+            ).fetchone()[0]
+            if latest != review_id:
+                raise UndoConflict("the card was rated again elsewhere since; nothing undone")
+            if before is None:
+                conn.execute("DELETE FROM cards WHERE question_id = ?", (card_id,))
+            else:
+                restored = json.loads(before)
+                conn.execute(
+                    f"UPDATE cards SET {', '.join(f'{f} = ?' for f in _CARD_FIELDS[1:])}"
+                    " WHERE question_id = ?",
+                    [*(restored[f] for f in _CARD_FIELDS[1:]), card_id],
+                )
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if attempt_id is not None:
+                conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+        return int(card_id)
+
+    def set_suspended(self, card_id: int, suspended: bool) -> bool:
+        """Suspend or bring back a card; returns whether it was suspended before."""
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT suspended FROM cards WHERE question_id = ?", (card_id,)
+            ).fetchone()
+            if row is None:
+                raise RefresherError(f"card {card_id} has never been reviewed")
+            conn.execute(
+                "UPDATE cards SET suspended = ? WHERE question_id = ?", (int(suspended), card_id)
+            )
+        return bool(row[0])
+
+    def find_cards(self, ref: str) -> list[tuple[int, str, str]]:
+        """Cards matching `ref`: a card id, `bank/question-id`, or a question id in any bank."""
+        ref = ref.strip()
+        if ref.isdigit():
+            sql, args = "SELECT id, bank, qid FROM questions WHERE id = ?", (int(ref),)
+        elif "/" in ref:
+            bank, _, qid = ref.partition("/")
+            sql, args = (
+                "SELECT id, bank, qid FROM questions WHERE bank = ? AND qid = ?",
+                (bank, qid),
+            )
+        else:
+            sql, args = "SELECT id, bank, qid FROM questions WHERE qid = ?", (ref,)
+        return [(int(r[0]), r[1], r[2]) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def review_logs(self, card_id: int) -> list[tuple[int, str, int | None]]:
+        """(rating, reviewed_at, duration_ms) of every review of a card, oldest first."""
+        return [
+            (int(r[0]), r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT rating, reviewed_at, duration_ms FROM reviews WHERE question_id = ?"
+                " ORDER BY reviewed_at, id",
+                (card_id,),
+            )
+        ]
+
+    # --- questions to redo ---------------------------------------------------------------------
+    def missed_in_last_round(self, bank: str) -> tuple[str | None, list[str]]:
+        """(start time of the bank's last quiz round with an answer, the questions whose last
+        answer in that round was wrong)."""
+        row = self.conn.execute(
+            "SELECT r.id, r.started_at FROM rounds r WHERE r.bank = ? AND EXISTS"
+            " (SELECT 1 FROM attempts a WHERE a.round_id = r.id AND a.correct IS NOT NULL)"
+            " ORDER BY r.id DESC LIMIT 1",
+            (bank,),
+        ).fetchone()
+        if row is None:
+            return None, []
+        return row[1], self._last_wrong("a.round_id = ?", (row[0],), bank)
+
+    def missed_since(self, bank: str, since: datetime) -> list[str]:
+        """Questions of `bank` whose last answer since `since` (quiz or review) was wrong."""
+        return self._last_wrong("a.answered_at >= ?", (iso(since),), bank)
+
+    def _last_wrong(self, where: str, args: tuple[object, ...], bank: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT q.qid, a.correct FROM attempts a JOIN questions q ON q.id = a.question_id"
+            f" WHERE q.bank = ? AND a.correct IS NOT NULL AND {where}"
+            " AND a.id = (SELECT max(b.id) FROM attempts b WHERE b.question_id = a.question_id"
+            f" AND b.correct IS NOT NULL AND {where.replace('a.', 'b.')})"
+            " ORDER BY a.id",
+            (bank, *args, *args),
+        ).fetchall()
+        return [r[0] for r in rows if not r[1]]
+
+    # --- stats -----------------------------------------------------------------------------------
+    def _bank_filter(self, table: str, bank: str | None) -> tuple[str, tuple[object, ...]]:
+        if bank is None:
+            return "", ()
+        return (
+            f" AND {table}.question_id IN (SELECT id FROM questions WHERE bank = ?)",
+            (bank,),
+        )
+
+    def daily_activity(
+        self, since: datetime, shift_minutes: int, bank: str | None = None
+    ) -> list[tuple[str, int, int]]:
+        """(study day, quiz answers, review ratings) for each day with activity since `since`.
+
+        `shift_minutes` moves UTC times onto study days (local offset minus the day's start)."""
+        shift = f"{shift_minutes:+d} minutes"
+        a_filter, a_args = self._bank_filter("a", bank)
+        r_filter, r_args = self._bank_filter("r", bank)
+        days: dict[str, list[int]] = {}
+        for day, n in self.conn.execute(
+            "SELECT date(a.answered_at, ?) d, count(*) FROM attempts a WHERE a.answered_at >= ?"
+            f" AND a.mode != 'review' AND a.correct IS NOT NULL{a_filter} GROUP BY d",
+            (shift, iso(since), *a_args),
+        ):
+            days.setdefault(day, [0, 0])[0] = n
+        for day, n in self.conn.execute(
+            f"SELECT date(r.reviewed_at, ?) d, count(*) FROM reviews r WHERE r.reviewed_at >= ?"
+            f"{r_filter} GROUP BY d",
+            (shift, iso(since), *r_args),
+        ):
+            days.setdefault(day, [0, 0])[1] = n
+        return [(d, a, r) for d, (a, r) in sorted(days.items())]
+
+    def study_days(self, since: datetime, shift_minutes: int, bank: str | None = None) -> set[str]:
+        """Study days (YYYY-MM-DD) since `since` with at least one answer or review."""
+        shift = f"{shift_minutes:+d} minutes"
+        a_filter, a_args = self._bank_filter("a", bank)
+        r_filter, r_args = self._bank_filter("r", bank)
+        rows = self.conn.execute(
+            f"SELECT DISTINCT date(a.answered_at, ?) FROM attempts a WHERE a.answered_at >= ?"
+            f"{a_filter} UNION SELECT DISTINCT date(r.reviewed_at, ?) FROM reviews r"
+            f" WHERE r.reviewed_at >= ?{r_filter}",
+            (shift, iso(since), *a_args, shift, iso(since), *r_args),
+        )
+        return {r[0] for r in rows}
+
+    def accuracy_rows(
+        self, since: datetime, bank: str | None = None
+    ) -> list[tuple[int, str, str, int, int]]:
+        """(card id, topic, type, right, answered) per question, over answers since `since`."""
+        a_filter, a_args = self._bank_filter("a", bank)
+        return [
+            (int(r[0]), r[1], r[2], int(r[3]), int(r[4]))
+            for r in self.conn.execute(
+                "SELECT a.question_id, a.topic, a.qtype, sum(a.correct), count(*) FROM attempts a"
+                f" WHERE a.answered_at >= ? AND a.correct IS NOT NULL{a_filter}"
+                " GROUP BY a.question_id, a.topic, a.qtype",
+                (iso(since), *a_args),
+            )
+        ]
+
+    def rating_counts(self, since: datetime, bank: str | None = None) -> dict[int, int]:
+        r_filter, r_args = self._bank_filter("r", bank)
+        return {
+            int(r[0]): int(r[1])
+            for r in self.conn.execute(
+                f"SELECT r.rating, count(*) FROM reviews r WHERE r.reviewed_at >= ?{r_filter}"
+                " GROUP BY r.rating",
+                (iso(since), *r_args),
+            )
+        }
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
@@ -251,6 +658,30 @@ def open_store(home: Path | None = None) -> Store:
     return Store(conn, path)
 
 
+NOW_ENV = "REFRESHER_NOW"
+
+
+def local_now() -> datetime:
+    """The one place the shell asks for the time; the core receives it as an argument.
+
+    Aware, in the learner's local zone. `REFRESHER_NOW` (ISO 8601 with a UTC offset, e.g.
+    `2026-11-25T09:30:00+01:00`) pins it, for tests and demos; its offset is then the local zone.
+    """
+    pinned = os.environ.get(NOW_ENV)
+    if not pinned:
+        return datetime.now().astimezone()
+    try:
+        value = datetime.fromisoformat(pinned.strip())
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise RefresherError(
+            f"{NOW_ENV}={pinned!r} is not an ISO 8601 time with a UTC offset"
+            " (e.g. 2026-11-25T09:30:00+00:00)"
+        )
+    return value
+
+
 def utcnow() -> datetime:
-    """The one place the shell asks for the time; the core receives it as an argument."""
-    return datetime.now(UTC)
+    """`local_now()` in UTC: what the store writes."""
+    return local_now().astimezone(UTC)

@@ -197,7 +197,7 @@ def test_default_round_on_the_bundled_bank_is_twenty_questions():
     result = CliRunner().invoke(app, ["quiz", "--seed", "1"], input="q\n")
     assert result.exit_code == 0
     bank = resolve("session-14", bank_paths())
-    total = len([q for q in bank.questions if q.type.value != "numeric"])
+    total = len(bank.questions)
     assert f"20 questions of {total}" in result.output
     assert "Question 1 of 20" in result.output
 

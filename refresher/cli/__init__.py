@@ -61,8 +61,12 @@ def main() -> None:
 # Command modules register themselves on `app`. None imports numpy at import time, which keeps
 # `--help` and `quiz` fast; the explain engine is imported inside the commands that use it.
 from refresher.cli import bank as _bank  # noqa: E402
+from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
 from refresher.cli import quiz as _quiz  # noqa: E402
+from refresher.cli import review as _review  # noqa: E402
+from refresher.cli import sheet as _sheet  # noqa: E402
+from refresher.cli import stats as _stats  # noqa: E402
 
-for _module in (_quiz, _bank, _explain):
+for _module in (_quiz, _review, _drill, _stats, _sheet, _bank, _explain):
     _module.register(app)

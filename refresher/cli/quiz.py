@@ -10,12 +10,12 @@ from enum import StrEnum
 import typer
 
 from refresher import bank as banks
+from refresher.cli.review import missed_ids
 from refresher.cli.runner import Ended, Runner
-from refresher.model import QType
 from refresher.render import question as draw
 from refresher.render import summary as draw_summary
 from refresher.render.console import make_console
-from refresher.session import Mode, Round, make_items, select
+from refresher.session import Mode, Round, attach_instances, make_items, select
 from refresher.store import home_dir, open_store, utcnow
 
 
@@ -33,6 +33,10 @@ def quiz(
     qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
     tag: list[str] = typer.Option([], "--tag", help="Only questions with this tag (repeatable)."),
     qid: list[str] = typer.Option([], "--id", help="Only this question id (repeatable)."),
+    missed: bool = typer.Option(False, "--missed", help="Only those missed in your last round."),
+    missed_days: int = typer.Option(
+        None, "--missed-days", min=1, help="Only those last answered wrong in the past N days."
+    ),
     seed: int = typer.Option(None, "--seed", help="Seed for a reproducible order."),
     no_shuffle: bool = typer.Option(
         False, "--no-shuffle", help="Keep bank order and option order."
@@ -49,13 +53,13 @@ def quiz(
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
     the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
-    exclude = () if QType.NUMERIC.value in qtype else (QType.NUMERIC,)
-    questions = select(
-        the_bank, topics=topic, types=qtype, tags=tag, ids=qid, exclude_types=exclude
-    )
+    if missed or missed_days:
+        qid = missed_ids(the_bank, missed_days, qid)
+    questions = select(the_bank, topics=topic, types=qtype, tags=tag, ids=qid)
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count or None)
+    items = attach_instances(items, seed)  # numeric items: this round's numbers
     console = make_console()
     store = open_store()
     run_mode = Mode(mode.value)
@@ -73,7 +77,7 @@ def quiz(
             len(items),
             len(questions),
             run_mode.value,
-            None if no_shuffle else seed,
+            seed,
         )
         while True:
             rnd = Round(items, run_mode)

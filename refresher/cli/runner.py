@@ -50,10 +50,15 @@ class Prompter:
     console: Console
     interactive: bool
 
-    def ask(self, label: str) -> str:
+    def read(self, label: str) -> str:
+        """One line, echoed on a pipe; no word is given a meaning here."""
         text = self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] ")
         if not self.interactive:
             draw.echo(self.console, text)
+        return text
+
+    def ask(self, label: str) -> str:
+        text = self.read(label)
         word = text.strip().lower()
         if word in QUIT:
             raise _Quit
@@ -97,7 +102,7 @@ class Runner:
             self.console,
             item,
             rnd.position + 1,
-            len(rnd.items),
+            0 if self.mode is Mode.DRILL else len(rnd.items),
             rnd.right,
             len(rnd.answers),
             self.bank.topics.get(q.topic, q.topic),
@@ -123,16 +128,31 @@ class Runner:
         )
         if self.on_answer:
             self.on_answer(answered)
-        if self.mode is Mode.PRACTICE:
+        if self.mode is not Mode.EXAM:
             draw.feedback(self.console, answered)
 
     def _objective(self, rnd: Round, started: float) -> Answered:
         while True:
-            text = self.prompter.ask(f"Answer ({draw.hint(rnd.current.question.type)})")
+            text = self.prompter.ask(f"Answer ({draw.hint_for(rnd.current)})")
+            text = self._more_rows(rnd.current, text)
             try:
                 return rnd.answer(text, time.monotonic() - started)
             except InputError as exc:
                 draw.reprompt(self.console, str(exc))
+
+    def _more_rows(self, item: Item | None, first: str) -> str:
+        """On a terminal a matrix may be typed one row per line; a blank line ends it early."""
+        instance = item.instance if item is not None else None
+        if instance is None or not self.prompter.interactive or any(c in first for c in ";[\n"):
+            return first
+        rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
+        lines = [first]
+        while len(lines) < rows:
+            more = self.prompter.read(f"row {len(lines) + 1}")
+            if not more.strip():
+                break
+            lines.append(more)
+        return "\n".join(lines)
 
     def _self_graded(self, rnd: Round, started: float) -> Answered:
         item = rnd.current

@@ -34,7 +34,7 @@ HINTS = {
 def header(
     console: Console, title: str, count: int, matching: int, mode: str, seed: int | None
 ) -> None:
-    asked = f"{count} question{'s' if count != 1 else ''}"
+    asked = f"{count} question{'s' if count != 1 else ''}" if count else "fresh numbers each time"
     if matching > count:
         asked += f" of {matching}"
     bits = [asked, f"{mode} mode"]
@@ -60,13 +60,12 @@ def question(
     answered: int,
     topic_name: str,
 ) -> None:
-    q = item.question
     score = f"score {right}/{answered}" if answered else "no answers yet"
     console.print()
     console.print(
         Rule(
             Text.assemble(
-                (f"Question {number} of {total}", "progress"),
+                (f"Question {number} of {total}" if total else f"Question {number}", "progress"),
                 " · ",
                 (topic_name, "muted"),
                 " · ",
@@ -76,6 +75,12 @@ def question(
             style="progress",
         )
     )
+    body(console, item)
+
+
+def body(console: Console, item: Item) -> None:
+    """The question itself, without the numbered rule above it (shared with `review`)."""
+    q = item.question
     label = {QType.CARD: "Card", QType.OPEN: "Interview question"}.get(q.type)
     if label:
         console.print(Text(label, style="accent"))
@@ -87,10 +92,29 @@ def question(
         console.print(Text("  Select all that apply.", style="muted"))
     if isinstance(q, TrueFalseQuestion):
         console.print(Text("  True or false?", style="muted"))
+    if item.instance is not None:  # numeric: the generated inputs (imports NumPy only here)
+        from refresher.render.numeric import show_inputs
+
+        show_inputs(console, item.instance)
 
 
 def hint(q_type: QType) -> str:
     return HINTS[q_type]
+
+
+def hint_for(item: Item | None) -> str:
+    """What to type: by kind, or by the expected shape for a numeric item."""
+    if item is None:
+        return ""
+    instance = item.instance
+    if instance is None:
+        return HINTS[item.question.type]
+    shape = instance.expected.shape
+    if len(shape) == 2:
+        return f"a {shape[0]}x{shape[1]} matrix, rows split by ';'"
+    if len(shape) == 1 and shape[0] > 1:
+        return f"{shape[0]} numbers separated by spaces"
+    return "a number"
 
 
 def reprompt(console: Console, message: str) -> None:
@@ -163,6 +187,11 @@ def feedback(console: Console, answered: Answered) -> None:
                 bits.append(f"{' '.join(extra)} should not be ticked")
             console.print(Text("  " + "; ".join(bits), style="muted"))
         console.print(Text.assemble("  The answer: ", expected_text(answered)))
+        if answered.item.instance is not None:
+            from refresher.render.numeric import worked_solution, wrong_cells
+
+            wrong_cells(console, answered.item.instance, outcome.detail.get("wrong_cells", []))
+            worked_solution(console, answered.item.instance)
     if q.explanation:
         console.print(Padding(Text(q.explanation, style="muted"), (0, 0, 0, 2), expand=False))
 

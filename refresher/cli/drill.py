@@ -1,0 +1,60 @@
+"""`refresher drill KIND`: endless practice of one kind of numeric question."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+
+import typer
+
+from refresher import bank as banks
+from refresher.cli.runner import Ended, Runner
+from refresher.render import question as draw
+from refresher.render import summary as draw_summary
+from refresher.render.console import make_console
+from refresher.session import Mode, Round, drill_items
+from refresher.store import home_dir, open_store, utcnow
+
+
+def drill(
+    kind: str = typer.Argument(
+        ..., help="What to drill: pool, conv, pool-size, conv-size, params, rnn, lstm, gru."
+    ),
+    bank: str = typer.Option(None, "--bank", "-b", help="Bank id or file (default: bundled)."),
+    seed: int = typer.Option(None, "--seed", help="Seed for reproducible numbers."),
+) -> None:
+    """Fresh numeric problems of one kind until you type q; a miss shows the worked solution.
+
+    Example: refresher drill pool
+    """
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    items = drill_items(the_bank, kind, seed, random.Random(seed))
+    console = make_console()
+    with open_store() as store:
+        runner = Runner(
+            console,
+            store,
+            the_bank,
+            Mode.DRILL,
+            round_id=store.start_round(the_bank.id, Mode.DRILL.value, seed, utcnow()),
+        )
+        draw.header(console, f"Drill: {kind}", 0, 0, "drill", seed)
+        rnd = Round([], Mode.DRILL)
+        started = time.monotonic()
+        ended = Ended.FINISHED
+        while ended is Ended.FINISHED:
+            rnd.items.append(next(items))
+            ended = runner.run(rnd)
+        del rnd.items[rnd.position :]  # the problem on screen when you stopped is not "missed"
+        draw_summary.summary(
+            console, rnd.summary(time.monotonic() - started), the_bank.topics, show_misses=False
+        )
+        if ended is Ended.INTERRUPTED:
+            raise typer.Exit(130)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(drill)

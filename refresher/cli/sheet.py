@@ -1,0 +1,62 @@
+"""`refresher print`: a worksheet of a bank's questions, with an answer key, to study on paper."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from pathlib import Path
+
+import typer
+
+from refresher import bank as banks
+from refresher.session import attach_instances, make_items, select
+from refresher.store import home_dir
+
+
+def print_sheet(
+    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
+    qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
+    tag: list[str] = typer.Option([], "--tag", help="Only questions with this tag (repeatable)."),
+    seed: int = typer.Option(None, "--seed", help="Seed for generated numbers (as in quiz)."),
+    answers: bool = typer.Option(
+        False, "--answers", help="Add the answer key and worked solutions."
+    ),
+    export: Path = typer.Option(None, "--export", help="Write to FILE (.html, .svg or .txt)."),
+    as_json: bool = typer.Option(False, "--json", help="Print questions and answers as JSON."),
+) -> None:
+    """Print the questions of a bank (generated numbers filled in), optionally with answers.
+
+    `refresher quiz --seed S` asks exactly the numbers that `refresher print --seed S` shows.
+    Example: refresher print --topic cnn --seed 7 --answers --export cnn.html
+    """
+    from refresher.render import export as exporter
+    from refresher.render import sheet as draw
+    from refresher.render.console import make_console
+
+    if export is not None:
+        exporter.check_export_path(export)
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    questions = select(the_bank, topics=topic, types=qtype, tags=tag)
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    items = attach_instances(make_items(questions, random.Random(seed), shuffle=False), seed)
+    if as_json:
+        from refresher.worksheet import sheet_entry
+
+        entries = [sheet_entry(i) for i in items]
+        typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    sections = draw.worksheet(the_bank, items, seed, answers=answers)
+    if export is not None:
+        path = exporter.export_sections(sections, export, title=the_bank.title)
+        make_console(stderr=True).print(f"wrote {path}", markup=False, highlight=False)
+        return
+    console = make_console()
+    for section in sections:
+        console.print(section)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("print")(print_sheet)

@@ -1,0 +1,89 @@
+"""`refresher stats`: how your study is going, in the terminal or as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import typer
+
+from refresher import bank as banks
+from refresher import config as settings
+from refresher import schedule
+from refresher import stats as core
+from refresher.errors import BankError
+from refresher.model import Bank, Question
+from refresher.render import stats as show
+from refresher.render.console import make_console, print_error
+from refresher.store import home_dir, local_now, open_store
+
+
+def _banks(name: str | None) -> list[Bank]:
+    paths = banks.bank_paths([home_dir() / "banks"])
+    if name is not None:
+        return [banks.resolve(name, paths)]
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(banks.load_bank(path))
+        except BankError as exc:  # one broken bank must not hide the others' progress
+            print_error(f"skipped {path.name}: {exc.problems[0]} (see `refresher check`)")
+    return loaded
+
+
+def stats(
+    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: every bank)."),
+    days: int = typer.Option(14, "--days", "-d", min=1, max=3650, help="Look back N days."),
+    as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
+) -> None:
+    """Your answers and reviews per day, accuracy by topic and type, weakest questions, what
+    falls due this week, your streak and leeches.
+
+    Example: refresher stats session-14 --days 30
+    """
+    loaded = _banks(bank)
+    config = settings.load(settings.config_path(home_dir()))
+    scheduler = schedule.make_scheduler(desired_retention=config.desired_retention)
+    now = local_now()
+    day = schedule.StudyDay.local_to(now, config.day_starts_at)
+    scope = loaded[0].id if bank is not None else None
+    with open_store() as store:
+        questions: dict[int, Question] = {}
+        unseen = 0
+        for b in loaded:
+            known = store.known_ids(b.id)
+            for q in b.questions:
+                if q.id in known:
+                    questions[known[q.id]] = q
+                else:
+                    unseen += 1
+        since = core.window_start(now, day, days)
+
+        def studied(first: date) -> set[date]:
+            rows = store.study_days(day.start(first), day.shift_minutes, scope)
+            return {date.fromisoformat(d) for d in rows}
+
+        result = core.compute(
+            now=now,
+            day=day,
+            days=days,
+            scheduler=scheduler,
+            bank=scope,
+            questions=questions,
+            daily_rows=store.daily_activity(since, day.shift_minutes, scope),
+            accuracy_rows=store.accuracy_rows(since, scope),
+            rating_counts=store.rating_counts(since, scope),
+            cards=store.card_infos(scope),
+            study_streak=core.streak(studied, day.date_of(now)),
+            unseen=unseen,
+            topic_names={k: v for b in loaded for k, v in b.topics.items()},
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    title = loaded[0].title if bank is not None else "all banks"
+    show.stats(make_console(), result, title)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(stats)

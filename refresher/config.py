@@ -1,0 +1,196 @@
+"""Scheduler settings in `$REFRESHER_HOME/config.toml`: read with tomllib, written by hand.
+
+The file is small and optional: a missing file means every default, a missing key means that
+key's default. A file that cannot be read, an unknown key or a value out of range is a
+`RefresherError` naming the file and the key; the file is then left as it is. Saving rewrites the
+whole file (atomically) with a comment above each setting, so comments added by hand are lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from refresher.errors import RefresherError
+
+CONFIG_NAME = "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    desired_retention: float = 0.9
+    new_per_day: int = 10
+    day_starts_at: int = 4
+    leech_threshold: int = 8
+    fuzz: bool = True
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    help: str
+    parse: Callable[[str], Any]
+    check: Callable[[Any], str | None]  # a problem, or None when the value is fine
+
+
+def _number(kind: type) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            return kind(text.strip())
+        except ValueError:
+            what = "a number" if kind is float else "a whole number"
+            raise ValueError(f"'{text}' is not {what}") from None
+
+    return parse
+
+
+def _bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in {"true", "yes", "on", "1"}:
+        return True
+    if word in {"false", "no", "off", "0"}:
+        return False
+    raise ValueError(f"'{text}' is not true or false")
+
+
+def _between(lo: float, hi: float) -> Callable[[Any], str | None]:
+    return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting(
+            "desired_retention",
+            "Share of cards you aim to recall when they come due (higher: more reviews).",
+            _number(float),
+            _between(0.7, 0.99),
+        ),
+        Setting(
+            "new_per_day",
+            "New cards introduced per day at most (`review --new N` overrides it once).",
+            _number(int),
+            _between(0, 9999),
+        ),
+        Setting(
+            "day_starts_at",
+            "Local hour at which a study day begins (4 = 4 a.m., so late nights count as today).",
+            _number(int),
+            _between(0, 23),
+        ),
+        Setting(
+            "leech_threshold",
+            "Times a learnt card may be forgotten before it is flagged a leech and suspended.",
+            _number(int),
+            _between(1, 99),
+        ),
+        Setting(
+            "fuzz",
+            "Spread reviews of cards learnt together by a day or two either way (as FSRS does).",
+            _bool,
+            lambda v: None,
+        ),
+    )
+}
+
+assert list(SETTINGS) == [f.name for f in fields(Config)]
+
+
+def config_path(home: Path) -> Path:
+    return home / CONFIG_NAME
+
+
+def unknown_setting(path: Path | str, key: str) -> RefresherError:
+    close = difflib.get_close_matches(key, SETTINGS, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else f"; settings: {', '.join(SETTINGS)}"
+    return RefresherError(f"{path}: unknown setting '{key}'{hint}")
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A value read from TOML, checked for type (bool is not an int here) and range."""
+    default = getattr(Config(), name)
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    else:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    if not ok:
+        raise ValueError(f"must be {type(default).__name__.replace('bool', 'true or false')}")
+    problem = SETTINGS[name].check(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def load(path: Path) -> Config:
+    """The settings in `path`, defaults for what is missing. Raises RefresherError."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return Config()
+    except tomllib.TOMLDecodeError as exc:
+        raise RefresherError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+    except OSError as exc:
+        raise RefresherError(f"cannot read {path}: {exc.strerror}") from None
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in SETTINGS:
+            raise unknown_setting(path, key)
+        try:
+            values[key] = _typed(key, value)
+        except ValueError as exc:
+            raise RefresherError(f"{path}: {key} {exc} (found {value!r})") from None
+    return Config(**values)
+
+
+def with_value(config: Config, key: str, text: str) -> Config:
+    """`config` with `key` set from the text a user typed. Raises RefresherError."""
+    if key not in SETTINGS:
+        raise unknown_setting("config", key)
+    setting = SETTINGS[key]
+    try:
+        value = setting.parse(text)
+    except ValueError as exc:
+        raise RefresherError(f"{key}: {exc}") from None
+    problem = setting.check(value)
+    if problem:
+        raise RefresherError(f"{key} {problem} (got {text})")
+    return replace(config, **{key: value})
+
+
+def shown(value: Any) -> str:
+    """A value as written in the file (and shown by `refresher config`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def dumps(config: Config) -> str:
+    lines = [
+        "# refresher settings. Change them with `refresher config KEY VALUE` or edit here.",
+        "",
+    ]
+    for name, setting in SETTINGS.items():
+        lines.append(f"# {setting.help}")
+        lines.append(f"{name} = {shown(getattr(config, name))}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def save(path: Path, config: Config) -> None:
+    """Write the whole file atomically (a crash leaves the old file or the new one)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(dumps(config), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise RefresherError(f"cannot write {path}: {exc.strerror}") from None

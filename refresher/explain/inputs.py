@@ -1,0 +1,345 @@
+"""Turning spec values and files into checked arrays; hand-checkable seeded weights.
+
+Every coercion takes the name of what it reads (``"--input"`` on the command line, ``"input"``
+in a bank's compute spec) and raises `InputError` with that name and the shape it expected.
+Spec values may be numbers, nested lists, NumPy arrays or text in `refresher.parse`'s forms.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from refresher.errors import InputError
+from refresher.parse import parse_matrix, parse_scalar, parse_vector
+
+# ------------------------------------------------------------------------------ scalars
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """``(2, 3)`` -> ``2x3``."""
+    return "x".join(str(int(n)) for n in shape) if len(shape) else "a single number"
+
+
+def pair_text(pair: Sequence[int]) -> str:
+    """A stride or padding: ``2`` when both axes agree, else ``2x3``."""
+    return str(int(pair[0])) if pair[0] == pair[1] else shape_text(pair)
+
+
+def as_int(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise InputError(f"{name}: expected a whole number, got {value!r}")
+    if isinstance(value, str):
+        number = parse_scalar(value, name=name)
+    elif isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+    else:
+        raise InputError(f"{name}: expected a whole number, got {type(value).__name__}")
+    if not np.isfinite(number) or number != int(number):
+        raise InputError(f"{name}: expected a whole number, got {value!r}")
+    result = int(number)
+    if minimum is not None and result < minimum:
+        raise InputError(f"{name}: must be at least {minimum}, got {result}")
+    if maximum is not None and result > maximum:
+        raise InputError(f"{name}: must be at most {maximum}, got {result}")
+    return result
+
+
+def as_float(value: Any, name: str, *, positive: bool = False) -> float:
+    if isinstance(value, bool):
+        raise InputError(f"{name}: expected a number, got {value!r}")
+    if isinstance(value, str):
+        number = parse_scalar(value, name=name)
+    elif isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+    else:
+        raise InputError(f"{name}: expected a number, got {type(value).__name__}")
+    if not np.isfinite(number):
+        raise InputError(f"{name}: expected a finite number, got {value!r}")
+    if positive and number <= 0:
+        raise InputError(f"{name}: must be positive, got {number:g}")
+    return number
+
+
+def as_bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "on", "1"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"false", "no", "off", "0"}:
+        return False
+    raise InputError(f"{name}: expected true or false, got {value!r}")
+
+
+def as_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise InputError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+    return text
+
+
+_PAIR_RE = re.compile(r"\s*(\S+?)\s*(?:[xX×,]|\s)\s*(\S+)\s*")
+
+
+def as_pair(value: Any, name: str, *, minimum: int = 0) -> tuple[int, int]:
+    """``2``, ``"2"``, ``"2x3"``, ``"2,3"`` or ``[2, 3]`` -> ``(rows, cols)``."""
+    if isinstance(value, str):
+        text = value.strip()
+        match = _PAIR_RE.fullmatch(text)
+        parts: list[Any] = [match.group(1), match.group(2)] if match else [text]
+    elif isinstance(value, list | tuple | np.ndarray):
+        parts = list(value)
+    else:
+        parts = [value]
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2:
+        raise InputError(f"{name}: expected N or RxC, got {value!r}")
+    try:
+        rows, cols = (as_int(p, name, minimum=minimum) for p in parts)
+    except InputError:
+        raise InputError(
+            f"{name}: expected a whole number N or RxC with each at least {minimum}, got {value!r}"
+        ) from None
+    return rows, cols
+
+
+# ------------------------------------------------------------------------------ arrays
+
+
+def _array(value: Any, name: str) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        arr = value
+    else:
+        try:
+            arr = np.array(value, dtype=float)
+        except ValueError:
+            raise InputError(
+                f"{name}: rows of different lengths or values that are not numbers"
+            ) from None
+        except TypeError:
+            raise InputError(f"{name}: expected numbers, got {type(value).__name__}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise InputError(f"{name}: expected numbers")
+    arr = arr.astype(float)
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name}: every value must be a finite number")
+    return arr
+
+
+def as_matrix(value: Any, name: str) -> np.ndarray:
+    """A 2-D float array from text, nested lists or an array; a flat list is one row."""
+    if isinstance(value, str):
+        return np.array(parse_matrix(value, name=name), dtype=float)
+    if isinstance(value, list) and value and all(isinstance(row, list) for row in value):
+        lengths = [len(row) for row in value]
+        if len(set(lengths)) > 1:
+            bad = next(i for i, n in enumerate(lengths) if n != lengths[0])
+            raise InputError(
+                f"{name}: row {bad + 1} has {lengths[bad]} numbers but row 1 has {lengths[0]}; "
+                "every row needs the same count"
+            )
+    arr = _array(value, name)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.size == 0:
+        raise InputError(f"{name}: expected a non-empty matrix, got shape {shape_text(arr.shape)}")
+    return arr
+
+
+def as_vector(value: Any, name: str) -> np.ndarray:
+    """A 1-D float array from text, a list, a one-row/one-column matrix or a single number."""
+    if isinstance(value, str):
+        return np.array(parse_vector(value, name=name), dtype=float)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = [value]
+    arr = _array(value, name)
+    if arr.ndim == 2 and 1 in arr.shape:
+        arr = arr.ravel()
+    if arr.ndim != 1 or arr.size == 0:
+        raise InputError(f"{name}: expected a vector, got shape {shape_text(arr.shape)}")
+    return arr
+
+
+def as_sequence(value: Any, name: str) -> np.ndarray:
+    """Inputs over time: a vector (one step) or a matrix with one row per time step -> (T, X)."""
+    if isinstance(value, str):
+        rows = parse_matrix(value, name=name)
+        return np.array(rows, dtype=float)
+    arr = _array(value, name)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.size == 0:
+        raise InputError(f"{name}: expected a vector or one row per time step")
+    return arr
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray:
+    """A matrix from a .txt/.csv file (the text forms of `parse_matrix`) or a .npy array."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".txt", ".csv", ".npy"}:
+        raise InputError(f"{name}: {path.name}: expected a .txt, .csv or .npy file")
+    if not path.is_file():
+        raise InputError(f"{name}: {path}: no such file")
+    label = f"{name} {path.name}"
+    if suffix == ".npy":
+        try:
+            arr = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{label}: not a readable .npy array ({exc})") from None
+        return as_matrix(arr, label)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{label}: cannot read the file ({exc})") from None
+    return np.array(parse_matrix(text, name=label), dtype=float)
+
+
+def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]:
+    """A YAML or JSON file mapping weight names to numbers / nested lists / matrix text."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{name}: {path}: no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: {path}: cannot read the file ({exc})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{name}: {path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"
+            ) from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise InputError(f"{name}: {path.name}: invalid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{name}: {path.name}: expected a mapping of weight names to values")
+    return data
+
+
+# ------------------------------------------------------------------------------ weights
+
+
+def hand_weights(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Weights in multiples of 0.1 between -0.5 and 0.5, so every product is checkable by hand."""
+    return rng.integers(-5, 6, size=shape) / 10.0
+
+
+def cycle_vector(pattern: Sequence[float], n: int) -> np.ndarray:
+    """A default vector of length `n` repeating `pattern` (``[1, -1, 1, ...]``)."""
+    return np.array([pattern[i % len(pattern)] for i in range(n)], dtype=float)
+
+
+# A weight layout lists (name, kind) in order; kind is "hx" (hidden x input), "hh"
+# (hidden x hidden), "h" (a bias of length hidden), "oh" (output x hidden) or "o" (output bias).
+Layout = Sequence[tuple[str, str]]
+_KIND_TEXT = {
+    "hx": "hidden x input",
+    "hh": "hidden x hidden",
+    "h": "hidden",
+    "oh": "output x hidden",
+    "o": "output",
+}
+
+
+def _size_of(value: Any, axis: int) -> int | None:
+    """Length along `axis` of a nested list / scalar, or None if it cannot be read."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.ndim == 0:
+        return 1
+    if arr.ndim == 1:
+        return arr.shape[0] if axis in (0, -1) else None
+    return arr.shape[axis] if arr.ndim == 2 else None
+
+
+def check_weights(raw: Mapping[str, Any], layout: Layout, name: str) -> dict[str, np.ndarray]:
+    """Coerce `raw` to arrays of the shapes `layout` asks for, or raise one clear `InputError`.
+
+    Sizes are read from the data: hidden from the first bias, input from the first ``hx``
+    matrix, output from the first ``o`` bias. A scalar is a 1x1 matrix; a flat list is a row
+    when the matrix has one row, and a bias may be given as a column.
+    """
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{name}: expected a mapping of weight names to values")
+    expected = [n for n, _ in layout]
+    unknown = [k for k in raw if k not in expected]
+    if unknown:
+        raise InputError(
+            f"{name}: unknown weight {unknown[0]!r}; expected the names {' '.join(expected)}"
+        )
+    missing = [n for n in expected if n not in raw]
+    if missing:
+        raise InputError(f"{name}: missing {' '.join(missing)} (expected {' '.join(expected)})")
+
+    def first(kind: str, axis: int) -> int | None:
+        key = next(n for n, k in layout if k == kind)
+        return _size_of(raw[key], axis)
+
+    sizes = {"h": first("h", 0), "x": first("hx", 1), "o": None}
+    if any(k == "o" for _, k in layout):
+        sizes["o"] = first("o", 0)
+    for key, size in sizes.items():
+        if key in ("h", "x") and not size:
+            which = {"h": "hidden size (from the first bias)", "x": "input size"}[key]
+            raise InputError(f"{name}: cannot read the {which}")
+    hidden, inputs, outputs = sizes["h"], sizes["x"], sizes["o"]
+    dims = {
+        "hx": (hidden, inputs),
+        "hh": (hidden, hidden),
+        "h": (hidden,),
+        "oh": (outputs, hidden),
+        "o": (outputs,),
+    }
+    out: dict[str, np.ndarray] = {}
+    for key, kind in layout:
+        want = dims[kind]
+        label = f"{name}: {key}"
+        value = raw[key]
+        if isinstance(value, str):
+            value = parse_matrix(value, name=label)
+        arr = _array(value, label)
+        if len(want) == 1:
+            if arr.ndim == 0:
+                arr = arr.reshape(1)
+            elif arr.ndim == 2 and 1 in arr.shape:
+                arr = arr.ravel()
+        elif arr.ndim == 0:
+            arr = arr.reshape(1, 1)
+        elif arr.ndim == 1 and want[0] == 1:
+            arr = arr[None, :]
+        if arr.shape != want:
+            raise InputError(
+                f"{label} should be {shape_text(want)} ({_KIND_TEXT[kind]}), "
+                f"got {shape_text(arr.shape)}"
+            )
+        out[key] = arr
+    return out
+
+
+def check_vector(value: Any, name: str, size: int, what: str) -> np.ndarray:
+    vec = as_vector(value, name)
+    if vec.shape[0] != size:
+        raise InputError(f"{name}: expected {size} values ({what}), got {vec.shape[0]}")
+    return vec

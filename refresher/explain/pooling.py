@@ -1,0 +1,525 @@
+"""2-D average and max pooling with PyTorch's semantics, and its worked example.
+
+Semantics are those of ``torch.nn.functional.avg_pool2d`` / ``max_pool2d`` (dilation 1):
+
+* output size per axis: ``floor((n + 2p - k) / s) + 1``; in ceil mode ``ceil(...) + 1``, minus
+  one if that last window would start inside the right padding (``(out - 1) * s >= n + p``);
+* padding is ``p <= k // 2`` and the window must fit in the padded input;
+* average pooling pads with zeros. Its divisor is the window clipped to the padded input
+  (``count_include_pad=True``), or only the real input cells it covers (``exclude_pad``) --
+  so a ceil-mode window hanging past the padding is divided by the cells it covers;
+* max pooling pads with -inf, so padding never wins.
+
+`pool2d` is the vectorised core: it loops over the k*l offsets inside a window, each a whole-array
+NumPy operation over every output cell at once (several times faster than reducing a strided 4-D
+window view). `explain_pool` adds the steps; it loops over output cells only to describe them,
+and only when there are at most `max_cells` of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from refresher.errors import InputError
+from refresher.explain.inputs import pair_text, shape_text
+from refresher.explain.steps import Grid, Line, Num, Step, Sym, Worked
+
+__all__ = ["explain_pool", "explain_pool_size", "output_size", "pool2d", "pool_problems"]
+
+MAX_CELLS = 64  # more output cells than this: a summary instead of one step per cell
+MAX_GRID = 16  # padded inputs up to this many rows/cols are drawn whole in each step
+MAX_TERMS = 16  # windows with more cells list a sum instead of every term
+
+
+def output_size(n: int, k: int, s: int, p: int = 0, ceil_mode: bool = False) -> int:
+    """Output length along one axis (PyTorch's ``pooling_output_shape`` with dilation 1)."""
+    span = n + 2 * p - k
+    if span < 0:
+        return 0
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1  # the last window must start inside the input or the left padding
+    return out
+
+
+def pool_problems(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    ceil_mode: bool = False,
+) -> list[tuple[str, str]]:
+    """Problems with these pooling settings as ``(key, message)`` pairs; empty when valid."""
+    problems: list[tuple[str, str]] = []
+    if min(size) < 1:
+        problems.append(("size", f"the window must be at least 1x1, got {shape_text(size)}"))
+    if min(stride) < 1:
+        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
+    if min(padding) < 0:
+        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
+    if problems:
+        return problems
+    if padding[0] > size[0] // 2 or padding[1] > size[1] // 2:
+        limit = (size[0] // 2, size[1] // 2)
+        problems.append(
+            (
+                "padding",
+                f"padding {pair_text(padding)} is more than half the {shape_text(size)} window; "
+                f"at most {pair_text(limit)} (padding <= window // 2)",
+            )
+        )
+    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
+    if size[0] > padded[0] or size[1] > padded[1]:
+        problems.append(
+            (
+                "size",
+                f"the {shape_text(size)} window does not fit in the padded input "
+                f"({shape_text(shape)} input + padding {pair_text(padding)} = "
+                f"{shape_text(padded)})",
+            )
+        )
+    return problems
+
+
+def _raise(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise InputError("; ".join(f"{key}: {message}" for key, message in problems))
+
+
+def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def _starts(out: int, s: int, p: int) -> np.ndarray:
+    return np.arange(out) * s - p
+
+
+def _covered(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    out: tuple[int, int],
+    count_include_pad: bool,
+) -> list[np.ndarray]:
+    """Per axis, how many cells each window counts in its divisor (PyTorch's rule)."""
+    covered = []
+    for axis in (0, 1):
+        n, k, s, p = shape[axis], size[axis], stride[axis], padding[axis]
+        start = _starts(out[axis], s, p)
+        if count_include_pad:
+            covered.append(np.minimum(start + k, n + p) - start)
+        else:
+            covered.append(np.minimum(start + k, n) - np.maximum(start, 0))
+    return covered
+
+
+def divisors(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    out: tuple[int, int],
+    count_include_pad: bool = True,
+) -> np.ndarray:
+    """The divisor of every average-pooling window, as PyTorch computes it."""
+    rows, cols = _covered(shape, size, stride, padding, out, count_include_pad)
+    return np.outer(rows, cols).astype(float)
+
+
+def _buffer(
+    x: np.ndarray,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    out: tuple[int, int],
+    fill: float,
+) -> np.ndarray:
+    """`x` padded with `fill`, extended (or cut) to exactly the extent the windows cover."""
+    rows = (out[0] - 1) * stride[0] + size[0]
+    cols = (out[1] - 1) * stride[1] + size[1]
+    if padding == (0, 0) and rows <= x.shape[0] and cols <= x.shape[1]:
+        return x[:rows, :cols]  # nothing to pad: a view, no copy
+    buf = np.full((rows, cols), fill, dtype=float)
+    keep_r = min(x.shape[0], rows - padding[0])
+    keep_c = min(x.shape[1], cols - padding[1])
+    buf[padding[0] : padding[0] + keep_r, padding[1] : padding[1] + keep_c] = x[:keep_r, :keep_c]
+    return buf
+
+
+def pool2d(
+    x: np.ndarray,
+    size: int | tuple[int, int] = 2,
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = 0,
+    mode: str = "avg",
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> np.ndarray:
+    """Pool a 2-D array; `stride` defaults to the window size (as in PyTorch)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.size == 0:
+        raise InputError(f"input: expected a non-empty matrix, got shape {shape_text(x.shape)}")
+    if mode not in ("avg", "max"):
+        raise InputError(f"mode: expected avg or max, got {mode!r}")
+    size = _pair(size)
+    stride = size if stride is None else _pair(stride)
+    padding = _pair(padding)
+    _raise(pool_problems(x.shape, size, stride, padding, ceil_mode))
+    out = tuple(output_size(x.shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1))
+    buf = _buffer(x, size, stride, padding, out, 0.0 if mode == "avg" else -np.inf)
+    span_r = (out[0] - 1) * stride[0] + 1
+    span_c = (out[1] - 1) * stride[1] + 1
+    acc: np.ndarray | None = None
+    for a in range(size[0]):  # offsets inside the window; each line covers every output cell
+        for b in range(size[1]):
+            part = buf[a : a + span_r : stride[0], b : b + span_c : stride[1]]
+            if acc is None:
+                acc = part.copy()
+            elif mode == "avg":
+                acc += part
+            else:
+                np.maximum(acc, part, out=acc)
+    assert acc is not None
+    if mode == "max":
+        return acc
+    rows, cols = _covered(x.shape, size, stride, padding, out, count_include_pad)
+    if np.all(rows == rows[0]) and np.all(cols == cols[0]):
+        acc /= float(rows[0] * cols[0])  # the usual case: every window counts the same cells
+        return acc
+    return acc / np.outer(rows, cols)
+
+
+# ------------------------------------------------------------------------------ worked example
+
+
+def size_rule(ceil_mode: bool = False, window: str = "window") -> Line:
+    """The output-size formula as a line: ``out = floor((n + 2p - k) / s) + 1``."""
+    fn = "ceil" if ceil_mode else "floor"
+    return (
+        "Output size: ",
+        Sym(f"out = {fn}((n + 2p - k) / s) + 1", "accent"),
+        f"  (n input, k {window}, s stride, p padding)",
+    )
+
+
+def size_lines(n: int, k: int, s: int, p: int, ceil_mode: bool, axis: str) -> list[Line]:
+    span = n + 2 * p - k
+    fn = "ceil" if ceil_mode else "floor"
+    raw = (-(-span // s) if ceil_mode else span // s) + 1
+    line: Line = (
+        Sym(f"{axis:<4}", "accent"),
+        f" = {fn}(({n} + 2·{p} - {k}) / {s}) + 1 = {fn}({span}/{s}) + 1 = {raw}",
+    )
+    lines = [line]
+    final = output_size(n, k, s, p, ceil_mode)
+    if final != raw:
+        last = (raw - 1) * s - p
+        lines.append(
+            (
+                "       ",
+                f"the last window would start at {axis[:-1]} {last + 1} (1-based), inside the "
+                f"right padding, so it is dropped: {final}",
+            )
+        )
+    return lines
+
+
+def _range(a: int, b: int, what: str) -> str:
+    """1-based ``rows 1–2`` / ``row 3`` for 0-based a..b-1."""
+    return f"{what} {a + 1}–{b}" if b - a > 1 else f"{what[:-1]} {a + 1}"
+
+
+def span_text(a: int, b: int, n: int, p: int, what: str) -> str:
+    """Input rows/cols a..b-1 (0-based) in 1-based words, naming the parts that are padding.
+
+    Row 0 and rows past n are padding; rows past n + p are outside even the padding (a ceil-mode
+    window hanging over the edge).
+    """
+    notes = []
+    if a < 0:
+        part = _range(a, min(b, 0), what)
+        notes.append(f"{part} {'is' if min(b, 0) - a == 1 else 'are'} padding")
+    if b > n and n + p > max(a, n):
+        lo, hi = max(a, n), min(b, n + p)
+        notes.append(f"{_range(lo, hi, what)} {'is' if hi - lo == 1 else 'are'} padding")
+    if b > n + p:
+        lo = max(a, n + p)
+        notes.append(f"{_range(lo, b, what)} past the padding")
+    return _range(a, b, what) + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _rules(
+    mode: str, padding: tuple[int, int], ceil_mode: bool, exclude_pad: bool
+) -> tuple[Line, ...]:
+    lines: list[Line] = [size_rule(ceil_mode)]
+    if mode == "avg":
+        lines.append(("Average pooling: each output cell is the mean of the window it covers.",))
+        if any(padding):
+            if exclude_pad:
+                lines.append(
+                    (
+                        "Padding adds zeros; the divisor counts only real input cells "
+                        "(--exclude-pad, count_include_pad=False).",
+                    )
+                )
+            else:
+                lines.append(
+                    (
+                        "Padding adds zeros and the divisor counts them "
+                        "(PyTorch's default, count_include_pad=True).",
+                    )
+                )
+    else:
+        lines.append(("Max pooling: each output cell is the largest value in its window.",))
+        if any(padding):
+            lines.append(("Padding is -∞, so a padded cell never wins.",))
+    if ceil_mode:
+        lines.append(
+            (
+                "Ceil mode keeps a last, partial window if it starts inside the input or the left "
+                "padding; cells past the padding are not counted in its divisor.",
+            )
+        )
+    return tuple(lines)
+
+
+def _window_lines(
+    cells: np.ndarray,
+    real: np.ndarray,
+    divisor: float,
+    value: float,
+    mode: str,
+    exclude_pad: bool,
+) -> tuple[Line, ...]:
+    """The arithmetic of one window. `cells` are its values (NaN past the padding), `real`
+    marks the cells inside the input."""
+    if mode == "avg":
+        terms = cells[real] if exclude_pad else cells[~np.isnan(cells)]
+        total = float(terms.sum())
+        if terms.size <= MAX_TERMS:
+            parts: list = ["("]
+            for i, t in enumerate(terms):
+                parts += [" + " if i else "", Num(float(t), paren=i > 0)]
+            parts += [
+                ") / ",
+                Num(divisor),
+                " = ",
+                Num(total),
+                " / ",
+                Num(divisor),
+                " = ",
+                Num(value, "cell.out"),
+            ]
+            return (tuple(parts),)
+        return (
+            (f"sum of the {terms.size} cells = ", Num(total)),
+            ("", Num(total), " / ", Num(divisor), " = ", Num(value, "cell.out")),
+        )
+    terms = cells[real]
+    if terms.size <= MAX_TERMS:
+        parts = ["max("]
+        for i, t in enumerate(terms):
+            parts += [", " if i else "", Num(float(t))]
+        parts += [") = ", Num(value, "cell.out")]
+        return (tuple(parts),)
+    return ((f"max of the {terms.size} input cells = ", Num(value, "cell.out")),)
+
+
+def explain_pool(
+    x: np.ndarray,
+    *,
+    mode: str = "avg",
+    size: tuple[int, int] = (2, 2),
+    stride: tuple[int, int] | None = None,
+    padding: tuple[int, int] = (0, 0),
+    ceil_mode: bool = False,
+    exclude_pad: bool = False,
+    label: str = "C",
+    max_cells: int = MAX_CELLS,
+) -> Worked:
+    """Pool `x` and describe it: the output-size formula, then one step per window."""
+    x = np.asarray(x, dtype=float)
+    size = _pair(size)
+    stride = size if stride is None else _pair(stride)
+    padding = _pair(padding)
+    output = pool2d(x, size, stride, padding, mode, ceil_mode, not exclude_pad)
+    n, m = x.shape
+    out = output.shape
+    divs = divisors(x.shape, size, stride, padding, out, not exclude_pad)
+
+    # What each step shows: the padded input, NaN where a ceil window overhangs the padding.
+    fill = 0.0 if mode == "avg" else -np.inf
+    full_r = max(n + 2 * padding[0], (out[0] - 1) * stride[0] + size[0])
+    full_c = max(m + 2 * padding[1], (out[1] - 1) * stride[1] + size[1])
+    shown = np.full((full_r, full_c), np.nan)
+    shown[: n + 2 * padding[0], : m + 2 * padding[1]] = fill
+    shown[padding[0] : padding[0] + n, padding[1] : padding[1] + m] = x
+    real = np.zeros(shown.shape, dtype=bool)
+    real[padding[0] : padding[0] + n, padding[1] : padding[1] + m] = True
+    whole = full_r <= MAX_GRID and full_c <= MAX_GRID
+    small_out = out[0] <= MAX_GRID and out[1] <= MAX_GRID
+    summary = out[0] * out[1] > max_cells  # too many cells: the first, the last, then a summary
+
+    name = "Average" if mode == "avg" else "Max"
+    title = (
+        f"{name} pooling of {label} ({shape_text(x.shape)}), {shape_text(size)} window, "
+        f"stride {pair_text(stride)}"
+        + (f", padding {pair_text(padding)}" if any(padding) else "")
+        + (", ceil mode" if ceil_mode else "")
+    )
+    size_step = Step(
+        title="output size",
+        lines=(
+            *size_lines(n, size[0], stride[0], padding[0], ceil_mode, "rows"),
+            *size_lines(m, size[1], stride[1], padding[1], ceil_mode, "cols"),
+        ),
+        note=f"a {shape_text(out)} output: {out[0] * out[1]} windows, "
+        + ("one step each." if out[0] * out[1] <= max_cells else "too many to show one by one."),
+        role="accent",
+        values={"output_size": [out[0], out[1]]},
+    )
+
+    def window_step(i: int, j: int, heading: str) -> Step:
+        r0, c0 = i * stride[0], j * stride[1]
+        r1, c1 = r0 + size[0], c0 + size[1]
+        cells = shown[r0:r1, c0:c1]
+        value = float(output[i, j])
+        lines = (
+            (
+                "window over "
+                + span_text(r0 - padding[0], r1 - padding[0], n, padding[0], "rows")
+                + ", "
+                + span_text(c0 - padding[1], c1 - padding[1], m, padding[1], "cols"),
+            ),
+            *_window_lines(cells, real[r0:r1, c0:c1], float(divs[i, j]), value, mode, exclude_pad),
+        )
+        if whole:
+            grid_values, origin, window = shown, padding, (r0, r1, c0, c1)
+        else:  # too big to draw whole: draw just the window, in place
+            grid_values = shown[r0:r1, c0:c1]
+            origin = (padding[0] - r0, padding[1] - c0)
+            window = (0, size[0], 0, size[1])
+        grid = Grid(
+            values=grid_values,
+            origin=origin,
+            shape=(n, m),
+            window=window,
+            output=output if small_out and not summary else None,
+            position=(i, j),
+            input_label=label if whole else f"{label}: this window",
+            whole=whole,
+            output_label="output",
+            pad_text="0" if mode == "avg" else "-∞",
+        )
+        note = ""
+        if mode == "avg" and divs[i, j] != size[0] * size[1]:
+            note = f"divided by {int(divs[i, j])}, not {size[0] * size[1]}: " + (
+                "only real input cells count."
+                if exclude_pad
+                else "the window hangs past the padding; only the cells it covers count."
+            )
+        return Step(
+            title=heading,
+            lines=lines,
+            note=note,
+            role="window",
+            values={f"output[{i}][{j}]": value},
+            grid=grid,
+        )
+
+    cells = out[0] * out[1]
+    if cells <= max_cells:
+        steps = [size_step] + [
+            window_step(i, j, f"output ({i + 1}, {j + 1})")
+            for i in range(out[0])
+            for j in range(out[1])
+        ]
+        summarised = False
+    else:
+        steps = [
+            size_step,
+            window_step(0, 0, "the first window, output (1, 1)"),
+            window_step(out[0] - 1, out[1] - 1, f"the last window, output ({out[0]}, {out[1]})"),
+            Step(
+                title="every other window, all at once",
+                lines=(
+                    (
+                        f"{cells:,} windows are computed together with NumPy; each follows the "
+                        "same rule as the two above.",
+                    ),
+                    (
+                        "min ",
+                        Num(float(output.min())),
+                        "   mean ",
+                        Num(float(output.mean())),
+                        "   max ",
+                        Num(float(output.max())),
+                    ),
+                ),
+                note=f"{cells:,} output cells is more than {max_cells}: showing a summary.",
+                role="accent",
+            ),
+        ]
+        summarised = True
+
+    return Worked(
+        kind="pool",
+        title=title,
+        inputs={"input": x},
+        params={
+            "mode": mode,
+            "size": list(size),
+            "stride": list(stride),
+            "padding": list(padding),
+            "ceil": ceil_mode,
+            "exclude_pad": exclude_pad,
+        },
+        result={"output": output},
+        steps=tuple(steps),
+        answer_key="output",
+        intro=_rules(mode, padding, ceil_mode, exclude_pad),
+        summarised=summarised,
+    )
+
+
+def explain_pool_size(
+    shape: tuple[int, int],
+    *,
+    size: tuple[int, int] = (2, 2),
+    stride: tuple[int, int] | None = None,
+    padding: tuple[int, int] = (0, 0),
+    ceil_mode: bool = False,
+) -> Worked:
+    """Just the output shape of a pooling: the formula, substituted per axis."""
+    size = _pair(size)
+    stride = size if stride is None else _pair(stride)
+    padding = _pair(padding)
+    _raise(pool_problems(shape, size, stride, padding, ceil_mode))
+    out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
+    return Worked(
+        kind="pool-size",
+        title=f"Output size of a {shape_text(size)} pooling over a {shape_text(shape)} input",
+        inputs={"input_size": list(shape)},
+        params={
+            "size": list(size),
+            "stride": list(stride),
+            "padding": list(padding),
+            "ceil": ceil_mode,
+        },
+        result={"output_size": out},
+        steps=(
+            Step(
+                title="output size",
+                lines=(
+                    *size_lines(shape[0], size[0], stride[0], padding[0], ceil_mode, "rows"),
+                    *size_lines(shape[1], size[1], stride[1], padding[1], ceil_mode, "cols"),
+                ),
+                note=f"the output is {out[0]}x{out[1]}.",
+                role="accent",
+                values={"output_size": out},
+            ),
+        ),
+        answer_key="output_size",
+        intro=(size_rule(ceil_mode),),
+    )

@@ -1,0 +1,339 @@
+"""A vanilla RNN cell in the session's notation, plus the formula helpers the gated cells share.
+
+The session writes one step as::
+
+    h1 = tanh(W_h h0 + W_x x1 + b_h)        (A = tanh for the hidden state)
+    y1 = softmax(W_y h1 + b_y)              (A = softmax for the output)
+
+Weights: ``W_x`` hidden x input, ``W_h`` hidden x hidden, ``b_h`` hidden, ``W_y`` output x
+hidden, ``b_y`` output. Over a sequence the same weights are used at every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from refresher.explain.inputs import Layout, hand_weights
+from refresher.explain.steps import Line, Num, ParamGroup, Step, Sym, Worked, format_number
+
+__all__ = [
+    "RNN_LAYOUT",
+    "affine_lines",
+    "explain_rnn",
+    "rnn_forward",
+    "rnn_step",
+    "seeded_weights",
+    "sigmoid",
+    "softmax",
+]
+
+RNN_LAYOUT: Layout = (
+    ("W_x", "hx"),
+    ("W_h", "hh"),
+    ("b_h", "h"),
+    ("W_y", "oh"),
+    ("b_y", "o"),
+)
+
+MAX_PRODUCTS = 6  # per-unit dot products are written out when a row has at most this many terms
+MAX_UNITS = 4  # ... and the layer has at most this many units
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic sigmoid, written so large |z| neither overflows nor warns."""
+    z = np.asarray(z, dtype=float)
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis, shifted by the max for stability."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def seeded_weights(
+    seed: int, layout: Layout, sizes: Mapping[str, int], salt: int = 0
+) -> dict[str, np.ndarray]:
+    """Hand-checkable weights (multiples of 0.1 in [-0.5, 0.5]) drawn in `layout` order.
+
+    `sizes` maps ``h`` (hidden), ``x`` (input) and ``o`` (output) to their sizes. `salt` keeps
+    different cells from drawing the same numbers for the same seed.
+    """
+    rng = np.random.default_rng([salt, seed])
+    shapes = {
+        "hx": (sizes["h"], sizes["x"]),
+        "hh": (sizes["h"], sizes["h"]),
+        "h": (sizes["h"],),
+        "oh": (sizes.get("o", 0), sizes["h"]),
+        "o": (sizes.get("o", 0),),
+    }
+    return {name: hand_weights(rng, shapes[kind]) for name, kind in layout}
+
+
+def rnn_step(p: Mapping[str, np.ndarray], x: np.ndarray, h: np.ndarray) -> dict[str, np.ndarray]:
+    """One step: every named value (``a_h``, ``h``, ``logits``, ``y``)."""
+    a_h = p["W_h"] @ h + p["W_x"] @ x + p["b_h"]
+    h1 = np.tanh(a_h)
+    logits = p["W_y"] @ h1 + p["b_y"]
+    return {"a_h": a_h, "h": h1, "logits": logits, "y": softmax(logits)}
+
+
+def rnn_forward(
+    p: Mapping[str, np.ndarray], xs: np.ndarray, h0: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Run over a (T, input) sequence; each value is stacked to (T, n), row t = step t+1."""
+    xs = np.atleast_2d(np.asarray(xs, dtype=float))
+    drive = xs @ p["W_x"].T + p["b_h"]  # the input terms of every step at once
+    a_hs = np.empty((xs.shape[0], p["W_h"].shape[0]))
+    hs = np.empty_like(a_hs)
+    h = np.asarray(h0, dtype=float)
+    for t in range(xs.shape[0]):  # time is sequential; each step is vectorised over units
+        a_hs[t] = p["W_h"] @ h + drive[t]
+        h = hs[t] = np.tanh(a_hs[t])
+    logits = hs @ p["W_y"].T + p["b_y"]
+    return {"a_h": a_hs, "h": hs, "logits": logits, "y": softmax(logits)}
+
+
+# ------------------------------------------------------------------------------ formula helpers
+
+
+def _units(n: int) -> str:
+    return f"{n} unit{'s' * (n != 1)}"
+
+
+def affine_lines(
+    target: Sym,
+    terms: Sequence[tuple[str, np.ndarray, str, np.ndarray]],
+    bias: tuple[str, np.ndarray] | None,
+    value: np.ndarray,
+    extra: tuple[str, np.ndarray] | None = None,
+) -> list[Line]:
+    """``a = W_1·v_1 + W_2·v_2 + b``: symbols, vectors, then each unit's dot products by hand.
+
+    `terms` holds ``(matrix name, matrix, vector name, vector)``; the per-unit lines appear when
+    the layer is small enough to check on paper. `extra` is one more element-wise term added
+    after the bias (PyTorch's GRU adds ``r * (W_nh·h + b_hn)`` there).
+    """
+    symbolic: list = [target, " = "]
+    numeric: list = [" " * len(target.text), " = "]
+    for k, (w_name, w, v_name, v) in enumerate(terms):
+        symbolic += [" + " if k else "", Sym(w_name), "·", Sym(v_name)]
+        numeric += [" + " if k else "", w @ v]
+    if bias is not None:
+        symbolic += [" + ", Sym(bias[0])]
+        numeric += [" + ", bias[1]]
+    if extra is not None:
+        symbolic += [" + ", Sym(extra[0])]
+        numeric += [" + ", extra[1]]
+    numeric += [" = ", value]
+    lines: list[Line] = [tuple(symbolic), tuple(numeric)]
+    width = sum(w.shape[1] for _, w, _, _ in terms)
+    if value.shape[0] <= MAX_UNITS and width <= MAX_PRODUCTS:
+        for u in range(value.shape[0]):
+            parts: list = [f"  unit {u + 1}: "]
+            for k, (_, w, _, v) in enumerate(terms):
+                group = w.shape[1] > 1 and len(terms) + (bias is not None) > 1
+                parts += [" + " if k else "", "(" if group else ""]
+                for j in range(w.shape[1]):
+                    parts += [
+                        " + " if j else "",
+                        Num(float(w[u, j]), paren=j > 0 or k > 0),
+                        "·",
+                        Num(float(v[j]), paren=True),
+                    ]
+                parts += [")" if group else ""]
+            if bias is not None:
+                parts += [" + ", Num(float(bias[1][u]), paren=True)]
+            if extra is not None:
+                parts += [" + ", Num(float(extra[1][u]), paren=True)]
+            parts += [" = ", Num(float(value[u]), target.role)]
+            lines.append(tuple(parts))
+    return lines
+
+
+def activation_line(out: Sym, fn: str, pre: str, pre_value: np.ndarray, value: np.ndarray) -> Line:
+    """``f_t = σ(a_f) = σ([0.05, -0.2]) = [0.51, 0.45]``."""
+    return (out, f" = {fn}(", Sym(pre), f") = {fn}(", pre_value, ") = ", Num(value, out.role))
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def per_unit(values: np.ndarray, describe, short=None, limit: int = 4) -> str:
+    """Describe each unit, or summarise when there are many.
+
+    ``describe(unit, value)`` reads the first unit in full ("unit 1 keeps 21% of its old
+    memory"); ``short(unit, value)`` the others ("unit 2 57%"), defaulting to `describe`.
+    """
+    if values.shape[0] <= limit:
+        short = short or describe
+        texts = [(describe if u == 0 else short)(u + 1, float(v)) for u, v in enumerate(values)]
+        return ", ".join(texts) + "."
+    hi, lo = int(np.argmax(values)), int(np.argmin(values))
+    return (
+        f"{_units(values.shape[0])}, mean {format_number(float(values.mean()), 2)}; highest "
+        f"{describe(hi + 1, float(values[hi]))}; lowest {describe(lo + 1, float(values[lo]))}."
+    )
+
+
+# ------------------------------------------------------------------------------ worked example
+
+
+def explain_rnn(
+    p: Mapping[str, np.ndarray],
+    xs: np.ndarray,
+    h0: np.ndarray,
+    *,
+    seed: int | None = None,
+) -> Worked:
+    """One step (or a short unrolled sequence) of the session's RNN, every number shown."""
+    xs = np.atleast_2d(np.asarray(xs, dtype=float))
+    h0 = np.asarray(h0, dtype=float)
+    run = rnn_forward(p, xs, h0)
+    steps_n = xs.shape[0]
+    hidden, inputs, outputs = p["W_h"].shape[0], p["W_x"].shape[1], p["W_y"].shape[0]
+    steps: list[Step] = []
+    h_prev = h0
+    for t in range(steps_n):
+        n, prev = t + 1, t
+        x, a_h, h = xs[t], run["a_h"][t], run["h"][t]
+        logits, y = run["logits"][t], run["y"][t]
+        at = f" (t = {n})" if steps_n > 1 else ""
+        pre_lines = affine_lines(
+            Sym("a_h", "gate.h"),
+            [("W_h", p["W_h"], f"h{prev}", h_prev), ("W_x", p["W_x"], f"x{n}", x)],
+            ("b_h", p["b_h"]),
+            a_h,
+        )
+        hidden_lines = [
+            *pre_lines,
+            (Sym(f"h{n}", "gate.h"), " = tanh(", Sym("a_h"), ") = tanh(", a_h, ") = ", h),
+        ]
+        if steps_n == 1:
+            steps.append(
+                Step(
+                    title=f"hidden pre-activation a_h{at}",
+                    lines=tuple(pre_lines),
+                    note="the old state and the new input, mixed by the weights, plus a bias.",
+                    role="gate.h",
+                    values={"a_h": a_h},
+                )
+            )
+            steps.append(
+                Step(
+                    title=f"hidden state h{n} = tanh(a_h)",
+                    lines=(hidden_lines[-1],),
+                    note="tanh squashes each unit into (-1, 1): "
+                    + per_unit(h, lambda u, v: f"unit {u} {format_number(v, 2)}"),
+                    role="gate.h",
+                    values={"h": h},
+                )
+            )
+        else:
+            steps.append(
+                Step(
+                    title=f"hidden state h{n}{at}",
+                    lines=tuple(hidden_lines),
+                    note=f"h{n} carries what the network remembers after {n} input{'s' * (n > 1)}.",
+                    role="gate.h",
+                    values={"a_h": a_h, "h": h},
+                )
+            )
+        out_pre = affine_lines(
+            Sym("logits", "gate.o"), [("W_y", p["W_y"], f"h{n}", h)], ("b_y", p["b_y"]), logits
+        )
+        exps = np.exp(logits - logits.max())
+        soft = (
+            Sym(f"y{n}", "gate.o"),
+            " = softmax(",
+            Sym("logits"),
+            ") = exp(logits - max) / sum = ",
+            exps,
+            " / ",
+            Num(float(exps.sum())),
+            " = ",
+            y,
+        )
+        best = int(np.argmax(y))
+        note = (
+            f"class {best + 1} is the most likely ({percent(float(y[best]))}); the {outputs} "
+            "probabilities add up to 1."
+        )
+        if steps_n == 1:
+            steps.append(
+                Step(
+                    title=f"output scores W_y·h{n} + b_y",
+                    lines=tuple(out_pre),
+                    note="one score (logit) per output class.",
+                    role="gate.o",
+                    values={"logits": logits},
+                )
+            )
+            steps.append(
+                Step(
+                    title=f"output y{n} = softmax(logits)",
+                    lines=(soft,),
+                    note=note,
+                    role="gate.o",
+                    values={"y": y},
+                )
+            )
+        else:
+            steps.append(
+                Step(
+                    title=f"output y{n}{at}",
+                    lines=(*out_pre, soft),
+                    note=note,
+                    role="gate.o",
+                    values={"logits": logits, "y": y},
+                )
+            )
+        h_prev = h
+
+    result = {k: v[0] for k, v in run.items()} if steps_n == 1 else dict(run)
+    seeded = f" (seed {seed}: weights in multiples of 0.1)" if seed is not None else ""
+    last = steps_n
+    return Worked(
+        kind="rnn",
+        title=(
+            f"RNN, {'one time step' if steps_n == 1 else f'{steps_n} time steps'} "
+            f"(input {inputs}, hidden {hidden}, output {outputs}){seeded}"
+        ),
+        inputs={"x": xs[0] if steps_n == 1 else xs, "h": h0},
+        params=dict(p),
+        result=result,
+        steps=tuple(steps),
+        answer_key="y",
+        intro=(
+            (
+                Sym("h_t", "gate.h"),
+                " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)",
+                "      hidden state (A = tanh)",
+            ),
+            (
+                Sym("y_t", "gate.o"),
+                " = softmax(W_y·h_t + b_y)",
+                "             output (A = softmax)",
+            ),
+            ("· is a matrix-vector product; the same weights are used at every time step.",),
+        ),
+        outro=(
+            (
+                Sym(f"h{last}", "gate.h"),
+                " = ",
+                run["h"][-1],
+                "    ",
+                Sym(f"y{last}", "gate.o"),
+                " = ",
+                run["y"][-1],
+            ),
+        ),
+        groups=(
+            ParamGroup("hidden", ("W_x", "W_h", "b_h"), "gate.h"),
+            ParamGroup("output", ("W_y", "b_y"), "gate.o"),
+        ),
+    )

@@ -1,0 +1,189 @@
+"""Numeric questions: fresh inputs per attempt, answers computed by the explain engine, grading.
+
+A numeric item's `compute:` spec names an explain kind (`pool`, `lstm`, ...) and its inputs.
+Any input may be random, drawn per attempt:
+
+    {random: [4, 4], low: 0, high: 9}      integers in [low, high], this shape ([] = a scalar)
+    {random: [3], low: -1, high: 1, decimals: 1}   multiples of 0.1
+    {choice: [avg, max]}                   one of the listed values
+
+`instantiate(question, seed)` resolves them with a generator seeded from the round's seed and the
+question's key, so `quiz --seed S` and `print --seed S` show the same numbers whatever the order.
+`ask:` picks which result is asked (default: the example's main answer). Pure: NumPy, no I/O.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from refresher.errors import InputError
+from refresher.explain import registry
+from refresher.explain.steps import Worked, format_array, format_number
+from refresher.model import NumericQuestion, Outcome
+from refresher.parse import parse_matrix, parse_scalar, parse_vector
+
+
+def _core(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The registry's spec: `ask:` (the bank's word) is the registry's `answer:`."""
+    core = dict(spec)
+    if "ask" in core:
+        core["answer"] = core.pop("ask")
+    return core
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One attempt's concrete spec, its worked solution and the value asked for."""
+
+    spec: dict[str, Any]
+    worked: Worked
+    ask: str
+
+    @property
+    def expected(self) -> np.ndarray:
+        return np.asarray(self.worked.result[self.ask], dtype=float)
+
+
+def instance_rng(seed: int, key: str) -> np.random.Generator:
+    return np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(key.encode())])
+
+
+def _is_random(value: Any) -> bool:
+    return isinstance(value, Mapping) and ("random" in value or "choice" in value)
+
+
+def _draw(value: Mapping[str, Any], rng: np.random.Generator) -> Any:
+    if "choice" in value:
+        options = list(value["choice"])
+        return options[int(rng.integers(len(options)))]
+    shape = value["random"]
+    shape = [shape] if isinstance(shape, int) else list(shape)
+    low, high = value.get("low", 0), value.get("high", 9)
+    decimals = int(value.get("decimals", 0))
+    scale = 10**decimals
+    drawn = rng.integers(round(low * scale), round(high * scale) + 1, size=shape) / scale
+    if decimals == 0:
+        drawn = drawn.astype(int)
+    return drawn.tolist()
+
+
+def resolve_spec(spec: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """The spec with every random input drawn (keys in a fixed order, so draws are stable)."""
+    out: dict[str, Any] = {}
+    for key in spec:
+        value = spec[key]
+        out[key] = _draw(value, rng) if _is_random(value) else value
+    return out
+
+
+def spec_problems(spec: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a compute spec (checked on a sample draw), for `refresher check`."""
+    problems = []
+    for key, value in spec.items():
+        if _is_random(value):
+            problems.extend(_random_problems(key, value))
+    if problems:
+        return problems
+    found = registry.validate(_core(resolve_spec(spec, instance_rng(0, "check"))))
+    # the registry calls the asked value `answer`; a bank calls it `ask`
+    return [f"ask:{p[len('answer:') :]}" if p.startswith("answer:") else p for p in found]
+
+
+def _random_problems(key: str, value: Mapping[str, Any]) -> list[str]:
+    if "choice" in value:
+        ok = isinstance(value["choice"], list) and value["choice"]
+        return [] if ok else [f"{key}: 'choice' must be a non-empty list"]
+    unknown = set(value) - {"random", "low", "high", "decimals"}
+    if unknown:
+        return [f"{key}: unknown key '{sorted(unknown)[0]}' in a random input"]
+    shape = value["random"]
+    dims = [shape] if isinstance(shape, int) else shape
+    if not isinstance(dims, list) or not all(isinstance(d, int) and 0 < d <= 64 for d in dims):
+        return [f"{key}: 'random' must be a shape like [4, 4] (sizes 1-64) or [] for a number"]
+    low, high = value.get("low", 0), value.get("high", 9)
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
+        return [f"{key}: low and high must be numbers"]
+    if low > high:
+        return [f"{key}: low ({low}) is above high ({high})"]
+    decimals = value.get("decimals", 0)
+    if not isinstance(decimals, int) or not 0 <= decimals <= 3:
+        return [f"{key}: decimals must be 0-3"]
+    return []
+
+
+def instantiate(question: NumericQuestion, seed: int) -> Instance:
+    """Draw this attempt's inputs and compute the worked solution."""
+    spec = resolve_spec(question.compute, instance_rng(seed, question.key))
+    return solve(spec)
+
+
+def solve(spec: Mapping[str, Any]) -> Instance:
+    worked = registry.compute(_core(spec))
+    return Instance(spec=dict(spec), worked=worked, ask=worked.answer_key)
+
+
+# --- reading and grading answers -------------------------------------------------------------
+
+
+def shape_name(shape: tuple[int, ...]) -> str:
+    if len(shape) == 0:
+        return "a single number"
+    if len(shape) == 1:
+        return f"{shape[0]} numbers (like 0.2 0.7)" if shape[0] > 1 else "a single number"
+    return f"a {shape[0]}x{shape[1]} matrix (rows split by ';')"
+
+
+def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Parse `text` into an array of `shape`; InputError (re-prompt) when it does not fit."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise InputError(f"expected {shape_name(shape)}")
+    try:
+        if len(shape) == 0 or shape == (1,):
+            value = np.asarray(parse_scalar(cleaned), dtype=float).reshape(shape)
+        elif len(shape) == 1:
+            # "2x3" reads as two numbers, the way output sizes are written
+            if "x" in cleaned.lower() and shape == (2,):
+                cleaned = cleaned.lower().replace("x", " ")
+            value = np.asarray(parse_vector(cleaned), dtype=float)
+        else:
+            value = np.asarray(parse_matrix(cleaned), dtype=float)
+    except InputError as exc:
+        raise InputError(f"{exc} — expected {shape_name(shape)}") from None
+    if value.shape != shape:
+        got = "x".join(map(str, value.shape)) if value.ndim == 2 else f"{value.size} numbers"
+        raise InputError(f"expected {shape_name(shape)}, got {got}")
+    return value
+
+
+def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
+    expected = instance.expected
+    given = read_answer(text, expected.shape)
+    close = np.isclose(given, expected, rtol=rtol, atol=tolerance)
+    wrong = [list(map(int, idx)) for idx in np.argwhere(~close)] if expected.ndim else []
+    return Outcome(
+        correct=bool(close.all()),
+        given=format_answer(given),
+        expected=format_answer(expected),
+        detail={"wrong_cells": wrong, "shape": list(expected.shape)},
+    )
+
+
+def format_answer(value: np.ndarray, precision: int = 4) -> str:
+    """Scalars as numbers, vectors space-separated, matrices as `a b; c d` (how one types them)."""
+    value = np.asarray(value, dtype=float)
+    if value.ndim == 0:
+        return format_number(float(value), precision)
+    if value.ndim == 1:
+        return " ".join(format_number(float(v), precision) for v in value)
+    return "; ".join(" ".join(format_number(float(v), precision) for v in row) for row in value)
+
+
+def as_text(value: Any, precision: int = 4) -> str:
+    """Any result value as compact text (used in print and JSON-free listings)."""
+    return format_array(value, precision)

@@ -1,0 +1,59 @@
+"""Save a rendering as .html, .svg or .txt through a recording Rich console.
+
+The file holds exactly what the terminal shows (same sections, same precision) at a fixed,
+printable width, so an export does not depend on the size of the window it was made in.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import RenderableType
+
+from refresher.errors import InputError
+from refresher.render.console import make_console
+
+EXPORT_WIDTH = 100
+FORMATS = (".html", ".svg", ".txt")
+
+
+def check_export_path(path: str | Path) -> Path:
+    """The path to write, or `InputError` for an unknown extension or a missing folder."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"--export: {path.name}: unknown extension {path.suffix or '(none)'!r}; use "
+            ".html, .svg or .txt"
+        )
+    if not path.parent.is_dir():
+        raise InputError(f"--export: {path.parent}: no such folder")
+    return path
+
+
+def export_sections(
+    sections: Sequence[RenderableType],
+    path: str | Path,
+    *,
+    title: str = "refresher",
+    width: int = EXPORT_WIDTH,
+) -> Path:
+    """Render `sections` on a recording console and save them in the format `path` names."""
+    path = check_export_path(path)
+    console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
+    for section in sections:
+        console.print(section)
+    suffix = path.suffix.lower()
+    if suffix == ".html":
+        content = console.export_html(inline_styles=True)
+    elif suffix == ".svg":
+        content = console.export_svg(title=title)
+    else:
+        text = console.export_text(styles=False)
+        content = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    try:
+        path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--export: cannot write {path}: {exc.strerror or exc}") from None
+    return path

@@ -1,0 +1,102 @@
+"""Numeric questions on screen: the inputs a learner needs (never the answer), and the verdict.
+
+The inputs come from the attempt's `Worked` (what the explain engine computed from), drawn with
+the same grid and weights helpers as `refresher explain`, so a question and its worked solution
+look alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from refresher.explain.steps import format_part
+from refresher.numeric import Instance, format_answer
+from refresher.render import worked as draw_worked
+
+_SETTING_NAMES = {
+    "mode": "mode",
+    "size": "window",
+    "stride": "stride",
+    "padding": "padding",
+    "ceil": "ceil mode",
+    "exclude_pad": "padding excluded from the divisor",
+    "cell": "cell",
+    "input_size": "input size",
+    "hidden_size": "hidden size",
+    "output_size": "output size",
+    "variant": "variant",
+}
+
+
+def _setting(name: str, value: Any) -> str | None:
+    label = _SETTING_NAMES.get(name)
+    if label is None or value is None or value is False or (name == "output_size" and not value):
+        return None
+    if value is True:
+        return label
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return f"{label} {value[0]}x{value[1]}"
+    return f"{label} {value}"
+
+
+def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
+    """Everything shown with the prompt: grids, vectors, weights and settings."""
+    worked = instance.worked
+    parts: list[RenderableType] = []
+    grids: list[Text] = []
+    for name, value in worked.inputs.items():
+        arr = np.asarray(value)
+        if arr.ndim == 2 and worked.kind in ("pool", "conv"):
+            label = "C" if name == "input" and worked.kind == "pool" else name
+            title = Text(f"{label} ({arr.shape[0]}x{arr.shape[1]})\n", style="accent")
+            title.append_text(draw_worked.matrix_text(arr.astype(float), precision))
+            grids.append(title)
+    if grids:
+        parts.append(draw_worked.side_by_side(grids, 100))
+    cell_inputs = draw_worked.inputs_text(worked, precision)
+    if cell_inputs is not None:
+        parts.append(cell_inputs)
+    elif worked.kind not in ("pool", "conv"):
+        for name, value in worked.inputs.items():
+            shown = _setting(name, value) or f"{name} {format_part(np.asarray(value), precision)}"
+            parts.append(Text(shown, style="accent"))
+    settings = [s for s in (_setting(k, v) for k, v in worked.params.items()) if s]
+    if settings:
+        parts.append(Text(" · ".join(settings), style="accent"))
+    if worked.groups:
+        parts.append(Text("weights", style="muted"))
+        parts.append(draw_worked.weights_table(worked, precision))
+    ask = Text("Asked: ", style="muted")
+    ask.append(instance.ask, style="bold")
+    shape = instance.expected.shape
+    if shape:
+        ask.append(f"  ({'x'.join(map(str, shape))})", style="muted")
+    parts.append(ask)
+    return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
+
+
+def show_inputs(console: Console, instance: Instance) -> None:
+    console.print(inputs_view(instance))
+
+
+def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
+    """Point at the cells that were off, for vectors and matrices."""
+    if not wrong or not instance.expected.ndim:
+        return
+    expected = instance.expected
+    cells = []
+    for idx in wrong[:8]:
+        where = f"row {idx[0] + 1}, col {idx[1] + 1}" if len(idx) == 2 else f"entry {idx[0] + 1}"
+        cells.append(f"{where} should be {format_answer(expected[tuple(idx)])}")
+    more = f" (and {len(wrong) - 8} more)" if len(wrong) > 8 else ""
+    console.print(Text("  Off: " + "; ".join(cells) + more, style="wrong"))
+
+
+def worked_solution(console: Console, instance: Instance) -> None:
+    console.print(Text("  Worked solution", style="accent"))
+    draw_worked.render_worked(instance.worked, console)

@@ -1,0 +1,229 @@
+"""Drawing `refresher stats`: activity as Unicode bars, accuracy tables, the due forecast, the
+weakest questions and leeches. Green, yellow and red always mean good, so-so and weak."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from refresher.render.review import RATING_STYLES
+from refresher.schedule import RATING_NAMES, RATINGS
+from refresher.stats import Accuracy, DayActivity, Stats
+
+ANSWER_BAR = "█"
+REVIEW_BAR = "▒"
+ANSWER_STYLE = "cyan"
+REVIEW_STYLE = "magenta"
+SPARKS = "▁▂▃▄▅▆▇█"
+BAR_WIDTH = 40
+WEEKLY_AFTER = 31  # more days than this are drawn a week per line
+
+
+def _level(fraction: float | None, good: float = 0.8, fair: float = 0.5) -> str:
+    if fraction is None:
+        return "muted"
+    return "right" if fraction >= good else ("skip" if fraction >= fair else "wrong")
+
+
+def _pct(acc: Accuracy) -> Text:
+    frac = acc.fraction
+    return Text("–" if frac is None else f"{100 * frac:.0f}%", style=_level(frac))
+
+
+def _section(console: Console, title: str, note: str = "") -> None:
+    console.print()
+    console.print(
+        Rule(
+            Text.assemble((title, "accent"), (f"  {note}" if note else "", "muted")),
+            align="left",
+            style="progress",
+        )
+    )
+
+
+def _buckets(daily: Sequence[DayActivity]) -> list[tuple[str, int, int]]:
+    if len(daily) <= WEEKLY_AFTER:
+        return [(d.day.strftime("%a %d %b"), d.answers, d.reviews) for d in daily]
+    out = []
+    for k in range(0, len(daily), 7):
+        week = daily[k : k + 7]
+        label = f"{week[0].day:%d %b} – {week[-1].day:%d %b}"
+        out.append((label, sum(d.answers for d in week), sum(d.reviews for d in week)))
+    return out
+
+
+def activity_chart(daily: Sequence[DayActivity], width: int = BAR_WIDTH) -> Table:
+    """One line per day (or per week over a long span): answers then reviews, stacked."""
+    rows = _buckets(daily)
+    top = max((a + r for _, a, r in rows), default=0)
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True, style="muted")
+    table.add_column(no_wrap=True, width=width)
+    table.add_column(no_wrap=True, justify="right")
+    for label, answers, reviews in rows:
+        a_cells = r_cells = 0
+        if top:
+            total_cells = round((answers + reviews) * width / top)
+            a_cells = round(answers * width / top)
+            r_cells = total_cells - a_cells
+            # anything studied shows at least a sliver
+            if answers and not a_cells:
+                a_cells = 1
+            if reviews and r_cells <= 0:
+                r_cells = 1
+        bar = Text.assemble(
+            (ANSWER_BAR * a_cells, ANSWER_STYLE), (REVIEW_BAR * r_cells, REVIEW_STYLE)
+        )
+        if answers or reviews:
+            numbers = Text.assemble(
+                (str(answers), ANSWER_STYLE), (" + ", "muted"), (str(reviews), REVIEW_STYLE)
+            )
+        else:
+            numbers = Text("·", style="muted")
+        table.add_row(label, bar, numbers)
+    return table
+
+
+def _accuracy_table(title: str, rows: dict[str, Accuracy], names: dict[str, str]) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False, title_justify="left")
+    table.add_column(title, no_wrap=True)
+    table.add_column("Right", justify="right")
+    table.add_column("Of", justify="right")
+    table.add_column("%", justify="right")
+    for key, acc in sorted(rows.items(), key=lambda kv: (kv[1].fraction or 0, kv[0])):
+        table.add_row(names.get(key, key), str(acc.right), str(acc.answered), _pct(acc))
+    return table
+
+
+def forecast_table(counts: Sequence[int], first_label: str, later: Sequence[str]) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False)
+    labels = [first_label, *later]
+    for label in labels:
+        table.add_column(label, justify="right", no_wrap=True)
+    top = max(counts, default=0)
+    sparks = [
+        Text(SPARKS[min(7, round(7 * n / top))] if n and top else " ", style="accent")
+        for n in counts
+    ]
+    table.add_row(*sparks)
+    table.add_row(
+        *(Text(str(n), style="bold" if k == 0 and n else "") for k, n in enumerate(counts))
+    )
+    return table
+
+
+def stats(console: Console, s: Stats, title: str) -> None:
+    span = f"{s.first_day:%d %b} – {s.today:%d %b %Y}"
+    console.print(
+        Text.assemble(
+            ("Study stats", "bold"),
+            " · ",
+            (title, "accent"),
+            (f" · last {s.days} day{'s' if s.days != 1 else ''} ({span})", "muted"),
+        )
+    )
+    if not s.attempts and not s.reviews and not s.cards.total - s.cards.new:
+        console.print()
+        console.print(
+            Text(
+                "Nothing studied yet here. Start with `refresher quiz` or `refresher review`.",
+                style="muted",
+            )
+        )
+
+    # activity
+    _section(console, "Activity", f"{ANSWER_BAR} quiz answers  {REVIEW_BAR} reviews")
+    console.print(activity_chart(s.daily))
+    streak = Text.assemble(("Streak: ", "bold"))
+    if s.streak_days:
+        streak.append(f"{s.streak_days} day{'s' if s.streak_days != 1 else ''}", style="right")
+        if not s.studied_today:
+            streak.append(" (study today to keep it)", style="skip")
+    else:
+        streak.append("none yet", style="muted")
+    streak.append("   ")
+    streak.append(f"{s.attempts} quiz answers", style=ANSWER_STYLE)
+    streak.append(" · ", style="muted")
+    streak.append(f"{s.reviews} reviews", style=REVIEW_STYLE)
+    if s.reviews:
+        streak.append("  (")
+        for k, r in enumerate(RATINGS):
+            if k:
+                streak.append(" · ", style="muted")
+            streak.append(f"{RATING_NAMES[r]} {s.ratings[r]}", style=RATING_STYLES[r])
+        streak.append(")")
+    console.print(streak)
+
+    # accuracy
+    overall = s.accuracy
+    note = (
+        f"{overall.right} of {overall.answered} answers right"
+        if overall.answered
+        else "no answers in this period"
+    )
+    _section(console, "Accuracy", note)
+    if overall.answered:
+        console.print(Text.assemble("Overall ", _pct(overall)))
+        grid = Table.grid(padding=(0, 6))
+        grid.add_row(
+            _accuracy_table("Topic", s.by_topic, s.topic_names),
+            _accuracy_table("Type", s.by_type, {}),
+        )
+        console.print(grid)
+
+    # schedule
+    c = s.cards
+    _section(
+        console,
+        "Due",
+        f"{c.review} in review · {c.learning} learning · {c.new} new · {c.suspended} suspended",
+    )
+    later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
+    console.print(forecast_table(s.forecast, "Today", later))
+
+    # weakest
+    if s.weakest:
+        _section(console, "Weakest questions", "most missed first, then lowest recall")
+        table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
+        table.add_column("Card", justify="right", style="muted", no_wrap=True)
+        table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("Missed", justify="right", no_wrap=True)
+        table.add_column("Recall", justify="right", no_wrap=True)
+        for w in s.weakest:
+            missed = Text(f"{w.missed}/{w.answered}" if w.answered else "–")
+            if w.missed:
+                missed.stylize(_level(1 - w.missed / w.answered))
+            r = w.retrievability
+            recall = Text("–" if r is None else f"{100 * r:.0f}%", style=_level(r, 0.9, 0.7))
+            table.add_row(
+                str(w.card_id),
+                Text.assemble((w.question.id, "bold"), "  ", (w.question.prompt, "muted")),
+                missed,
+                recall,
+            )
+        console.print(table)
+
+    # leeches
+    if s.leeches:
+        _section(console, "Leeches", "failed again and again: rework them, then unsuspend")
+        table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
+        table.add_column("Card", justify="right", no_wrap=True)
+        table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("Fails", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        for x in s.leeches:
+            table.add_row(
+                Text(str(x.card_id), style="wrong"),
+                Text.assemble((x.question.id, "bold"), "  ", (x.question.prompt, "muted")),
+                str(x.lapses),
+                Text(
+                    f"refresher unsuspend {x.card_id}" if x.suspended else "back in reviews",
+                    style="accent" if x.suspended else "muted",
+                ),
+            )
+        console.print(table)

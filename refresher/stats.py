@@ -1,0 +1,299 @@
+"""Study statistics, computed from the rows the store returns: activity per day, accuracy overall,
+by topic and by type, the weakest questions, the due forecast, the streak, leeches.
+
+Pure: `now`, the study day and the scheduler come in as arguments. "Attempts" are answers given
+in quizzes; "reviews" are ratings given in `review` (whose answers also count toward accuracy).
+Questions that left their bank keep their history in the totals but are no longer due, weak or
+leeches: only questions that still exist appear by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from refresher.model import Question
+from refresher.schedule import (
+    RATING_NAMES,
+    RATINGS,
+    CardInfo,
+    Rating,
+    Scheduler,
+    State,
+    StudyDay,
+    forecast,
+    retrievability,
+)
+
+WEAKEST = 10
+FORECAST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    right: int = 0
+    answered: int = 0
+
+    @property
+    def fraction(self) -> float | None:
+        return self.right / self.answered if self.answered else None
+
+    def __add__(self, other: Accuracy) -> Accuracy:
+        return Accuracy(self.right + other.right, self.answered + other.answered)
+
+    def to_dict(self) -> dict[str, Any]:
+        frac = self.fraction
+        return {
+            "right": self.right,
+            "answered": self.answered,
+            "accuracy": None if frac is None else round(frac, 4),
+        }
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    day: date
+    answers: int = 0
+    reviews: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.answers + self.reviews
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    card_id: int
+    question: Question
+    missed: int
+    answered: int
+    retrievability: float | None  # None: never reviewed
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+
+@dataclass(frozen=True)
+class Leech:
+    card_id: int
+    question: Question
+    lapses: int
+    suspended: bool
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+    suspended: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review + self.suspended
+
+
+@dataclass(frozen=True)
+class Stats:
+    bank: str | None
+    days: int
+    first_day: date
+    today: date
+    daily: tuple[DayActivity, ...]
+    accuracy: Accuracy
+    by_topic: dict[str, Accuracy]
+    by_type: dict[str, Accuracy]
+    ratings: dict[Rating, int]
+    forecast: tuple[int, ...]
+    streak_days: int
+    studied_today: bool
+    weakest: tuple[QuestionStat, ...]
+    leeches: tuple[Leech, ...]
+    cards: CardCounts
+    topic_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def attempts(self) -> int:
+        return sum(d.answers for d in self.daily)
+
+    @property
+    def reviews(self) -> int:
+        return sum(d.reviews for d in self.daily)
+
+    @property
+    def due_today(self) -> int:
+        return self.forecast[0] if self.forecast else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        frac = self.accuracy.fraction
+        return {
+            "bank": self.bank,
+            "days": self.days,
+            "from": self.first_day.isoformat(),
+            "to": self.today.isoformat(),
+            "attempts": self.attempts,
+            "reviews": self.reviews,
+            "accuracy": None if frac is None else round(frac, 4),
+            "answered": self.accuracy.answered,
+            "right": self.accuracy.right,
+            "by_topic": {k: v.to_dict() for k, v in self.by_topic.items()},
+            "by_type": {k: v.to_dict() for k, v in self.by_type.items()},
+            "ratings": {RATING_NAMES[r].lower(): n for r, n in self.ratings.items()},
+            "daily": [
+                {"date": d.day.isoformat(), "answers": d.answers, "reviews": d.reviews}
+                for d in self.daily
+            ],
+            "due_today": self.due_today,
+            "forecast": list(self.forecast),
+            "streak_days": self.streak_days,
+            "studied_today": self.studied_today,
+            "weakest": [w.key for w in self.weakest],
+            "weakest_detail": [
+                {
+                    "question": w.key,
+                    "card_id": w.card_id,
+                    "missed": w.missed,
+                    "answered": w.answered,
+                    "retrievability": None
+                    if w.retrievability is None
+                    else round(w.retrievability, 4),
+                }
+                for w in self.weakest
+            ],
+            "leeches": [
+                {
+                    "card_id": x.card_id,
+                    "question": x.question.key,
+                    "lapses": x.lapses,
+                    "suspended": x.suspended,
+                }
+                for x in self.leeches
+            ],
+            "cards": {
+                "new": self.cards.new,
+                "learning": self.cards.learning,
+                "review": self.cards.review,
+                "suspended": self.cards.suspended,
+                "total": self.cards.total,
+            },
+        }
+
+
+def window_start(now: datetime, day: StudyDay, days: int) -> datetime:
+    """The UTC instant the window of the last `days` study days (today included) begins."""
+    return day.start(day.date_of(now) - timedelta(days=days - 1))
+
+
+def streak(fetch: Callable[[date], set[date]], today: date) -> tuple[int, bool]:
+    """(consecutive study days up to today, whether today is one of them).
+
+    A streak still counts until a day ends without study, so yesterday's streak holds today.
+    `fetch(since)` returns the study days on or after `since`; it is asked for a short span
+    first and a longer one only while the streak reaches its start.
+    """
+    span = 64
+    while True:
+        since = today - timedelta(days=span)
+        studied = fetch(since)
+        start = today if today in studied else today - timedelta(days=1)
+        n = 0
+        while start - timedelta(days=n) in studied:
+            n += 1
+        if start - timedelta(days=n) >= since or span > 365 * 100:
+            return n, today in studied
+        span *= 4
+
+
+def compute(
+    *,
+    now: datetime,
+    day: StudyDay,
+    days: int,
+    scheduler: Scheduler,
+    bank: str | None,
+    questions: Mapping[int, Question],
+    daily_rows: Iterable[tuple[str, int, int]],
+    accuracy_rows: Iterable[tuple[int, str, str, int, int]],
+    rating_counts: Mapping[int, int],
+    cards: Mapping[int, CardInfo],
+    study_streak: tuple[int, bool],
+    unseen: int = 0,
+    topic_names: Mapping[str, str] | None = None,
+) -> Stats:
+    """Stats over the last `days` study days for `questions` (card id -> question: the ones
+    that still exist in scope and have an id); `unseen` more have never been asked at all.
+    Rows are as the store's stats queries return them."""
+    today = day.date_of(now)
+    first = today - timedelta(days=days - 1)
+    seen = {date.fromisoformat(d): (a, r) for d, a, r in daily_rows}
+    daily = tuple(
+        DayActivity(d, *seen.get(d, (0, 0)))
+        for d in (first + timedelta(days=k) for k in range(days))
+    )
+
+    total = Accuracy()
+    by_topic: dict[str, Accuracy] = {}
+    by_type: dict[str, Accuracy] = {}
+    per_card: dict[int, Accuracy] = {}
+    for card_id, topic, qtype, right, answered in accuracy_rows:
+        acc = Accuracy(right, answered)
+        total += acc
+        by_topic[topic] = by_topic.get(topic, Accuracy()) + acc
+        by_type[qtype] = by_type.get(qtype, Accuracy()) + acc
+        per_card[card_id] = per_card.get(card_id, Accuracy()) + acc
+
+    live = {k: v for k, v in cards.items() if k in questions}
+    counts = CardCounts(
+        new=unseen + sum(1 for k in questions if k not in live),
+        learning=sum(1 for c in live.values() if not c.suspended and c.state != State.Review),
+        review=sum(1 for c in live.values() if not c.suspended and c.state == State.Review),
+        suspended=sum(1 for c in live.values() if c.suspended),
+    )
+
+    weak: list[QuestionStat] = []
+    for card_id, q in questions.items():
+        acc = per_card.get(card_id, Accuracy())
+        info = live.get(card_id)
+        r = (
+            retrievability(scheduler, info, now)
+            if info is not None and info.last_review is not None
+            else None
+        )
+        missed = acc.answered - acc.right
+        if missed > 0 or (r is not None and r < scheduler.desired_retention):
+            weak.append(QuestionStat(card_id, q, missed, acc.answered, r))
+    weak.sort(
+        key=lambda w: (
+            -w.missed,
+            -(w.missed / w.answered if w.answered else 0.0),
+            1.0 if w.retrievability is None else w.retrievability,
+            w.key,
+        )
+    )
+
+    leeches = sorted(
+        (Leech(k, questions[k], c.lapses, c.suspended) for k, c in live.items() if c.leech),
+        key=lambda x: (-x.lapses, x.question.key),
+    )
+
+    return Stats(
+        bank=bank,
+        days=days,
+        first_day=first,
+        today=today,
+        daily=daily,
+        accuracy=total,
+        by_topic=dict(sorted(by_topic.items())),
+        by_type=dict(sorted(by_type.items())),
+        ratings={r: int(rating_counts.get(int(r), 0)) for r in RATINGS},
+        forecast=tuple(forecast(live.values(), now, day, FORECAST_DAYS)),
+        streak_days=study_streak[0],
+        studied_today=study_streak[1],
+        weakest=tuple(weak[:WEAKEST]),
+        leeches=tuple(leeches),
+        cards=counts,
+        topic_names=dict(topic_names or {}),
+    )

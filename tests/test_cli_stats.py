@@ -1,0 +1,194 @@
+"""`refresher stats`: the terminal view at a fixed width and the `--json` object, built from
+quizzes and reviews taken on pinned days."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from refresher import config as settings
+from refresher import stats as core
+from refresher.cli import app
+from refresher.render.console import make_console
+from refresher.render.stats import activity_chart
+from refresher.schedule import StudyDay
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+ALL_RIGHT = "B\nA B D\nt\nhidden state\ny\ny\n"
+ALL_WRONG = "A\nA\nf\ncell state\nn\nn\n"
+KEYS = {"attempts", "reviews", "accuracy", "by_topic", "due_today", "forecast", "streak_days"}
+
+
+@pytest.fixture(autouse=True)
+def exact(refresher_home, monkeypatch):
+    monkeypatch.setenv("REFRESHER_NOW", NOW.isoformat())
+    settings.save(settings.config_path(refresher_home), settings.Config(fuzz=False))
+
+
+@pytest.fixture
+def cli(mini_path, monkeypatch):
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str = "", when: datetime | None = None):
+        if when is not None:
+            monkeypatch.setenv("REFRESHER_NOW", when.isoformat())
+        args = tuple(str(mini_path) if a == "MINI" else a for a in args)
+        result = runner.invoke(app, list(args), input=input)
+        monkeypatch.setenv("REFRESHER_NOW", NOW.isoformat())
+        return result
+
+    return invoke
+
+
+def as_json(cli, *args: str) -> dict:
+    result = cli("stats", "MINI", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_nothing_studied_yet(cli):
+    data = as_json(cli)
+    assert KEYS | {"weakest", "leeches"} <= set(data)
+    assert data["attempts"] == data["reviews"] == 0 and data["accuracy"] is None
+    assert data["forecast"] == [0] * 7 and data["streak_days"] == 0
+    assert data["weakest"] == [] and data["leeches"] == [] and data["by_topic"] == {}
+    assert data["cards"] == {"new": 6, "learning": 0, "review": 0, "suspended": 0, "total": 6}
+    out = cli("stats", "MINI").output
+    assert "Nothing studied yet here." in out
+    assert "Streak: none yet" in out
+
+
+def test_quiz_answers_and_reviews_are_counted_apart(cli):
+    cli("quiz", "MINI", "--no-shuffle", input=ALL_RIGHT, when=NOW - timedelta(days=2))
+    cli("quiz", "MINI", "--no-shuffle", input=ALL_WRONG, when=NOW - timedelta(days=1))
+    cli("review", "MINI", "--type", "open", "--type", "card", input="3\n1\n")
+    data = as_json(cli)
+    assert data["attempts"] == 12 and data["reviews"] == 2
+    # accuracy counts every answer: 6 right + 0 right in quizzes, Good (right) + Again (wrong)
+    assert (data["right"], data["answered"]) == (7, 14)
+    assert data["accuracy"] == pytest.approx(0.5)
+    assert data["by_topic"]["rnn"] == {"right": 4, "answered": 7, "accuracy": 0.5714}
+    assert data["by_type"]["choice"]["answered"] == 2
+    assert data["ratings"] == {"again": 1, "hard": 0, "good": 1, "easy": 0}
+    days = {d["date"]: (d["answers"], d["reviews"]) for d in data["daily"]}
+    assert len(data["daily"]) == 14
+    assert days["2026-11-23"] == (6, 0) and days["2026-11-24"] == (6, 0)
+    assert days["2026-11-25"] == (0, 2)
+    assert data["streak_days"] == 3 and data["studied_today"] is True
+    assert data["due_today"] == 2 and data["forecast"] == [2, 0, 0, 0, 0, 0, 0]
+
+
+def test_weakest_are_most_missed_then_lowest_recall(cli):
+    cli("quiz", "MINI", "--no-shuffle", "--id", "rnn-acronym", input="A\n")
+    cli("quiz", "MINI", "--no-shuffle", "--id", "rnn-acronym", input="A\n")
+    cli("quiz", "MINI", "--no-shuffle", "--id", "lstm-has-cell", input="f\n")
+    cli("review", "MINI", "--type", "card", input="4\n")  # forget-card: Easy, 8 days
+    later = NOW + timedelta(days=20)  # forget-card's recall has dropped well below 90%
+    data = json.loads(cli("stats", "MINI", "--json", "--days", "30", when=later).output)
+    assert data["weakest"] == ["mini/rnn-acronym", "mini/lstm-has-cell", "mini/forget-card"]
+    detail = data["weakest_detail"]
+    assert [(d["missed"], d["answered"]) for d in detail] == [(2, 2), (1, 1), (0, 1)]
+    # FSRS-6 forgetting curve 20 days after an Easy first rating (S = w3 = 8.2956)
+    factor = 0.9 ** (1 / -0.1542) - 1
+    expected = (1 + factor * 20 / 8.2956) ** -0.1542
+    assert detail[2]["retrievability"] == pytest.approx(expected, abs=1e-4) == 0.8294
+    assert detail[0]["retrievability"] is None  # never reviewed
+
+
+def test_streak_survives_until_a_day_is_missed(cli):
+    for back in (5, 3, 2, 1):
+        cli("quiz", "MINI", "--no-shuffle", "--count", "1", input="B\n",
+            when=NOW - timedelta(days=back))  # fmt: skip
+    data = as_json(cli)
+    assert (data["streak_days"], data["studied_today"]) == (3, False)
+    assert "3 days (study today to keep it)" in cli("stats", "MINI").output
+    cli("quiz", "MINI", "--no-shuffle", "--count", "1", input="B\n")
+    assert as_json(cli)["streak_days"] == 4
+    two_days_on = json.loads(cli("stats", "MINI", "--json", when=NOW + timedelta(days=2)).output)
+    assert two_days_on["streak_days"] == 0
+
+
+def test_a_long_streak_is_counted_in_full():
+    studied = {date(2026, 1, 1) + timedelta(days=k) for k in range(500)}
+    today = date(2026, 1, 1) + timedelta(days=499)
+    asked = []
+
+    def fetch(since):
+        asked.append(since)
+        return {d for d in studied if d >= since}
+
+    assert core.streak(fetch, today) == (500, True)
+    assert len(asked) > 1  # a short look first, then further back
+
+
+def test_days_follow_the_local_clock_and_rollover(mini_path, monkeypatch):
+    # 02:30 in UTC-5 on 25 Nov still belongs to the study day of 24 Nov (days start at 4 a.m.)
+    runner = CliRunner()
+    monkeypatch.setenv("REFRESHER_NOW", "2026-11-25T02:30:00-05:00")
+    result = runner.invoke(app, ["quiz", str(mini_path), "--no-shuffle", "-n", "1"], input="B\n")
+    assert result.exit_code == 0
+    monkeypatch.setenv("REFRESHER_NOW", "2026-11-25T12:00:00-05:00")
+    data = json.loads(runner.invoke(app, ["stats", str(mini_path), "--json"]).output)
+    days = {d["date"]: d["answers"] for d in data["daily"]}
+    assert days["2026-11-24"] == 1 and days["2026-11-25"] == 0
+    assert (data["studied_today"], data["streak_days"]) == (False, 1)
+
+
+def test_terminal_view_at_fixed_width(cli):
+    cli("quiz", "MINI", "--no-shuffle", input=ALL_WRONG, when=NOW - timedelta(days=1))
+    cli("review", "MINI", "--type", "open", "--type", "card", input="4\n2\n")
+    out = cli("stats", "MINI").output
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert lines[0] == "Study stats · Mini bank for tests · last 14 days (12 Nov – 25 Nov 2026)"
+    chart = [line for line in lines if line.startswith(("Tue 24 Nov", "Wed 25 Nov"))]
+    assert chart[0].startswith("Tue 24 Nov  " + "█" * 40) and chart[0].endswith("6 + 0")
+    assert chart[1].startswith("Wed 25 Nov  " + "▒" * 13 + " ") and chart[1].endswith("0 + 2")
+    assert (
+        "Streak: 2 days   6 quiz answers · 2 reviews  (Again 0 · Hard 1 · Good 0 · Easy 1)" in out
+    )
+    assert "Overall 25%" in out
+    assert "Today  Thu  Fri  Sat  Sun  Mon  Tue" in out
+    assert "1 in review · 1 learning · 4 new · 0 suspended" in out
+    weakest = out.split("Weakest questions")[1]
+    # all six were missed once; those missed every time they were asked come first
+    order = [q for q in ("hidden-state", "lstm-has-cell", "lstm-sigmoid-gates", "rnn-acronym",
+                         "explain-rnn", "forget-card")]  # fmt: skip
+    assert sorted(order, key=weakest.index) == order
+    assert "   1/1" in weakest and "   1/2" in weakest
+    assert "Leeches" not in out
+
+
+def test_more_than_a_month_is_drawn_by_week():
+    daily = [core.DayActivity(date(2026, 1, 1) + timedelta(days=k), k % 3, 1) for k in range(60)]
+    console = make_console(width=100, force_terminal=False)
+    with console.capture() as cap:
+        console.print(activity_chart(daily))
+    rows = cap.get().splitlines()
+    assert len(rows) == 9 and rows[0].startswith("01 Jan – 07 Jan")
+    assert rows[-1].startswith("26 Feb – 01 Mar")
+
+
+def test_all_banks_by_default_and_a_broken_user_bank_is_skipped(cli, refresher_home):
+    (refresher_home / "banks").mkdir(parents=True)
+    (refresher_home / "banks" / "bad.yaml").write_text("id: bad\nquestions: [\n")
+    result = cli("stats", "--json")
+    assert result.exit_code == 0
+    assert "skipped bad.yaml" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["bank"] is None and data["cards"]["new"] > 50  # the bundled bank
+    assert "all banks" in cli("stats").output
+
+
+def test_unknown_bank_is_one_line(cli):
+    result = cli("stats", "nope")
+    assert result.exit_code == 1 and result.stderr.startswith("error: unknown bank 'nope'")
+
+
+def test_window_start_is_the_first_study_day():
+    day = StudyDay(timedelta(hours=1))
+    start = core.window_start(NOW, day, 7)
+    assert start == datetime(2026, 11, 19, 3, 0, tzinfo=UTC)  # 04:00 at UTC+1

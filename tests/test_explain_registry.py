@@ -1,0 +1,237 @@
+"""registry.compute / validate on plain-Python specs, the JSON contract, number formatting."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from refresher.errors import InputError
+from refresher.explain import registry
+from refresher.explain.registry import SpecError, compute, kinds, validate
+from refresher.explain.steps import (
+    Num,
+    format_array,
+    format_entries,
+    format_line,
+    format_number,
+    to_jsonable,
+)
+
+RESULT_NAMES = {
+    "pool": {"output"},
+    "pool-size": {"output_size"},
+    "conv": {"output"},
+    "conv-size": {"output_size"},
+    "rnn": {"a_h", "h", "logits", "y"},
+    "lstm": {"a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h"},
+    "gru": {"r", "z", "n", "h"},
+    "gradients": {"norms"},
+    "params": {"count", "pytorch"},
+}
+
+
+def test_every_kind_is_registered() -> None:
+    assert kinds() == list(RESULT_NAMES)
+
+
+@pytest.mark.parametrize("kind", list(RESULT_NAMES))
+def test_every_kind_runs_on_its_defaults_and_honours_the_json_contract(kind: str) -> None:
+    assert validate({"kind": kind}) == []
+    worked = compute({"kind": kind})
+    data = worked.to_dict()
+    assert list(data) == ["kind", "inputs", "params", "result", "steps"]
+    assert data["kind"] == kind
+    assert RESULT_NAMES[kind] <= set(data["result"])
+    assert data["steps"] and all({"n", "title", "text", "note", "values"} <= set(s)
+                                 for s in data["steps"])  # fmt: skip
+    text = json.dumps(data, allow_nan=False)  # plain JSON: no NumPy types, no NaN literals
+    assert json.loads(text) == data
+
+
+def test_session_pooling_through_a_spec() -> None:
+    spec = {
+        "kind": "pool",
+        "mode": "avg",
+        "input": [[1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]],
+        "size": 2,
+        "stride": 2,
+    }
+    assert compute(spec).answer.tolist() == [[3.5, 5.5], [3.75, 5.25]]
+    assert compute({**spec, "mode": "max"}).to_dict()["result"]["output"] == [[6, 8], [7, 8]]
+    assert compute({**spec, "input": "1 2 3 4; 5 6 7 8; 1 2 3 4; 5 7 6 8"}).answer.tolist() == [
+        [3.5, 5.5],
+        [3.75, 5.25],
+    ]
+
+
+def test_spec_values_may_be_text() -> None:
+    worked = compute({"kind": "pool", "size": "2x1", "stride": "2 1", "padding": "0"})
+    assert worked.answer.shape == (2, 4)
+    assert compute({"kind": "pool-size", "input_size": "28x28", "size": 2})
+    assert compute({"kind": "conv-size", "input": [[1, 2, 3]], "size": [1, 2]}).answer == [1, 2]
+
+
+def test_answer_key_picks_the_graded_value() -> None:
+    worked = compute({"kind": "lstm", "answer": "c"})
+    assert worked.answer_key == "c"
+    assert worked.answer is worked.result["c"]
+    assert validate({"kind": "lstm", "answer": "q"}) == [
+        "answer: 'q' is not a result of lstm; one of: a_f, f, c_ft, a_i, i, a_g, g, c_it, c, "
+        "a_o, o, h"
+    ]
+
+
+def test_cells_from_params() -> None:
+    params = {"W_x": [[0.5]], "W_h": [[1.0]], "b_h": [0.0], "W_y": [[1.0], [-1.0]],
+              "b_y": [0, 0]}  # fmt: skip
+    worked = compute({"kind": "rnn", "params": params, "x": [1], "h": [0.5]})
+    assert worked.result["h"][0] == pytest.approx(np.tanh(1.0))
+    scalars = compute({"kind": "rnn", "params": {**params, "W_x": 0.5, "W_h": "1"}, "x": 1,
+                       "h": 0.5})  # fmt: skip
+    assert scalars.result["h"].tolist() == worked.result["h"].tolist()
+
+
+def test_seeded_sizes_come_from_x_and_h() -> None:
+    worked = compute({"kind": "lstm", "seed": 2, "x": [1, 2, 3], "h": [0, 0, 0, 0]})
+    assert worked.params["W_fx"].shape == (4, 3)
+    assert worked.result["c"].shape == (4,)
+    assert compute({"kind": "gru", "hidden_size": 3}).result["h"].shape == (3,)
+    assert (
+        compute({"kind": "lstm", "seed": 2}).to_dict()
+        == compute({"kind": "lstm", "seed": 2}).to_dict()
+    )
+
+
+def test_rnn_steps() -> None:
+    worked = compute({"kind": "rnn", "steps": 3})
+    assert worked.result["h"].shape == (3, 2)
+    repeated = compute({"kind": "rnn", "steps": 3, "x": [1, -1]})
+    assert repeated.inputs["x"].tolist() == [[1, -1]] * 3
+    assert validate({"kind": "rnn", "steps": 3, "x": "1 2; 3 4"}) == [
+        "steps: 3 steps but x has 2 rows (one per time step)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ({"kind": "pol"}, "unknown kind 'pol' (did you mean 'pool'?); one of: pool, pool-size"),
+        ({}, "missing 'kind'"),
+        ({"kind": "pool", "sise": 2}, "unknown key 'sise' for kind pool (did you mean 'size'?)"),
+        ({"kind": "pool", "input": "1 2; 3"}, "input: row 2 has 1 number but row 1 has 2"),
+        ({"kind": "pool", "size": 5}, "size: the 5x5 window does not fit in the padded input"),
+        ({"kind": "pool", "padding": 2}, "padding: padding 2 is more than half the 2x2"),
+        ({"kind": "pool", "mode": "min"}, "mode: expected one of avg, max, got 'min'"),
+        ({"kind": "pool", "size": "two"}, "size: expected a whole number N or RxC"),
+        ({"kind": "pool", "ceil": "maybe"}, "ceil: expected true or false"),
+        ({"kind": "conv", "kernel": [[1, 2], [3]]}, "kernel: row 2 has 1 numbers but row 1"),
+        (
+            {"kind": "lstm", "x": [1, 2], "h": [1, 2], "c": [1, 2, 3]},
+            "c: expected 2 values (hidden size 2), got 3",
+        ),
+        ({"kind": "lstm", "params": {"W_fx": [[1]]}}, "params: unknown weight|params: missing"),
+        ({"kind": "rnn", "params": {}, "seed": 3}, "params: give params or seed, not both"),
+        ({"kind": "gru", "variant": "keras"}, "variant: expected one of cho, pytorch"),
+        ({"kind": "gradients", "scale": 0}, "scale: must be positive"),
+        ({"kind": "gradients", "steps": 1000}, "steps: must be at most 200"),
+        ({"kind": "params", "cell": "transformer"}, "cell: expected one of rnn, lstm, gru"),
+        ({"kind": "pool-size", "input_size": [4, 4], "input": [[1]]}, "not both"),
+    ],
+)
+def test_validate_reports_problems(spec, problem) -> None:
+    problems = validate(spec)
+    assert any(alt in p for alt in problem.split("|") for p in problems), problems
+    with pytest.raises(SpecError):
+        compute(spec)
+
+
+def test_validate_collects_every_bad_key_at_once() -> None:
+    problems = validate({"kind": "pool", "mode": "min", "size": 0, "ceil": "?"})
+    assert len(problems) == 3
+
+
+def test_wrong_weight_shape_names_the_weight_and_the_expected_shape() -> None:
+    spec = compute({"kind": "lstm"}).params
+    bad = {k: np.asarray(v).tolist() for k, v in spec.items()}
+    bad["W_ih"] = [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]
+    assert validate({"kind": "lstm", "params": bad}) == [
+        "params: W_ih should be 2x2 (hidden x hidden), got 2x3"
+    ]
+    assert validate({"kind": "lstm", "params": bad, "x": [1, 2]}) != []
+    x_wrong = {k: np.asarray(v).tolist() for k, v in spec.items()}
+    assert validate({"kind": "lstm", "params": x_wrong, "x": [1, 2, 3]}) == [
+        "x: expected 2 values (input size 2), got 3"
+    ]
+
+
+@pytest.mark.parametrize(
+    "garbage", [None, [], "pool", 3, {"kind": None}, {"kind": "pool", "input": object()}]
+)
+def test_validate_never_raises(garbage) -> None:
+    assert isinstance(validate(garbage), list)
+    assert validate(garbage)
+
+
+def test_option_prefix_names_command_line_options() -> None:
+    with pytest.raises(InputError, match=r"--exclude-pad: expected true or false"):
+        compute({"kind": "pool", "exclude_pad": "x"}, option_prefix="--")
+    with pytest.raises(InputError, match=r"^--size: the 5x5 window"):
+        compute({"kind": "pool", "size": 5}, option_prefix="--")
+
+
+def test_spec_error_is_an_input_error_with_every_problem() -> None:
+    err = SpecError(["a: one", "b: two"])
+    assert isinstance(err, InputError) and str(err) == "a: one; b: two"
+
+
+def test_default_inputs_are_the_sessions() -> None:
+    assert np.asarray(registry.SESSION_C).tolist() == [
+        [1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ formatting
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "text"),
+    [
+        (3.5, 3, "3.5"),
+        (3.0, 3, "3"),
+        (-0.0001, 3, "-1e-4"),
+        (0.12345, 3, "0.123"),
+        (-1e-17, 3, "0"),  # floating-point residue
+        (2.5e-9, 4, "2.5e-9"),
+        (123456789.0, 2, "1.2e8"),
+        (float("inf"), 3, "∞"),
+        (float("-inf"), 3, "-∞"),
+        (float("nan"), 3, "nan"),
+        (-0.0004, 3, "-4e-4"),
+        (-0.00004, 3, "-4e-5"),
+    ],
+)
+def test_format_number(value, precision, text) -> None:
+    assert format_number(value, precision) == text
+
+
+def test_tiny_values_are_kept_when_asked() -> None:
+    assert format_number(3.9e-26, 3, tiny=True) == "3.9e-26"
+    assert format_line(("g = ", Num(3.9e-26, tiny=True))) == "g = 3.9e-26"
+
+
+def test_arrays_share_their_decimals() -> None:
+    assert format_entries([3.5, 3.75], 3) == ["3.50", "3.75"]
+    assert format_array([[1, 2], [3, 4]]) == "[[1, 2], [3, 4]]"
+    assert format_array(np.arange(20.0)) == "[0, 1, 2, 3, 4, 5, …, 19]"
+    assert format_line(("x = ", Num(-0.5, paren=True), "·", np.array([1.0, -2.0]))) == (
+        "x = (-0.5)·[1, -2]"
+    )
+
+
+def test_non_finite_values_become_strings_in_json() -> None:
+    data = to_jsonable({"a": np.array([1.0, np.inf, -np.inf, np.nan]), "b": np.float32(2.5),
+                        "c": np.int64(3), "d": (True, "x")})  # fmt: skip
+    assert data == {"a": [1.0, "inf", "-inf", "nan"], "b": 2.5, "c": 3, "d": [True, "x"]}
+    assert type(data["c"]) is int
