@@ -29,10 +29,18 @@ def quiz(
     count: int = typer.Option(
         20, "--count", "-n", min=0, help="Questions in the round; 0 asks every match."
     ),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
-    qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
-    tag: list[str] = typer.Option([], "--tag", help="Only questions with this tag (repeatable)."),
-    qid: list[str] = typer.Option([], "--id", help="Only this question id (repeatable)."),
+    topic: list[str] = typer.Option(
+        [], "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."
+    ),
+    qtype: list[str] = typer.Option(
+        [], "--type", metavar="TYPE", help="Only this question type (repeatable)."
+    ),
+    tag: list[str] = typer.Option(
+        [], "--tag", metavar="TAG", help="Only questions with this tag (repeatable)."
+    ),
+    qid: list[str] = typer.Option(
+        [], "--id", metavar="ID", help="Only this question id (repeatable)."
+    ),
     missed: bool = typer.Option(False, "--missed", help="Only those missed in your last round."),
     missed_days: int = typer.Option(
         None, "--missed-days", min=1, help="Only those last answered wrong in the past N days."

@@ -16,9 +16,15 @@ from refresher.store import home_dir
 
 def print_sheet(
     bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
-    qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
-    tag: list[str] = typer.Option([], "--tag", help="Only questions with this tag (repeatable)."),
+    topic: list[str] = typer.Option(
+        [], "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."
+    ),
+    qtype: list[str] = typer.Option(
+        [], "--type", metavar="TYPE", help="Only this question type (repeatable)."
+    ),
+    tag: list[str] = typer.Option(
+        [], "--tag", metavar="TAG", help="Only questions with this tag (repeatable)."
+    ),
     seed: int = typer.Option(None, "--seed", help="Seed for generated numbers (as in quiz)."),
     answers: bool = typer.Option(
         False, "--answers", help="Add the answer key and worked solutions."
