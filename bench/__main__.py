@@ -11,6 +11,7 @@ from pathlib import Path
 def main() -> None:
     here = Path(__file__).parent
     wanted = set(sys.argv[1:])
+    sys.argv = sys.argv[:1]  # each bench module reads its own options; none are passed on
     for info in sorted(pkgutil.iter_modules([str(here)]), key=lambda m: m.name):
         if not info.name.startswith("bench_"):
             continue

@@ -483,8 +483,9 @@ def load_bank(path: str | os.PathLike[str]) -> Bank:
 
 
 def _display_path(p: Path) -> str:
+    cwd = Path.cwd().resolve()
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.resolve().relative_to(cwd)) if cwd != Path(cwd.anchor) else str(p.resolve())
     except ValueError:
         return str(p)
 

@@ -67,31 +67,31 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting(
             "desired_retention",
-            "Share of cards you aim to recall when they come due (higher: more reviews).",
+            "Share of due cards you aim to recall (higher: more reviews).",
             _number(float),
             _between(0.7, 0.99),
         ),
         Setting(
             "new_per_day",
-            "New cards introduced per day at most (`review --new N` overrides it once).",
+            "New cards a day at most (`review --new N` overrides it).",
             _number(int),
             _between(0, 9999),
         ),
         Setting(
             "day_starts_at",
-            "Local hour at which a study day begins (4 = 4 a.m., so late nights count as today).",
+            "Hour a study day begins (4: late nights count as the day before).",
             _number(int),
             _between(0, 23),
         ),
         Setting(
             "leech_threshold",
-            "Times a learnt card may be forgotten before it is flagged a leech and suspended.",
+            "Lapses (learnt, then forgotten) before a card is suspended.",
             _number(int),
             _between(1, 99),
         ),
         Setting(
             "fuzz",
-            "Spread reviews of cards learnt together by a day or two either way (as FSRS does).",
+            "Spread out cards learnt together by a day or so (FSRS fuzz).",
             _bool,
             lambda v: None,
         ),

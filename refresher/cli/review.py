@@ -1,21 +1,25 @@
-"""`refresher review` (spaced repetition), `refresher unsuspend` and `refresher config`."""
+"""`refresher review` (spaced repetition), `refresher unsuspend` and `refresher config`.
+
+The scheduler (py-fsrs), the review loop and their drawing are imported when a command runs, so
+`refresher --help` and `quiz` do not pay for them.
+"""
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
 from refresher import bank as banks
-from refresher import config as settings
-from refresher.cli.reviewer import Reviewer
 from refresher.errors import RefresherError
-from refresher.model import Bank
-from refresher.render import review as show
 from refresher.render.console import make_console
 from refresher.session import select
 from refresher.store import home_dir, local_now, open_store
+
+if TYPE_CHECKING:
+    from refresher.model import Bank
 
 
 def review(
@@ -40,6 +44,9 @@ def review(
 
     Example: refresher review session-14 --new 5 --limit 20
     """
+    from refresher import config as settings
+    from refresher.cli.reviewer import Reviewer
+
     the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
     questions = select(the_bank, topics=topic, types=qtype)
     config = settings.load(settings.config_path(home_dir()))
@@ -68,6 +75,8 @@ def unsuspend(
 
     Example: refresher unsuspend 12   or   refresher unsuspend session-14/forget-gate
     """
+    from refresher.render import review as show
+
     console = make_console()
     with open_store() as store:
         for ref in cards:
@@ -99,6 +108,9 @@ def config(
 
     Settings live in config.toml in the data folder ($REFRESHER_HOME).
     """
+    from refresher import config as settings
+    from refresher.render import review as show
+
     path = settings.config_path(home_dir())
     current = settings.load(path)
     if key is not None and value is not None:

@@ -1,21 +1,23 @@
-"""`refresher stats`: how your study is going, in the terminal or as JSON."""
+"""`refresher stats`: how your study is going, in the terminal or as JSON.
+
+The scheduler and the stats code are imported when the command runs, to keep start-up light.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
 from refresher import bank as banks
-from refresher import config as settings
-from refresher import schedule
-from refresher import stats as core
 from refresher.errors import BankError
-from refresher.model import Bank, Question
-from refresher.render import stats as show
 from refresher.render.console import make_console, print_error
 from refresher.store import home_dir, local_now, open_store
+
+if TYPE_CHECKING:
+    from refresher.model import Bank, Question
 
 
 def _banks(name: str | None) -> list[Bank]:
@@ -41,6 +43,11 @@ def stats(
 
     Example: refresher stats session-14 --days 30
     """
+    from refresher import config as settings
+    from refresher import schedule
+    from refresher import stats as core
+    from refresher.render import stats as show
+
     loaded = _banks(bank)
     config = settings.load(settings.config_path(home_dir()))
     scheduler = schedule.make_scheduler(desired_retention=config.desired_retention)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -210,7 +209,7 @@ def reveal(console: Console, item: Item) -> None:
     elif isinstance(q, CardQuestion):
         console.print(
             Panel(
-                Markdown(q.back) if "\n-" in q.back else Text(q.back),
+                Text(q.back),
                 title="Back",
                 title_align="left",
                 border_style="accent",

@@ -228,7 +228,7 @@ def config_table(
     rows: Sequence[tuple[str, str, str, str]],
 ) -> None:
     """Settings as (name, value, default, help), the changed ones highlighted."""
-    table = Table(box=None, padding=(0, 2), show_edge=False, pad_edge=False)
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
     table.add_column("Setting", style="bold")
     table.add_column("Value", justify="right")
     table.add_column("Default", justify="right", style="muted")
