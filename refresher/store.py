@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -629,6 +630,21 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL mode, retrying while another process holds the lock: SQLite does not wait
+    on its busy handler for this switch, so two processes creating the file at the same moment
+    would otherwise see "database is locked"."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def open_store(home: Path | None = None) -> Store:
     """Open (creating if needed) the history database. Raises StoreError, never overwrites."""
     folder = home if home is not None else home_dir()
@@ -643,7 +659,7 @@ def open_store(home: Path | None = None) -> Store:
         raise StoreError(f"cannot open the history database {path}: {exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn, path)
     except sqlite3.DatabaseError as exc:

@@ -375,8 +375,9 @@ def _spawn(mini_path, *args):
 
 def test_two_review_processes_at_once_lose_no_rating(mini_path):
     procs = [_spawn(mini_path) for _ in range(2)]
-    outs = [p.communicate("3\n3\n3\n3\n3\n3\nq\n", timeout=60)[0] for p in procs]
-    assert all(p.returncode == 0 for p in procs), outs
+    done = [p.communicate("3\n3\n3\n3\n3\n3\nq\n", timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], done
+    outs = [out for out, _ in done]
     shown = sum(len(re.findall(r"^→ ", o, re.M)) for o in outs)
     assert shown >= 4
     assert len(reviews()) == shown  # every rating either process announced is stored

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from refresher import schedule as S
+from refresher.errors import StoreError
 from refresher.model import CardQuestion, ChoiceQuestion, Outcome
 from refresher.schedule import Rating, StudyDay
 from refresher.store import DB_NAME, MIGRATIONS, UndoConflict, open_store
@@ -288,10 +290,36 @@ def test_version_1_database_is_upgraded_with_its_history(refresher_home):
 
 
 def test_damaged_card_state_is_a_clear_error(refresher_home):
-    from refresher.errors import StoreError
-
     with open_store() as store:
         record = rate(store, card("q1"), Rating.Good, T0)
         store.conn.execute("UPDATE cards SET fsrs = '{broken'")
         with pytest.raises(StoreError, match="schedule of card .* is damaged"):
             store.card_state(record.rated.after.card_id)
+
+
+def _open_at(home: str, start: float, results) -> None:
+    while time.time() < start:  # all processes open the brand-new file at the same moment
+        pass
+    try:
+        with open_store(Path(home)) as store:
+            store.question_ids("b", ["x"])
+        results.put("ok")
+    except StoreError as exc:
+        results.put(str(exc))
+
+
+def test_many_processes_creating_the_store_at_once_all_succeed(tmp_path):
+    # SQLite does not wait for the lock when a new file switches to WAL; open_store retries.
+    # Without that, about one trial in six failed here with "database is locked".
+    ctx = multiprocessing.get_context("fork")
+    failures = []
+    for trial in range(8):
+        home, results = tmp_path / f"h{trial}", ctx.Queue()
+        start = time.time() + 0.15
+        procs = [ctx.Process(target=_open_at, args=(str(home), start, results)) for _ in range(6)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        failures += [r for r in (results.get(timeout=10) for _ in procs) if r != "ok"]
+    assert failures == []

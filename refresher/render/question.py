@@ -185,7 +185,12 @@ def feedback(console: Console, answered: Answered) -> None:
             if extra:
                 bits.append(f"{' '.join(extra)} should not be ticked")
             console.print(Text("  " + "; ".join(bits), style="muted"))
-        console.print(Text.assemble("  The answer: ", expected_text(answered)))
+        answer = expected_text(answered)
+        if "\n" in answer.plain:  # several options: one per line, aligned
+            console.print(Text("  The answer:"))
+            console.print(Padding(answer, (0, 0, 0, 4), expand=False))
+        else:
+            console.print(Text.assemble("  The answer: ", answer))
         if answered.item.instance is not None:
             from refresher.render.numeric import worked_solution, wrong_cells
 
