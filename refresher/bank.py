@@ -394,6 +394,19 @@ def _build_question(
 
 def parse_bank(text: str, path: str = "<string>") -> Bank:
     """Parse and validate one bank's YAML text. Raises BankError listing every problem."""
+    bank, problems = _parse(text, path)
+    if problems:
+        raise BankError(_lines(path, problems))
+    return bank
+
+
+def _lines(path: str, problems: list[tuple[int, str, str]]) -> list[str]:
+    ordered = sorted(problems, key=lambda p: p[0])
+    return [f"{path}:{line}: {qid}: {msg}" for line, qid, msg in ordered]
+
+
+def _parse(text: str, path: str) -> tuple[Bank, list[tuple[int, str, str]]]:
+    """The bank built from every valid question, and the problems found (line, id, message)."""
     ctx = _Ctx(path=path, problems=[])
     loader = _BankLoader(text)
     loader.duplicate_keys = []
@@ -458,16 +471,14 @@ def parse_bank(text: str, path: str = "<string>") -> Bank:
             if q is not None:
                 questions.append(q)
 
-    if ctx.problems:
-        ctx.problems.sort(key=lambda p: p[0])
-        raise BankError([f"{path}:{line}: {qid}: {msg}" for line, qid, msg in ctx.problems])
-    return Bank(
+    bank = Bank(
         id=bank_id,
         title=title.strip(),
         path=path,
         topics={k: str(v) for k, v in topics.items()},
         questions=tuple(questions),
     )
+    return bank, ctx.problems
 
 
 def load_bank(path: str | os.PathLike[str]) -> Bank:
@@ -477,9 +488,31 @@ def load_bank(path: str | os.PathLike[str]) -> Bank:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RefresherError(f"no such bank file: {p}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RefresherError(f"cannot read bank file {p}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BankError([f"{_display_path(p)}:1: -: not UTF-8 text ({exc.reason})"]) from None
+    except OSError as exc:
+        raise RefresherError(f"cannot read bank file {p}: {exc.strerror or exc}") from None
     return parse_bank(text, _display_path(p))
+
+
+def check_file(path: str | os.PathLike[str]) -> tuple[Bank | None, list[str]]:
+    """Every problem of one bank file, structural and numeric, for `refresher check`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RefresherError(f"no such bank file: {p}") from None
+    except UnicodeDecodeError as exc:
+        return None, [f"{_display_path(p)}:1: -: not UTF-8 text ({exc.reason})"]
+    except OSError as exc:
+        return None, [f"{_display_path(p)}:1: -: cannot read: {exc.strerror or exc}"]
+    shown = _display_path(p)
+    try:
+        bank, problems = _parse(text, shown)
+    except BankError as exc:  # YAML syntax: nothing further can be checked
+        return None, exc.problems
+    problems = problems + _numeric_problems(bank)
+    return (None if problems else bank), _lines(shown, problems)
 
 
 def _display_path(p: Path) -> str:
@@ -495,15 +528,16 @@ def deep_check(bank: Bank) -> list[str]:
 
     Kept apart from `parse_bank` so loading a bank for a quiz never imports NumPy.
     """
+    return _lines(bank.path, _numeric_problems(bank))
+
+
+def _numeric_problems(bank: Bank) -> list[tuple[int, str, str]]:
     numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
     if not numeric:
         return []
     from refresher.numeric import spec_problems  # NumPy only when a bank has numeric items
 
-    out = []
-    for q in numeric:
-        out.extend(f"{bank.path}:{q.line}: {q.id}: compute: {m}" for m in spec_problems(q.compute))
-    return out
+    return [(q.line, q.id, f"compute: {m}") for q in numeric for m in spec_problems(q.compute)]
 
 
 # --- discovery -----------------------------------------------------------------------------

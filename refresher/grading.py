@@ -38,10 +38,10 @@ def identity_order(question: Question) -> tuple[int, ...]:
 
 def parse_choices(text: str, n_options: int) -> list[int]:
     """`B`, `b`, `2`, `A C`, `a,c`, `AC`, `1 3` -> display indices. Raises InputError."""
-    cleaned = text.strip().upper()
+    cleaned = text.strip()
     if not cleaned:
         raise InputError("type a letter")
-    tokens = [t for t in re.split(r"[\s,;/+]+", cleaned) if t]
+    tokens = [t.upper() for t in re.split(r"[\s,;/+]+", cleaned) if t]
     last = LETTERS[n_options - 1]
     if len(tokens) == 1 and len(tokens[0]) > 1 and all(c in LETTERS[:n_options] for c in tokens[0]):
         tokens = list(tokens[0])  # "AC" means A and C
@@ -52,9 +52,8 @@ def parse_choices(text: str, n_options: int) -> list[int]:
         elif len(token) == 1 and token in LETTERS[:n_options]:
             index = LETTERS.index(token)
         else:
-            raise InputError(
-                f"'{token.lower()}' is not an option: answer A-{last} (or 1-{n_options})"
-            )
+            shown = cleaned if len(tokens) == 1 else token
+            raise InputError(f"'{shown}' is not an option: answer A-{last} (or 1-{n_options})")
         if index not in out:
             out.append(index)
     return out

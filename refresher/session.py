@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import difflib
 import random
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -59,8 +61,16 @@ class Answered:
 def _check_known(kind: str, wanted: Iterable[str], known: Iterable[str]) -> None:
     known = list(known)
     for value in wanted:
-        if value not in known:
+        if value in known:
+            continue
+        if len(known) <= 12:
             raise RefresherError(f"unknown {kind} '{value}'; available: {', '.join(known)}")
+        near = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        raise RefresherError(
+            f"unknown {kind} '{value}'{hint}; the bank has {len(known)}, which"
+            " `refresher print --json` lists"
+        )
 
 
 def select(
@@ -91,6 +101,18 @@ def select(
     return chosen
 
 
+_PINNED = re.compile(r"\b(none|all|both) of the (above|options)\b", re.IGNORECASE)
+
+
+def _option_order(options: Sequence[str], rng: random.Random) -> tuple[int, ...]:
+    """A shuffled order in which "None of the above"-style options keep their place."""
+    movable = [i for i, text in enumerate(options) if not _PINNED.search(text)]
+    shuffled = list(movable)
+    rng.shuffle(shuffled)
+    moved = dict(zip(movable, shuffled, strict=True))
+    return tuple(moved.get(i, i) for i in range(len(options)))
+
+
 def make_items(
     questions: Sequence[Question],
     rng: random.Random,
@@ -108,10 +130,7 @@ def make_items(
     for q in questions:
         order: tuple[int, ...] = ()
         if isinstance(q, ChoiceQuestion | MultiQuestion):
-            idx = list(range(len(q.options)))
-            if shuffle:
-                rng.shuffle(idx)
-            order = tuple(idx)
+            order = _option_order(q.options, rng) if shuffle else tuple(range(len(q.options)))
         items.append(Item(q, order))
     return items
 
@@ -140,6 +159,8 @@ def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterato
     other. Instance k is drawn from seed + k, so `--seed` replays a drill exactly.
     """
     numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
+    if not numeric:
+        raise RefresherError(f"{bank.id} has no numeric questions to drill")
     kinds = sorted({str(q.compute.get("kind")) for q in numeric})
     pool = [q for q in numeric if q.compute.get("kind") == kind]
     if not pool:
@@ -147,7 +168,10 @@ def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterato
             f"nothing to drill for '{kind}'; kinds in {bank.id}: {', '.join(kinds)}"
         )
     varied = [q for q in pool if any(isinstance(v, dict) for v in q.compute.values())]
-    pool = varied or pool
+    return _endless(varied or pool, seed, rng)
+
+
+def _endless(pool: list[NumericQuestion], seed: int, rng: random.Random) -> Iterator[Item]:
     from refresher.numeric import instantiate
 
     k = 0

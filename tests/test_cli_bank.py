@@ -35,19 +35,19 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path, mini_path, mon
     shutil.copy(mini_path, tmp_path / "mini.yaml")
     result = CliRunner().invoke(app, ["check", "bad.yaml", "mini.yaml"])
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
+    assert result.stdout.splitlines()[:3] == [
         "bad.yaml:5: q1: missing required key 'prompt'",
         "bad.yaml:8: q1: unknown key 'promt' for a choice question (did you mean 'prompt'?)",
         "bad.yaml:10: q1: answer C is not among the options A-B",
-        "1 of 2 bank files has problems",
     ]
+    assert result.stderr.strip() == "1 of 2 bank files has problems"
     assert "mini.yaml  mini: 6 questions, no problems" in result.output
 
 
 def test_check_a_folder_and_a_missing_file(tmp_path):
     (tmp_path / "bad.yaml").write_text(BAD)
     result = CliRunner().invoke(app, ["check", str(tmp_path)])
-    assert result.exit_code == 1 and "did you mean 'prompt'" in result.stderr
+    assert result.exit_code == 1 and "did you mean 'prompt'" in result.stdout
     result = CliRunner().invoke(app, ["check", str(tmp_path / "none.yaml")])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no such bank file")
@@ -89,3 +89,40 @@ def test_user_banks_can_be_quizzed_by_id(refresher_home, mini_path):
     shutil.copy(mini_path, refresher_home / "banks" / "mini.yaml")
     result = CliRunner().invoke(app, ["quiz", "mini", "--no-shuffle"], input="B\nq\n")
     assert result.exit_code == 0 and "Score: 1/1" in result.output
+
+
+def test_check_keeps_going_past_an_unreadable_file(tmp_path):
+    (tmp_path / "a-bin.yaml").write_bytes(b"\xff\xfe\x00garbage")
+    (tmp_path / "b-bad.yaml").write_text(BAD)
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "a-bin.yaml:1: -: not UTF-8 text" in result.stdout
+    assert "b-bad.yaml:10: q1: answer C is not among the options A-B" in result.stdout
+    assert result.stderr.strip() == "2 of 2 bank files have problems"
+
+
+def test_check_reports_structure_and_compute_problems_together(tmp_path):
+    text = (
+        BAD
+        + """\
+  - id: n1
+    type: numeric
+    topic: rnn
+    prompt: P
+    compute: {kind: poool}
+"""
+    )
+    (tmp_path / "both.yaml").write_text(text)
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "both.yaml")])
+    out = result.stdout
+    assert "answer C is not among the options A-B" in out
+    assert ":11: n1: compute: unknown kind 'poool' (did you mean 'pool'?)" in out
+
+
+def test_banks_skips_a_broken_user_bank(refresher_home):
+    (refresher_home / "banks").mkdir(parents=True)
+    (refresher_home / "banks" / "bad.yaml").write_text(BAD)
+    result = CliRunner().invoke(app, ["banks"])
+    assert result.exit_code == 0
+    assert "Session 14" in result.stdout
+    assert result.stderr.startswith("warning: skipped ") and "bad.yaml:5: q1:" in result.stderr

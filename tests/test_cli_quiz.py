@@ -99,6 +99,7 @@ def test_exam_mode_gives_feedback_only_at_the_end(run):
     result = run(ALL_WRONG.replace("A\nA\n", "B\nA\n", 1), "--mode", "exam")
     out = result.output
     assert "✓ Right" not in out and "✗ Wrong" not in out
+    assert "score " not in out and "Question 2 of 6 · LSTM · 1 answered" in out
     assert "Score: 1/6" in out
     assert "To go over" in out
     misses = out.split("To go over")[1]

@@ -82,3 +82,19 @@ def test_round_counts_and_summary(bank):
     assert [m.item.question.id for m in s.misses] == ["rnn-acronym"]
     assert s.by_topic == {"rnn": (1, 2), "lstm": (1, 1)}
     assert round(s.percent, 1) == 66.7
+
+
+def test_none_of_the_above_keeps_its_place():
+    from refresher.model import ChoiceQuestion
+
+    q = ChoiceQuestion(
+        bank_id="b",
+        id="q",
+        topic="rnn",
+        prompt="P",
+        options=("w", "x", "y", "None of the above"),
+        answer=3,
+    )
+    orders = {make_items([q], random.Random(seed))[0].order for seed in range(30)}
+    assert all(order[3] == 3 for order in orders)
+    assert len(orders) > 1  # the others are still shuffled

@@ -10,7 +10,7 @@ import typer
 from refresher import bank as banks
 from refresher.errors import BankError, RefresherError
 from refresher.render import banks as draw
-from refresher.render.console import make_console
+from refresher.render.console import make_console, print_warning
 from refresher.store import home_dir
 
 
@@ -25,7 +25,12 @@ def list_banks(
 
     Bundled banks come first, then any .yaml files in $REFRESHER_HOME/banks.
     """
-    loaded = banks.load_all(banks.bank_paths(_user_dirs()))
+    loaded = []
+    for path in banks.bank_paths(_user_dirs()):
+        try:
+            loaded.append(banks.load_bank(path))
+        except BankError as exc:  # one broken bank must not hide the others
+            print_warning(f"skipped {exc.problems[0]} (see `refresher check {path}`)")
     if as_json:
         typer.echo(json.dumps([draw.bank_dict(b) for b in loaded], indent=2, ensure_ascii=False))
         return
@@ -39,7 +44,9 @@ def check(
 ) -> None:
     """Validate bank files; print every problem as FILE:LINE: QUESTION-ID: message.
 
-    Exits 0 when every bank is clean, 1 otherwise. Example: refresher check my-bank.yaml
+    Exits 0 when every bank is clean, 1 otherwise.
+
+    Example: refresher check my-bank.yaml
     """
     files: list[Path] = []
     for path in paths or []:
@@ -51,22 +58,17 @@ def check(
         files = banks.bank_paths(_user_dirs())
     if not files:
         raise RefresherError("no bank files to check")
-    console, errors = make_console(), make_console(stderr=True)
+    console = make_console()
     failed = 0
     for path in files:
-        try:
-            bank = banks.load_bank(path)
-            problems = banks.deep_check(bank)
-        except BankError as exc:
-            problems = exc.problems
-            bank = None
+        bank, problems = banks.check_file(path)
         if problems:
             failed += 1
-            draw.problems(errors, problems)
+            draw.problems(console, problems)
         else:
             draw.clean(console, bank)
     if failed:
-        draw.check_failed(errors, failed, len(files))
+        draw.check_failed(make_console(stderr=True), failed, len(files))
         raise typer.Exit(1)
 
 

@@ -32,15 +32,23 @@ def review(
         " (default: new_per_day in `refresher config`).",
     ),
     limit: int = typer.Option(None, "--limit", min=1, help="Review at most N cards this time."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
-    qtype: list[str] = typer.Option([], "--type", help="Only this question type (repeatable)."),
+    topic: list[str] = typer.Option(
+        [], "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."
+    ),
+    qtype: list[str] = typer.Option(
+        [], "--type", metavar="TYPE", help="Only this question type (repeatable)."
+    ),
     seed: int = typer.Option(None, "--seed", help="Seed for a reproducible option order."),
 ) -> None:
     """Review what is due today on your FSRS schedule, then a few new cards.
 
-    Typed questions are graded and rated for you (wrong: Again, right: Good); Enter keeps that
-    rating, 1-4 changes it. Cards and interview questions: Enter shows the answer, then rate
-    1 Again, 2 Hard, 3 Good or 4 Easy. u undoes the last rating, s skips, q ends.
+    Typed questions are graded and rated for you (wrong: Again, right: Good).
+    Enter keeps that rating; 1-4 changes it.
+
+    Cards and interview questions: Enter shows the answer, then rate it:
+    1 Again, 2 Hard, 3 Good or 4 Easy.
+
+    At any prompt: u undoes the last rating, s skips, q ends.
 
     Example: refresher review session-14 --new 5 --limit 20
     """

@@ -106,6 +106,7 @@ class Runner:
             rnd.right,
             len(rnd.answers),
             self.bank.topics.get(q.topic, q.topic),
+            show_score=self.mode is not Mode.EXAM,
         )
         started = time.monotonic()
         try:

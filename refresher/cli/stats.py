@@ -13,7 +13,7 @@ import typer
 
 from refresher import bank as banks
 from refresher.errors import BankError
-from refresher.render.console import make_console, print_error
+from refresher.render.console import make_console, print_warning
 from refresher.store import home_dir, local_now, open_store
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _banks(name: str | None) -> list[Bank]:
         try:
             loaded.append(banks.load_bank(path))
         except BankError as exc:  # one broken bank must not hide the others' progress
-            print_error(f"skipped {path.name}: {exc.problems[0]} (see `refresher check`)")
+            print_warning(f"skipped {path.name}: {exc.problems[0]} (see `refresher check`)")
     return loaded
 
 

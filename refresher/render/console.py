@@ -70,3 +70,10 @@ def print_error(message: str) -> None:
     from rich.text import Text
 
     make_console(stderr=True).print(Text.assemble(("error: ", "error"), message), soft_wrap=True)
+
+
+def print_warning(message: str) -> None:
+    """One line on stderr for something skipped that the user should know about."""
+    from rich.text import Text
+
+    make_console(stderr=True).print(Text.assemble(("warning: ", "skip"), message), soft_wrap=True)

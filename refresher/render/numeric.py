@@ -94,9 +94,11 @@ def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) ->
         where = f"row {idx[0] + 1}, col {idx[1] + 1}" if len(idx) == 2 else f"entry {idx[0] + 1}"
         cells.append(f"{where} should be {format_answer(expected[tuple(idx)])}")
     more = f" (and {len(wrong) - 8} more)" if len(wrong) > 8 else ""
-    console.print(Text("  Off: " + "; ".join(cells) + more, style="wrong"))
+    off = Text("Off: " + "; ".join(cells) + more, style="wrong")
+    console.print(Padding(off, (0, 0, 0, 2), expand=False))
 
 
 def worked_solution(console: Console, instance: Instance) -> None:
     console.print(Text("  Worked solution", style="accent"))
-    draw_worked.render_worked(instance.worked, console)
+    sections = draw_worked.worked_sections(instance.worked, width=console.width - 4)
+    console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
 from refresher.grading import letter
@@ -58,8 +61,12 @@ def question(
     right: int,
     answered: int,
     topic_name: str,
+    *,
+    show_score: bool = True,
 ) -> None:
     score = f"score {right}/{answered}" if answered else "no answers yet"
+    if not show_score:  # exam mode: no hint of right or wrong until the end
+        score = f"{answered} answered"
     console.print()
     console.print(
         Rule(
@@ -85,8 +92,7 @@ def body(console: Console, item: Item) -> None:
         console.print(Text(label, style="accent"))
     console.print(Text(q.prompt, style="bold"))
     if item.options:
-        for k, option in enumerate(item.options):
-            console.print(Text.assemble("  ", (f"{letter(k)})", "letter"), " ", option))
+        console.print(options_view(item.options))
     if isinstance(q, MultiQuestion) and "all that apply" not in q.prompt.lower():
         console.print(Text("  Select all that apply.", style="muted"))
     if isinstance(q, TrueFalseQuestion):
@@ -95,6 +101,20 @@ def body(console: Console, item: Item) -> None:
         from refresher.render.numeric import show_inputs
 
         show_inputs(console, item.instance)
+
+
+def hanging(labels: list[tuple[str, str]], texts: Sequence[str], indent: int = 2) -> Padding:
+    """Labelled lines whose wrapped text stays under itself, not under the label."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for (label, style), text in zip(labels, texts, strict=True):
+        grid.add_row(Text(label, style=style), Text(text))
+    return Padding(grid, (0, 0, 0, indent), expand=False)
+
+
+def options_view(options: Sequence[str]) -> Padding:
+    return hanging([(f"{letter(k)})", "letter") for k in range(len(options))], options)
 
 
 def hint(q_type: QType) -> str:
@@ -207,7 +227,7 @@ def reveal(console: Console, item: Item) -> None:
         parts: list = [Text(q.answer)]
         if q.points:
             parts.append(Text("\nKey points", style="accent"))
-            parts.extend(Text(f"  • {p}") for p in q.points)
+            parts.append(hanging([("•", "accent")] * len(q.points), q.points))
         console.print(
             Panel(Group(*parts), title="Model answer", title_align="left", border_style="accent")
         )

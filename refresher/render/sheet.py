@@ -8,8 +8,8 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from refresher.grading import letter
 from refresher.model import Bank, BlankQuestion, CardQuestion, OpenQuestion, QType
+from refresher.render.question import options_view
 from refresher.session import Item
 from refresher.worksheet import answer_of
 
@@ -25,8 +25,8 @@ def _question(n: int, item: Item, topics: dict[str, str]) -> RenderableType:
         head,
         Text(f"{topics.get(q.topic, q.topic)} · {kind} · {q.id}", style="muted"),
     ]
-    for k, option in enumerate(item.options):
-        parts.append(Text.assemble("  ", (f"{letter(k)})", "letter"), " ", option))
+    if item.options:
+        parts.append(options_view(item.options))
     if q.type is QType.TRUEFALSE:
         parts.append(Text("  True / False", style="muted"))
     if isinstance(q, BlankQuestion):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from refresher.render.question import expected_text
-from refresher.session import Summary
+from refresher.session import Answered, Summary
 
 
 def duration(seconds: float) -> str:
@@ -64,20 +65,29 @@ def summary(console: Console, s: Summary, topics: dict[str, str], *, show_misses
         console.print(table)
     if show_misses and s.misses:
         console.print()
-        table = Table(title="To go over", title_justify="left", show_lines=True, expand=True)
-        table.add_column("Question", ratio=3)
-        table.add_column("You", ratio=1)
-        table.add_column("Answer", ratio=3)
-        table.add_column("Why", ratio=3, style="muted")
-        for miss in s.misses:
-            q = miss.item.question
-            table.add_row(
-                q.prompt,
-                Text(miss.outcome.given, style="wrong"),
-                expected_text(miss),
-                q.explanation,
-            )
-        console.print(table)
+        console.print(Text("To go over", style="accent"))
+        for n, miss in enumerate(s.misses, 1):
+            _miss(console, n, miss)
+
+
+def _miss(console: Console, n: int, miss: Answered) -> None:
+    """One missed question: the prompt, what you said, the answer, why (and numeric workings)."""
+    q = miss.item.question
+    console.print()
+    console.print(Text.assemble((f"{n}. ", "wrong"), (q.prompt, "bold")))
+    lines: list = [Text.assemble(("You: ", "muted"), (miss.outcome.given, "wrong"))]
+    answer = expected_text(miss)
+    if "\n" in answer.plain:
+        lines += [Text("Answer:", style="muted"), Padding(answer, (0, 0, 0, 2), expand=False)]
+    else:
+        lines.append(Text.assemble(("Answer: ", "muted"), answer))
+    if q.explanation:
+        lines.append(Text(q.explanation, style="muted"))
+    console.print(Padding(Group(*lines), (0, 0, 0, 3), expand=False))
+    if miss.item.instance is not None:
+        from refresher.render.numeric import worked_solution
+
+        worked_solution(console, miss.item.instance)
 
 
 def topics_index(topics: dict[str, str], key: str) -> int:
