@@ -108,6 +108,7 @@ def fold(text: str) -> str:
     """Case, accents, hyphens, spacing and edge punctuation folded for blank answers."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("×", "x")  # 2×2 is how sizes are printed
     text = re.sub(r"[-_‐–—]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text.strip(" .,;:!?'\"()")

@@ -14,6 +14,7 @@ question's key, so `quiz --seed S` and `print --seed S` show the same numbers wh
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -138,11 +139,16 @@ def shape_name(shape: tuple[int, ...]) -> str:
     return f"a {shape[0]}x{shape[1]} matrix (rows split by ';')"
 
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
     """Parse `text` into an array of `shape`; InputError (re-prompt) when it does not fit."""
-    cleaned = text.strip()
+    cleaned = text.strip().replace("×", "x")
     if not cleaned:
         raise InputError(f"expected {shape_name(shape)}")
+    if len(shape) == 0 and _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")  # 2,480 is one number here, not two
     try:
         if len(shape) == 0 or shape == (1,):
             value = np.asarray(parse_scalar(cleaned), dtype=float).reshape(shape)

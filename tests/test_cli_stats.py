@@ -58,7 +58,7 @@ def test_nothing_studied_yet(cli):
     assert data["cards"] == {"new": 6, "learning": 0, "review": 0, "suspended": 0, "total": 6}
     out = cli("stats", "MINI").output
     assert "Nothing studied yet here." in out
-    assert "Streak: none yet" in out
+    assert "6 new, ready for `refresher review`" in out and "Activity" not in out
 
 
 def test_quiz_answers_and_reviews_are_counted_apart(cli):

@@ -72,11 +72,13 @@ def test_scalar_and_vector_answers():
     assert count.expected.shape == ()
     assert grade(count, "2480", tolerance=0).correct is True
     assert grade(count, "2481", tolerance=0).correct is False
+    assert grade(count, "2,480", tolerance=0).correct is True
     size = solve(
         {"kind": "pool-size", "input_size": [32, 32], "size": 3, "stride": 2, "padding": 1}
     )
     assert grade(size, "16 16", tolerance=0).correct is True
     assert grade(size, "16x16", tolerance=0).correct is True
+    assert grade(size, "16×16", tolerance=0).correct is True
     with pytest.raises(InputError, match="expected 2 numbers"):
         read_answer("16", (2,))
 

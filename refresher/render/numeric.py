@@ -44,6 +44,28 @@ def _setting(name: str, value: Any) -> str | None:
     return f"{label} {value}"
 
 
+# How asked values read to a learner: the session's notation, not result keys.
+_ASKED = {
+    "output": "the output map",
+    "output_size": "the output size (rows cols)",
+    "count": "the parameter count (one bias per gate)",
+    "pytorch": "PyTorch's parameter count (two biases per gate)",
+    "norms": "the gradient norms",
+}
+_CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
+
+
+def asked_name(kind: str, key: str) -> str:
+    if key in _ASKED:
+        return _ASKED[key]
+    suffix = _CELL_SUFFIX.get(kind)
+    if suffix and len(key) == 1:
+        return f"{key}{suffix}"  # h -> h1 (RNN), f -> f_t (LSTM)
+    if suffix and key.startswith("a_"):
+        return f"{key} (pre-activation)"
+    return key
+
+
 def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     """Everything shown with the prompt: grids, vectors, weights and settings."""
     worked = instance.worked
@@ -72,10 +94,12 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
         parts.append(Text("weights", style="muted"))
         parts.append(draw_worked.weights_table(worked, precision))
     ask = Text("Asked: ", style="muted")
-    ask.append(instance.ask, style="bold")
+    ask.append(asked_name(worked.kind, instance.ask), style="bold")
     shape = instance.expected.shape
-    if shape:
-        ask.append(f"  ({'x'.join(map(str, shape))})", style="muted")
+    if len(shape) == 2:
+        ask.append(f"  ({shape[0]}x{shape[1]})", style="muted")
+    elif len(shape) == 1 and instance.ask != "output_size":
+        ask.append(f"  ({shape[0]} values, one per unit)", style="muted")
     parts.append(ask)
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
 

@@ -135,6 +135,9 @@ def stats(console: Console, s: Stats, title: str) -> None:
                 style="muted",
             )
         )
+        c = s.cards  # what there is to start on; charts of nothing say nothing
+        _section(console, "Cards", f"{c.new} new, ready for `refresher review`")
+        return
 
     # activity
     _section(console, "Activity", f"{ANSWER_BAR} quiz answers  {REVIEW_BAR} reviews")
@@ -190,7 +193,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
     if s.weakest:
         _section(console, "Weakest questions", "most missed first, then lowest recall")
         table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
-        table.add_column("Card", justify="right", style="muted", no_wrap=True)
+        table.add_column("Card id", justify="right", style="muted", no_wrap=True)
         table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column("Missed", justify="right", no_wrap=True)
         table.add_column("Recall", justify="right", no_wrap=True)
