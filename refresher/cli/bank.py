@@ -7,14 +7,12 @@ from pathlib import Path
 
 import typer
 
-from refresher import bank as banks
 from refresher.errors import BankError, RefresherError
-from refresher.render import banks as draw
-from refresher.render.console import make_console, print_warning
-from refresher.store import home_dir
 
 
 def _user_dirs() -> list[Path]:
+    from refresher.store import home_dir
+
     return [home_dir() / "banks"]
 
 
@@ -25,6 +23,10 @@ def list_banks(
 
     Bundled banks come first, then any .yaml files in $REFRESHER_HOME/banks.
     """
+    from refresher import bank as banks
+    from refresher.render import banks as draw
+    from refresher.render.console import make_console, print_warning
+
     loaded = []
     for path in banks.bank_paths(_user_dirs()):
         try:
@@ -48,6 +50,10 @@ def check(
 
     Example: refresher check my-bank.yaml
     """
+    from refresher import bank as banks
+    from refresher.render import banks as draw
+    from refresher.render.console import make_console
+
     files: list[Path] = []
     for path in paths or []:
         if path.is_dir():

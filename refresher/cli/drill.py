@@ -8,14 +8,6 @@ import time
 
 import typer
 
-from refresher import bank as banks
-from refresher.cli.runner import Ended, Runner
-from refresher.render import question as draw
-from refresher.render import summary as draw_summary
-from refresher.render.console import make_console
-from refresher.session import Mode, Round, drill_items
-from refresher.store import home_dir, open_store, utcnow
-
 
 def drill(
     kind: str = typer.Argument(
@@ -28,6 +20,14 @@ def drill(
 
     Example: refresher drill pool
     """
+    from refresher import bank as banks
+    from refresher.cli.runner import Ended, Runner
+    from refresher.render import question as draw
+    from refresher.render import summary as draw_summary
+    from refresher.render.console import make_console
+    from refresher.session import Mode, Round, drill_items
+    from refresher.store import home_dir, open_store, utcnow
+
     the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
     if seed is None:
         seed = secrets.randbelow(1_000_000)

@@ -9,15 +9,6 @@ from enum import StrEnum
 
 import typer
 
-from refresher import bank as banks
-from refresher.cli.review import missed_ids
-from refresher.cli.runner import Ended, Runner
-from refresher.render import question as draw
-from refresher.render import summary as draw_summary
-from refresher.render.console import make_console
-from refresher.session import Mode, Round, attach_instances, make_items, select
-from refresher.store import home_dir, open_store, utcnow
-
 
 class ModeOpt(StrEnum):
     practice = "practice"
@@ -60,6 +51,15 @@ def quiz(
 
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
+    from refresher import bank as banks
+    from refresher.cli.review import missed_ids
+    from refresher.cli.runner import Ended, Runner
+    from refresher.render import question as draw
+    from refresher.render import summary as draw_summary
+    from refresher.render.console import make_console
+    from refresher.session import Mode, Round, attach_instances, make_items, select
+    from refresher.store import home_dir, open_store, utcnow
+
     the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
     if missed or missed_days:
         qid = missed_ids(the_bank, missed_days, qid)

@@ -12,11 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from refresher import bank as banks
 from refresher.errors import RefresherError
-from refresher.render.console import make_console
-from refresher.session import select
-from refresher.store import home_dir, local_now, open_store
 
 if TYPE_CHECKING:
     from refresher.model import Bank
@@ -52,8 +48,12 @@ def review(
 
     Example: refresher review session-14 --new 5 --limit 20
     """
+    from refresher import bank as banks
     from refresher import config as settings
     from refresher.cli.reviewer import Reviewer
+    from refresher.render.console import make_console
+    from refresher.session import select
+    from refresher.store import home_dir, open_store
 
     the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
     questions = select(the_bank, topics=topic, types=qtype)
@@ -84,6 +84,8 @@ def unsuspend(
     Example: refresher unsuspend 12   or   refresher unsuspend session-14/forget-gate
     """
     from refresher.render import review as show
+    from refresher.render.console import make_console
+    from refresher.store import open_store
 
     console = make_console()
     with open_store() as store:
@@ -118,6 +120,8 @@ def config(
     """
     from refresher import config as settings
     from refresher.render import review as show
+    from refresher.render.console import make_console
+    from refresher.store import home_dir
 
     path = settings.config_path(home_dir())
     current = settings.load(path)
@@ -147,6 +151,8 @@ def config(
 def missed_ids(bank: Bank, days: int | None, wanted: list[str]) -> list[str]:
     """Ids of `bank`'s questions last answered wrong in the last quiz round, or within `days`
     days when given (quiz or review), narrowed to `wanted` ids if any. Used by `quiz --missed`."""
+    from refresher.store import local_now, open_store
+
     with open_store() as store:
         if days is None:
             started, ids = store.missed_in_last_round(bank.id)

@@ -9,10 +9,6 @@ from pathlib import Path
 
 import typer
 
-from refresher import bank as banks
-from refresher.session import attach_instances, make_items, select
-from refresher.store import home_dir
-
 
 def print_sheet(
     bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
@@ -37,9 +33,12 @@ def print_sheet(
     `refresher quiz --seed S` asks exactly the numbers that `refresher print --seed S` shows.
     Example: refresher print --topic cnn --seed 7 --answers --export cnn.html
     """
+    from refresher import bank as banks
     from refresher.render import export as exporter
     from refresher.render import sheet as draw
     from refresher.render.console import make_console
+    from refresher.session import attach_instances, make_items, select
+    from refresher.store import home_dir
 
     if export is not None:
         exporter.check_export_path(export)

@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from refresher import bank as banks
 from refresher.errors import BankError
-from refresher.render.console import make_console, print_warning
-from refresher.store import home_dir, local_now, open_store
 
 if TYPE_CHECKING:
     from refresher.model import Bank, Question
 
 
 def _banks(name: str | None) -> list[Bank]:
+    from refresher import bank as banks
+    from refresher.render.console import print_warning
+    from refresher.store import home_dir
+
     paths = banks.bank_paths([home_dir() / "banks"])
     if name is not None:
         return [banks.resolve(name, paths)]
@@ -47,6 +48,8 @@ def stats(
     from refresher import schedule
     from refresher import stats as core
     from refresher.render import stats as show
+    from refresher.render.console import make_console
+    from refresher.store import home_dir, local_now, open_store
 
     loaded = _banks(bank)
     config = settings.load(settings.config_path(home_dir()))

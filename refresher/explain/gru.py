@@ -23,8 +23,15 @@ import numpy as np
 
 from refresher.errors import InputError
 from refresher.explain.inputs import Layout
-from refresher.explain.rnn import activation_line, affine_lines, per_unit, percent, sigmoid
-from refresher.explain.steps import Num, ParamGroup, Step, Sym, Worked
+from refresher.explain.rnn import (
+    activation_line,
+    affine_lines,
+    per_unit,
+    percent,
+    seeded_note,
+    sigmoid,
+)
+from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked
 
 __all__ = ["GRU_LAYOUT", "VARIANTS", "explain_gru", "gru_forward", "gru_step"]
 
@@ -219,26 +226,29 @@ def explain_gru(
         values={"h": v["h"]},
     )
     if variant == "cho":
-        cand_eq = " = tanh(W_nh·(r_t * h_{t-1}) + W_nx·x_t + b_in + b_hn)   candidate"
+        cand_eq = " = tanh(W_nh·(r_t * h_{t-1}) + W_nx·x_t + b_in + b_hn)"
         shown = "Cho et al. / d2l variant: the reset gate acts on h_{t-1} before W_nh."
     else:
-        cand_eq = " = tanh(W_nx·x_t + b_in + r_t * (W_nh·h_{t-1} + b_hn))   candidate"
+        cand_eq = " = tanh(W_nx·x_t + b_in + r_t * (W_nh·h_{t-1} + b_hn))"
         shown = "PyTorch variant (torch.nn.GRUCell): the reset gate acts after W_nh·h_{t-1} + b_hn."
-    seeded = f" (seed {seed}: weights in multiples of 0.1)" if seed is not None else ""
     return Worked(
         kind="gru",
-        title=f"GRU cell, one time step, {variant} variant (input {inputs}, hidden {hidden})"
-        f"{seeded}",
+        title=f"GRU cell, one time step, {variant} variant (input {inputs}, hidden {hidden})",
+        weights_note=seeded_note(seed),
         inputs={"x": x, "h": h},
         params={**p, "variant": variant},
         result=v,
         steps=(reset, update, applied, candidate, new),
         answer_key="h",
         intro=(
-            (Sym("r_t", "gate.r"), " = σ(W_rh·h_{t-1} + W_rx·x_t + b_r)      reset gate"),
-            (Sym("z_t", "gate.z"), " = σ(W_zh·h_{t-1} + W_zx·x_t + b_z)      update gate"),
-            (Sym("n_t", "gate.n"), cand_eq),
-            (Sym("h_t", "gate.h"), " = z_t * h_{t-1} + (1 - z_t) * n_t      new hidden state"),
+            (Sym("r_t", "gate.r"), " = σ(W_rh·h_{t-1} + W_rx·x_t + b_r)", Comment("reset gate")),
+            (Sym("z_t", "gate.z"), " = σ(W_zh·h_{t-1} + W_zx·x_t + b_z)", Comment("update gate")),
+            (Sym("n_t", "gate.n"), cand_eq, Comment("candidate")),
+            (
+                Sym("h_t", "gate.h"),
+                " = z_t * h_{t-1} + (1 - z_t) * n_t",
+                Comment("new hidden state"),
+            ),
             (shown,),
         ),
         outro=((Sym("h_t", "gate.h"), " = ", Num(v["h"], "gate.h")),),

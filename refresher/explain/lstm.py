@@ -21,8 +21,15 @@ from collections.abc import Mapping
 import numpy as np
 
 from refresher.explain.inputs import Layout
-from refresher.explain.rnn import activation_line, affine_lines, per_unit, percent, sigmoid
-from refresher.explain.steps import Num, ParamGroup, Step, Sym, Worked, format_number
+from refresher.explain.rnn import (
+    activation_line,
+    affine_lines,
+    per_unit,
+    percent,
+    seeded_note,
+    sigmoid,
+)
+from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked, format_number
 
 __all__ = ["GATES", "LSTM_LAYOUT", "explain_lstm", "lstm_forward", "lstm_step"]
 
@@ -237,24 +244,24 @@ def explain_lstm(
             values={"h": v["h"]},
         ),
     )
-    seeded = f" (seed {seed}: weights in multiples of 0.1)" if seed is not None else ""
     return Worked(
         kind="lstm",
-        title=f"LSTM cell, one time step (input {inputs}, hidden {hidden}){seeded}",
+        title=f"LSTM cell, one time step (input {inputs}, hidden {hidden})",
+        weights_note=seeded_note(seed),
         inputs={"x": x, "h": h, "c": c},
         params=dict(p),
         result=v,
         steps=steps,
         answer_key="h",
         intro=(
-            (Sym("f_t ", "gate.f"), " = σ(W_fh·h_{t-1} + W_fx·x_t + b_f)      forget gate"),
-            (Sym("c_ft", "gate.f"), " = c_{t-1} * f_t                       old memory kept"),
-            (Sym("i_t ", "gate.i"), " = σ(W_ih·h_{t-1} + W_ix·x_t + b_i)      input gate"),
-            (Sym("g_t ", "gate.g"), " = tanh(W_ch·h_{t-1} + W_cx·x_t + b_c)   candidate"),
-            (Sym("c_it", "gate.i"), " = i_t * g_t                           new memory written"),
-            (Sym("c_t ", "gate.c"), " = c_it + c_ft                         cell state"),
-            (Sym("o_t ", "gate.o"), " = σ(W_oh·h_{t-1} + W_ox·x_t + b_o)      output gate"),
-            (Sym("h_t ", "gate.h"), " = o_t * tanh(c_t)                     hidden state"),
+            (Sym("f_t ", "gate.f"), " = σ(W_fh·h_{t-1} + W_fx·x_t + b_f)", Comment("forget gate")),
+            (Sym("c_ft", "gate.f"), " = c_{t-1} * f_t", Comment("old memory kept")),
+            (Sym("i_t ", "gate.i"), " = σ(W_ih·h_{t-1} + W_ix·x_t + b_i)", Comment("input gate")),
+            (Sym("g_t ", "gate.g"), " = tanh(W_ch·h_{t-1} + W_cx·x_t + b_c)", Comment("candidate")),
+            (Sym("c_it", "gate.i"), " = i_t * g_t", Comment("new memory written")),
+            (Sym("c_t ", "gate.c"), " = c_it + c_ft", Comment("cell state")),
+            (Sym("o_t ", "gate.o"), " = σ(W_oh·h_{t-1} + W_ox·x_t + b_o)", Comment("output gate")),
+            (Sym("h_t ", "gate.h"), " = o_t * tanh(c_t)", Comment("hidden state")),
             ("σ(z) = 1 / (1 + e^-z) lies in (0, 1): 0 blocks, 1 lets through.",),
             ("* is element-wise; · is a matrix-vector product.",),
         ),

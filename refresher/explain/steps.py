@@ -6,7 +6,8 @@ the terminal renderer (`refresher.render.worked`), `--json` (`Worked.to_dict`) a
 all read the same object, so the three never disagree.
 
 Formula lines are tuples of parts: plain strings, `Sym` (a symbol drawn in a role's colour),
-`Num` (a number), or raw numbers and arrays. Numbers stay numbers until `format_line` turns them
+`Num` (a number), raw numbers and arrays, and a closing `Comment` (renderers line up the comments
+of a block of equations in one column). Numbers stay numbers until `format_line` turns them
 into text at the precision the learner chose; the renderer and the JSON `text` lines both use
 it, so they read the same.
 
@@ -34,12 +35,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "Chart",
+    "Comment",
     "Grid",
     "Line",
     "Num",
@@ -51,16 +54,22 @@ __all__ = [
     "Worked",
     "format_array",
     "format_entries",
+    "format_block",
     "format_line",
     "format_number",
     "format_part",
+    "plural",
+    "split_comment",
     "to_jsonable",
+    "with_article",
 ]
 
 # Smaller magnitudes print as 0: floating-point residue, not a value a tutor would write.
 NOISE = 1e-12
 # Vectors longer than this are shown with an ellipsis in formula lines (never in JSON values).
 MAX_INLINE = 8
+# Space between an equation and its comment (the narrowest the comment column gets).
+COMMENT_GAP = "   "
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,18 @@ class Num:
     tiny: bool = False
 
 
-Part = str | Sym | Num | float | int | np.ndarray
+@dataclass(frozen=True)
+class Comment:
+    """What an equation means, closing its line (``forget gate``).
+
+    The renderer lines up the comments of consecutive equations in one column, measured from
+    what is displayed, so ``σ(`` or ``tanh(`` never push one comment out of line.
+    """
+
+    text: str
+
+
+Part = str | Sym | Num | Comment | float | int | np.ndarray
 Line = tuple[Part, ...]
 
 
@@ -170,7 +190,8 @@ class Worked:
 
     `answer_key` names the value a numeric question grades by default (``Worked.answer``).
     `intro` states the formula and the rule before step 1; `outro` closes the example.
-    `summarised` is True when the input was too big to show every step.
+    `summarised` is True when the input was too big to show every step. `weights_note` says
+    where the weights came from (``seed 14, multiples of 0.1``), shown beside them.
     """
 
     kind: str
@@ -184,6 +205,7 @@ class Worked:
     outro: tuple[Line, ...] = ()
     groups: tuple[ParamGroup, ...] = ()
     summarised: bool = False
+    weights_note: str = ""
 
     @property
     def answer(self) -> Any:
@@ -274,7 +296,7 @@ def _needs_sci(x: float, precision: int) -> bool:
     return x != 0 and (abs(x) < 0.5 * 10.0**-precision or abs(x) >= 1e7)
 
 
-def _sci(x: float, precision: int) -> str:
+def _sci(x: float | Decimal, precision: int) -> str:
     mantissa, exponent = f"{x:.{max(precision - 1, 1)}e}".split("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
@@ -290,8 +312,13 @@ def format_number(
     floating-point residue (0.3 - 0.1 - 0.2) and print as 0, unless `tiny` says the value is
     meant to be that small. Other values too small to show at this precision (or very large)
     switch to scientific notation, so a vanishing gradient never reads as 0. Non-finite values
-    read ``∞``, ``-∞``, ``nan``.
+    read ``∞``, ``-∞``, ``nan``. A `Decimal` too large for a float (the exact sum of a few
+    numbers near the float limit) is written in scientific notation.
     """
+    if isinstance(x, Decimal):
+        if x.is_finite() and not math.isfinite(float(x)):
+            return _sci(x, precision)
+        x = float(x)
     x = float(x)
     if not tiny and abs(x) < NOISE:
         x = 0.0
@@ -345,6 +372,8 @@ def format_part(part: Part, precision: int = 4) -> str:
         return part
     if isinstance(part, Sym):
         return part.text
+    if isinstance(part, Comment):
+        return COMMENT_GAP + part.text
     if isinstance(part, Num):
         if isinstance(part.value, np.ndarray | list | tuple):
             return format_array(part.value, precision, tiny=part.tiny)
@@ -358,3 +387,54 @@ def format_part(part: Part, precision: int = 4) -> str:
 def format_line(line: Sequence[Part], precision: int = 4) -> str:
     """A formula line as plain text (what `--json` puts in a step's ``text``)."""
     return "".join(format_part(part, precision) for part in line)
+
+
+def split_comment(line: Sequence[Part]) -> tuple[tuple[Part, ...], str | None]:
+    """A line without its closing `Comment`, and the comment's text (None if it has none)."""
+    if line and isinstance(line[-1], Comment):
+        return tuple(line[:-1]), line[-1].text
+    return tuple(line), None
+
+
+def format_block(lines: Sequence[Sequence[Part]], precision: int = 4) -> list[str]:
+    """Lines as plain text with their comments lined up in one column (for text output)."""
+    split = [split_comment(line) for line in lines]
+    texts = [format_line(body, precision) for body, _ in split]
+    column = max((len(t) for t, (_, c) in zip(texts, split, strict=True) if c), default=0)
+    return [
+        t if c is None else t.ljust(column) + COMMENT_GAP + c
+        for t, (_, c) in zip(texts, split, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------- words with numbers
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 window``, ``4 windows``, ``1,024 windows``; `many` for irregular plurals."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def _sounds_like_vowel(text: str) -> bool:
+    """Whether `text` (a number or a shape like ``8x8``) is read starting with a vowel sound.
+
+    Numbers: eight, eleven and eighteen, as the leading group of thousands (``8``, ``80``,
+    ``800``, ``11``, ``18,000``, ``8x8``). Words: a leading vowel letter.
+    """
+    head = text.strip()
+    digits = ""
+    for ch in head:
+        if ch.isdigit() or (ch == "," and digits):
+            digits += ch
+        else:
+            break
+    digits = digits.replace(",", "")
+    if not digits:
+        return head[:1].lower() in {"a", "e", "i", "o", "u"}
+    lead = digits[: len(digits) % 3 or 3]  # the leading group of thousands: 11 of 11000
+    return lead.startswith("8") or lead in {"11", "18"}
+
+
+def with_article(text: str) -> str:
+    """``a 4x4 output``, ``an 8x8 matrix``, ``an 11x11 window``, ``an output``."""
+    return ("an " if _sounds_like_vowel(text) else "a ") + text
