@@ -48,11 +48,29 @@ def generated_bank(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+TWO_COMMAND_APP = """
+import typer
+app = typer.Typer(rich_markup_mode="rich")
+@app.command()
+def one(x: int = 1):
+    \"\"\"One.\"\"\"
+@app.command()
+def two(y: int = 2):
+    \"\"\"Two.\"\"\"
+app()
+"""
+
+
 def main() -> None:
     python = sys.executable
     base = _median_seconds([python, "-c", "import typer, rich"])
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_app = Path(tmp) / "two_commands.py"
+        floor_app.write_text(TWO_COMMAND_APP)
+        floor = _median_seconds([python, str(floor_app), "--help"])
     helps = _median_seconds([python, "-m", "refresher", "--help"])
     print(f"import typer, rich        {base * 1000:8.1f} ms  (median of {REPEATS})")
+    print(f"two-command Typer --help  {floor * 1000:8.1f} ms  ratio {floor / base:.2f}x")
     print(f"refresher --help          {helps * 1000:8.1f} ms  ratio {helps / base:.2f}x")
 
     with tempfile.TemporaryDirectory() as tmp:
