@@ -4,6 +4,7 @@ rules, hand-computed cases, and properties of the output-size formula."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -266,3 +267,21 @@ def test_pool_size_only() -> None:
         output_size(5, 2, 2, 0, True),
     ]
     assert worked.answer_key == "output_size"
+
+
+def test_averages_near_the_float_limit_do_not_overflow() -> None:
+    big = np.full((4, 4), 1e308)
+    big[0, 0] = -1e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any NumPy RuntimeWarning fails the test
+        out = pool2d(big, 2)
+        padded = pool2d(big, 3, 1, 1, count_include_pad=False)
+        worked = explain_pool(np.full((2, 2), 1e308))
+    assert out.tolist() == [[5e307, 1e308], [1e308, 1e308]]
+    assert np.isfinite(padded).all() and padded[-1, -1] == pytest.approx(1e308)
+    assert worked.answer.tolist() == [[1e308]]
+    assert format_line(worked.steps[1].lines[1]) == (
+        "(1e308 + 1e308 + 1e308 + 1e308) / 4 = 4e308 / 4 = 1e308"
+    )
+    # the usual sizes keep the usual arithmetic (sum, then divide)
+    assert pool2d(np.arange(9.0).reshape(3, 3), 3).tolist() == [[4.0]]

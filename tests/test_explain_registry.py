@@ -16,7 +16,9 @@ from refresher.explain.steps import (
     format_entries,
     format_line,
     format_number,
+    plural,
     to_jsonable,
+    with_article,
 )
 
 RESULT_NAMES = {
@@ -126,7 +128,7 @@ def test_rnn_steps() -> None:
         ({"kind": "pool", "mode": "min"}, "mode: expected one of avg, max, got 'min'"),
         ({"kind": "pool", "size": "two"}, "size: expected a whole number N or RxC"),
         ({"kind": "pool", "ceil": "maybe"}, "ceil: expected true or false"),
-        ({"kind": "conv", "kernel": [[1, 2], [3]]}, "kernel: row 2 has 1 numbers but row 1"),
+        ({"kind": "conv", "kernel": [[1, 2], [3]]}, "kernel: row 2 has 1 number but row 1"),
         (
             {"kind": "lstm", "x": [1, 2], "h": [1, 2], "c": [1, 2, 3]},
             "c: expected 2 values (hidden size 2), got 3",
@@ -135,7 +137,10 @@ def test_rnn_steps() -> None:
         ({"kind": "rnn", "params": {}, "seed": 3}, "params: give params or seed, not both"),
         ({"kind": "gru", "variant": "keras"}, "variant: expected one of cho, pytorch"),
         ({"kind": "gradients", "scale": 0}, "scale: must be positive"),
-        ({"kind": "gradients", "steps": 1000}, "steps: must be at most 200"),
+        (
+            {"kind": "gradients", "steps": 1000},
+            "steps: must be a whole number from 1 to 200, got 1000",
+        ),
         ({"kind": "params", "cell": "transformer"}, "cell: expected one of rnn, lstm, gru"),
         ({"kind": "pool-size", "input_size": [4, 4], "input": [[1]]}, "not both"),
     ],
@@ -235,3 +240,79 @@ def test_non_finite_values_become_strings_in_json() -> None:
                         "c": np.int64(3), "d": (True, "x")})  # fmt: skip
     assert data == {"a": [1.0, "inf", "-inf", "nan"], "b": 2.5, "c": 3, "d": [True, "x"]}
     assert type(data["c"]) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "text"),
+    [
+        (5.25, 1, "5.3"),  # half-up, as by hand (not half-to-even's 5.2)
+        (3.75, 1, "3.8"),
+        (2.675, 2, "2.68"),  # the decimal 2.675, not its binary 2.67499...
+        (-0.05, 1, "-0.1"),
+        (-0.04, 1, "-0.04"),  # too small for one decimal: two, not 4e-2
+        (0.049999999999999996, 1, "0.05"),
+        (0.004, 1, "4e-3"),
+        (-0.0004, 3, "-4e-4"),
+    ],
+)
+def test_format_number_rounds_like_a_tutor(value, precision, text) -> None:
+    assert format_number(value, precision) == text
+
+
+def test_a_sum_too_big_for_a_float_is_still_written() -> None:
+    from decimal import Decimal
+
+    assert format_number(Decimal("4e308"), 3) == "4e308"
+    assert format_line(("= ", Num(Decimal("4E+308")), " / 4")) == "= 4e308 / 4"
+
+
+@pytest.mark.parametrize(
+    ("text", "article"),
+    [("8x8", "an"), ("2x2", "a"), ("11x11", "an"), ("18", "an"), ("80", "an"), ("800", "an"),
+     ("1x8", "a"), ("110", "a"), ("11,000", "an"), ("8,000", "an"), ("output", "an"),
+     ("window", "a")],
+)  # fmt: skip
+def test_articles(text: str, article: str) -> None:
+    assert with_article(text) == f"{article} {text}"
+
+
+def test_plurals() -> None:
+    assert plural(1, "window") == "1 window"
+    assert plural(0, "window") == "0 windows"
+    assert plural(65536, "cell") == "65,536 cells"
+    assert plural(2, "matrix", "matrices") == "2 matrices"
+
+
+def test_whole_numbers_stay_exact_and_name_their_range() -> None:
+    from refresher.explain.inputs import as_int
+
+    assert as_int(2**70, "n") == 2**70
+    assert as_int("12345678901234567890", "n") == 12345678901234567890
+    with pytest.raises(InputError, match=r"^seed: must be a whole number from 0 to 9, got 10$"):
+        as_int(10, "seed", minimum=0, maximum=9)
+    with pytest.raises(InputError, match=r"got 123456789012… \(40 digits\)$"):
+        as_int(int("1234567890" * 4), "seed", minimum=0, maximum=9)
+    assert "must be at least 1, got 0" in str(
+        pytest.raises(InputError, as_int, 0, "n", minimum=1).value
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([[1, 2], [3]], "w: row 2 has 1 number but row 1 has 2; every row needs the same count"),
+        ([[1, 2], [3, "x"]], "w: row 2, entry 2: 'x' is not a number"),
+        ([1, [2]], "w: entry 2 is a row but entry 1 is a single number"),
+        ([1, None], "w: entry 2: None is not a number"),
+    ],
+)
+def test_weight_rows_are_checked_one_by_one(value, message) -> None:
+    from refresher.explain.inputs import check_rows
+
+    with pytest.raises(InputError) as caught:
+        check_rows(value, "w")
+    assert str(caught.value).startswith(message)
+    assert validate({"kind": "rnn", "params": {"W_x": value, "W_h": [[1]], "b_h": [0],
+                                               "W_y": [[1]], "b_y": [0]}})[0].startswith(
+        "params: W_x: " + message[3:]
+    )  # fmt: skip

@@ -8,6 +8,7 @@ NumPy and the explain engine are imported inside the commands, so `refresher --h
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,6 +30,36 @@ def register(app: typer.Typer) -> None:
     app.add_typer(explain_app, name="explain")
 
 
+# ------------------------------------------------------------------------------ choices
+# Enums, so --help lists the choices and a wrong one is refused before anything runs.
+
+
+class PoolMode(StrEnum):
+    avg = "avg"
+    max = "max"
+
+
+class GruVariant(StrEnum):
+    cho = "cho"
+    pytorch = "pytorch"
+
+
+class GradientInputs(StrEnum):
+    zero = "zero"
+    random = "random"
+
+
+class GradientCell(StrEnum):
+    rnn = "rnn"
+    lstm = "lstm"
+
+
+class Cell(StrEnum):
+    rnn = "rnn"
+    lstm = "lstm"
+    gru = "gru"
+
+
 # ------------------------------------------------------------------------------ shared options
 
 Json = Annotated[
@@ -44,7 +75,14 @@ StepMode = Annotated[
     bool, typer.Option("--step", help="Wait for Enter between steps (on a terminal).")
 ]
 Precision = Annotated[
-    int, typer.Option("--precision", min=0, max=10, help="Decimals shown (at most).")
+    int,
+    typer.Option(
+        "--precision",
+        min=1,
+        max=10,
+        metavar="N",
+        help="Decimals shown, at most (trailing zeros are dropped).",
+    ),
 ]
 Seed = Annotated[
     int | None,
@@ -94,15 +132,9 @@ def _params_file(path: Path | None) -> dict[str, Any] | None:
 
 
 def _pause(n: int, total: int) -> bool:
-    from refresher.render.console import make_console
+    from refresher.render.worked import ask_to_continue
 
-    try:
-        answer = make_console(stderr=True).input(
-            f"[muted]step {n} of {total} · Enter: next · q: stop[/] "
-        )
-    except EOFError:
-        return False
-    return answer.strip().lower() not in {"q", "quit"}
+    return ask_to_continue(n, total)
 
 
 def _show(
@@ -159,7 +191,10 @@ def pool(
         Path | None,
         typer.Option("--input-file", metavar="FILE", help="Input matrix from .txt, .csv or .npy."),
     ] = None,
-    mode: Annotated[str, typer.Option("--mode", help="avg or max.")] = "avg",
+    mode: Annotated[
+        PoolMode,
+        typer.Option("--mode", case_sensitive=False, help="Average or max pooling."),
+    ] = PoolMode.avg,
     size: Annotated[str, typer.Option("--size", "-k", metavar="K|KxL", help="Window size.")] = "2",
     stride: Annotated[
         str | None,
@@ -183,7 +218,7 @@ def pool(
     spec = _spec(
         "pool",
         input=_matrix_input(input, input_file),
-        mode=mode,
+        mode=mode.value,
         size=size,
         stride=stride,
         padding=padding,
@@ -311,12 +346,14 @@ def gru(
         str | None, typer.Option("--h", metavar="V", help="Previous state h_{t-1}.")
     ] = None,
     variant: Annotated[
-        str,
+        GruVariant,
         typer.Option(
             "--variant",
-            help="cho: reset before W_nh (Cho et al., d2l); pytorch: after (nn.GRUCell).",
+            case_sensitive=False,
+            help="cho: the reset gate acts before W_nh (Cho et al., d2l); pytorch: after it "
+            "(nn.GRUCell).",
         ),
-    ] = "cho",
+    ] = GruVariant.cho,
     seed: Seed = None,
     hidden_size: HiddenSize = None,
     input_size: InputSize = None,
@@ -331,7 +368,7 @@ def gru(
         params=_params_file(params),
         x=x,
         h=h,
-        variant=variant,
+        variant=variant.value,
         seed=seed,
         hidden_size=hidden_size,
         input_size=input_size,
@@ -348,12 +385,18 @@ def gradients(
     steps: Annotated[int, typer.Option("--steps", "-T", help="Time steps T (at most 200).")] = 50,
     hidden: Annotated[int, typer.Option("--hidden", help="Hidden units (at most 128).")] = 8,
     inputs: Annotated[
-        str, typer.Option("--inputs", help="zero (norms are exactly S^T) or random.")
-    ] = "zero",
+        GradientInputs,
+        typer.Option(
+            "--inputs",
+            case_sensitive=False,
+            help="zero: the norms are exactly S^T; random: drawn from the seed.",
+        ),
+    ] = GradientInputs.zero,
     seed: Annotated[int, typer.Option("--seed", help="Seed for the matrices and inputs.")] = 0,
     cell: Annotated[
-        str, typer.Option("--cell", help="rnn, or lstm to add the LSTM's cell-state path.")
-    ] = "rnn",
+        GradientCell,
+        typer.Option("--cell", case_sensitive=False, help="lstm adds the LSTM's cell-state path."),
+    ] = GradientCell.rnn,
     forget_bias: Annotated[
         float, typer.Option("--forget-bias", help="LSTM forget-gate bias (with --cell lstm).")
     ] = 4.0,
@@ -368,9 +411,9 @@ def gradients(
         scale=scale,
         steps=steps,
         hidden=hidden,
-        inputs=inputs,
+        inputs=inputs.value,
         seed=seed,
-        cell=cell,
+        cell=cell.value,
         forget_bias=forget_bias,
     )
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
@@ -378,7 +421,9 @@ def gradients(
 
 @explain_app.command("params")
 def params(
-    cell: Annotated[str, typer.Option("--cell", help="rnn, lstm or gru.")] = "lstm",
+    cell: Annotated[
+        Cell, typer.Option("--cell", case_sensitive=False, help="The kind of layer.")
+    ] = Cell.lstm,
     input_size: Annotated[int, typer.Option("--input-size", help="Input size X.")] = 3,
     hidden_size: Annotated[int, typer.Option("--hidden-size", help="Hidden size H.")] = 2,
     output_size: Annotated[
@@ -387,10 +432,14 @@ def params(
     as_json: Json = False,
     export: Export = None,
     step: StepMode = False,
-    precision: Precision = 3,
 ) -> None:
     """Parameter count of one layer: the session's one bias per gate, and PyTorch's two."""
     spec = _spec(
-        "params", cell=cell, input_size=input_size, hidden_size=hidden_size, output_size=output_size
+        "params",
+        cell=cell.value,
+        input_size=input_size,
+        hidden_size=hidden_size,
+        output_size=output_size,
     )
-    _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
+    # Counts are whole numbers: there are no decimals to choose, so no --precision.
+    _show(_compute(spec), as_json=as_json, export=export, step=step, precision=3)

@@ -15,11 +15,12 @@ from refresher.explain.pooling import (
     MAX_CELLS,
     MAX_GRID,
     output_size,
+    safe_mean,
     size_lines,
     size_rule,
     span_text,
 )
-from refresher.explain.steps import Grid, Line, Num, Step, Worked
+from refresher.explain.steps import Grid, Line, Num, Step, Worked, plural, with_article
 
 __all__ = ["conv2d", "conv_problems", "explain_conv", "explain_conv_size"]
 
@@ -87,9 +88,11 @@ def conv2d(
     span_r = (out[0] - 1) * stride[0] + 1
     span_c = (out[1] - 1) * stride[1] + 1
     acc = np.zeros(out)
-    for a in range(kernel.shape[0]):  # offsets inside the kernel; each covers every output cell
-        for b in range(kernel.shape[1]):
-            acc += kernel[a, b] * padded[a : a + span_r : stride[0], b : b + span_c : stride[1]]
+    # Values near the float limit can overflow to ±∞ (a true result out of range): no warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for a in range(kernel.shape[0]):  # offsets inside the kernel; each covers every output
+            for b in range(kernel.shape[1]):
+                acc += kernel[a, b] * padded[a : a + span_r : stride[0], b : b + span_c : stride[1]]
     return acc
 
 
@@ -134,8 +137,13 @@ def explain_conv(
             *size_lines(n, kr, stride[0], padding[0], False, "rows"),
             *size_lines(m, kc, stride[1], padding[1], False, "cols"),
         ),
-        note=f"a {shape_text(out)} output: {out[0] * out[1]} kernel positions, "
-        + ("one step each." if out[0] * out[1] <= max_cells else "too many to show one by one."),
+        note=f"{with_article(shape_text(out))} output: "
+        f"{plural(out[0] * out[1], 'kernel position')}, "
+        + (
+            "too many to show one by one."
+            if out[0] * out[1] > max_cells
+            else ("one step each." if out[0] * out[1] > 1 else "one step.")
+        ),
         role="accent",
         values={"output_size": [out[0], out[1]]},
     )
@@ -198,7 +206,7 @@ def explain_conv(
                         "min ",
                         Num(float(output.min())),
                         "   mean ",
-                        Num(float(output.mean())),
+                        Num(safe_mean(output)),
                         "   max ",
                         Num(float(output.max())),
                     ),
@@ -212,8 +220,8 @@ def explain_conv(
     return Worked(
         kind="conv",
         title=(
-            f"Convolution (cross-correlation) of {label} ({shape_text(x.shape)}) with a "
-            f"{shape_text(kernel.shape)} kernel, stride {pair_text(stride)}"
+            f"Convolution (cross-correlation) of {label} ({shape_text(x.shape)}) with "
+            f"{with_article(shape_text(kernel.shape))} kernel, stride {pair_text(stride)}"
             + (f", padding {pair_text(padding)}" if any(padding) else "")
         ),
         inputs={"input": x, "kernel": kernel},
@@ -247,7 +255,8 @@ def explain_conv_size(
     out = [output_size(shape[a], size[a], stride[a], padding[a]) for a in (0, 1)]
     return Worked(
         kind="conv-size",
-        title=f"Output size of a {shape_text(size)} convolution over a {shape_text(shape)} input",
+        title=f"Output size of {with_article(shape_text(size))} convolution over "
+        f"{with_article(shape_text(shape))} input",
         inputs={"input_size": list(shape)},
         params={"size": list(size), "stride": list(stride), "padding": list(padding)},
         result={"output_size": out},

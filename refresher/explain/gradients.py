@@ -29,6 +29,8 @@ from refresher.explain.steps import (
     Table,
     Worked,
     format_number,
+    plural,
+    with_article,
 )
 
 __all__ = ["cell_path_norms", "explain_gradients", "jacobian_norms", "orthogonal", "verdict"]
@@ -84,15 +86,16 @@ def _reading(name: str, values: np.ndarray) -> str:
     per_step = final ** (1.0 / steps) if final > 0 else 0.0
     word = verdict(final)
     text = (
-        f"{name}: after {steps} steps the gradient is {format_number(final, 4, tiny=True)} "
-        f"times its size (×{format_number(per_step, 3)} per step on average) → {word}"
+        f"{name}: after {plural(steps, 'step')} the gradient is "
+        f"{format_number(final, 4, tiny=True)} times its size "
+        f"(×{format_number(per_step, 3)} per step on average) → {word}"
     )
     if word == "stable" and 0 < per_step < 1:
         left = int(np.ceil(np.log(VANISHED) / np.log(per_step)))
-        text += f"; at this rate it drops below 1% after about {left} steps"
+        text += f"; at this rate it drops below 1% after about {plural(left, 'step')}"
     elif word == "stable" and per_step > 1:
         left = int(np.ceil(np.log(EXPLODED) / np.log(per_step)))
-        text += f"; at this rate it passes 100x after about {left} steps"
+        text += f"; at this rate it passes 100x after about {plural(left, 'step')}"
     return text + "."
 
 
@@ -125,8 +128,8 @@ def explain_gradients(
             title="the recurrent matrix W = S·Q",
             lines=(
                 (
-                    f"Q: a {hidden}x{hidden} orthogonal matrix (seed {seed}); every singular value "
-                    "is 1.",
+                    f"Q: {with_article(f'{hidden}x{hidden}')} orthogonal matrix (seed {seed}); "
+                    "every singular value is 1.",
                 ),
                 (
                     Sym("W", "accent"),
@@ -291,7 +294,8 @@ def explain_gradients(
     return Worked(
         kind="gradients",
         title=(
-            f"Gradients through time in a tanh RNN (W = {s}·Q, hidden {hidden}, {steps} steps, "
+            f"Gradients through time in a tanh RNN (W = {s}·Q, hidden {hidden}, "
+            f"{plural(steps, 'step')}, "
             f"{inputs} inputs)" + (", with the LSTM cell path" if cell == "lstm" else "")
         ),
         inputs={"inputs": inputs, "seed": seed},

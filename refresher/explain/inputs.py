@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from refresher.errors import InputError
+from refresher.explain.steps import plural
 from refresher.parse import parse_matrix, parse_scalar, parse_vector
 
 # ------------------------------------------------------------------------------ scalars
@@ -31,22 +32,40 @@ def pair_text(pair: Sequence[int]) -> str:
     return str(int(pair[0])) if pair[0] == pair[1] else shape_text(pair)
 
 
+_INT_RE = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def _int_text(n: int) -> str:
+    text = str(n)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
+
+
 def as_int(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole number within ``minimum..maximum``; big integers are kept exact (never rounded)."""
     if isinstance(value, bool):
         raise InputError(f"{name}: expected a whole number, got {value!r}")
-    if isinstance(value, str):
-        number = parse_scalar(value, name=name)
-    elif isinstance(value, int | float | np.integer | np.floating):
-        number = float(value)
+    if isinstance(value, int | np.integer) or (isinstance(value, str) and _INT_RE.fullmatch(value)):
+        result = int(value)
     else:
-        raise InputError(f"{name}: expected a whole number, got {type(value).__name__}")
-    if not np.isfinite(number) or number != int(number):
-        raise InputError(f"{name}: expected a whole number, got {value!r}")
-    result = int(number)
-    if minimum is not None and result < minimum:
-        raise InputError(f"{name}: must be at least {minimum}, got {result}")
-    if maximum is not None and result > maximum:
-        raise InputError(f"{name}: must be at most {maximum}, got {result}")
+        if isinstance(value, str):
+            number = parse_scalar(value, name=name)
+        elif isinstance(value, float | np.floating):
+            number = float(value)
+        else:
+            raise InputError(f"{name}: expected a whole number, got {type(value).__name__}")
+        if not np.isfinite(number) or number != int(number):
+            raise InputError(f"{name}: expected a whole number, got {value!r}")
+        result = int(number)
+    low = minimum is not None and result < minimum
+    high = maximum is not None and result > maximum
+    if (low or high) and minimum is not None and maximum is not None:
+        raise InputError(
+            f"{name}: must be a whole number from {minimum} to {maximum}, got {_int_text(result)}"
+        )
+    if low:
+        raise InputError(f"{name}: must be at least {minimum}, got {_int_text(result)}")
+    if high:
+        raise InputError(f"{name}: must be at most {maximum}, got {_int_text(result)}")
     return result
 
 
@@ -132,18 +151,54 @@ def _array(value: Any, name: str) -> np.ndarray:
     return arr
 
 
+def _is_number(value: Any) -> bool:
+    if isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def check_rows(value: Any, name: str) -> None:
+    """Name the first ragged row or non-number in nested lists (``row 2 has 1 number ...``).
+
+    Anything else (a scalar, an array, text) passes through for the caller to read.
+    """
+    if not isinstance(value, list | tuple) or not value:
+        return
+    rows = list(value)
+    nested = [isinstance(row, list | tuple) for row in rows]
+    if any(nested) and not all(nested):
+        bad = nested.index(not nested[0])
+        raise InputError(
+            f"{name}: entry {bad + 1} is {'a row' if nested[bad] else 'a single number'} but "
+            f"entry 1 is {'a row' if nested[0] else 'a single number'}; write a matrix as "
+            "[[1, 2], [3, 4]]"
+        )
+    if not all(nested):
+        for j, entry in enumerate(rows, start=1):
+            if not _is_number(entry):
+                raise InputError(f"{name}: entry {j}: {entry!r} is not a number")
+        return
+    width = len(rows[0])
+    for i, row in enumerate(rows, start=1):
+        if len(row) != width:
+            raise InputError(
+                f"{name}: row {i} has {plural(len(row), 'number')} but row 1 has {width}; "
+                "every row needs the same count"
+            )
+        for j, entry in enumerate(row, start=1):
+            if not _is_number(entry):
+                raise InputError(f"{name}: row {i}, entry {j}: {entry!r} is not a number")
+
+
 def as_matrix(value: Any, name: str) -> np.ndarray:
     """A 2-D float array from text, nested lists or an array; a flat list is one row."""
     if isinstance(value, str):
         return np.array(parse_matrix(value, name=name), dtype=float)
-    if isinstance(value, list) and value and all(isinstance(row, list) for row in value):
-        lengths = [len(row) for row in value]
-        if len(set(lengths)) > 1:
-            bad = next(i for i, n in enumerate(lengths) if n != lengths[0])
-            raise InputError(
-                f"{name}: row {bad + 1} has {lengths[bad]} numbers but row 1 has {lengths[0]}; "
-                "every row needs the same count"
-            )
+    check_rows(value, name)
     arr = _array(value, name)
     if arr.ndim == 1:
         arr = arr[None, :]
@@ -188,8 +243,12 @@ def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray
     """A matrix from a .txt/.csv file (the text forms of `parse_matrix`) or a .npy array."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(f"{name}: {path}: is a folder, not a file")
     if suffix not in {".txt", ".csv", ".npy"}:
         raise InputError(f"{name}: {path.name}: expected a .txt, .csv or .npy file")
+    if path.is_dir():
+        raise InputError(f"{name}: {path}: is a folder, not a file")
     if not path.is_file():
         raise InputError(f"{name}: {path}: no such file")
     label = f"{name} {path.name}"
@@ -209,6 +268,8 @@ def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray
 def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]:
     """A YAML or JSON file mapping weight names to numbers / nested lists / matrix text."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{name}: {path}: is a folder, not a file")
     if not path.is_file():
         raise InputError(f"{name}: {path}: no such file")
     try:
@@ -292,10 +353,22 @@ def check_weights(raw: Mapping[str, Any], layout: Layout, name: str) -> dict[str
     missing = [n for n in expected if n not in raw]
     if missing:
         raise InputError(f"{name}: missing {' '.join(missing)} (expected {' '.join(expected)})")
+    # Read every value first, so a ragged or non-numeric one is named (weight, row, entry)
+    # rather than reported as a size that cannot be read.
+    values: dict[str, Any] = {}
+    for key, _ in layout:
+        label = f"{name}: {key}"
+        value = raw[key]
+        if isinstance(value, str):
+            value = parse_matrix(value, name=label)
+        elif not (_is_number(value) or isinstance(value, list | tuple | np.ndarray)):
+            raise InputError(f"{label}: expected numbers, got {type(value).__name__}")
+        check_rows(value, label)
+        values[key] = value
 
     def first(kind: str, axis: int) -> int | None:
         key = next(n for n, k in layout if k == kind)
-        return _size_of(raw[key], axis)
+        return _size_of(values[key], axis)
 
     sizes = {"h": first("h", 0), "x": first("hx", 1), "o": None}
     if any(k == "o" for _, k in layout):
@@ -316,10 +389,7 @@ def check_weights(raw: Mapping[str, Any], layout: Layout, name: str) -> dict[str
     for key, kind in layout:
         want = dims[kind]
         label = f"{name}: {key}"
-        value = raw[key]
-        if isinstance(value, str):
-            value = parse_matrix(value, name=label)
-        arr = _array(value, label)
+        arr = _array(values[key], label)
         if len(want) == 1:
             if arr.ndim == 0:
                 arr = arr.reshape(1)
@@ -341,5 +411,5 @@ def check_weights(raw: Mapping[str, Any], layout: Layout, name: str) -> dict[str
 def check_vector(value: Any, name: str, size: int, what: str) -> np.ndarray:
     vec = as_vector(value, name)
     if vec.shape[0] != size:
-        raise InputError(f"{name}: expected {size} values ({what}), got {vec.shape[0]}")
+        raise InputError(f"{name}: expected {plural(size, 'value')} ({what}), got {vec.shape[0]}")
     return vec

@@ -12,7 +12,7 @@ Y adds ``Y·(H + 1)`` when asked for (``output_size``).
 
 from __future__ import annotations
 
-from refresher.explain.steps import Num, Step, Sym, Table, Worked
+from refresher.explain.steps import Num, Step, Sym, Table, Worked, plural
 
 __all__ = ["BLOCKS", "count_params", "explain_params"]
 
@@ -92,7 +92,7 @@ def explain_params(
                     Num(g * per_block, "accent"),
                 ),
             ),
-            note=f"{g} block{'s' * (g > 1)} of {per_block}.",
+            note=f"{plural(g, 'block')} of {per_block}.",
             role="accent",
             values={"count": g * per_block},
         )
@@ -108,7 +108,8 @@ def explain_params(
                     Num(g * torch_block, "accent"),
                 ),
             ),
-            note=f"{g * h} more numbers: a second bias per gate, which only ever adds to the "
+            note=f"{plural(g * h, 'more number')}: a second bias per gate, which only ever adds "
+            "to the "
             "first"
             + (" (except GRU's b_hn, which the reset gate scales)." if cell == "gru" else "."),
             role="accent",

@@ -18,13 +18,23 @@ and only when there are at most `max_cells` of them.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 
 from refresher.errors import InputError
 from refresher.explain.inputs import pair_text, shape_text
-from refresher.explain.steps import Grid, Line, Num, Step, Sym, Worked
+from refresher.explain.steps import Grid, Line, Num, Step, Sym, Worked, plural, with_article
 
-__all__ = ["explain_pool", "explain_pool_size", "output_size", "pool2d", "pool_problems"]
+__all__ = [
+    "explain_pool",
+    "explain_pool_size",
+    "exact_sum",
+    "output_size",
+    "pool2d",
+    "pool_problems",
+    "safe_mean",
+]
 
 MAX_CELLS = 64  # more output cells than this: a summary instead of one step per cell
 MAX_GRID = 16  # padded inputs up to this many rows/cols are drawn whole in each step
@@ -170,24 +180,53 @@ def pool2d(
     buf = _buffer(x, size, stride, padding, out, 0.0 if mode == "avg" else -np.inf)
     span_r = (out[0] - 1) * stride[0] + 1
     span_c = (out[1] - 1) * stride[1] + 1
-    acc: np.ndarray | None = None
-    for a in range(size[0]):  # offsets inside the window; each line covers every output cell
-        for b in range(size[1]):
-            part = buf[a : a + span_r : stride[0], b : b + span_c : stride[1]]
-            if acc is None:
-                acc = part.copy()
-            elif mode == "avg":
-                acc += part
-            else:
-                np.maximum(acc, part, out=acc)
-    assert acc is not None
+    parts = (
+        buf[a : a + span_r : stride[0], b : b + span_c : stride[1]]
+        for a in range(size[0])  # offsets inside the window; each covers every output cell
+        for b in range(size[1])
+    )
     if mode == "max":
+        acc = next(parts).copy()
+        for part in parts:
+            np.maximum(acc, part, out=acc)
         return acc
     rows, cols = _covered(x.shape, size, stride, padding, out, count_include_pad)
     if np.all(rows == rows[0]) and np.all(cols == cols[0]):
-        acc /= float(rows[0] * cols[0])  # the usual case: every window counts the same cells
-        return acc
-    return acc / np.outer(rows, cols)
+        div: float | np.ndarray = float(rows[0] * cols[0])  # the usual case: all windows alike
+    else:
+        div = np.outer(rows, cols).astype(float)
+    if np.max(np.abs(x)) <= _FLOAT_MAX / (size[0] * size[1]):
+        acc = next(parts).copy()
+        for part in parts:
+            acc += part
+        return acc / div
+    # Numbers near the float limit: the sum of a window would overflow, so divide each term
+    # first. A mean never exceeds the largest term, so nothing overflows.
+    acc = next(parts) / div
+    for part in parts:
+        acc += part / div
+    return acc
+
+
+_FLOAT_MAX = float(np.finfo(float).max)
+
+
+def exact_sum(values: np.ndarray) -> float | Decimal:
+    """The sum of `values` as a float, or as an exact `Decimal` when a float would overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.sum(values))
+    if np.isfinite(total) or not np.all(np.isfinite(values)):
+        return total
+    return sum((Decimal(float(v)) for v in np.ravel(values)), Decimal(0))
+
+
+def safe_mean(values: np.ndarray) -> float:
+    """The mean of finite `values` without overflowing, even near the float limit."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(np.mean(values))
+    if np.isfinite(mean) or not np.all(np.isfinite(values)):
+        return mean
+    return float(np.sum(np.asarray(values, dtype=float) / values.size))
 
 
 # ------------------------------------------------------------------------------ worked example
@@ -296,7 +335,7 @@ def _window_lines(
     marks the cells inside the input."""
     if mode == "avg":
         terms = cells[real] if exclude_pad else cells[~np.isnan(cells)]
-        total = float(terms.sum())
+        total = exact_sum(terms)
         if terms.size <= MAX_TERMS:
             parts: list = ["("]
             for i, t in enumerate(terms):
@@ -374,8 +413,12 @@ def explain_pool(
             *size_lines(n, size[0], stride[0], padding[0], ceil_mode, "rows"),
             *size_lines(m, size[1], stride[1], padding[1], ceil_mode, "cols"),
         ),
-        note=f"a {shape_text(out)} output: {out[0] * out[1]} windows, "
-        + ("one step each." if out[0] * out[1] <= max_cells else "too many to show one by one."),
+        note=f"{with_article(shape_text(out))} output: {plural(out[0] * out[1], 'window')}, "
+        + (
+            "too many to show one by one."
+            if out[0] * out[1] > max_cells
+            else ("one step each." if out[0] * out[1] > 1 else "one step.")
+        ),
         role="accent",
         values={"output_size": [out[0], out[1]]},
     )
@@ -452,7 +495,7 @@ def explain_pool(
                         "min ",
                         Num(float(output.min())),
                         "   mean ",
-                        Num(float(output.mean())),
+                        Num(safe_mean(output)),
                         "   max ",
                         Num(float(output.max())),
                     ),
@@ -499,7 +542,8 @@ def explain_pool_size(
     out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
     return Worked(
         kind="pool-size",
-        title=f"Output size of a {shape_text(size)} pooling over a {shape_text(shape)} input",
+        title=f"Output size of {with_article(shape_text(size))} pooling over "
+        f"{with_article(shape_text(shape))} input",
         inputs={"input_size": list(shape)},
         params={
             "size": list(size),

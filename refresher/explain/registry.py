@@ -53,7 +53,7 @@ from refresher.explain.inputs import (
     check_weights,
     cycle_vector,
 )
-from refresher.explain.steps import Worked
+from refresher.explain.steps import Worked, plural
 
 __all__ = [
     "DEFAULT_SEED",
@@ -262,7 +262,8 @@ def _x(r: _Reader, inputs: int) -> np.ndarray | None:
     xs = r.get("x", as_sequence)
     if xs is not None and xs.shape[1] != inputs:
         r.problems.append(
-            f"{r.label('x')}: expected {inputs} values (input size {inputs}), got {xs.shape[1]}"
+            f"{r.label('x')}: expected {plural(inputs, 'value')} (input size {inputs}), "
+            f"got {xs.shape[1]}"
         )
         return None
     return xs
@@ -281,7 +282,8 @@ def _prepare_rnn(r: _Reader) -> Callable[[], Worked]:
                 xs = np.repeat(xs, steps, axis=0)
             else:
                 r.problems.append(
-                    f"{r.label('steps')}: {steps} steps but {r.label('x')} has {xs.shape[0]} rows "
+                    f"{r.label('steps')}: {plural(steps, 'step')} but {r.label('x')} has "
+                    f"{plural(xs.shape[0], 'row')} "
                     "(one per time step)"
                 )
     elif steps is not None and steps > 1:
@@ -440,7 +442,10 @@ def compute(spec: Mapping[str, Any], *, option_prefix: str = "") -> Worked:
     spec keys (``exclude_pad``).
     """
     run, answer = _prepare(spec, option_prefix)
-    worked = run()
+    # Inputs near the float limit may give ±∞ or nan in a result that is truly out of range;
+    # that shows in the worked example, never as a NumPy warning on stderr.
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        worked = run()
     if answer not in worked.result:
         raise SpecError([f"answer: {answer!r} is not computed for this spec"])
     return worked if answer == worked.answer_key else replace(worked, answer_key=answer)

@@ -16,7 +16,17 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from refresher.explain.inputs import Layout, hand_weights
-from refresher.explain.steps import Line, Num, ParamGroup, Step, Sym, Worked, format_number
+from refresher.explain.steps import (
+    Comment,
+    Line,
+    Num,
+    ParamGroup,
+    Step,
+    Sym,
+    Worked,
+    format_number,
+    plural,
+)
 
 __all__ = [
     "RNN_LAYOUT",
@@ -24,6 +34,7 @@ __all__ = [
     "explain_rnn",
     "rnn_forward",
     "rnn_step",
+    "seeded_note",
     "seeded_weights",
     "sigmoid",
     "softmax",
@@ -73,6 +84,11 @@ def seeded_weights(
     return {name: hand_weights(rng, shapes[kind]) for name, kind in layout}
 
 
+def seeded_note(seed: int | None) -> str:
+    """Where seeded weights come from, for the line above the weights table."""
+    return "" if seed is None else f"seed {seed}, multiples of 0.1"
+
+
 def rnn_step(p: Mapping[str, np.ndarray], x: np.ndarray, h: np.ndarray) -> dict[str, np.ndarray]:
     """One step: every named value (``a_h``, ``h``, ``logits``, ``y``)."""
     a_h = p["W_h"] @ h + p["W_x"] @ x + p["b_h"]
@@ -98,10 +114,6 @@ def rnn_forward(
 
 
 # ------------------------------------------------------------------------------ formula helpers
-
-
-def _units(n: int) -> str:
-    return f"{n} unit{'s' * (n != 1)}"
 
 
 def affine_lines(
@@ -175,8 +187,9 @@ def per_unit(values: np.ndarray, describe, short=None, limit: int = 4) -> str:
         return ", ".join(texts) + "."
     hi, lo = int(np.argmax(values)), int(np.argmin(values))
     return (
-        f"{_units(values.shape[0])}, mean {format_number(float(values.mean()), 2)}; highest "
-        f"{describe(hi + 1, float(values[hi]))}; lowest {describe(lo + 1, float(values[lo]))}."
+        f"{plural(values.shape[0], 'unit')}, mean {format_number(float(values.mean()), 2)}; "
+        f"highest {describe(hi + 1, float(values[hi]))}; "
+        f"lowest {describe(lo + 1, float(values[lo]))}."
     )
 
 
@@ -238,7 +251,7 @@ def explain_rnn(
                 Step(
                     title=f"hidden state h{n}{at}",
                     lines=tuple(hidden_lines),
-                    note=f"h{n} carries what the network remembers after {n} input{'s' * (n > 1)}.",
+                    note=f"h{n} carries what the network remembers after {plural(n, 'input')}.",
                     role="gate.h",
                     values={"a_h": a_h, "h": h},
                 )
@@ -259,10 +272,13 @@ def explain_rnn(
             y,
         )
         best = int(np.argmax(y))
-        note = (
-            f"class {best + 1} is the most likely ({percent(float(y[best]))}); the {outputs} "
-            "probabilities add up to 1."
-        )
+        if outputs == 1:
+            note = "with a single class, softmax always gives it probability 1."
+        else:
+            note = (
+                f"class {best + 1} is the most likely ({percent(float(y[best]))}); the {outputs} "
+                "probabilities add up to 1."
+            )
         if steps_n == 1:
             steps.append(
                 Step(
@@ -295,14 +311,14 @@ def explain_rnn(
         h_prev = h
 
     result = {k: v[0] for k, v in run.items()} if steps_n == 1 else dict(run)
-    seeded = f" (seed {seed}: weights in multiples of 0.1)" if seed is not None else ""
     last = steps_n
     return Worked(
         kind="rnn",
         title=(
             f"RNN, {'one time step' if steps_n == 1 else f'{steps_n} time steps'} "
-            f"(input {inputs}, hidden {hidden}, output {outputs}){seeded}"
+            f"(input {inputs}, hidden {hidden}, output {outputs})"
         ),
+        weights_note=seeded_note(seed),
         inputs={"x": xs[0] if steps_n == 1 else xs, "h": h0},
         params=dict(p),
         result=result,
@@ -312,13 +328,9 @@ def explain_rnn(
             (
                 Sym("h_t", "gate.h"),
                 " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)",
-                "      hidden state (A = tanh)",
+                Comment("hidden state (A = tanh)"),
             ),
-            (
-                Sym("y_t", "gate.o"),
-                " = softmax(W_y·h_t + b_y)",
-                "             output (A = softmax)",
-            ),
+            (Sym("y_t", "gate.o"), " = softmax(W_y·h_t + b_y)", Comment("output (A = softmax)")),
             ("· is a matrix-vector product; the same weights are used at every time step.",),
         ),
         outro=(

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -284,16 +284,39 @@ def to_jsonable(value: Any) -> Any:
 # --------------------------------------------------------------------------- number formatting
 
 
+def _round_text(x: float, places: int) -> str:
+    """`x` rounded half-up to `places` decimals, as written by hand (5.25 -> 5.3, not 5.2).
+
+    Rounds the shortest decimal form of the float (``repr``), so 2.675 gives 2.68 the way a
+    learner expects, not 2.67 from its binary value.
+    """
+    quantum = Decimal(1).scaleb(-places)
+    return f"{Decimal(repr(float(x))).quantize(quantum, rounding=ROUND_HALF_UP):f}"
+
+
+def _is_zero(text: str) -> bool:
+    return not text.strip("-0.")
+
+
+# A value too small for the chosen precision is still written with up to this many decimals
+# (0.05 at precision 1) before switching to scientific notation (4e-3).
+SMALL_PLACES = 2
+
+
 def _decimals_needed(x: float, precision: int) -> int:
     """How many decimals `x` needs to show at most `precision` of them (trailing zeros dropped)."""
-    text = f"{x:.{precision}f}"
+    text = _round_text(x, precision)
+    if x != 0 and _is_zero(text) and precision < SMALL_PLACES:
+        text = _round_text(x, SMALL_PLACES)
     if "." not in text:
         return 0
     return len(text.rstrip("0").split(".")[1])
 
 
 def _needs_sci(x: float, precision: int) -> bool:
-    return x != 0 and (abs(x) < 0.5 * 10.0**-precision or abs(x) >= 1e7)
+    if x == 0:
+        return False
+    return abs(x) >= 1e7 or _is_zero(_round_text(x, max(precision, SMALL_PLACES)))
 
 
 def _sci(x: float | Decimal, precision: int) -> str:
@@ -308,10 +331,11 @@ def format_number(
 ) -> str:
     """A number as a tutor writes it: at most `precision` decimals, no trailing zeros.
 
-    `decimals` forces a fixed count (used to align a column). Magnitudes below `NOISE` are
-    floating-point residue (0.3 - 0.1 - 0.2) and print as 0, unless `tiny` says the value is
-    meant to be that small. Other values too small to show at this precision (or very large)
-    switch to scientific notation, so a vanishing gradient never reads as 0. Non-finite values
+    `decimals` forces a fixed count (used to align a column). Rounding is half-up, as by hand.
+    Magnitudes below `NOISE` are floating-point residue (0.3 - 0.1 - 0.2) and print as 0,
+    unless `tiny` says the value is meant to be that small. Other values too small to show at
+    this precision get up to two decimals (0.05 at precision 1), then scientific notation (as
+    do very large ones), so a vanishing gradient never reads as 0. Non-finite values
     read ``∞``, ``-∞``, ``nan``. A `Decimal` too large for a float (the exact sum of a few
     numbers near the float limit) is written in scientific notation.
     """
@@ -327,7 +351,7 @@ def format_number(
     if _needs_sci(x, precision):
         return _sci(x, precision)
     places = _decimals_needed(x, precision) if decimals is None else decimals
-    text = f"{x:.{places}f}"
+    text = _round_text(x, places)
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text

@@ -6,6 +6,7 @@ printable width, so an export does not depend on the size of the window it was m
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,35 @@ from refresher.render.console import make_console
 
 EXPORT_WIDTH = 100
 FORMATS = (".html", ".svg", ".txt")
+
+# The page Rich fills in (its placeholders: stylesheet, foreground, background, code), with a
+# <title> so a browser tab or bookmark names the example.
+_HTML_PAGE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>{title}</title>
+<style>
+{{stylesheet}}
+body {{{{
+    color: {{foreground}};
+    background-color: {{background}};
+}}}}
+</style>
+</head>
+<body>
+<pre style="font-family:Menlo,'DejaVu Sans Mono',Consolas,'Courier New',monospace">\
+<code style="font-family:inherit">{{code}}</code></pre>
+</body>
+</html>
+"""
+
+
+def _html_page(title: str) -> str:
+    """The page template with `title` filled in (escaped, and braces doubled for Rich)."""
+    safe = html.escape(title).replace("{", "{{").replace("}", "}}")
+    return _HTML_PAGE.format(title=safe)
 
 
 def check_export_path(path: str | Path) -> Path:
@@ -46,7 +76,7 @@ def export_sections(
         console.print(section)
     suffix = path.suffix.lower()
     if suffix == ".html":
-        content = console.export_html(inline_styles=True)
+        content = console.export_html(inline_styles=True, code_format=_html_page(title))
     elif suffix == ".svg":
         content = console.export_svg(title=title)
     else:

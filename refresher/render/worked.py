@@ -8,11 +8,15 @@ the learner's `precision` by the same helpers as the JSON text lines.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.control import Control, ControlType
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -20,15 +24,20 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.explain.steps import (
+    COMMENT_GAP,
+    Comment,
     Grid,
     Num,
+    ParamGroup,
     Step,
     Sym,
     Worked,
     format_entries,
     format_part,
+    split_comment,
 )
 from refresher.render.chart import draw_chart
+from refresher.render.console import make_console
 
 DEFAULT_PRECISION = 3
 MAX_MATRIX = 8  # matrices larger than this (either way) are shown with an ellipsis
@@ -50,9 +59,210 @@ def line_text(line: Sequence[Any], precision: int) -> Text:
     """A formula line with symbols and results in their roles' colours."""
     text = Text()
     for part in line:
+        if isinstance(part, Comment):
+            text.append(format_part(part, precision), style="muted")
+            continue
         style = part.role if isinstance(part, Sym | Num) and part.role else None
         text.append(format_part(part, precision), style=style)
     return text
+
+
+_OPERATORS = frozenset("=+-*·/×<>")
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _breaks(plain: str, prose: bool = False) -> list[tuple[int, int]]:
+    """Where a line may wrap: ``(index of a space, rank)``.
+
+    Rank 2: outside brackets, before an operator (``… + b_f`` / ``… = [0.5]``), where a tutor
+    would break a long equation. Rank 1: any other space outside brackets. Rank 0: a space
+    inside brackets (between the numbers of a vector), the last resort before a hard cut.
+    In `prose` every space ranks 1: a sentence wraps at its last word that fits.
+    """
+    if prose:
+        return [(k, 1) for k, ch in enumerate(plain) if ch == " " and k and plain[k - 1] != " "]
+    out: list[tuple[int, int]] = []
+    depth = 0
+    for k, ch in enumerate(plain):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == " " and k and plain[k - 1] != " ":
+            if depth:
+                out.append((k, 0))
+            else:
+                before_op = plain[k + 1 : k + 2] in _OPERATORS and plain[k + 2 : k + 3] in (" ", "")
+                out.append((k, 2 if before_op else 1))
+    return out
+
+
+def hanging_indent(plain: str, width: int) -> tuple[int, int]:
+    """Where continuation lines of `plain` start when it wraps at `width`: ``(operator, term)``.
+
+    A continuation that starts with an operator lines up under the first `` = `` (a derivation:
+    ``c = a * b`` over ``  = [0.6]``); one that starts mid-term sits under the first term
+    (``h = [0.5, …,`` over ``     -0.5]``). After a ``: `` near the start (``unit 1: …``) both
+    go under the first term; otherwise two columns past the line's own indent. Never more than
+    half the width, so a continuation keeps room.
+    """
+    lead = len(plain) - len(plain.lstrip(" "))
+    if plain.startswith("= ", lead) and lead + 2 <= width // 2:
+        return lead, lead + 2
+    for anchor in (" = ", ": "):
+        k = plain.find(anchor, lead)
+        if k >= 0 and k + len(anchor) <= min(24, width // 2):
+            return (k + 1 if anchor == " = " else k + len(anchor)), k + len(anchor)
+    fallback = min(lead + 2, width // 3)
+    return fallback, fallback
+
+
+def wrap_hanging(text: Text, width: int, hang: int | None = None, *, prose: bool = False) -> Text:
+    """`text` wrapped to `width` columns with a hanging indent, as one no-wrap Text.
+
+    Lines break at the best space (see `_breaks`), never inside a number unless a single
+    token is wider than the line. Every line of a multi-line `text` wraps on its own.
+    """
+    out = Text(no_wrap=True, overflow="crop", end="")
+    width = max(1, width)
+    for n, line in enumerate(text.split("\n", allow_blank=True)):
+        if n:
+            out.append("\n")
+        out.append_text(_wrap_line(line, width, hang, prose))
+    out.end = "\n"
+    return out
+
+
+def _starts_with_operator(text: str) -> bool:
+    return text[:1] in _OPERATORS and text[1:2] == " "
+
+
+def _wrap_line(line: Text, width: int, hang: int | None, prose: bool) -> Text:
+    plain = line.plain
+    if cell_len(plain) <= width:
+        return line
+    if hang is None and prose:
+        lead = len(plain) - len(plain.lstrip(" "))
+        op_indent = term_indent = min(lead + 2, width // 3)
+    elif hang is None:
+        op_indent, term_indent = hanging_indent(plain, width)
+    else:
+        op_indent = term_indent = min(hang, width // 2)
+    breaks = _breaks(plain, prose)
+    pieces: list[tuple[int, Text]] = []
+    start = 0
+    while start < len(plain):
+        indent = 0
+        if pieces:
+            indent = op_indent if _starts_with_operator(plain[start:]) else term_indent
+        room = width - indent
+        if cell_len(plain[start:]) <= room:
+            pieces.append((indent, line[start:]))
+            break
+        # The first line never breaks before its anchor: the continuation would start there.
+        fits = [
+            (k, r)
+            for k, r in breaks
+            if start < k and (pieces or k >= term_indent) and cell_len(plain[start:k]) <= room
+        ]
+        cut = None
+        for rank in (2, 1, 0):
+            good = [k for k, r in fits if r >= rank and cell_len(plain[start:k]) >= room // 3]
+            if good:
+                cut = good[-1]
+                break
+        if cut is None:
+            cut = fits[-1][0] if fits else start + max(1, room)
+        pieces.append((indent, line[start:cut]))
+        start = cut
+        while start < len(plain) and plain[start] == " ":
+            start += 1
+    out = Text(end="")
+    for k, (indent, piece) in enumerate(pieces):
+        if k:
+            out.append("\n" + " " * indent)
+        out.append_text(piece)
+    return out
+
+
+class Hang:
+    """Text that wraps with a hanging indent at whatever width it is drawn in.
+
+    Rich wraps continuation lines to column 0 of their block; a worked example's lines are
+    equations, so a wrapped line continues under its first ``=`` or its first term (see
+    `hanging_indent`), or `hang` columns in when given. `prose` wraps at any word rather than
+    preferring the spaces before operators.
+    """
+
+    def __init__(
+        self, text: Text | str, hang: int | None = None, style: str = "", prose: bool = False
+    ) -> None:
+        # `hang` None: from the line itself (`hanging_indent`; a sentence: 2 past its indent).
+        self.text = Text(text, style=style) if isinstance(text, str) else text
+        self.hang = hang
+        self.prose = prose
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        plain = self.text.plain
+        widest = max((cell_len(line) for line in plain.split("\n")), default=0)
+        word = max((cell_len(w) for w in plain.split()), default=0)
+        return Measurement(min(word, widest), widest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield wrap_hanging(self.text, options.max_width, self.hang, prose=self.prose)
+
+
+class Equations:
+    """Equation lines whose closing comments line up in one column.
+
+    The column is measured from the displayed text (``σ(`` and ``tanh(`` are as wide as they
+    look), one gap past the widest commented equation. When that does not fit the width, each
+    comment goes on its own line under its equation, so neither is cut or wrapped to column 0.
+    """
+
+    def __init__(self, lines: Sequence[Sequence[Any]], precision: int) -> None:
+        self.rows: list[tuple[Text, str | None]] = []
+        self.prose: list[bool] = []
+        for line in lines:
+            body, comment = split_comment(line)
+            self.rows.append((line_text(body, precision), comment))
+            # A line that does not start with a symbol is a sentence, not an equation.
+            self.prose.append(bool(body) and comment is None and not isinstance(body[0], Sym))
+
+    def _column(self) -> int:
+        return max((t.cell_len for t, c in self.rows if c is not None), default=0)
+
+    def _aligned_width(self) -> int:
+        column = self._column()
+        return max(
+            (t.cell_len if c is None else column + len(COMMENT_GAP) + cell_len(c))
+            for t, c in self.rows
+        )
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = self._aligned_width() if self.rows else 0
+        words = [w for t, c in self.rows for w in (t.plain + " " + (c or "")).split()]
+        return Measurement(min(max((cell_len(w) for w in words), default=0), widest), widest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        aligned = self._aligned_width() <= options.max_width
+        column = self._column()
+        for (body, comment), prose in zip(self.rows, self.prose, strict=True):
+            if prose:
+                yield Hang(body, hang=INDENT, prose=True)
+            elif comment is None:
+                yield Hang(body)
+            elif aligned:
+                line = body.copy()
+                line.append(" " * (column - body.cell_len) + COMMENT_GAP)
+                line.append(comment, style="muted")
+                line.no_wrap = True
+                yield line
+            else:
+                yield Hang(body)
+                at = body.plain.find(" = ")
+                indent = at + 3 if 0 <= at < options.max_width // 3 else INDENT
+                yield Padding(Hang(Text(comment, style="muted")), (0, 0, 0, indent))
 
 
 def matrix_text(
@@ -133,19 +343,56 @@ def _titled(title: str, body: Text, style: str = "muted") -> Text:
 
 
 def _width(text: Text) -> int:
-    return max((len(line) for line in text.plain.split("\n")), default=0)
+    return max((cell_len(line) for line in text.plain.split("\n")), default=0)
 
 
-def side_by_side(blocks: list[Text], width: int) -> RenderableType:
-    """Blocks in a row when they fit in `width`, else one under another."""
-    gap = 4
-    if sum(_width(b) for b in blocks) + gap * (len(blocks) - 1) <= width - INDENT:
-        grid = Table.grid(padding=(0, gap))
-        for _ in blocks:
-            grid.add_column(no_wrap=True)
-        grid.add_row(*blocks)
-        return grid
-    return Group(*blocks)
+GAP = 4  # columns between blocks drawn side by side
+_UNBOUNDED = 10_000  # a width no layout reaches, to measure a table's natural width
+
+
+class _Flow:
+    """Blocks in a row while they fit the width they are drawn in, then on the next row."""
+
+    def __init__(self, blocks: list[Text], width: int | None) -> None:
+        self.blocks = blocks
+        self.width = width
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widths = [_width(b) for b in self.blocks]
+        return Measurement(max(widths, default=0), sum(widths) + GAP * (len(widths) - 1))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        limit = options.max_width if self.width is None else min(self.width, options.max_width)
+        rows: list[list[Text]] = []
+        used = 0
+        for block in self.blocks:
+            w = _width(block)
+            if rows and used + GAP + w <= limit:
+                rows[-1].append(block)
+                used += GAP + w
+            else:
+                rows.append([block])
+                used = w
+        for k, row in enumerate(rows):
+            if k:
+                yield Text("")
+            if len(row) == 1:
+                yield row[0]
+                continue
+            grid = Table.grid(padding=(0, GAP))
+            for _ in row:
+                grid.add_column(no_wrap=True)
+            grid.add_row(*row)
+            yield grid
+
+
+def side_by_side(blocks: list[Text], width: int | None = None) -> RenderableType:
+    """Blocks in a row when they fit, else wrapped onto more rows (one under another).
+
+    The layout is chosen when drawn, from the width actually available; `width` (a console
+    width, of which the caller's indent is taken off) only caps it.
+    """
+    return _Flow(blocks, None if width is None else width - INDENT)
 
 
 # ------------------------------------------------------------------------------ sections
@@ -220,19 +467,41 @@ def _table(step: Step, precision: int) -> Table:
     return table
 
 
+def _line(line: Sequence[Any], precision: int) -> Hang:
+    """A step's line: an equation wraps under its ``=``, a sentence (plain text only) by word."""
+    prose = all(isinstance(part, str) for part in line)
+    return Hang(line_text(line, precision), prose=prose)
+
+
+class _StepHeader:
+    """``── Step 3 of 8 — input gate i_t ──``; a title too long for the rule goes under it."""
+
+    def __init__(self, n: int, total: int, title: str, style: str, rule_style: str) -> None:
+        self.n, self.total, self.title = n, total, title
+        self.style, self.rule_style = style, rule_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        full = Text(f" Step {self.n} of {self.total} — {self.title} ", style=self.style)
+        if full.cell_len + 4 <= options.max_width:
+            yield Rule(full, align="left", style=self.rule_style)
+            return
+        short = Text(f" Step {self.n} of {self.total} ", style=self.style)
+        yield Rule(short, align="left", style=self.rule_style)
+        title = Text(f"— {self.title}", style=self.style)
+        yield Padding(Hang(title, hang=2, prose=True), (0, 0, 0, 1))
+
+
 def step_section(step: Step, n: int, total: int, precision: int, width: int) -> RenderableType:
     """``── Step 3 of 8 — input gate i_t ──``, its lines, grid/table/chart and reading."""
     style = (
         step.role if step.role.startswith("gate.") or step.role in ("right", "wrong") else "accent"
     )
     parts: list[RenderableType] = [
-        Rule(
-            Text(f" Step {n} of {total} — {step.title} ", style=style),
-            align="left",
-            style=style if step.role.startswith("gate.") else "muted",
+        _StepHeader(
+            n, total, step.title, style, style if step.role.startswith("gate.") else "muted"
         )
     ]
-    body: list[RenderableType] = [line_text(line, precision) for line in step.lines]
+    body: list[RenderableType] = [_line(line, precision) for line in step.lines]
     if step.table is not None:
         body.append(_table(step, precision))
     if step.grid is not None:
@@ -242,32 +511,114 @@ def step_section(step: Step, n: int, total: int, precision: int, width: int) -> 
         body.append(Text(""))
         body.append(draw_chart(step.chart, width=width - INDENT))
     if step.note:
-        body.append(Text.assemble(("→ ", style), (step.note, "italic")))
+        body.append(Hang(Text.assemble(("→ ", style), (step.note, "italic")), hang=2, prose=True))
     parts.append(Padding(Group(*body), (0, 0, 1, INDENT), expand=False))
     return Group(*parts)
 
 
-def weights_table(worked: Worked, precision: int) -> Table:
-    table = Table(box=None, padding=(0, 2), show_header=False, show_edge=False)
-    width = max(len(g.names) for g in worked.groups)
-    table.add_column(no_wrap=True)
-    for _ in range(width):
-        table.add_column(no_wrap=True)
+def _weight_blocks(
+    worked: Worked, precision: int, limit: int
+) -> list[tuple[ParamGroup, list[Text]]]:
+    """Each gate's matrices as titled blocks (``W_fx (2x2)`` over the boxed numbers)."""
+    groups = []
     for group in worked.groups:
-        cells: list[RenderableType] = [Text(group.label, style=group.role or None)]
+        blocks = []
         for name in group.names:
             value = np.asarray(worked.params[name], dtype=float)
             shape = "x".join(str(s) for s in value.shape)
-            cell = Text(f"{name} ({shape})\n", style=group.role or None)
+            cell = Text(f"{name} ({shape})\n", style=group.role or None, no_wrap=True)
             if value.ndim == 1:
                 value = value[:, None]  # biases read as columns, like the units they feed
-            cell.append_text(matrix_text(value, precision))
-            cells.append(cell)
-        table.add_row(*cells)
-    return table
+            cell.append_text(matrix_text(value, precision, limit=limit))
+            blocks.append(cell)
+        groups.append((group, blocks))
+    return groups
 
 
-def inputs_text(worked: Worked, precision: int, width: int = 100) -> Text | None:
+class _WeightsTable:
+    """Every gate's weights: one row per gate when they fit, else each gate's label on a line
+    of its own with its matrices under it, as many to a row as fit (stacked when only one
+    does). Matrices are never cut: when even one is too wide, more of its columns are elided
+    (``…`` for whole columns, never inside a number)."""
+
+    def __init__(self, worked: Worked, precision: int) -> None:
+        self.worked = worked
+        self.precision = precision
+
+    def _wide(self, groups: list[tuple[ParamGroup, list[Text]]]) -> Table:
+        table = Table(box=None, padding=(0, 2), show_header=False, show_edge=False)
+        columns = max(len(blocks) for _, blocks in groups)
+        table.add_column(no_wrap=True)
+        for _ in range(columns):
+            table.add_column(no_wrap=True)
+        for group, blocks in groups:
+            table.add_row(Text(group.label, style=group.role or None), *blocks)
+        return table
+
+    @staticmethod
+    def _columns(groups: list[tuple[ParamGroup, list[Text]]], k: int) -> list[int]:
+        """Column widths when each gate's blocks are laid out k to a row."""
+        widths = [0] * k
+        for _, blocks in groups:
+            for i, block in enumerate(blocks):
+                widths[i % k] = max(widths[i % k], _width(block))
+        return widths
+
+    def _narrow(self, width: int) -> RenderableType:
+        room = width - INDENT
+        groups: list[tuple[ParamGroup, list[Text]]] = []
+        columns: list[int] = []
+        for limit in range(MAX_MATRIX, 2, -1):
+            groups = _weight_blocks(self.worked, self.precision, limit)
+            most = max(len(blocks) for _, blocks in groups)
+            fitting = [
+                k
+                for k in range(most, 0, -1)
+                if sum(self._columns(groups, k)) + GAP * (k - 1) <= room
+            ]
+            if fitting:
+                columns = self._columns(groups, fitting[0])
+                break
+        if not columns:  # narrower than any matrix: one to a row, the terminal crops
+            columns = self._columns(groups, 1)
+        parts: list[RenderableType] = []
+        for group, blocks in groups:
+            parts.append(Text(group.label, style=group.role or None))
+            grid = Table.grid(padding=(0, GAP))
+            for w in columns:
+                grid.add_column(no_wrap=True, width=w)
+            for at in range(0, len(blocks), len(columns)):
+                row = blocks[at : at + len(columns)]
+                grid.add_row(*row, *([""] * (len(columns) - len(row))))
+            parts.append(Padding(grid, (0, 0, 0, INDENT)))
+        return Group(*parts)
+
+    @staticmethod
+    def _natural(console: Console, options: ConsoleOptions, table: Table) -> int:
+        """The table's width with room to spare (`Measurement.get` caps it at the width)."""
+        return Measurement.get(console, options.update_width(_UNBOUNDED), table).maximum
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        groups = _weight_blocks(self.worked, self.precision, MAX_MATRIX)
+        wide = self._natural(console, options, self._wide(groups))
+        narrow = max((_width(b) for _, blocks in groups for b in blocks), default=0) + INDENT
+        return Measurement(min(narrow, wide), wide)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        groups = _weight_blocks(self.worked, self.precision, MAX_MATRIX)
+        wide = self._wide(groups)
+        if self._natural(console, options, wide) <= options.max_width:
+            yield wide
+        else:
+            yield self._narrow(options.max_width)
+
+
+def weights_table(worked: Worked, precision: int) -> RenderableType:
+    """The weights, gate by gate, laid out for the width they are drawn in (never cut)."""
+    return _WeightsTable(worked, precision)
+
+
+def inputs_text(worked: Worked, precision: int, width: int = 100) -> RenderableType | None:
     """``inputs   x_t = [1, -1]    h_{t-1} = [0.5, -0.5]``: one line if it fits, else one each."""
     names = _INPUT_NAMES.get(worked.kind)
     if not names:
@@ -285,22 +636,22 @@ def inputs_text(worked: Worked, precision: int, width: int = 100) -> Text | None
         items.append(item)
     lead = "inputs   "
     if len(lead) + sum(len(i) + 4 for i in items) - 4 <= width:
-        return Text(lead, style="muted") + Text("    ").join(items)
-    text = Text(no_wrap=True, overflow="ellipsis")
+        return Hang(Text(lead, style="muted") + Text("    ").join(items))
+    text = Text()
     for k, item in enumerate(items):
         text.append(lead if k == 0 else " " * len(lead), style="muted")
         text.append_text(item)
         if k + 1 < len(items):
             text.append("\n")
-    return text
+    return Hang(text)
 
 
 def header_section(worked: Worked, precision: int, width: int = 100) -> RenderableType:
-    parts: list[RenderableType] = [Text(worked.title, style="bold")]
+    parts: list[RenderableType] = [Hang(Text(worked.title, style="bold"), hang=2, prose=True)]
     if worked.intro:
         parts.append(
             Panel(
-                Group(*(line_text(line, precision) for line in worked.intro)),
+                Equations(worked.intro, precision),
                 border_style="muted",
                 expand=False,
                 padding=(0, 1),
@@ -310,7 +661,10 @@ def header_section(worked: Worked, precision: int, width: int = 100) -> Renderab
     if inputs is not None:
         parts.append(inputs)
     if worked.groups:
-        parts.append(Text("weights", style="muted"))
+        label = Text("weights", style="muted")
+        if worked.weights_note:
+            label.append(f" ({worked.weights_note})", style="muted")
+        parts.append(Hang(label, hang=2))
         parts.append(Padding(weights_table(worked, precision), (0, 0, 0, INDENT), expand=False))
     parts.append(Text(""))
     return Group(*parts)
@@ -331,12 +685,14 @@ def result_section(worked: Worked, precision: int) -> RenderableType:
                 style="right",
             )
         )
-    body.extend(line_text(line, precision) for line in worked.outro)
+    body.extend(Hang(line_text(line, precision)) for line in worked.outro)
     if worked.summarised:
         body.append(
-            Text(
+            Hang(
                 "(a summary: the input was too big to show every step; --json has every value)",
+                hang=1,
                 style="muted",
+                prose=True,
             )
         )
     parts.append(Padding(Group(*body), (0, 0, 0, INDENT), expand=False))
@@ -371,3 +727,29 @@ def render_worked(
         if pause is not None and n < total and not pause(n, total):
             return
     console.print(sections[-1])
+
+
+def ask_to_continue(
+    n: int, total: int, *, console: Console | None = None, erase: bool | None = None
+) -> bool:
+    """Ask (on stderr by default) whether to show the next step: Enter goes on, q stops, and
+    so does the end of input.
+
+    With `erase` (by default: when stdout and the prompt's console are both terminals) the hint
+    line is removed once answered, so the scrollback holds the steps and nothing between them.
+    """
+    console = console or make_console(stderr=True)
+    if erase is None:
+        erase = console.is_terminal and sys.stdout.isatty()
+    try:
+        answer = console.input(f"[muted]step {n} of {total} · Enter: next · q: stop[/] ")
+    except EOFError:
+        return False
+    if erase:
+        # The answer's Enter moved the cursor down a line: go back up and clear that line.
+        console.control(
+            Control((ControlType.CURSOR_UP, 1)),
+            Control.move_to_column(0),
+            Control((ControlType.ERASE_IN_LINE, 2)),
+        )
+    return answer.strip().lower() not in {"q", "quit"}
