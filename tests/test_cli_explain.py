@@ -302,7 +302,7 @@ def test_big_input_gets_a_summary_quickly(tmp_path: Path) -> None:
     np.save(tmp_path / "big.npy", np.arange(512 * 512, dtype=float).reshape(512, 512) % 13)
     result = run("pool", "--input-file", str(tmp_path / "big.npy"))
     assert result.exit_code == 0, result.stderr
-    assert "65,536 output cells is more than 64: showing a summary." in result.stdout
+    assert "65,536 output cells, more than 64: showing a summary." in result.stdout
     assert result.stdout.count("Step ") == 4
 
 

@@ -267,3 +267,19 @@ def test_html_export_has_a_title(tmp_path: Path) -> None:
     page = path.read_text(encoding="utf-8")
     assert "<title>a &lt;b&gt; &amp; {c}</title>" in page
     assert "3.75" in page
+
+
+@pytest.mark.parametrize("width", [48, 58, 98])
+def test_chart_legend_and_axis_name_are_never_cropped(width: int) -> None:
+    chart = Chart(
+        series=(
+            Series("‖∂h_T/∂h_0‖ (RNN)", tuple(0.9**t for t in range(1, 51)), "", "●"),
+            Series("∏ f_t (LSTM cell path)", tuple(0.98**t for t in range(1, 51)), "", "◆"),
+        ),
+        x_label="T",
+    )
+    text = draw_chart(chart, width=width).plain
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    for entry in ("● ‖∂h_T/∂h_0‖ (RNN)", "◆ ∏ f_t (LSTM cell path)", "┄ 1 (no change)"):
+        assert entry in text
+    assert re.search(r"^\s+T  1 ", text, re.MULTILINE)  # the axis name beside the ticks

@@ -94,11 +94,16 @@ ParamsFile = Annotated[
 ]
 HiddenSize = Annotated[
     int | None,
-    typer.Option("--hidden-size", help="Hidden units for seeded weights (default: 2)."),
+    typer.Option(
+        "--hidden-size", help="Hidden units for seeded weights (default: 2, at most 256)."
+    ),
 ]
 InputSize = Annotated[
     int | None,
-    typer.Option("--input-size", help="Input size for seeded weights (default: from --x, or 2)."),
+    typer.Option(
+        "--input-size",
+        help="Input size for seeded weights, at most 256 (default: from --x, or 2).",
+    ),
 ]
 
 
@@ -272,7 +277,10 @@ def rnn(
             help='Input x1, e.g. "1 -1"; a matrix ("1 -1; 0 1") gives one row per step.',
         ),
     ] = None,
-    h: Annotated[str | None, typer.Option("--h", metavar="V", help="Initial state h0.")] = None,
+    h: Annotated[
+        str | None,
+        typer.Option("--h", metavar="V", help="Initial state h0 (default: 0.5 -0.5 repeated)."),
+    ] = None,
     seed: Seed = None,
     steps: Annotated[
         int | None,
@@ -284,7 +292,8 @@ def rnn(
     hidden_size: HiddenSize = None,
     input_size: InputSize = None,
     output_size: Annotated[
-        int | None, typer.Option("--output-size", help="Output classes (default: 3).")
+        int | None,
+        typer.Option("--output-size", help="Output classes (default: 3, at most 256)."),
     ] = None,
     as_json: Json = False,
     export: Export = None,
@@ -309,12 +318,19 @@ def rnn(
 @explain_app.command("lstm")
 def lstm(
     params: ParamsFile = None,
-    x: Annotated[str | None, typer.Option("--x", metavar="V", help="Input x_t.")] = None,
+    x: Annotated[
+        str | None,
+        typer.Option("--x", metavar="V", help='Input x_t, e.g. "1 -1" (default: 1 -1 repeated).'),
+    ] = None,
     h: Annotated[
-        str | None, typer.Option("--h", metavar="V", help="Previous state h_{t-1}.")
+        str | None,
+        typer.Option(
+            "--h", metavar="V", help="Previous state h_{t-1} (default: 0.5 -0.5 repeated)."
+        ),
     ] = None,
     c: Annotated[
-        str | None, typer.Option("--c", metavar="V", help="Previous cell c_{t-1}.")
+        str | None,
+        typer.Option("--c", metavar="V", help="Previous cell c_{t-1} (default: 1 -1 repeated)."),
     ] = None,
     seed: Seed = None,
     hidden_size: HiddenSize = None,
@@ -341,9 +357,15 @@ def lstm(
 @explain_app.command("gru")
 def gru(
     params: ParamsFile = None,
-    x: Annotated[str | None, typer.Option("--x", metavar="V", help="Input x_t.")] = None,
+    x: Annotated[
+        str | None,
+        typer.Option("--x", metavar="V", help='Input x_t, e.g. "1 -1" (default: 1 -1 repeated).'),
+    ] = None,
     h: Annotated[
-        str | None, typer.Option("--h", metavar="V", help="Previous state h_{t-1}.")
+        str | None,
+        typer.Option(
+            "--h", metavar="V", help="Previous state h_{t-1} (default: 0.5 -0.5 repeated)."
+        ),
     ] = None,
     variant: Annotated[
         GruVariant,

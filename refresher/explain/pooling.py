@@ -500,7 +500,7 @@ def explain_pool(
                         Num(float(output.max())),
                     ),
                 ),
-                note=f"{cells:,} output cells is more than {max_cells}: showing a summary.",
+                note=f"{cells:,} output cells, more than {max_cells}: showing a summary.",
                 role="accent",
             ),
         ]

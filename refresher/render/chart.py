@@ -102,17 +102,26 @@ def draw_chart(chart: Chart, width: int = 100, height: int = HEIGHT) -> Text:
             ch == " " for ch in axis[max(0, pos - 1) : pos + len(mark)]
         ):
             axis[pos : pos + len(mark)] = list(mark)
-    text.append(
-        " " * (label_w + 2) + "".join(axis).rstrip() + f"  {chart.x_label}\n", style="muted"
-    )
-    legend = Text(" " * (label_w + 2))
-    for i, series in enumerate(chart.series):
-        if i:
-            legend.append("    ")
-        legend.append(series.marker, style=series.role or None)
-        legend.append(f" {series.label}")
-    legend.append("    ")
-    legend.append("┄", style="muted")
-    legend.append(" 1 (no change)")
-    text.append_text(legend)
+    ticks = "".join(axis).rstrip()
+    if len(chart.x_label) <= label_w:  # the axis name in the margin, where it always fits
+        text.append(f"{chart.x_label:>{label_w}}  {ticks}\n", style="muted")
+    else:
+        text.append(" " * (label_w + 2) + ticks + f"  {chart.x_label}\n", style="muted")
+    # The legend: entries side by side, onto a further line when the width runs out.
+    entries = [
+        Text.assemble((series.marker, series.role or ""), f" {series.label}")
+        for series in chart.series
+    ]
+    entries.append(Text.assemble(("┄", "muted"), " 1 (no change)"))
+    indent = " " * (label_w + 2)
+    line = Text(indent)
+    for entry in entries:
+        if line.plain.strip() and line.cell_len + 4 + entry.cell_len > width:
+            text.append_text(line)
+            text.append("\n")
+            line = Text(indent)
+        if line.plain.strip():
+            line.append("    ")
+        line.append_text(entry)
+    text.append_text(line)
     return text

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from refresher.explain.steps import (
     COMMENT_GAP,
+    Chart,
     Comment,
     Grid,
     Num,
@@ -454,17 +455,66 @@ def _grid(grid: Grid, precision: int, width: int) -> RenderableType:
     return side_by_side(blocks, width)
 
 
-def _table(step: Step, precision: int) -> Table:
-    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="muted")
+def _build_table(step: Step, precision: int, gap: int, wrap_text: bool = False) -> Table:
+    assert step.table is not None
+    table = Table(box=None, padding=(0, gap), show_edge=False, header_style="muted")
     roles = step.table.roles or ("",) * len(step.table.header)
     for k, head in enumerate(step.table.header):
         numeric = any(isinstance(row[k], Num | int | float) for row in step.table.rows)
         table.add_column(
-            head, justify="right" if numeric else "left", style=roles[k] or None, no_wrap=True
+            head,
+            justify="right" if numeric else "left",
+            style=roles[k] or None,
+            no_wrap=numeric or not wrap_text,
+            overflow="fold",
         )
     for row in step.table.rows:
         table.add_row(*(format_part(c, precision) for c in row))
     return table
+
+
+class _StepTable:
+    """A step's table: two columns apart when it fits, one when that is what fits, and as a
+    last resort its text columns wrap (numbers never do, and nothing is cut)."""
+
+    def __init__(self, step: Step, precision: int) -> None:
+        self.step = step
+        self.precision = precision
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        table = _build_table(self.step, self.precision, 2)
+        return Measurement.get(console, options, table)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for gap in (2, 1):
+            table = _build_table(self.step, self.precision, gap)
+            natural = Measurement.get(console, options.update_width(_UNBOUNDED), table).maximum
+            if natural <= options.max_width:
+                yield table
+                return
+        yield _build_table(self.step, self.precision, 1, wrap_text=True)
+
+
+def _table(step: Step, precision: int) -> RenderableType:
+    return _StepTable(step, precision)
+
+
+class _Chart:
+    """A chart drawn at the narrower of `width` and the room actually there."""
+
+    def __init__(self, chart: Chart, width: int) -> None:
+        self.chart = chart
+        self.width = width
+
+    def _draw(self, options: ConsoleOptions) -> Text:
+        return draw_chart(self.chart, width=min(self.width, options.max_width))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = _width(self._draw(options))
+        return Measurement(widest, widest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._draw(options)
 
 
 def _line(line: Sequence[Any], precision: int) -> Hang:
@@ -509,7 +559,7 @@ def step_section(step: Step, n: int, total: int, precision: int, width: int) -> 
         body.append(_grid(step.grid, precision, width))
     if step.chart is not None:
         body.append(Text(""))
-        body.append(draw_chart(step.chart, width=width - INDENT))
+        body.append(_Chart(step.chart, width - INDENT))
     if step.note:
         body.append(Hang(Text.assemble(("→ ", style), (step.note, "italic")), hang=2, prose=True))
     parts.append(Padding(Group(*body), (0, 0, 1, INDENT), expand=False))
@@ -618,8 +668,43 @@ def weights_table(worked: Worked, precision: int) -> RenderableType:
     return _WeightsTable(worked, precision)
 
 
+class _Inputs:
+    """The inputs on one line when it fits the width drawn in, else one input per line."""
+
+    LEAD = "inputs   "
+
+    def __init__(self, items: list[Text], width: int) -> None:
+        self.items = items
+        self.width = width
+
+    def _one_line(self) -> Text:
+        return Text(self.LEAD, style="muted") + Text("    ").join(self.items)
+
+    def _one_each(self) -> Text:
+        text = Text()
+        for k, item in enumerate(self.items):
+            text.append(self.LEAD if k == 0 else " " * len(self.LEAD), style="muted")
+            text.append_text(item)
+            if k + 1 < len(self.items):
+                text.append("\n")
+        return text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Hang(self._one_line()).__rich_measure__(console, options)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        one = self._one_line()
+        if one.cell_len <= min(self.width, options.max_width):
+            yield Hang(one)
+        else:
+            yield Hang(self._one_each())
+
+
 def inputs_text(worked: Worked, precision: int, width: int = 100) -> RenderableType | None:
-    """``inputs   x_t = [1, -1]    h_{t-1} = [0.5, -0.5]``: one line if it fits, else one each."""
+    """``inputs   x_t = [1, -1]    h_{t-1} = [0.5, -0.5]``: one line if it fits, else one each.
+
+    The choice is made when drawn, at the narrower of `width` and the room actually there.
+    """
     names = _INPUT_NAMES.get(worked.kind)
     if not names:
         return None
@@ -634,16 +719,7 @@ def inputs_text(worked: Worked, precision: int, width: int = 100) -> RenderableT
             item.append(label, style="accent")
             item.append(" = " + format_part(value, precision))
         items.append(item)
-    lead = "inputs   "
-    if len(lead) + sum(len(i) + 4 for i in items) - 4 <= width:
-        return Hang(Text(lead, style="muted") + Text("    ").join(items))
-    text = Text()
-    for k, item in enumerate(items):
-        text.append(lead if k == 0 else " " * len(lead), style="muted")
-        text.append_text(item)
-        if k + 1 < len(items):
-            text.append("\n")
-    return Hang(text)
+    return _Inputs(items, width)
 
 
 def header_section(worked: Worked, precision: int, width: int = 100) -> RenderableType:
