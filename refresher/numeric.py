@@ -162,7 +162,8 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
     except InputError as exc:
         raise InputError(f"{exc} — expected {shape_name(shape)}") from None
     if value.shape != shape:
-        got = "x".join(map(str, value.shape)) if value.ndim == 2 else f"{value.size} numbers"
+        count = f"{value.size} number{'s' if value.size != 1 else ''}"
+        got = "x".join(map(str, value.shape)) if value.ndim == 2 else count
         raise InputError(f"expected {shape_name(shape)}, got {got}")
     return value
 

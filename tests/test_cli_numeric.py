@@ -123,3 +123,18 @@ def test_print_json_answers_by_type():
     kinds = {e["type"]: e["answer"] for e in data}
     assert isinstance(kinds["truefalse"], bool)
     assert isinstance(kinds["multi"], list) and isinstance(kinds["blank"], list)
+
+
+def test_a_matrix_can_be_typed_one_row_per_line_on_a_terminal(monkeypatch):
+    monkeypatch.setattr("refresher.cli.runner.stdin_is_tty", lambda: True)
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["quiz", "--id", "avg-pool-session", "--seed", "1"], input="3.5 5.5\n3.75 5.25\n"
+    )
+    assert "row 2 ›" in result.output and "✓ Right" in result.output
+    result = runner.invoke(
+        app, ["quiz", "--id", "avg-pool-session", "--seed", "1"], input="3.5 5.5\nq\n"
+    )
+    assert (
+        result.exit_code == 0 and "Score: 0/0" in result.output
+    )  # q at a row prompt ends the round

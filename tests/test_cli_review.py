@@ -397,3 +397,18 @@ def test_killing_the_process_loses_at_most_the_card_on_screen(mini_path):
     proc.kill()
     proc.wait(10)
     assert reviews() == [("explain-rnn", 3, 0)]
+
+
+def test_the_last_card_is_not_shown_again_before_it_is_due(review):
+    result = review("2\n2\n2\n", "--type", "card")
+    assert result.exit_code == 0
+    assert result.output.count("Card 1 of") == 1  # not back to back
+    assert "forget-card comes back in 6m: run `refresher review` then." in result.output
+    assert [r[1] for r in reviews()] == [2]
+
+
+def test_u_at_the_rating_prompt_asks_for_a_rating_first(review, monkeypatch):
+    monkeypatch.setattr("refresher.cli.reviewer.stdin_is_tty", lambda: True)
+    result = review("B\nu\n3\nq\n", "--type", "choice")
+    assert "rate this answer first (Enter keeps it); u then undoes it" in result.output
+    assert [r[1] for r in reviews()] == [3]

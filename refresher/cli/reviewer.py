@@ -22,7 +22,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from refresher import schedule
-from refresher.cli.runner import Prompter
+from refresher.cli.runner import Prompter, more_rows
 from refresher.config import Config
 from refresher.errors import InputError
 from refresher.model import Bank, Outcome, QType, Question
@@ -193,6 +193,16 @@ class Reviewer:
             session.drop()  # rated in another window meanwhile
             return
         q = self.by_card[entry.card_id]
+        if session.repeat and len(session.pending) == 1 and state is not None:
+            wait = state.card.due - now
+            if wait.total_seconds() > 0:  # only this card is left and it is not due yet
+                session.drop()
+                show.notice(
+                    self.console,
+                    f"{q.id} comes back in {show.interval(wait)}: run `refresher review` then.",
+                    style="muted",
+                )
+                return
         item = make_items([q], self.rng)[0]
         if q.type is QType.NUMERIC:
             item = attach_instances([item], self.seed)[0]
@@ -234,7 +244,8 @@ class Reviewer:
     def _answered(self, item: Item, state: CardState | None, card_id: int) -> _Choice:
         rnd = Round([item])
         while True:
-            text = self._read(f"Answer ({draw.hint(item.question.type)})")
+            text = self._read(f"Answer ({draw.hint_for(item)})")
+            text = more_rows(self.prompter, item, text, self._read)
             try:
                 answered = rnd.answer(text)
                 break
@@ -253,11 +264,15 @@ class Reviewer:
             try:
                 word = self.prompter.read(label).strip().lower()
             except (EOFError, KeyboardInterrupt) as exc:
+                self.console.print()
                 return _Choice(auto, outcome, True, now, options, then=exc)  # the answer is in
             if word in QUIT:
                 return _Choice(auto, outcome, True, now, options, then=_Quit())
-            if word in UNDO:
-                raise _Undo
+            if word in UNDO:  # nothing of this card is stored yet: rate it, then undo
+                draw.reprompt(
+                    self.console, "rate this answer first (Enter keeps it); u then undoes it"
+                )
+                continue
             rating = auto if not word else schedule.parse_rating(word)
             if rating is not None:
                 return _Choice(rating, outcome, rating == auto, now, options)

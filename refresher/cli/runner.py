@@ -67,6 +67,24 @@ class Prompter:
         return text
 
 
+def more_rows(prompter: Prompter, item: Item | None, first: str, read: Callable[[str], str]) -> str:
+    """On a terminal a matrix may be typed one row per line; a blank line ends it early.
+
+    `read` reads each further row (so `q` and `s` keep their meaning there).
+    """
+    instance = item.instance if item is not None else None
+    if instance is None or not prompter.interactive or any(c in first for c in ";[\n"):
+        return first
+    rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
+    lines = [first]
+    while len(lines) < rows:
+        more = read(f"row {len(lines) + 1}")
+        if not more.strip():
+            break
+        lines.append(more)
+    return "\n".join(lines)
+
+
 @dataclass
 class Runner:
     console: Console
@@ -142,18 +160,7 @@ class Runner:
                 draw.reprompt(self.console, str(exc))
 
     def _more_rows(self, item: Item | None, first: str) -> str:
-        """On a terminal a matrix may be typed one row per line; a blank line ends it early."""
-        instance = item.instance if item is not None else None
-        if instance is None or not self.prompter.interactive or any(c in first for c in ";[\n"):
-            return first
-        rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
-        lines = [first]
-        while len(lines) < rows:
-            more = self.prompter.read(f"row {len(lines) + 1}")
-            if not more.strip():
-                break
-            lines.append(more)
-        return "\n".join(lines)
+        return more_rows(self.prompter, item, first, self.prompter.ask)
 
     def _self_graded(self, rnd: Round, started: float) -> Answered:
         item = rnd.current

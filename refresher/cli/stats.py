@@ -39,8 +39,9 @@ def stats(
     days: int = typer.Option(14, "--days", "-d", min=1, max=3650, help="Look back N days."),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
 ) -> None:
-    """Your answers and reviews per day, accuracy by topic and type, weakest questions, what
-    falls due this week, your streak and leeches.
+    """How it is going: activity per day, accuracy, weakest questions, due cards, streak.
+
+    Also lists leeches (cards suspended after failing again and again).
 
     Example: refresher stats session-14 --days 30
     """

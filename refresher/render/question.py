@@ -11,10 +11,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher.grading import letter
+from refresher.grading import LETTERS, letter
 from refresher.model import (
     BlankQuestion,
     CardQuestion,
+    ChoiceQuestion,
     MultiQuestion,
     OpenQuestion,
     QType,
@@ -147,6 +148,16 @@ def skipped(console: Console) -> None:
 def echo(console: Console, text: str) -> None:
     """Show a piped answer, so a scripted transcript reads like a typed one."""
     console.print(Text(text, style="muted"))
+
+
+def given_text(answered: Answered) -> Text:
+    """What the learner answered, with the option texts behind the letters."""
+    q, outcome = answered.item.question, answered.outcome
+    if isinstance(q, ChoiceQuestion | MultiQuestion) and outcome.given:
+        picked = outcome.given.split()
+        parts = [f"{g}) {answered.item.options[LETTERS.index(g)]}" for g in picked]
+        return Text("\n".join(parts))
+    return Text(outcome.given)
 
 
 def expected_text(answered: Answered) -> Text:

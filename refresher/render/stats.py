@@ -63,7 +63,7 @@ def activity_chart(daily: Sequence[DayActivity], width: int = BAR_WIDTH) -> Tabl
     top = max((a + r for _, a, r in rows), default=0)
     table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
     table.add_column(no_wrap=True, style="muted")
-    table.add_column(no_wrap=True, width=width)
+    table.add_column(no_wrap=True, width=width, overflow="crop")
     table.add_column(no_wrap=True, justify="right")
     for label, answers, reviews in rows:
         a_cells = r_cells = 0
@@ -91,10 +91,10 @@ def activity_chart(daily: Sequence[DayActivity], width: int = BAR_WIDTH) -> Tabl
 
 def _accuracy_table(title: str, rows: dict[str, Accuracy], names: dict[str, str]) -> Table:
     table = Table(box=None, padding=(0, 1), pad_edge=False, title_justify="left")
-    table.add_column(title, no_wrap=True)
-    table.add_column("Right", justify="right")
-    table.add_column("Of", justify="right")
-    table.add_column("%", justify="right")
+    table.add_column(title, overflow="fold")
+    table.add_column("Right", justify="right", no_wrap=True)
+    table.add_column("Of", justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
     for key, acc in sorted(rows.items(), key=lambda kv: (kv[1].fraction or 0, kv[0])):
         table.add_row(names.get(key, key), str(acc.right), str(acc.answered), _pct(acc))
     return table
@@ -141,7 +141,8 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # activity
     _section(console, "Activity", f"{ANSWER_BAR} quiz answers  {REVIEW_BAR} reviews")
-    console.print(activity_chart(s.daily))
+    # room for the longest label ("26 Oct – 01 Nov") and counts ("120 + 340") beside the bar
+    console.print(activity_chart(s.daily, max(8, min(BAR_WIDTH, console.width - 34))))
     streak = Text.assemble(("Streak: ", "bold"))
     if s.streak_days:
         streak.append(f"{s.streak_days} day{'s' if s.streak_days != 1 else ''}", style="right")
@@ -172,12 +173,16 @@ def stats(console: Console, s: Stats, title: str) -> None:
     _section(console, "Accuracy", note)
     if overall.answered:
         console.print(Text.assemble("Overall ", _pct(overall)))
-        grid = Table.grid(padding=(0, 6))
-        grid.add_row(
-            _accuracy_table("Topic", s.by_topic, s.topic_names),
-            _accuracy_table("Type", s.by_type, {}),
-        )
-        console.print(grid)
+        topic = _accuracy_table("Topic", s.by_topic, s.topic_names)
+        kind = _accuracy_table("Type", s.by_type, {})
+        if console.width >= 90:
+            grid = Table.grid(padding=(0, 6))
+            grid.add_row(topic, kind)
+            console.print(grid)
+        else:  # narrow: one under the other, so no column is squeezed out
+            console.print(topic)
+            console.print()
+            console.print(kind)
 
     # schedule
     c = s.cards

@@ -7,7 +7,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from refresher.render.question import expected_text
+from refresher.render.question import expected_text, given_text, hanging
 from refresher.session import Answered, Summary
 
 
@@ -74,8 +74,13 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
     """One missed question: the prompt, what you said, the answer, why (and numeric workings)."""
     q = miss.item.question
     console.print()
-    console.print(Text.assemble((f"{n}. ", "wrong"), (q.prompt, "bold")))
-    lines: list = [Text.assemble(("You: ", "muted"), (miss.outcome.given, "wrong"))]
+    console.print(hanging([(f"{n}.", "wrong")], [q.prompt], indent=0))
+    given = given_text(miss)
+    given.stylize("wrong")
+    if "\n" in given.plain:
+        lines: list = [Text("You:", style="muted"), Padding(given, (0, 0, 0, 2), expand=False)]
+    else:
+        lines = [Text.assemble(("You: ", "muted"), given)]
     answer = expected_text(miss)
     if "\n" in answer.plain:
         lines += [Text("Answer:", style="muted"), Padding(answer, (0, 0, 0, 2), expand=False)]
