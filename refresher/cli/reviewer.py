@@ -76,7 +76,6 @@ class Reviewer:
         self.scheduler = schedule.make_scheduler(
             desired_retention=self.settings.desired_retention, fuzz=self.settings.fuzz
         )
-        self.rng = random.Random(self.seed)
         ids = self.store.question_ids(self.bank.id, [q.id for q in self.questions])
         self.by_card = {ids[q.id]: q for q in self.questions}
         self.selection = [ids[q.id] for q in self.questions]
@@ -203,7 +202,8 @@ class Reviewer:
                     style="muted",
                 )
                 return
-        item = make_items([q], self.rng)[0]
+        # options in one order per card and sitting: an undone card comes back as it was
+        item = make_items([q], random.Random(self.seed * 1_000_003 + entry.card_id))[0]
         if q.type is QType.NUMERIC:
             item = attach_instances([item], self.seed)[0]
         show.card_heading(
