@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run the same examples every time and never fail on a slow machine's timing.
+settings.register_profile("refresher", deadline=None, derandomize=True)
+settings.load_profile("refresher")
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
