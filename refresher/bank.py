@@ -561,11 +561,6 @@ def bank_paths(extra_dirs: Iterable[Path] = ()) -> list[Path]:
     return out
 
 
-def load_all(paths: Iterable[Path]) -> list[Bank]:
-    """Load every bank; a malformed file raises BankError with all its problems."""
-    return [load_bank(p) for p in paths]
-
-
 def resolve(name: str | None, paths: list[Path]) -> Bank:
     """A bank by id (or by file path), or the first bundled bank when `name` is None."""
     if name and (name.endswith((".yaml", ".yml")) or os.sep in name or "/" in name):

@@ -134,11 +134,6 @@ _GRADERS: dict[QType, Callable[[Any, str, Sequence[int]], Outcome]] = {
 }
 
 
-def register_grader(qtype: QType, fn: Callable[[Any, str, Sequence[int]], Outcome]) -> None:
-    """Let a kind whose grading needs heavier imports (numeric) plug in lazily."""
-    _GRADERS[qtype] = fn
-
-
 def grade(question: Question, text: str, order: Sequence[int] | None = None) -> Outcome:
     """Grade an objective answer. Raises InputError when the text cannot be read."""
     grader = _GRADERS.get(question.type)

@@ -24,7 +24,7 @@ import numpy as np
 
 from refresher.errors import InputError
 from refresher.explain import registry
-from refresher.explain.steps import Worked, format_array, format_number
+from refresher.explain.steps import Worked, format_number
 from refresher.model import NumericQuestion, Outcome
 from refresher.parse import parse_matrix, parse_scalar, parse_vector
 
@@ -189,8 +189,3 @@ def format_answer(value: np.ndarray, precision: int = 4) -> str:
     if value.ndim == 1:
         return " ".join(format_number(float(v), precision) for v in value)
     return "; ".join(" ".join(format_number(float(v), precision) for v in row) for row in value)
-
-
-def as_text(value: Any, precision: int = 4) -> str:
-    """Any result value as compact text (used in print and JSON-free listings)."""
-    return format_array(value, precision)
