@@ -403,7 +403,7 @@ def test_the_last_card_is_not_shown_again_before_it_is_due(review):
     result = review("2\n2\n2\n", "--type", "card")
     assert result.exit_code == 0
     assert result.output.count("Card 1 of") == 1  # not back to back
-    assert "forget-card comes back in 6m: run `refresher review` then." in result.output
+    assert "→ Hard · next in 6m" in result.output and "later in this review" not in result.output
     assert [r[1] for r in reviews()] == [2]
 
 
