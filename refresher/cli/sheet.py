@@ -56,7 +56,7 @@ def print_sheet(
     sections = draw.worksheet(the_bank, items, seed, answers=answers)
     if export is not None:
         path = exporter.export_sections(sections, export, title=the_bank.title)
-        make_console(stderr=True).print(f"wrote {path}", markup=False, highlight=False)
+        make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
         return
     console = make_console()
     for section in sections:

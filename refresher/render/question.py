@@ -114,8 +114,9 @@ def hanging(labels: list[tuple[str, str]], texts: Sequence[str], indent: int = 2
     return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
-def options_view(options: Sequence[str]) -> Padding:
-    return hanging([(f"{letter(k)})", "letter") for k in range(len(options))], options)
+def options_view(options: Sequence[str], indent: int = 2) -> Padding:
+    labels = [(f"{letter(k)})", "letter") for k in range(len(options))]
+    return hanging(labels, options, indent)
 
 
 def hint(q_type: QType) -> str:

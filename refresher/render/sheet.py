@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
 from refresher.model import Bank, BlankQuestion, CardQuestion, OpenQuestion, QType
@@ -19,14 +20,15 @@ _IN_KEY = {QType.OPEN: "model answer and key points", QType.CARD: "the back of t
 
 def _question(n: int, item: Item, topics: dict[str, str]) -> RenderableType:
     q = item.question
-    head = Text.assemble((f"{n}. ", "accent"), (q.prompt, "bold"))
+    head = Table.grid(padding=(0, 1))  # a wrapped prompt stays right of its number
+    head.add_column(no_wrap=True)
+    head.add_column()
+    head.add_row(Text(f"{n}.", style="accent"), Text(q.prompt, style="bold"))
     kind = {QType.OPEN: "interview question", QType.CARD: "flashcard"}.get(q.type, q.type.value)
-    parts: list[RenderableType] = [
-        head,
-        Text(f"{topics.get(q.topic, q.topic)} · {kind} · {q.id}", style="muted"),
-    ]
+    head.add_row("", Text(f"{topics.get(q.topic, q.topic)} · {kind} · {q.id}", style="muted"))
+    parts: list[RenderableType] = [head]
     if item.options:
-        parts.append(options_view(item.options))
+        parts.append(options_view(item.options, indent=3))
     if q.type is QType.TRUEFALSE:
         parts.append(Text("  True / False", style="muted"))
     if isinstance(q, BlankQuestion):
