@@ -9,9 +9,14 @@ and key so each problem can point at its line. Each question kind has one small 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
+import hashlib
 import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -481,18 +486,71 @@ def _parse(text: str, path: str) -> tuple[Bank, list[tuple[int, str, str]]]:
     return bank, ctx.problems
 
 
-def load_bank(path: str | os.PathLike[str]) -> Bank:
-    """Read and validate one bank file."""
+def load_bank(path: str | os.PathLike[str], cache: Path | None = None) -> Bank:
+    """Read and validate one bank file.
+
+    With `cache` (a folder), a bank that loaded cleanly is kept there in parsed form, keyed on
+    its bytes and on this loader's own source, so an unchanged file skips YAML parsing next time
+    (parsing is most of the start-up cost of a large bank). A cache entry that cannot be read is
+    ignored and rewritten.
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise RefresherError(f"no such bank file: {p}") from None
     except UnicodeDecodeError as exc:
         raise BankError([f"{_display_path(p)}:1: -: not UTF-8 text ({exc.reason})"]) from None
     except OSError as exc:
         raise RefresherError(f"cannot read bank file {p}: {exc.strerror or exc}") from None
-    return parse_bank(text, _display_path(p))
+    shown = _display_path(p)
+    if cache is None:
+        return parse_bank(text, shown)
+    entry = cache / f"{hashlib.sha256(_cache_salt() + raw).hexdigest()}.pickle"
+    hit = _cache_read(entry)
+    if hit is not None:
+        return dataclasses.replace(hit, path=shown)
+    bank = parse_bank(text, shown)
+    _cache_write(entry, bank)
+    return bank
+
+
+@functools.cache
+def _cache_salt() -> bytes:
+    # The parsed form depends on the loader and the model classes: a change to either is a new key.
+    here = Path(__file__).resolve().parent
+    return b"".join((here / name).read_bytes() for name in ("bank.py", "model.py"))
+
+
+def _cache_read(entry: Path) -> Bank | None:
+    try:
+        with entry.open("rb") as f:
+            bank = pickle.load(f)  # our own file in the user's data folder
+    except FileNotFoundError:
+        return None
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+        IndexError,
+    ):
+        return None
+    return bank if isinstance(bank, Bank) else None
+
+
+def _cache_write(entry: Path, bank: Bank) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=entry.parent, delete=False) as f:
+            pickle.dump(bank, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f.name, entry)  # atomic: a reader never sees half a file
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
 
 
 def check_file(path: str | os.PathLike[str]) -> tuple[Bank | None, list[str]]:
@@ -561,17 +619,17 @@ def bank_paths(extra_dirs: Iterable[Path] = ()) -> list[Path]:
     return out
 
 
-def resolve(name: str | None, paths: list[Path]) -> Bank:
+def resolve(name: str | None, paths: list[Path], cache: Path | None = None) -> Bank:
     """A bank by id (or by file path), or the first bundled bank when `name` is None."""
     if name and (name.endswith((".yaml", ".yml")) or os.sep in name or "/" in name):
-        return load_bank(name)
+        return load_bank(name, cache)
     if not paths:
         raise RefresherError("no question banks found")
     banks: list[Bank] = []
     broken: list[BankError] = []
     for path in paths:
         try:
-            bank = load_bank(path)
+            bank = load_bank(path, cache)
         except BankError as exc:  # a broken bank elsewhere must not block this one
             broken.append(exc)
             continue

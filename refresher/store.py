@@ -106,6 +106,11 @@ def home_dir() -> Path:
     return Path(platformdirs.user_data_dir("refresher", appauthor=False))
 
 
+def bank_cache_dir() -> Path:
+    """Where parsed banks are kept between runs (see `bank.load_bank`)."""
+    return home_dir() / "cache" / "banks"
+
+
 def iso(now: datetime) -> str:
     if now.tzinfo is None:
         raise ValueError("store times must be timezone-aware")

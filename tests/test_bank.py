@@ -190,3 +190,41 @@ def test_bundled_banks_are_found_and_valid():
     assert paths, "content/ should ship at least one bank"
     for path in paths:
         load_bank(path)
+
+
+def test_the_parse_cache_gives_the_same_bank_and_follows_edits(tmp_path, mini_path, monkeypatch):
+    import refresher.bank as bank_module
+
+    cache = tmp_path / "cache"
+    copy = tmp_path / "mini.yaml"
+    copy.write_bytes(mini_path.read_bytes())
+    first = load_bank(copy, cache)
+    assert len(list(cache.glob("*.pickle"))) == 1
+    calls = []
+    monkeypatch.setattr(bank_module, "parse_bank", lambda *a: calls.append(a) or first)
+    again = load_bank(copy, cache)
+    assert calls == [] and again == first  # served from the cache, equal in every field
+    monkeypatch.undo()
+    copy.write_text(copy.read_text().replace("RNN stands for", "R.N.N. stands for"))
+    edited = load_bank(copy, cache)
+    assert edited.get("rnn-acronym").prompt.startswith("R.N.N.")
+    assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_a_damaged_cache_entry_is_ignored_and_replaced(tmp_path, mini_path):
+    cache = tmp_path / "cache"
+    good = load_bank(mini_path, cache)
+    (entry,) = cache.glob("*.pickle")
+    entry.write_bytes(b"not a pickle at all")
+    assert load_bank(mini_path, cache) == good
+    assert load_bank(mini_path, cache) == good
+
+
+def test_a_broken_bank_is_never_cached(tmp_path):
+    cache = tmp_path / "cache"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HEAD + "  - id: q\n    type: choice\n    topic: rnn\n")
+    for _ in range(2):
+        with pytest.raises(BankError):
+            load_bank(bad, cache)
+    assert not cache.exists() or not list(cache.glob("*.pickle"))

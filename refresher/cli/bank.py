@@ -26,11 +26,12 @@ def list_banks(
     from refresher import bank as banks
     from refresher.render import banks as draw
     from refresher.render.console import make_console, print_warning
+    from refresher.store import bank_cache_dir
 
     loaded = []
     for path in banks.bank_paths(_user_dirs()):
         try:
-            loaded.append(banks.load_bank(path))
+            loaded.append(banks.load_bank(path, bank_cache_dir()))
         except BankError as exc:  # one broken bank must not hide the others
             print_warning(f"skipped {exc.problems[0]} (see `refresher check {path}`)")
     if as_json:

@@ -26,9 +26,9 @@ def drill(
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, drill_items
-    from refresher.store import home_dir, open_store, utcnow
+    from refresher.store import bank_cache_dir, home_dir, open_store, utcnow
 
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = drill_items(the_bank, kind, seed, random.Random(seed))

@@ -58,9 +58,9 @@ def quiz(
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, attach_instances, make_items, select
-    from refresher.store import home_dir, open_store, utcnow
+    from refresher.store import bank_cache_dir, home_dir, open_store, utcnow
 
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
     if missed or missed_days:
         qid = missed_ids(the_bank, missed_days, qid)
     questions = select(the_bank, topics=topic, types=qtype, tags=tag, ids=qid)

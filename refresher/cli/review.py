@@ -53,9 +53,9 @@ def review(
     from refresher.cli.reviewer import Reviewer
     from refresher.render.console import make_console
     from refresher.session import select
-    from refresher.store import home_dir, open_store
+    from refresher.store import bank_cache_dir, home_dir, open_store
 
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
     questions = select(the_bank, topics=topic, types=qtype)
     config = settings.load(settings.config_path(home_dir()))
     with open_store() as store:

@@ -38,11 +38,11 @@ def print_sheet(
     from refresher.render import sheet as draw
     from refresher.render.console import make_console
     from refresher.session import attach_instances, make_items, select
-    from refresher.store import home_dir
+    from refresher.store import bank_cache_dir, home_dir
 
     if export is not None:
         exporter.check_export_path(export)
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]))
+    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
     questions = select(the_bank, topics=topic, types=qtype, tags=tag)
     if seed is None:
         seed = secrets.randbelow(1_000_000)

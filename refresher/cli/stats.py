@@ -20,15 +20,15 @@ if TYPE_CHECKING:
 def _banks(name: str | None) -> list[Bank]:
     from refresher import bank as banks
     from refresher.render.console import print_warning
-    from refresher.store import home_dir
+    from refresher.store import bank_cache_dir, home_dir
 
     paths = banks.bank_paths([home_dir() / "banks"])
     if name is not None:
-        return [banks.resolve(name, paths)]
+        return [banks.resolve(name, paths, bank_cache_dir())]
     loaded = []
     for path in paths:
         try:
-            loaded.append(banks.load_bank(path))
+            loaded.append(banks.load_bank(path, bank_cache_dir()))
         except BankError as exc:  # one broken bank must not hide the others' progress
             print_warning(f"skipped {path.name}: {exc.problems[0]} (see `refresher check`)")
     return loaded
