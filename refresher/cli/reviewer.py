@@ -18,11 +18,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import TYPE_CHECKING
 
 from refresher import schedule
-from refresher.cli.runner import Prompter, more_rows
+from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows
 from refresher.config import Config
 from refresher.errors import InputError
 from refresher.model import Bank, Outcome, QType, Question
@@ -34,26 +33,9 @@ from refresher.session import Item, Round, attach_instances, make_items
 from refresher.store import Store, UndoConflict, local_now
 
 if TYPE_CHECKING:
-    from rich.console import Console  # noqa: TID251 - a type only; drawing stays in render/
+    from refresher.render.console import Console
 
-QUIT = {"q", "quit", "exit"}
-SKIP = {"s", "skip"}
 UNDO = {"u", "undo"}
-
-
-class Ended(Enum):
-    FINISHED = "finished"
-    QUIT = "quit"
-    EOF = "eof"
-    INTERRUPTED = "interrupted"
-
-
-class _Quit(Exception):
-    pass
-
-
-class _Skip(Exception):
-    pass
 
 
 class _Undo(Exception):
@@ -133,10 +115,10 @@ class Reviewer:
                     self._one(session)
                 except _Undo:
                     self._undo(session)
-                except _Skip:
+                except Skip:
                     session.skip()
                     show.notice(self.console, "↷ Skipped: it stays due.")
-        except _Quit:
+        except Quit:
             return Ended.QUIT
         except EOFError:
             self.console.print()
@@ -164,11 +146,11 @@ class Reviewer:
         text = self.prompter.read(label)
         word = text.strip().lower()
         if word in QUIT:
-            raise _Quit
+            raise Quit
         if word in UNDO:
             raise _Undo
         if allow_skip and word in SKIP:
-            raise _Skip
+            raise Skip
         return text
 
     def _status(self, state: CardState | None, now: datetime) -> str:
@@ -267,7 +249,7 @@ class Reviewer:
                 self.console.print()
                 return _Choice(auto, outcome, True, now, options, then=exc)  # the answer is in
             if word in QUIT:
-                return _Choice(auto, outcome, True, now, options, then=_Quit())
+                return _Choice(auto, outcome, True, now, options, then=Quit())
             if word in UNDO:  # nothing of this card is stored yet: rate it, then undo
                 draw.reprompt(
                     self.console, "rate this answer first (Enter keeps it); u then undoes it"

@@ -20,7 +20,7 @@ from refresher.session import Answered, Item, Mode, Round
 from refresher.store import Store, utcnow
 
 if TYPE_CHECKING:
-    from rich.console import Console  # noqa: TID251 - a type only; drawing stays in render/
+    from refresher.render.console import Console
 
 SKIP = {"s", "skip"}
 QUIT = {"q", "quit", "exit"}
@@ -35,12 +35,12 @@ class Ended(Enum):
     INTERRUPTED = "interrupted"
 
 
-class _Quit(Exception):
-    pass
+class Quit(Exception):
+    """The learner typed q: end the round (or review) with its summary."""
 
 
-class _Skip(Exception):
-    pass
+class Skip(Exception):
+    """The learner typed s: move on, the item stays unanswered."""
 
 
 @dataclass
@@ -61,9 +61,9 @@ class Prompter:
         text = self.read(label)
         word = text.strip().lower()
         if word in QUIT:
-            raise _Quit
+            raise Quit
         if word in SKIP:
-            raise _Skip
+            raise Skip
         return text
 
 
@@ -102,7 +102,7 @@ class Runner:
         try:
             while not rnd.done:
                 self._ask_one(rnd)
-        except _Quit:
+        except Quit:
             return Ended.QUIT
         except EOFError:
             self.console.print()
@@ -132,7 +132,7 @@ class Runner:
                 answered = self._self_graded(rnd, started)
             else:
                 answered = self._objective(rnd, started)
-        except _Skip:
+        except Skip:
             skipped = rnd.skip()
             self._store_skip(skipped)
             draw.skipped(self.console)
