@@ -14,8 +14,8 @@ from refresher.explain.inputs import pair_text, shape_text
 from refresher.explain.pooling import (
     MAX_CELLS,
     MAX_GRID,
+    cell_steps,
     output_size,
-    safe_mean,
     size_lines,
     size_rule,
     span_text,
@@ -182,40 +182,16 @@ def explain_conv(
             ),
         )
 
-    cells = out[0] * out[1]
-    if cells <= max_cells:
-        steps = [size_step] + [
-            cell_step(i, j, f"output ({i + 1}, {j + 1})")
-            for i in range(out[0])
-            for j in range(out[1])
-        ]
-        summarised = False
-    else:
-        steps = [
-            size_step,
-            cell_step(0, 0, "the first position, output (1, 1)"),
-            cell_step(out[0] - 1, out[1] - 1, f"the last position, output ({out[0]}, {out[1]})"),
-            Step(
-                title="every other position, all at once",
-                lines=(
-                    (
-                        f"{cells:,} outputs are computed together with NumPy; each is the same sum "
-                        "of products as the two above.",
-                    ),
-                    (
-                        "min ",
-                        Num(float(output.min())),
-                        "   mean ",
-                        Num(safe_mean(output)),
-                        "   max ",
-                        Num(float(output.max())),
-                    ),
-                ),
-                note=f"{cells:,} output cells, more than {max_cells}: showing a summary.",
-                role="accent",
-            ),
-        ]
-        summarised = True
+    steps, summarised = cell_steps(
+        size_step,
+        out,
+        cell_step,
+        output,
+        max_cells,
+        "position",
+        "outputs are computed together with NumPy; each is the same sum of products as the two"
+        " above.",
+    )
 
     return Worked(
         kind="conv",

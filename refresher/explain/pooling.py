@@ -18,6 +18,7 @@ and only when there are at most `max_cells` of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -230,6 +231,52 @@ def safe_mean(values: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------------------ worked example
+
+
+def cell_steps(
+    size_step: Step,
+    out: tuple[int, int],
+    cell_step: Callable[[int, int, str], Step],
+    output: np.ndarray,
+    max_cells: int,
+    noun: str,
+    together: str,
+) -> tuple[list[Step], bool]:
+    """One step per output cell; past `max_cells`, the first, the last and a summary instead.
+
+    Returns the steps and whether they are a summary. Shared by pooling and convolution.
+    """
+    cells = out[0] * out[1]
+    if cells <= max_cells:
+        every = [
+            cell_step(i, j, f"output ({i + 1}, {j + 1})")
+            for i in range(out[0])
+            for j in range(out[1])
+        ]
+        return [size_step, *every], False
+    summary = Step(
+        title=f"every other {noun}, all at once",
+        lines=(
+            (f"{cells:,} {together}",),
+            (
+                "min ",
+                Num(float(output.min())),
+                "   mean ",
+                Num(safe_mean(output)),
+                "   max ",
+                Num(float(output.max())),
+            ),
+        ),
+        note=f"{cells:,} output cells, more than {max_cells}: showing a summary.",
+        role="accent",
+    )
+    last = f"the last {noun}, output ({out[0]}, {out[1]})"
+    return [
+        size_step,
+        cell_step(0, 0, f"the first {noun}, output (1, 1)"),
+        cell_step(out[0] - 1, out[1] - 1, last),
+        summary,
+    ], True
 
 
 def size_rule(ceil_mode: bool = False, window: str = "window") -> Line:
@@ -471,40 +518,15 @@ def explain_pool(
             grid=grid,
         )
 
-    cells = out[0] * out[1]
-    if cells <= max_cells:
-        steps = [size_step] + [
-            window_step(i, j, f"output ({i + 1}, {j + 1})")
-            for i in range(out[0])
-            for j in range(out[1])
-        ]
-        summarised = False
-    else:
-        steps = [
-            size_step,
-            window_step(0, 0, "the first window, output (1, 1)"),
-            window_step(out[0] - 1, out[1] - 1, f"the last window, output ({out[0]}, {out[1]})"),
-            Step(
-                title="every other window, all at once",
-                lines=(
-                    (
-                        f"{cells:,} windows are computed together with NumPy; each follows the "
-                        "same rule as the two above.",
-                    ),
-                    (
-                        "min ",
-                        Num(float(output.min())),
-                        "   mean ",
-                        Num(safe_mean(output)),
-                        "   max ",
-                        Num(float(output.max())),
-                    ),
-                ),
-                note=f"{cells:,} output cells, more than {max_cells}: showing a summary.",
-                role="accent",
-            ),
-        ]
-        summarised = True
+    steps, summarised = cell_steps(
+        size_step,
+        out,
+        window_step,
+        output,
+        max_cells,
+        "window",
+        "windows are computed together with NumPy; each follows the same rule as the two above.",
+    )
 
     return Worked(
         kind="pool",
