@@ -8,6 +8,8 @@ import time
 
 import typer
 
+from refresher.cli.options import open_bank
+
 
 def drill(
     kind: str = typer.Argument(
@@ -20,15 +22,14 @@ def drill(
 
     Example: refresher drill pool
     """
-    from refresher import bank as banks
     from refresher.cli.runner import Ended, Runner
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, drill_items
-    from refresher.store import bank_cache_dir, home_dir, open_store, utcnow
+    from refresher.store import open_store, utcnow
 
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
+    the_bank = open_bank(bank)
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = drill_items(the_bank, kind, seed, random.Random(seed))

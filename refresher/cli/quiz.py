@@ -9,6 +9,8 @@ from enum import StrEnum
 
 import typer
 
+from refresher.cli.options import BankArg, Tags, Topics, Types, open_bank
+
 
 class ModeOpt(StrEnum):
     practice = "practice"
@@ -16,19 +18,13 @@ class ModeOpt(StrEnum):
 
 
 def quiz(
-    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
+    bank: BankArg = None,
     count: int = typer.Option(
         20, "--count", "-n", min=0, help="Questions in the round; 0 asks every match."
     ),
-    topic: list[str] = typer.Option(
-        [], "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."
-    ),
-    qtype: list[str] = typer.Option(
-        [], "--type", metavar="TYPE", help="Only this question type (repeatable)."
-    ),
-    tag: list[str] = typer.Option(
-        [], "--tag", metavar="TAG", help="Only questions with this tag (repeatable)."
-    ),
+    topic: Topics = None,
+    qtype: Types = None,
+    tag: Tags = None,
     qid: list[str] = typer.Option(
         [], "--id", metavar="ID", help="Only this question id (repeatable)."
     ),
@@ -51,19 +47,18 @@ def quiz(
 
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
-    from refresher import bank as banks
     from refresher.cli.review import missed_ids
     from refresher.cli.runner import Ended, Runner
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, attach_instances, make_items, select
-    from refresher.store import bank_cache_dir, home_dir, open_store, utcnow
+    from refresher.store import open_store, utcnow
 
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
+    the_bank = open_bank(bank)
     if missed or missed_days:
         qid = missed_ids(the_bank, missed_days, qid)
-    questions = select(the_bank, topics=topic, types=qtype, tags=tag, ids=qid)
+    questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or (), ids=qid)
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count or None)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from refresher.cli.options import BankArg, Topics, Types, open_bank
 from refresher.errors import RefresherError
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def review(
-    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
+    bank: BankArg = None,
     new: int = typer.Option(
         None,
         "--new",
@@ -28,12 +29,8 @@ def review(
         " (default: new_per_day in `refresher config`).",
     ),
     limit: int = typer.Option(None, "--limit", min=1, help="Review at most N cards this time."),
-    topic: list[str] = typer.Option(
-        [], "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."
-    ),
-    qtype: list[str] = typer.Option(
-        [], "--type", metavar="TYPE", help="Only this question type (repeatable)."
-    ),
+    topic: Topics = None,
+    qtype: Types = None,
     seed: int = typer.Option(None, "--seed", help="Seed for a reproducible option order."),
 ) -> None:
     """Review what is due today on your FSRS schedule, then a few new cards.
@@ -48,15 +45,14 @@ def review(
 
     Example: refresher review session-14 --new 5 --limit 20
     """
-    from refresher import bank as banks
     from refresher import config as settings
     from refresher.cli.reviewer import Reviewer
     from refresher.render.console import make_console
     from refresher.session import select
-    from refresher.store import bank_cache_dir, home_dir, open_store
+    from refresher.store import home_dir, open_store
 
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
-    questions = select(the_bank, topics=topic, types=qtype)
+    the_bank = open_bank(bank)
+    questions = select(the_bank, topics=topic or (), types=qtype or ())
     config = settings.load(settings.config_path(home_dir()))
     with open_store() as store:
         reviewer = Reviewer(

@@ -9,18 +9,14 @@ from pathlib import Path
 
 import typer
 
+from refresher.cli.options import BankArg, Tags, Topics, Types, open_bank
+
 
 def print_sheet(
-    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: the bundled bank)."),
-    topic: list[str] = typer.Option(
-        [], "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."
-    ),
-    qtype: list[str] = typer.Option(
-        [], "--type", metavar="TYPE", help="Only this question type (repeatable)."
-    ),
-    tag: list[str] = typer.Option(
-        [], "--tag", metavar="TAG", help="Only questions with this tag (repeatable)."
-    ),
+    bank: BankArg = None,
+    topic: Topics = None,
+    qtype: Types = None,
+    tag: Tags = None,
     seed: int = typer.Option(None, "--seed", help="Seed for generated numbers (as in quiz)."),
     answers: bool = typer.Option(
         False, "--answers", help="Add the answer key and worked solutions."
@@ -33,17 +29,15 @@ def print_sheet(
     `refresher quiz --seed S` asks exactly the numbers that `refresher print --seed S` shows.
     Example: refresher print --topic cnn --seed 7 --answers --export cnn.html
     """
-    from refresher import bank as banks
     from refresher.render import export as exporter
     from refresher.render import sheet as draw
     from refresher.render.console import make_console
     from refresher.session import attach_instances, make_items, select
-    from refresher.store import bank_cache_dir, home_dir
 
     if export is not None:
         exporter.check_export_path(export)
-    the_bank = banks.resolve(bank, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
-    questions = select(the_bank, topics=topic, types=qtype, tags=tag)
+    the_bank = open_bank(bank)
+    questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or ())
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = attach_instances(make_items(questions, random.Random(seed), shuffle=False), seed)
