@@ -1,0 +1,37 @@
+"""Every resource limit in one place: sizes a file, a spec or a typed answer may reach.
+
+Input is untrusted (banks are shared between learners; the data folder may be synced), so each
+limit is checked before the work or the allocation it bounds, and the error message names it.
+Pure constants: no imports, nothing computed at import.
+"""
+
+# --- files -----------------------------------------------------------------------------------
+BANK_FILE_BYTES = 8 * 1024 * 1024  # a bank file larger than this is refused by its size (stat)
+INPUT_FILE_BYTES = 4 * 1024 * 1024  # --params, --input .npy/.txt/.csv files, config.toml
+CACHE_ENTRY_BYTES = 64 * 1024 * 1024  # a parsed-bank cache entry larger than this is a miss
+IMPORT_FILE_BYTES = 16 * 1024 * 1024  # CSV/TSV/Anki text/GIFT files taken in by `import`
+
+# --- the shape of a bank ---------------------------------------------------------------------
+YAML_ALIASES = 100  # alias uses (*name) in one bank file
+YAML_DEPTH = 40  # nested lists/mappings in one bank file
+QUESTIONS_PER_BANK = 20_000
+TEXT_CHARS = 20_000  # one text field of a question (prompt, answer, explanation, ...)
+OPTIONS_PER_QUESTION = 26  # one per letter A-Z
+ITEMS_PER_QUESTION = 26  # order items, match pairs, cloze blanks, accepted answers, points
+
+# --- computed and rendered arrays ------------------------------------------------------------
+ARRAY_CELLS = 10_000  # cells of any input, parameter or result array
+RANDOM_DIM = 64  # each dimension of a `{random: [...]}` shape
+DECIMALS = 3  # decimals of a random draw
+NUMBER_ABS = 1e12  # bounds of a random draw, and any number given as an input
+STEPS = 20  # time steps of an RNN/LSTM/GRU/BPTT example
+GRADIENT_STEPS = 1_000  # steps of a vanishing/exploding-gradient example
+HIDDEN_SIZE = 256  # input, hidden and output sizes of a cell
+GRID = 512  # rows/columns of a pooling or convolution input, padding included
+PRINT_DECIMALS = 12  # --precision / decimals shown
+
+# --- typed input -----------------------------------------------------------------------------
+ANSWER_CHARS = 4_000  # a typed answer longer than this is refused (re-prompt), never stored
+INTERVIEW_ANSWER_CHARS = 20_000  # a typed interview answer (several lines)
+SEED_MAX = 2**63 - 1  # --seed and stored seeds fit SQLite's INTEGER
+DAYS_MAX = 36_500  # --days, --missed-days: a hundred years
