@@ -14,6 +14,7 @@ IMPORT_FILE_BYTES = 16 * 1024 * 1024  # CSV/TSV/Anki text/GIFT files taken in by
 # --- the shape of a bank ---------------------------------------------------------------------
 YAML_ALIASES = 100  # alias uses (*name) in one bank file
 YAML_DEPTH = 40  # nested lists/mappings in one bank file
+YAML_NODES = 1_000_000  # values in one bank file with every alias expanded
 QUESTIONS_PER_BANK = 20_000
 TEXT_CHARS = 20_000  # one text field of a question (prompt, answer, explanation, ...)
 OPTIONS_PER_QUESTION = 26  # one per letter A-Z

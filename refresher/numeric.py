@@ -25,7 +25,8 @@ import numpy as np
 from refresher.errors import InputError
 from refresher.explain import registry
 from refresher.explain.steps import Worked, format_number
-from refresher.model import NumericQuestion, Outcome
+from refresher.kinds.numeric import NumericQuestion
+from refresher.model import Outcome
 from refresher.parse import parse_matrix, parse_scalar, parse_vector
 
 
