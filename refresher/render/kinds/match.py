@@ -33,7 +33,7 @@ def _columns(item, indent: int) -> Padding:  # type: ignore[no-untyped-def]
     return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
-def _pairs(item, marks: list[bool] | None) -> Text:  # type: ignore[no-untyped-def]
+def _pairs(item, marks: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
     q = item.question
     out = Text()
     for k, (left, answer) in enumerate(zip(q.left, q.answers, strict=True)):
@@ -44,6 +44,8 @@ def _pairs(item, marks: list[bool] | None) -> Text:  # type: ignore[no-untyped-d
             out.append(f"{mark} ", style=style)
         out.append(f"{k + 1}{letter(item.order.index(answer))}", style="letter")
         out.append(f"  {left} → {q.right[answer]}")
+        if marks is not None and not marks[k] and k < len(given):
+            out.append(f"  (you: {given[k]})", style="muted")
     return out
 
 
@@ -55,7 +57,8 @@ class MatchView(View):
         ]
 
     def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
-        return _pairs(answered.item, answered.outcome.detail.get("marks"))
+        detail = answered.outcome.detail
+        return _pairs(answered.item, detail.get("marks"), detail.get("given_letters", []))
 
     def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
         marks = answered.outcome.detail.get("marks", [])

@@ -14,7 +14,7 @@ def _steps(item) -> list[str]:  # type: ignore[no-untyped-def]
     return [item.question.items[i] for i in item.order]
 
 
-def _right_order(item, places: list[bool] | None) -> Text:  # type: ignore[no-untyped-def]
+def _right_order(item, places: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
     out = Text()
     for k, step in enumerate(item.question.items):
         if k:
@@ -25,6 +25,8 @@ def _right_order(item, places: list[bool] | None) -> Text:  # type: ignore[no-un
         out.append(f"{k + 1}. ")
         out.append(f"{letter(item.order.index(k))})", style="letter")
         out.append(f" {step}")
+        if places is not None and not places[k] and k < len(given):
+            out.append(f"  (you: {given[k]})", style="muted")
     return out
 
 
@@ -36,15 +38,14 @@ class OrderView(View):
         ]
 
     def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
-        return _right_order(answered.item, answered.outcome.detail.get("places"))
+        detail = answered.outcome.detail
+        return _right_order(answered.item, detail.get("places"), answered.outcome.given.split())
 
     def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
         places = answered.outcome.detail.get("places", [])
         if answered.outcome.correct or not places:
             return []
-        right = [str(k) for k, ok in enumerate(places, 1) if ok]
-        said = f"places {' '.join(right)} right" if right else "no place right"
-        return [Text(f"  {said} of {len(places)}", style="muted")]
+        return [Text(f"  {sum(places)} of {len(places)} in the right place", style="muted")]
 
     def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
         return [options_view(_steps(item), indent=3)]
