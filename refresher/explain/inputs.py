@@ -420,7 +420,9 @@ def _load_params_yaml(text: str, label: str) -> Any:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InputError(f"{label}: invalid YAML{where}") from None
     except (ValueError, TypeError, OverflowError) as exc:  # a typed scalar (!!float abc)
-        raise InputError(f"{label}: invalid YAML value ({_short(str(exc))})") from None
+        detail = " ".join(str(exc).split())
+        detail = detail if len(detail) <= 60 else detail[:59] + "…"
+        raise InputError(f"{label}: invalid YAML value ({detail})") from None
     finally:
         loader.dispose()
 
