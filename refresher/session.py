@@ -110,12 +110,12 @@ def make_items(
     return [Item(q, kind_of(q).arrange(q, rng, shuffle)) for q in questions]
 
 
-def attach_instances(items: list[Item], seed: int) -> list[Item]:
+def attach_instances(items: list[Item], seed: int, path: str | None = None) -> list[Item]:
     """Give each item that generates data per attempt (numeric: its numbers and worked
     solution) this round's instance. The explain engine loads only when a round needs it."""
     out = []
     for item in items:
-        instance = kind_of(item.question).instantiate(item.question, seed)
+        instance = kind_of(item.question).instantiate(item.question, seed, path)
         out.append(item if instance is None else Item(item.question, item.order, instance))
     return out
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from refresher import limits
 from refresher.cli import app
 from refresher.errors import BankError
-from refresher.model import NumericQuestion
+from refresher.kinds.numeric import NumericQuestion
 from refresher.numeric import instantiate, spec_problems
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}

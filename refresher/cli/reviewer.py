@@ -186,7 +186,7 @@ class Reviewer:
                 return
         # options in one order per card and sitting: an undone card comes back as it was
         item = make_items([q], random.Random(self.seed * 1_000_003 + entry.card_id))[0]
-        item = attach_instances([item], self.seed)[0]
+        item = attach_instances([item], self.seed, self.bank.path)[0]
         show.card_heading(
             self.console,
             session.position,

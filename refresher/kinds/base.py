@@ -36,8 +36,9 @@ class Kind:
         """The display order of the question's options or items (display position -> index)."""
         return ()
 
-    def instantiate(self, question: Question, seed: int) -> Any:
-        """Data generated for one attempt (a numeric item's numbers), or None."""
+    def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
+        """Data generated for one attempt (a numeric item's numbers), or None. `path` names the
+        bank file in the one-line error about a spec that cannot be run."""
         return None
 
     def grade(self, item: Item, text: str) -> Outcome:

@@ -52,10 +52,10 @@ class Numeric(Kind):
             return None
         return NumericQuestion(prompt=prompt, compute=plain(spec), **tol, **common)
 
-    def instantiate(self, question: Question, seed: int) -> Any:
+    def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
         from refresher.numeric import instantiate
 
-        return instantiate(question, seed)  # type: ignore[arg-type]
+        return instantiate(question, seed, path=path)  # type: ignore[arg-type]
 
     def grade(self, item: Any, text: str) -> Outcome:
         from refresher.numeric import grade
