@@ -109,6 +109,11 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
         raise BankError(
             [f"{path}:1: -: a bank must be a mapping with id, title, topics, questions"]
         )
+    if data and not set(data) & BANK_KEYS:  # some other file: say so once, quote little
+        first = excerpt(next(iter(data)), 24)
+        raise BankError(
+            [f"{path}:1: -: not a question bank (no id, title, topics or questions): '{first}'"]
+        )
     for key in data:
         if key not in BANK_KEYS:
             problems.append(

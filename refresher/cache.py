@@ -37,14 +37,18 @@ _SHAPERS = ("bank.py", "model.py", "document.py", "text.py", "limits.py", "cache
 _SHAPER_DIRS = ("formats", "kinds")
 
 
-@functools.cache
-def _salt() -> bytes:
+def _shaper_files() -> list[Path]:
     here = Path(__file__).resolve().parent
     files = [here / name for name in _SHAPERS]
     for folder in _SHAPER_DIRS:
         files.extend(sorted((here / folder).glob("*.py")))
+    return files
+
+
+@functools.cache
+def _salt() -> bytes:
     digest = hashlib.sha256(f"format {FORMAT}".encode())
-    for path in files:
+    for path in _shaper_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.digest()
 

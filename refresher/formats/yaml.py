@@ -89,9 +89,8 @@ class _Walk:
                 key, n_key = self.build(key_node, depth + 1)
                 line = _line(key_node)
                 if not isinstance(key, str | int | float | bool) and key is not None:
-                    self.problems.append(
-                        (line, "a key must be a plain word, not a list or mapping")
-                    )
+                    line = _line(value_node)  # an alias's own mark is its anchor's
+                    self.problems.append((line, "a key must be a word, not a list or mapping"))
                     key = f"<{type(key).__name__}>"
                 if key in data:
                     self.problems.append((line, f"duplicate key '{excerpt(key)}'"))

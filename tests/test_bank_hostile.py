@@ -1,0 +1,194 @@
+"""Hostile bank files and cache entries: each ends in one clear `FILE:LINE` line, fast, and
+nothing read back from the data folder can run code or change a bank silently."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from refresher import cache, limits
+from refresher.bank import load_bank, parse_bank
+from refresher.catalog import resolve
+from refresher.cli import app
+from refresher.errors import BankError, RefresherError
+
+HEAD = "id: demo\ntitle: Demo\ntopics: {rnn: RNN}\nquestions:\n"
+CARD = "  - id: c\n    type: card\n    topic: rnn\n    front: F\n    back: B\n"
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(BankError) as info:
+        parse_bank(text, "demo.yaml")
+    return info.value.problems
+
+
+def test_an_alias_bomb_is_refused_before_it_expands():
+    bomb = "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+    for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
+        bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]\n"
+    out = problems(HEAD + CARD + "    extra: {" + bomb.replace("\n", ", ")[:-2] + "}\n")
+    assert len(out) == 1 and ("aliases" in out[0] or "once aliases are expanded" in out[0])
+
+
+def test_an_alias_used_as_a_key_is_a_problem_not_a_blow_up():
+    text = "base: &k [1, 2]\n" + HEAD + CARD.replace("back: B", "back: B\n    ? *k\n    : x")
+    out = problems(text)
+    assert any("a key must be a word" in p for p in out)
+
+
+@pytest.mark.parametrize("nested", ["[" * 340 + "]" * 340, "{a: " * 990 + "1" + "}" * 990])
+def test_deep_nesting_is_one_line(nested):
+    out = problems(HEAD + CARD.replace("back: B", f"back: {nested}"))
+    assert out == [f"demo.yaml:9: -: nested more than {limits.YAML_DEPTH} levels deep"]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("!!float abc", "'abc' cannot be read as float"),
+        ("!!int abc", "'abc' cannot be read as int"),
+        ("!!bool abc", "'abc' cannot be read as bool"),
+        ("!!timestamp 2001-13-45", "cannot be read as timestamp"),
+    ],
+)
+def test_typed_scalars_with_bad_values(value, said):
+    out = problems(HEAD + CARD.replace("back: B", f"back: {value}"))
+    assert any(p.startswith("demo.yaml:9: ") and said in p for p in out), out
+
+
+@pytest.mark.parametrize("topic", ["[rnn, lstm]", "{a: b}"])
+def test_a_topic_that_is_not_a_word(topic):
+    out = problems(HEAD + CARD.replace("topic: rnn", f"topic: {topic}"))
+    assert out[0].startswith("demo.yaml:7: c: unknown topic")
+
+
+def test_a_broken_user_bank_does_not_hide_the_others(tmp_path, refresher_home):
+    banks = refresher_home / "banks"
+    banks.mkdir(parents=True)
+    (banks / "broken.yaml").write_text(HEAD + CARD.replace("topic: rnn", "topic: [a, b]"))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["banks"])
+    assert listed.exit_code == 0 and "session-14" in listed.output
+    quiz = runner.invoke(app, ["quiz", "session-14", "-n", "1", "--seed", "1"], input="q\n")
+    assert quiz.exit_code == 0, quiz.output
+    unknown = runner.invoke(app, ["quiz", "nosuch"])
+    assert unknown.exit_code == 1
+    assert "unknown bank 'nosuch'; available: session-14" in unknown.output
+    assert "broken.yaml" in unknown.output
+    named = runner.invoke(app, ["quiz", "broken"])
+    assert named.exit_code == 1 and "broken.yaml:7: c: unknown topic" in named.output
+
+
+def test_a_fifo_or_device_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(BankError, match="not a regular file"):
+        load_bank(fifo)
+    result = CliRunner().invoke(app, ["check", str(fifo), "/dev/zero"])
+    assert result.exit_code == 1
+    assert result.output.count("not a regular file") == 2
+    with pytest.raises(RefresherError, match="unknown bank 'x'.*fifo.yaml"):
+        resolve("x", [fifo])  # a FIFO among the banks is skipped, not waited on
+
+
+def test_an_oversize_bank_is_refused_by_its_size(tmp_path):
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(limits.BANK_FILE_BYTES + 1)  # sparse: nothing is written or read
+    with pytest.raises(BankError, match=f"at most {limits.BANK_FILE_BYTES:,}"):
+        load_bank(big)
+
+
+def test_a_file_that_is_not_a_bank_is_quoted_short_and_clean(tmp_path):
+    secret = "root:$6$saltsalt$" + "x" * 80 + ":19000:0:99999:7:::"
+    shadow = tmp_path / "shadow"
+    shadow.write_text(f"{secret}\ndaemon:*:19000:0:99999:7:::\n")
+    result = CliRunner().invoke(app, ["quiz", str(shadow)])
+    assert result.exit_code == 1
+    assert "x" * 50 not in result.output and "daemon:*" not in result.output
+    assert len(result.output.strip().splitlines()) <= 2
+
+
+def test_an_unclosed_quote_names_where_it_started():
+    text = HEAD + CARD.replace("front: F", 'front: "F') + "  - id: d\n    type: card\n"
+    out = problems(text)
+    assert len(out) == 1 and "on line 8)" in out[0]
+
+
+# --- the parsed-bank cache ---------------------------------------------------------------------
+
+
+def _entry(folder):
+    (entry,) = folder.glob("*.json")
+    return entry
+
+
+def test_a_pickle_in_the_cache_folder_is_never_loaded(tmp_path, mini_path):
+    import pickle
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    raw = mini_path.read_bytes()
+    for name in (f"{cache.key_of(raw)}.pickle", f"{cache.key_of(raw)}.json"):
+        (folder / name).write_bytes(pickle.dumps(Evil()))
+    assert load_bank(mini_path, folder) == load_bank(mini_path)
+    assert not marker.exists()
+    assert not list(folder.glob("*.pickle"))  # old pickle entries are pruned
+
+
+def test_a_flipped_bit_never_changes_the_bank(tmp_path, mini_path):
+    folder = tmp_path / "cache"
+    good = load_bank(mini_path, folder)
+    entry = _entry(folder)
+    pristine = entry.read_bytes()
+    rng = random.Random(7)
+    for _ in range(150):
+        data = bytearray(pristine)
+        k = rng.randrange(len(data))
+        data[k] ^= 1 << rng.randrange(8)
+        entry.write_bytes(bytes(data))
+        assert load_bank(mini_path, folder) == good
+    assert json.loads(entry.read_bytes())["format"] == cache.FORMAT  # rebuilt whole
+
+
+def test_a_consistent_but_edited_entry_must_still_type_check(tmp_path, mini_path):
+    folder = tmp_path / "cache"
+    good = load_bank(mini_path, folder)
+    entry = _entry(folder)
+    doc = json.loads(entry.read_text())
+    doc["bank"]["questions"][0]["answer"] = "not an index"
+    doc["sha256"] = __import__("hashlib").sha256(cache._canonical(doc["bank"]).encode()).hexdigest()
+    entry.write_text(json.dumps(doc))
+    assert load_bank(mini_path, folder) == good
+
+
+def test_a_fifo_cache_entry_is_a_miss(tmp_path, mini_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    os.mkfifo(folder / f"{cache.key_of(mini_path.read_bytes())}.json")
+    assert load_bank(mini_path, folder) == load_bank(mini_path)
+
+
+def test_stale_entries_are_pruned(tmp_path, mini_path):
+    folder = tmp_path / "cache"
+    load_bank(mini_path, folder)
+    entry = _entry(folder)
+    old = entry.stat().st_mtime - (cache.STALE_DAYS + 1) * 86_400
+    os.utime(entry, (old, old))
+    cache.prune(folder)
+    assert not entry.exists()
+
+
+def test_the_cache_key_covers_every_module_that_shapes_a_bank():
+    shapers = {p.name for p in cache._shaper_files()}
+    assert {"yaml.py", "bank.py", "model.py", "choice.py", "cloze.py", "fields.py"} <= shapers
