@@ -218,13 +218,9 @@ def _leech_ready(bank: str) -> int:
         card_id = store.question_id(bank, q.id)
         now = NOW - timedelta(days=200)
         for rating in [4] + [1, 3] * 7:
-
-            def decide(state, rating=rating, now=now):
-                return S.rate(sched, state, card_id, S.Rating(rating), now)
-
-            record = store.record_review(
-                card_id, decide, question=q, outcome=S.self_rated(S.Rating(rating)),
-                seconds=1, auto=False, now=now,
+            record = store.rate_card(
+                card_id, S.Rating(rating), scheduler=sched, leech_threshold=S.LEECH_LAPSES,
+                question=q, outcome=S.self_rated(S.Rating(rating)), seconds=1, auto=False, now=now,
             )  # fmt: skip
             now = record.rated.after.card.due
         assert store.card_state(card_id).lapses == 7

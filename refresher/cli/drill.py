@@ -22,12 +22,13 @@ def drill(
 
     Example: refresher drill pool
     """
+    from refresher.app.quiz import open_history as open_store
     from refresher.cli.runner import Ended, Runner
+    from refresher.clock import utcnow
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, drill_items
-    from refresher.store import open_store, utcnow
 
     the_bank = open_bank(bank)
     if seed is None:
