@@ -84,7 +84,7 @@ def _stored_time(path: Path, text: object, what: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise damaged(path, f"{what} is {str(text)[:40]!r}, not a time") from None
+        raise damaged(path, f"{what} is {str(text)[:40]!r}, not a time refresher writes") from None
     if value.tzinfo is None or not (limits.STORED_YEAR_MIN <= value.year <= limits.STORED_YEAR_MAX):
         raise damaged(path, f"{what} is {str(text)[:40]!r}, out of range")
     return value
@@ -685,11 +685,17 @@ def _check_existing(path: Path) -> None:
         raise StoreError(f"cannot read the history database {path}: {exc.strerror}") from None
     if not header.startswith(SQLITE_MAGIC):
         raise damaged(path, "not an SQLite file")
-    if int.from_bytes(header[68:72], "big") not in (0, migrations.APPLICATION_ID):
+    marked = int.from_bytes(header[68:72], "big")
+    if marked not in (0, migrations.APPLICATION_ID):
         raise _foreign(path)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if len(header) > 18 and header[18] == 2 and not marked and not _wal_of(path).exists():
+        # A WAL-mode file nobody has open: read it as is, or SQLite would create -wal and -shm
+        # files beside a file that may be another application's.
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro",
+            uri,
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             isolation_level=None,
@@ -706,11 +712,13 @@ def _check_existing(path: Path) -> None:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
             )
         }
+        ours = app_id == migrations.APPLICATION_ID
+        if ours or (tables and not tables - migrations.tables_at(version)):
+            _check_times(conn, path, tables)
     except sqlite3.Error as exc:
         raise _sqlite_error(path, exc, "read") from None
     finally:
         conn.close()
-    ours = app_id == migrations.APPLICATION_ID
     if app_id != 0 and not ours:
         raise _foreign(path)
     if not ours and tables and (version == 0 or tables - migrations.tables_at(version)):
@@ -721,6 +729,57 @@ def _check_existing(path: Path) -> None:
         )
     if missing := migrations.tables_at(version) - tables:
         raise damaged(path, f"schema {version} without its table {sorted(missing)[0]}")
+
+
+# (table, column, whether every row is checked): the other columns are checked at their
+# smallest and largest value only, which their index finds at once; junk text sorts after digits.
+_TIME_COLUMNS = (
+    ("cards", "due", True),
+    ("cards", "introduced_at", True),
+    ("attempts", "answered_at", False),
+    ("reviews", "reviewed_at", False),
+    ("rounds", "started_at", False),
+)
+
+
+def _check_times(conn: sqlite3.Connection, path: Path, tables: set[str]) -> None:
+    """Refuse a history whose tables cannot be read or whose stored times are not times.
+
+    Cheap by design (no full integrity check on every start): damage elsewhere is reported as
+    a `StoreError` when a query reaches it."""
+    low = f"{limits.STORED_YEAR_MIN:04d}-01-01"
+    high = f"{limits.STORED_YEAR_MAX:04d}-12-31"
+    for table in sorted(tables):  # each table's first pages, where damage shows first
+        conn.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchall()
+    for table, column, every in _TIME_COLUMNS:
+        if table not in tables:
+            continue
+        if every:
+            sql = (
+                f"SELECT {column} FROM {table} WHERE julianday({column}) IS NULL"
+                f" OR {column} < '{low}' OR {column} > '{high}' LIMIT 1"
+            )
+            bad = [r[0] for r in conn.execute(sql)]
+        else:
+            row = conn.execute(f"SELECT min({column}), max({column}) FROM {table}").fetchone()
+            bad = [
+                t
+                for t in row
+                if t is not None
+                and (not isinstance(t, str) or not low <= t <= high or _julian(conn, t) is None)
+            ]
+        if bad:
+            raise damaged(
+                path, f"{table}.{column} holds {str(bad[0])[:40]!r}, not a time refresher writes"
+            )
+
+
+def _julian(conn: sqlite3.Connection, text: str) -> float | None:
+    return conn.execute("SELECT julianday(?)", (text,)).fetchone()[0]
+
+
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
 
 
 def _foreign(path: Path) -> StoreError:
