@@ -325,27 +325,27 @@ class Store:
         if bank is not None:
             sql += " JOIN questions q ON q.id = c.question_id WHERE q.bank = ?"
             args = (bank,)
+        parse = datetime.fromisoformat
+        lo, hi = limits.STORED_YEAR_MIN, limits.STORED_YEAR_MAX
         infos = {}
         for r in self.conn.execute(sql, args):
-            card = f"card {r[0]}"
             try:
-                state = State(r[2])
-                stability = None if r[4] is None else float(r[4])
-                lapses = int(r[6])
-            except (TypeError, ValueError):
-                raise damaged(self.path, f"the schedule of {card} does not parse") from None
-            infos[int(r[0])] = CardInfo(
-                card_id=int(r[0]),
-                due=_stored_time(self.path, r[1], f"the due time of {card}"),
-                state=state,
-                suspended=bool(r[3]),
-                stability=stability,
-                last_review=_stored_time(self.path, r[5], f"the last review of {card}")
-                if r[5]
-                else None,
-                lapses=lapses,
-                leech=bool(r[7]),
-            )
+                due = parse(r[1])
+                last = parse(r[5]) if r[5] else None
+                if not lo <= due.year <= hi or (last is not None and not lo <= last.year <= hi):
+                    raise ValueError("out of range")
+                infos[int(r[0])] = CardInfo(
+                    card_id=int(r[0]),
+                    due=due,
+                    state=State(r[2]),
+                    suspended=bool(r[3]),
+                    stability=None if r[4] is None else float(r[4]),
+                    last_review=last,
+                    lapses=int(r[6]),
+                    leech=bool(r[7]),
+                )
+            except (TypeError, ValueError) as exc:
+                raise damaged(self.path, f"the schedule of card {r[0]} ({exc})") from None
         return infos
 
     @_guarded
@@ -736,6 +736,7 @@ def _check_existing(path: Path) -> None:
 _TIME_COLUMNS = (
     ("cards", "due", True),
     ("cards", "introduced_at", True),
+    ("cards", "last_review", True),
     ("attempts", "answered_at", False),
     ("reviews", "reviewed_at", False),
     ("rounds", "started_at", False),
@@ -756,12 +757,17 @@ def _check_times(conn: sqlite3.Connection, path: Path, tables: set[str]) -> None
             continue
         if every:
             sql = (
-                f"SELECT {column} FROM {table} WHERE julianday({column}) IS NULL"
-                f" OR {column} < '{low}' OR {column} > '{high}' LIMIT 1"
+                f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL AND"
+                f" (julianday({column}) IS NULL OR {column} < '{low}' OR {column} > '{high}')"
+                " LIMIT 1"
             )
             bad = [r[0] for r in conn.execute(sql)]
         else:
-            row = conn.execute(f"SELECT min({column}), max({column}) FROM {table}").fetchone()
+            # min and max in separate statements: SQLite finds each at one end of the index
+            row = [
+                conn.execute(f"SELECT {end}({column}) FROM {table}").fetchone()[0]
+                for end in ("min", "max")
+            ]
             bad = [
                 t
                 for t in row

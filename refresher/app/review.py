@@ -101,8 +101,7 @@ class SittingEnd:
 
 
 class ReviewSitting:
-    """One `review` run over `questions` of `bank`. Reads before it writes: a damaged card
-    state is reported before anything is stored."""
+    """One `review` run over `questions` of `bank`, on an open store (see `open_sitting`)."""
 
     def __init__(
         self,
@@ -126,7 +125,6 @@ class ReviewSitting:
         self.scheduler = schedule.make_scheduler(
             desired_retention=settings.desired_retention, fuzz=settings.fuzz
         )
-        store.card_infos(bank.id)  # read (and check) the bank's cards before any write
         ids = store.question_ids(bank.id, [q.id for q in questions])
         self.by_card = {ids[q.id]: q for q in questions}
         self.selection = [ids[q.id] for q in questions]
