@@ -91,7 +91,7 @@ def build_history(home: Path, bank_path: Path) -> int:
                 outcome = S.self_rated(rating)
                 attempts.append(
                     (attempt_id, card_id, None, st.iso(now), outcome.given, int(outcome.correct),
-                     4.0, "review", q.type.value, q.topic)
+                     4.0, "review", q.type, q.topic)
                 )  # fmt: skip
                 reviews.append(
                     (card_id, st.iso(now), int(rating), 0, 4000,
@@ -170,46 +170,21 @@ def in_process(home: Path, bank_path: Path) -> tuple[float, float, float]:
     os.environ["REFRESHER_NOW"] = NOW.isoformat()
     from refresher import bank as banks
     from refresher import config as settings
-    from refresher import schedule as S
-    from refresher import stats as core
-    from refresher.cli.reviewer import Reviewer
-    from refresher.render.console import make_console
-    from refresher.store import local_now, open_store
+    from refresher.app import stats as app_stats
+    from refresher.app.review import ReviewSitting
+    from refresher.clock import local_now
+    from refresher.store import open_store
 
     t0 = time.perf_counter()
     bank = banks.load_bank(bank_path)
     t1 = time.perf_counter()
     with open_store() as store:
-        reviewer = Reviewer(
-            make_console(file=open(os.devnull, "w")),  # noqa: SIM115 - closed with the process
-            store,
-            bank,
-            bank.questions,
-            settings.Config(),
-            new_per_day=10,
-        )
-        queue = reviewer.build_queue(local_now())
+        sitting = ReviewSitting(store, bank, bank.questions, settings.Config(), new_per_day=10)
+        queue = sitting.build_queue(local_now())
         t2 = time.perf_counter()
         assert queue.entries
-        now = local_now()
-        day = S.StudyDay.local_to(now)
-        known = store.known_ids(bank.id)
-        since = core.window_start(now, day, 14)
-        core.compute(
-            now=now,
-            day=day,
-            days=14,
-            scheduler=S.make_scheduler(),
-            bank=bank.id,
-            questions={known[q.id]: q for q in bank.questions},
-            daily_rows=store.daily_activity(since, day.shift_minutes, bank.id),
-            accuracy_rows=store.accuracy_rows(since, bank.id),
-            rating_counts=store.rating_counts(since, bank.id),
-            cards=store.card_infos(bank.id),
-            study_streak=core.streak(
-                lambda d: set(store.study_days(day.start(d), day.shift_minutes, bank.id)),
-                day.date_of(now),
-            ),
+        app_stats.compute(
+            store, [bank], scope=bank.id, days=14, settings=settings.Config(), now=local_now()
         )
         t3 = time.perf_counter()
     return t1 - t0, t2 - t1, t3 - t2

@@ -16,11 +16,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from refresher import limits
+from refresher import limits, paths
 from refresher.errors import RefresherError
 from refresher.files import read_regular
 
-CONFIG_NAME = "config.toml"
+CONFIG_NAME = paths.CONFIG_NAME
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ assert list(SETTINGS) == [f.name for f in fields(Config)]
 
 
 def config_path(home: Path) -> Path:
-    return home / CONFIG_NAME
+    """The settings file in data folder `home` (`paths.config_file` owns the name)."""
+    return paths.config_file(home)
 
 
 def unknown_setting(path: Path | str, key: str) -> RefresherError:

@@ -39,3 +39,12 @@ ANSWER_CHARS = 4_000  # a typed answer longer than this is refused (re-prompt), 
 INTERVIEW_ANSWER_CHARS = 20_000  # a typed interview answer (several lines)
 SEED_MAX = 2**63 - 1  # --seed and stored seeds fit SQLite's INTEGER
 DAYS_MAX = 36_500  # --days, --missed-days: a hundred years
+
+# --- time ------------------------------------------------------------------------------------
+# The clock (REFRESHER_NOW) must fall in these years: a century of intervals ahead and of
+# look-back behind stays far from datetime's year 1 and year 9999.
+YEAR_MIN = 1900
+YEAR_MAX = 9000
+SQLITE_INT_MAX = 2**63 - 1  # a card id or seed above this cannot be in the history
+STORED_YEAR_MIN = 1800  # a time read back from the history outside these years means damage
+STORED_YEAR_MAX = 9200

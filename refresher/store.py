@@ -1,120 +1,93 @@
-"""The history store: one SQLite file, `$REFRESHER_HOME/refresher.db`.
+"""The history store: one SQLite file, `$REFRESHER_HOME/refresher.db` (an edge module).
 
-The only module that touches the database. Every write commits at once (autocommit with explicit
-short transactions), WAL mode and a busy timeout let two terminals study at the same time, and
-schema changes are an ordered list of migrations tracked in `PRAGMA user_version`. A file that is
-not a refresher database is reported and never overwritten.
+The only module that touches the database (its schema is in `migrations`, its path in `paths`).
+Every write commits at once (autocommit with explicit short transactions), WAL mode and a busy
+timeout let two terminals study at the same time. A rating is computed inside the write lock from
+the card's state as stored (`Store.rate_card`), so a rating made meanwhile elsewhere is built
+upon, never overwritten.
+
+An existing file is checked before a byte is written: its header is read as plain bytes, then, if
+needed, the file is opened read-only. A file of another application (another
+`PRAGMA application_id`, or other tables), a damaged one, a FIFO or a folder is refused with one
+line naming it, and left exactly as it was. A value read back that cannot be right (a time that
+does not parse, a page SQLite calls malformed) is a `StoreError` saying the file is damaged.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
-import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from refresher import limits, migrations, paths
 from refresher.errors import RefresherError, StoreError
 from refresher.model import Outcome, Question
 
 if TYPE_CHECKING:  # fsrs is imported when a card is first read, which keeps `quiz` light
-    from refresher.schedule import CardInfo, CardState, Rated
+    from refresher.schedule import CardInfo, CardState, Rated, Rating, Scheduler
 
-DB_NAME = "refresher.db"
+DB_NAME = paths.DB_NAME
 BUSY_TIMEOUT_MS = 15_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_MOVE_ASIDE = "it was left untouched — move it aside or set REFRESHER_HOME to another folder"
 
-# Ordered; entry k brings the schema from version k to k + 1. Never edit a released entry.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE questions (
-        id INTEGER PRIMARY KEY,          -- the stable card id
-        bank TEXT NOT NULL,
-        qid TEXT NOT NULL,
-        UNIQUE (bank, qid)
-    );
-    CREATE TABLE rounds (
-        id INTEGER PRIMARY KEY,
-        bank TEXT NOT NULL,
-        mode TEXT NOT NULL,
-        seed INTEGER,
-        started_at TEXT NOT NULL
-    );
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY,
-        question_id INTEGER NOT NULL REFERENCES questions (id),
-        round_id INTEGER REFERENCES rounds (id),
-        answered_at TEXT NOT NULL,       -- ISO 8601, UTC
-        given TEXT NOT NULL,
-        correct INTEGER,                 -- 1 right, 0 wrong, NULL skipped
-        seconds REAL NOT NULL,
-        mode TEXT NOT NULL,
-        qtype TEXT NOT NULL,
-        topic TEXT NOT NULL
-    );
-    CREATE INDEX attempts_by_question ON attempts (question_id, answered_at);
-    CREATE INDEX attempts_by_time ON attempts (answered_at);
-    CREATE INDEX attempts_by_round ON attempts (round_id);
-    """,
-    # 2: spaced repetition. One row per card ever rated; every rating logged with what undo needs.
-    """
-    CREATE TABLE cards (
-        question_id INTEGER PRIMARY KEY REFERENCES questions (id),
-        fsrs TEXT NOT NULL,              -- py-fsrs Card.to_dict() as JSON
-        state INTEGER NOT NULL,          -- fsrs state, copied: 1 learning, 2 review, 3 relearning
-        due TEXT NOT NULL,               -- ISO 8601 UTC, copied out of fsrs
-        stability REAL,
-        last_review TEXT,
-        reps INTEGER NOT NULL,
-        lapses INTEGER NOT NULL,         -- times forgotten once learnt (Again in review)
-        suspended INTEGER NOT NULL DEFAULT 0,
-        leech INTEGER NOT NULL DEFAULT 0,
-        introduced_at TEXT NOT NULL      -- first rating: today's new cards are counted from it
-    );
-    CREATE INDEX cards_by_due ON cards (suspended, due);
-    CREATE INDEX cards_by_introduction ON cards (introduced_at);
-    CREATE INDEX cards_leeches ON cards (leech) WHERE leech = 1;
-    CREATE TABLE reviews (
-        id INTEGER PRIMARY KEY,
-        question_id INTEGER NOT NULL REFERENCES questions (id),
-        reviewed_at TEXT NOT NULL,       -- ISO 8601 UTC
-        rating INTEGER NOT NULL,         -- 1 Again, 2 Hard, 3 Good, 4 Easy
-        auto INTEGER NOT NULL,           -- 1 when the rating came from grading and was kept
-        duration_ms INTEGER,
-        state_before INTEGER,            -- fsrs state before (NULL: a new card)
-        due_after TEXT NOT NULL,
-        attempt_id INTEGER REFERENCES attempts (id),
-        card_before TEXT                 -- the whole cards row before, as JSON (NULL: new card)
-    );
-    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
-    CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_at);
-    """,
-]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def home_dir() -> Path:
-    """`$REFRESHER_HOME` if set, else the platform's user data folder."""
-    env = os.environ.get("REFRESHER_HOME")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("refresher", appauthor=False))
+def damaged(path: Path, detail: object) -> StoreError:
+    """The one-line error for a history file that cannot be read as refresher's."""
+    return StoreError(
+        f"{path} is not a readable refresher database: it is damaged ({detail}); {_MOVE_ASIDE}"
+    )
 
 
-def bank_cache_dir() -> Path:
-    """Where parsed banks are kept between runs (see `bank.load_bank`)."""
-    return home_dir() / "cache" / "banks"
+def _sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> StoreError:
+    message = str(exc)
+    if "malformed" in message or "not a database" in message or "no such" in message:
+        return damaged(path, message)
+    return StoreError(f"cannot {doing} the history database {path}: {message}")
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """A Store method whose SQLite errors become one-line StoreErrors naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            store = args[0]
+            assert isinstance(store, Store)
+            raise _sqlite_error(store.path, exc, "read") from None
+
+    return wrapper
 
 
 def iso(now: datetime) -> str:
     if now.tzinfo is None:
         raise ValueError("store times must be timezone-aware")
     return now.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _stored_time(path: Path, text: object, what: str) -> datetime:
+    """A time read back from the file: aware, and in years refresher can compute with."""
+    try:
+        value = datetime.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise damaged(path, f"{what} is {str(text)[:40]!r}, not a time refresher writes") from None
+    if value.tzinfo is None or not (limits.STORED_YEAR_MIN <= value.year <= limits.STORED_YEAR_MAX):
+        raise damaged(path, f"{what} is {str(text)[:40]!r}, out of range")
+    return value
 
 
 @dataclass(frozen=True)
@@ -235,9 +208,10 @@ class Store:
                 raise
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write the history database {self.path}: {exc}") from None
+            raise _sqlite_error(self.path, exc, "write") from None
 
     # --- questions ------------------------------------------------------------------------
+    @_guarded
     def question_id(self, bank: str, qid: str) -> int:
         """The stable integer id of `bank/qid`, assigned on first use."""
         row = self.conn.execute(
@@ -253,6 +227,7 @@ class Store:
         return int(row[0])
 
     # --- rounds and attempts -----------------------------------------------------------------
+    @_guarded
     def start_round(self, bank: str, mode: str, seed: int | None, now: datetime) -> int:
         with self.write() as conn:
             cur = conn.execute(
@@ -261,6 +236,7 @@ class Store:
             )
             return int(cur.lastrowid or 0)
 
+    @_guarded
     def record_attempt(
         self,
         question: Question,
@@ -276,6 +252,7 @@ class Store:
         with self.write() as conn:
             return _insert_attempt(conn, qid, question, outcome, seconds, mode, now, round_id)
 
+    @_guarded
     def attempts(self, bank: str | None = None) -> list[AttemptRow]:
         sql = (
             "SELECT q.bank, q.qid, a.round_id, a.answered_at, a.given, a.correct, a.seconds,"
@@ -303,6 +280,7 @@ class Store:
         ]
 
     # --- cards (spaced repetition) -----------------------------------------------------------
+    @_guarded
     def question_ids(self, bank: str, qids: Iterable[str]) -> dict[str, int]:
         """Stable ids of many questions of one bank at once, assigning the missing ones."""
         wanted = list(dict.fromkeys(qids))
@@ -317,6 +295,7 @@ class Store:
                 known = dict(conn.execute("SELECT qid, id FROM questions WHERE bank = ?", (bank,)))
         return {q: int(known[q]) for q in wanted}
 
+    @_guarded
     def known_ids(self, bank: str) -> dict[str, int]:
         """question id -> card id for the questions of `bank` seen so far (read only)."""
         return {
@@ -324,6 +303,7 @@ class Store:
             for r in self.conn.execute("SELECT qid, id FROM questions WHERE bank = ?", (bank,))
         }
 
+    @_guarded
     def card_keys(self, ids: Iterable[int] | None = None) -> dict[int, tuple[str, str]]:
         """card id -> (bank, question id), for the given ids or every known question."""
         rows = self.conn.execute("SELECT id, bank, qid FROM questions").fetchall()
@@ -332,6 +312,7 @@ class Store:
             return keys
         return {i: keys[i] for i in ids if i in keys}
 
+    @_guarded
     def card_infos(self, bank: str | None = None) -> dict[int, CardInfo]:
         """Every rated card (of `bank`), as plain columns: enough for the queue and for stats."""
         from refresher.schedule import CardInfo, State
@@ -345,20 +326,29 @@ class Store:
             sql += " JOIN questions q ON q.id = c.question_id WHERE q.bank = ?"
             args = (bank,)
         parse = datetime.fromisoformat
-        return {
-            int(r[0]): CardInfo(
-                card_id=int(r[0]),
-                due=parse(r[1]),
-                state=State(r[2]),
-                suspended=bool(r[3]),
-                stability=r[4],
-                last_review=parse(r[5]) if r[5] else None,
-                lapses=int(r[6]),
-                leech=bool(r[7]),
-            )
-            for r in self.conn.execute(sql, args)
-        }
+        lo, hi = limits.STORED_YEAR_MIN, limits.STORED_YEAR_MAX
+        infos = {}
+        for r in self.conn.execute(sql, args):
+            try:
+                due = parse(r[1])
+                last = parse(r[5]) if r[5] else None
+                if not lo <= due.year <= hi or (last is not None and not lo <= last.year <= hi):
+                    raise ValueError("out of range")
+                infos[int(r[0])] = CardInfo(
+                    card_id=int(r[0]),
+                    due=due,
+                    state=State(r[2]),
+                    suspended=bool(r[3]),
+                    stability=None if r[4] is None else float(r[4]),
+                    last_review=last,
+                    lapses=int(r[6]),
+                    leech=bool(r[7]),
+                )
+            except (TypeError, ValueError) as exc:
+                raise damaged(self.path, f"the schedule of card {r[0]} ({exc})") from None
+        return infos
 
+    @_guarded
     def card_state(self, card_id: int) -> CardState | None:
         """The full schedule of one card, or None if it was never rated."""
         row = self.conn.execute(
@@ -371,8 +361,9 @@ class Store:
 
         try:
             card = Card.from_dict(json.loads(row["fsrs"]))
-            introduced = datetime.fromisoformat(row["introduced_at"])
-        except (ValueError, KeyError, TypeError) as exc:
+            introduced = _stored_time(self.path, row["introduced_at"], "a first rating")
+            _stored_time(self.path, iso(card.due), "a due time")
+        except (ValueError, KeyError, TypeError, OverflowError, StoreError) as exc:
             raise StoreError(
                 f"the schedule of card {row['question_id']} in {self.path} is damaged ({exc})"
             ) from None
@@ -385,6 +376,7 @@ class Store:
             introduced_at=introduced,
         )
 
+    @_guarded
     def introduced_between(self, start: datetime, end: datetime) -> int:
         """Cards first rated in [start, end): the new cards of one study day."""
         row = self.conn.execute(
@@ -393,29 +385,53 @@ class Store:
         ).fetchone()
         return int(row[0])
 
-    def record_review(
+    @_guarded
+    def rate_card(
         self,
         card_id: int,
-        decide: Callable[[CardState | None], Rated],
+        rating: Rating,
         *,
+        scheduler: Scheduler,
+        leech_threshold: int,
         question: Question,
         outcome: Outcome,
         seconds: float,
         auto: bool,
         now: datetime,
+        shown: CardState | None = None,
+        preview: Rated | None = None,
     ) -> ReviewRecord:
         """Rate a card, log the review and the answer, and commit, all in one transaction.
 
-        `decide(state)` computes the new schedule from the card's state as stored at this moment
-        (inside the write lock), so a rating made in another window in the meantime is built
-        upon, never overwritten.
+        The new schedule is computed from the card's state as stored at this moment, inside the
+        write lock, so a rating made in another window meanwhile is built upon, never
+        overwritten. `preview` is what the learner saw next to `rating` (computed from `shown`,
+        the state read before the prompt): it is stored exactly as shown, fuzz included, when
+        the stored state still equals `shown`, and recomputed otherwise.
         """
+        from refresher import schedule
+
+        ms = int(seconds * 1000)
         with self.write() as conn:
             row = conn.execute(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (card_id,)
             ).fetchone()
             before_row = None if row is None else dict(zip(_CARD_FIELDS, row, strict=True))
-            rated = decide(None if before_row is None else self._state_of(before_row))
+            stored = None if before_row is None else self._state_of(before_row)
+            if preview is not None and preview.rating == rating and stored == shown:
+                rated = dataclasses.replace(
+                    preview, log=dataclasses.replace(preview.log, review_duration=ms)
+                )
+            else:
+                rated = schedule.rate(
+                    scheduler,
+                    stored,
+                    card_id,
+                    rating,
+                    now,
+                    duration_ms=ms,
+                    leech_threshold=leech_threshold,
+                )
             after_row = _card_row(card_id, rated.after)
             conn.execute(
                 f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS})"
@@ -441,6 +457,7 @@ class Store:
             )
             return ReviewRecord(int(cur.lastrowid or 0), rated)
 
+    @_guarded
     def undo_review(self, review_id: int) -> int:
         """Put a card back exactly as it was before review `review_id`, deleting the review and
         its answer. Returns the card id. Raises UndoConflict if the card was rated since."""
@@ -471,6 +488,7 @@ class Store:
                 conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         return int(card_id)
 
+    @_guarded
     def set_suspended(self, card_id: int, suspended: bool) -> bool:
         """Suspend or bring back a card; returns whether it was suspended before."""
         with self.write() as conn:
@@ -484,10 +502,13 @@ class Store:
             )
         return bool(row[0])
 
+    @_guarded
     def find_cards(self, ref: str) -> list[tuple[int, str, str]]:
         """Cards matching `ref`: a card id, `bank/question-id`, or a question id in any bank."""
         ref = ref.strip()
         if ref.isdigit():
+            if len(ref) > 19 or int(ref) > limits.SQLITE_INT_MAX:  # no card has such an id
+                return []
             sql, args = "SELECT id, bank, qid FROM questions WHERE id = ?", (int(ref),)
         elif "/" in ref:
             bank, _, qid = ref.partition("/")
@@ -499,6 +520,7 @@ class Store:
             sql, args = "SELECT id, bank, qid FROM questions WHERE qid = ?", (ref,)
         return [(int(r[0]), r[1], r[2]) for r in self.conn.execute(sql + " ORDER BY id", args)]
 
+    @_guarded
     def review_logs(self, card_id: int) -> list[tuple[int, str, int | None]]:
         """(rating, reviewed_at, duration_ms) of every review of a card, oldest first."""
         return [
@@ -511,6 +533,7 @@ class Store:
         ]
 
     # --- questions to redo ---------------------------------------------------------------------
+    @_guarded
     def missed_in_last_round(self, bank: str) -> tuple[str | None, list[str]]:
         """(start time of the bank's last quiz round with an answer, the questions whose last
         answer in that round was wrong)."""
@@ -524,6 +547,7 @@ class Store:
             return None, []
         return row[1], self._last_wrong("a.round_id = ?", (row[0],), bank)
 
+    @_guarded
     def missed_since(self, bank: str, since: datetime) -> list[str]:
         """Questions of `bank` whose last answer since `since` (quiz or review) was wrong."""
         return self._last_wrong("a.answered_at >= ?", (iso(since),), bank)
@@ -548,6 +572,7 @@ class Store:
             (bank,),
         )
 
+    @_guarded
     def daily_activity(
         self, since: datetime, shift_minutes: int, bank: str | None = None
     ) -> list[tuple[str, int, int]]:
@@ -563,15 +588,16 @@ class Store:
             f" AND a.mode != 'review' AND a.correct IS NOT NULL{a_filter} GROUP BY d",
             (shift, iso(since), *a_args),
         ):
-            days.setdefault(day, [0, 0])[0] = n
+            days.setdefault(self._day(day), [0, 0])[0] = n
         for day, n in self.conn.execute(
             f"SELECT date(r.reviewed_at, ?) d, count(*) FROM reviews r WHERE r.reviewed_at >= ?"
             f"{r_filter} GROUP BY d",
             (shift, iso(since), *r_args),
         ):
-            days.setdefault(day, [0, 0])[1] = n
+            days.setdefault(self._day(day), [0, 0])[1] = n
         return [(d, a, r) for d, (a, r) in sorted(days.items())]
 
+    @_guarded
     def study_days(self, since: datetime, shift_minutes: int, bank: str | None = None) -> set[str]:
         """Study days (YYYY-MM-DD) since `since` with at least one answer or review."""
         shift = f"{shift_minutes:+d} minutes"
@@ -583,8 +609,15 @@ class Store:
             f" WHERE r.reviewed_at >= ?{r_filter}",
             (shift, iso(since), *a_args, shift, iso(since), *r_args),
         )
-        return {r[0] for r in rows}
+        return {self._day(r[0]) for r in rows}
 
+    def _day(self, day: str | None) -> str:
+        """A study day SQLite computed from a stored time; NULL when that time was junk."""
+        if day is None:
+            raise damaged(self.path, "an answer or review has a time that is not a time")
+        return day
+
+    @_guarded
     def accuracy_rows(
         self, since: datetime, bank: str | None = None
     ) -> list[tuple[int, str, str, int, int]]:
@@ -600,6 +633,7 @@ class Store:
             )
         ]
 
+    @_guarded
     def rating_counts(self, since: datetime, bank: str | None = None) -> dict[int, int]:
         r_filter, r_args = self._bank_filter("r", bank)
         return {
@@ -610,29 +644,6 @@ class Store:
                 (iso(since), *r_args),
             )
         }
-
-
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise StoreError(
-            f"{path} was written by a newer refresher (schema {version}); upgrade refresher"
-        )
-    if version == len(MIGRATIONS):
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        # Re-read inside the lock: another process may have migrated meanwhile.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {step}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -650,14 +661,149 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
+def _check_existing(path: Path) -> None:
+    """Refuse an existing file that is not a usable refresher database, writing nothing.
+
+    The header is read as bytes first (SQLite's magic string, `application_id` at offset 68);
+    only a file that may be ours is then opened read-only (a read-write open may roll back a hot
+    journal or checkpoint a WAL into the file, rewriting it).
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read the history database {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path} is not a regular file; {_MOVE_ASIDE}")
+    if info.st_size == 0:
+        return
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read the history database {path}: {exc.strerror}") from None
+    if not header.startswith(SQLITE_MAGIC):
+        raise damaged(path, "not an SQLite file")
+    marked = int.from_bytes(header[68:72], "big")
+    if marked not in (0, migrations.APPLICATION_ID):
+        raise _foreign(path)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if len(header) > 18 and header[18] == 2 and not marked and not _wal_of(path).exists():
+        # A WAL-mode file nobody has open: read it as is, or SQLite would create -wal and -shm
+        # files beside a file that may be another application's.
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the history database {path}: {exc}") from None
+    try:
+        conn.execute("BEGIN")  # one snapshot: another process may be creating the file now
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+            )
+        }
+        ours = app_id == migrations.APPLICATION_ID
+        if ours or (tables and not tables - migrations.tables_at(version)):
+            _check_times(conn, path, tables)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc, "read") from None
+    finally:
+        conn.close()
+    if app_id != 0 and not ours:
+        raise _foreign(path)
+    if not ours and tables and (version == 0 or tables - migrations.tables_at(version)):
+        raise _foreign(path)  # unmarked, with tables refresher did not make
+    if version > len(migrations.MIGRATIONS):
+        raise StoreError(
+            f"{path} was written by a newer refresher (schema {version}); upgrade refresher"
+        )
+    if missing := migrations.tables_at(version) - tables:
+        raise damaged(path, f"schema {version} without its table {sorted(missing)[0]}")
+
+
+# (table, column, whether every row is checked): the other columns are checked at their
+# smallest and largest value only, which their index finds at once; junk text sorts after digits.
+_TIME_COLUMNS = (
+    ("cards", "due", True),
+    ("cards", "introduced_at", True),
+    ("cards", "last_review", True),
+    ("attempts", "answered_at", False),
+    ("reviews", "reviewed_at", False),
+    ("rounds", "started_at", False),
+)
+
+
+def _check_times(conn: sqlite3.Connection, path: Path, tables: set[str]) -> None:
+    """Refuse a history whose tables cannot be read or whose stored times are not times.
+
+    Cheap by design (no full integrity check on every start): damage elsewhere is reported as
+    a `StoreError` when a query reaches it."""
+    low = f"{limits.STORED_YEAR_MIN:04d}-01-01"
+    high = f"{limits.STORED_YEAR_MAX:04d}-12-31"
+    for table in sorted(tables):  # each table's first pages, where damage shows first
+        conn.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchall()
+    for table, column, every in _TIME_COLUMNS:
+        if table not in tables:
+            continue
+        if every:
+            sql = (
+                f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL AND"
+                f" (julianday({column}) IS NULL OR {column} < '{low}' OR {column} > '{high}')"
+                " LIMIT 1"
+            )
+            bad = [r[0] for r in conn.execute(sql)]
+        else:
+            # min and max in separate statements: SQLite finds each at one end of the index
+            row = [
+                conn.execute(f"SELECT {end}({column}) FROM {table}").fetchone()[0]
+                for end in ("min", "max")
+            ]
+            bad = [
+                t
+                for t in row
+                if t is not None
+                and (not isinstance(t, str) or not low <= t <= high or _julian(conn, t) is None)
+            ]
+        if bad:
+            raise damaged(
+                path, f"{table}.{column} holds {str(bad[0])[:40]!r}, not a time refresher writes"
+            )
+
+
+def _julian(conn: sqlite3.Connection, text: str) -> float | None:
+    return conn.execute("SELECT julianday(?)", (text,)).fetchone()[0]
+
+
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _foreign(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} is another application's SQLite database, not refresher's; {_MOVE_ASIDE}"
+    )
+
+
 def open_store(home: Path | None = None) -> Store:
-    """Open (creating if needed) the history database. Raises StoreError, never overwrites."""
-    folder = home if home is not None else home_dir()
-    path = folder / DB_NAME
+    """Open (creating if needed) the history database. Raises StoreError, never overwrites a
+    file that is not a refresher database, nor a damaged one."""
+    path = paths.db_path(home)
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+    _check_existing(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
@@ -666,43 +812,11 @@ def open_store(home: Path | None = None) -> Store:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _enable_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn, path)
+        migrations.apply(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        message = str(exc)
-        if "not a database" in message or "malformed" in message:
-            raise StoreError(
-                f"{path} is not a readable refresher database ({message}); it was left untouched"
-                " — move it aside or set REFRESHER_HOME to another folder"
-            ) from None
-        raise StoreError(f"cannot use the history database {path}: {message}") from None
+        raise _sqlite_error(path, exc, "use") from None
+    except BaseException:
+        conn.close()
+        raise
     return Store(conn, path)
-
-
-NOW_ENV = "REFRESHER_NOW"
-
-
-def local_now() -> datetime:
-    """The one place the shell asks for the time; the core receives it as an argument.
-
-    Aware, in the learner's local zone. `REFRESHER_NOW` (ISO 8601 with a UTC offset, e.g.
-    `2026-11-25T09:30:00+01:00`) pins it, for tests and demos; its offset is then the local zone.
-    """
-    pinned = os.environ.get(NOW_ENV)
-    if not pinned:
-        return datetime.now().astimezone()
-    try:
-        value = datetime.fromisoformat(pinned.strip())
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
-        raise RefresherError(
-            f"{NOW_ENV}={pinned!r} is not an ISO 8601 time with a UTC offset"
-            " (e.g. 2026-11-25T09:30:00+00:00)"
-        )
-    return value
-
-
-def utcnow() -> datetime:
-    """`local_now()` in UTC: what the store writes."""
-    return local_now().astimezone(UTC)

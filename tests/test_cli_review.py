@@ -21,6 +21,7 @@ from refresher import config as settings
 from refresher import schedule as S
 from refresher.cli import app
 from refresher.kinds.card import CardQuestion
+from refresher.paths import config_file
 from refresher.store import DB_NAME, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -35,7 +36,7 @@ def at(monkeypatch, when: datetime) -> None:
 @pytest.fixture(autouse=True)
 def exact(refresher_home, monkeypatch):
     at(monkeypatch, NOW)
-    settings.save(settings.config_path(refresher_home), settings.Config(fuzz=False))
+    settings.save(config_file(refresher_home), settings.Config(fuzz=False))
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_due_cards_come_first_most_overdue_first_then_new(review, monkeypatch):
 
 
 def test_new_cards_per_day_persist_across_runs(review, refresher_home, monkeypatch):
-    settings.save(settings.config_path(refresher_home), settings.Config(fuzz=False, new_per_day=1))
+    settings.save(config_file(refresher_home), settings.Config(fuzz=False, new_per_day=1))
     result = review("4\n", *SELF)
     assert "0 due · 1 new" in result.output
     result = review("4\n", *SELF)
@@ -218,13 +219,9 @@ def _leech_ready(bank: str) -> int:
         card_id = store.question_id(bank, q.id)
         now = NOW - timedelta(days=200)
         for rating in [4] + [1, 3] * 7:
-
-            def decide(state, rating=rating, now=now):
-                return S.rate(sched, state, card_id, S.Rating(rating), now)
-
-            record = store.record_review(
-                card_id, decide, question=q, outcome=S.self_rated(S.Rating(rating)),
-                seconds=1, auto=False, now=now,
+            record = store.rate_card(
+                card_id, S.Rating(rating), scheduler=sched, leech_threshold=S.LEECH_LAPSES,
+                question=q, outcome=S.self_rated(S.Rating(rating)), seconds=1, auto=False, now=now,
             )  # fmt: skip
             now = record.rated.after.card.due
         assert store.card_state(card_id).lapses == 7
@@ -317,7 +314,7 @@ def test_config_shows_settings_and_changes_one(refresher_home):
     assert str(refresher_home / "config.toml") in result.output
     assert runner.invoke(app, ["config", "new_per_day", "20"]).output == "new_per_day = 20\n"
     assert runner.invoke(app, ["config", "new_per_day"]).output == "20\n"
-    loaded = settings.load(settings.config_path(refresher_home))
+    loaded = settings.load(config_file(refresher_home))
     assert loaded.new_per_day == 20 and loaded.fuzz is False
 
 
@@ -334,14 +331,14 @@ def test_config_shows_settings_and_changes_one(refresher_home):
     ],
 )
 def test_config_refuses_bad_values(args, message, refresher_home):
-    before = settings.config_path(refresher_home).read_text()
+    before = config_file(refresher_home).read_text()
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1 and message in result.stderr
-    assert settings.config_path(refresher_home).read_text() == before
+    assert config_file(refresher_home).read_text() == before
 
 
 def test_a_broken_config_file_is_named_and_left_alone(refresher_home, review):
-    path = settings.config_path(refresher_home)
+    path = config_file(refresher_home)
     path.write_text("new_per_day = 'ten'\n")
     result = review("q\n", *SELF)
     assert result.exit_code == 1

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from refresher import config as settings
 from refresher import stats as core
 from refresher.cli import app
+from refresher.paths import config_file
 from refresher.render.console import make_console
 from refresher.render.stats import activity_chart
 from refresher.schedule import StudyDay
@@ -25,7 +26,7 @@ KEYS = {"attempts", "reviews", "accuracy", "by_topic", "due_today", "forecast", 
 @pytest.fixture(autouse=True)
 def exact(refresher_home, monkeypatch):
     monkeypatch.setenv("REFRESHER_NOW", NOW.isoformat())
-    settings.save(settings.config_path(refresher_home), settings.Config(fuzz=False))
+    settings.save(config_file(refresher_home), settings.Config(fuzz=False))
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from refresher import schedule as S
 from refresher.errors import StoreError
 from refresher.kinds.card import CardQuestion
 from refresher.kinds.choice import ChoiceQuestion
+from refresher.migrations import MIGRATIONS
 from refresher.model import Outcome
 from refresher.schedule import Rating, StudyDay
-from refresher.store import DB_NAME, MIGRATIONS, UndoConflict, open_store
+from refresher.store import DB_NAME, UndoConflict, open_store
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 SCHED = S.make_scheduler(fuzz=False)
@@ -28,14 +29,11 @@ def card(qid: str, bank: str = "b") -> CardQuestion:
 
 
 def rate(store, q, rating: Rating, now: datetime, *, threshold: int = S.LEECH_LAPSES):
-    card_id = store.question_id(q.bank_id, q.id)
-
-    def decide(state):
-        return S.rate(SCHED, state, card_id, rating, now, leech_threshold=threshold)
-
-    return store.record_review(
-        card_id,
-        decide,
+    return store.rate_card(
+        store.question_id(q.bank_id, q.id),
+        rating,
+        scheduler=SCHED,
+        leech_threshold=threshold,
         question=q,
         outcome=S.self_rated(rating),
         seconds=2.0,
@@ -63,7 +61,7 @@ def test_a_rating_stores_card_review_and_answer_together(refresher_home):
         logs = store.review_logs(record.rated.after.card_id)
     assert state == record.rated.after  # exactly what was computed, read back
     assert state.card.due == T0 + timedelta(minutes=10)
-    assert logs == [(3, "2026-11-25T09:30:00.000+00:00", None)]
+    assert logs == [(3, "2026-11-25T09:30:00.000+00:00", 2000)]  # the answer took 2 s
     rows = snapshot(refresher_home)
     assert len(rows["cards"]) == len(rows["reviews"]) == len(rows["attempts"]) == 1
     attempt = rows["attempts"][0]
@@ -211,12 +209,11 @@ def _rater(home: str, worker: int, count: int) -> None:
             rating = Rating.Again if (i + worker) % 3 == 0 else Rating.Good
             now = T0 + timedelta(minutes=2 * i + worker)
 
-            def decide(state, rating=rating, now=now):
-                return S.rate(sched, state, card_id, rating, now)
-
-            store.record_review(
+            store.rate_card(
                 card_id,
-                decide,
+                rating,
+                scheduler=sched,
+                leech_threshold=S.LEECH_LAPSES,
                 question=q,
                 outcome=S.self_rated(rating),
                 seconds=1.0,

@@ -13,8 +13,10 @@ import pytest
 
 from refresher.errors import StoreError
 from refresher.kinds.choice import ChoiceQuestion
+from refresher.migrations import MIGRATIONS
 from refresher.model import Outcome
-from refresher.store import DB_NAME, MIGRATIONS, home_dir, open_store
+from refresher.paths import home_dir
+from refresher.store import DB_NAME, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 Q = ChoiceQuestion(bank_id="b", id="q1", topic="rnn", prompt="P", options=("a", "b"), answer=0)

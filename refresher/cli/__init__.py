@@ -1,6 +1,7 @@
 """The root Typer app: sub-commands, --version, and the error boundary.
 
-Commands only gather options, call the core, render and exit. A `RefresherError` raised anywhere
+The shell: commands only gather options, ask the app layer (`refresher.app`) or the core,
+render and exit; no command touches the history database itself. A `RefresherError` raised anywhere
 below a command becomes one line on stderr and exit code 1; Ctrl-C becomes exit 130; a reader that
 closes the pipe (`| head`) ends the command quietly with 141, as Unix tools do. The boundary
 lives in the root group's `invoke`, so CliRunner tests see exactly what a user sees.

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import typer
 
-from refresher.errors import BankError, RefresherError
+from refresher.errors import RefresherError
 
 
 def _user_dirs() -> list[Path]:
-    from refresher.store import home_dir
+    from refresher.app.banks import user_dirs
 
-    return [home_dir() / "banks"]
+    return user_dirs()
 
 
 def list_banks(
@@ -23,18 +23,13 @@ def list_banks(
 
     Bundled banks come first, then any .yaml files in $REFRESHER_HOME/banks.
     """
-    from refresher import bank as banks
-    from refresher import catalog
+    from refresher.app.banks import load_all
     from refresher.render import banks as draw
     from refresher.render.console import make_console, print_warning
-    from refresher.store import bank_cache_dir
 
-    loaded = []
-    for path in catalog.bank_paths(_user_dirs()):
-        try:
-            loaded.append(banks.load_bank(path, bank_cache_dir()))
-        except BankError as exc:  # one broken bank must not hide the others
-            print_warning(f"skipped {exc.problems[0]} (see `refresher check {path}`)")
+    loaded, skipped = load_all()
+    for s in skipped:  # one broken bank must not hide the others
+        print_warning(f"skipped {s.problem} (see `refresher check {s.path}`)")
     if as_json:
         typer.echo(json.dumps([draw.bank_dict(b) for b in loaded], indent=2, ensure_ascii=False))
         return

@@ -23,13 +23,14 @@ def drill(
     Example: refresher drill pool
     """
     from refresher import limits
+    from refresher.app.quiz import open_history
     from refresher.cli.runner import Ended, Runner
+    from refresher.clock import utcnow
     from refresher.errors import InputError
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, drill_items
-    from refresher.store import open_store, utcnow
 
     if seed is not None and abs(seed) > limits.SEED_MAX:
         raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
@@ -38,13 +39,13 @@ def drill(
         seed = secrets.randbelow(1_000_000)
     items = drill_items(the_bank, kind, seed, random.Random(seed))
     console = make_console()
-    with open_store() as store:
+    with open_history() as history:
         runner = Runner(
             console,
-            store,
+            history,
             the_bank,
             Mode.DRILL,
-            round_id=store.start_round(the_bank.id, Mode.DRILL.value, seed, utcnow()),
+            round_id=history.start_round(the_bank.id, Mode.DRILL.value, seed, utcnow()),
         )
         draw.header(console, f"Drill: {kind}", 0, 0, "drill", seed)
         rnd = Round([], Mode.DRILL)

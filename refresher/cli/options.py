@@ -1,4 +1,5 @@
-"""Options several commands share, declared once, and opening the bank a command names."""
+"""Options several commands share, declared once, and opening the bank a command names (which
+`app.banks` does: the shell only names it)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ Tags = Annotated[
 
 def open_bank(name: str | None) -> Bank:
     """The bank `name` (id or file) among bundled and user banks; the bundled one by default."""
-    from refresher import catalog as banks
-    from refresher.store import bank_cache_dir, home_dir
+    from refresher.app import banks
 
-    return banks.resolve(name, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())
+    return banks.open_bank(name)

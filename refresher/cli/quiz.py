@@ -47,32 +47,34 @@ def quiz(
 
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
-    from refresher.cli.review import missed_ids
+    from refresher.app.quiz import check_seed, find_missed, open_history
     from refresher.cli.runner import Ended, Runner
+    from refresher.clock import utcnow
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, attach_instances, make_items, select
-    from refresher.store import open_store, utcnow
 
+    if seed is not None:
+        check_seed(seed)
     the_bank = open_bank(bank)
     if missed or missed_days:
-        qid = missed_ids(the_bank, missed_days, qid)
+        qid = find_missed(the_bank, missed_days, qid)
     questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or (), ids=qid)
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count or None)
     items = attach_instances(items, seed, the_bank.path)  # numeric items: this round's numbers
     console = make_console()
-    store = open_store()
+    history = open_history()
     run_mode = Mode(mode.value)
-    with store:
+    with history:
         runner = Runner(
             console,
-            store,
+            history,
             the_bank,
             run_mode,
-            round_id=store.start_round(the_bank.id, run_mode.value, seed, utcnow()),
+            round_id=history.start_round(the_bank.id, run_mode.value, seed, utcnow()),
         )
         draw.header(
             console,

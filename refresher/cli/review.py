@@ -1,22 +1,17 @@
 """`refresher review` (spaced repetition), `refresher unsuspend` and `refresher config`.
 
-The scheduler (py-fsrs), the review loop and their drawing are imported when a command runs, so
-`refresher --help` and `quiz` do not pay for them.
+The decisions are the app's (`app.review`, `app.settings`); these commands gather options, ask
+and draw. The scheduler (py-fsrs), the review loop and their drawing are imported when a command
+runs, so `refresher --help` and `quiz` do not pay for them.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import typer
 
 from refresher.cli.options import BankArg, Topics, Types, open_bank
-from refresher.errors import RefresherError
-
-if TYPE_CHECKING:
-    from refresher.model import Bank
 
 
 def review(
@@ -45,27 +40,24 @@ def review(
 
     Example: refresher review session-14 --new 5 --limit 20
     """
-    from refresher import config as settings
+    from refresher.app import settings
+    from refresher.app.review import open_sitting
     from refresher.cli.reviewer import Reviewer
     from refresher.render.console import make_console
     from refresher.session import select
-    from refresher.store import home_dir, open_store
 
     the_bank = open_bank(bank)
     questions = select(the_bank, topics=topic or (), types=qtype or ())
-    config = settings.load(settings.config_path(home_dir()))
-    with open_store() as store:
-        reviewer = Reviewer(
-            make_console(),
-            store,
-            the_bank,
-            questions,
-            config,
-            new_per_day=config.new_per_day if new is None else new,
-            limit=limit,
-            seed=secrets.randbelow(1_000_000) if seed is None else seed,
-        )
-        code = reviewer.run()
+    config = settings.load()
+    with open_sitting(
+        the_bank,
+        questions,
+        config,
+        new_per_day=config.new_per_day if new is None else new,
+        limit=limit,
+        seed=secrets.randbelow(1_000_000) if seed is None else seed,
+    ) as sitting:
+        code = Reviewer(make_console(), sitting).run()
     if code:
         raise typer.Exit(code)
 
@@ -79,30 +71,21 @@ def unsuspend(
 
     Example: refresher unsuspend 12   or   refresher unsuspend session-14/forget-gate
     """
+    from refresher.app.review import open_cards
     from refresher.render import review as show
     from refresher.render.console import make_console
-    from refresher.store import open_store
 
     console = make_console()
-    with open_store() as store:
+    with open_cards() as history:
         for ref in cards:
-            found = store.find_cards(ref)
-            if not found:
-                raise RefresherError(f"no card '{ref}': use an id from `refresher stats`")
-            if len(found) > 1:
-                keys = ", ".join(f"{b}/{q}" for _, b, q in found)
-                raise RefresherError(f"'{ref}' is in several banks ({keys}); name bank/question")
-            card_id, bank_id, qid = found[0]
-            if store.card_state(card_id) is None:
-                raise RefresherError(f"{bank_id}/{qid} has never been reviewed")
-            was = store.set_suspended(card_id, False)
-            if was:
+            done = history.unsuspend(ref)
+            if done.was_suspended:
                 show.notice(
-                    console, f"Card {card_id} ({bank_id}/{qid}) is back in your reviews.", "right"
+                    console, f"Card {done.card_id} ({done.key}) is back in your reviews.", "right"
                 )
             else:
                 show.notice(
-                    console, f"Card {card_id} ({bank_id}/{qid}) was not suspended.", "muted"
+                    console, f"Card {done.card_id} ({done.key}) was not suspended.", "muted"
                 )
 
 
@@ -114,55 +97,20 @@ def config(
 
     Settings live in config.toml in the data folder ($REFRESHER_HOME).
     """
-    from refresher import config as settings
+    from refresher.app import settings
     from refresher.render import review as show
     from refresher.render.console import make_console
-    from refresher.store import home_dir
 
-    path = settings.config_path(home_dir())
-    current = settings.load(path)
     if key is not None and value is not None:
-        updated = settings.with_value(current, key, value)
-        settings.save(path, updated)
-        typer.echo(f"{key} = {settings.shown(getattr(updated, key))}")
+        typer.echo(f"{key} = {settings.change(key, value)}")
         return
     if key is not None:
-        if key not in settings.SETTINGS:
-            raise settings.unknown_setting("config", key)
-        typer.echo(settings.shown(getattr(current, key)))
+        typer.echo(settings.shown_value(key))
         return
-    defaults = settings.Config()
-    rows = [
-        (
-            name,
-            settings.shown(getattr(current, name)),
-            settings.shown(getattr(defaults, name)),
-            s.help,
-        )
-        for name, s in settings.SETTINGS.items()
-    ]
-    show.config_table(make_console(), str(path), rows)
-
-
-def missed_ids(bank: Bank, days: int | None, wanted: list[str]) -> list[str]:
-    """Ids of `bank`'s questions last answered wrong in the last quiz round, or within `days`
-    days when given (quiz or review), narrowed to `wanted` ids if any. Used by `quiz --missed`."""
-    from refresher.store import local_now, open_store
-
-    with open_store() as store:
-        if days is None:
-            started, ids = store.missed_in_last_round(bank.id)
-            if started is None:
-                raise RefresherError(f"no quiz round of '{bank.id}' yet: nothing missed to redo")
-            where = f"in your last round of '{bank.id}' ({started[:16].replace('T', ' ')} UTC)"
-        else:
-            ids = store.missed_since(bank.id, local_now() - timedelta(days=days))
-            where = f"in '{bank.id}' in the past {days} day{'s' if days != 1 else ''}"
-    present = {q.id for q in bank.questions}
-    ids = [i for i in ids if i in present and (not wanted or i in wanted)]
-    if not ids:
-        raise RefresherError(f"no missed questions {where}: nothing to redo")
-    return ids
+    path, rows = settings.rows()
+    show.config_table(
+        make_console(), str(path), [(r.name, r.value, r.default, r.help) for r in rows]
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """The interactive loop that asks a round's items, shared by `quiz` (and later commands).
 
-It reads lines, hands them to the pure `Round`, stores each outcome before the next prompt, and
-renders. `q`, end of input and Ctrl-C all end with the summary; Ctrl-C then exits 130.
+It reads lines, hands them to the pure `Round`, has the app's `QuizHistory` store each outcome
+before the next prompt, and renders. `q`, end of input and Ctrl-C all end with the summary;
+Ctrl-C then exits 130.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from refresher.app.quiz import QuizHistory
 from refresher.errors import InputError
-from refresher.model import Bank, Outcome
+from refresher.model import Bank
 from refresher.render import question as draw
 from refresher.render.console import stdin_is_tty
 from refresher.session import Answered, Item, Mode, Round
-from refresher.store import Store, utcnow
 
 if TYPE_CHECKING:
     from refresher.render.console import Console
@@ -87,7 +88,7 @@ def more_rows(prompter: Prompter, item: Item | None, first: str, read: Callable[
 @dataclass
 class Runner:
     console: Console
-    store: Store
+    history: QuizHistory
     bank: Bank
     mode: Mode
     round_id: int | None = None
@@ -136,14 +137,7 @@ class Runner:
             self._store_skip(skipped)
             draw.skipped(self.console)
             return
-        self.store.record_attempt(
-            q,
-            answered.outcome,
-            seconds=answered.seconds,
-            mode=self.mode.value,
-            now=utcnow(),
-            round_id=self.round_id,
-        )
+        self.history.record(answered, mode=self.mode.value, round_id=self.round_id)
         if self.on_answer:
             self.on_answer(answered)
         if self.mode is not Mode.EXAM:
@@ -173,14 +167,7 @@ class Runner:
             draw.reprompt(self.console, "answer y (I knew it) or n (review it again)")
 
     def _store_skip(self, item: Item) -> None:
-        self.store.record_attempt(
-            item.question,
-            Outcome(None, "", ""),
-            seconds=0.0,
-            mode=self.mode.value,
-            now=utcnow(),
-            round_id=self.round_id,
-        )
+        self.history.record_skip(item, mode=self.mode.value, round_id=self.round_id)
 
     def confirm(self, label: str) -> bool:
         """A y/N question after the round; end of input or anything else means no."""

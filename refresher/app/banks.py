@@ -1,0 +1,65 @@
+"""Finding and opening banks (app layer): the bundled ones, then `$REFRESHER_HOME/banks/`.
+
+Broken user banks do not hide the others where every bank is wanted: they come back as
+`Skipped` values for the front end to show as warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from refresher import paths
+from refresher.errors import BankError
+
+if TYPE_CHECKING:
+    from refresher.model import Bank
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A bank file left out because it does not load; `problem` is its first problem line."""
+
+    path: Path
+    problem: str
+
+
+def user_dirs(home: Path | None = None) -> list[Path]:
+    """Folders searched for the learner's own banks."""
+    return [paths.user_banks_dir(home)]
+
+
+def bank_paths(home: Path | None = None) -> list[Path]:
+    """Every bank file, bundled first."""
+    from refresher import catalog
+
+    return catalog.bank_paths(user_dirs(home))
+
+
+def open_bank(name: str | None, home: Path | None = None) -> Bank:
+    """The bank `name` (id or file) among bundled and user banks; the bundled one by default."""
+    from refresher import catalog
+
+    return catalog.resolve(name, bank_paths(home), paths.bank_cache_dir(home))
+
+
+def load_all(home: Path | None = None) -> tuple[list[Bank], list[Skipped]]:
+    """Every bank that loads, and the files skipped because they do not."""
+    from refresher import bank as banks
+
+    loaded: list[Bank] = []
+    skipped: list[Skipped] = []
+    for path in bank_paths(home):
+        try:
+            loaded.append(banks.load_bank(path, paths.bank_cache_dir(home)))
+        except BankError as exc:  # one broken bank must not hide the others
+            skipped.append(Skipped(path, exc.problems[0]))
+    return loaded, skipped
+
+
+def open_banks(name: str | None, home: Path | None = None) -> tuple[list[Bank], list[Skipped]]:
+    """The bank `name`, or every bank when `name` is None (skipping the broken ones)."""
+    if name is not None:
+        return [open_bank(name, home)], []
+    return load_all(home)

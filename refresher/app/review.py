@@ -1,0 +1,365 @@
+"""A review sitting and the card commands (app layer): everything `refresher review` decides.
+
+`ReviewSitting` builds the queue for the study day, hands out the next card with its status
+text, previews what each rating would do, stores the learner's rating (committed before the next
+card, through `Store.rate_card`, which computes it from the state as stored) and takes ratings
+back. Before a card is handed out its stored state is read again: a card rated meanwhile in
+another window is left out if it is no longer due. The front end only prompts and draws.
+
+`Cards.unsuspend()` brings leeches back.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from refresher import schedule
+from refresher.app.quiz import check_seed
+from refresher.clock import Clock, local_now
+from refresher.config import Config
+from refresher.errors import RefresherError
+from refresher.model import Bank, Outcome, Question
+from refresher.schedule import (
+    CardInfo,
+    CardState,
+    Done,
+    Queue,
+    QueueEntry,
+    Rated,
+    Rating,
+    ReviewSession,
+    SessionSummary,
+    StudyDay,
+)
+from refresher.session import Item, attach_instances, make_items
+from refresher.store import Store, UndoConflict, open_store
+
+
+@dataclass(frozen=True)
+class CardView:
+    """The card to show now, as read from the store just before it is shown."""
+
+    entry: QueueEntry
+    question: Question
+    item: Item  # options in one order per card and sitting: an undone card comes back as it was
+    state: CardState | None  # None: never rated
+    status: str  # "new", "learning", "due today", "overdue by 3d", with " · again" on a repeat
+    topic: str  # the topic's title
+    position: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The only card left is not due yet: the sitting leaves it for later."""
+
+    question: Question
+    wait: timedelta
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What each rating would do, at the moment the learner is asked (None: not shown)."""
+
+    now: datetime
+    options: dict[Rating, Rated] | None
+
+    @property
+    def intervals(self) -> dict[Rating, timedelta]:
+        return {r: p.interval for r, p in (self.options or {}).items()}
+
+
+@dataclass(frozen=True)
+class RatedCard:
+    card_id: int
+    question: Question
+    rating: Rating
+    result: Rated
+    again: bool  # comes back later in this sitting
+    auto: bool
+
+
+@dataclass(frozen=True)
+class Undone:
+    """The result of `u`: the rating taken back, or why it could not be."""
+
+    done: Done | None
+    question: Question | None = None
+    conflict: str | None = None
+
+
+@dataclass(frozen=True)
+class SittingEnd:
+    summary: SessionSummary
+    after: Queue  # what is left due now
+    now: datetime
+    tomorrow: int  # cards due on the next study day
+
+
+class ReviewSitting:
+    """One `review` run over `questions` of `bank`, on an open store (see `open_sitting`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        questions: Sequence[Question],
+        settings: Config,
+        *,
+        new_per_day: int,
+        limit: int | None = None,
+        seed: int = 0,
+        clock: Clock = local_now,
+    ):
+        self.store = store
+        self.bank = bank
+        self.settings = settings
+        self.new_per_day = new_per_day
+        self.limit = limit
+        self.seed = check_seed(seed)
+        self.clock = clock
+        self.scheduler = schedule.make_scheduler(
+            desired_retention=settings.desired_retention, fuzz=settings.fuzz
+        )
+        ids = store.question_ids(bank.id, [q.id for q in questions])
+        self.by_card = {ids[q.id]: q for q in questions}
+        self.selection = [ids[q.id] for q in questions]
+        self.session = ReviewSession([])
+
+    def __enter__(self) -> ReviewSitting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- the queue --------------------------------------------------------------------------
+    def day(self, now: datetime) -> StudyDay:
+        return StudyDay.local_to(now, self.settings.day_starts_at)
+
+    def build_queue(self, now: datetime) -> Queue:
+        day = self.day(now)
+        today = day.date_of(now)
+        introduced = self.store.introduced_between(
+            day.start(today), day.start(today + timedelta(days=1))
+        )
+        return schedule.build_queue(
+            self.selection,
+            self.store.card_infos(self.bank.id),
+            now,
+            day,
+            new_per_day=self.new_per_day,
+            introduced_today=introduced,
+            limit=self.limit,
+        )
+
+    def start(self) -> tuple[Queue, datetime]:
+        """The queue now; the sitting goes through its entries."""
+        now = self.clock()
+        queue = self.build_queue(now)
+        self.session = ReviewSession(list(queue.entries))
+        return queue, now
+
+    # --- one card ---------------------------------------------------------------------------
+    def status(self, state: CardState | None, now: datetime) -> str:
+        if state is None:
+            return "new"
+        card = state.card
+        if card.state == schedule.State.Learning:
+            return "learning"
+        if card.state == schedule.State.Relearning:
+            return "relearning"
+        day = self.day(now)
+        late = (day.date_of(now) - day.date_of(card.due)).days
+        return "due today" if late <= 0 else f"overdue by {late}d"
+
+    def next_card(self) -> CardView | Waiting | None:
+        """The card to show next; a `Waiting` when the last card left is not due yet (it is then
+        dropped); None when the sitting is done."""
+        session = self.session
+        while (entry := session.current) is not None:
+            now = self.clock()
+            state = self.store.card_state(entry.card_id)
+            if state is not None and not schedule.is_due(_info(state), now, self.day(now)):
+                session.drop()  # rated in another window meanwhile
+                continue
+            q = self.by_card[entry.card_id]
+            if session.repeat and len(session.pending) == 1 and state is not None:
+                wait = state.card.due - now
+                if wait.total_seconds() > 0:  # only this card is left and it is not due yet
+                    session.drop()
+                    return Waiting(q, wait)
+            item = make_items([q], random.Random(self.seed * 1_000_003 + entry.card_id))[0]
+            item = attach_instances([item], self.seed, self.bank.path)[0]
+            return CardView(
+                entry=entry,
+                question=q,
+                item=item,
+                state=state,
+                status=self.status(state, now) + (" · again" if session.repeat else ""),
+                topic=self.bank.topics.get(q.topic, q.topic),
+                position=session.position,
+                total=session.total,
+            )
+        return None
+
+    def offer(self, card: CardView, *, previews: bool = True) -> Offer:
+        """The moment of rating, with what each rating would do when it is to be shown."""
+        now = self.clock()
+        if not previews:
+            return Offer(now, None)
+        options = schedule.preview(
+            self.scheduler,
+            card.state,
+            card.entry.card_id,
+            now,
+            leech_threshold=self.settings.leech_threshold,
+        )
+        return Offer(now, options)
+
+    @staticmethod
+    def auto_rating(outcome: Outcome) -> Rating:
+        """The rating a graded answer gets unless the learner changes it."""
+        return schedule.rating_for(outcome)
+
+    def rate(
+        self,
+        card: CardView,
+        rating: Rating,
+        *,
+        outcome: Outcome,
+        auto: bool,
+        seconds: float,
+        offer: Offer,
+    ) -> RatedCard:
+        """Store the rating (with the answer) and commit; the card then leaves the queue or
+        goes to its back while still learning."""
+        card_id = card.entry.card_id
+        q = card.question
+        record = self.store.rate_card(
+            card_id,
+            rating,
+            scheduler=self.scheduler,
+            leech_threshold=self.settings.leech_threshold,
+            question=q,
+            outcome=outcome,
+            seconds=seconds,
+            auto=auto,
+            now=offer.now,
+            shown=card.state,
+            preview=None if offer.options is None else offer.options[rating],
+        )
+        graded = None if q.self_graded else bool(outcome.correct)
+        again = self.session.rated(record.review_id, record.rated, offer.now, graded=graded)
+        return RatedCard(card_id, q, rating, record.rated, again, auto)
+
+    def skip(self) -> None:
+        """Leave the current card for another day (it stays due)."""
+        self.session.skip()
+
+    def undo(self) -> Undone:
+        """Take back the last rating of this sitting: its card comes back next."""
+        session = self.session
+        if not session.done:
+            return Undone(None)
+        last = session.done[-1]
+        try:
+            self.store.undo_review(last.review_id)
+        except UndoConflict as exc:
+            session.done.pop()  # that rating stays; the next `u` reaches the one before
+            return Undone(None, self.by_card[last.entry.card_id], conflict=str(exc))
+        session.undone()
+        return Undone(last, self.by_card[last.entry.card_id])
+
+    def finish(self) -> SittingEnd:
+        """What the sitting did and what is left."""
+        now = self.clock()
+        after = self.build_queue(now)
+        tomorrow = schedule.forecast(
+            [i for k, i in self.store.card_infos(self.bank.id).items() if k in self.by_card],
+            now,
+            self.day(now),
+            days=2,
+        )[1]
+        return SittingEnd(self.session.summary(), after, now, tomorrow)
+
+
+def _info(state: CardState) -> CardInfo:
+    card = state.card
+    return CardInfo(state.card_id, card.due, card.state, state.suspended)
+
+
+# --- unsuspend ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unsuspended:
+    card_id: int
+    key: str  # bank/question-id
+    was_suspended: bool
+
+
+class Cards:
+    """The card commands on one open history. Close with `close()` or `with`."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __enter__(self) -> Cards:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+    def unsuspend(self, ref: str) -> Unsuspended:
+        """Bring the card `ref` (card id, bank/question-id or question id) back into reviews."""
+        store = self.store
+        found = store.find_cards(ref)
+        if not found:
+            raise RefresherError(f"no card '{ref}': use an id from `refresher stats`")
+        if len(found) > 1:
+            keys = ", ".join(f"{b}/{q}" for _, b, q in found)
+            raise RefresherError(f"'{ref}' is in several banks ({keys}); name bank/question")
+        card_id, bank_id, qid = found[0]
+        if store.card_state(card_id) is None:
+            raise RefresherError(f"{bank_id}/{qid} has never been reviewed")
+        return Unsuspended(card_id, f"{bank_id}/{qid}", store.set_suspended(card_id, False))
+
+
+def open_cards(home: Path | None = None) -> Cards:
+    return Cards(open_store(home))
+
+
+def open_sitting(
+    bank: Bank,
+    questions: Sequence[Question],
+    settings: Config,
+    *,
+    new_per_day: int,
+    limit: int | None = None,
+    seed: int = 0,
+    home: Path | None = None,
+    clock: Clock = local_now,
+) -> ReviewSitting:
+    """A sitting on the history in `home`; close it with `close()` or `with`."""
+    store = open_store(home)
+    try:
+        return ReviewSitting(
+            store,
+            bank,
+            questions,
+            settings,
+            new_per_day=new_per_day,
+            limit=limit,
+            seed=seed,
+            clock=clock,
+        )
+    except BaseException:
+        store.close()
+        raise

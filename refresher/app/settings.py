@@ -1,0 +1,58 @@
+"""The review settings in `config.toml` (app layer): read, show, change.
+
+`refresher.config` owns the file format and each setting's rules; this module finds the file and
+returns what `refresher config` shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from refresher import config as settings
+from refresher import paths
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    name: str
+    value: str
+    default: str
+    help: str
+
+
+def load(home: Path | None = None) -> settings.Config:
+    """The settings in force (defaults for anything not set)."""
+    return settings.load(paths.config_file(home))
+
+
+def shown_value(key: str, home: Path | None = None) -> str:
+    """One setting's value as written in the file. Raises RefresherError for an unknown key."""
+    current = load(home)
+    if key not in settings.SETTINGS:
+        raise settings.unknown_setting("config", key)
+    return settings.shown(getattr(current, key))
+
+
+def change(key: str, value: str, home: Path | None = None) -> str:
+    """Set `key` from typed text and save; returns the value as now written."""
+    path = paths.config_file(home)
+    updated = settings.with_value(settings.load(path), key, value)
+    settings.save(path, updated)
+    return settings.shown(getattr(updated, key))
+
+
+def rows(home: Path | None = None) -> tuple[Path, list[SettingRow]]:
+    """The file and every setting: current value, default and help."""
+    path = paths.config_file(home)
+    current = settings.load(path)
+    defaults = settings.Config()
+    return path, [
+        SettingRow(
+            name,
+            settings.shown(getattr(current, name)),
+            settings.shown(getattr(defaults, name)),
+            s.help,
+        )
+        for name, s in settings.SETTINGS.items()
+    ]

@@ -1,0 +1,91 @@
+"""The inputs of `refresher stats` (app layer): which banks, which questions, the store's rows.
+
+`compute()` gathers from an open store what `refresher.stats.compute` (pure) needs and returns
+its `Stats`; `gather()` does the same for a bank name on the history in the data folder and
+says which broken banks were skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from refresher.app import banks as bank_access
+from refresher.app import settings as app_settings
+from refresher.clock import local_now
+from refresher.config import Config
+from refresher.store import Store, open_store
+
+if TYPE_CHECKING:
+    from refresher.model import Bank, Question
+    from refresher.stats import Stats
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    stats: Stats
+    title: str  # the bank's title, or "all banks"
+    skipped: list[bank_access.Skipped]  # broken banks left out of "all banks"
+
+
+def compute(
+    store: Store,
+    banks: Sequence[Bank],
+    *,
+    scope: str | None,
+    days: int,
+    settings: Config,
+    now: datetime,
+) -> Stats:
+    """Stats over `banks` (`scope`: the one bank id, or None for all) for the `days` up to
+    `now`."""
+    from refresher import schedule
+    from refresher import stats as core
+
+    scheduler = schedule.make_scheduler(desired_retention=settings.desired_retention)
+    day = schedule.StudyDay.local_to(now, settings.day_starts_at)
+    questions: dict[int, Question] = {}
+    unseen = 0
+    for b in banks:
+        known = store.known_ids(b.id)
+        for q in b.questions:
+            if q.id in known:
+                questions[known[q.id]] = q
+            else:
+                unseen += 1
+    since = core.window_start(now, day, days)
+
+    def studied(first: date) -> set[date]:
+        rows = store.study_days(day.start(first), day.shift_minutes, scope)
+        return {date.fromisoformat(d) for d in rows}
+
+    return core.compute(
+        now=now,
+        day=day,
+        days=days,
+        scheduler=scheduler,
+        bank=scope,
+        questions=questions,
+        daily_rows=store.daily_activity(since, day.shift_minutes, scope),
+        accuracy_rows=store.accuracy_rows(since, scope),
+        rating_counts=store.rating_counts(since, scope),
+        cards=store.card_infos(scope),
+        study_streak=core.streak(studied, day.date_of(now)),
+        unseen=unseen,
+        topic_names={k: v for b in banks for k, v in b.topics.items()},
+    )
+
+
+def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport:
+    """Stats of the bank `name` (id or file), or of every bank when None, as of now."""
+    loaded, skipped = bank_access.open_banks(name, home)
+    settings = app_settings.load(home)
+    now = local_now()
+    scope = loaded[0].id if name is not None else None
+    with open_store(home) as store:
+        result = compute(store, loaded, scope=scope, days=days, settings=settings, now=now)
+    title = loaded[0].title if name is not None else "all banks"
+    return StatsReport(result, title, skipped)

@@ -1,0 +1,131 @@
+"""The app layer on its own, as a second front end would use it: no CLI, time injected."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from refresher import bank as banks
+from refresher import schedule as S
+from refresher.app import banks as app_banks
+from refresher.app import quiz as app_quiz
+from refresher.app import settings as app_settings
+from refresher.app import stats as app_stats
+from refresher.app.review import CardView, ReviewSitting, open_cards, open_sitting
+from refresher.config import Config
+from refresher.errors import InputError, RefresherError
+from refresher.kinds.card import CardQuestion
+from refresher.session import Item, Mode, Round, make_items
+from refresher.store import open_store
+
+T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+EXACT = Config(fuzz=False)
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_review_sitting_rates_undoes_and_reports(mini_path):
+    bank = banks.load_bank(mini_path)
+    clock = Clock(T0)
+    cards = [q for q in bank.questions if q.self_graded]
+    with open_sitting(bank, cards, EXACT, new_per_day=5, seed=1, clock=clock) as sitting:
+        queue, now = sitting.start()
+        assert now == T0 and queue.new_count == len(cards) > 0
+        card = sitting.next_card()
+        assert isinstance(card, CardView) and card.status == "new" and card.position == 1
+        offer = sitting.offer(card)
+        assert offer.intervals[S.Rating.Good] == timedelta(minutes=10)
+        done = sitting.rate(
+            card, S.Rating.Good, outcome=S.self_rated(S.Rating.Good), auto=False, seconds=3,
+            offer=offer,
+        )  # fmt: skip
+        assert done.result.after.card.due == T0 + timedelta(minutes=10) and done.again
+        undone = sitting.undo()
+        assert undone.done is not None and undone.question == card.question
+        assert sitting.next_card().entry == card.entry  # the undone card comes back first
+        end = sitting.finish()
+        assert end.summary.ratings == 0 and end.now == T0
+    with open_store() as store:
+        assert store.card_infos() == {}
+
+
+def test_the_previewed_rating_is_stored_as_shown_unless_the_card_changed(refresher_home):
+    q = CardQuestion(bank_id="b", id="c", topic="t", prompt="front", back="back")
+    fuzzy = S.make_scheduler(fuzz=True)
+    with open_store() as store:
+        card_id = store.question_id("b", "c")
+        rate = dict(scheduler=fuzzy, leech_threshold=8, question=q, seconds=1.0, auto=False)
+        first = store.rate_card(card_id, S.Rating.Easy, outcome=S.self_rated(S.Rating.Easy),
+                                now=T0, **rate)  # fmt: skip
+        shown = store.card_state(card_id)
+        later = T0 + timedelta(days=30)
+        preview = S.preview(fuzzy, shown, card_id, later)[S.Rating.Good]
+        kept = store.rate_card(card_id, S.Rating.Good, outcome=S.self_rated(S.Rating.Good),
+                               now=later, shown=shown, preview=preview, **rate)  # fmt: skip
+        assert kept.rated.after.card.due == preview.after.card.due  # fuzz included
+        assert kept.rated.log.review_duration == 1000
+        # shown a state that another window has since changed: computed from the stored one
+        stale = store.rate_card(card_id, S.Rating.Good, outcome=S.self_rated(S.Rating.Good),
+                                now=later, shown=shown, preview=preview, **rate)  # fmt: skip
+        assert stale.rated.before == kept.rated.after and stale.rated.after.reps == 3
+    assert first.rated.after.reps == 1
+
+
+def test_a_quiz_history_records_each_answer_at_once(mini_path):
+    bank = banks.load_bank(mini_path)
+    clock = Clock(T0)
+    item: Item = make_items([bank.questions[0]], __import__("random").Random(1), shuffle=False)[0]
+    with app_quiz.open_history(clock=clock) as history:
+        round_id = history.start_round(bank.id, Mode.PRACTICE.value, 7)
+        answered = Round([item]).answer("A")
+        history.record(answered, mode="practice", round_id=round_id)
+        with open_store() as other:  # committed: another connection sees it now
+            assert [(a.qid, a.correct) for a in other.attempts()] == [("rnn-acronym", False)]
+        history.record_skip(item, mode="practice", round_id=round_id)
+    with open_store() as store:
+        assert app_quiz.missed_ids(store, bank, None, [], T0) == ["rnn-acronym"]
+        assert app_quiz.missed_ids(store, bank, 1, [], T0 + timedelta(hours=1)) == ["rnn-acronym"]
+        with pytest.raises(InputError, match="--missed-days"):
+            app_quiz.missed_ids(store, bank, 10**9, [], T0)
+
+
+def test_seeds_beyond_the_history_are_refused_before_anything_is_stored(refresher_home):
+    with app_quiz.open_history() as history, pytest.raises(InputError, match="--seed"):
+        history.start_round("b", "practice", 10**30, T0)
+    with open_store() as store:
+        assert store.conn.execute("SELECT count(*) FROM rounds").fetchone()[0] == 0
+
+
+def test_broken_user_banks_come_back_as_data(refresher_home):
+    folder = refresher_home / "banks"
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text("id: broken\nquestions: 3\n")
+    loaded, skipped = app_banks.load_all()
+    assert loaded and [s.path.name for s in skipped] == ["broken.yaml"]
+    assert skipped[0].problem.startswith(str(folder / "broken.yaml"))
+
+
+def test_stats_settings_and_unsuspend_without_a_terminal(mini_path, monkeypatch):
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    assert app_settings.change("new_per_day", "3") == "3"
+    assert app_settings.shown_value("new_per_day") == "3"
+    path, rows = app_settings.rows()
+    assert path.name == "config.toml" and rows[1].name == "new_per_day" and rows[1].value == "3"
+    report = app_stats.gather(str(mini_path), 14)
+    assert report.title == "Mini bank for tests" and report.skipped == []
+    with open_cards() as cards, pytest.raises(RefresherError, match="no card"):
+        cards.unsuspend("9" * 30)
+
+
+def test_a_sitting_takes_its_time_from_the_clock(mini_path):
+    bank = banks.load_bank(mini_path)
+    with open_store() as store:
+        sitting = ReviewSitting(store, bank, bank.questions, EXACT, new_per_day=0)
+        assert sitting.build_queue(T0).entries == ()
