@@ -31,6 +31,10 @@ _SETTING_NAMES = {
     "output_size": "output size",
     "variant": "variant",
     "loss": "loss",
+    "scale": "S",
+    "steps": "T",
+    "hidden": "hidden units",
+    "forget_bias": "forget-gate bias b_f",
 }
 
 
@@ -52,6 +56,7 @@ _ASKED = {
     "count": "the parameter count (one bias per weight block)",
     "pytorch": "PyTorch's parameter count (two biases per weight block)",
     "norms": "the gradient norms",
+    "cell_norms": "‖∂c_T/∂c_0‖ along the cell state, T = 1..steps",
     "final_norm": "‖∂h_T/∂h_0‖ after the last step",
     "vanish_step": "the first T at which ‖∂h_T/∂h_0‖ is below 0.01",
     "loss": "the loss L",
@@ -65,6 +70,7 @@ _ASKED = {
 }
 _EACH = {
     "norms": "one per step",
+    "cell_norms": "one per step",
     "contribution_norms": "one per step",
     "dL_db_y": "one per output",
     "y": "one per output",
@@ -103,9 +109,15 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
         parts.append(cell_inputs)
     elif worked.kind not in ("pool", "conv"):
         for name, value in worked.inputs.items():
-            shown = _setting(name, value) or f"{name} {format_part(np.asarray(value), precision)}"
+            text = value if isinstance(value, str) else format_part(np.asarray(value), precision)
+            shown = _setting(name, value) or f"{name} {text}"
             parts.append(Text(shown, style="accent"))
-    settings = [s for s in (_setting(k, v) for k, v in worked.params.items()) if s]
+    shown_params = {
+        k: v
+        for k, v in worked.params.items()
+        if not (k == "forget_bias" and worked.params.get("cell") == "rnn")  # only for lstm
+    }
+    settings = [s for s in (_setting(k, v) for k, v in shown_params.items()) if s]
     if settings:
         parts.append(Text(" · ".join(settings), style="accent"))
     if worked.groups:
