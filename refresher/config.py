@@ -16,7 +16,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from refresher import limits
 from refresher.errors import RefresherError
+from refresher.files import read_regular
 
 CONFIG_NAME = "config.toml"
 
@@ -130,16 +132,22 @@ def _typed(name: str, value: Any) -> Any:
 
 
 def load(path: Path) -> Config:
-    """The settings in `path`, defaults for what is missing. Raises RefresherError."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
+    """The settings in `path`, defaults for what is missing. Raises RefresherError.
+
+    Only a regular file of at most `limits.INPUT_FILE_BYTES` is read (checked before opening);
+    bytes that are not UTF-8 or not TOML are one error naming the file.
+    """
+    if not os.path.exists(path):  # a dangling link too: no settings yet
         return Config()
+    raw = read_regular(path, limits.INPUT_FILE_BYTES, str(path))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RefresherError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1}); fix or delete the file"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise RefresherError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
-    except OSError as exc:
-        raise RefresherError(f"cannot read {path}: {exc.strerror}") from None
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in SETTINGS:

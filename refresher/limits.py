@@ -14,20 +14,25 @@ IMPORT_FILE_BYTES = 16 * 1024 * 1024  # CSV/TSV/Anki text/GIFT files taken in by
 # --- the shape of a bank ---------------------------------------------------------------------
 YAML_ALIASES = 100  # alias uses (*name) in one bank file
 YAML_DEPTH = 40  # nested lists/mappings in one bank file
+YAML_NODES = 1_000_000  # values in one bank file with every alias expanded
 QUESTIONS_PER_BANK = 20_000
 TEXT_CHARS = 20_000  # one text field of a question (prompt, answer, explanation, ...)
 OPTIONS_PER_QUESTION = 26  # one per letter A-Z
 ITEMS_PER_QUESTION = 26  # order items, match pairs, cloze blanks, accepted answers, points
 
 # --- computed and rendered arrays ------------------------------------------------------------
-ARRAY_CELLS = 10_000  # cells of any input, parameter or result array
+ARRAY_CELLS = 262_144  # cells of any input, parameter or result array (GRID x GRID)
 RANDOM_DIM = 64  # each dimension of a `{random: [...]}` shape
 DECIMALS = 3  # decimals of a random draw
 NUMBER_ABS = 1e12  # bounds of a random draw, and any number given as an input
 STEPS = 20  # time steps of an RNN/LSTM/GRU/BPTT example
 GRADIENT_STEPS = 1_000  # steps of a vanishing/exploding-gradient example
 HIDDEN_SIZE = 256  # input, hidden and output sizes of a cell
+BPTT_HIDDEN = 16  # hidden units of a BPTT example: T x H x H per-step shares stay printable
 GRID = 512  # rows/columns of a pooling or convolution input, padding included
+DRAWN_SIDE = 24  # rows/columns of a window drawn cell by cell in a step; larger: its corners
+SHAPE_DIM = 1_000_000  # rows/columns in an output-size question (pool-size, conv-size: no array)
+PARAMS_VALUES = 50_000  # values (lists, numbers, aliases expanded) in one --params file
 PRINT_DECIMALS = 12  # --precision / decimals shown
 
 # --- typed input -----------------------------------------------------------------------------

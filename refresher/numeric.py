@@ -14,6 +14,7 @@ question's key, so `quiz --seed S` and `print --seed S` show the same numbers wh
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections.abc import Mapping
@@ -22,10 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from refresher.errors import InputError
+from refresher import limits
+from refresher.errors import BankError, InputError
 from refresher.explain import registry
 from refresher.explain.steps import Worked, format_number
-from refresher.model import NumericQuestion, Outcome
+from refresher.kinds.numeric import NumericQuestion
+from refresher.model import Outcome
 from refresher.parse import parse_matrix, parse_scalar, parse_vector
 
 
@@ -84,15 +87,28 @@ def resolve_spec(spec: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
 
 def spec_problems(spec: Mapping[str, Any]) -> list[str]:
     """What is wrong with a compute spec (checked on a sample draw), for `refresher check`."""
-    problems = []
+    problems = random_problems(spec)
+    if problems:
+        return problems
+    return _bank_words(registry.validate(_core(resolve_spec(spec, instance_rng(0, "check")))))
+
+
+def _bank_words(problems: list[str]) -> list[str]:
+    """The registry calls the asked value `answer`; a bank calls it `ask`."""
+    return [f"ask:{p[len('answer:') :]}" if p.startswith("answer:") else p for p in problems]
+
+
+def random_problems(spec: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the random inputs of a spec (limits included), before any draw."""
+    problems: list[str] = []
     for key, value in spec.items():
         if _is_random(value):
             problems.extend(_random_problems(key, value))
-    if problems:
-        return problems
-    found = registry.validate(_core(resolve_spec(spec, instance_rng(0, "check"))))
-    # the registry calls the asked value `answer`; a bank calls it `ask`
-    return [f"ask:{p[len('answer:') :]}" if p.startswith("answer:") else p for p in found]
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _random_problems(key: str, value: Mapping[str, Any]) -> list[str]:
@@ -101,29 +117,72 @@ def _random_problems(key: str, value: Mapping[str, Any]) -> list[str]:
         return [] if ok else [f"{key}: 'choice' must be a non-empty list"]
     unknown = set(value) - {"random", "low", "high", "decimals"}
     if unknown:
-        return [f"{key}: unknown key '{sorted(unknown)[0]}' in a random input"]
+        return [f"{key}: unknown key '{sorted(unknown, key=str)[0]}' in a random input"]
     shape = value["random"]
     dims = [shape] if isinstance(shape, int) else shape
-    if not isinstance(dims, list) or not all(isinstance(d, int) and 0 < d <= 64 for d in dims):
-        return [f"{key}: 'random' must be a shape like [4, 4] (sizes 1-64) or [] for a number"]
+    if (
+        not isinstance(dims, list)
+        or len(dims) > 2
+        or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 < d <= limits.RANDOM_DIM
+            for d in dims
+        )
+        or math.prod(dims) > limits.ARRAY_CELLS
+    ):
+        return [
+            f"{key}: 'random' must be a shape like [4, 4] (sizes 1-{limits.RANDOM_DIM}) "
+            "or [] for a number"
+        ]
     low, high = value.get("low", 0), value.get("high", 9)
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
+    if not all(_is_number(v) for v in (low, high)):
         return [f"{key}: low and high must be numbers"]
+    if not all(math.isfinite(v) and abs(v) <= limits.NUMBER_ABS for v in (low, high)):
+        return [
+            f"{key}: low and high must be finite numbers from -{limits.NUMBER_ABS:g} to "
+            f"{limits.NUMBER_ABS:g}"
+        ]
     if low > high:
         return [f"{key}: low ({low}) is above high ({high})"]
     decimals = value.get("decimals", 0)
-    if not isinstance(decimals, int) or not 0 <= decimals <= 3:
-        return [f"{key}: decimals must be 0-3"]
+    if (
+        not isinstance(decimals, int)
+        or isinstance(decimals, bool)
+        or not (0 <= decimals <= limits.DECIMALS)
+    ):
+        return [f"{key}: decimals must be 0-{limits.DECIMALS}"]
     return []
 
 
-def instantiate(question: NumericQuestion, seed: int) -> Instance:
-    """Draw this attempt's inputs and compute the worked solution."""
-    spec = resolve_spec(question.compute, instance_rng(seed, question.key))
-    return solve(spec)
+def instantiate(question: NumericQuestion, seed: int, *, path: str | None = None) -> Instance:
+    """Draw this attempt's inputs and compute the worked solution.
+
+    The spec is checked with `check`'s validator (random inputs and their limits first, then
+    the registry's checks of the drawn spec) before anything is drawn or computed. A problem is
+    a `BankError` of one line: ``FILE:LINE: ID: compute: ...`` when the caller passes the bank's
+    `path`, else ``BANK/ID (line N): compute: ...``.
+    """
+    problems = random_problems(question.compute)
+    if not problems:
+        spec = resolve_spec(question.compute, instance_rng(seed, question.key))
+        try:
+            return solve(spec)
+        except registry.SpecError as exc:
+            problems = _bank_words(exc.problems)
+    where = (
+        f"{path}:{question.line}: {question.id}"
+        if path
+        else f"{question.key} (line {question.line})"
+    )
+    raise BankError([f"{where}: compute: {'; '.join(problems)}"])
 
 
 def solve(spec: Mapping[str, Any]) -> Instance:
+    """The worked solution of a concrete spec (no random inputs left); `SpecError` if invalid."""
+    leftover = random_problems(spec) or [
+        f"{k}: not drawn yet" for k, v in spec.items() if _is_random(v)
+    ]
+    if leftover:
+        raise registry.SpecError(leftover)
     worked = registry.compute(_core(spec))
     return Instance(spec=dict(spec), worked=worked, ask=worked.answer_key)
 

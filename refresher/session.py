@@ -9,23 +9,15 @@ from __future__ import annotations
 
 import difflib
 import random
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from refresher.errors import RefresherError
-from refresher.grading import grade, self_grade
-from refresher.model import (
-    Bank,
-    ChoiceQuestion,
-    MultiQuestion,
-    NumericQuestion,
-    Outcome,
-    QType,
-    Question,
-)
+from refresher.kinds import NAMES, kind_of
+from refresher.kinds.numeric import NumericQuestion
+from refresher.model import Bank, Outcome, Question
 
 
 class Mode(StrEnum):
@@ -36,7 +28,8 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True)
 class Item:
-    """One question as asked: `order[k]` is the bank index of the option shown at letter k.
+    """One question as asked: `order[k]` is the bank index of the option (or step, or
+    right-hand entry) shown at letter k.
 
     `instance` holds data generated for this attempt (e.g. random inputs of a numeric item).
     """
@@ -80,18 +73,18 @@ def select(
     types: Sequence[str] = (),
     tags: Sequence[str] = (),
     ids: Sequence[str] = (),
-    exclude_types: Sequence[QType] = (),
+    exclude_types: Sequence[str] = (),
 ) -> list[Question]:
     """Questions of `bank` matching every given filter, in bank order."""
     _check_known("topic", topics, bank.topics)
-    _check_known("type", types, [t.value for t in QType])
+    _check_known("type", types, NAMES)
     _check_known("tag", tags, sorted({t for q in bank.questions for t in q.tags}))
     _check_known("question id", ids, [q.id for q in bank.questions])
     chosen = [
         q
         for q in bank.questions
         if (not topics or q.topic in topics)
-        and (not types or q.type.value in types)
+        and (not types or q.type in types)
         and (not tags or set(tags) & set(q.tags))
         and (not ids or q.id in ids)
         and q.type not in exclude_types
@@ -99,18 +92,6 @@ def select(
     if not chosen:
         raise RefresherError("no questions match those filters")
     return chosen
-
-
-_PINNED = re.compile(r"\b(none|all|both) of the (above|options)\b", re.IGNORECASE)
-
-
-def _option_order(options: Sequence[str], rng: random.Random) -> tuple[int, ...]:
-    """A shuffled order in which "None of the above"-style options keep their place."""
-    movable = [i for i, text in enumerate(options) if not _PINNED.search(text)]
-    shuffled = list(movable)
-    rng.shuffle(shuffled)
-    moved = dict(zip(movable, shuffled, strict=True))
-    return tuple(moved.get(i, i) for i in range(len(options)))
 
 
 def make_items(
@@ -126,30 +107,17 @@ def make_items(
         rng.shuffle(questions)
     if count is not None:
         questions = questions[:count]
-    items = []
-    for q in questions:
-        order: tuple[int, ...] = ()
-        if isinstance(q, ChoiceQuestion | MultiQuestion):
-            order = _option_order(q.options, rng) if shuffle else tuple(range(len(q.options)))
-        items.append(Item(q, order))
-    return items
+    return [Item(q, kind_of(q).arrange(q, rng, shuffle)) for q in questions]
 
 
-def attach_instances(items: list[Item], seed: int) -> list[Item]:
-    """Give each numeric item this round's generated inputs and worked solution.
-
-    Imports the explain engine (and NumPy) only when the round has a numeric item.
-    """
-    if not any(i.question.type is QType.NUMERIC for i in items):
-        return items
-    from refresher.numeric import instantiate
-
-    return [
-        Item(i.question, i.order, instantiate(i.question, seed))  # type: ignore[arg-type]
-        if i.question.type is QType.NUMERIC
-        else i
-        for i in items
-    ]
+def attach_instances(items: list[Item], seed: int, path: str | None = None) -> list[Item]:
+    """Give each item that generates data per attempt (numeric: its numbers and worked
+    solution) this round's instance. The explain engine loads only when a round needs it."""
+    out = []
+    for item in items:
+        instance = kind_of(item.question).instantiate(item.question, seed, path)
+        out.append(item if instance is None else Item(item.question, item.order, instance))
+    return out
 
 
 def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterator[Item]:
@@ -230,17 +198,11 @@ class Round:
     def answer(self, text: str, seconds: float = 0.0) -> Answered:
         """Grade `text` for the current item. InputError (re-prompt) leaves the state as it was."""
         item = self.items[self.position]
-        if item.instance is not None:
-            from refresher.numeric import grade as grade_numeric
-
-            q = item.question
-            outcome = grade_numeric(item.instance, text, q.tolerance, q.rtol)  # type: ignore[attr-defined]
-        else:
-            outcome = grade(item.question, text, item.order or None)
-        return self._take(outcome, seconds)
+        return self._take(kind_of(item.question).grade(item, text), seconds)
 
     def self_score(self, knew: bool, seconds: float = 0.0) -> Answered:
-        return self._take(self_grade(self.items[self.position].question, knew), seconds)
+        outcome = Outcome(correct=knew, given="knew it" if knew else "missed it", expected="")
+        return self._take(outcome, seconds)
 
     def skip(self) -> Item:
         item = self.items[self.position]

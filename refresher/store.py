@@ -200,7 +200,7 @@ def _insert_attempt(
             correct,
             round(seconds, 3),
             mode,
-            question.type.value,
+            question.type,
             question.topic,
         ),
     )

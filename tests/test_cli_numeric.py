@@ -8,7 +8,7 @@ import random
 import numpy as np
 from typer.testing import CliRunner
 
-from refresher.bank import bank_paths, resolve
+from refresher.catalog import bank_paths, resolve
 from refresher.cli import app
 from refresher.numeric import format_answer
 from refresher.session import attach_instances, drill_items, make_items
@@ -35,7 +35,7 @@ def test_piped_round_from_the_printed_key_scores_full_marks():
 def test_shuffled_quiz_asks_the_printed_numbers():
     """Instances depend on the seed and the question, not on the order or size of the round."""
     bank = resolve(None, bank_paths())
-    numeric = [q for q in bank.questions if q.type.value == "numeric"]
+    numeric = [q for q in bank.questions if q.type == "numeric"]
     printed = {
         i.question.id: i
         for i in attach_instances(make_items(numeric, random.Random(9), shuffle=False), 9)

@@ -8,7 +8,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from refresher.bank import bank_paths, resolve
+from refresher.catalog import bank_paths, resolve
 from refresher.cli import app
 from refresher.store import open_store
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from refresher import config as settings
 from refresher import schedule as S
 from refresher.cli import app
-from refresher.model import CardQuestion
+from refresher.kinds.card import CardQuestion
 from refresher.store import DB_NAME, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)

@@ -5,8 +5,26 @@ from __future__ import annotations
 import pytest
 
 from refresher.errors import InputError
-from refresher.grading import fold, grade, parse_choices, self_grade
-from refresher.model import BlankQuestion, ChoiceQuestion, MultiQuestion, TrueFalseQuestion
+from refresher.kinds import kind_of
+from refresher.kinds.blank import BlankQuestion
+from refresher.kinds.choice import ChoiceQuestion
+from refresher.kinds.letters import parse_letters as parse_choices
+from refresher.kinds.multi import MultiQuestion
+from refresher.kinds.textmatch import fold
+from refresher.kinds.truefalse import TrueFalseQuestion
+from refresher.session import Item, Round
+
+
+def grade(question, text, order=None):
+    """Grade through the question's kind, as a round does."""
+    if order is None:
+        order = tuple(range(len(getattr(question, "options", ()))))
+    return kind_of(question).grade(Item(question, tuple(order)), text)
+
+
+def self_grade(question, knew):
+    return Round([Item(question)]).self_score(knew).outcome
+
 
 COMMON = dict(bank_id="b", topic="rnn", prompt="P")
 CHOICE = ChoiceQuestion(id="c", options=("w", "x", "y", "z"), answer=1, **COMMON)

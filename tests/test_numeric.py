@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from refresher.bank import bank_paths, deep_check, load_bank, parse_bank
+from refresher.bank import deep_check, load_bank, parse_bank
+from refresher.catalog import bank_paths
 from refresher.errors import InputError
-from refresher.model import NumericQuestion
+from refresher.kinds.numeric import NumericQuestion
 from refresher.numeric import grade, instantiate, read_answer, resolve_spec, solve, spec_problems
 
 C = [[1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]]

@@ -13,7 +13,9 @@ import pytest
 
 from refresher import schedule as S
 from refresher.errors import StoreError
-from refresher.model import CardQuestion, ChoiceQuestion, Outcome
+from refresher.kinds.card import CardQuestion
+from refresher.kinds.choice import ChoiceQuestion
+from refresher.model import Outcome
 from refresher.schedule import Rating, StudyDay
 from refresher.store import DB_NAME, MIGRATIONS, UndoConflict, open_store
 

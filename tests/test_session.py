@@ -85,7 +85,7 @@ def test_round_counts_and_summary(bank):
 
 
 def test_none_of_the_above_keeps_its_place():
-    from refresher.model import ChoiceQuestion
+    from refresher.kinds.choice import ChoiceQuestion
 
     q = ChoiceQuestion(
         bank_id="b",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from refresher.errors import StoreError
-from refresher.model import ChoiceQuestion, Outcome
+from refresher.kinds.choice import ChoiceQuestion
+from refresher.model import Outcome
 from refresher.store import DB_NAME, MIGRATIONS, home_dir, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)

@@ -1,11 +1,15 @@
 """The root Typer app: sub-commands, --version, and the error boundary.
 
 Commands only gather options, call the core, render and exit. A `RefresherError` raised anywhere
-below a command becomes one line on stderr and exit code 1; Ctrl-C becomes exit 130. The boundary
+below a command becomes one line on stderr and exit code 1; Ctrl-C becomes exit 130; a reader that
+closes the pipe (`| head`) ends the command quietly with 141, as Unix tools do. The boundary
 lives in the root group's `invoke`, so CliRunner tests see exactly what a user sees.
 """
 
 from __future__ import annotations
+
+import os
+import sys
 
 import typer
 from typer.core import TyperGroup
@@ -13,11 +17,30 @@ from typer.core import TyperGroup
 from refresher import __version__
 from refresher.errors import RefresherError
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (CliRunner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
 
 class _Boundary(TyperGroup):
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+            return result
+        except BrokenPipeError:
+            # The reader went away (`refresher explain lstm | head -2`): stop quietly.
+            _quiet_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except RefresherError as exc:
             from refresher.render.console import print_error
 

@@ -24,12 +24,13 @@ def list_banks(
     Bundled banks come first, then any .yaml files in $REFRESHER_HOME/banks.
     """
     from refresher import bank as banks
+    from refresher import catalog
     from refresher.render import banks as draw
     from refresher.render.console import make_console, print_warning
     from refresher.store import bank_cache_dir
 
     loaded = []
-    for path in banks.bank_paths(_user_dirs()):
+    for path in catalog.bank_paths(_user_dirs()):
         try:
             loaded.append(banks.load_bank(path, bank_cache_dir()))
         except BankError as exc:  # one broken bank must not hide the others
@@ -52,6 +53,7 @@ def check(
     Example: refresher check my-bank.yaml
     """
     from refresher import bank as banks
+    from refresher import catalog
     from refresher.render import banks as draw
     from refresher.render.console import make_console
 
@@ -62,7 +64,7 @@ def check(
         else:
             files.append(path)
     if not paths:
-        files = banks.bank_paths(_user_dirs())
+        files = catalog.bank_paths(_user_dirs())
     if not files:
         raise RefresherError("no bank files to check")
     console = make_console()

@@ -24,13 +24,17 @@ def drill(
 
     Example: refresher drill pool
     """
+    from refresher import limits
     from refresher.cli.runner import Ended, Runner
+    from refresher.errors import InputError
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
     from refresher.session import Mode, Round, drill_items
     from refresher.store import open_store, utcnow
 
+    if seed is not None and abs(seed) > limits.SEED_MAX:
+        raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
     the_bank = open_bank(bank)
     if seed is None:
         seed = secrets.randbelow(1_000_000)

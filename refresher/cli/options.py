@@ -29,7 +29,7 @@ Tags = Annotated[
 
 def open_bank(name: str | None) -> Bank:
     """The bank `name` (id or file) among bundled and user banks; the bundled one by default."""
-    from refresher import bank as banks
+    from refresher import catalog as banks
     from refresher.store import bank_cache_dir, home_dir
 
     return banks.resolve(name, banks.bank_paths([home_dir() / "banks"]), bank_cache_dir())

@@ -62,7 +62,7 @@ def quiz(
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count or None)
-    items = attach_instances(items, seed)  # numeric items: this round's numbers
+    items = attach_instances(items, seed, the_bank.path)  # numeric items: this round's numbers
     console = make_console()
     store = open_store()
     run_mode = Mode(mode.value)

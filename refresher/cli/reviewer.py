@@ -24,7 +24,7 @@ from refresher import schedule
 from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows
 from refresher.config import Config
 from refresher.errors import InputError
-from refresher.model import Bank, Outcome, QType, Question
+from refresher.model import Bank, Outcome, Question
 from refresher.render import question as draw
 from refresher.render import review as show
 from refresher.render.console import stdin_is_tty
@@ -186,8 +186,7 @@ class Reviewer:
                 return
         # options in one order per card and sitting: an undone card comes back as it was
         item = make_items([q], random.Random(self.seed * 1_000_003 + entry.card_id))[0]
-        if q.type is QType.NUMERIC:
-            item = attach_instances([item], self.seed)[0]
+        item = attach_instances([item], self.seed, self.bank.path)[0]
         show.card_heading(
             self.console,
             session.position,

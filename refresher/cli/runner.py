@@ -68,17 +68,16 @@ class Prompter:
 
 
 def more_rows(prompter: Prompter, item: Item | None, first: str, read: Callable[[str], str]) -> str:
-    """On a terminal a matrix may be typed one row per line; a blank line ends it early.
-
-    `read` reads each further row (so `q` and `s` keep their meaning there).
-    """
-    instance = item.instance if item is not None else None
-    if instance is None or not prompter.interactive or any(c in first for c in ";[\n"):
+    """Further lines a kind asks for after the first (a cloze's blanks, on a terminal a matrix's
+    rows); a blank line ends early. `read` reads each (so `q` and `s` keep their meaning)."""
+    if item is None:
         return first
-    rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
+    from refresher.kinds import kind_of
+
+    labels = kind_of(item.question).more_inputs(item, first, prompter.interactive)
     lines = [first]
-    while len(lines) < rows:
-        more = read(f"row {len(lines) + 1}")
+    for label in labels:
+        more = read(label)
         if not more.strip():
             break
         lines.append(more)

@@ -40,7 +40,9 @@ def print_sheet(
     questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or ())
     if seed is None:
         seed = secrets.randbelow(1_000_000)
-    items = attach_instances(make_items(questions, random.Random(seed), shuffle=False), seed)
+    items = attach_instances(
+        make_items(questions, random.Random(seed), shuffle=False), seed, the_bank.path
+    )
     if as_json:
         from refresher.worksheet import sheet_entry
 

@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 
 def _banks(name: str | None) -> list[Bank]:
     from refresher import bank as banks
+    from refresher import catalog
     from refresher.render.console import print_warning
     from refresher.store import bank_cache_dir, home_dir
 
-    paths = banks.bank_paths([home_dir() / "banks"])
+    paths = catalog.bank_paths([home_dir() / "banks"])
     if name is not None:
-        return [banks.resolve(name, paths, bank_cache_dir())]
+        return [catalog.resolve(name, paths, bank_cache_dir())]
     loaded = []
     for path in paths:
         try:

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from refresher import limits
 from refresher.explain.rnn import seeded_note, softmax
 from refresher.explain.steps import (
     Chart,
@@ -47,9 +48,7 @@ from refresher.explain.steps import (
 __all__ = ["LOSSES", "MAX_HIDDEN", "bptt_gradients", "explain_bptt"]
 
 LOSSES = ("ce", "mse")
-# Largest hidden size: the per-step shares of ∂L/∂W_h (T x H x H numbers) stay small enough to
-# print and to send as JSON.
-MAX_HIDDEN = 16
+MAX_HIDDEN = limits.BPTT_HIDDEN  # the per-step shares of ∂L/∂W_h are T x H x H numbers
 # Matrices up to this size (either way) are written out in the formula lines; bigger ones are
 # summarised by their norm (every value is still in --json).
 SHOW_MATRIX = 4

@@ -7,7 +7,9 @@ Spec values may be numbers, nested lists, NumPy arrays or text in `refresher.par
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from refresher import limits
 from refresher.errors import InputError
 from refresher.explain.steps import plural
 from refresher.parse import parse_matrix, parse_scalar, parse_vector
@@ -45,7 +48,10 @@ def as_int(value: Any, name: str, *, minimum: int | None = None, maximum: int | 
     if isinstance(value, bool):
         raise InputError(f"{name}: expected a whole number, got {value!r}")
     if isinstance(value, int | np.integer) or (isinstance(value, str) and _INT_RE.fullmatch(value)):
-        result = int(value)
+        try:
+            result = int(value)
+        except ValueError:  # more digits than Python converts from text
+            raise InputError(f"{name}: {len(value.strip())} digits is too long a number") from None
     else:
         if isinstance(value, str):
             number = parse_scalar(value, name=name)
@@ -105,7 +111,14 @@ def as_choice(value: Any, name: str, choices: Sequence[str]) -> str:
 _PAIR_RE = re.compile(r"\s*(\S+?)\s*(?:[xX×,]|\s)\s*(\S+)\s*")
 
 
-def as_pair(value: Any, name: str, *, minimum: int = 0) -> tuple[int, int]:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"
+
+
+def as_pair(
+    value: Any, name: str, *, minimum: int = 0, maximum: int | None = None
+) -> tuple[int, int]:
     """``2``, ``"2"``, ``"2x3"``, ``"2,3"`` or ``[2, 3]`` -> ``(rows, cols)``."""
     if isinstance(value, str):
         text = value.strip()
@@ -118,17 +131,29 @@ def as_pair(value: Any, name: str, *, minimum: int = 0) -> tuple[int, int]:
     if len(parts) == 1:
         parts = parts * 2
     if len(parts) != 2:
-        raise InputError(f"{name}: expected N or RxC, got {value!r}")
+        raise InputError(f"{name}: expected N or RxC, got {_short(value)}")
     try:
         rows, cols = (as_int(p, name, minimum=minimum) for p in parts)
     except InputError:
         raise InputError(
-            f"{name}: expected a whole number N or RxC with each at least {minimum}, got {value!r}"
+            f"{name}: expected a whole number N or RxC with each at least {minimum}, "
+            f"got {_short(value)}"
         ) from None
+    if maximum is not None and max(rows, cols) > maximum:
+        raise InputError(f"{name}: at most {maximum}, got {_int_text(max(rows, cols))}")
     return rows, cols
 
 
 # ------------------------------------------------------------------------------ arrays
+
+
+def check_cells(shape: Sequence[int], name: str) -> None:
+    """Refuse an array of more than `limits.ARRAY_CELLS` cells (before it is computed on)."""
+    cells = math.prod(int(n) for n in shape)
+    if cells > limits.ARRAY_CELLS:
+        raise InputError(
+            f"{name}: {shape_text(shape)} is {cells:,} values; at most {limits.ARRAY_CELLS:,}"
+        )
 
 
 def _array(value: Any, name: str) -> np.ndarray:
@@ -145,6 +170,7 @@ def _array(value: Any, name: str) -> np.ndarray:
             raise InputError(f"{name}: expected numbers, got {type(value).__name__}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise InputError(f"{name}: expected numbers")
+    check_cells(arr.shape, name)
     arr = arr.astype(float)
     if not np.all(np.isfinite(arr)):
         raise InputError(f"{name}: every value must be a finite number")
@@ -194,10 +220,17 @@ def check_rows(value: Any, name: str) -> None:
                 raise InputError(f"{name}: row {i}, entry {j}: {entry!r} is not a number")
 
 
+def _text_array(rows: list[Any], name: str) -> np.ndarray:
+    """Numbers parsed from text (rectangular already) as a float array within the cell limit."""
+    shape = (len(rows), len(rows[0])) if rows and isinstance(rows[0], list) else (len(rows),)
+    check_cells(shape, name)
+    return np.array(rows, dtype=float)
+
+
 def as_matrix(value: Any, name: str) -> np.ndarray:
     """A 2-D float array from text, nested lists or an array; a flat list is one row."""
     if isinstance(value, str):
-        return np.array(parse_matrix(value, name=name), dtype=float)
+        return _text_array(parse_matrix(value, name=name), name)
     check_rows(value, name)
     arr = _array(value, name)
     if arr.ndim == 1:
@@ -210,7 +243,7 @@ def as_matrix(value: Any, name: str) -> np.ndarray:
 def as_vector(value: Any, name: str) -> np.ndarray:
     """A 1-D float array from text, a list, a one-row/one-column matrix or a single number."""
     if isinstance(value, str):
-        return np.array(parse_vector(value, name=name), dtype=float)
+        return _text_array(parse_vector(value, name=name), name)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = [value]
     arr = _array(value, name)
@@ -224,8 +257,7 @@ def as_vector(value: Any, name: str) -> np.ndarray:
 def as_sequence(value: Any, name: str) -> np.ndarray:
     """Inputs over time: a vector (one step) or a matrix with one row per time step -> (T, X)."""
     if isinstance(value, str):
-        rows = parse_matrix(value, name=name)
-        return np.array(rows, dtype=float)
+        return _text_array(parse_matrix(value, name=name), name)
     arr = _array(value, name)
     if arr.ndim == 0:
         arr = arr.reshape(1, 1)
@@ -240,41 +272,84 @@ def as_sequence(value: Any, name: str) -> np.ndarray:
 
 
 def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray:
-    """A matrix from a .txt/.csv file (the text forms of `parse_matrix`) or a .npy array."""
+    """A matrix from a .txt/.csv file (the text forms of `parse_matrix`) or a .npy array.
+
+    The file must be a regular file of at most `limits.INPUT_FILE_BYTES` (checked by `stat`
+    before it is opened); a .npy header is read and its shape checked before its data.
+    """
+    from refresher.files import read_regular
+
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
         raise InputError(f"{name}: {path}: is a folder, not a file")
     if suffix not in {".txt", ".csv", ".npy"}:
         raise InputError(f"{name}: {path.name}: expected a .txt, .csv or .npy file")
-    if path.is_dir():
-        raise InputError(f"{name}: {path}: is a folder, not a file")
-    if not path.is_file():
-        raise InputError(f"{name}: {path}: no such file")
+    data = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
     label = f"{name} {path.name}"
     if suffix == ".npy":
-        try:
-            arr = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{label}: not a readable .npy array ({exc})") from None
-        return as_matrix(arr, label)
+        return as_matrix(_read_npy(data, label), label)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError(f"{label}: cannot read the file ({exc})") from None
-    return np.array(parse_matrix(text, name=label), dtype=float)
+    return _text_array(parse_matrix(text, name=label), label)
+
+
+def _read_npy(data: bytes, label: str) -> np.ndarray:
+    """A .npy array from its bytes: header first (version, dtype, shape), then the data."""
+    fh = io.BytesIO(data)
+    fmt = np.lib.format
+    try:
+        version = fmt.read_magic(fh)
+        if version == (1, 0):
+            shape, _, dtype = fmt.read_array_header_1_0(fh)
+        elif version == (2, 0):
+            shape, _, dtype = fmt.read_array_header_2_0(fh)
+        else:
+            raise ValueError(f"unsupported .npy format version {version[0]}.{version[1]}")
+    except (OSError, ValueError, TypeError, SyntaxError) as exc:
+        raise InputError(f"{label}: not a readable .npy array ({exc})") from None
+    if dtype.hasobject:
+        raise InputError(f"{label}: not a readable .npy array (it holds Python objects)")
+    if len(shape) > 2:
+        raise InputError(f"{label}: expected a matrix, got shape {shape_text(shape)}")
+    check_cells(shape, label)
+    try:
+        fh.seek(0)
+        return np.load(fh, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"{label}: not a readable .npy array ({exc})") from None
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of lists/mappings, stopping (without recursion) once past `limit`."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        if isinstance(item, Mapping):
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]:
-    """A YAML or JSON file mapping weight names to numbers / nested lists / matrix text."""
+    """A YAML or JSON file mapping weight names to numbers / nested lists / matrix text.
+
+    A regular file of at most `limits.INPUT_FILE_BYTES`; YAML is composed with at most
+    `limits.YAML_ALIASES` aliases, `limits.YAML_DEPTH` levels and `limits.PARAMS_VALUES` values.
+    """
+    from refresher.files import read_regular
+
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{name}: {path}: is a folder, not a file")
-    if not path.is_file():
-        raise InputError(f"{name}: {path}: no such file")
+    data_bytes = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(f"{name}: {path}: cannot read the file ({exc})") from None
     if path.suffix.lower() == ".json":
         try:
@@ -283,18 +358,73 @@ def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]
             raise InputError(
                 f"{name}: {path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"
             ) from None
+        except RecursionError:  # nested deeper than the parser goes
+            raise InputError(
+                f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep"
+            ) from None
     else:
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise InputError(f"{name}: {path.name}: invalid YAML{where}") from None
+        data = _load_params_yaml(text, f"{name}: {path.name}")
+    if _depth(data, limits.YAML_DEPTH) > limits.YAML_DEPTH:  # aliases can nest deeper
+        raise InputError(f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep")
     if not isinstance(data, dict):
         raise InputError(f"{name}: {path.name}: expected a mapping of weight names to values")
     return data
+
+
+def _load_params_yaml(text: str, label: str) -> Any:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Counts aliases, depth and values (aliases expanded) while composing: a bomb stops."""
+
+        aliases = depth = values = 0
+        sizes: dict[int, int]
+
+        def grow(self, n: int) -> None:
+            self.values += n
+            if self.values > limits.PARAMS_VALUES:
+                raise InputError(
+                    f"{label}: more than {limits.PARAMS_VALUES:,} values (aliases expanded)"
+                )
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > limits.YAML_ALIASES:
+                    raise InputError(f"{label}: more than {limits.YAML_ALIASES} aliases (*name)")
+                target = self.anchors.get(self.peek_event().anchor)
+                self.grow(self.sizes.get(id(target), 1))
+                return super().compose_node(parent, index)
+            self.depth += 1
+            try:
+                if self.depth > limits.YAML_DEPTH:
+                    raise InputError(f"{label}: nested more than {limits.YAML_DEPTH} levels deep")
+                node = super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+            children: list[Any] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = node.value
+            elif isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            self.sizes[id(node)] = 1 + sum(self.sizes.get(id(c), 1) for c in children)
+            self.grow(1)
+            return node
+
+    loader = Loader(text)
+    loader.sizes = {}
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{label}: invalid YAML{where}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a typed scalar (!!float abc)
+        detail = " ".join(str(exc).split())
+        detail = detail if len(detail) <= 60 else detail[:59] + "…"
+        raise InputError(f"{label}: invalid YAML value ({detail})") from None
+    finally:
+        loader.dispose()
 
 
 # ------------------------------------------------------------------------------ weights

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from refresher import limits
 from refresher.errors import InputError
 from refresher.explain import bptt, conv, gradients, gru, lstm, params, pooling, rnn
 from refresher.explain.inputs import (
@@ -73,8 +74,9 @@ __all__ = [
 SESSION_C = ((1, 2, 3, 4), (5, 6, 7, 8), (1, 2, 3, 4), (5, 7, 6, 8))
 DEFAULT_KERNEL = ((1, 0), (0, -1))
 DEFAULT_SEED = 14  # Session 14
-MAX_SIZE = 256  # largest input/hidden/output size for seeded weights
-MAX_RNN_STEPS = 20
+MAX_SIZE = limits.HIDDEN_SIZE  # largest input/hidden/output size for seeded weights
+MAX_RNN_STEPS = limits.STEPS
+GRID, SHAPE_DIM = limits.GRID, limits.SHAPE_DIM
 
 
 class SpecError(InputError):
@@ -136,13 +138,15 @@ def _input(r: _Reader, default: Any = SESSION_C) -> np.ndarray | None:
 def _prepare_pool(r: _Reader) -> Callable[[], Worked]:
     x = _input(r)
     mode = r.get("mode", as_choice, "avg", choices=("avg", "max"))
-    size = r.get("size", as_pair, (2, 2), minimum=1)
-    stride = r.get("stride", as_pair, size, minimum=1)
-    padding = r.get("padding", as_pair, (0, 0), minimum=0)
+    size = r.get("size", as_pair, (2, 2), minimum=1, maximum=GRID)
+    stride = r.get("stride", as_pair, size, minimum=1, maximum=GRID)
+    padding = r.get("padding", as_pair, (0, 0), minimum=0, maximum=GRID)
     ceil = r.get("ceil", as_bool, False)
     exclude = r.get("exclude_pad", as_bool, False)
     r.check()
     r.add(pooling.pool_problems(x.shape, size, stride, padding, ceil))
+    r.check()
+    r.add(_grid_problems(r, x.shape, padding))
     r.check()
     label = "input" if r.has("input") else "C"
     return lambda: pooling.explain_pool(
@@ -157,6 +161,23 @@ def _prepare_pool(r: _Reader) -> Callable[[], Worked]:
     )
 
 
+def _grid_problems(
+    r: _Reader, shape: tuple[int, int], padding: tuple[int, int]
+) -> list[tuple[str, str]]:
+    """The padded input must fit `limits.GRID` rows/columns and `limits.ARRAY_CELLS` cells."""
+    rows, cols = shape[0] + 2 * padding[0], shape[1] + 2 * padding[1]
+    if max(rows, cols) <= GRID and rows * cols <= limits.ARRAY_CELLS:
+        return []
+    key = "padding" if r.has("padding") and max(padding) > 0 else "input"
+    return [
+        (
+            key,
+            f"the padded input is {rows}x{cols}; at most {GRID} rows or columns and "
+            f"{limits.ARRAY_CELLS:,} values",
+        )
+    ]
+
+
 def _input_size(r: _Reader) -> tuple[int, int] | None:
     if r.has("input_size") and r.has("input"):
         r.problems.append(f"{r.label('input_size')}: give input_size or input, not both")
@@ -164,14 +185,14 @@ def _input_size(r: _Reader) -> tuple[int, int] | None:
     if r.has("input"):
         x = r.get("input", as_matrix)
         return None if x is None else x.shape
-    return r.get("input_size", as_pair, (4, 4), minimum=1)
+    return r.get("input_size", as_pair, (4, 4), minimum=1, maximum=SHAPE_DIM)
 
 
 def _prepare_pool_size(r: _Reader) -> Callable[[], Worked]:
     shape = _input_size(r)
-    size = r.get("size", as_pair, (2, 2), minimum=1)
-    stride = r.get("stride", as_pair, size, minimum=1)
-    padding = r.get("padding", as_pair, (0, 0), minimum=0)
+    size = r.get("size", as_pair, (2, 2), minimum=1, maximum=SHAPE_DIM)
+    stride = r.get("stride", as_pair, size, minimum=1, maximum=SHAPE_DIM)
+    padding = r.get("padding", as_pair, (0, 0), minimum=0, maximum=SHAPE_DIM)
     ceil = r.get("ceil", as_bool, False)
     r.check()
     r.add(pooling.pool_problems(shape, size, stride, padding, ceil))
@@ -186,10 +207,12 @@ def _prepare_conv(r: _Reader) -> Callable[[], Worked]:
     kernel = (
         r.get("kernel", as_matrix) if r.has("kernel") else np.array(DEFAULT_KERNEL, dtype=float)
     )
-    stride = r.get("stride", as_pair, (1, 1), minimum=1)
-    padding = r.get("padding", as_pair, (0, 0), minimum=0)
+    stride = r.get("stride", as_pair, (1, 1), minimum=1, maximum=GRID)
+    padding = r.get("padding", as_pair, (0, 0), minimum=0, maximum=GRID)
     r.check()
     r.add(conv.conv_problems(x.shape, kernel.shape, stride, padding))
+    r.check()
+    r.add(_grid_problems(r, x.shape, padding))
     r.check()
     label = "input" if r.has("input") else "C"
     return lambda: conv.explain_conv(x, kernel, stride=stride, padding=padding, label=label)
@@ -197,9 +220,9 @@ def _prepare_conv(r: _Reader) -> Callable[[], Worked]:
 
 def _prepare_conv_size(r: _Reader) -> Callable[[], Worked]:
     shape = _input_size(r)
-    size = r.get("size", as_pair, (2, 2), minimum=1)
-    stride = r.get("stride", as_pair, (1, 1), minimum=1)
-    padding = r.get("padding", as_pair, (0, 0), minimum=0)
+    size = r.get("size", as_pair, (2, 2), minimum=1, maximum=SHAPE_DIM)
+    stride = r.get("stride", as_pair, (1, 1), minimum=1, maximum=SHAPE_DIM)
+    padding = r.get("padding", as_pair, (0, 0), minimum=0, maximum=SHAPE_DIM)
     r.check()
     r.add(conv.conv_problems(shape, size, stride, padding, kernel_key="size"))
     r.check()

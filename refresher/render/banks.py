@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from refresher.model import Bank, QType
+from refresher.kinds import NAMES
+from refresher.model import Bank
 
 
 def bank_dict(bank: Bank) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def bank_table(console: Console, loaded: list[Bank]) -> None:
         table.add_column("Count", justify="right")
         table.add_column("Topic")
         table.add_column("Count", justify="right")
-        types = [t.value for t in QType if t.value in by_type]
+        types = [t for t in NAMES if t in by_type]
         topics = [t for t in bank.topics if t in by_topic]
         for k in range(max(len(types), len(topics))):
             t = types[k] if k < len(types) else ""

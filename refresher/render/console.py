@@ -35,6 +35,14 @@ THEME = Theme(
 )
 
 
+class _Console(Console):
+    """Rich's console, except that a closed pipe is left to the CLI boundary (exit 141)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more to write
+        raise BrokenPipeError
+
+
 def make_console(
     file: IO[str] | None = None,
     *,
@@ -45,7 +53,7 @@ def make_console(
 ) -> Console:
     """A Console honouring NO_COLOR and pipes (Rich does both when not forced)."""
     no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(
+    return _Console(
         file=file,
         stderr=stderr,
         width=width,

@@ -1,13 +1,19 @@
 """Save a rendering as .html, .svg or .txt through a recording Rich console.
 
 The file holds exactly what the terminal shows (same sections, same precision) at a fixed,
-printable width, so an export does not depend on the size of the window it was made in.
+printable width, so an export does not depend on the size of the window it was made in. It is
+written beside its final name and renamed into place, so a full disk never leaves a truncated
+export or loses the file it replaces.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
+import os
+import secrets
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,7 +89,35 @@ def export_sections(
         text = console.export_text(styles=False)
         content = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
     try:
-        path.write_text(content, encoding="utf-8")
+        write_atomically(path, content.encode("utf-8"))
     except OSError as exc:
         raise InputError(f"--export: cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a new file beside `path`, then rename it over `path`.
+
+    A full disk or a crash leaves the old file whole (or no file), never a truncated one. A
+    symbolic link is followed, so the file it points to is replaced; an existing file keeps
+    its permissions.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from rich.console import Console, Group
+from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
-from refresher.grading import LETTERS, letter
-from refresher.model import (
-    BlankQuestion,
-    CardQuestion,
-    ChoiceQuestion,
-    MultiQuestion,
-    OpenQuestion,
-    QType,
-    TrueFalseQuestion,
-)
+from refresher.kinds import KINDS, kind_of
+from refresher.render.kinds import view_of
+from refresher.render.layout import hanging, options_view
 from refresher.session import Answered, Item
 
-HINTS = {
-    QType.CHOICE: "one letter",
-    QType.MULTI: "every right letter, e.g. A C",
-    QType.TRUEFALSE: "t or f",
-    QType.BLANK: "the missing word(s)",
-    QType.NUMERIC: "a number, vector (1 2) or matrix (1 2; 3 4)",
-    QType.OPEN: "Enter to reveal the model answer",
-    QType.CARD: "Enter to turn the card",
-}
+__all__ = ["hanging", "options_view"]
 
 
 def header(
@@ -87,55 +69,23 @@ def question(
 
 def body(console: Console, item: Item) -> None:
     """The question itself, without the numbered rule above it (shared with `review`)."""
-    q = item.question
-    label = {QType.CARD: "Card", QType.OPEN: "Interview question"}.get(q.type)
-    if label:
-        console.print(Text(label, style="accent"))
-    console.print(Text(q.prompt, style="bold"))
-    if item.options:
-        console.print(options_view(item.options))
-    if isinstance(q, MultiQuestion) and "all that apply" not in q.prompt.lower():
-        console.print(Text("  Select all that apply.", style="muted"))
-    if isinstance(q, TrueFalseQuestion):
-        console.print(Text("  True or false?", style="muted"))
-    if item.instance is not None:  # numeric: the generated inputs (imports NumPy only here)
-        from refresher.render.numeric import show_inputs
-
-        show_inputs(console, item.instance)
+    view = view_of(item.question)
+    if view.label:
+        console.print(Text(view.label, style="accent"))
+    console.print(view.prompt(item))
+    for part in view.body(item):
+        console.print(part)
 
 
-def hanging(labels: list[tuple[str, str]], texts: Sequence[str], indent: int = 2) -> Padding:
-    """Labelled lines whose wrapped text stays under itself, not under the label."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
-    for (label, style), text in zip(labels, texts, strict=True):
-        grid.add_row(Text(label, style=style), Text(text))
-    return Padding(grid, (0, 0, 0, indent), expand=False)
-
-
-def options_view(options: Sequence[str], indent: int = 2) -> Padding:
-    labels = [(f"{letter(k)})", "letter") for k in range(len(options))]
-    return hanging(labels, options, indent)
-
-
-def hint(q_type: QType) -> str:
-    return HINTS[q_type]
+def hint(q_type: str) -> str:
+    return KINDS[q_type].hint
 
 
 def hint_for(item: Item | None) -> str:
     """What to type: by kind, or by the expected shape for a numeric item."""
     if item is None:
         return ""
-    instance = item.instance
-    if instance is None:
-        return HINTS[item.question.type]
-    shape = instance.expected.shape
-    if len(shape) == 2:
-        return f"a {shape[0]}x{shape[1]} matrix, rows split by ';'"
-    if len(shape) == 1 and shape[0] > 1:
-        return f"{shape[0]} numbers separated by spaces"
-    return "a number"
+    return kind_of(item.question).hint_for(item)
 
 
 def reprompt(console: Console, message: str) -> None:
@@ -153,51 +103,19 @@ def echo(console: Console, text: str) -> None:
 
 def given_text(answered: Answered) -> Text:
     """What the learner answered, with the option texts behind the letters."""
-    q, outcome = answered.item.question, answered.outcome
-    if isinstance(q, ChoiceQuestion | MultiQuestion) and outcome.given:
-        picked = outcome.given.split()
-        parts = [f"{g}) {answered.item.options[LETTERS.index(g)]}" for g in picked]
-        return Text("\n".join(parts))
-    return Text(outcome.given)
+    return view_of(answered.item.question).given(answered)
 
 
 def expected_text(answered: Answered) -> Text:
     """The right answer as shown to the learner (letters with their options, model answers)."""
-    q, outcome = answered.item.question, answered.outcome
-    if q.type in (QType.CHOICE,):
-        return Text.assemble(
-            (f"{outcome.expected})", "letter"), " ", outcome.detail.get("expected_text", "")
-        )
-    if isinstance(q, MultiQuestion):
-        parts: list = []
-        for k, opt_index in enumerate(answered.item.order):
-            if opt_index in q.answers:
-                parts.extend(
-                    [
-                        ("\n" if parts else "", ""),
-                        (f"{letter(k)})", "letter"),
-                        " ",
-                        q.options[opt_index],
-                    ]
-                )
-        return Text.assemble(*parts)
-    if isinstance(q, BlankQuestion):
-        others = [a for a in q.answers[1:]]
-        text = Text(q.answers[0], style="bold")
-        if others:
-            text.append(f"  (also accepted: {', '.join(others)})", style="muted")
-        return text
-    if isinstance(q, OpenQuestion):
-        return Text(q.answer)
-    if isinstance(q, CardQuestion):
-        return Text(q.back)
-    return Text(outcome.expected, style="bold")
+    return view_of(answered.item.question).expected(answered)
 
 
 def feedback(console: Console, answered: Answered) -> None:
     """Right/wrong, the right answer and the explanation (practice mode)."""
     outcome = answered.outcome
     q = answered.item.question
+    view = view_of(q)
     if q.self_graded:
         mark = (
             ("✓ Marked as known", "right") if outcome.correct else ("✗ Marked to review", "wrong")
@@ -206,49 +124,26 @@ def feedback(console: Console, answered: Answered) -> None:
         return
     if outcome.correct:
         console.print(Text("✓ Right", style="right"))
+        for note in view.notes(answered):
+            console.print(note)
     else:
         line = Text.assemble(("✗ Wrong", "wrong"), f" — you answered {outcome.given}.")
         console.print(line)
-        missing, extra = outcome.detail.get("missing"), outcome.detail.get("extra")
-        if missing or extra:
-            bits = []
-            if missing:
-                bits.append(f"missed {' '.join(missing)}")
-            if extra:
-                bits.append(f"{' '.join(extra)} should not be ticked")
-            console.print(Text("  " + "; ".join(bits), style="muted"))
+        for note in view.notes(answered):
+            console.print(note)
         answer = expected_text(answered)
-        if "\n" in answer.plain:  # several options: one per line, aligned
+        if "\n" in answer.plain:  # several lines: one per line, aligned
             console.print(Text("  The answer:"))
             console.print(Padding(answer, (0, 0, 0, 4), expand=False))
         else:
             console.print(Text.assemble("  The answer: ", answer))
-        if answered.item.instance is not None:
-            from refresher.render.numeric import worked_solution, wrong_cells
-
-            wrong_cells(console, answered.item.instance, outcome.detail.get("wrong_cells", []))
-            worked_solution(console, answered.item.instance)
+        view.after_answer(console, answered)
     if q.explanation:
         console.print(Padding(Text(q.explanation, style="muted"), (0, 0, 0, 2), expand=False))
 
 
 def reveal(console: Console, item: Item) -> None:
     """The model answer and key points of an open item, or the back of a card."""
-    q = item.question
-    if isinstance(q, OpenQuestion):
-        parts: list = [Text(q.answer)]
-        if q.points:
-            parts.append(Text("\nKey points", style="accent"))
-            parts.append(hanging([("•", "accent")] * len(q.points), q.points))
-        console.print(
-            Panel(Group(*parts), title="Model answer", title_align="left", border_style="accent")
-        )
-    elif isinstance(q, CardQuestion):
-        console.print(
-            Panel(
-                Text(q.back),
-                title="Back",
-                title_align="left",
-                border_style="accent",
-            )
-        )
+    shown = view_of(item.question).reveal(item)
+    if shown is not None:
+        console.print(shown)

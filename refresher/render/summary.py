@@ -7,7 +7,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from refresher.render.question import expected_text, given_text, hanging
+from refresher.render.layout import hanging
+from refresher.render.question import expected_text, given_text
 from refresher.session import Answered, Summary
 
 

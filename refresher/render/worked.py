@@ -23,6 +23,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from refresher import limits
 from refresher.explain.steps import (
     COMMENT_GAP,
     Chart,
@@ -426,7 +427,8 @@ def _grid(grid: Grid, precision: int, width: int) -> RenderableType:
                 highlight=in_window,
                 dim=is_pad,
                 pad_text=grid.pad_text,
-                limit=max(rows, cols),
+                # a window too big to draw in every step shows its corners
+                limit=max(rows, cols) if max(rows, cols) <= limits.DRAWN_SIDE else MAX_MATRIX,
             ),
         )
     ]

@@ -1,0 +1,2 @@
+"""File formats: each module reads one format into plain data with line numbers (and later
+writes it). The bank validator (`refresher.bank`) builds questions from what a reader returns."""

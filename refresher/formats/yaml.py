@@ -1,0 +1,163 @@
+"""Reading a YAML bank into plain data with line numbers (`refresher.document`).
+
+PyYAML's C parser in safe mode: no Python object is ever built from a tag. The node graph is
+walked once, recording the line of every mapping, key and list entry; aliases share one object.
+The walk is bounded before it can cost memory or time (`refresher.limits`): nesting depth, alias
+uses, and the size the document would have with every alias expanded (an "alias bomb" of a few
+hundred bytes otherwise expands to gigabytes once copied). Problems that do not stop reading
+(duplicate keys, unreadable typed scalars) are returned with their lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from refresher import limits
+from refresher.document import LineDict, LineList
+from refresher.errors import BankError
+from refresher.text import excerpt
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG, _SEQ_TAG, _MAP_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+
+
+class _Reader(_Loader):  # type: ignore[misc, valid-type]
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        # The same answer as PyYAML's resolver, without its per-scalar path-resolver work and
+        # list building: tag resolution was the larger part of loading a big bank.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+
+_IMPLICIT = {
+    first: tuple(rules) + tuple(_Reader.yaml_implicit_resolvers.get(None, []))
+    for first, rules in _Reader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+class _Walk:
+    """One walk over a composed document: Python data, lines, and the limits kept."""
+
+    def __init__(self, loader: _Reader):
+        self.loader = loader
+        self.memo: dict[int, tuple[Any, int]] = {}  # node id -> (object, expanded size)
+        self.aliases = 0
+        self.problems: list[tuple[int, str]] = []
+
+    def build(self, node: yaml.Node, depth: int) -> tuple[Any, int]:
+        done = self.memo.get(id(node))
+        if done is not None:
+            if not isinstance(node, yaml.ScalarNode):
+                self.aliases += 1
+                if self.aliases > limits.YAML_ALIASES:
+                    raise _TooBig(_line(node), f"more than {limits.YAML_ALIASES} aliases")
+            return done
+        if depth > limits.YAML_DEPTH:
+            raise _TooBig(_line(node), f"nested more than {limits.YAML_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node), 1
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            seq = LineList()
+            self.memo[id(node)] = (seq, 1)  # a self-reference counts as one node
+            size = 1
+            for child in node.value:
+                value, n = self.build(child, depth + 1)
+                seq.append(value)
+                seq.item_lines.append(_line(child))
+                size = self._grow(size, n, node)
+            self.memo[id(node)] = (seq, size)
+            return seq, size
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            data = LineDict(line=_line(node))
+            self.memo[id(node)] = (data, 1)
+            self.loader.flatten_mapping(node)  # merge keys (<<)
+            size = 1
+            for key_node, value_node in node.value:
+                key, n_key = self.build(key_node, depth + 1)
+                line = _line(key_node)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    self.problems.append(
+                        (line, "a key must be a plain word, not a list or mapping")
+                    )
+                    key = f"<{type(key).__name__}>"
+                if key in data:
+                    self.problems.append((line, f"duplicate key '{excerpt(key)}'"))
+                value, n_value = self.build(value_node, depth + 1)
+                data[key] = value
+                data.key_lines[key] = line
+                size = self._grow(self._grow(size, n_key, node), n_value, node)
+            self.memo[id(node)] = (data, size)
+            return data, size
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _TooBig(_line(node), f"the tag {excerpt(tag, 60)} is not allowed in a bank")
+
+    def _grow(self, size: int, more: int, node: yaml.Node) -> int:
+        size += more
+        if size > limits.YAML_NODES:
+            raise _TooBig(
+                _line(node), f"more than {limits.YAML_NODES:,} values once aliases are expanded"
+            )
+        return size
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value
+        try:
+            return self.loader.construct_object(node)  # bool, int, float, null, timestamp
+        except yaml.constructor.ConstructorError as exc:
+            message = exc.problem or "cannot be read"
+        except (ValueError, TypeError, KeyError, OverflowError):
+            message = f"'{excerpt(node.value)}' cannot be read as {node.tag.rsplit(':', 1)[-1]}"
+        self.problems.append((_line(node), message))
+        return node.value
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def read(text: str, path: str) -> tuple[Any, list[tuple[int, str]]]:
+    """The document as plain data, and the problems that did not stop reading (line, message).
+
+    Raises `BankError` (`FILE:LINE: message`) for syntax errors and exceeded limits.
+    """
+    loader = _Reader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        walk = _Walk(loader)
+        data, _ = walk.build(node, 0)
+        return data, walk.problems
+    except _TooBig as exc:
+        raise BankError([f"{path}:{exc.line}: -: {exc.message}"]) from None
+    except yaml.MarkedYAMLError as exc:
+        raise BankError([f"{path}:{_syntax(exc)}"]) from None
+    except yaml.YAMLError as exc:
+        raise BankError([f"{path}:1: -: YAML error: {excerpt(str(exc), 80)}"]) from None
+    finally:
+        loader.dispose()
+
+
+def _syntax(exc: yaml.MarkedYAMLError) -> str:
+    """`LINE:COL: YAML syntax error: ...`, naming where the unclosed construct began."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
+    reason = exc.problem or exc.context or "invalid YAML"
+    start = exc.context_mark
+    if start is not None and mark is not None and start.line != mark.line and exc.context:
+        reason += f" ({exc.context} on line {start.line + 1})"
+    return f"{where}: YAML syntax error: {reason}"

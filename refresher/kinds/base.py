@@ -1,0 +1,69 @@
+"""What a question kind owns, as one class: its model, building it from a bank, asking, grading.
+
+A kind module (`refresher/kinds/<name>.py`) defines its model (a `Question` subclass) and one
+`Kind` subclass; the registry in `refresher/kinds/__init__.py` maps the bank's `type:` to it, and
+`refresher/render/kinds/` holds its drawings. Pure: randomness comes in as `rng`.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from refresher.errors import InputError
+from refresher.model import Outcome, Question
+
+if TYPE_CHECKING:
+    from refresher.kinds.fields import Fields
+    from refresher.session import Item
+
+
+class Kind:
+    name: ClassVar[str]
+    model: ClassVar[type[Question]]
+    keys: ClassVar[frozenset[str]]  # the keys it reads besides those every question has
+    hint: ClassVar[str]  # what to type at its prompt
+
+    @property
+    def self_graded(self) -> bool:
+        return self.model.self_graded
+
+    def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
+        """The question from one bank item, or None after reporting its problems to `f`."""
+        raise NotImplementedError
+
+    def arrange(self, question: Question, rng: random.Random, shuffle: bool) -> tuple[int, ...]:
+        """The display order of the question's options or items (display position -> index)."""
+        return ()
+
+    def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
+        """Data generated for one attempt (a numeric item's numbers), or None. `path` names the
+        bank file in the one-line error about a spec that cannot be run."""
+        return None
+
+    def grade(self, item: Item, text: str) -> Outcome:
+        """Grade a typed answer. Raises InputError (re-prompt) when it cannot be read."""
+        raise InputError(f"{self.name} questions are scored by the learner")
+
+    def answer(self, item: Item) -> Any:
+        """The right answer as data (`print --json`), following the item's display order."""
+        raise NotImplementedError
+
+    def answer_text(self, item: Item) -> str:
+        """Exactly what to type at this item's prompt to be right (several lines joined by \\n)."""
+        raise NotImplementedError
+
+    def sheet(self, item: Item) -> dict[str, Any]:
+        """What `print --json` shows besides id, type, topic, prompt and answer."""
+        return {}
+
+    def hint_for(self, item: Item) -> str:
+        return self.hint
+
+    def more_inputs(self, item: Item, first: str, interactive: bool) -> tuple[str, ...]:
+        """Labels of further lines to read after `first` (a cloze's blanks, a matrix's rows)."""
+        return ()
+
+    def deep_problems(self, question: Question) -> list[str]:
+        """Problems found only by running the question (numeric specs), for `refresher check`."""
+        return []

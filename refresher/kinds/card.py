@@ -1,0 +1,43 @@
+"""`card`: a flashcard, front and back, scored by the learner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from refresher.kinds.base import Kind
+from refresher.kinds.fields import Fields
+from refresher.model import Question
+
+
+@dataclass(frozen=True)
+class CardQuestion(Question):
+    """A flashcard: `prompt` is the front."""
+
+    back: str = ""
+
+    type = "card"
+    self_graded = True
+
+
+class Card(Kind):
+    name = "card"
+    model = CardQuestion
+    keys = frozenset({"front", "back"})
+    hint = "Enter to turn the card"
+
+    def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
+        front = f.text("front")
+        back = f.text("back")
+        if front is None or back is None:
+            return None
+        return CardQuestion(prompt=front, back=back, **common)
+
+    def answer(self, item: Any) -> Any:
+        return item.question.back
+
+    def answer_text(self, item: Any) -> str:
+        return "y"  # self-scored: "I knew it"
+
+
+KIND = Card()

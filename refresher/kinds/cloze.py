@@ -1,0 +1,129 @@
+"""`cloze`: a passage with several blanks, asked as one question.
+
+The bank writes each blank in the passage as `{{answer}}` or `{{answer|alternative|...}}`:
+
+    text: "c_t = {{f_t}} * c_{t-1} + {{i_t}} * {{g_t|g}}"
+
+The learner types one answer per blank, all on one line separated by `;`, or one per line.
+Each blank is matched forgivingly like a `blank` answer, with the passage's words around it as
+its context; the question counts right only when every blank is right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from refresher import limits
+from refresher.errors import InputError
+from refresher.kinds.base import Kind
+from refresher.kinds.blank import graded
+from refresher.kinds.fields import Fields
+from refresher.model import Outcome, Question
+
+_BLANK = re.compile(r"\{\{(.*?)\}\}")
+
+
+@dataclass(frozen=True)
+class ClozeQuestion(Question):
+    segments: tuple[str, ...] = ()  # the passage's text around the blanks: len(blanks) + 1
+    blanks: tuple[tuple[str, ...], ...] = ()  # accepted answers per blank; the first is shown
+
+    type = "cloze"
+
+    def passage(self, fill: list[str]) -> str:
+        """The passage with `fill[k]` written in blank k."""
+        out = [self.segments[0]]
+        for k, text in enumerate(fill):
+            out.extend([text, self.segments[k + 1]])
+        return "".join(out)
+
+
+def split_passage(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | str:
+    """(segments, blanks) of a cloze passage, or why it cannot be read."""
+    parts = _BLANK.split(text)
+    segments, raw = tuple(parts[0::2]), parts[1::2]
+    if not raw:
+        return "'text' needs at least one blank written as {{answer}}"
+    if len(raw) > limits.ITEMS_PER_QUESTION:
+        return f"'text' has {len(raw)} blanks; at most {limits.ITEMS_PER_QUESTION}"
+    if any("{{" in s or "}}" in s for s in segments):
+        return "'text' has an unclosed or nested {{ }}"
+    blanks = []
+    for k, spec in enumerate(raw, 1):
+        accepted = tuple(a.strip() for a in spec.split("|"))
+        if not all(accepted):
+            return f"blank {k} of 'text' is empty; write {{{{answer}}}} or {{{{answer|other}}}}"
+        blanks.append(accepted)
+    return segments, tuple(blanks)
+
+
+def split_answers(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;\n]", text)]
+
+
+class Cloze(Kind):
+    name = "cloze"
+    model = ClozeQuestion
+    keys = frozenset({"prompt", "text"})
+    hint = "one answer per blank"
+
+    def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
+        prompt = f.text("prompt", required=False)
+        text = f.text("text")
+        if text is None:
+            return None
+        found = split_passage(text)
+        if isinstance(found, str):
+            f.problem("text", found)
+            return None
+        segments, blanks = found
+        if prompt is None:
+            if f.has("prompt"):
+                return None
+            prompt = "".join(
+                s + ("____" if k < len(blanks) else "") for k, s in enumerate(segments)
+            ).strip()
+        return ClozeQuestion(prompt=prompt, segments=segments, blanks=blanks, **common)
+
+    def hint_for(self, item: Any) -> str:
+        n = len(item.question.blanks)
+        return "the missing part" if n == 1 else f"{n} answers, separated by ';'"
+
+    def more_inputs(self, item: Any, first: str, interactive: bool) -> tuple[str, ...]:
+        n = len(item.question.blanks)
+        if n == 1 or ";" in first or "\n" in first:
+            return ()
+        return tuple(f"blank {k}" for k in range(2, n + 1))
+
+    def grade(self, item: Any, text: str) -> Outcome:
+        q: ClozeQuestion = item.question
+        n = len(q.blanks)
+        typed = split_answers(text)
+        if len(typed) != n or not all(typed):
+            got = sum(1 for t in typed if t)
+            raise InputError(f"expected {n} answers separated by ';', got {got}")
+        results = [
+            graded(t, accepted, q.segments[k], q.segments[k + 1])
+            for k, (t, accepted) in enumerate(zip(typed, q.blanks, strict=True))
+        ]
+        return Outcome(
+            correct=all(r["ok"] for r in results),
+            given="; ".join(typed),
+            expected="; ".join(b[0] for b in q.blanks),
+            detail={"blanks": results, "typed": typed},
+        )
+
+    def answer(self, item: Any) -> Any:
+        return [list(b) for b in item.question.blanks]
+
+    def answer_text(self, item: Any) -> str:
+        return "; ".join(b[0] for b in item.question.blanks)
+
+    def sheet(self, item: Any) -> dict[str, Any]:
+        q: ClozeQuestion = item.question
+        return {"text": q.passage([f"[{k}]____" for k in range(1, len(q.blanks) + 1)])}
+
+
+KIND = Cloze()

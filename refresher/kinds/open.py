@@ -1,0 +1,46 @@
+"""`open`: an interview question with a model answer and key points, scored by the learner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from refresher.kinds.base import Kind
+from refresher.kinds.fields import Fields
+from refresher.model import Question
+
+
+@dataclass(frozen=True)
+class OpenQuestion(Question):
+    answer: str = ""
+    points: tuple[str, ...] = ()
+
+    type = "open"
+    self_graded = True
+
+
+class Open(Kind):
+    name = "open"
+    model = OpenQuestion
+    keys = frozenset({"prompt", "answer", "points"})
+    hint = "Enter to reveal the model answer"
+
+    def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
+        prompt = f.text("prompt")
+        answer = f.text("answer")
+        points = f.text_list("points", min_len=1) if f.has("points") else ()
+        if prompt is None or answer is None or points is None:
+            return None
+        return OpenQuestion(prompt=prompt, answer=answer, points=points, **common)
+
+    def answer(self, item: Any) -> Any:
+        return item.question.answer
+
+    def answer_text(self, item: Any) -> str:
+        return "y"  # self-scored: "I knew it"
+
+    def sheet(self, item: Any) -> dict[str, Any]:
+        return {"points": list(item.question.points)}
+
+
+KIND = Open()

@@ -1,0 +1,78 @@
+"""Drawing `choice` and `multi` questions: lettered options, and answers with their text."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from refresher.kinds.letters import index_of, letter
+from refresher.render.kinds.base import View
+from refresher.render.layout import options_view
+
+
+class ChoiceView(View):
+    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        return [options_view(item.options)]
+
+    def given(self, answered) -> Text:  # type: ignore[no-untyped-def]
+        if not answered.outcome.given:
+            return Text("")
+        picked = answered.outcome.given.split()
+        return Text("\n".join(f"{g}) {answered.item.options[index_of(g)]}" for g in picked))
+
+    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+        outcome = answered.outcome
+        return Text.assemble(
+            (f"{outcome.expected})", "letter"), " ", outcome.detail.get("expected_text", "")
+        )
+
+    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        return [options_view(item.options, indent=3)]
+
+    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+        answer = item.question.answer
+        return Text.assemble(
+            (f"{letter(item.order.index(answer))})", "letter"), " ", item.question.options[answer]
+        )
+
+
+class MultiView(ChoiceView):
+    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        parts: list[RenderableType] = [options_view(item.options)]
+        if "all that apply" not in item.question.prompt.lower():
+            parts.append(Text("  Select all that apply.", style="muted"))
+        return parts
+
+    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+        q = answered.item.question
+        parts: list = []
+        for k, index in enumerate(answered.item.order):
+            if index in q.answers:
+                parts.extend(
+                    [
+                        ("\n" if parts else "", ""),
+                        (f"{letter(k)})", "letter"),
+                        " ",
+                        q.options[index],
+                    ]
+                )
+        return Text.assemble(*parts)
+
+    def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        missing, extra = (
+            answered.outcome.detail.get("missing"),
+            answered.outcome.detail.get("extra"),
+        )
+        if answered.outcome.correct or not (missing or extra):
+            return []
+        bits = []
+        if missing:
+            bits.append(f"missed {' '.join(missing)}")
+        if extra:
+            bits.append(f"{' '.join(extra)} should not be ticked")
+        return [Text("  " + "; ".join(bits), style="muted")]
+
+    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+        q = item.question
+        shown = sorted(item.order.index(i) for i in q.answers)
+        return Text(", ".join(f"{letter(k)}) {item.options[k]}" for k in shown))

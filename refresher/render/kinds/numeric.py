@@ -1,0 +1,40 @@
+"""Drawing `numeric` questions: the generated inputs, cells that were off, the worked solution.
+
+Imports the explain rendering (and NumPy) only when a numeric item is drawn.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from refresher.render.kinds.base import View
+
+
+class NumericView(View):
+    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        if item.instance is None:
+            return []
+        from refresher.render.numeric import inputs_view
+
+        return [inputs_view(item.instance)]
+
+    def after_answer(self, console: Console, answered) -> None:  # type: ignore[no-untyped-def]
+        instance = answered.item.instance
+        if instance is None:
+            return
+        from refresher.render.numeric import worked_solution, wrong_cells
+
+        wrong_cells(console, instance, answered.outcome.detail.get("wrong_cells", []))
+        worked_solution(console, instance)
+
+    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+        from refresher.numeric import format_answer
+
+        return Text(format_answer(item.instance.expected), style="bold")
+
+    def sheet_workings(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        from refresher.render.worked import worked_sections
+
+        return [Padding(Group(*worked_sections(item.instance.worked)), (0, 0, 0, 4))]

@@ -1,0 +1,58 @@
+"""Drawing `order` questions: lettered steps, and the right order with each place marked."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from refresher.kinds.letters import letter
+from refresher.render.kinds.base import View
+from refresher.render.layout import marked, options_view
+
+
+def _steps(item) -> list[str]:  # type: ignore[no-untyped-def]
+    return [item.question.items[i] for i in item.order]
+
+
+def _right_order(item, places: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
+    out = Text()
+    for k, step in enumerate(item.question.items):
+        if k:
+            out.append("\n")
+        if places is not None:
+            mark, style = marked(places[k])
+            out.append(f"{mark} ", style=style)
+        out.append(f"{k + 1}. ")
+        out.append(f"{letter(item.order.index(k))})", style="letter")
+        out.append(f" {step}")
+        if places is not None and not places[k] and k < len(given):
+            out.append(f"  (you: {given[k]})", style="muted")
+    return out
+
+
+class OrderView(View):
+    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        return [
+            options_view(_steps(item)),
+            Text("  Type the letters in the right order.", style="muted"),
+        ]
+
+    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+        detail = answered.outcome.detail
+        return _right_order(answered.item, detail.get("places"), answered.outcome.given.split())
+
+    def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        places = answered.outcome.detail.get("places", [])
+        if answered.outcome.correct or not places:
+            return []
+        return [Text(f"  {sum(places)} of {len(places)} in the right place", style="muted")]
+
+    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        return [options_view(_steps(item), indent=3)]
+
+    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+        q = item.question
+        text = Text(" ".join(letter(item.order.index(k)) for k in range(len(q.items))), "bold")
+        for k, step in enumerate(q.items):
+            text.append(f"\n   {k + 1}. {step}")
+        return text

@@ -1,0 +1,38 @@
+"""Text that came from a file or a keyboard, made safe to show: control characters found or cut.
+
+A bank is shared between learners, so its text must not be able to drive the terminal (escape
+sequences that retitle the window, write the clipboard, hide text or clear the screen) or
+reorder what is shown (bidirectional overrides). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
+# override and isolate marks. A carriage return is refused too: it rewrites the line shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def first_control(text: str) -> str | None:
+    """The first character of `text` that must not reach a terminal, or None."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
+
+
+def codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def strip_controls(text: str) -> str:
+    """`text` with every control character replaced by a visible `?` (for echoing input)."""
+    return _CONTROL.sub("?", text)
+
+
+def excerpt(value: object, width: int = 40) -> str:
+    """A short, one-line, control-free quotation of a value found in a file."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 4 * width:
+        text = text[: 4 * width]
+    text = strip_controls(" ".join(text.split()))
+    return text if len(text) <= width else text[: width - 1] + "…"
