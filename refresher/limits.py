@@ -28,6 +28,7 @@ NUMBER_ABS = 1e12  # bounds of a random draw, and any number given as an input
 STEPS = 20  # time steps of an RNN/LSTM/GRU/BPTT example
 GRADIENT_STEPS = 1_000  # steps of a vanishing/exploding-gradient example
 HIDDEN_SIZE = 256  # input, hidden and output sizes of a cell
+BPTT_HIDDEN = 16  # hidden units of a BPTT example: T x H x H per-step shares stay printable
 GRID = 512  # rows/columns of a pooling or convolution input, padding included
 DRAWN_SIDE = 24  # rows/columns of a window drawn cell by cell in a step; larger: its corners
 SHAPE_DIM = 1_000_000  # rows/columns in an output-size question (pool-size, conv-size: no array)

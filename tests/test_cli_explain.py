@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from refresher.cli import app
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
-COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params"]
+COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params", "bptt"]
 
 ONE_UNIT_LSTM = """\
 # one LSTM unit, worked on paper

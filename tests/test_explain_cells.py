@@ -8,8 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from refresher.explain.gru import GRU_LAYOUT, explain_gru, gru_forward, gru_step
+from refresher.explain.gru import GRU_LAYOUT, TORCH_LAYOUT, explain_gru, gru_forward, gru_step
 from refresher.explain.lstm import LSTM_LAYOUT, explain_lstm, lstm_forward, lstm_step
+from refresher.explain.params import count_params
 from refresher.explain.rnn import RNN_LAYOUT, explain_rnn, rnn_forward, rnn_step, seeded_weights
 from refresher.explain.steps import format_line
 
@@ -226,28 +227,30 @@ def loop_gru_torch(tp, x, h):
 
 
 def loop_gru_cho(p, x, h):
-    """Cho et al. / d2l: the reset gate multiplies h before W_nh; candidate biases add."""
+    """Cho et al. / d2l: the reset gate multiplies h before W_nh; one candidate bias b_n."""
     r = [sig(a) for a in add(matvec(p["W_rx"], x), matvec(p["W_rh"], h), p["b_r"])]
     z = [sig(a) for a in add(matvec(p["W_zx"], x), matvec(p["W_zh"], h), p["b_z"])]
     rh = [ri * hi for ri, hi in zip(r, h, strict=True)]
-    n = [math.tanh(a) for a in add(matvec(p["W_nx"], x), matvec(p["W_nh"], rh), p["b_in"],
-                                   p["b_hn"])]  # fmt: skip
+    n = [math.tanh(a) for a in add(matvec(p["W_nx"], x), matvec(p["W_nh"], rh), p["b_n"])]
     return [zi * hi + (1 - zi) * ni for zi, hi, ni in zip(z, h, n, strict=True)]
 
 
 GRU_ONE = {
     "W_rx": one(1.0), "W_rh": one(-1.0), "b_r": vec(0.0),  # r = σ(0) = 0.5
     "W_zx": one(0.0), "W_zh": one(0.0), "b_z": vec(0.0),  # z = 0.5
-    "W_nx": one(0.0), "W_nh": one(1.0), "b_in": vec(0.0), "b_hn": vec(0.5),
+    "W_nx": one(0.0), "W_nh": one(1.0), "b_n": vec(0.5),
+}  # fmt: skip
+GRU_ONE_TORCH = {
+    **{k: v for k, v in GRU_ONE.items() if k != "b_n"}, "b_in": vec(0.0), "b_hn": vec(0.5)
 }  # fmt: skip
 
 
 def test_gru_one_unit_both_variants_on_paper() -> None:
     cho = gru_step(GRU_ONE, vec(1.0), vec(1.0), "cho")
-    # a_n = W_nh·(r·h) + b_in + b_hn = 1·0.5 + 0.5 = 1 -> n = tanh(1)
+    # a_n = W_nh·(r·h) + W_nx·x + b_n = 1·0.5 + 0 + 0.5 = 1 -> n = tanh(1)
     assert cho["a_n"][0] == pytest.approx(1.0)
     assert cho["h"][0] == pytest.approx(0.5 * 1.0 + 0.5 * TANH_1)
-    torch = gru_step(GRU_ONE, vec(1.0), vec(1.0), "pytorch")
+    torch = gru_step(GRU_ONE_TORCH, vec(1.0), vec(1.0), "pytorch")
     # a_n = W_nx·x + b_in + r·(W_nh·h + b_hn) = 0 + 0 + 0.5·1.5 = 0.75
     assert torch["a_n"][0] == pytest.approx(0.75)
     assert torch["h"][0] == pytest.approx(0.5 * math.tanh(0.75) + 0.5)
@@ -282,11 +285,24 @@ def test_gru_cho_variant_matches_the_loop(seed: int) -> None:
     x, h = rng.normal(size=2), rng.normal(size=3)
     want = loop_gru_cho(as_lists(p), x.tolist(), h.tolist())
     assert gru_step(p, x, h, "cho")["h"].tolist() == pytest.approx(want, rel=1e-12)
-    assert not np.allclose(gru_step(p, x, h, "pytorch")["h"], want)  # the variants differ
+    # the same numbers with b_n as PyTorch's b_in (b_hn = 0): still a different candidate
+    torch = {**{k: v for k, v in p.items() if k != "b_n"}, "b_in": p["b_n"], "b_hn": np.zeros(3)}
+    assert not np.allclose(gru_step(torch, x, h, "pytorch")["h"], want)
+
+
+def test_gru_layouts_count_what_the_bank_teaches() -> None:
+    # Cho: one bias per block, 3(H(X+H)+H); PyTorch's variant keeps b_in and b_hn apart
+    for x, h in [(10, 20), (3, 2), (1, 1)]:
+        cho = seeded_weights(0, GRU_LAYOUT, {"x": x, "h": h})
+        assert sum(w.size for w in cho.values()) == count_params("gru", x, h)["count"]
+        torch = seeded_weights(0, TORCH_LAYOUT, {"x": x, "h": h})
+        assert sum(w.size for w in torch.values()) == count_params("gru", x, h)["count"] + h
+    assert [n for n, _ in GRU_LAYOUT][-1] == "b_n"
+    assert [n for n, _ in TORCH_LAYOUT][-2:] == ["b_in", "b_hn"]
 
 
 def test_gru_forward_runs_the_sequence() -> None:
-    p = random_weights(GRU_LAYOUT, 2, 2, seed=5)
+    p = random_weights(TORCH_LAYOUT, 2, 2, seed=5)
     xs = np.random.default_rng(5).normal(size=(4, 2))
     hs = gru_forward(p, xs, np.zeros(2), "pytorch")
     h = np.zeros(2)
@@ -297,10 +313,14 @@ def test_gru_forward_runs_the_sequence() -> None:
 
 def test_explain_gru_says_which_variant() -> None:
     cho = explain_gru(GRU_ONE, vec(1.0), vec(1.0))
-    torch = explain_gru(GRU_ONE, vec(1.0), vec(1.0), variant="pytorch")
+    torch = explain_gru(GRU_ONE_TORCH, vec(1.0), vec(1.0), variant="pytorch")
     assert "cho variant" in cho.title and "Cho et al." in format_line(cho.intro[-1])
     assert "torch.nn.GRUCell" in format_line(torch.intro[-1])
     assert cho.steps[2].title == "reset applied to the old state, r_t * h_{t-1}"
     assert torch.steps[2].title.startswith("reset applied to the recurrent term")
     assert {"r", "z", "n", "h"} <= set(cho.result) and {"r", "z", "n", "h"} <= set(torch.result)
     assert cho.params["variant"] == "cho"
+    assert "b_n" in cho.params and "b_in" not in cho.params and "b_hn" not in cho.params
+    assert cho.groups[-1].names == ("W_nx", "W_nh", "b_n")
+    assert torch.groups[-1].names == ("W_nx", "W_nh", "b_in", "b_hn")
+    assert "+ b_n" in format_line(cho.intro[2]) and "b_hn" in format_line(torch.intro[2])

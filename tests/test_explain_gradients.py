@@ -144,3 +144,11 @@ def test_explain_params_shows_the_formula() -> None:
     text = "".join(str(p) for p in totals[0].lines[0] if isinstance(p, str))
     assert "4·(2·(3 + 2) + 2)" in text
     assert len(worked.steps) == 6
+
+
+def test_final_norm_and_the_step_it_vanishes() -> None:
+    worked = explain_gradients(scale=0.8, steps=30, hidden=4)
+    assert worked.result["final_norm"] == pytest.approx(0.8**30)
+    # 0.8^20 = 0.0115 is still above 1%, 0.8^21 = 0.0092 is below
+    assert worked.result["vanish_step"] == 21
+    assert "vanish_step" not in explain_gradients(scale=0.8, steps=20).result

@@ -31,6 +31,19 @@ RESULT_NAMES = {
     "gru": {"r", "z", "n", "h"},
     "gradients": {"norms"},
     "params": {"count", "pytorch"},
+    "bptt": {
+        "h",
+        "y",
+        "loss",
+        "dL_dh",
+        "dL_dW_h",
+        "dL_dW_x",
+        "dL_db_h",
+        "dL_dW_y",
+        "dL_db_y",
+        "dW_h_by_step",
+        "contribution_norms",
+    },
 }
 
 

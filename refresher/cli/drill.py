@@ -13,7 +13,9 @@ from refresher.cli.options import open_bank
 
 def drill(
     kind: str = typer.Argument(
-        ..., help="What to drill: pool, conv, pool-size, conv-size, params, rnn, lstm, gru."
+        ...,
+        help="What to drill: pool, conv, pool-size, conv-size, params, rnn, lstm, gru, "
+        "gradients, bptt.",
     ),
     bank: str = typer.Option(None, "--bank", "-b", help="Bank id or file (default: bundled)."),
     seed: int = typer.Option(None, "--seed", help="Seed for reproducible numbers."),

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 explain_app = typer.Typer(
     help="Print worked examples computed live: pooling, convolution, RNN, LSTM, GRU, "
-    "gradients and parameter counts.",
+    "gradients, backpropagation through time and parameter counts.",
     no_args_is_help=True,
 )
 
@@ -52,6 +52,11 @@ class GradientInputs(StrEnum):
 class GradientCell(StrEnum):
     rnn = "rnn"
     lstm = "lstm"
+
+
+class Loss(StrEnum):
+    ce = "ce"
+    mse = "mse"
 
 
 class Cell(StrEnum):
@@ -455,7 +460,7 @@ def params(
     export: Export = None,
     step: StepMode = False,
 ) -> None:
-    """Parameter count of one layer: the session's one bias per gate, and PyTorch's two."""
+    """Parameter count of one layer: the session's one bias per block, and PyTorch's two."""
     spec = _spec(
         "params",
         cell=cell.value,
@@ -465,3 +470,86 @@ def params(
     )
     # Counts are whole numbers: there are no decimals to choose, so no --precision.
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=3)
+
+
+@explain_app.command("bptt")
+def bptt(
+    params: ParamsFile = None,
+    xs: Annotated[
+        str | None,
+        typer.Option(
+            "--xs",
+            metavar="M",
+            help='Inputs, one row per step: "1 -1; 0.5 0; -1 1" (default: drawn from the seed).',
+        ),
+    ] = None,
+    h: Annotated[
+        str | None,
+        typer.Option("--h", metavar="V", help="Initial state h0 (default: 0.5 -0.5 repeated)."),
+    ] = None,
+    seed: Seed = None,
+    steps: Annotated[
+        int | None,
+        typer.Option(
+            "--steps",
+            help="Time steps T without --xs (default: 3, at most 20); one --xs row is repeated.",
+        ),
+    ] = None,
+    hidden_size: Annotated[
+        int | None,
+        typer.Option(
+            "--hidden-size", help="Hidden units for seeded weights (default: 2, at most 16)."
+        ),
+    ] = None,
+    input_size: Annotated[
+        int | None,
+        typer.Option(
+            "--input-size", help="Input size for seeded weights (default: from --xs, or 2)."
+        ),
+    ] = None,
+    output_size: Annotated[
+        int | None,
+        typer.Option("--output-size", help="Outputs (classes) for seeded weights (default: 3)."),
+    ] = None,
+    loss: Annotated[
+        Loss,
+        typer.Option(
+            "--loss",
+            case_sensitive=False,
+            help="ce: softmax cross-entropy with --label; mse: ½‖y - target‖² with --target.",
+        ),
+    ] = Loss.ce,
+    label: Annotated[
+        int | None,
+        typer.Option("--label", metavar="K", help="The true class, counted from 1 (default: 1)."),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            metavar="V",
+            help="Target vector for --loss mse (default: --label's one-hot vector).",
+        ),
+    ] = None,
+    as_json: Json = False,
+    export: Export = None,
+    step: StepMode = False,
+    precision: Precision = 4,
+) -> None:
+    """Backpropagation through time: h_t = tanh(W_h·h_{t-1} + W_x·x_t + b_h), y = W_y·h_T + b_y,
+    then every step back with its share of the gradients."""
+    spec = _spec(
+        "bptt",
+        params=_params_file(params),
+        xs=xs,
+        h=h,
+        seed=seed,
+        steps=steps,
+        hidden_size=hidden_size,
+        input_size=input_size,
+        output_size=output_size,
+        loss=loss.value,
+        label=label,
+        target=target,
+    )
+    _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)

@@ -33,7 +33,14 @@ from refresher.explain.steps import (
     with_article,
 )
 
-__all__ = ["cell_path_norms", "explain_gradients", "jacobian_norms", "orthogonal", "verdict"]
+__all__ = [
+    "VANISHED",
+    "cell_path_norms",
+    "explain_gradients",
+    "jacobian_norms",
+    "orthogonal",
+    "verdict",
+]
 
 VANISHED = 1e-2  # below this fraction of its size the gradient has vanished
 EXPLODED = 1e2  # above this multiple it has exploded
@@ -121,7 +128,10 @@ def explain_gradients(
     bound = scale ** np.arange(1, steps + 1, dtype=float)
     exact = inputs == "zero"
 
-    result: dict[str, object] = {"norms": norms, "bound": bound}
+    result: dict[str, object] = {"norms": norms, "bound": bound, "final_norm": float(norms[-1])}
+    below = np.flatnonzero(norms < VANISHED)
+    if below.size:  # asked by numeric items; absent when the norm never falls below 1%
+        result["vanish_step"] = int(below[0]) + 1
     s = format_number(scale, 4)
     stepped: list[Step] = [
         Step(

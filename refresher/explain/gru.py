@@ -8,11 +8,16 @@ Both variants share the gates (``*`` element-wise, ``·`` matrix-vector)::
 
 and differ in where the reset gate acts in the candidate ``n_t``:
 
-``cho``      n_t = tanh(W_nh·(r_t * h_{t-1}) + W_nx·x_t + b_in + b_hn)
-             (Cho et al. 2014; Dive into Deep Learning). The two biases simply add.
+``cho``      n_t = tanh(W_nh·(r_t * h_{t-1}) + W_nx·x_t + b_n)
+             (Cho et al. 2014; Dive into Deep Learning): one candidate bias, like every other
+             block, so a layer has 3·(H·(X + H) + H) parameters, the count the bank teaches.
 ``pytorch``  n_t = tanh(W_nx·x_t + b_in + r_t * (W_nh·h_{t-1} + b_hn))
              (``torch.nn.GRUCell``: the reset gate scales the recurrent term after the product,
-             so ``b_hn`` is reset too; ``b_r`` stands for PyTorch's ``b_ir + b_hr``.)
+             so ``b_hn`` is reset too and cannot be merged into ``b_in``; ``b_r`` stands for
+             PyTorch's ``b_ir + b_hr``.)
+
+Each variant has its own weight layout (`LAYOUTS`): the candidate block is ``W_nx W_nh b_n``
+for ``cho`` and ``W_nx W_nh b_in b_hn`` for ``pytorch``.
 """
 
 from __future__ import annotations
@@ -33,14 +38,24 @@ from refresher.explain.rnn import (
 )
 from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked
 
-__all__ = ["GRU_LAYOUT", "VARIANTS", "explain_gru", "gru_forward", "gru_step"]
+__all__ = [
+    "GRU_LAYOUT",
+    "LAYOUTS",
+    "TORCH_LAYOUT",
+    "VARIANTS",
+    "explain_gru",
+    "gru_forward",
+    "gru_step",
+]
 
 VARIANTS = ("cho", "pytorch")
-GRU_LAYOUT: Layout = (
+_GATES: Layout = (
     ("W_rx", "hx"), ("W_rh", "hh"), ("b_r", "h"),
     ("W_zx", "hx"), ("W_zh", "hh"), ("b_z", "h"),
-    ("W_nx", "hx"), ("W_nh", "hh"), ("b_in", "h"), ("b_hn", "h"),
 )  # fmt: skip
+GRU_LAYOUT: Layout = (*_GATES, ("W_nx", "hx"), ("W_nh", "hh"), ("b_n", "h"))  # cho
+TORCH_LAYOUT: Layout = (*_GATES, ("W_nx", "hx"), ("W_nh", "hh"), ("b_in", "h"), ("b_hn", "h"))
+LAYOUTS: dict[str, Layout] = {"cho": GRU_LAYOUT, "pytorch": TORCH_LAYOUT}
 
 
 def gru_step(
@@ -60,7 +75,7 @@ def gru_step(
     extra: dict[str, np.ndarray]
     if variant == "cho":
         rh = r * h
-        a_n = p["W_nh"] @ rh + p["W_nx"] @ x + p["b_in"] + p["b_hn"]
+        a_n = p["W_nh"] @ rh + p["W_nx"] @ x + p["b_n"]
         extra = {"rh": rh}
     else:
         hn = p["W_nh"] @ h + p["b_hn"]
@@ -157,7 +172,7 @@ def explain_gru(
         cand_lines = affine_lines(
             Sym("a_n", "gate.n"),
             [("W_nh", p["W_nh"], "(r_t * h_{t-1})", v["rh"]), ("W_nx", p["W_nx"], "x_t", x)],
-            ("(b_in + b_hn)", p["b_in"] + p["b_hn"]),
+            ("b_n", p["b_n"]),
             v["a_n"],
         )
     else:
@@ -226,7 +241,7 @@ def explain_gru(
         values={"h": v["h"]},
     )
     if variant == "cho":
-        cand_eq = " = tanh(W_nh·(r_t * h_{t-1}) + W_nx·x_t + b_in + b_hn)"
+        cand_eq = " = tanh(W_nh·(r_t * h_{t-1}) + W_nx·x_t + b_n)"
         shown = "Cho et al. / d2l variant: the reset gate acts on h_{t-1} before W_nh."
     else:
         cand_eq = " = tanh(W_nx·x_t + b_in + r_t * (W_nh·h_{t-1} + b_hn))"
@@ -255,6 +270,6 @@ def explain_gru(
         groups=(
             ParamGroup("reset r", ("W_rx", "W_rh", "b_r"), "gate.r"),
             ParamGroup("update z", ("W_zx", "W_zh", "b_z"), "gate.z"),
-            ParamGroup("candidate n", ("W_nx", "W_nh", "b_in", "b_hn"), "gate.n"),
+            ParamGroup("candidate n", tuple(name for name, _ in LAYOUTS[variant][6:]), "gate.n"),
         ),
     )

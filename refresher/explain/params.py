@@ -81,7 +81,7 @@ def explain_params(
     steps.append(
         Step(
             title=(
-                "total, one bias per gate (the session's equations)"
+                "total, one bias per block (the session's equations)"
                 if g > 1
                 else "total, one bias (the session's equation)"
             ),
@@ -108,9 +108,13 @@ def explain_params(
                     Num(g * torch_block, "accent"),
                 ),
             ),
-            note=f"{plural(g * h, 'more number')}: a second bias per gate, which only ever adds "
-            "to the "
-            "first"
+            note=f"{plural(g * h, 'more number')}: "
+            + (
+                "a second bias vector per weight block, which only ever adds to the first"
+                if g > 1
+                else "a second bias vector (bias_hh beside bias_ih), which only ever adds to the "
+                "first"
+            )
             + (" (except GRU's b_hn, which the reset gate scales)." if cell == "gru" else "."),
             role="accent",
             values={"pytorch": g * torch_block},

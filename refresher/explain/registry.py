@@ -25,7 +25,10 @@ rnn            params | seed input_size hidden_size output_size, x h steps      
 lstm           params | seed input_size hidden_size, x h c                         h
 gru            params | seed input_size hidden_size, x h variant                   h
 gradients      scale steps hidden inputs seed cell forget_bias                     norms
+               (also final_norm, and vanish_step: the first T below 1%, when there is one)
 params         cell input_size hidden_size output_size                             count
+bptt           params | seed input_size hidden_size output_size, xs h steps       dL_dW_h
+               loss label | target
 =============  ==================================================================  ===========
 """
 
@@ -40,7 +43,7 @@ import numpy as np
 
 from refresher import limits
 from refresher.errors import InputError
-from refresher.explain import conv, gradients, gru, lstm, params, pooling, rnn
+from refresher.explain import bptt, conv, gradients, gru, lstm, params, pooling, rnn
 from refresher.explain.inputs import (
     as_bool,
     as_choice,
@@ -262,7 +265,7 @@ def _weights(
     if seed is None or outputs is None:
         return None, None, None
     sizes = {"x": inputs or 2, "h": hidden or 2, "o": outputs}
-    salt = {rnn.RNN_LAYOUT: 1, lstm.LSTM_LAYOUT: 2, gru.GRU_LAYOUT: 3}[layout]
+    salt = {rnn.RNN_LAYOUT: 1, lstm.LSTM_LAYOUT: 2, gru.GRU_LAYOUT: 3, gru.TORCH_LAYOUT: 3}[layout]
     return rnn.seeded_weights(seed, layout, sizes, salt), seed, sizes["x"]
 
 
@@ -336,8 +339,8 @@ def _prepare_lstm(r: _Reader) -> Callable[[], Worked]:
 
 
 def _prepare_gru(r: _Reader) -> Callable[[], Worked]:
-    p, seed, inputs = _weights(r, gru.GRU_LAYOUT)
     variant = r.get("variant", as_choice, "cho", choices=gru.VARIANTS)
+    p, seed, inputs = _weights(r, gru.LAYOUTS.get(variant, gru.GRU_LAYOUT))
     r.check()
     hidden = p["W_rh"].shape[0]
     xs = _x(r, inputs)
@@ -378,6 +381,63 @@ def _prepare_params(r: _Reader) -> Callable[[], Worked]:
     return lambda: params.explain_params(cell, x, h, y)
 
 
+def _prepare_bptt(r: _Reader) -> Callable[[], Worked]:
+    if r.has("xs") and not r.has("params") and not r.has("input_size"):
+        # seeded weights take their input size from the rows of xs
+        width = _peek(r, "xs", lambda v, n: as_sequence(v, n).shape[1])
+        if width is not None:
+            r = _Reader({**r.spec, "input_size": width}, r.label)
+    p, seed, inputs = _weights(r, rnn.RNN_LAYOUT, with_output=True)
+    steps = r.get("steps", as_int, None, minimum=1, maximum=MAX_RNN_STEPS)
+    loss = r.get("loss", as_choice, "ce", choices=bptt.LOSSES)
+    r.check()
+    hidden, outputs = p["W_h"].shape[0], p["W_y"].shape[0]
+    if hidden > bptt.MAX_HIDDEN:
+        r.problems.append(
+            f"{r.label('hidden_size') if not r.has('params') else r.label('params')}: "
+            f"at most {bptt.MAX_HIDDEN} hidden units for bptt, got {hidden}"
+        )
+    h0 = _state(r, "h", hidden, _H_PATTERN)
+    if r.has("xs"):
+        xs = r.get("xs", as_sequence)
+        if xs is not None and xs.shape[1] != inputs:
+            r.problems.append(
+                f"{r.label('xs')}: expected {plural(inputs, 'value')} per row (input size "
+                f"{inputs}), got {xs.shape[1]}"
+            )
+        elif xs is not None and steps is not None and xs.shape[0] != steps:
+            if xs.shape[0] == 1:
+                xs = np.repeat(xs, steps, axis=0)
+            else:
+                r.problems.append(
+                    f"{r.label('steps')}: {plural(steps, 'step')} but {r.label('xs')} has "
+                    f"{plural(xs.shape[0], 'row')} (one per time step)"
+                )
+        if xs is not None and xs.shape[0] > MAX_RNN_STEPS:
+            r.problems.append(
+                f"{r.label('xs')}: at most {MAX_RNN_STEPS} time steps, got {xs.shape[0]}"
+            )
+    else:
+        rng = np.random.default_rng([DEFAULT_SEED if seed is None else seed, 1])
+        xs = rng.integers(-2, 3, size=(steps or 3, inputs)) / 2.0  # multiples of 0.5 in [-1, 1]
+    label, target = 1, None
+    if loss == "ce":
+        if r.has("target"):
+            r.problems.append(f"{r.label('target')}: only with {r.label('loss')} mse")
+        label = r.get("label", as_int, 1, minimum=1, maximum=outputs)
+    elif loss == "mse":
+        if r.has("target") and r.has("label"):
+            r.problems.append(f"{r.label('label')}: give {r.label('target')} or a label, not both")
+        elif r.has("target"):
+            target = r.get("target", check_vector, size=outputs, what=f"output size {outputs}")
+        else:  # the label's one-hot vector
+            label = r.get("label", as_int, 1, minimum=1, maximum=outputs)
+            if label is not None:
+                target = np.eye(outputs)[label - 1]
+    r.check()
+    return lambda: bptt.explain_bptt(p, xs, h0, loss=loss, label=label, target=target, seed=seed)
+
+
 _CELL_KEYS = ("params", "seed", "input_size", "hidden_size", "x", "h")
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -403,10 +463,14 @@ KINDS: dict[str, Kind] = {
              ("a_r", "r", "a_z", "z", "rh", "hn", "r_hn", "a_n", "n", "h"), "h", _prepare_gru),
         Kind("gradients", "gradient norms through time in a tanh RNN",
              ("scale", "steps", "hidden", "inputs", "seed", "cell", "forget_bias"),
-             ("norms", "bound", "cell_norms", "verdict"), "norms", _prepare_gradients),
+             ("norms", "bound", "final_norm", "vanish_step", "cell_norms", "verdict"), "norms",
+             _prepare_gradients),
         Kind("params", "parameter counts of RNN / LSTM / GRU layers",
              ("cell", "input_size", "hidden_size", "output_size"),
              ("count", "pytorch", "per_gate"), "count", _prepare_params),
+        Kind("bptt", "backpropagation through time in a tanh RNN, step by step",
+             ("params", "seed", "input_size", "hidden_size", "output_size", "xs", "h", "steps",
+              "loss", "label", "target"), bptt.RESULT_KEYS, "dL_dW_h", _prepare_bptt),
     )
 }  # fmt: skip
 

@@ -30,6 +30,11 @@ _SETTING_NAMES = {
     "hidden_size": "hidden size",
     "output_size": "output size",
     "variant": "variant",
+    "loss": "loss",
+    "scale": "S",
+    "steps": "T",
+    "hidden": "hidden units",
+    "forget_bias": "forget-gate bias b_f",
 }
 
 
@@ -48,9 +53,28 @@ def _setting(name: str, value: Any) -> str | None:
 _ASKED = {
     "output": "the output map",
     "output_size": "the output size (rows cols)",
-    "count": "the parameter count (one bias per gate)",
-    "pytorch": "PyTorch's parameter count (two biases per gate)",
+    "count": "the parameter count (one bias per weight block)",
+    "pytorch": "PyTorch's parameter count (two biases per weight block)",
     "norms": "the gradient norms",
+    "cell_norms": "‖∂c_T/∂c_0‖ along the cell state, T = 1..steps",
+    "final_norm": "‖∂h_T/∂h_0‖ after the last step",
+    "vanish_step": "the first T at which ‖∂h_T/∂h_0‖ is below 0.01",
+    "loss": "the loss L",
+    "dL_dW_h": "∂L/∂W_h",
+    "dL_dW_x": "∂L/∂W_x",
+    "dL_db_h": "∂L/∂b_h",
+    "dL_dW_y": "∂L/∂W_y",
+    "dL_db_y": "∂L/∂b_y",
+    "dL_dh": "∂L/∂h_t for t = 1..T (one row per step)",
+    "contribution_norms": "the norm of each step's share of ∂L/∂W_h, t = 1..T",
+}
+_EACH = {
+    "norms": "one per step",
+    "cell_norms": "one per step",
+    "contribution_norms": "one per step",
+    "dL_db_y": "one per output",
+    "y": "one per output",
+    "logits": "one per output",
 }
 _CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
 
@@ -85,9 +109,15 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
         parts.append(cell_inputs)
     elif worked.kind not in ("pool", "conv"):
         for name, value in worked.inputs.items():
-            shown = _setting(name, value) or f"{name} {format_part(np.asarray(value), precision)}"
+            text = value if isinstance(value, str) else format_part(np.asarray(value), precision)
+            shown = _setting(name, value) or f"{name} {text}"
             parts.append(Text(shown, style="accent"))
-    settings = [s for s in (_setting(k, v) for k, v in worked.params.items()) if s]
+    shown_params = {
+        k: v
+        for k, v in worked.params.items()
+        if not (k == "forget_bias" and worked.params.get("cell") == "rnn")  # only for lstm
+    }
+    settings = [s for s in (_setting(k, v) for k, v in shown_params.items()) if s]
     if settings:
         parts.append(Text(" · ".join(settings), style="accent"))
     if worked.groups:
@@ -99,7 +129,8 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     if len(shape) == 2:
         ask.append(f"  ({shape[0]}x{shape[1]})", style="muted")
     elif len(shape) == 1 and instance.ask != "output_size":
-        ask.append(f"  ({shape[0]} values, one per unit)", style="muted")
+        each = _EACH.get(instance.ask, "one per unit")
+        ask.append(f"  ({shape[0]} values, {each})", style="muted")
     parts.append(ask)
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
 

@@ -51,6 +51,7 @@ _INPUT_NAMES = {
     "rnn": {"x": "x1", "h": "h0"},
     "lstm": {"x": "x_t", "h": "h_{t-1}", "c": "c_{t-1}"},
     "gru": {"x": "x_t", "h": "h_{t-1}"},
+    "bptt": {"x": "x1", "h": "h0", "label": "label", "target": "target"},  # label or target
 }
 
 
@@ -712,6 +713,8 @@ def inputs_text(worked: Worked, precision: int, width: int = 100) -> RenderableT
         return None
     items = []
     for key, label in names.items():
+        if key not in worked.inputs:
+            continue
         value = np.asarray(worked.inputs[key], dtype=float)
         item = Text()
         if key == "x" and value.ndim == 2:
