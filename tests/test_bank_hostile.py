@@ -197,3 +197,46 @@ def test_stale_entries_are_pruned(tmp_path, mini_path):
 def test_the_cache_key_covers_every_module_that_shapes_a_bank():
     shapers = {p.name for p in cache._shaper_files()}
     assert {"yaml.py", "bank.py", "model.py", "choice.py", "cloze.py", "fields.py"} <= shapers
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_hostile_banks_end_in_one_line_under_one_gib(tmp_path, refresher_home):
+    import subprocess
+    import sys
+    import time
+
+    bomb = "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+    for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
+        bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]\n"
+    (tmp_path / "bomb.yaml").write_text(bomb + HEAD + CARD)
+    (tmp_path / "deep.yaml").write_text(
+        HEAD + CARD.replace("back: B", "back: " + "[" * 900 + "]" * 900)
+    )
+    with (tmp_path / "huge.yaml").open("wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    cases = [
+        ["quiz", str(tmp_path / "bomb.yaml")],
+        ["quiz", str(tmp_path / "deep.yaml")],
+        ["quiz", str(tmp_path / "huge.yaml")],
+        ["quiz", "/dev/zero"],
+    ]
+    env = {**os.environ, "REFRESHER_HOME": str(refresher_home), "NO_COLOR": "1"}
+    started = time.monotonic()
+    for args in cases:
+        proc = subprocess.run(
+            [sys.executable, "-m", "refresher", *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=env,
+            preexec_fn=_limit_memory,
+            timeout=60,
+        )
+        lines = proc.stderr.decode().strip().splitlines()
+        assert proc.returncode == 1 and len(lines) == 1, (args, proc.stderr[-500:])
+        assert lines[0].startswith("error: ")
+    assert time.monotonic() - started < 30
