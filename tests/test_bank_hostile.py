@@ -240,3 +240,9 @@ def test_hostile_banks_end_in_one_line_under_one_gib(tmp_path, refresher_home):
         assert proc.returncode == 1 and len(lines) == 1, (args, proc.stderr[-500:])
         assert lines[0].startswith("error: ")
     assert time.monotonic() - started < 30
+
+
+def test_a_timestamp_tag_on_a_word_is_a_problem_not_a_crash():
+    # found by `make fuzz`: PyYAML's timestamp constructor fails on a non-date with AttributeError
+    out = problems(HEAD + CARD.replace("back: B", "back: !!timestamp yes"))
+    assert any(p.startswith("demo.yaml:9: ") and "timestamp" in p for p in out), out

@@ -118,7 +118,7 @@ class _Walk:
             return self.loader.construct_object(node)  # bool, int, float, null, timestamp
         except yaml.constructor.ConstructorError as exc:
             message = exc.problem or "cannot be read"
-        except (ValueError, TypeError, KeyError, OverflowError):
+        except (ValueError, TypeError, KeyError, OverflowError, AttributeError, IndexError):
             message = f"'{excerpt(node.value)}' cannot be read as {node.tag.rsplit(':', 1)[-1]}"
         self.problems.append((_line(node), message))
         return node.value
