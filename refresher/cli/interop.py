@@ -86,15 +86,17 @@ def import_(
     Example: refresher import deck.txt --to my-deck.yaml && refresher quiz my-deck.yaml
     """
     from refresher.app import interop
-    from refresher.render.console import make_console, print_error
+    from refresher.render.console import make_console
+    from refresher.text import strip_controls
 
     done = interop.import_file(
         source, to, bank_id=bank_id, title=title, topic=topic, fmt=fmt, force=force
     )
+    err = make_console(stderr=True)
     for line in done.problems:
-        print_error(line)
+        err.print(strip_controls(line), markup=False, highlight=False, soft_wrap=True)
     if done.bank is not None:
-        make_console(stderr=True).print(
+        err.print(
             f"wrote {len(done.bank.questions)} questions to {done.path} (bank '{done.bank.id}')",
             markup=False,
             highlight=False,

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from refresher.bank import ID_RE
-from refresher.formats.imported import Collected, item, stable_id
+from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
 from refresher.kinds import kind_of
 from refresher.model import Bank
@@ -279,8 +279,10 @@ def _one(found: Collected, line: int, block: str, topic: str) -> None:
     kind = question["type"]
     if title and ID_RE.match(title) and len(title) <= 200:
         qid = title
+    elif title:
+        qid = slug(title, stable_id("gift", title), width=60)
     else:
-        qid = stable_id("gift", title) if title else stable_id("gift", kind, prompt)
+        qid = stable_id("gift", kind, prompt)
     found.add(item(line, id=qid, topic=topic, **question))
 
 
