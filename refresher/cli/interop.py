@@ -167,10 +167,10 @@ def history(
                 verdict,
             ]
             if row["given"]:
-                parts.append(repr(strip_controls(row["given"])))
+                parts.append(repr(row["given"]))
             if row["rating"]:
                 parts.append(f"rated {row['rating']}, next in {row['interval_days']:g} d")
-            out.write("  ".join(parts) + "\n")
+            out.write(strip_controls("  ".join(parts)) + "\n")
 
 
 def register(app: typer.Typer) -> None:
