@@ -10,9 +10,15 @@ import json
 
 import typer
 
+from refresher.cli import complete
+
 
 def stats(
-    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: every bank)."),
+    bank: str = typer.Argument(
+        None,
+        help="Bank id or a .yaml file (default: every bank).",
+        autocompletion=complete.bank_ids,
+    ),
     days: int = typer.Option(14, "--days", "-d", min=1, max=3650, help="Look back N days."),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
 ) -> None:

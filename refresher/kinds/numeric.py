@@ -19,6 +19,8 @@ class NumericQuestion(Question):
     compute: dict[str, Any] = field(default_factory=dict)
     tolerance: float = 0.01
     rtol: float = 0.0
+    # The line of each compute key in the bank file, so `check` points at the key at fault.
+    compute_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     type = "numeric"
 
@@ -30,7 +32,7 @@ class Numeric(Kind):
     hint = "a number, vector (1 2) or matrix (1 2; 3 4)"
 
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
-        from refresher.document import plain
+        from refresher.document import line_of, plain
 
         prompt = f.text("prompt")
         if not f.require("compute"):
@@ -50,7 +52,14 @@ class Numeric(Kind):
                 tol[key] = value
         if prompt is None:
             return None
-        return NumericQuestion(prompt=prompt, compute=plain(spec), **tol, **common)
+        compute_lines = {
+            key: line_of(spec, key, line_of(f.item, "compute"))
+            for key in spec
+            if isinstance(key, str)
+        }
+        return NumericQuestion(
+            prompt=prompt, compute=plain(spec), compute_lines=compute_lines, **tol, **common
+        )
 
     def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
         from refresher.numeric import instantiate
@@ -99,10 +108,14 @@ class Numeric(Kind):
         rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
         return tuple(f"row {k}" for k in range(2, rows + 1))
 
-    def deep_problems(self, question: Question) -> list[str]:
-        from refresher.numeric import spec_problems
+    def deep_problems(self, question: Question) -> list[tuple[int, str]]:
+        from refresher.numeric import spec_problems_by_key
 
-        return [f"compute: {m}" for m in spec_problems(question.compute)]  # type: ignore[attr-defined]
+        q: NumericQuestion = question  # type: ignore[assignment]
+        return [
+            (q.compute_lines.get(key, q.line) if key else q.line, f"compute: {message}")
+            for key, message in spec_problems_by_key(q.compute)
+        ]
 
 
 def _instance(item: Any) -> Any:

@@ -1,0 +1,201 @@
+"""What a new user meets first: errors that say what is wrong and where, help that reads right,
+shell completion from the real banks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from refresher.cli import app
+
+HEAD = "id: demo\ntitle: Demo\ntopics: {rnn: RNN, cnn: CNN}\nquestions:\n"
+CARD = "  - id: c\n    type: card\n    topic: rnn\n    tags: [basics]\n    front: F\n    back: B\n"
+
+
+@pytest.fixture
+def broken_user_bank(refresher_home):
+    banks = refresher_home / "banks"
+    banks.mkdir(parents=True)
+    (banks / "broken.yaml").write_text(HEAD + CARD.replace("topic: rnn", "topic: [a, b]"))
+    return banks
+
+
+# --- errors that mislead ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["quiz", "nosuch"],
+        ["review", "nosuch"],
+        ["stats", "nosuch"],
+        ["print", "nosuch"],
+        ["drill", "pool", "nosuch"],
+    ],
+)
+def test_an_unknown_bank_is_named_even_beside_a_broken_one(broken_user_bank, args):
+    result = CliRunner().invoke(app, args, input="q\n")
+    assert result.exit_code == 1
+    assert "unknown bank 'nosuch'; available: session-14" in result.stderr
+    assert "broken.yaml" in result.stderr and "unknown topic" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["quiz", "review", "stats", "print"])
+def test_the_broken_bank_itself_shows_its_problem(broken_user_bank, command):
+    result = CliRunner().invoke(app, [command, "broken"], input="q\n")
+    assert result.exit_code == 1 and "broken.yaml:7: c: unknown topic" in result.stderr
+
+
+COMPUTE = """\
+  - id: pool-bad
+    type: numeric
+    topic: cnn
+    prompt: Pool it.
+    compute:
+      kind: pool
+      mode: maxx
+      input: [[1, 2, 3], [4, 5]]
+      size: 600
+      strde: 2
+"""
+
+
+def test_check_reports_every_compute_problem_at_its_own_line(tmp_path):
+    bank = tmp_path / "demo.yaml"
+    bank.write_text(HEAD + COMPUTE)
+    result = CliRunner().invoke(app, ["check", str(bank)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    where = [line.split(": compute: ")[0].rsplit(":", 2)[-2] for line in lines]
+    assert where == ["11", "12", "13", "14"], lines  # mode, input, size, strde
+    assert "mode: expected one of avg, max, got 'maxx'" in lines[0]
+    assert "input: row 2 has 2 numbers" in lines[1]
+    assert "size: at most" in lines[2]
+    assert "unknown key 'strde'" in lines[3] and "did you mean 'stride'" in lines[3]
+
+
+def test_a_window_too_big_for_its_input_is_reported_beside_a_bad_mode(tmp_path):
+    bank = tmp_path / "demo.yaml"
+    body = COMPUTE.replace("[[1, 2, 3], [4, 5]]", "[[1, 2], [4, 5]]").replace("600", "3")
+    bank.write_text(HEAD + body)
+    lines = CliRunner().invoke(app, ["check", str(bank)]).stdout.splitlines()
+    assert [line.split(": ")[0].rsplit(":", 1)[-1] for line in lines] == ["11", "13", "14"]
+    assert "window does not fit" in lines[1]
+
+
+def test_compute_lines_survive_the_bank_cache(tmp_path, refresher_home):
+    from refresher.bank import deep_check, load_bank
+
+    bank = tmp_path / "demo.yaml"
+    bank.write_text(
+        HEAD
+        + COMPUTE.replace("mode: maxx", "mode: max")
+        .replace("strde", "stride")
+        .replace("[[1, 2, 3], [4, 5]]", "[[1, 2], [4, 5]]")
+        .replace("600", "2")
+    )
+    cache = refresher_home / "cache"
+    cache.mkdir(parents=True)
+    first = load_bank(bank, cache)
+    again = load_bank(bank, cache)  # from the cache
+    assert first.questions[0].compute_lines == again.questions[0].compute_lines
+    assert again.questions[0].compute_lines["size"] == 13
+    assert deep_check(again) == []
+
+
+def test_an_unclosed_quote_on_line_10_names_line_10(tmp_path):
+    bank = tmp_path / "demo.yaml"
+    bank.write_text(
+        HEAD
+        + "  - id: o\n    type: open\n    topic: rnn\n    answer: x\n    points: [a]\n"
+        + '    prompt: "unclosed\n'
+        + CARD.replace("id: c", "id: d")
+    )
+    result = CliRunner().invoke(app, ["check", str(bank)])
+    assert result.exit_code == 1
+    assert "YAML syntax error" in result.stdout and "on line 10)" in result.stdout
+
+
+def test_drill_without_a_kind_lists_the_kinds():
+    result = CliRunner().invoke(app, ["drill"])
+    assert result.exit_code == 2
+    assert "name what to drill" in result.stderr
+    for kind in ("pool", "lstm", "gradients", "bptt"):
+        assert kind in result.stderr
+
+
+# --- help and the bank argument ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["quiz", "-h"], ["-h"], ["review", "-h"], ["print", "-h"]])
+def test_flags_are_not_shown_as_taking_a_value(args):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+
+
+def test_drill_takes_the_bank_as_an_argument_and_still_as_the_old_option():
+    for args in (["drill", "pool", "session-14"], ["drill", "pool", "--bank", "session-14"]):
+        result = CliRunner().invoke(app, [*args, "--seed", "3"], input="q\n")
+        assert result.exit_code == 0, result.output
+        assert "Drill: pool" in result.stdout
+    assert "--bank" not in CliRunner().invoke(app, ["drill", "-h"]).stdout
+
+
+# --- shell completion -------------------------------------------------------------------------
+
+
+def complete(words: str, *, env: dict[str, str] | None = None) -> list[str]:
+    """What bash completion offers for the last word of `words`, run as a shell would."""
+    parts = words.split(" ")
+    script = textwrap.dedent(
+        """
+        import sys
+        from refresher.cli import app
+        try:
+            app(prog_name="refresher")
+        finally:
+            print("numpy loaded" if "numpy" in sys.modules else "", file=sys.stderr)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={
+            **os.environ,
+            **(env or {}),
+            "_REFRESHER_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(parts) - 1),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "numpy loaded" not in result.stderr, "completion must stay fast: no NumPy"
+    return result.stdout.split()
+
+
+def test_completion_is_offered():
+    result = CliRunner().invoke(app, ["--show-completion", "bash"])
+    assert result.exit_code == 0 and "_REFRESHER_COMPLETE" in result.stdout
+    assert "--install-completion" in CliRunner().invoke(app, ["-h"]).stdout
+
+
+def test_completion_from_the_real_data(refresher_home):
+    banks = refresher_home / "banks"
+    banks.mkdir(parents=True)
+    (banks / "demo.yaml").write_text(HEAD + CARD)
+    assert complete("refresher quiz ") == ["demo", "session-14"]
+    assert complete("refresher quiz demo --topic ") == ["cnn", "rnn"]
+    assert complete("refresher print demo --tag ") == ["basics"]
+    assert "forget-gate-blank" in complete("refresher quiz --id forget")
+    assert complete("refresher quiz demo --id ") == ["c"]
+    assert complete("refresher drill l") == ["lstm"]
+    assert complete("refresher config new") == ["new_per_day"]
+    assert "gradients" in complete("refresher explain ")
+    assert complete("refresher print --type car") == ["card"]
