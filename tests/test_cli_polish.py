@@ -199,3 +199,83 @@ def test_completion_from_the_real_data(refresher_home):
     assert complete("refresher config new") == ["new_per_day"]
     assert "gradients" in complete("refresher explain ")
     assert complete("refresher print --type car") == ["card"]
+
+
+# --- long output through a pager, piped output without padding --------------------------------
+
+
+def on_a_terminal(args: list[str], tmp_path, *, lines: int = 10) -> tuple[bool, bytes]:
+    """Run refresher on a pseudo-terminal `lines` rows tall; whether the pager got the output,
+    and what reached the screen."""
+    pty = pytest.importorskip("pty")
+    paged = tmp_path / "paged.txt"
+    pager = f"{sys.executable} -c \"import sys; open({str(paged)!r}, 'w').write(sys.stdin.read())\""
+    master, slave = pty.openpty()
+    env = {**os.environ, "PAGER": pager, "LINES": str(lines), "COLUMNS": "80", "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    script = "import sys; from refresher.cli import app; app(prog_name='refresher')"
+    try:
+        subprocess.run(
+            [sys.executable, "-c", script, *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+    screen = b""
+    try:
+        while chunk := os.read(master, 65536):
+            screen += chunk
+    except OSError:
+        pass
+    os.close(master)
+    return paged.exists(), screen
+
+
+@pytest.mark.parametrize("args", [["banks"], ["print", "--seed", "1"], ["explain", "bptt", "-h"]])
+def test_long_output_is_paged_on_a_terminal(args, tmp_path):
+    paged, screen = on_a_terminal(args, tmp_path)
+    assert paged and len(screen) < 100
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["banks", "--no-pager"], ["--no-pager", "banks"], ["--no-pager", "explain", "bptt", "-h"]],
+)
+def test_no_pager_prints_at_once(args, tmp_path):
+    paged, screen = on_a_terminal(args, tmp_path)
+    assert not paged and (b"Usage" in screen or b"session-14" in screen)
+
+
+def test_short_output_is_not_paged(tmp_path):
+    paged, screen = on_a_terminal(["banks"], tmp_path, lines=200)
+    assert not paged and b"session-14" in screen
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["banks"],
+        ["stats"],
+        ["print", "--seed", "1", "--answers"],
+        ["explain", "pool"],
+        ["explain", "lstm"],
+        ["check"],
+    ],
+)
+def test_piped_output_has_no_trailing_spaces(args):
+    script = "import sys; from refresher.cli import app; app(prog_name='refresher')"
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PAGER": "false-pager-never-run"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and not [n for n, line in enumerate(lines) if line != line.rstrip()]

@@ -13,9 +13,9 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
 
 from refresher import __version__
+from refresher.cli.help import PagedGroup
 from refresher.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
@@ -32,7 +32,7 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
-class _Boundary(TyperGroup):
+class _Boundary(PagedGroup):
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
             result = super().invoke(ctx)
@@ -93,6 +93,12 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    no_pager: bool = typer.Option(
+        False,
+        "--no-pager",
+        help="Never page long output or help (by default a terminal pages what is taller "
+        "than the screen; pipes never are).",
     ),
 ) -> None:
     """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal."""

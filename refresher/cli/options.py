@@ -49,6 +49,21 @@ Tags = Annotated[
 ]
 
 
+NoPager = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", help="Print everything at once, even when it is taller than the terminal."
+    ),
+]
+
+
+def pager_on(ctx: typer.Context | None, no_pager: bool) -> bool:
+    """Whether long output may go through a pager: not with --no-pager here or before the
+    command (`refresher --no-pager stats`)."""
+    root = ctx.find_root() if ctx is not None else None
+    return not no_pager and not (root is not None and root.params.get("no_pager"))
+
+
 def open_bank(name: str | None) -> Bank:
     """The bank `name` (id or file) among bundled and user banks; the bundled one by default."""
     from refresher.app import banks
