@@ -4,6 +4,7 @@ shell completion from the real banks."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -279,3 +280,112 @@ def test_piped_output_has_no_trailing_spaces(args):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines and not [n for n, line in enumerate(lines) if line != line.rstrip()]
+
+
+# --- printing and exports ---------------------------------------------------------------------
+
+
+def test_worksheet_html_prints_well(tmp_path, monkeypatch):
+    monkeypatch.setenv("REFRESHER_NOW", "2026-11-25T09:30:00+01:00")
+    path = tmp_path / "sheet.html"
+    args = ["print", "--topic", "cnn", "--seed", "7", "--answers", "--export", str(path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    page = path.read_text(encoding="utf-8")
+    head, key = page.split('<section class="key"', 1)
+    assert "<h1>Session 14 — Deep Learning 2: RNN &amp; LSTM</h1>" in head
+    assert "25 November 2026" in head
+    assert "break-before: page" in page and "@media print" in page  # the key on a new page
+    assert head.count('<div class="room">') >= 5  # lines to write on under numeric questions
+    assert "avg-pool-session" not in head and "(avg-pool-session)" in key  # ids only in the key
+    assert "#00ff00" not in page.lower() and "background: #fff" in page
+    colours = set(re.findall(r"(?<![-\w])color: (#[0-9a-f]{6})", page))
+    for colour in colours:  # every text colour reads on white (WCAG contrast 4.5:1 or more)
+        assert contrast(colour, "#ffffff") >= 4.5, colour
+    assert not [line for line in page.splitlines() if line != line.rstrip()]
+
+
+def contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_worksheet_in_the_terminal_numbers_questions_without_ids():
+    result = CliRunner().invoke(app, ["print", "--topic", "cnn", "--seed", "7", "--answers"])
+    questions, key = result.stdout.split("Answer key", 1)
+    assert "avg-pool-session" not in questions and "(avg-pool-session)" in key
+
+
+def svg_text(svg: str) -> str:
+    return re.sub(r"<[^>]+>", "", svg).replace("&#160;", " ")
+
+
+def test_svg_exports_are_self_contained_and_pinned_to_the_grid(tmp_path):
+    path = tmp_path / "grad.svg"
+    args = ["explain", "gradients", "--scale", "0.9", "--steps", "30", "--cell", "lstm"]
+    assert CliRunner().invoke(app, [*args, "--export", str(path)]).exit_code == 0
+    svg = path.read_text(encoding="utf-8")
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no CDN font
+    assert "@font-face" not in svg and "DejaVu Sans Mono" in svg
+    assert "textLength" not in svg  # librsvg ignores it; every piece has its own x instead
+    cell = 12.2
+    for match in re.finditer(r'<tspan x="([0-9.]+)">', svg):
+        column = float(match.group(1)) / cell
+        assert abs(column - round(column)) < 1e-6  # on a character cell, never in between
+    text = svg_text(svg)
+    assert "‖∂h_T/∂h_0‖" in text and "  1 ┤" in text  # underscores and leading spaces kept
+
+
+def test_a_gradient_chart_axis_is_as_long_as_its_dots(tmp_path):
+    path = tmp_path / "grad.svg"
+    args = ["explain", "gradients", "--steps", "30", "--export", str(path)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    svg = path.read_text(encoding="utf-8")
+    rows = re.findall(r"<text [^>]*>(.*?)</text>", svg)
+
+    def last_x(row: str, char: str) -> float:
+        xs = [
+            float(x) + piece.replace("&#160;", " ").rfind(char) * 12.2
+            for x, piece in re.findall(r'<tspan x="([0-9.]+)">([^<]*)</tspan>', row)
+            if char in piece.replace("&#160;", " ")
+        ]
+        return max(xs, default=-1.0)
+
+    dots = max(last_x(row, "●") for row in rows)
+    axis = max(last_x(row, "─") for row in rows if "└" in row)
+    assert axis >= dots
+
+
+def test_a_worksheet_too_long_for_one_svg_points_to_html(tmp_path):
+    path = tmp_path / "sheet.svg"
+    result = CliRunner().invoke(app, ["print", "--answers", "--seed", "1", "--export", str(path)])
+    assert result.exit_code == 1 and not path.exists()
+    assert "too long for one SVG image" in result.stderr and ".html" in result.stderr
+
+
+@pytest.mark.parametrize("width", ["100", "60"])
+def test_the_lstm_result_line_keeps_each_term_whole(monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", width)
+    result = CliRunner().invoke(app, ["explain", "lstm", "--hidden-size", "6"])
+    tail = result.stdout.split("Result", 1)[1].splitlines()[1:]
+    assert tail[0].strip().startswith("c_t = [") and tail[0].rstrip().endswith("]")
+    assert tail[1].strip().startswith("h_t = [") and tail[1].rstrip().endswith("]")
+
+
+def test_short_result_lines_stay_on_one_line():
+    result = CliRunner().invoke(app, ["explain", "lstm"])
+    assert "c_t = [1.028, -0.028]    h_t = [0.573, -0.010]" in result.stdout
+
+
+def test_the_gradient_verdict_compares_the_rnn_and_the_lstm_path():
+    args = ["explain", "gradients", "--scale", "0.9", "--steps", "60", "--cell", "lstm"]
+    out = CliRunner().invoke(app, args).stdout
+    assert "verdict: RNN vanishing, LSTM cell path stable" in out
+    assert "about 187 times as much" in " ".join(out.split())
+    plain = CliRunner().invoke(app, ["explain", "gradients", "--scale", "0.9", "--steps", "60"])
+    assert "verdict: vanishing" in plain.stdout

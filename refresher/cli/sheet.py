@@ -51,6 +51,13 @@ def print_sheet(
         entries = [sheet_entry(i) for i in items]
         typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
         return
+    if export is not None and export.suffix.lower() == ".html":
+        from refresher.clock import local_now
+
+        parts = draw.worksheet_parts(the_bank, items, seed, answers=answers)
+        path = exporter.export_worksheet_html(parts, export, date=local_now().strftime("%d %B %Y"))
+        make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
+        return
     sections = draw.worksheet(the_bank, items, seed, answers=answers)
     if export is not None:
         path = exporter.export_sections(sections, export, title=the_bank.title)
