@@ -266,6 +266,9 @@ def test_short_output_is_not_paged(tmp_path):
         ["explain", "pool"],
         ["explain", "lstm"],
         ["check"],
+        ["--help"],
+        ["quiz", "--help"],
+        ["explain", "lstm", "--help"],
     ],
 )
 def test_piped_output_has_no_trailing_spaces(args):

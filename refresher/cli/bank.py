@@ -82,5 +82,7 @@ def check(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("banks")(list_banks)
-    app.command("check")(check)
+    from refresher.cli.help import PagedCommand
+
+    app.command("banks", cls=PagedCommand)(list_banks)
+    app.command("check", cls=PagedCommand)(check)

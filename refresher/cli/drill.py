@@ -78,4 +78,6 @@ def drill(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(drill)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(drill)

@@ -108,4 +108,6 @@ def quiz(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(quiz)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(quiz)

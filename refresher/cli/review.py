@@ -119,6 +119,8 @@ def config(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(review)
-    app.command()(unsuspend)
-    app.command()(config)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(review)
+    app.command(cls=PagedCommand)(unsuspend)
+    app.command(cls=PagedCommand)(config)

@@ -70,4 +70,6 @@ def print_sheet(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("print")(print_sheet)
+    from refresher.cli.help import PagedCommand
+
+    app.command("print", cls=PagedCommand)(print_sheet)

@@ -47,4 +47,6 @@ def stats(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(stats)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(stats)
