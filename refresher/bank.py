@@ -295,5 +295,7 @@ def deep_check(bank: Bank) -> list[str]:
 
 def _deep_problems(bank: Bank) -> list[Problem]:
     return [
-        (q.line, q.id, message) for q in bank.questions for message in kind_of(q).deep_problems(q)
+        (line, q.id, message)
+        for q in bank.questions
+        for line, message in kind_of(q).deep_problems(q)
     ]

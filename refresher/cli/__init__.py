@@ -13,9 +13,9 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
 
 from refresher import __version__
+from refresher.cli.help import PagedGroup
 from refresher.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
@@ -32,7 +32,7 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
-class _Boundary(TyperGroup):
+class _Boundary(PagedGroup):
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
             result = super().invoke(ctx)
@@ -46,17 +46,37 @@ class _Boundary(TyperGroup):
             from refresher.render.console import print_error
 
             print_error(str(exc))
-            raise typer.Exit(1) from None
+            raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
 
+
+def _flags_take_no_value() -> None:
+    """Help shows an on/off flag (`--no-shuffle`, `-h`) without a type, as it takes no value.
+
+    This Typer labels every option with its Python type, flags included (`--missed <bool>`),
+    which reads as if `--missed true` were expected.
+    """
+    option = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if shown is None or getattr(shown, "_refresher", False):
+        return
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._refresher = True  # type: ignore[attr-defined]
+    option.display_type_rich = display_type_rich
+
+
+_flags_take_no_value()
 
 app = typer.Typer(
     name="refresher",
     cls=_Boundary,
     help="Study Session 14 (Deep Learning 2: RNN & LSTM): quizzes, spaced review, worked examples.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -73,6 +93,12 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    no_pager: bool = typer.Option(
+        False,
+        "--no-pager",
+        help="Never page long output or help (by default a terminal pages what is taller "
+        "than the screen; pipes never are).",
     ),
 ) -> None:
     """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal."""

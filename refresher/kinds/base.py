@@ -64,6 +64,7 @@ class Kind:
         """Labels of further lines to read after `first` (a cloze's blanks, a matrix's rows)."""
         return ()
 
-    def deep_problems(self, question: Question) -> list[str]:
-        """Problems found only by running the question (numeric specs), for `refresher check`."""
+    def deep_problems(self, question: Question) -> list[tuple[int, str]]:
+        """Problems found only by running the question (numeric specs), for `refresher check`,
+        each with the line it is about."""
         return []

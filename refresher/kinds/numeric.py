@@ -27,6 +27,9 @@ class NumericQuestion(Question):
     def fixed(self) -> bool:
         return self.value is not None
 
+    # The line of each compute key in the bank file, so `check` points at the key at fault.
+    compute_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
     type = "numeric"
 
 
@@ -37,7 +40,7 @@ class Numeric(Kind):
     hint = "a number, vector (1 2) or matrix (1 2; 3 4)"
 
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
-        from refresher.document import plain
+        from refresher.document import line_of, plain
 
         prompt = f.text("prompt")
         if f.has("answer") and f.has("compute"):
@@ -62,7 +65,14 @@ class Numeric(Kind):
                 tol[key] = value
         if prompt is None:
             return None
-        return NumericQuestion(prompt=prompt, compute=plain(spec), **tol, **common)
+        compute_lines = {
+            key: line_of(spec, key, line_of(f.item, "compute"))
+            for key in spec
+            if isinstance(key, str)
+        }
+        return NumericQuestion(
+            prompt=prompt, compute=plain(spec), compute_lines=compute_lines, **tol, **common
+        )
 
     def _fixed(self, f: Fields, prompt: str | None, common: dict[str, Any]) -> Question | None:
         from refresher import limits
@@ -146,12 +156,16 @@ class Numeric(Kind):
         rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
         return tuple(f"row {k}" for k in range(2, rows + 1))
 
-    def deep_problems(self, question: Question) -> list[str]:
+    def deep_problems(self, question: Question) -> list[tuple[int, str]]:
         if question.fixed:  # type: ignore[attr-defined]
             return []
-        from refresher.numeric import spec_problems
+        from refresher.numeric import spec_problems_by_key
 
-        return [f"compute: {m}" for m in spec_problems(question.compute)]  # type: ignore[attr-defined]
+        q: NumericQuestion = question  # type: ignore[assignment]
+        return [
+            (q.compute_lines.get(key, q.line) if key else q.line, f"compute: {message}")
+            for key, message in spec_problems_by_key(q.compute)
+        ]
 
 
 def _instance(item: Any) -> Any:
