@@ -172,9 +172,10 @@ def _judge(
         return PointMatch(False, (), frozenset(), 0.0)
     weight = {st: 1.0 / counts[st] for st in point}
     found = point & said
-    share = sum(weight[st] for st in found) / sum(weight.values())
+    # summed in a fixed order: a share on the threshold must not depend on set order
+    share = sum(weight[st] for st in sorted(found)) / sum(weight[st] for st in sorted(point))
     enough = min(MIN_WORDS, len(point))
-    covered = share >= COVER_SHARE and len(found) >= enough
+    covered = share >= COVER_SHARE - 1e-9 and len(found) >= enough
     typed = []
     for w in words_:
         if w.stem in found:

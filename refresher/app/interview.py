@@ -382,7 +382,7 @@ class InterviewHistory:
         return InterviewSummary(
             answers=list(interview.answers),
             skipped=list(interview.skipped),
-            unasked=len(interview.planned) + (1 if interview.current else 0),
+            unasked=interview.total - len(interview.answers) - len(interview.skipped),
             seconds=seconds,
             missed_most=self.missed_most(interview.bank, asked),
         )

@@ -78,9 +78,9 @@ def interview(
         session = Interview(the_bank, planned, rng, limit=seconds)
         draw.header(console, the_bank.title, session.total, matching, seconds, seed)
         asker = Interviewer(console, past, session, past.start(the_bank.id, seed), stdin_is_tty())
-        started = time.monotonic()
+        started = _now()
         ended = asker.run()
-        draw.summary(console, past.summary(session, time.monotonic() - started))
+        draw.summary(console, past.summary(session, _now() - started))
     if ended == "interrupted":
         raise typer.Exit(130)
 
@@ -106,7 +106,7 @@ def read_answer(
     first: str | None = None,
     *,
     limit: int = 0,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] | None = None,
     on_first: Callable[[str], None] | None = None,
 ) -> str:
     """An answer of several lines, ended by an empty line or end of input (Ctrl-D), or by the
@@ -115,6 +115,7 @@ def read_answer(
     anything was typed passes up as EOFError; Ctrl-C always passes up."""
     from refresher.render import interview as draw
 
+    clock = clock or _now
     started = clock()
     typed: list[str] = []
     if first is not None:
@@ -178,7 +179,6 @@ class Interviewer:
     session: Interview
     round_id: int
     interactive: bool
-    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self.lines = Lines(self.console, self.interactive)
@@ -207,16 +207,14 @@ class Interviewer:
         q = asked.question
         session = self.session
         draw.question(self.console, asked, session.total, session.bank.topics.get(q.topic, q.topic))
-        started = self.clock()
+        started = _now()
         try:
-            text = read_answer(
-                self.lines, limit=session.limit, clock=self.clock, on_first=_quit_or_skip
-            )
+            text = read_answer(self.lines, limit=session.limit, on_first=_quit_or_skip)
         except Skip:
             self.history.record_skip(session.skip(), self.round_id)
             draw.skipped(self.console)
             return
-        spent = self.clock() - started
+        spent = _now() - started
         ticks, then = confirm_points(self.lines, q, text, guess(q, text))
         scored = session.score(text, ticks, spent)
         self.history.record(scored, self.round_id)
@@ -225,6 +223,11 @@ class Interviewer:
             raise then
         if session.follow_up is not None:
             draw.follow_up(self.console, session.follow_up)
+
+
+def _now() -> float:
+    """Seconds on a monotonic clock (one place, so tests can move time on)."""
+    return time.monotonic()
 
 
 def _quit_or_skip(line: str) -> None:
