@@ -212,10 +212,11 @@ def test_at_a_terminal_the_prompt_counts_down_and_a_late_line_ends_the_answer(mo
         "The gradient is clipped\nby its norm\n\nq\n", *SEED, "--count", "1", "--time", "90"
     )
     out = result.output
-    assert "Answer 1:30 left ›" in out
+    assert "Answer 1:30 left (until 09:31:30) ›" in out
     assert "… 0:40 left ›" in out
     assert "⏱ Time is up (1:30): your answer ends here." in out
     assert "(5s over)" in out
+    assert "1m 35s ⏱" in out  # the summary marks answers over time
 
 
 def test_options_are_checked_with_one_line():
@@ -311,3 +312,37 @@ def test_review_enter_alone_keeps_the_reveal(review):
     assert "Model answer" in result.output and "Key points" in result.output
     assert _reviews() == [(3, 0)]
     assert attempts()[0][4] is None
+
+
+# --- the stored points --------------------------------------------------------------------------
+
+
+def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refresher_home):
+    from refresher.migrations import MIGRATIONS
+
+    with open_store() as store:
+        store.conn.execute("INSERT INTO questions (bank, qid) VALUES ('session-14', 'rnn-vs-lstm')")
+        store.conn.execute(
+            "INSERT INTO attempts (question_id, answered_at, given, correct, seconds, mode,"
+            " qtype, topic) VALUES (1, '2026-11-01T09:00:00.000+00:00', 'y', 1, 3, 'practice',"
+            " 'open', 'lstm')"
+        )
+        store.conn.execute("ALTER TABLE attempts DROP COLUMN points")
+        store.conn.execute("PRAGMA user_version = 2")
+    run(THREE_OF_FIVE + "\nq\n", *SEED)
+    with open_store() as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    rows = attempts()
+    assert [(r[1], r[4] is None) for r in rows] == [("y", True), (THREE_OF_FIVE.strip(), False)]
+    out = run("", "--history", "rnn-vs-lstm").output
+    assert "practice" not in out  # a self-scored quiz answer has no points to show
+
+
+def test_damaged_stored_points_are_one_line(refresher_home):
+    run(THREE_OF_FIVE + "\nq\n", *SEED)
+    with open_store() as store:
+        store.conn.execute('UPDATE attempts SET points = \'{"of": "x"}\'')
+    result = run("", "--history", "rnn-vs-lstm")
+    assert result.exit_code == 1
+    assert "damaged" in result.stderr and "an answer's points" in result.stderr
+    assert "Traceback" not in result.output

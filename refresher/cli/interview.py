@@ -117,13 +117,20 @@ def read_answer(
 
     clock = clock or _now
     started = clock()
+    until = None
+    if limit and lines.interactive:
+        from datetime import timedelta
+
+        from refresher.clock import local_now
+
+        until = (local_now() + timedelta(seconds=limit)).strftime("%H:%M:%S")
     typed: list[str] = []
     if first is not None:
         typed.append(first)
     while True:
         left = limit - (clock() - started) if limit and lines.interactive else None
         try:
-            line = lines.read(draw.answer_prompt(not typed, left))
+            line = lines.read(draw.answer_prompt(not typed, left, until))
         except EOFError:
             if typed:
                 lines.console.print()

@@ -52,7 +52,8 @@ def header(
     if seed is not None:
         bits.append(f"seed {seed}")
     keys = (
-        "Answer in several lines; an empty line (or Ctrl-D) ends the answer.\n"
+        "Answer in several lines; an empty line (or Ctrl-D) ends the answer. Each line's\n"
+        "prompt shows the time left; a line sent after the time is up ends the answer.\n"
         "Enter alone: you answered aloud. s skips, q ends (Ctrl-C too): nothing answered is lost."
     )
     body = Text.assemble((" · ".join(bits), "accent"), "\n", (keys, "muted"))
@@ -79,13 +80,15 @@ def question(console: Console, asked: Asked, total: int, topic: str) -> None:
     console.print(Text(asked.question.prompt, style="bold"))
 
 
-def answer_prompt(first: bool, left: float | None) -> str:
-    """The prompt of one answer line (console markup), with the time left when counting."""
+def answer_prompt(first: bool, left: float | None, until: str | None = None) -> str:
+    """The prompt of one answer line (console markup), with the time left when counting, as it
+    was when the prompt was drawn, and on the first line the time of day the answer is due."""
     label = "[accent]Answer[/accent]" if first else "[muted]  …[/muted]"
     if left is None:
         return f"{label} [muted]›[/muted] "
     style = "wrong" if left <= 15 else "skip" if left <= 30 else "muted"
-    return f"{label} [{style}]{clock(left)} left[/{style}] [muted]›[/muted] "
+    due = f" [muted](until {until})[/muted]" if first and until else ""
+    return f"{label} [{style}]{clock(left)} left[/{style}]{due} [muted]›[/muted] "
 
 
 def times_up(console: Console, limit: int) -> None:
@@ -193,7 +196,9 @@ def summary(console: Console, s: InterviewSummary) -> None:
             prompt = Text("↳ " if a.asked.follows else "") + Text(a.question.prompt)
             if a.aloud:
                 prompt.append(" (aloud)", style="muted")
-            spent = Text(duration(a.seconds), style="skip" if a.over_time else "")
+            spent = Text(duration(a.seconds) + (" ⏱" if a.over_time else ""))
+            if a.over_time:
+                spent.stylize("skip")
             table.add_row(
                 str(a.asked.number),
                 prompt,
@@ -208,7 +213,7 @@ def summary(console: Console, s: InterviewSummary) -> None:
         line.append(f" · {len(s.skipped)} skipped", style="skip")
     if s.unasked:
         line.append(f" · {s.unasked} not reached", style="muted")
-    line.append(f"   time {duration(s.seconds)}", style="muted")
+    line.append(f" · {duration(s.seconds)} in all", style="muted")
     console.print(line)
     if s.missed_most:
         console.print()
@@ -221,7 +226,8 @@ def summary(console: Console, s: InterviewSummary) -> None:
                 Text("•", style="wrong"),
                 Text.assemble(
                     m.point,
-                    (f"  {m.question.id}: missed {m.missed} of {m.answers}", "muted"),
+                    "\n",
+                    (f"{m.question.id} · missed in {m.missed} of {m.answers} answers", "muted"),
                 ),
             )
         console.print(Padding(grid, (0, 0, 0, 2), expand=False))
