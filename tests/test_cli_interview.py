@@ -19,6 +19,7 @@ from refresher.cli import app
 from refresher.paths import config_file
 from refresher.schedule import Rating
 from refresher.store import open_store
+from tests.conftest import MINI
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 # With seed 15 the bundled bank's interview opens with rnn-vs-lstm, then gradient-clipping-open.
@@ -225,6 +226,7 @@ def test_options_are_checked_with_one_line():
         (["--topic", "nope"], "unknown topic 'nope'"),
         (["--history", "nope"], "unknown question id 'nope'"),
         (["--history", "rnn-acronym"], "'rnn-acronym' is a choice question"),
+        ([str(MINI), "--topic", "lstm"], "mini has no interview (open) questions on lstm"),
     ]:
         result = run("", *args)
         assert result.exit_code == 1, args

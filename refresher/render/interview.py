@@ -267,7 +267,7 @@ def history(console: Console, h: AnswerHistory, *, most: int = 6) -> None:
 
 
 def _date(p: PastAnswer) -> str:
-    return p.answered_at.strftime("%d %b")
+    return p.answered_at.strftime("%d %b\n%H:%M")  # two answers a day stay apart
 
 
 def _points_grid(q: OpenQuestion, shown: Sequence[PastAnswer], width: int) -> Table:
