@@ -348,3 +348,18 @@ def test_damaged_stored_points_are_one_line(refresher_home):
     assert result.exit_code == 1
     assert "damaged" in result.stderr and "an answer's points" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_typed_control_characters_are_replaced_and_long_answers_are_bounded(monkeypatch):
+    from refresher import limits
+
+    monkeypatch.setattr(limits, "ANSWER_CHARS", 30)
+    monkeypatch.setattr(limits, "INTERVIEW_ANSWER_CHARS", 50)
+    long_line = "x" * 31
+    answer = "a hidden \x1b[31mstate\n" + long_line + "\n" + "b" * 25 + "\n" + "c" * 25 + "\n"
+    result = run(answer + "\nq\n", *SEED)  # the c line ends the answer; Enter keeps the ticks
+    assert "that line is 31 characters; at most 30" in result.output
+    assert "an answer holds at most 50 characters: it ends before this line" in result.output
+    assert "\x1b" not in result.output
+    (row,) = attempts()
+    assert row[1] == "a hidden ?[31mstate\n" + "b" * 25

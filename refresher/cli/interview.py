@@ -93,10 +93,21 @@ class Lines:
     interactive: bool
 
     def read(self, prompt: str) -> str:
-        text = self.console.input(prompt)
-        if not self.interactive:
-            from refresher.render import interview as draw
+        """One line with its control characters replaced (before it is shown, matched or
+        stored); a line longer than `limits.ANSWER_CHARS` is refused and asked again."""
+        from refresher import limits
+        from refresher.render import interview as draw
+        from refresher.text import strip_controls
 
+        while True:
+            text = strip_controls(self.console.input(prompt))
+            if len(text) <= limits.ANSWER_CHARS:
+                break
+            draw.reprompt(
+                self.console,
+                f"that line is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}",
+            )
+        if not self.interactive:
             draw.echo(self.console, text)
         return text
 
@@ -113,6 +124,7 @@ def read_answer(
     first line sent after `limit` seconds. An empty first line is an answer given aloud ("").
     `on_first` sees the first line (to give `q` and `s` their meaning). End of input before
     anything was typed passes up as EOFError; Ctrl-C always passes up."""
+    from refresher import limits
     from refresher.render import interview as draw
 
     clock = clock or _now
@@ -139,6 +151,13 @@ def read_answer(
         if not typed and on_first is not None:
             on_first(line)
         if not line.strip():
+            break
+        if sum(len(t) + 1 for t in typed) + len(line) > limits.INTERVIEW_ANSWER_CHARS:
+            draw.reprompt(
+                lines.console,
+                f"an answer holds at most {limits.INTERVIEW_ANSWER_CHARS:,} characters:"
+                " it ends before this line",
+            )
             break
         typed.append(line)
         if limit and clock() - started >= limit:
