@@ -228,7 +228,12 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
-    expected = instance.expected
+    return grade_value(instance.expected, text, tolerance, rtol)
+
+
+def grade_value(expected: Any, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
+    """Grade `text` against a known answer (a number or an array), within the tolerances."""
+    expected = np.asarray(expected, dtype=float)
     given = read_answer(text, expected.shape)
     close = np.isclose(given, expected, rtol=rtol, atol=tolerance)
     wrong = [list(map(int, idx)) for idx in np.argwhere(~close)] if expected.ndim else []

@@ -126,7 +126,7 @@ def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterato
     Items with random inputs are preferred; fixed ones are drilled only when a kind has no
     other. Instance k is drawn from seed + k, so `--seed` replays a drill exactly.
     """
-    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
+    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion) and not q.fixed]
     if not numeric:
         raise RefresherError(f"{bank.id} has no numeric questions to drill")
     kinds = sorted({str(q.compute.get("kind")) for q in numeric})

@@ -698,6 +698,35 @@ class Store:
             )
         }
 
+    # --- history export (streamed) -------------------------------------------------------------
+    def history_rows(
+        self, bank: str | None = None, since: datetime | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every attempt (with the review it gave, if any) and every review without an attempt,
+        oldest first, as (time, bank, qid, qtype, topic, mode, given, correct, seconds, rating,
+        reviewed_at, due_after). Rows come from the cursor one by one, never all in memory."""
+        where, args = "", []
+        if bank is not None:
+            where += " AND q.bank = ?"
+            args.append(bank)
+        start = iso(since) if since is not None else ""
+        sql = (
+            "SELECT a.answered_at, q.bank, q.qid, a.qtype, a.topic, a.mode, a.given, a.correct,"
+            " a.seconds, r.rating, r.reviewed_at, r.due_after FROM attempts a"
+            " JOIN questions q ON q.id = a.question_id"
+            " LEFT JOIN reviews r ON r.attempt_id = a.id"
+            f" WHERE a.answered_at >= ?{where}"
+            " UNION ALL SELECT r.reviewed_at, q.bank, q.qid, NULL, NULL, 'review', NULL, NULL,"
+            " r.duration_ms / 1000.0, r.rating, r.reviewed_at, r.due_after FROM reviews r"
+            " JOIN questions q ON q.id = r.question_id"
+            f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ?{where}"
+            " ORDER BY 1"
+        )
+        try:
+            yield from self.conn.execute(sql, (start, *args, start, *args))
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the history database {self.path}: {exc}") from None
+
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """Switch to WAL mode, retrying while another process holds the lock: SQLite does not wait

@@ -8,18 +8,15 @@ export or loses the file it replaces.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import io
-import os
-import secrets
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import RenderableType
 
 from refresher.errors import InputError
+from refresher.files import write_atomically
 from refresher.render.console import make_console
 
 EXPORT_WIDTH = 100
@@ -47,6 +44,22 @@ body {{{{
 </body>
 </html>
 """
+
+
+_FRAGMENT = (
+    "<pre style=\"font-family:Menlo,'DejaVu Sans Mono',Consolas,'Courier New',monospace;"
+    'text-align:left">'
+    '<code style="font-family:inherit">{code}</code></pre>'
+)
+
+
+def html_fragment(sections: Sequence[RenderableType], width: int = EXPORT_WIDTH) -> str:
+    """The same rendering as an `.html` export, as one `<pre>` block with inline styles (for a
+    field of an Anki note), without the page around it."""
+    console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
+    for section in sections:
+        console.print(section)
+    return console.export_html(inline_styles=True, code_format=_FRAGMENT)
 
 
 def _html_page(title: str) -> str:
@@ -93,31 +106,3 @@ def export_sections(
     except OSError as exc:
         raise InputError(f"--export: cannot write {path}: {exc.strerror or exc}") from None
     return path
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a new file beside `path`, then rename it over `path`.
-
-    A full disk or a crash leaves the old file whole (or no file), never a truncated one. A
-    symbolic link is followed, so the file it points to is replaced; an existing file keeps
-    its permissions.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
