@@ -37,6 +37,10 @@ def review(
     Cards and interview questions: Enter shows the answer, then rate it:
     1 Again, 2 Hard, 3 Good or 4 Easy.
 
+    Interview questions can also be answered in writing (an empty line ends the answer): the
+    key points it covers are ticked for you to confirm, and their share suggests the rating
+    (below 25% Again, below 60% Hard, below 90% Good, else Easy).
+
     At any prompt: u undoes the last rating, s skips, q ends.
 
     Example: refresher review session-14 --new 5 --limit 20
