@@ -4,7 +4,9 @@ Both the answer and each point are cut into words, the words are reduced by a sm
 written here (`stem`), and function words are dropped (`STOP_WORDS`). A point is covered when
 the answer shares enough of the point's remaining words, each weighted by how specific it is to
 that point among the question's points: a word every point shares ("gate" in a question about
-gates) counts for little, a word only one point has counts in full. `match` returns, per point,
+gates) counts for little, a word only one point has counts in full. A point is covered too when
+the answer names one of its two-word terms written together (`exposure bias`, `scheduled
+sampling`) whose words belong to that point alone. `match` returns, per point,
 whether it is covered and which words of the answer matched, with their places in the answer, so
 the shell can highlight them. The learner confirms or changes the result: it is a first guess,
 not a grade.
@@ -157,9 +159,13 @@ def match(answer: str, points: Sequence[str]) -> Coverage:
     for s in per_point:
         for st in s:
             counts[st] = counts.get(st, 0) + 1
+    said_pairs = _pairs(answer, said)
     results = []
-    for s in per_point:
-        results.append(_judge(s, said_stems, counts, answer, said))
+    for text, s in zip(points, per_point, strict=True):
+        result = _judge(s, said_stems, counts, answer, said)
+        if not result.covered:
+            result = _by_term(result, _pairs(text, words(text)), said_pairs, counts, answer, said)
+        results.append(result)
     hit = set().union(*(r.stems for r in results if r.covered)) if results else set()
     spans = tuple((w.start, w.end) for w in said if w.stem in hit)
     return Coverage(tuple(results), spans)
@@ -183,6 +189,38 @@ def _judge(
             if word not in typed:
                 typed.append(word)
     return PointMatch(covered, tuple(typed), frozenset(found), share)
+
+
+def _pairs(text: str, found: list[Word]) -> set[tuple[str, str]]:
+    """Content words written next to each other (`exposure bias`, `scheduled sampling`, with
+    nothing but a space or hyphen between): a named idea."""
+    return {
+        (a.stem, b.stem)
+        for a, b in zip(found, found[1:])
+        if a.stem != b.stem and not text[a.end : b.start].strip(" -")
+    }
+
+
+def _by_term(
+    result: PointMatch,
+    point_pairs: set[tuple[str, str]],
+    said_pairs: set[tuple[str, str]],
+    counts: dict[str, int],
+    answer: str,
+    words_: list[Word],
+) -> PointMatch:
+    """A point is also covered when the answer names one of its two-word terms, both words
+    belonging to this point alone: saying `exposure bias` covers "Exposure bias: ..."."""
+    for first, second in sorted(point_pairs & said_pairs):
+        if counts.get(first) == 1 and counts.get(second) == 1:
+            found = result.stems | {first, second}
+            typed = []
+            for w in words_:
+                word = answer[w.start : w.end].lower()
+                if w.stem in found and word not in typed:
+                    typed.append(word)
+            return PointMatch(True, tuple(typed), frozenset(found), result.share)
+    return result
 
 
 def share_of(ticked: Sequence[bool]) -> float:

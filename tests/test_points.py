@@ -256,3 +256,19 @@ def test_the_bundled_bank_asks_follow_ups(bank):
     assert len(asking) >= 10
     assert bank.get("rnn-vs-lstm").follow_ups  # "And how does a GRU differ?"
     assert "lstm-vs-gru" in bank.get("rnn-vs-lstm").follow_ups
+
+
+def test_naming_a_points_own_two_word_term_covers_it():
+    points = [
+        "Decoder input at step t is the true y_{t-1}, not its own prediction",
+        "Faster, more stable training; all steps computed together",
+        "Exposure bias: inference conditions on the model's own, possibly wrong, outputs",
+        "Errors compound on long outputs",
+        "Remedies: scheduled sampling, sequence-level training, beam search",
+    ]
+    answer = (
+        "During training the decoder gets the true previous token instead of its own prediction."
+        " At test time it sees its own mistakes, which is exposure bias; scheduled sampling helps."
+    )
+    assert P.match(answer, points).ticked == (0, 2, 4)
+    assert P.match("bias from exposure, sampling on a schedule", points).ticked == ()
