@@ -32,8 +32,35 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
+class _Pieces:
+    """stdout written in pieces of `SIZE` characters, each flushed.
+
+    One large write to a pipe whose reader has gone (`--json | head -c 10`) returns short
+    without an error and the rest is silently lost; written piece by piece, the next piece
+    fails with a broken pipe, which the boundary turns into exit 141.
+    """
+
+    SIZE = 1 << 15
+
+    def __init__(self, stream):  # type: ignore[no-untyped-def]
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if len(text) <= self.SIZE:
+            return self._stream.write(text)
+        for start in range(0, len(text), self.SIZE):
+            self._stream.write(text[start : start + self.SIZE])
+            self._stream.flush()
+        return len(text)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
 class _Boundary(PagedGroup):
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        stdout = sys.stdout
+        sys.stdout = _Pieces(stdout)  # type: ignore[assignment]
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, inside the boundary
@@ -49,6 +76,8 @@ class _Boundary(PagedGroup):
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        finally:
+            sys.stdout = stdout
 
 
 def _flags_take_no_value() -> None:
