@@ -32,7 +32,9 @@ def stats(
     if as_json:
         typer.echo(json.dumps(report.stats.to_dict(), indent=2, ensure_ascii=False))
         return
-    show.stats(make_console(), report.stats, report.title)
+    console = make_console()
+    show.stats(console, report.stats, report.title)
+    show.practice(console, report.stats)
 
 
 def register(app: typer.Typer) -> None:
