@@ -11,8 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher.render.review import RATING_STYLES
 from refresher.mistakes import label_of
+from refresher.render.review import RATING_STYLES
 from refresher.schedule import RATING_NAMES, RATINGS
 from refresher.stats import Accuracy, DayActivity, Stats
 
