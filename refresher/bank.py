@@ -27,7 +27,7 @@ from refresher.text import excerpt
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 BANK_KEYS = {"id", "title", "description", "topics", "questions"}
-COMMON_KEYS = {"id", "type", "topic", "tags", "explanation", "source"}
+COMMON_KEYS = {"id", "type", "topic", "tags", "explanation", "source", "hint"}
 
 
 def _suggest(key: Any, allowed: Iterable[str]) -> str:
@@ -86,6 +86,7 @@ def _build_question(
         tags = f.text_list("tags", min_len=0) or ()
     explanation = f.text("explanation", required=False) or ""
     source = f.text("source", required=False) or ""
+    hint = f.text("hint", required=False) or ""
     common = dict(
         bank_id=bank_id,
         id=qid,
@@ -94,6 +95,7 @@ def _build_question(
         explanation=explanation,
         source=source,
         line=line,
+        hint=hint,
     )
     return kind.build(f, common)
 

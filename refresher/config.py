@@ -1,4 +1,6 @@
-"""Scheduler settings in `$REFRESHER_HOME/config.toml`: read with tomllib, written by hand.
+"""Study settings (the scheduler's, tries at an answer) in `$REFRESHER_HOME/config.toml`.
+
+Read with tomllib, written by hand.
 
 The file is small and optional: a missing file means every default, a missing key means that
 key's default. A file that cannot be read, an unknown key or a value out of range is a
@@ -30,6 +32,7 @@ class Config:
     day_starts_at: int = 4
     leech_threshold: int = 8
     fuzz: bool = True
+    tries: int = 1
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,12 @@ SETTINGS: dict[str, Setting] = {
             "Spread out cards learnt together by a day or so (FSRS fuzz).",
             _bool,
             lambda v: None,
+        ),
+        Setting(
+            "tries",
+            "Tries at a typed answer in practice and review (2: a hint, then a second try).",
+            _number(int),
+            _between(1, 2),
         ),
     )
 }

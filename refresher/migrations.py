@@ -86,6 +86,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE attempts ADD COLUMN points TEXT;
     """,
+    # 4: more about each answer: the named mistake a numeric answer matched, the tries it took
+    # (and what the first try said), whether the learner overruled a "wrong", and the seed its
+    # numbers were drawn from (so `quiz --missed` asks the same numbers again).
+    """
+    ALTER TABLE attempts ADD COLUMN mistake TEXT;
+    ALTER TABLE attempts ADD COLUMN tries INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE attempts ADD COLUMN first_given TEXT;
+    ALTER TABLE attempts ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE attempts ADD COLUMN seed INTEGER;
+    """,
 ]
 
 

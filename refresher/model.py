@@ -26,6 +26,7 @@ class Question:
     explanation: str = ""
     source: str = ""
     line: int = 0
+    hint: str = ""  # a tutor's nudge, shown before a second try
 
     type: ClassVar[str] = ""
     self_graded: ClassVar[bool] = False

@@ -18,7 +18,7 @@ import math
 import re
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,7 @@ class Instance:
     spec: dict[str, Any]
     worked: Worked
     ask: str
+    seed: int | None = None  # the seed it was drawn from: `instantiate(question, seed)` again
 
     @property
     def expected(self) -> np.ndarray:
@@ -182,7 +183,7 @@ def instantiate(question: NumericQuestion, seed: int, *, path: str | None = None
     if not problems:
         spec = resolve_spec(question.compute, instance_rng(seed, question.key))
         try:
-            return solve(spec)
+            return replace(solve(spec), seed=seed)
         except registry.SpecError as exc:
             problems = _bank_words(exc.problems)
     where = (
@@ -215,6 +216,27 @@ def shape_name(shape: tuple[int, ...]) -> str:
     return f"a {shape[0]}x{shape[1]} matrix (rows split by ';')"
 
 
+def first_row_problem(text: str, shapes: list[tuple[int, ...]]) -> tuple[int, str | None]:
+    """For a matrix typed row by row: how many rows to read in all, given the first line, and
+    the problem with that line when its count fits no answer (`shapes`: the right one first,
+    then those of named mistakes). A line that does not read as numbers is left to grading."""
+    try:
+        count = len(parse_vector(text.strip().replace("×", "x")))
+    except InputError:
+        return 1, None
+    matrices = [s for s in shapes if len(s) == 2]
+    for rows, cols in matrices:
+        if count == rows * cols:
+            return 1, None
+    for rows, cols in matrices:
+        if count == cols:
+            return rows, None
+    if not matrices:
+        return 1, None
+    rows, cols = matrices[0]
+    return 1, (f"expected {cols} numbers in a row (or all {rows * cols} on one line), got {count}")
+
+
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
@@ -235,6 +257,8 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
             value = np.asarray(parse_vector(cleaned), dtype=float)
         else:
             value = np.asarray(parse_matrix(cleaned), dtype=float)
+            if value.shape[0] == 1 and value.size == math.prod(shape) and value.shape != shape:
+                value = value.reshape(shape)  # every number on one line, row after row
     except InputError as exc:
         raise InputError(f"{exc} — expected {shape_name(shape)}") from None
     if value.shape != shape:
@@ -245,21 +269,70 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
-    return grade_value(instance.expected, text, tolerance, rtol)
+    """Right or wrong, with the cells that were off and, for a wrong answer that matches a named
+    mistake (`refresher.mistakes`), that mistake. An answer of another shape is wrong when it
+    matches a mistake of that shape; otherwise it cannot be read (InputError: asked again)."""
+    from refresher import mistakes
+
+    expected = instance.expected
+    detail: dict[str, Any] = {"wrong_cells": [], "shape": list(expected.shape)}
+    try:
+        given = read_answer(text, expected.shape)
+    except InputError:
+        found = _mistaken_shape(instance, text, tolerance, rtol)
+        if found is None:
+            raise
+        mistake, given = found
+        detail.update(mistake=mistake.name, diagnosis=mistake.diagnosis)
+        return Outcome(False, format_answer(given), format_answer(expected), detail)
+    close = np.isclose(given, expected, rtol=rtol, atol=tolerance)
+    if expected.ndim:
+        detail["wrong_cells"] = [list(map(int, idx)) for idx in np.argwhere(~close)]
+    correct = bool(close.all())
+    if not correct:
+        mistake = mistakes.diagnose(instance, given, tolerance, rtol)
+        if mistake is not None:
+            detail.update(mistake=mistake.name, diagnosis=mistake.diagnosis)
+    return Outcome(correct, format_answer(given), format_answer(expected), detail)
 
 
 def grade_value(expected: Any, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
-    """Grade `text` against a known answer (a number or an array), within the tolerances."""
+    """Grade `text` against a known answer (an imported question's fixed number)."""
     expected = np.asarray(expected, dtype=float)
     given = read_answer(text, expected.shape)
     close = np.isclose(given, expected, rtol=rtol, atol=tolerance)
     wrong = [list(map(int, idx)) for idx in np.argwhere(~close)] if expected.ndim else []
-    return Outcome(
-        correct=bool(close.all()),
-        given=format_answer(given),
-        expected=format_answer(expected),
-        detail={"wrong_cells": wrong, "shape": list(expected.shape)},
-    )
+    detail = {"wrong_cells": wrong, "shape": list(expected.shape)}
+    return Outcome(bool(close.all()), format_answer(given), format_answer(expected), detail)
+
+
+def _mistaken_shape(
+    instance: Instance, text: str, tolerance: float, rtol: float
+) -> tuple[Any, np.ndarray] | None:
+    """A named mistake whose answer has another shape than the right one, matched by `text`."""
+    from refresher import mistakes
+
+    for mistake in mistakes.mistakes(instance):
+        if mistake.value.shape == instance.expected.shape:
+            continue
+        try:
+            given = read_answer(text, mistake.value.shape)
+        except InputError:
+            continue
+        if np.allclose(given, mistake.value, rtol=rtol, atol=tolerance):
+            return mistake, given
+    return None
+
+
+def answer_shapes(instance: Instance) -> list[tuple[int, ...]]:
+    """The right answer's shape, then the other shapes a named mistake gives (distinct)."""
+    from refresher import mistakes
+
+    shapes = [tuple(instance.expected.shape)]
+    for mistake in mistakes.mistakes(instance):
+        if tuple(mistake.value.shape) not in shapes:
+            shapes.append(tuple(mistake.value.shape))
+    return shapes
 
 
 def format_answer(value: np.ndarray, precision: int = 4) -> str:

@@ -196,7 +196,7 @@ def _pairs(text: str, found: list[Word]) -> set[tuple[str, str]]:
     nothing but a space or hyphen between): a named idea."""
     return {
         (a.stem, b.stem)
-        for a, b in zip(found, found[1:])
+        for a, b in zip(found, found[1:], strict=False)
         if a.stem != b.stem and not text[a.end : b.start].strip(" -")
     }
 

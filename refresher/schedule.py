@@ -419,9 +419,7 @@ class ReviewSession:
         again = (
             not result.after.suspended
             and card.state != State.Review
-            and card.due <= _utc(now) + LEARN_AHEAD
-            # alone in the queue, a card not yet due would come straight back: let it wait
-            and (bool(self.pending) or card.due <= _utc(now))
+            and card.due <= _utc(now) + LEARN_AHEAD  # shown early, even alone (learn-ahead)
         )
         if again:
             self.pending.append(QueueEntry(entry.card_id, False))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -49,6 +49,46 @@ class Answered:
     item: Item
     outcome: Outcome
     seconds: float
+
+    @property
+    def tries(self) -> int:
+        return int(self.outcome.detail.get("tries", 1))
+
+    @property
+    def overruled(self) -> bool:
+        return bool(self.outcome.detail.get("overruled", False))
+
+    @property
+    def first_try(self) -> bool:
+        """Right at the first try (an answer the learner overruled counts)."""
+        return bool(self.outcome.correct) and self.tries == 1
+
+
+def second_try(first: Outcome, second: Outcome) -> Outcome:
+    """The outcome of a question answered twice: the second answer decides, the first is kept
+    (`first_given`), and so is a named mistake the first made if the second made none."""
+    detail = {**second.detail, "tries": 2, "first_given": first.given}
+    if "mistake" not in detail and "mistake" in first.detail:
+        detail["mistake"] = first.detail["mistake"]
+    return Outcome(second.correct, second.given, second.expected, detail)
+
+
+def overruled(outcome: Outcome) -> Outcome:
+    """A wrong answer the learner says was right (a typo, a synonym): it counts right."""
+    detail = {k: v for k, v in outcome.detail.items() if k not in ("mistake", "diagnosis")}
+    return Outcome(True, outcome.given, outcome.expected, {**detail, "overruled": True})
+
+
+def rearranged(item: Item, rng: random.Random) -> Item:
+    """The item with its options (or steps) in a new order, different from the one it had when
+    another order exists: a retry must not be answered by remembering the letter."""
+    kind = kind_of(item.question)
+    order = item.order
+    for _ in range(8):
+        order = kind.arrange(item.question, rng, True)
+        if order != item.order:
+            break
+    return Item(item.question, order, item.instance)
 
 
 def _check_known(kind: str, wanted: Iterable[str], known: Iterable[str]) -> None:
@@ -110,12 +150,20 @@ def make_items(
     return [Item(q, kind_of(q).arrange(q, rng, shuffle)) for q in questions]
 
 
-def attach_instances(items: list[Item], seed: int, path: str | None = None) -> list[Item]:
+def attach_instances(
+    items: list[Item],
+    seed: int,
+    path: str | None = None,
+    seeds: Mapping[str, int] | None = None,
+) -> list[Item]:
     """Give each item that generates data per attempt (numeric: its numbers and worked
-    solution) this round's instance. The explain engine loads only when a round needs it."""
+    solution) this round's instance, or the one drawn from `seeds[question id]` when given
+    (the numbers a redo of a missed question asks again). The explain engine loads only when a
+    round needs it."""
     out = []
     for item in items:
-        instance = kind_of(item.question).instantiate(item.question, seed, path)
+        own = (seeds or {}).get(item.question.id, seed)
+        instance = kind_of(item.question).instantiate(item.question, own, path)
         out.append(item if instance is None else Item(item.question, item.order, instance))
     return out
 
@@ -171,6 +219,12 @@ class Summary:
     misses: list[Answered]
     by_topic: dict[str, tuple[int, int]]  # topic -> (right, answered)
     seconds: float
+    first_try: int = 0  # right at the first try
+
+    @property
+    def second_try(self) -> int:
+        """Right only at the second try."""
+        return self.right - self.first_try
 
     @property
     def percent(self) -> float:
@@ -208,8 +262,25 @@ class Round:
 
     def answer(self, text: str, seconds: float = 0.0) -> Answered:
         """Grade `text` for the current item. InputError (re-prompt) leaves the state as it was."""
+        return self._take(self.grade(text), seconds)
+
+    def grade(self, text: str) -> Outcome:
+        """Grade `text` for the current item without taking it (a try that may be followed by
+        another). InputError when it cannot be read."""
         item = self.items[self.position]
-        return self._take(kind_of(item.question).grade(item, text), seconds)
+        return kind_of(item.question).grade(item, text)
+
+    def take(self, outcome: Outcome, seconds: float = 0.0) -> Answered:
+        """Take a graded outcome as the current item's answer and move on."""
+        return self._take(outcome, seconds)
+
+    def overrule(self) -> Answered:
+        """The last answer, marked wrong, counts right after all (the learner's "I was right")."""
+        last = self.answers[-1]
+        if last.outcome.correct is not False:
+            raise ValueError("only a wrong answer can be overruled")
+        self.answers[-1] = Answered(last.item, overruled(last.outcome), last.seconds)
+        return self.answers[-1]
 
     def self_score(self, knew: bool, seconds: float = 0.0) -> Answered:
         outcome = Outcome(correct=knew, given="knew it" if knew else "missed it", expected="")
@@ -234,4 +305,5 @@ class Round:
             misses=[a for a in self.answers if not a.outcome.correct],
             by_topic=by_topic,
             seconds=seconds,
+            first_try=sum(1 for a in self.answers if a.first_try),
         )

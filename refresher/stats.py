@@ -1,6 +1,9 @@
 """Study statistics, computed from the rows the store returns: activity per day, accuracy overall,
 by topic and by type, the weakest questions, the due forecast, the streak, leeches.
 
+Practice adds first-try accuracy (a second try, an overruled answer) and the named mistakes
+made most often on numeric answers.
+
 Pure: `now`, the study day and the scheduler come in as arguments. "Attempts" are answers given
 in quizzes; "reviews" are ratings given in `review` (whose answers also count toward accuracy).
 Questions that left their bank keep their history in the totals but are no longer due, weak or
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from refresher.mistakes import label_of
 from refresher.model import Question
 from refresher.schedule import (
     RATING_NAMES,
@@ -28,6 +32,7 @@ from refresher.schedule import (
 )
 
 WEAKEST = 10
+MISTAKES = 8  # the most frequent named mistakes listed
 FORECAST_DAYS = 7
 
 
@@ -114,6 +119,9 @@ class Stats:
     leeches: tuple[Leech, ...]
     cards: CardCounts
     topic_names: dict[str, str] = field(default_factory=dict)
+    first_try: Accuracy = Accuracy()  # right at the first try, of all graded answers
+    overruled: int = 0  # wrong answers the learner counted right
+    mistakes: tuple[tuple[str, int], ...] = ()  # named mistake, times made; most frequent first
 
     @property
     def attempts(self) -> int:
@@ -172,6 +180,11 @@ class Stats:
                 }
                 for x in self.leeches
             ],
+            "first_try": self.first_try.to_dict(),
+            "overruled": self.overruled,
+            "mistakes": [
+                {"mistake": name, "label": label_of(name), "count": n} for name, n in self.mistakes
+            ],
             "cards": {
                 "new": self.cards.new,
                 "learning": self.cards.learning,
@@ -222,6 +235,8 @@ def compute(
     study_streak: tuple[int, bool],
     unseen: int = 0,
     topic_names: Mapping[str, str] | None = None,
+    first_try: tuple[int, int, int] = (0, 0, 0),
+    mistake_rows: Iterable[tuple[str, int]] = (),
 ) -> Stats:
     """Stats over the last `days` study days for `questions` (card id -> question: the ones
     that still exist in scope and have an id); `unseen` more have never been asked at all.
@@ -296,4 +311,7 @@ def compute(
         leeches=tuple(leeches),
         cards=counts,
         topic_names=dict(topic_names or {}),
+        first_try=Accuracy(first_try[1], first_try[0]),
+        overruled=first_try[2],
+        mistakes=tuple((str(name), int(n)) for name, n in mistake_rows)[:MISTAKES],
     )

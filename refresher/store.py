@@ -172,12 +172,20 @@ def _insert_attempt(
     mode: str,
     now: datetime,
     round_id: int | None = None,
+    seed: int | None = None,
 ) -> int:
+    """One answer row. Besides right or wrong, `outcome.detail` may carry `mistake` (a named
+    mistake), `tries` and `first_given` (a second try), and `overruled` (the learner's "I was
+    right"); `seed` is the one a numeric item's numbers were drawn from."""
     correct = None if outcome.correct is None else int(outcome.correct)
-    points = outcome.detail.get("points")  # an interview answer's points covered
+    detail = outcome.detail
+    mistake = detail.get("mistake")
+    first = detail.get("first_given")
+    points = detail.get("points")  # an interview answer's points covered
     cur = conn.execute(
         "INSERT INTO attempts (question_id, round_id, answered_at, given, correct,"
-        " seconds, mode, qtype, topic, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " seconds, mode, qtype, topic, points, mistake, tries, first_given, overruled, seed)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             question_id,
             round_id,
@@ -189,6 +197,11 @@ def _insert_attempt(
             question.type,
             question.topic,
             None if points is None else _compact(points),
+            mistake if isinstance(mistake, str) else None,
+            int(detail.get("tries", 1)),
+            first if isinstance(first, str) else None,
+            int(bool(detail.get("overruled", False))),
+            seed,
         ),
     )
     return int(cur.lastrowid or 0)
@@ -260,11 +273,22 @@ class Store:
         mode: str,
         now: datetime,
         round_id: int | None = None,
+        seed: int | None = None,
     ) -> int:
         """Store one answer (or skip, `outcome.correct is None`) and commit before returning."""
         qid = self.question_id(question.bank_id, question.id)
         with self.write() as conn:
-            return _insert_attempt(conn, qid, question, outcome, seconds, mode, now, round_id)
+            return _insert_attempt(conn, qid, question, outcome, seconds, mode, now, round_id, seed)
+
+    @_guarded
+    def overrule_attempt(self, attempt_id: int) -> None:
+        """A wrong answer the learner overruled: right, marked so, no mistake left named."""
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE attempts SET correct = 1, overruled = 1, mistake = NULL"
+                " WHERE id = ? AND correct = 0",
+                (attempt_id,),
+            )
 
     @_guarded
     def attempts(self, bank: str | None = None) -> list[AttemptRow]:
@@ -453,6 +477,7 @@ class Store:
         now: datetime,
         shown: CardState | None = None,
         preview: Rated | None = None,
+        seed: int | None = None,
     ) -> ReviewRecord:
         """Rate a card, log the review and the answer, and commit, all in one transaction.
 
@@ -491,7 +516,9 @@ class Store:
                 f" VALUES ({', '.join('?' for _ in _CARD_FIELDS)})",
                 [after_row[f] for f in _CARD_FIELDS],
             )
-            attempt_id = _insert_attempt(conn, card_id, question, outcome, seconds, "review", now)
+            attempt_id = _insert_attempt(
+                conn, card_id, question, outcome, seconds, "review", now, seed=seed
+            )
             cur = conn.execute(
                 "INSERT INTO reviews (question_id, reviewed_at, rating, auto, duration_ms,"
                 " state_before, due_after, attempt_id, card_before)"
@@ -605,6 +632,20 @@ class Store:
         """Questions of `bank` whose last answer since `since` (quiz or review) was wrong."""
         return self._last_wrong("a.answered_at >= ?", (iso(since),), bank)
 
+    @_guarded
+    def missed_seeds(self, bank: str, qids: Iterable[str]) -> dict[str, int]:
+        """question id -> the seed of its latest wrong answer drawn from one (numeric items),
+        so a redo asks the very numbers that were missed."""
+        wanted = set(qids)
+        rows = self.conn.execute(
+            "SELECT q.qid, a.seed FROM attempts a JOIN questions q ON q.id = a.question_id"
+            " WHERE q.bank = ? AND a.correct = 0 AND a.seed IS NOT NULL"
+            " AND a.id = (SELECT max(b.id) FROM attempts b WHERE b.question_id = a.question_id"
+            " AND b.correct = 0 AND b.seed IS NOT NULL)",
+            (bank,),
+        ).fetchall()
+        return {r[0]: int(r[1]) for r in rows if r[0] in wanted}
+
     def _last_wrong(self, where: str, args: tuple[object, ...], bank: str) -> list[str]:
         rows = self.conn.execute(
             "SELECT q.qid, a.correct FROM attempts a JOIN questions q ON q.id = a.question_id"
@@ -682,6 +723,32 @@ class Store:
                 "SELECT a.question_id, a.topic, a.qtype, sum(a.correct), count(*) FROM attempts a"
                 f" WHERE a.answered_at >= ? AND a.correct IS NOT NULL{a_filter}"
                 " GROUP BY a.question_id, a.topic, a.qtype",
+                (iso(since), *a_args),
+            )
+        ]
+
+    @_guarded
+    def first_try_counts(self, since: datetime, bank: str | None = None) -> tuple[int, int, int]:
+        """(answers graded, right at the first try, overruled by the learner) since `since`."""
+        a_filter, a_args = self._bank_filter("a", bank)
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(a.correct = 1 AND a.tries = 1), 0),"
+            " coalesce(sum(a.overruled), 0) FROM attempts a"
+            f" WHERE a.answered_at >= ? AND a.correct IS NOT NULL{a_filter}",
+            (iso(since), *a_args),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    @_guarded
+    def mistake_counts(self, since: datetime, bank: str | None = None) -> list[tuple[str, int]]:
+        """(named mistake, times made) since `since`, the most frequent first."""
+        a_filter, a_args = self._bank_filter("a", bank)
+        return [
+            (str(r[0]), int(r[1]))
+            for r in self.conn.execute(
+                "SELECT a.mistake, count(*) n FROM attempts a"
+                f" WHERE a.answered_at >= ? AND a.mistake IS NOT NULL{a_filter}"
+                " GROUP BY a.mistake ORDER BY n DESC, a.mistake",
                 (iso(since), *a_args),
             )
         ]

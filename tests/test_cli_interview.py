@@ -329,7 +329,8 @@ def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refr
             " qtype, topic) VALUES (1, '2026-11-01T09:00:00.000+00:00', 'y', 1, 3, 'practice',"
             " 'open', 'lstm')"
         )
-        store.conn.execute("ALTER TABLE attempts DROP COLUMN points")
+        for column in ("points", "mistake", "tries", "first_given", "overruled", "seed"):
+            store.conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
         store.conn.execute("PRAGMA user_version = 2")
     run(THREE_OF_FIVE + "\nq\n", *SEED)
     with open_store() as store:

@@ -12,8 +12,9 @@ from refresher.catalog import bank_paths, resolve
 from refresher.cli import app
 from refresher.store import open_store
 
-ALL_RIGHT = "B\nA B D\nt\nhidden state\ny\ny\n"
-ALL_WRONG = "A\nA\nf\ncell state\nn\nn\n"
+# the last two are self-graded: a line (Enter) turns each, then y or n, piped as typed
+ALL_RIGHT = "B\nA B D\nt\nhidden state\n\ny\n\ny\n"
+ALL_WRONG = "A\nA\nf\ncell state\n\nn\n\nn\n"
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_all_wrong_round_shows_answers_and_offers_retry(run):
 
 
 def test_retry_asks_only_the_missed_ones(run):
-    result = run("A\nA B D\nt\nhidden state\ny\ny\ny\nB\n")
+    result = run("A\nA B D\nt\nhidden state\n\ny\n\ny\ny\nB\n")
     assert result.exit_code == 0
     assert "Retry the 1 missed question? (y/N)" in result.output
     assert result.output.count("Round over") == 2
@@ -91,7 +92,7 @@ def test_unreadable_answers_reprompt_and_never_count(run):
 def test_skip_is_listed_apart(run):
     result = run("s\nA B D\nq\n")
     assert "Score: 1/1" in result.output
-    assert "Skipped (1): rnn-acronym" in result.output
+    assert "Skipped (1): RNN stands for ____." in result.output
     assert [r.correct for r in stored()] == [None, True]
 
 

@@ -13,7 +13,7 @@ from refresher.store import open_store
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 # rnn-acronym wrong, lstm-sigmoid-gates right, lstm-has-cell wrong, hidden-state right,
 # explain-rnn missed (n), forget-card known (y)
-MIXED = "A\nA B D\nf\nhidden state\nn\ny\n"
+MIXED = "A\nA B D\nf\nhidden state\n\nn\n\ny\n"
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_missed_asks_only_what_the_last_round_got_wrong(quiz):
 
 
 def test_a_retry_that_got_it_right_clears_it(quiz):
-    quiz("A\nA B D\nt\nhidden state\ny\ny\ny\nB\n")  # missed one, then retried it right
+    quiz("A\nA B D\nt\nhidden state\n\ny\n\ny\ny\nB\n")  # missed one, then retried it right
     result = quiz("", "--missed")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no missed questions in your last round of 'mini'")
@@ -50,7 +50,7 @@ def test_a_retry_that_got_it_right_clears_it(quiz):
 
 def test_missed_follows_the_latest_round(quiz):
     quiz(MIXED)
-    second = quiz("B\nt\nn\n", "--missed")  # two put right, explain-rnn missed again
+    second = quiz("B\nt\n\nn\n", "--missed")  # two put right, explain-rnn missed again
     assert "3 questions" in second.output
     result = quiz("q\n", "--missed")
     assert "1 question ·" in result.output and "Explain RNN." in result.output

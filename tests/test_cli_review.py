@@ -58,16 +58,18 @@ def reviews():
 
 
 def test_a_scripted_review_rates_cards_one_line_each(review):
-    result = review("3\n1\nq\n", *SELF)
+    result = review("\n3\n\n1\nq\n", *SELF)  # Enter turns each, piped as typed
     assert result.exit_code == 0, result.output
     out = result.output
     assert "0 due · 2 new  (2 cards)" in out
-    assert "Card 1 of 2 · RNN · new" in out and "Card 2 of 2 · LSTM · new" in out
+    # the count says what is left: a card coming back adds one
+    assert "Card 1 of 2 · RNN · new" in out and "Card 2 of 3 · LSTM · new" in out
     assert "Model answer" in out and "How much of the old cell state to keep." in out
     assert out.count(NEW_CARD_CHOICES) == 2
-    assert "→ Good · back in 10m, later in this review" in out
-    assert "→ Again · back in 1m, later in this review" in out
-    assert "Card 1 of 2 · RNN · learning · again" in out  # explain-rnn came back; q ended it
+    assert "→ Good · due in 10m, shown again in this review" in out
+    assert "→ Again · due in 1m, shown again in this review" in out
+    # explain-rnn came back as the third card shown (the count never repeats); q ended it
+    assert "Card 3 of 4 · RNN · learning · again" in out
     assert "Rated: 2 cards  Again 1 · Hard 0 · Good 1 · Easy 0" in out
     assert "Still to review today: 2 due." in out
     assert reviews() == [("explain-rnn", 3, 0), ("forget-card", 1, 0)]
@@ -77,9 +79,9 @@ def test_typed_answers_are_graded_then_rated_for_you(review):
     result = review("t\ncell state\n", "--type", "truefalse", "--type", "blank")
     assert result.exit_code == 0
     out = result.output
-    assert "✓ Right" in out and "→ Good (from your answer) · back in 10m" in out
+    assert "✓ Right" in out and "→ Good (from your answer) · due in 10m" in out
     assert "✗ Wrong — you answered cell state." in out
-    assert "→ Again (from your answer) · back in 1m" in out
+    assert "→ Again (from your answer) · due in 1m" in out
     assert "Typed answers: 1/2 right (50%)" in out
     assert reviews() == [("lstm-has-cell", 3, 1), ("hidden-state", 1, 1)]
     with open_store() as store:
@@ -99,59 +101,61 @@ def test_choice_options_follow_the_seed(review):
 
 
 def test_unreadable_answers_reprompt_and_rates_must_be_1_to_4(review):
-    result = review("maybe\nt\n5\ngood\n", "--type", "truefalse", "--type", "card")
+    result = review("maybe\nt\n\n5\ngood\n", "--type", "truefalse", "--type", "card")
     assert "answer t (true) or f (false)" in result.output
     assert "type 1 Again, 2 Hard, 3 Good or 4 Easy" in result.output
     assert reviews() == [("lstm-has-cell", 3, 1), ("forget-card", 3, 0)]
 
 
 def test_due_cards_come_first_most_overdue_first_then_new(review, monkeypatch):
-    review("4\n", *SELF, "--new", "1")  # explain-rnn: Easy, 8 days
+    review("\n4\n", *SELF, "--new", "1")  # explain-rnn: Easy, 8 days
     at(monkeypatch, NOW + timedelta(days=1))
-    review("4\n", "--type", "card", "--new", "1")  # forget-card: Easy, due NOW + 9 days
+    review("\n4\n", "--type", "card", "--new", "1")  # forget-card: Easy, due NOW + 9 days
     at(monkeypatch, NOW + timedelta(days=12))
     result = review("q\n", "--new", "1")
     out = result.output
     assert "2 due · 1 new  (3 cards)" in out
     assert "Card 1 of 3 · RNN · overdue by 4d" in out
     # explain-rnn (4 days late) is asked first; forget-card (3 days late) next; then a new one
-    result = review("3\n3\nq\n", "--new", "1")
+    result = review("\n3\n\n3\nq\n", "--new", "1")
     assert [r[0] for r in reviews()[-2:]] == ["explain-rnn", "forget-card"]
     assert "Card 3 of 3 · RNN · new" in result.output
 
 
 def test_new_cards_per_day_persist_across_runs(review, refresher_home, monkeypatch):
     settings.save(config_file(refresher_home), settings.Config(fuzz=False, new_per_day=1))
-    result = review("4\n", *SELF)
+    result = review("\n4\n", *SELF)
     assert "0 due · 1 new" in result.output
-    result = review("4\n", *SELF)
+    result = review("\n4\n", *SELF)
     assert "Nothing to review in Mini bank for tests now." in result.output
     assert "1 new card waiting; today's 1 are done" in result.output
     assert "Next card due in 8d (Thu 03 Dec)." in result.output
     assert len(reviews()) == 1
-    result = review("4\nq\n", *SELF, "--new", "2")  # one more, today only
+    result = review("\n4\nq\n", *SELF, "--new", "2")  # one more, today only
     assert "0 due · 1 new" in result.output and len(reviews()) == 2
     at(monkeypatch, NOW + timedelta(days=1))
     assert "Nothing to review" in review("q\n", *SELF).output  # both seen: none left
 
 
 def test_limit_caps_the_sitting(review):
-    result = review("3\n", "--limit", "1")
+    result = review("3\nq\n", "--limit", "1")
     assert "0 due · 1 new  (1 card)" in result.output
-    assert "Card 1 of 1" in result.output and "Card 2" not in result.output
+    assert "Card 1 of 1" in result.output
+    assert "Card 2 of 2 · RNN · learning · again" in result.output  # the same card, learning
+    assert reviews() == [("rnn-acronym", 3, 1)]
 
 
 def test_undo_takes_back_the_last_rating_and_asks_again(review):
-    result = review("4\nu\n1\nq\n", *SELF)
+    result = review("\n4\nu\n\n1\nq\n", *SELF)
     out = result.output
-    assert "↶ Undid Easy on explain-rnn; here it is again." in out
+    assert "↶ Undid Easy on “Explain RNN.”; here it is again." in out
     assert out.count("Card 1 of 2 · RNN · new") == 2
     assert reviews() == [("explain-rnn", 1, 0)]
     assert "Rated: 1 card  Again 1" in out
 
 
 def test_undo_twice_then_nothing_left_to_undo(review):
-    result = review("3\n3\nu\nu\nu\nq\n", *SELF)
+    result = review("\n3\n\n3\nu\nu\nu\nq\n", *SELF)
     assert result.output.count("↶ Undid Good") == 2
     assert "Nothing to undo yet." in result.output
     assert reviews() == []
@@ -165,7 +169,7 @@ def test_skip_leaves_the_card_due(review):
 
 
 def test_end_of_input_ends_with_a_summary(review):
-    result = review("3\n", *SELF)
+    result = review("\n3\n", *SELF)
     assert result.exit_code == 0
     assert "Review over" in result.output and len(reviews()) == 1
 
@@ -173,7 +177,7 @@ def test_end_of_input_ends_with_a_summary(review):
 def test_ctrl_c_keeps_what_was_rated_and_exits_130(review, monkeypatch):
     from rich.console import Console
 
-    answers = iter(["3"])
+    answers = iter(["", "3"])
 
     def fake_input(self, prompt="", **kwargs):
         self.print(prompt, end="")
@@ -231,10 +235,13 @@ def _leech_ready(bank: str) -> int:
 
 def test_a_leech_is_suspended_listed_and_brought_back(review, monkeypatch, mini_path):
     card_id = _leech_ready("mini")
-    result = review("1\n", "--type", "card")
+    result = review("\n1\n", "--type", "card")
     out = result.output
     assert "overdue by" in out
-    assert "⚠ Leech: mini/forget-card has been failed 8 times and is now suspended." in out
+    assert (
+        "⚠ Leech: “What does the forget gate decide?” (mini/forget-card) has been failed 8 times"
+        " and is now suspended." in " ".join(out.split())
+    )
     assert f"refresher unsuspend {card_id}" in out
     assert "Nothing to review" in review("q\n", "--type", "card").output
 
@@ -272,7 +279,7 @@ def test_a_question_removed_from_the_bank_is_no_longer_due(tmp_path, mini_path, 
     bank = tmp_path / "mine.yaml"
     bank.write_text(mini_path.read_text().replace("id: mini", "id: mine"))
     run = CliRunner()
-    run.invoke(app, ["review", str(bank), *SELF], input="4\n4\n")
+    run.invoke(app, ["review", str(bank), *SELF], input="\n4\n\n4\n")
     text = bank.read_text()
     bank.write_text(text[: text.index("  - id: forget-card")])
     at(monkeypatch, NOW + timedelta(days=30))
@@ -350,7 +357,7 @@ def test_a_broken_config_file_is_named_and_left_alone(refresher_home, review):
 
 def test_desired_retention_from_the_config_changes_intervals(refresher_home, review):
     CliRunner().invoke(app, ["config", "desired_retention", "0.95"])
-    result = review("q\n", *SELF)
+    result = review("\nq\n", *SELF)
     # w3 / FACTOR * (0.95 ** (1 / DECAY) - 1) = 8.2956 / 0.98037 * 0.39467 = 3.34 (8 at 0.9)
     assert "4 Easy (3d)" in result.output
 
@@ -372,7 +379,7 @@ def _spawn(mini_path, *args):
 
 def test_two_review_processes_at_once_lose_no_rating(mini_path):
     procs = [_spawn(mini_path) for _ in range(2)]
-    done = [p.communicate("3\n3\n3\n3\n3\n3\nq\n", timeout=60) for p in procs]
+    done = [p.communicate("\n3\n" * 6 + "q\n", timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], done
     outs = [out for out, _ in done]
     shown = sum(len(re.findall(r"^→ ", o, re.M)) for o in outs)
@@ -385,23 +392,26 @@ def test_two_review_processes_at_once_lose_no_rating(mini_path):
 
 def test_killing_the_process_loses_at_most_the_card_on_screen(mini_path):
     proc = _spawn(mini_path)
-    proc.stdin.write("3\n")
+    proc.stdin.write("\n3\n")
     proc.stdin.flush()
     seen, deadline = "", time.monotonic() + 30
-    while "Card 2 of 2" not in seen and time.monotonic() < deadline:
+    while "Card 2 of 3" not in seen and time.monotonic() < deadline:  # explain-rnn comes back
         seen += proc.stdout.readline()
-    assert "Card 2 of 2" in seen
+    assert "Card 2 of 3" in seen
     proc.kill()
     proc.wait(10)
     assert reviews() == [("explain-rnn", 3, 0)]
 
 
-def test_the_last_card_is_not_shown_again_before_it_is_due(review):
-    result = review("2\n2\n2\n", "--type", "card")
+def test_the_last_card_due_soon_is_shown_early_not_promised_for_later(review):
+    result = review("\n2\n\n1\nq\n", "--type", "card")
     assert result.exit_code == 0
-    assert result.output.count("Card 1 of") == 1  # not back to back
-    assert "→ Hard · next in 6m" in result.output and "later in this review" not in result.output
-    assert [r[1] for r in reviews()] == [2]
+    out = result.output
+    assert "→ Hard · due in 6m, shown again in this review" in out
+    assert "Card 2 of 2 · LSTM · learning · again" in out  # learn-ahead: shown now, alone
+    assert "→ Again · due in 1m, shown again in this review" in out
+    assert "Card 3 of 3" in out and "run `refresher review` then" not in out
+    assert [r[1] for r in reviews()] == [2, 1]
 
 
 def test_u_at_the_rating_prompt_asks_for_a_rating_first(review, monkeypatch):

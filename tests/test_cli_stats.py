@@ -18,8 +18,8 @@ from refresher.render.stats import activity_chart
 from refresher.schedule import StudyDay
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
-ALL_RIGHT = "B\nA B D\nt\nhidden state\ny\ny\n"
-ALL_WRONG = "A\nA\nf\ncell state\nn\nn\n"
+ALL_RIGHT = "B\nA B D\nt\nhidden state\n\ny\n\ny\n"  # Enter turns a card, then y/n
+ALL_WRONG = "A\nA\nf\ncell state\n\nn\n\nn\n"
 KEYS = {"attempts", "reviews", "accuracy", "by_topic", "due_today", "forecast", "streak_days"}
 
 
@@ -65,7 +65,7 @@ def test_nothing_studied_yet(cli):
 def test_quiz_answers_and_reviews_are_counted_apart(cli):
     cli("quiz", "MINI", "--no-shuffle", input=ALL_RIGHT, when=NOW - timedelta(days=2))
     cli("quiz", "MINI", "--no-shuffle", input=ALL_WRONG, when=NOW - timedelta(days=1))
-    cli("review", "MINI", "--type", "open", "--type", "card", input="3\n1\n")
+    cli("review", "MINI", "--type", "open", "--type", "card", input="\n3\n\n1\n")
     data = as_json(cli)
     assert data["attempts"] == 12 and data["reviews"] == 2
     # accuracy counts every answer: 6 right + 0 right in quizzes, Good (right) + Again (wrong)
@@ -86,7 +86,7 @@ def test_weakest_are_most_missed_then_lowest_recall(cli):
     cli("quiz", "MINI", "--no-shuffle", "--id", "rnn-acronym", input="A\n")
     cli("quiz", "MINI", "--no-shuffle", "--id", "rnn-acronym", input="A\n")
     cli("quiz", "MINI", "--no-shuffle", "--id", "lstm-has-cell", input="f\n")
-    cli("review", "MINI", "--type", "card", input="4\n")  # forget-card: Easy, 8 days
+    cli("review", "MINI", "--type", "card", input="\n4\n")  # forget-card: Easy, 8 days
     later = NOW + timedelta(days=20)  # forget-card's recall has dropped well below 90%
     data = json.loads(cli("stats", "MINI", "--json", "--days", "30", when=later).output)
     assert data["weakest"] == ["mini/rnn-acronym", "mini/lstm-has-cell", "mini/forget-card"]
@@ -140,7 +140,7 @@ def test_days_follow_the_local_clock_and_rollover(mini_path, monkeypatch):
 
 def test_terminal_view_at_fixed_width(cli):
     cli("quiz", "MINI", "--no-shuffle", input=ALL_WRONG, when=NOW - timedelta(days=1))
-    cli("review", "MINI", "--type", "open", "--type", "card", input="4\n2\n")
+    cli("review", "MINI", "--type", "open", "--type", "card", input="\n4\n\n2\n")
     out = cli("stats", "MINI").output
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 100

@@ -36,6 +36,7 @@ def test_the_session_pooling_question():
         "3.5 5.5\n3.75 5.25",
         "7/2 11/2; 15/4 21/4",
         " 3.50  5.5 ;3.75 5.25 ",
+        "3.5 5.5 3.75 5.25",  # every number on one line: the count fits the 2x2 shape
     ],
 )
 def test_matrix_answer_forms(text):
@@ -56,7 +57,7 @@ def test_tolerance_edges():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("3.5 5.5 3.75 5.25", "expected a 2x2 matrix (rows split by ';'), got 1x4"),
+        ("3.5 5.5 3.75", "expected a 2x2 matrix (rows split by ';'), got 1x3"),
         ("3.5", "expected a 2x2 matrix (rows split by ';'), got 1x1"),
         ("3.5 5.5; 3.75", "expected a 2x2 matrix"),
         ("three", "expected a 2x2 matrix"),

@@ -65,7 +65,12 @@ class QuizHistory:
             mode=mode,
             now=self.clock(),
             round_id=round_id,
+            seed=getattr(answered.item.instance, "seed", None),
         )
+
+    def overrule(self, attempt_id: int) -> None:
+        """The learner says a stored wrong answer was right: it counts right, marked overruled."""
+        self.store.overrule_attempt(attempt_id)
 
     def record_skip(self, item: Item, *, mode: str, round_id: int | None) -> int:
         """Store a skipped item (no right or wrong), committed before returning."""
@@ -108,7 +113,15 @@ def find_missed(
     bank: Bank, days: int | None, wanted: list[str], home: Path | None = None
 ) -> list[str]:
     """`missed_ids` on the history in `home`, now."""
+    return find_missed_with_seeds(bank, days, wanted, home)[0]
+
+
+def find_missed_with_seeds(
+    bank: Bank, days: int | None, wanted: list[str], home: Path | None = None
+) -> tuple[list[str], dict[str, int]]:
+    """`missed_ids`, and for the numeric ones the seed of the numbers that were missed."""
     if days is not None:
         check_days(days)
     with open_store(home) as store:
-        return missed_ids(store, bank, days, wanted, local_now())
+        ids = missed_ids(store, bank, days, wanted, local_now())
+        return ids, store.missed_seeds(bank.id, ids)

@@ -49,16 +49,8 @@ class CardView:
     state: CardState | None  # None: never rated
     status: str  # "new", "learning", "due today", "overdue by 3d", with " · again" on a repeat
     topic: str  # the topic's title
-    position: int
-    total: int
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """The only card left is not due yet: the sitting leaves it for later."""
-
-    question: Question
-    wait: timedelta
+    position: int  # cards shown so far in this sitting, this one included
+    total: int  # that, plus what is left after this one: a card coming back adds one
 
 
 @dataclass(frozen=True)
@@ -179,9 +171,9 @@ class ReviewSitting:
         late = (day.date_of(now) - day.date_of(card.due)).days
         return "due today" if late <= 0 else f"overdue by {late}d"
 
-    def next_card(self) -> CardView | Waiting | None:
-        """The card to show next; a `Waiting` when the last card left is not due yet (it is then
-        dropped); None when the sitting is done."""
+    def next_card(self) -> CardView | None:
+        """The card to show next, or None when the sitting is done. A learning card due within
+        `schedule.LEARN_AHEAD` is shown now, even when it is the only one left (learn-ahead)."""
         session = self.session
         while (entry := session.current) is not None:
             now = self.clock()
@@ -190,11 +182,6 @@ class ReviewSitting:
                 session.drop()  # rated in another window meanwhile
                 continue
             q = self.by_card[entry.card_id]
-            if session.repeat and len(session.pending) == 1 and state is not None:
-                wait = state.card.due - now
-                if wait.total_seconds() > 0:  # only this card is left and it is not due yet
-                    session.drop()
-                    return Waiting(q, wait)
             item = make_items([q], random.Random(self.seed * 1_000_003 + entry.card_id))[0]
             item = attach_instances([item], self.seed, self.bank.path)[0]
             return CardView(
@@ -204,8 +191,8 @@ class ReviewSitting:
                 state=state,
                 status=self.status(state, now) + (" · again" if session.repeat else ""),
                 topic=self.bank.topics.get(q.topic, q.topic),
-                position=session.position,
-                total=session.total,
+                position=len(session.done) + 1,
+                total=len(session.done) + len(session.pending),
             )
         return None
 
@@ -225,8 +212,12 @@ class ReviewSitting:
 
     @staticmethod
     def auto_rating(outcome: Outcome) -> Rating:
-        """The rating a graded answer gets unless the learner changes it."""
-        return schedule.rating_for(outcome)
+        """The rating a graded answer gets unless the learner changes it: right at a second try
+        is Hard."""
+        rating = schedule.rating_for(outcome)
+        if rating == Rating.Good and int(outcome.detail.get("tries", 1)) > 1:
+            return Rating.Hard
+        return rating
 
     def rate(
         self,
@@ -254,6 +245,7 @@ class ReviewSitting:
             now=offer.now,
             shown=card.state,
             preview=None if offer.options is None else offer.options[rating],
+            seed=getattr(card.item.instance, "seed", None),
         )
         graded = None if q.self_graded else bool(outcome.correct)
         again = self.session.rated(record.review_id, record.rated, offer.now, graded=graded)

@@ -76,6 +76,8 @@ def compute(
         study_streak=core.streak(studied, day.date_of(now)),
         unseen=unseen,
         topic_names={k: v for b in banks for k, v in b.topics.items()},
+        first_try=store.first_try_counts(since, scope),
+        mistake_rows=store.mistake_counts(since, scope),
     )
 
 

@@ -29,6 +29,7 @@ def drill(
     Example: refresher drill pool   or   refresher drill lstm my-bank
     """
     from refresher import limits
+    from refresher.app import settings
     from refresher.app.quiz import open_history
     from refresher.cli.runner import Ended, Runner
     from refresher.clock import utcnow
@@ -61,6 +62,7 @@ def drill(
             the_bank,
             Mode.DRILL,
             round_id=history.start_round(the_bank.id, Mode.DRILL.value, seed, utcnow()),
+            tries=settings.load().tries,
         )
         draw.header(console, f"Drill: {kind}", 0, 0, "drill", seed)
         rnd = Round([], Mode.DRILL)

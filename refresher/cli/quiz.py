@@ -47,29 +47,45 @@ def quiz(
         "-m",
         help="practice: feedback after each answer; exam: at the end.",
     ),
+    tries: int = typer.Option(
+        None,
+        "--tries",
+        min=1,
+        max=2,
+        help="2: after a wrong answer, a hint and a second try (practice; default: the"
+        " `tries` setting).",
+    ),
 ) -> None:
     """Take a quiz round. Answer with a letter, t/f or text; s skips, q quits.
 
+    After a wrong answer in practice, o counts it right ("I was right": a typo, a synonym).
+
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
-    from refresher.app.quiz import check_seed, find_missed, open_history
+    from refresher.app import settings
+    from refresher.app.quiz import check_seed, find_missed_with_seeds, open_history
     from refresher.cli.runner import Ended, Runner
     from refresher.clock import utcnow
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
-    from refresher.session import Mode, Round, attach_instances, make_items, select
+    from refresher.session import Mode, Round, attach_instances, make_items, rearranged, select
 
     if seed is not None:
         check_seed(seed)
     the_bank = open_bank(bank)
+    seeds: dict[str, int] = {}
     if missed or missed_days:
-        qid = find_missed(the_bank, missed_days, qid)
+        qid, seeds = find_missed_with_seeds(the_bank, missed_days, qid)
     questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or (), ids=qid)
+    if tries is None:
+        tries = settings.load().tries
     if seed is None:
         seed = secrets.randbelow(1_000_000)
-    items = make_items(questions, random.Random(seed), shuffle=not no_shuffle, count=count or None)
-    items = attach_instances(items, seed, the_bank.path)  # numeric items: this round's numbers
+    rng = random.Random(seed)
+    items = make_items(questions, rng, shuffle=not no_shuffle, count=count or None)
+    # numeric items: this round's numbers, or the very numbers that were missed
+    items = attach_instances(items, seed, the_bank.path, seeds)
     console = make_console()
     history = open_history()
     run_mode = Mode(mode.value)
@@ -80,6 +96,7 @@ def quiz(
             the_bank,
             run_mode,
             round_id=history.start_round(the_bank.id, run_mode.value, seed, utcnow()),
+            tries=tries,
         )
         draw.header(
             console,
@@ -105,6 +122,8 @@ def quiz(
             if not runner.confirm(f"Retry the {n} missed question{'s' if n != 1 else ''}?"):
                 return
             items = [m.item for m in summary.misses]
+            if not no_shuffle:  # a new option order: the letter is not the thing to remember
+                items = [rearranged(item, rng) for item in items]
 
 
 def register(app: typer.Typer) -> None:

@@ -5,8 +5,10 @@ What is due, each card's status, the previews and the stored rating are the app'
 next card appears, so a killed process loses at most the card on screen. `u` takes back ratings
 of this sitting, most recent first.
 
-Lines are read one per answer; on a pipe, cards are turned without waiting for Enter and typed
-answers keep their automatic rating, so `printf '3\\n1\\nq\\n' | refresher review` works.
+Lines are read one per answer, typed or piped alike: a card or an interview question reads one
+line to turn it (Enter), then its rating, so `printf '\\n3\\n\\n1\\nq\\n' | refresher review`
+works. On a pipe, typed answers keep their automatic rating. With `tries` 2, a wrong typed
+answer gets a hint and a second try; right at the second try is rated Hard.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from refresher import schedule
-from refresher.app.review import CardView, Offer, ReviewSitting, Waiting
+from refresher.app.review import CardView, Offer, ReviewSitting
 from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows
 from refresher.errors import InputError
 from refresher.model import Outcome
@@ -24,7 +26,7 @@ from refresher.render import question as draw
 from refresher.render import review as show
 from refresher.render.console import stdin_is_tty
 from refresher.schedule import Rating
-from refresher.session import Round
+from refresher.session import Round, second_try
 
 if TYPE_CHECKING:
     from refresher.render.console import Console
@@ -65,14 +67,6 @@ class Reviewer:
     def _loop(self) -> Ended:
         try:
             while (card := self.sitting.next_card()) is not None:
-                if isinstance(card, Waiting):
-                    show.notice(
-                        self.console,
-                        f"{card.question.id} comes back in {show.interval(card.wait)}:"
-                        " run `refresher review` then.",
-                        style="muted",
-                    )
-                    continue
                 try:
                     self._one(card)
                 except _Undo:
@@ -97,7 +91,7 @@ class Reviewer:
         elif undone.done is None or undone.question is None:
             show.notice(self.console, "Nothing to undo yet.")
         else:
-            show.undone(self.console, undone.question.id, undone.done.rating)
+            show.undone(self.console, undone.question.prompt, undone.done.rating)
 
     def _read(self, label: str, *, allow_skip: bool = True) -> str:
         text = self.prompter.read(label)
@@ -121,11 +115,11 @@ class Reviewer:
 
     def _self_rated(self, card: CardView) -> _Choice:
         item = card.item
-        if self.prompter.interactive:
-            if item.question.type != "open":
-                self._read(draw.hint(item.question.type))
-            elif first := self._read(OPEN_LABEL).strip():  # typed: scored by its key points
+        if self.prompter.interactive and item.question.type == "open":
+            if first := self._read(OPEN_LABEL).strip():  # typed: scored by its key points
                 return self._typed_open(card, first)
+        else:
+            self._read(draw.hint(item.question.type))  # Enter turns it, typed or piped
         draw.reveal(self.console, item)
         offer = self.sitting.offer(card)
         show.choices(self.console, offer.intervals)
@@ -174,17 +168,30 @@ class Reviewer:
                 return choice(rating, rating == auto)
             draw.reprompt(self.console, "press Enter, or type 1-4 (q ends)")
 
+    def _graded(self, rnd: Round, label: str) -> Outcome:
+        item = rnd.items[0]
+        while True:
+            text = self._read(f"{label} ({draw.hint_for(item)})")
+            try:
+                return rnd.grade(more_rows(self.prompter, item, text, self._read))
+            except InputError as exc:
+                draw.reprompt(self.console, str(exc))
+
     def _answered(self, card: CardView) -> _Choice:
         item = card.item
         rnd = Round([item])
-        while True:
-            text = self._read(f"Answer ({draw.hint_for(item)})")
-            text = more_rows(self.prompter, item, text, self._read)
+        outcome = self._graded(rnd, "Answer")
+        if outcome.correct is False and self.sitting.settings.tries > 1:
+            draw.not_yet(self.console, item, outcome)
             try:
-                answered = rnd.answer(text)
-                break
-            except InputError as exc:
-                draw.reprompt(self.console, str(exc))
+                outcome = second_try(outcome, self._graded(rnd, "Second try"))
+            except Skip:  # no second try: the first answer is rated
+                pass
+            except (Quit, EOFError, KeyboardInterrupt) as exc:
+                auto = self.sitting.auto_rating(outcome)
+                offer = self.sitting.offer(card, previews=False)
+                return _Choice(auto, outcome, True, offer, then=exc)  # the answer is in
+        answered = rnd.take(outcome)
         draw.feedback(self.console, answered)
         outcome = answered.outcome
         auto = self.sitting.auto_rating(outcome)
@@ -223,7 +230,13 @@ class Reviewer:
         result = done.result
         show.rated(self.console, choice.rating, result.interval, again=done.again, auto=choice.auto)
         if result.became_leech:
-            show.leech(self.console, done.card_id, done.question.key, result.after.lapses)
+            show.leech(
+                self.console,
+                done.card_id,
+                done.question.key,
+                result.after.lapses,
+                done.question.prompt,
+            )
 
 
 @dataclass

@@ -1,8 +1,13 @@
-"""The interactive loop that asks a round's items, shared by `quiz` (and later commands).
+"""The interactive loop that asks a round's items, shared by `quiz` and `drill`.
 
 It reads lines, hands them to the pure `Round`, has the app's `QuizHistory` store each outcome
 before the next prompt, and renders. `q`, end of input and Ctrl-C all end with the summary;
 Ctrl-C then exits 130.
+
+Piped input follows the same steps as typed input: a card or an interview question reads one
+line to turn it (Enter), then y or n. With `tries` 2 a wrong typed answer is followed by a hint
+and a second try (practice and drill). On a terminal, a wrong answer in practice may be
+overruled with `o` ("I was right"); a pipe keeps the grade, as `review` keeps its rating.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from refresher.app.quiz import QuizHistory
 from refresher.errors import InputError
-from refresher.model import Bank
+from refresher.model import Bank, Outcome
 from refresher.render import question as draw
 from refresher.render.console import stdin_is_tty
-from refresher.session import Answered, Item, Mode, Round
+from refresher.session import Answered, Item, Mode, Round, second_try
 
 if TYPE_CHECKING:
     from refresher.render.console import Console
@@ -27,6 +32,7 @@ SKIP = {"s", "skip"}
 QUIT = {"q", "quit", "exit"}
 YES = {"y", "yes", "1", "t", "true", "k", "knew"}
 NO = {"n", "no", "0", "f", "false"}
+OVERRULE = {"o", "overrule"}
 
 
 class Ended(Enum):
@@ -84,7 +90,8 @@ class Prompter:
 
 def more_rows(prompter: Prompter, item: Item | None, first: str, read: Callable[[str], str]) -> str:
     """Further lines a kind asks for after the first (a cloze's blanks, on a terminal a matrix's
-    rows); a blank line ends early. `read` reads each (so `q` and `s` keep their meaning)."""
+    rows); a blank line ends early. `read` reads each (so `q` and `s` keep their meaning).
+    InputError when the first line already cannot be right (a matrix row of the wrong count)."""
     if item is None:
         return first
     from refresher.kinds import kind_of
@@ -107,6 +114,7 @@ class Runner:
     mode: Mode
     round_id: int | None = None
     on_answer: Callable[[Answered], None] | None = None
+    tries: int = 1  # 2: a hint and a second try after a wrong typed answer (not in exams)
 
     def __post_init__(self) -> None:
         self.prompter = Prompter(self.console, stdin_is_tty())
@@ -151,28 +159,62 @@ class Runner:
             self._store_skip(skipped)
             draw.skipped(self.console)
             return
-        self.history.record(answered, mode=self.mode.value, round_id=self.round_id)
+        attempt_id = self._record(answered)
         if self.on_answer:
             self.on_answer(answered)
         if self.mode is not Mode.EXAM:
             draw.feedback(self.console, answered)
+            if answered.outcome.correct is False and not q.self_graded:
+                self._offer_overrule(rnd, attempt_id)
 
-    def _objective(self, rnd: Round, started: float) -> Answered:
+    def _record(self, answered: Answered) -> int:
+        return self.history.record(answered, mode=self.mode.value, round_id=self.round_id)
+
+    def _offer_overrule(self, rnd: Round, attempt_id: int) -> None:
+        """On a terminal: Enter goes on, `o` counts the wrong answer right (a typo, a synonym)."""
+        if not self.prompter.interactive:
+            return
         while True:
-            text = self.prompter.ask(f"Answer ({draw.hint_for(rnd.current)})")
-            text = self._more_rows(rnd.current, text)
+            word = self.prompter.ask("Enter goes on · o: I was right").strip().lower()
+            if not word:
+                return
+            if word in OVERRULE:
+                answered = rnd.overrule()
+                self.history.overrule(attempt_id)
+                draw.overruled(self.console, answered)
+                return
+            draw.reprompt(self.console, "press Enter to go on, or o if your answer was right")
+
+    def _graded(self, rnd: Round, label: str) -> Outcome:
+        """One readable answer, graded (unreadable ones are asked again)."""
+        while True:
+            text = self.prompter.ask(f"{label} ({draw.hint_for(rnd.current)})")
             try:
-                return rnd.answer(text, time.monotonic() - started)
+                text = self._more_rows(rnd.current, text)
+                return rnd.grade(text)
             except InputError as exc:
                 draw.reprompt(self.console, str(exc))
+
+    def _objective(self, rnd: Round, started: float) -> Answered:
+        outcome = self._graded(rnd, "Answer")
+        if outcome.correct or self.tries < 2 or self.mode is Mode.EXAM:
+            return rnd.take(outcome, time.monotonic() - started)
+        draw.not_yet(self.console, rnd.current, outcome)
+        try:
+            second = self._graded(rnd, "Second try")
+        except Skip:  # no second try: the first answer stands
+            return rnd.take(outcome, time.monotonic() - started)
+        except (Quit, EOFError, KeyboardInterrupt):
+            self._record(rnd.take(outcome, time.monotonic() - started))  # nothing answered is lost
+            raise
+        return rnd.take(second_try(outcome, second), time.monotonic() - started)
 
     def _more_rows(self, item: Item | None, first: str) -> str:
         return more_rows(self.prompter, item, first, self.prompter.ask)
 
     def _self_graded(self, rnd: Round, started: float) -> Answered:
         item = rnd.current
-        if self.prompter.interactive:
-            self.prompter.ask(draw.hint(item.question.type))
+        self.prompter.ask(draw.hint(item.question.type))  # Enter turns it, typed or piped
         draw.reveal(self.console, item)
         while True:
             text = self.prompter.ask("Did you know it? (y/n)").strip().lower()

@@ -44,6 +44,7 @@ def stats(
     console = make_console()
     with paged(console, pager_on(ctx, no_pager)):
         show.stats(console, report.stats, report.title)
+        show.practice(console, report.stats)
 
 
 def register(app: typer.Typer) -> None:

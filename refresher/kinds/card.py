@@ -37,7 +37,7 @@ class Card(Kind):
         return item.question.back
 
     def answer_text(self, item: Any) -> str:
-        return "y"  # self-scored: "I knew it"
+        return "\ny"  # Enter turns it (typed or piped alike), then self-scored: "I knew it"
 
 
 KIND = Card()

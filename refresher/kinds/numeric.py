@@ -142,6 +142,9 @@ class Numeric(Kind):
         if item.instance is None:
             return self.hint
         shape = item.instance.expected.shape
+        if item.instance.ask == "output_size" and shape == (2,):
+            example = "8 8" if list(item.instance.expected) != [8, 8] else "12 12"
+            return f"rows columns, e.g. {example}"
         if len(shape) == 2:
             return f"a {shape[0]}x{shape[1]} matrix, rows split by ';'"
         if len(shape) == 1 and shape[0] > 1:
@@ -149,11 +152,19 @@ class Numeric(Kind):
         return "a number"
 
     def more_inputs(self, item: Any, first: str, interactive: bool) -> tuple[str, ...]:
-        """On a terminal a matrix may be typed one row per line; a blank line ends it early."""
+        """On a terminal a matrix may be typed one row per line (a blank line ends it early),
+        or all on one line. A first row whose count fits no answer is an InputError at once."""
+        from refresher.errors import InputError
+        from refresher.numeric import answer_shapes, first_row_problem
+
         instance = item.instance
         if instance is None or not interactive or any(c in first for c in ";[\n"):
             return ()
-        rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
+        if instance.expected.ndim != 2 or not first.strip():
+            return ()
+        rows, problem = first_row_problem(first, answer_shapes(instance))
+        if problem is not None:
+            raise InputError(problem)
         return tuple(f"row {k}" for k in range(2, rows + 1))
 
     def deep_problems(self, question: Question) -> list[tuple[int, str]]:

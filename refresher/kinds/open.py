@@ -44,7 +44,7 @@ class Open(Kind):
         return item.question.answer
 
     def answer_text(self, item: Any) -> str:
-        return "y"  # self-scored: "I knew it"
+        return "\ny"  # Enter turns it (typed or piped alike), then self-scored: "I knew it"
 
     def sheet(self, item: Any) -> dict[str, Any]:
         return {"points": list(item.question.points)}

@@ -9,6 +9,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from refresher.kinds import KINDS, kind_of
+from refresher.model import Outcome
 from refresher.render.kinds import view_of
 from refresher.render.layout import hanging, options_view
 from refresher.session import Answered, Item
@@ -111,6 +112,54 @@ def expected_text(answered: Answered) -> Text:
     return view_of(answered.item.question).expected(answered)
 
 
+def diagnosis(answered: Answered) -> Text | None:
+    """The named mistake a wrong numeric answer matched, in one line, or None."""
+    said = answered.outcome.detail.get("diagnosis")
+    if not said or answered.outcome.correct:
+        return None
+    return Text.assemble(("  ⚑ ", "skip"), (str(said), "skip"))
+
+
+def tutor_hint(item: Item, width: int) -> list:
+    """What is shown before a second try: the question's hint, or for a numeric item without
+    one the first step of its worked solution with its numbers (the formulas instead when that
+    step already holds the value asked)."""
+    q = item.question
+    if q.hint:
+        return [Text.assemble(("  Hint: ", "accent"), q.hint)]
+    instance = item.instance
+    if instance is None:
+        return []
+    from refresher.render.worked import Equations, step_section
+
+    worked = instance.worked
+    if worked.steps and instance.ask not in worked.steps[0].values:
+        step = step_section(worked.steps[0], 1, len(worked.steps), 4, width - 2)
+        return [Text("  Hint: the first step", style="accent"), Padding(step, (0, 0, 0, 2))]
+    if worked.intro:
+        return [
+            Text("  Hint: the formulas", style="accent"),
+            Padding(Equations(worked.intro, 4), (0, 0, 0, 4)),
+        ]
+    return []
+
+
+def not_yet(console: Console, item: Item, outcome: Outcome) -> None:
+    """A wrong first try when a second is allowed: no answer shown, the mistake and a hint."""
+    console.print(
+        Text.assemble(("✗ Not yet", "wrong"), f" — you answered {outcome.given}. One more try.")
+    )
+    said = outcome.detail.get("diagnosis")
+    if said:
+        console.print(Text.assemble(("  ⚑ ", "skip"), (str(said), "skip")))
+    for part in tutor_hint(item, console.width):
+        console.print(part)
+
+
+def overruled(console: Console, answered: Answered) -> None:
+    console.print(Text("✓ Counted as right: you overruled it.", style="right"))
+
+
 def feedback(console: Console, answered: Answered) -> None:
     """Right/wrong, the right answer and the explanation (practice mode)."""
     outcome = answered.outcome
@@ -123,12 +172,16 @@ def feedback(console: Console, answered: Answered) -> None:
         console.print(Text(mark[0], style=mark[1]))
         return
     if outcome.correct:
-        console.print(Text("✓ Right", style="right"))
+        second = " on the second try" if answered.tries > 1 else ""
+        console.print(Text(f"✓ Right{second}", style="right"))
         for note in view.notes(answered):
             console.print(note)
     else:
         line = Text.assemble(("✗ Wrong", "wrong"), f" — you answered {outcome.given}.")
         console.print(line)
+        said = diagnosis(answered)
+        if said is not None:
+            console.print(said)
         for note in view.notes(answered):
             console.print(note)
         answer = expected_text(answered)

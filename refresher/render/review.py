@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher.render.summary import duration
+from refresher.render.summary import duration, shortened
 from refresher.schedule import (
     RATING_NAMES,
     RATINGS,
@@ -119,7 +119,7 @@ def rated(
 ) -> None:
     how = " (from your answer)" if auto else ""
     if again:
-        tail = f" · back in {interval(gap)}, later in this review"
+        tail = f" · due in {interval(gap)}, shown again in this review"
     else:
         tail = f" · next in {interval(gap)}"
     console.print(
@@ -127,23 +127,25 @@ def rated(
     )
 
 
-def leech(console: Console, card_id: int, key: str, lapses: int) -> None:
+def leech(console: Console, card_id: int, key: str, lapses: int, prompt: str = "") -> None:
+    named = f"“{shortened(prompt, 48)}” ({key})" if prompt else key
     console.print(
         Text.assemble(
             ("⚠ Leech: ", "wrong"),
-            f"{key} has been failed {lapses} times and is now suspended. ",
+            f"{named} has been failed {lapses} times and is now suspended. ",
             ("Rework it, then bring it back with ", "muted"),
             (f"refresher unsuspend {card_id}", "accent"),
         )
     )
 
 
-def undone(console: Console, qid: str, rating: Rating) -> None:
+def undone(console: Console, prompt: str, rating: Rating) -> None:
+    """`↶ Undid Good on "What does the forget gate…"; here it is again.`"""
     console.print(
         Text.assemble(
             ("↶ Undid ", "skip"),
             (RATING_NAMES[rating], RATING_STYLES[rating]),
-            f" on {qid}; here it is again.",
+            f" on “{shortened(prompt, 48)}”; here it is again.",
         )
     )
 

@@ -11,6 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from refresher.mistakes import label_of
 from refresher.render.review import RATING_STYLES
 from refresher.schedule import RATING_NAMES, RATINGS
 from refresher.stats import Accuracy, DayActivity, Stats
@@ -210,7 +211,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
             recall = Text("–" if r is None else f"{100 * r:.0f}%", style=_level(r, 0.9, 0.7))
             table.add_row(
                 str(w.card_id),
-                Text.assemble((w.question.id, "bold"), "  ", (w.question.prompt, "muted")),
+                _named(w.question.prompt, w.question.id),
                 missed,
                 recall,
             )
@@ -227,11 +228,37 @@ def stats(console: Console, s: Stats, title: str) -> None:
         for x in s.leeches:
             table.add_row(
                 Text(str(x.card_id), style="wrong"),
-                Text.assemble((x.question.id, "bold"), "  ", (x.question.prompt, "muted")),
+                _named(x.question.prompt, x.question.id),
                 str(x.lapses),
                 Text(
                     f"refresher unsuspend {x.card_id}" if x.suspended else "back in reviews",
                     style="accent" if x.suspended else "muted",
                 ),
             )
+        console.print(table)
+
+
+def _named(prompt: str, qid: str) -> Text:
+    """A question in a table: its text first (what the learner knows it by), its id after, so a
+    narrow terminal cuts the id rather than the text."""
+    return Text.assemble((" ".join(prompt.split()), "bold"), "  ", (qid, "muted"))
+
+
+def practice(console: Console, s: Stats) -> None:
+    """First-try accuracy and the named mistakes made most often (numeric answers)."""
+    first = s.first_try
+    if not first.answered or (first.right == s.accuracy.right and not s.mistakes):
+        return  # no second tries, no overruled answers, no named mistake: nothing to add
+    _section(console, "Practice", "first tries and the mistakes you make most")
+    line = Text.assemble("First try ", _pct(first), (f"  ({first.right} of {first.answered})"))
+    line.append(f"   after a second try {_pct(s.accuracy).plain}", style="muted")
+    if s.overruled:
+        line.append(f"   overruled by you: {s.overruled}", style="muted")
+    console.print(line)
+    if s.mistakes:
+        table = Table(box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("Mistake", overflow="fold")
+        table.add_column("Times", justify="right", no_wrap=True)
+        for name, n in s.mistakes:
+            table.add_row(label_of(name), Text(str(n), style="wrong"))
         console.print(table)

@@ -10,6 +10,7 @@ from rich.text import Text
 from refresher.render.layout import hanging
 from refresher.render.question import expected_text, given_text
 from refresher.session import Answered, Summary
+from refresher.text import excerpt
 
 
 def duration(seconds: float) -> str:
@@ -33,11 +34,16 @@ def summary(console: Console, s: Summary, topics: dict[str, str], *, show_misses
     score = Text.assemble(("Score: ", "bold"), (f"{s.right}/{s.answered}", "bold"))
     if s.answered:
         score.append(f"  ({s.percent:.1f}%)", style=_pct_style(s.percent))
+    if s.second_try:
+        score.append(f"  {s.first_try} at the first try", style="muted")
     score.append(f"   time {duration(s.seconds)}", style="muted")
     console.print(score)
-    if s.skipped:
-        ids = ", ".join(i.question.id for i in s.skipped)
-        console.print(Text(f"Skipped ({len(s.skipped)}): {ids}", style="skip"))
+    if len(s.skipped) == 1:
+        console.print(Text(f"Skipped (1): {shortened(s.skipped[0].question.prompt)}", style="skip"))
+    elif s.skipped:
+        console.print(Text(f"Skipped ({len(s.skipped)}):", style="skip"))
+        for item in s.skipped:
+            console.print(Text(f"  · {shortened(item.question.prompt)}", style="skip"))
     if s.unanswered:
         console.print(
             Text(
@@ -87,6 +93,9 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
         lines += [Text("Answer:", style="muted"), Padding(answer, (0, 0, 0, 2), expand=False)]
     else:
         lines.append(Text.assemble(("Answer: ", "muted"), answer))
+    said = miss.outcome.detail.get("diagnosis")
+    if said:
+        lines.append(Text(f"⚑ {said}", style="skip"))
     if q.explanation:
         lines.append(Text(q.explanation, style="muted"))
     console.print(Padding(Group(*lines), (0, 0, 0, 3), expand=False))
@@ -94,6 +103,11 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
         from refresher.render.numeric import worked_solution
 
         worked_solution(console, miss.item.instance)
+
+
+def shortened(text: str, width: int = 60) -> str:
+    """A question's text on one short line, to name it in a message."""
+    return excerpt(text, width)
 
 
 def topics_index(topics: dict[str, str], key: str) -> int:
