@@ -81,6 +81,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_at);
     """,
+    # 3: one-time notices (e.g. "the interview date has passed"), shown once per key.
+    """
+    CREATE TABLE notices (
+        key TEXT PRIMARY KEY,
+        shown_at TEXT NOT NULL           -- ISO 8601 UTC
+    );
+    """,
 ]
 
 

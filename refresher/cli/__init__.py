@@ -87,10 +87,11 @@ def main() -> None:
 from refresher.cli import bank as _bank  # noqa: E402
 from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
+from refresher.cli import plan as _plan  # noqa: E402
 from refresher.cli import quiz as _quiz  # noqa: E402
 from refresher.cli import review as _review  # noqa: E402
 from refresher.cli import sheet as _sheet  # noqa: E402
 from refresher.cli import stats as _stats  # noqa: E402
 
-for _module in (_quiz, _review, _drill, _stats, _sheet, _bank, _explain):
+for _module in (_quiz, _review, _plan, _drill, _stats, _sheet, _bank, _explain):
     _module.register(app)
