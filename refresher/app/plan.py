@@ -23,7 +23,8 @@ from refresher.config import Config
 from refresher.errors import RefresherError
 from refresher.model import Bank, Question
 from refresher.planning import Readiness, Target
-from refresher.schedule import CardInfo, Rated, Scheduler, State, StudyDay
+from refresher.schedule import CardInfo, Rated, Scheduler, StudyDay
+from refresher.stats import CardCounts, card_counts
 from refresher.store import Store, open_store
 
 SECONDS_SAMPLE = 200  # the learner's last answers the time estimate is the median of
@@ -161,45 +162,6 @@ def readiness(
 
 
 @dataclass(frozen=True)
-class StateCounts:
-    new: int = 0
-    learning: int = 0
-    review: int = 0
-    relearning: int = 0
-    suspended: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.review + self.relearning + self.suspended
-
-    def to_dict(self) -> dict[str, int]:
-        return {
-            "new": self.new,
-            "learning": self.learning,
-            "review": self.review,
-            "relearning": self.relearning,
-            "suspended": self.suspended,
-            "total": self.total,
-        }
-
-
-def state_counts(question_ids: Iterable[int | None], cards: Mapping[int, CardInfo]) -> StateCounts:
-    """Cards by state; a question without a card (or id) is new."""
-    n = {"new": 0, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
-    for card_id in question_ids:
-        info = None if card_id is None else cards.get(card_id)
-        if info is None:
-            n["new"] += 1
-        elif info.suspended:
-            n["suspended"] += 1
-        else:
-            n[
-                {State.Learning: "learning", State.Review: "review"}.get(info.state, "relearning")
-            ] += 1
-    return StateCounts(**n)
-
-
-@dataclass(frozen=True)
 class Plan:
     bank: str
     title: str
@@ -209,7 +171,7 @@ class Plan:
     status: str  # "none" (no date), "ahead", "passed" (the day has come)
     passed_note: bool  # the one-time "plain FSRS again" note is due now
     saved_date: date | None  # the date in the settings (what `review` follows)
-    cards: StateCounts
+    cards: CardCounts
     pace: int  # new cards a day the plan needs (0 without a date)
     new_per_day: int  # the setting
     new_today: int  # new cards planned today, in all
@@ -307,7 +269,7 @@ def compute(
     cards = store.card_infos(bank.id)
     question_ids = [ids.get(q.id) for q in bank.questions]
     selection = [k for k in question_ids if k is not None]
-    counts = state_counts(question_ids, cards)
+    counts = card_counts(question_ids, cards)
 
     status = "none" if target is None else ("ahead" if target.active(today) else "passed")
     passed_note = False

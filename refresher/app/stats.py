@@ -57,6 +57,15 @@ def compute(
             else:
                 unseen += 1
     since = core.window_start(now, day, days)
+    from refresher.app import plan
+
+    target = plan.target_of(settings)
+    cards = store.card_infos(scope)
+    at = plan.readiness_moment(target, now, day)
+    retention = {
+        k: store.true_retention(core.window_start(now, day, n), scope)
+        for k, n in core.RETENTION_WINDOWS.items()
+    }
 
     def studied(first: date) -> set[date]:
         rows = store.study_days(day.start(first), day.shift_minutes, scope)
@@ -72,10 +81,18 @@ def compute(
         daily_rows=store.daily_activity(since, day.shift_minutes, scope),
         accuracy_rows=store.accuracy_rows(since, scope),
         rating_counts=store.rating_counts(since, scope),
-        cards=store.card_infos(scope),
+        cards=cards,
         study_streak=core.streak(studied, day.date_of(now)),
         unseen=unseen,
         topic_names={k: v for b in banks for k, v in b.topics.items()},
+        retention_rows=retention,
+        heatmap_rows=store.daily_activity(
+            core.window_start(now, day, core.HEATMAP_DAYS), day.shift_minutes, scope
+        ),
+        memory_rows=store.card_memory(scope),
+        answer_time=store.answer_seconds(since, scope),
+        readiness=plan.readiness(store, banks, at, cards),
+        interview_date=None if target is None else target.day,
     )
 
 
