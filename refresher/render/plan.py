@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.app.plan import Plan
+from refresher.stats import CardCounts
 
 BAR = "█"
 BAR_EMPTY = "░"
@@ -31,6 +32,19 @@ def bar(r: float, width: int) -> Text:
     if r > 0 and not cells:
         cells = 1
     return Text.assemble((BAR * cells, _level(r)), (BAR_EMPTY * (width - cells), "muted"))
+
+
+def state_grid(c: CardCounts) -> Table:
+    """Cards by state: names over counts, 47 columns wide."""
+    table = Table(box=None, padding=(0, 1), pad_edge=False)
+    styles = ("accent", "", "right", "skip", "wrong" if c.suspended else "muted")
+    names = ("new", "learning", "review", "relearning", "suspended")
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True, header_style="muted")
+    table.add_row(
+        *(Text(str(getattr(c, n)), style=st) for n, st in zip(names, styles, strict=True))
+    )
+    return table
 
 
 def _section(console: Console, title: str, note: str = "") -> None:
@@ -108,19 +122,7 @@ def plan(console: Console, p: Plan) -> None:
 
     c = p.cards
     _section(console, "Cards", _plural(c.total, "question"))
-    console.print(
-        Text.assemble(
-            (f"{c.new} new", "accent"),
-            (" · ", "muted"),
-            f"{c.learning} learning",
-            (" · ", "muted"),
-            (f"{c.review} review", "right"),
-            (" · ", "muted"),
-            (f"{c.relearning} relearning", "skip"),
-            (" · ", "muted"),
-            (f"{c.suspended} suspended", "wrong" if c.suspended else "muted"),
-        )
-    )
+    console.print(state_grid(c))
 
     _section(console, "Today", p.today.strftime("%a %d %b"))
     rows: list[tuple[str, Text | str]] = []

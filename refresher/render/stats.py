@@ -11,6 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from refresher.render.plan import bar as share_bar
+from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
 from refresher.schedule import RATING_NAMES, RATINGS
 from refresher.stats import Accuracy, DayActivity, Heatmap, Stats
@@ -264,12 +266,9 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # schedule
     c = s.cards
-    _section(
-        console,
-        "Due",
-        f"{c.review} review · {c.learning} learning · {c.relearning} relearning · {c.new} new"
-        f" · {c.suspended} suspended",
-    )
+    _section(console, "Cards", f"{c.total} in all, by state; due in the next days below")
+    console.print(state_grid(c))
+    console.print()
     later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
     console.print(forecast_table(s.forecast, "Today", later))
 
@@ -364,14 +363,25 @@ def _panels(console: Console, s: Stats) -> None:
     r = s.readiness
     if r is not None and r.questions:
         when = (
-            f"on the morning of {s.interview_date:%d %b}"
+            f"on {s.interview_date:%d %b}, morning"
             if s.interview_date is not None and r.at.date() >= s.interview_date
             else "now"
         )
-        _section(console, "Readiness", f"predicted recall {when}, unseen cards 0")
-        line = Text.assemble(("All ", "bold"), (f"{100 * r.overall:.0f}%", _level(r.overall)))
-        for topic, value in sorted(r.by_topic.items(), key=lambda kv: (kv[1], kv[0])):
-            line.append(" · ", style="muted")
-            line.append(f"{s.topic_names.get(topic, topic)} ")
-            line.append(f"{100 * value:.0f}%", style=_level(value))
-        console.print(line)
+        _section(console, "Readiness", f"predicted recall {when}")
+        table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+        table.add_column(no_wrap=True, overflow="ellipsis", max_width=26)
+        table.add_column(no_wrap=True, justify="right")
+        table.add_column(no_wrap=True)
+        width = max(6, min(20, console.width - 40))
+        rows = [("All questions", r.overall)] + sorted(
+            ((s.topic_names.get(t, t), v) for t, v in r.by_topic.items()),
+            key=lambda kv: (kv[1], kv[0]),
+        )
+        for k, (name, value) in enumerate(rows):
+            table.add_row(
+                Text(name, style="bold" if k == 0 else ""),
+                Text(f"{100 * value:.0f}%", style=_level(value)),
+                share_bar(value, width),
+            )
+        console.print(table)
+        console.print(Text("unseen cards count 0", style="muted"))
