@@ -615,16 +615,53 @@ class Store:
         return [(d, a, r) for d, (a, r) in sorted(days.items())]
 
     @_guarded
-    def study_days(self, since: datetime, shift_minutes: int, bank: str | None = None) -> set[str]:
-        """Study days (YYYY-MM-DD) since `since` with at least one answer or review."""
+    def activity_by_day(
+        self, since: datetime, shift_minutes: int, bank: str | None = None
+    ) -> list[tuple[str, int, int, int]]:
+        """(study day, quiz answers, review ratings, everything) for each day with any activity
+        since `since`: `daily_activity`'s counts, and all answers (skips too) plus ratings,
+        which make a study day, in one pass over each table."""
         shift = f"{shift_minutes:+d} minutes"
         a_filter, a_args = self._bank_filter("a", bank)
         r_filter, r_args = self._bank_filter("r", bank)
+        days: dict[str, list[int]] = {}
+        for day, answers, n in self.conn.execute(
+            "SELECT date(a.answered_at, ?) d,"
+            " sum(a.mode != 'review' AND a.correct IS NOT NULL), count(*) FROM attempts a"
+            f" WHERE a.answered_at >= ?{a_filter} GROUP BY d",
+            (shift, iso(since), *a_args),
+        ):
+            row = days.setdefault(self._day(day), [0, 0, 0])
+            row[0] = int(answers or 0)
+            row[2] += n
+        for day, n in self.conn.execute(
+            f"SELECT date(r.reviewed_at, ?) d, count(*) FROM reviews r WHERE r.reviewed_at >= ?"
+            f"{r_filter} GROUP BY d",
+            (shift, iso(since), *r_args),
+        ):
+            row = days.setdefault(self._day(day), [0, 0, 0])
+            row[1] = n
+            row[2] += n
+        return [(d, a, r, n) for d, (a, r, n) in sorted(days.items())]
+
+    @_guarded
+    def study_days(
+        self,
+        since: datetime,
+        shift_minutes: int,
+        bank: str | None = None,
+        until: datetime | None = None,
+    ) -> set[str]:
+        """Study days (YYYY-MM-DD) in [since, until) with at least one answer or review."""
+        shift = f"{shift_minutes:+d} minutes"
+        a_filter, a_args = self._bank_filter("a", bank)
+        r_filter, r_args = self._bank_filter("r", bank)
+        end = iso(until) if until is not None else "9999"
         rows = self.conn.execute(
             f"SELECT DISTINCT date(a.answered_at, ?) FROM attempts a WHERE a.answered_at >= ?"
-            f"{a_filter} UNION SELECT DISTINCT date(r.reviewed_at, ?) FROM reviews r"
-            f" WHERE r.reviewed_at >= ?{r_filter}",
-            (shift, iso(since), *a_args, shift, iso(since), *r_args),
+            f" AND a.answered_at < ?{a_filter} UNION SELECT DISTINCT date(r.reviewed_at, ?)"
+            f" FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ?{r_filter}",
+            (shift, iso(since), end, *a_args, shift, iso(since), end, *r_args),
         )
         return {self._day(r[0]) for r in rows}
 
