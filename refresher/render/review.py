@@ -73,7 +73,7 @@ def header(console: Console, title: str, queue: Queue) -> None:
 
 
 def held_back(n: int) -> str:
-    return f"{n} held back for tomorrow (max_reviews_per_day), lowest recall first"
+    return f"{n} held back for tomorrow (the daily review cap)"
 
 
 def card_heading(console: Console, number: int, total: int, topic: str, status: str) -> None:
