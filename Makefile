@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTED := $(VENV)/.installed-test
 
 .PHONY: run test lint bench fuzz format clean
 
@@ -12,21 +13,27 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# `make run` installs what running needs; the test tools (pytest, hypothesis, ruff) come with
+# `make test`, `make lint` and `make format`.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TESTED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $(TESTED)
 
 run: $(STAMP)
 	$(BIN)/refresher quiz session-14
 
-lint: $(STAMP)
+lint: $(TESTED)
 	$(BIN)/ruff check refresher tests bench
 	$(BIN)/ruff format --check refresher tests bench
 
 test: lint
 	$(BIN)/python -m pytest
 
-format: $(STAMP)
+format: $(TESTED)
 	$(BIN)/ruff format refresher tests bench
 	$(BIN)/ruff check --fix refresher tests bench
 
@@ -34,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Long fuzzing of the bank loader (10,000 mutants of the bundled bank); `make test` runs 200.
-fuzz: $(STAMP)
+fuzz: $(TESTED)
 	REFRESHER_FUZZ=10000 $(BIN)/python -m pytest -q tests/test_bank_fuzz.py
 
 clean:

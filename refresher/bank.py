@@ -98,6 +98,36 @@ def _build_question(
     return kind.build(f, common)
 
 
+def _check_links(built: list[tuple[Question, Any]], raw: list, problems: list[Problem]) -> None:
+    """Ids one question names (an open item's `follow_ups`) must be other questions of the
+    bank, of the same type, each named once."""
+    types = {
+        item.get("id"): item.get("type")
+        for item in raw
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+    for q, item in built:
+        for key, ids in kind_of(q).links(q).items():
+            at = getattr(item.get(key), "item_lines", None)
+            for k, ref in enumerate(ids):
+                where = at[k] if at and k < len(at) else line_of(item, key)
+                if ref == q.id:
+                    message = f"'{key}' names the question itself"
+                elif ref not in types:
+                    near = _suggest(ref, [i for i, t in types.items() if t == q.type])
+                    message = f"'{key}' names '{excerpt(ref)}', which is not in this bank{near}"
+                elif types[ref] != q.type:
+                    message = (
+                        f"'{key}' names '{excerpt(ref)}', a {excerpt(types[ref])} question;"
+                        f" only {q.type} questions can be named here"
+                    )
+                elif ref in ids[:k]:
+                    message = f"'{key}' names '{excerpt(ref)}' twice"
+                else:
+                    continue
+                problems.append((where, q.id, message))
+
+
 def _lines(path: str, problems: list[Problem]) -> list[str]:
     ordered = sorted(problems, key=lambda p: p[0])
     return [f"{path}:{line}: {qid}: {msg}" for line, qid, msg in ordered]
@@ -174,10 +204,13 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
     else:
         seen: dict[str, int] = {}
         lines = getattr(questions_raw, "item_lines", None) or [0] * len(questions_raw)
+        built = []
         for index, item in enumerate(questions_raw):
             q = _build_question(item, lines[index], bank_id, topics, problems, index, seen)
             if q is not None:
                 questions.append(q)
+                built.append((q, item))
+        _check_links(built, questions_raw, problems)
     return Bank(
         id=bank_id,
         title=title.strip(),
@@ -295,5 +328,7 @@ def deep_check(bank: Bank) -> list[str]:
 
 def _deep_problems(bank: Bank) -> list[Problem]:
     return [
-        (q.line, q.id, message) for q in bank.questions for message in kind_of(q).deep_problems(q)
+        (line, q.id, message)
+        for q in bank.questions
+        for line, message in kind_of(q).deep_problems(q)
     ]

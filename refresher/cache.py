@@ -58,20 +58,24 @@ def key_of(raw: bytes) -> str:
 
 
 def read(folder: Path, raw: bytes, shown: str) -> Bank | None:
-    """The cached bank for a file with bytes `raw`, or None (a miss) for anything unexpected."""
+    """The cached bank for a file with bytes `raw`, or None (a miss) for anything unexpected.
+
+    An entry is two lines: a JSON header (format, key, SHA-256 of the body) and the body, the
+    bank as JSON. The checksum is taken over the body's bytes as stored, before parsing.
+    """
     key = key_of(raw)
     entry = folder / f"{key}{SUFFIX}"
-    body = _read_regular(entry)
-    if body is None:
+    stored = _read_regular(entry)
+    if stored is None:
         return None
+    head, _, body = stored.partition(b"\n")
     try:
-        doc = json.loads(body)
+        doc = json.loads(head)
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("key") != key:
             return None
-        data = doc.get("bank")
-        if doc.get("sha256") != hashlib.sha256(_canonical(data).encode()).hexdigest():
+        if doc.get("sha256") != hashlib.sha256(body).hexdigest():
             return None
-        bank = decode_bank(data, shown)
+        bank = decode_bank(json.loads(body), shown)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
     _touch(entry)
@@ -80,25 +84,18 @@ def read(folder: Path, raw: bytes, shown: str) -> Bank | None:
 
 def write(folder: Path, raw: bytes, bank: Bank) -> None:
     """Keep `bank` for the file with bytes `raw`; only what reads back equal is kept."""
-    data = encode_bank(bank)
+    body = json.dumps(encode_bank(bank), ensure_ascii=False, separators=(",", ":")).encode()
     try:
-        if decode_bank(json.loads(_canonical(data)), bank.path) != bank:
+        if decode_bank(json.loads(body), bank.path) != bank:
             return  # e.g. a compute spec with non-text keys: parse it each time instead
     except (ValueError, TypeError, KeyError):
         return
     key = key_of(raw)
-    doc = {
-        "format": FORMAT,
-        "key": key,
-        "sha256": hashlib.sha256(_canonical(data).encode()).hexdigest(),
-        "bank": data,
-    }
+    head = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
-        ) as f:
-            json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as f:
+            f.write(json.dumps(head).encode() + b"\n" + body)
         os.replace(f.name, folder / f"{key}{SUFFIX}")  # atomic: a reader never sees half
     except OSError:
         return  # a cache that cannot be written only costs speed
@@ -141,10 +138,6 @@ def _touch(entry: Path) -> None:
         os.utime(entry)
 
 
-def _canonical(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 # --- questions as plain data and back ---------------------------------------------------------
 
 
@@ -177,8 +170,8 @@ def decode_bank(data: Any, shown: str) -> Bank:
     if not isinstance(questions, list):
         raise TypeError("questions")
     return Bank(
-        id=_typed(data["id"], str),
-        title=_typed(data["title"], str),
+        id=_exact(str, data["id"]),
+        title=_exact(str, data["title"]),
         path=shown,
         topics=topics,
         questions=tuple(decode_question(q) for q in questions),
@@ -189,51 +182,76 @@ def decode_question(data: Any) -> Question:
     if not isinstance(data, dict):
         raise TypeError("question")
     model = KINDS[data["type"]].model
-    hints = _hints(model)
-    fields = {f.name: _typed(data[f.name], hints[f.name]) for f in dataclasses.fields(model)}
-    return model(**fields)
+    return model(**{name: decode(data[name]) for name, decode in _field_decoders(model)})
 
 
 @functools.cache
-def _hints(model: type) -> dict[str, Any]:
-    return typing.get_type_hints(model)
+def _field_decoders(model: type) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(model)
+    return tuple((f.name, _decoder(hints[f.name])) for f in dataclasses.fields(model))
 
 
-def _typed(value: Any, hint: Any) -> Any:
-    """`value` (from JSON) as the type `hint` names; TypeError when it is not that type."""
+def _decoder(hint: Any) -> Any:
+    """A function taking a value read from JSON to the type `hint` names (TypeError if not)."""
     if hint is Any:
-        return value
+        return _same
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
-        for option in typing.get_args(hint):
-            try:
-                return _typed(value, option)
-            except TypeError:
-                continue
-        raise TypeError(str(hint))
+        options = [_decoder(h) for h in typing.get_args(hint)]
+        return functools.partial(_first_fit, options)
     if origin in (tuple, frozenset):
-        if not isinstance(value, list):
-            raise TypeError(str(hint))
         args = typing.get_args(hint)
-        inner = args[0] if args else Any
-        items = [_typed(v, inner) for v in value]
-        return tuple(items) if origin is tuple else frozenset(items)
+        inner = _decoder(args[0] if args else Any)
+        return functools.partial(_sequence, inner, origin)
     if origin is dict:
-        if not isinstance(value, dict):
-            raise TypeError(str(hint))
-        return value
+        return functools.partial(_exact, dict)
     if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError("float")
-        return float(value)
+        return _float
     if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError("int")
-        return value
+        return _int
     if hint is type(None):
-        if value is not None:
-            raise TypeError("None")
-        return None
-    if not isinstance(value, hint):
-        raise TypeError(str(hint))
+        return _none
+    return functools.partial(_exact, hint)
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+def _first_fit(options: list[Any], value: Any) -> Any:
+    for option in options:
+        try:
+            return option(value)
+        except TypeError:
+            continue
+    raise TypeError("no type fits")
+
+
+def _sequence(inner: Any, origin: type, value: Any) -> Any:
+    if type(value) is not list:
+        raise TypeError("list")
+    return origin(inner(v) for v in value)
+
+
+def _exact(kind: type, value: Any) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise TypeError(kind.__name__)
+    return value
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("float")
+    return float(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("int")
+    return value
+
+
+def _none(value: Any) -> None:
+    if value is not None:
+        raise TypeError("None")
+    return None

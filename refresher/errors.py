@@ -19,3 +19,9 @@ class InputError(RefresherError):
 
 class StoreError(RefresherError):
     """The history database cannot be opened, read or written."""
+
+
+class UsageError(RefresherError):
+    """A command was called without something it needs; exit code 2, as for Typer's own."""
+
+    exit_code = 2

@@ -1,4 +1,5 @@
-"""Reading a small file a user names (an input, a params file, config.toml) without trusting it.
+"""Reading a small file a user names (an input, a params file, config.toml) without trusting it,
+and writing a file so that it is either whole or not there.
 
 A FIFO or a device blocks or never ends, and a huge file exhausts memory, so the file is checked
 by `stat` before it is opened, opened without blocking, checked again on the open descriptor
@@ -7,7 +8,9 @@ by `stat` before it is opened, opened without blocking, checked again on the ope
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -54,3 +57,31 @@ def read_regular(path: str | Path, limit: int, label: str) -> bytes:
     if len(data) > limit:  # it grew after the stat
         raise InputError(too_big)
     return data
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a new file beside `path`, then rename it over `path`.
+
+    A full disk or a crash leaves the old file whole (or no file), never a truncated one. A
+    symbolic link is followed, so the file it points to is replaced; an existing file keeps
+    its permissions.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

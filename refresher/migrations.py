@@ -81,7 +81,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_at);
     """,
-    # 3: one-time notices (e.g. "the interview date has passed"), shown once per key.
+    # 3: the key points an interview answer covered, as JSON {"of": 5, "covered": [point texts]}
+    # (texts, not positions, so a point reworded later is not credited by mistake).
+    """
+    ALTER TABLE attempts ADD COLUMN points TEXT;
+    """,
+    # 4: one-time notices (e.g. "the interview date has passed"), shown once per key.
     """
     CREATE TABLE notices (
         key TEXT PRIMARY KEY,

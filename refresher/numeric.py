@@ -87,10 +87,27 @@ def resolve_spec(spec: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
 
 def spec_problems(spec: Mapping[str, Any]) -> list[str]:
     """What is wrong with a compute spec (checked on a sample draw), for `refresher check`."""
+    return [message for _, message in spec_problems_by_key(spec)]
+
+
+def spec_problems_by_key(spec: Mapping[str, Any]) -> list[tuple[str | None, str]]:
+    """`spec_problems`, each with the spec key it is about (None: the spec as a whole)."""
+    keys = [str(k) for k in spec]
     problems = random_problems(spec)
     if problems:
-        return problems
-    return _bank_words(registry.validate(_core(resolve_spec(spec, instance_rng(0, "check")))))
+        return [(_head(p, keys), p) for p in problems]
+    found = registry.validate_by_key(_core(resolve_spec(spec, instance_rng(0, "check"))))
+    return [
+        ("ask" if key == "answer" else key, message)
+        for key, message in zip(
+            (k for k, _ in found), _bank_words([m for _, m in found]), strict=True
+        )
+    ]
+
+
+def _head(problem: str, keys: list[str]) -> str | None:
+    head = problem.split(":", 1)[0]
+    return head if head in keys else None
 
 
 def _bank_words(problems: list[str]) -> list[str]:
@@ -228,7 +245,12 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
-    expected = instance.expected
+    return grade_value(instance.expected, text, tolerance, rtol)
+
+
+def grade_value(expected: Any, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
+    """Grade `text` against a known answer (a number or an array), within the tolerances."""
+    expected = np.asarray(expected, dtype=float)
     given = read_answer(text, expected.shape)
     close = np.isclose(given, expected, rtol=rtol, atol=tolerance)
     wrong = [list(map(int, idx)) for idx in np.argwhere(~close)] if expected.ndim else []

@@ -120,16 +120,27 @@ def attach_instances(items: list[Item], seed: int, path: str | None = None) -> l
     return out
 
 
+def drill_kinds(bank: Bank) -> list[str]:
+    """The compute kinds a bank's numeric questions use: what `drill` can practise."""
+    return sorted(
+        {
+            str(q.compute.get("kind"))
+            for q in bank.questions
+            if isinstance(q, NumericQuestion) and not q.fixed
+        }
+    )
+
+
 def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterator[Item]:
     """Endless numeric items whose compute kind is `kind`, each with fresh numbers.
 
     Items with random inputs are preferred; fixed ones are drilled only when a kind has no
     other. Instance k is drawn from seed + k, so `--seed` replays a drill exactly.
     """
-    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion)]
-    if not numeric:
+    kinds = drill_kinds(bank)
+    if not kinds:
         raise RefresherError(f"{bank.id} has no numeric questions to drill")
-    kinds = sorted({str(q.compute.get("kind")) for q in numeric})
+    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion) and not q.fixed]
     pool = [q for q in numeric if q.compute.get("kind") == kind]
     if not pool:
         raise RefresherError(

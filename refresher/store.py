@@ -104,6 +104,18 @@ class AttemptRow:
     topic: str
 
 
+@dataclass(frozen=True)
+class ScoredAnswer:
+    """One stored answer to an interview question and the key points it covered."""
+
+    answered_at: datetime
+    given: str
+    seconds: float
+    mode: str
+    of: int  # the number of points the question had then
+    covered: tuple[str, ...]  # the texts of the points covered
+
+
 _CARD_FIELDS = (
     "question_id",
     "fsrs",
@@ -162,9 +174,10 @@ def _insert_attempt(
     round_id: int | None = None,
 ) -> int:
     correct = None if outcome.correct is None else int(outcome.correct)
+    points = outcome.detail.get("points")  # an interview answer's points covered
     cur = conn.execute(
         "INSERT INTO attempts (question_id, round_id, answered_at, given, correct,"
-        " seconds, mode, qtype, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " seconds, mode, qtype, topic, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             question_id,
             round_id,
@@ -175,6 +188,7 @@ def _insert_attempt(
             mode,
             question.type,
             question.topic,
+            None if points is None else _compact(points),
         ),
     )
     return int(cur.lastrowid or 0)
@@ -278,6 +292,45 @@ class Store:
             )
             for r in rows
         ]
+
+    @_guarded
+    def answers_to(self, bank: str, qid: str) -> list[ScoredAnswer]:
+        """Every answer to one question that was typed or scored by its points, oldest first."""
+        rows = self.conn.execute(
+            "SELECT a.answered_at, a.given, a.seconds, a.mode, a.points FROM attempts a"
+            " JOIN questions q ON q.id = a.question_id WHERE q.bank = ? AND q.qid = ?"
+            " AND a.correct IS NOT NULL AND a.points IS NOT NULL ORDER BY a.id",
+            (bank, qid),
+        ).fetchall()
+        return [
+            ScoredAnswer(
+                _stored_time(self.path, r[0], "an answer's time"),
+                str(r[1]),
+                float(r[2]) if isinstance(r[2], int | float) else 0.0,
+                str(r[3]),
+                *self._points_of(r[4]),
+            )
+            for r in rows
+        ]
+
+    def _points_of(self, raw: object) -> tuple[int, tuple[str, ...]]:
+        """(number of points, texts covered) as stored by an interview; refused if it cannot
+        be what refresher wrote."""
+        try:
+            data = json.loads(raw)  # type: ignore[arg-type]
+            of, covered = data["of"], data["covered"]
+            ok = (
+                isinstance(of, int)
+                and 0 < of <= limits.ITEMS_PER_QUESTION
+                and isinstance(covered, list)
+                and len(covered) <= of
+                and all(isinstance(c, str) and len(c) <= limits.TEXT_CHARS for c in covered)
+            )
+        except (TypeError, ValueError, KeyError, RecursionError):
+            ok = False
+        if not ok:
+            raise damaged(self.path, f"an answer's points are {str(raw)[:40]!r}")
+        return of, tuple(covered)
 
     # --- cards (spaced repetition) -----------------------------------------------------------
     @_guarded
@@ -768,6 +821,35 @@ class Store:
                 (iso(since), *r_args),
             )
         }
+
+    # --- history export (streamed) -------------------------------------------------------------
+    def history_rows(
+        self, bank: str | None = None, since: datetime | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every attempt (with the review it gave, if any) and every review without an attempt,
+        oldest first, as (time, bank, qid, qtype, topic, mode, given, correct, seconds, rating,
+        reviewed_at, due_after). Rows come from the cursor one by one, never all in memory."""
+        where, args = "", []
+        if bank is not None:
+            where += " AND q.bank = ?"
+            args.append(bank)
+        start = iso(since) if since is not None else ""
+        sql = (
+            "SELECT a.answered_at, q.bank, q.qid, a.qtype, a.topic, a.mode, a.given, a.correct,"
+            " a.seconds, r.rating, r.reviewed_at, r.due_after FROM attempts a"
+            " JOIN questions q ON q.id = a.question_id"
+            " LEFT JOIN reviews r ON r.attempt_id = a.id"
+            f" WHERE a.answered_at >= ?{where}"
+            " UNION ALL SELECT r.reviewed_at, q.bank, q.qid, NULL, NULL, 'review', NULL, NULL,"
+            " r.duration_ms / 1000.0, r.rating, r.reviewed_at, r.due_after FROM reviews r"
+            " JOIN questions q ON q.id = r.question_id"
+            f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ?{where}"
+            " ORDER BY 1"
+        )
+        try:
+            yield from self.conn.execute(sql, (start, *args, start, *args))
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the history database {self.path}: {exc}") from None
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

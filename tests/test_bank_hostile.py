@@ -158,17 +158,22 @@ def test_a_flipped_bit_never_changes_the_bank(tmp_path, mini_path):
         data[k] ^= 1 << rng.randrange(8)
         entry.write_bytes(bytes(data))
         assert load_bank(mini_path, folder) == good
-    assert json.loads(entry.read_bytes())["format"] == cache.FORMAT  # rebuilt whole
+    assert json.loads(entry.read_bytes().split(b"\n")[0])["format"] == cache.FORMAT  # rebuilt
 
 
 def test_a_consistent_but_edited_entry_must_still_type_check(tmp_path, mini_path):
+    import hashlib
+
     folder = tmp_path / "cache"
     good = load_bank(mini_path, folder)
     entry = _entry(folder)
-    doc = json.loads(entry.read_text())
-    doc["bank"]["questions"][0]["answer"] = "not an index"
-    doc["sha256"] = __import__("hashlib").sha256(cache._canonical(doc["bank"]).encode()).hexdigest()
-    entry.write_text(json.dumps(doc))
+    head, body = entry.read_bytes().split(b"\n", 1)
+    data = json.loads(body)
+    data["questions"][0]["answer"] = "not an index"
+    body = json.dumps(data).encode()
+    doc = json.loads(head)
+    doc["sha256"] = hashlib.sha256(body).hexdigest()  # a checksum that fits: types still checked
+    entry.write_bytes(json.dumps(doc).encode() + b"\n" + body)
     assert load_bank(mini_path, folder) == good
 
 
@@ -192,3 +197,52 @@ def test_stale_entries_are_pruned(tmp_path, mini_path):
 def test_the_cache_key_covers_every_module_that_shapes_a_bank():
     shapers = {p.name for p in cache._shaper_files()}
     assert {"yaml.py", "bank.py", "model.py", "choice.py", "cloze.py", "fields.py"} <= shapers
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_hostile_banks_end_in_one_line_under_one_gib(tmp_path, refresher_home):
+    import subprocess
+    import sys
+    import time
+
+    bomb = "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+    for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
+        bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]\n"
+    (tmp_path / "bomb.yaml").write_text(bomb + HEAD + CARD)
+    (tmp_path / "deep.yaml").write_text(
+        HEAD + CARD.replace("back: B", "back: " + "[" * 900 + "]" * 900)
+    )
+    with (tmp_path / "huge.yaml").open("wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    cases = [
+        ["quiz", str(tmp_path / "bomb.yaml")],
+        ["quiz", str(tmp_path / "deep.yaml")],
+        ["quiz", str(tmp_path / "huge.yaml")],
+        ["quiz", "/dev/zero"],
+    ]
+    env = {**os.environ, "REFRESHER_HOME": str(refresher_home), "NO_COLOR": "1"}
+    started = time.monotonic()
+    for args in cases:
+        proc = subprocess.run(
+            [sys.executable, "-m", "refresher", *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=env,
+            preexec_fn=_limit_memory,
+            timeout=60,
+        )
+        lines = proc.stderr.decode().strip().splitlines()
+        assert proc.returncode == 1 and len(lines) == 1, (args, proc.stderr[-500:])
+        assert lines[0].startswith("error: ")
+    assert time.monotonic() - started < 30
+
+
+def test_a_timestamp_tag_on_a_word_is_a_problem_not_a_crash():
+    # found by `make fuzz`: PyYAML's timestamp constructor fails on a non-date with AttributeError
+    out = problems(HEAD + CARD.replace("back: B", "back: !!timestamp yes"))
+    assert any(p.startswith("demo.yaml:9: ") and "timestamp" in p for p in out), out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -396,6 +397,8 @@ def test_export_writes_the_same_rendering(tmp_path: Path, suffix: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.strip() == f"saved {path}"
     content = path.read_text(encoding="utf-8").replace("&#160;", " ")
+    if suffix == ".svg":  # each few characters are placed on their own (see render.export)
+        content = re.sub(r"</?tspan[^>]*>", "", content)
     assert "Step 5 of 5" in content and "3.75" in content
     if suffix == ".txt":
         assert lines(content) == lines(GOLDEN_POOL)

@@ -119,3 +119,18 @@ def test_control_characters_in_bank_text_are_refused_at_load(tmp_path, field, ch
         assert result.exit_code == 1
         assert f"evil.yaml:{line}: c: control character {code} in '{field}'" in result.output
         assert "\x1b" not in result.output and char not in result.output
+
+
+def test_typed_answers_lose_control_characters_and_huge_ones_are_refused(mini_path):
+    from refresher import limits
+    from refresher.store import open_store
+
+    huge = "x" * (limits.ANSWER_CHARS + 1)
+    typed = f"{huge}\n\x1b]0;pwned\x07hidden state\nn\n"
+    result = invoke("quiz", str(mini_path), "--id", "hidden-state", input=typed)
+    assert result.exit_code == 0, result.output
+    assert "at most 4,000" in result.output
+    assert "\x1b" not in result.output and huge not in result.output
+    with open_store() as store:
+        given = [row.given for row in store.attempts()]
+    assert given == ["?]0;pwned?hidden state"]

@@ -271,6 +271,22 @@ def test_a_closed_pipe_ends_quietly_with_141(refresher_home):
     assert stderr == b""
 
 
+def test_one_large_write_to_a_closed_pipe_is_141_not_lost_silently(refresher_home):
+    # 2 MB of JSON in one write: the reader takes 10 bytes and goes (`| head -c 10`)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "refresher", "explain", "lstm", "--hidden-size", "200", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**CHILD_ENV, "REFRESHER_HOME": str(refresher_home)},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=30) == 141
+    assert stderr == b""
+
+
 # --- the worst cases under a memory limit -----------------------------------------------------
 
 

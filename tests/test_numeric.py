@@ -161,7 +161,8 @@ questions:
 """
     problems = deep_check(parse_bank(text, "demo.yaml"))
     assert len(problems) == 1
-    assert problems[0].startswith("demo.yaml:10: too-big: compute: size: ")
+    # the line of the `size` key (here the compute line), not the line of `- id`
+    assert problems[0].startswith("demo.yaml:14: too-big: compute: size: ")
 
 
 def test_every_bundled_numeric_item_computes_for_many_seeds():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from refresher import limits, migrations
+from refresher import limits
 from refresher.cli import app
 from refresher.errors import StoreError
 from refresher.migrations import APPLICATION_ID, MIGRATIONS
@@ -153,8 +153,8 @@ def damage(db: Path, sql: str) -> None:
         ("UPDATE attempts SET answered_at = '' WHERE id = 1", ["attempts.answered_at"]),
         ("UPDATE reviews SET reviewed_at = '9999-12-31T00:00:00+00:00'", ["reviews.reviewed_at"]),
         ("UPDATE cards SET introduced_at = '2026-13-45'", ["cards.introduced_at"]),
-        ("DROP TABLE reviews", [f"schema {len(migrations.MIGRATIONS)}", "reviews"]),
-        ("DROP TABLE questions", [f"schema {len(migrations.MIGRATIONS)}", "questions"]),
+        ("DROP TABLE reviews", [f"schema {len(MIGRATIONS)}", "reviews"]),
+        ("DROP TABLE questions", [f"schema {len(MIGRATIONS)}", "questions"]),
     ],
 )
 def test_a_damaged_history_is_one_line_and_nothing_is_written(refresher_home, sql, words):

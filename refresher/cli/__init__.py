@@ -13,9 +13,9 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
 
 from refresher import __version__
+from refresher.cli.help import PagedGroup
 from refresher.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
@@ -32,8 +32,35 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
-class _Boundary(TyperGroup):
+class _Pieces:
+    """stdout written in pieces of `SIZE` characters, each flushed.
+
+    One large write to a pipe whose reader has gone (`--json | head -c 10`) returns short
+    without an error and the rest is silently lost; written piece by piece, the next piece
+    fails with a broken pipe, which the boundary turns into exit 141.
+    """
+
+    SIZE = 1 << 15
+
+    def __init__(self, stream):  # type: ignore[no-untyped-def]
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if len(text) <= self.SIZE:
+            return self._stream.write(text)
+        for start in range(0, len(text), self.SIZE):
+            self._stream.write(text[start : start + self.SIZE])
+            self._stream.flush()
+        return len(text)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
+class _Boundary(PagedGroup):
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        stdout = sys.stdout
+        sys.stdout = _Pieces(stdout)  # type: ignore[assignment]
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, inside the boundary
@@ -46,17 +73,39 @@ class _Boundary(TyperGroup):
             from refresher.render.console import print_error
 
             print_error(str(exc))
-            raise typer.Exit(1) from None
+            raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        finally:
+            sys.stdout = stdout
 
+
+def _flags_take_no_value() -> None:
+    """Help shows an on/off flag (`--no-shuffle`, `-h`) without a type, as it takes no value.
+
+    This Typer labels every option with its Python type, flags included (`--missed <bool>`),
+    which reads as if `--missed true` were expected.
+    """
+    option = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if shown is None or getattr(shown, "_refresher", False):
+        return
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._refresher = True  # type: ignore[attr-defined]
+    option.display_type_rich = display_type_rich
+
+
+_flags_take_no_value()
 
 app = typer.Typer(
     name="refresher",
     cls=_Boundary,
     help="Study Session 14 (Deep Learning 2: RNN & LSTM): quizzes, spaced review, worked examples.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -74,6 +123,12 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    no_pager: bool = typer.Option(
+        False,
+        "--no-pager",
+        help="Never page long output or help (by default a terminal pages what is taller "
+        "than the screen; pipes never are).",
+    ),
 ) -> None:
     """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal."""
 
@@ -87,11 +142,24 @@ def main() -> None:
 from refresher.cli import bank as _bank  # noqa: E402
 from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
+from refresher.cli import interop as _interop  # noqa: E402
+from refresher.cli import interview as _interview  # noqa: E402
 from refresher.cli import plan as _plan  # noqa: E402
 from refresher.cli import quiz as _quiz  # noqa: E402
 from refresher.cli import review as _review  # noqa: E402
 from refresher.cli import sheet as _sheet  # noqa: E402
 from refresher.cli import stats as _stats  # noqa: E402
 
-for _module in (_quiz, _review, _plan, _drill, _stats, _sheet, _bank, _explain):
+for _module in (
+    _quiz,
+    _review,
+    _plan,
+    _interview,
+    _drill,
+    _stats,
+    _sheet,
+    _bank,
+    _explain,
+    _interop,
+):
     _module.register(app)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from refresher.cli.options import NoPager, pager_on
 from refresher.errors import RefresherError
 
 
@@ -17,7 +18,9 @@ def _user_dirs() -> list[Path]:
 
 
 def list_banks(
+    ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    no_pager: NoPager = False,
 ) -> None:
     """List the question banks: id, title, counts by type and topic.
 
@@ -25,7 +28,7 @@ def list_banks(
     """
     from refresher.app.banks import load_all
     from refresher.render import banks as draw
-    from refresher.render.console import make_console, print_warning
+    from refresher.render.console import make_console, paged, print_warning
 
     loaded, skipped = load_all()
     for s in skipped:  # one broken bank must not hide the others
@@ -33,7 +36,9 @@ def list_banks(
     if as_json:
         typer.echo(json.dumps([draw.bank_dict(b) for b in loaded], indent=2, ensure_ascii=False))
         return
-    draw.bank_table(make_console(), loaded)
+    console = make_console()
+    with paged(console, pager_on(ctx, no_pager)):
+        draw.bank_table(console, loaded)
 
 
 def check(
@@ -77,5 +82,7 @@ def check(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("banks")(list_banks)
-    app.command("check")(check)
+    from refresher.cli.help import PagedCommand
+
+    app.command("banks", cls=PagedCommand)(list_banks)
+    app.command("check", cls=PagedCommand)(check)

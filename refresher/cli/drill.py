@@ -8,35 +8,48 @@ import time
 
 import typer
 
-from refresher.cli.options import open_bank
+from refresher.cli import complete
+from refresher.cli.options import BankArg, open_bank
 
 
 def drill(
     kind: str = typer.Argument(
-        ...,
+        None,
         help="What to drill: pool, conv, pool-size, conv-size, params, rnn, lstm, gru, "
-        "gradients, bptt.",
+        "gradients, bptt (without it, the kinds the bank has are listed).",
+        metavar="kind",
+        autocompletion=complete.drill_kinds,
     ),
-    bank: str = typer.Option(None, "--bank", "-b", help="Bank id or file (default: bundled)."),
+    bank: BankArg = None,
+    bank_option: str = typer.Option(None, "--bank", "-b", hidden=True),  # the old spelling
     seed: int = typer.Option(None, "--seed", help="Seed for reproducible numbers."),
 ) -> None:
     """Fresh numeric problems of one kind until you type q; a miss shows the worked solution.
 
-    Example: refresher drill pool
+    Example: refresher drill pool   or   refresher drill lstm my-bank
     """
     from refresher import limits
     from refresher.app.quiz import open_history
     from refresher.cli.runner import Ended, Runner
     from refresher.clock import utcnow
-    from refresher.errors import InputError
+    from refresher.errors import InputError, UsageError
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
-    from refresher.session import Mode, Round, drill_items
+    from refresher.session import Mode, Round, drill_items, drill_kinds
 
     if seed is not None and abs(seed) > limits.SEED_MAX:
         raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
-    the_bank = open_bank(bank)
+    if bank is not None and bank_option is not None and bank != bank_option:
+        raise InputError("give the bank once: as an argument (refresher drill KIND BANK)")
+    the_bank = open_bank(bank if bank is not None else bank_option)
+    if kind is None:
+        kinds = drill_kinds(the_bank)
+        available = ", ".join(kinds) if kinds else "none (the bank has no numeric questions)"
+        raise UsageError(
+            f"name what to drill, e.g. refresher drill {kinds[0] if kinds else 'pool'}; "
+            f"kinds in {the_bank.id}: {available}"
+        )
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = drill_items(the_bank, kind, seed, random.Random(seed))
@@ -65,4 +78,6 @@ def drill(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(drill)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(drill)

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from refresher.cli.help import PagedCommand, PagedGroup
 from refresher.errors import InputError
 
 if TYPE_CHECKING:
     from refresher.explain.steps import Worked
 
 explain_app = typer.Typer(
+    cls=PagedGroup,
     help="Print worked examples computed live: pooling, convolution, RNN, LSTM, GRU, "
     "gradients, backpropagation through time and parameter counts.",
     no_args_is_help=True,
@@ -186,7 +188,7 @@ def _show(
 # ------------------------------------------------------------------------------ commands
 
 
-@explain_app.command("pool")
+@explain_app.command("pool", cls=PagedCommand)
 def pool(
     input: Annotated[
         str | None,
@@ -238,7 +240,7 @@ def pool(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
 
 
-@explain_app.command("conv")
+@explain_app.command("conv", cls=PagedCommand)
 def conv(
     input: Annotated[
         str | None,
@@ -271,7 +273,7 @@ def conv(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
 
 
-@explain_app.command("rnn")
+@explain_app.command("rnn", cls=PagedCommand)
 def rnn(
     params: ParamsFile = None,
     x: Annotated[
@@ -320,7 +322,7 @@ def rnn(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
 
 
-@explain_app.command("lstm")
+@explain_app.command("lstm", cls=PagedCommand)
 def lstm(
     params: ParamsFile = None,
     x: Annotated[
@@ -359,7 +361,7 @@ def lstm(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
 
 
-@explain_app.command("gru")
+@explain_app.command("gru", cls=PagedCommand)
 def gru(
     params: ParamsFile = None,
     x: Annotated[
@@ -403,7 +405,7 @@ def gru(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
 
 
-@explain_app.command("gradients")
+@explain_app.command("gradients", cls=PagedCommand)
 def gradients(
     scale: Annotated[
         float,
@@ -446,7 +448,7 @@ def gradients(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=precision)
 
 
-@explain_app.command("params")
+@explain_app.command("params", cls=PagedCommand)
 def params(
     cell: Annotated[
         Cell, typer.Option("--cell", case_sensitive=False, help="The kind of layer.")
@@ -472,7 +474,7 @@ def params(
     _show(_compute(spec), as_json=as_json, export=export, step=step, precision=3)
 
 
-@explain_app.command("bptt")
+@explain_app.command("bptt", cls=PagedCommand)
 def bptt(
     params: ParamsFile = None,
     xs: Annotated[

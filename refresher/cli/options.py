@@ -7,25 +7,61 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from refresher.cli import complete
+
 if TYPE_CHECKING:
     from refresher.model import Bank
 
 BankArg = Annotated[
     str | None,
-    typer.Argument(help="Bank id or a .yaml file (default: the bundled bank)."),
+    typer.Argument(
+        help="Bank id or a .yaml file (default: the bundled bank).",
+        autocompletion=complete.bank_ids,
+    ),
 ]
 Topics = Annotated[
     list[str] | None,
-    typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable)."),
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        help="Only this topic (repeatable).",
+        autocompletion=complete.topics,
+    ),
 ]
 Types = Annotated[
     list[str] | None,
-    typer.Option("--type", metavar="TYPE", help="Only this question type (repeatable)."),
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help="Only this question type (repeatable).",
+        autocompletion=complete.question_types,
+    ),
 ]
 Tags = Annotated[
     list[str] | None,
-    typer.Option("--tag", metavar="TAG", help="Only questions with this tag (repeatable)."),
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="Only questions with this tag (repeatable).",
+        autocompletion=complete.tags,
+    ),
 ]
+
+
+NoPager = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", help="Print everything at once, even when it is taller than the terminal."
+    ),
+]
+
+
+def pager_on(ctx: typer.Context | None, no_pager: bool) -> bool:
+    """Whether long output may go through a pager: not with --no-pager here or before the
+    command (`refresher --no-pager stats`)."""
+    root = ctx.find_root() if ctx is not None else None
+    return not no_pager and not (root is not None and root.params.get("no_pager"))
 
 
 def open_bank(name: str | None) -> Bank:

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 import typer
 
+from refresher.cli import complete
 from refresher.cli.options import BankArg, Tags, Topics, Types, open_bank
 
 
@@ -26,7 +27,11 @@ def quiz(
     qtype: Types = None,
     tag: Tags = None,
     qid: list[str] = typer.Option(
-        [], "--id", metavar="ID", help="Only this question id (repeatable)."
+        [],
+        "--id",
+        metavar="ID",
+        help="Only this question id (repeatable).",
+        autocompletion=complete.question_ids,
     ),
     missed: bool = typer.Option(False, "--missed", help="Only those missed in your last round."),
     missed_days: int = typer.Option(
@@ -103,4 +108,6 @@ def quiz(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(quiz)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(quiz)

@@ -11,6 +11,7 @@ import secrets
 
 import typer
 
+from refresher.cli import complete
 from refresher.cli.options import BankArg, Topics, Types, open_bank
 
 
@@ -35,6 +36,10 @@ def review(
 
     Cards and interview questions: Enter shows the answer, then rate it:
     1 Again, 2 Hard, 3 Good or 4 Easy.
+
+    Interview questions can also be answered in writing (an empty line ends the answer): the
+    key points it covers are ticked for you to confirm, and their share suggests the rating
+    (below 25% Again, below 60% Hard, below 90% Good, else Easy).
 
     At any prompt: u undoes the last rating, s skips, q ends.
 
@@ -64,7 +69,9 @@ def review(
 
 def unsuspend(
     cards: list[str] = typer.Argument(
-        ..., help="Card id (as `stats` lists it), bank/question-id, or a question id."
+        ...,
+        help="Card id (as `stats` lists it), bank/question-id, or a question id.",
+        autocompletion=complete.card_refs,
     ),
 ) -> None:
     """Bring suspended cards (leeches) back into your reviews.
@@ -90,7 +97,9 @@ def unsuspend(
 
 
 def config(
-    key: str = typer.Argument(None, help="A setting to show or change."),
+    key: str = typer.Argument(
+        None, help="A setting to show or change.", autocompletion=complete.config_keys
+    ),
     value: str = typer.Argument(None, help="Its new value."),
 ) -> None:
     """Show the review settings, or change one: refresher config new_per_day 20.
@@ -114,6 +123,8 @@ def config(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(review)
-    app.command()(unsuspend)
-    app.command()(config)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(review)
+    app.command(cls=PagedCommand)(unsuspend)
+    app.command(cls=PagedCommand)(config)

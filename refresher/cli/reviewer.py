@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from refresher.render.console import Console
 
 UNDO = {"u", "undo"}
+OPEN_LABEL = "Type your answer (an empty line ends it), or Enter to reveal"
 
 
 class _Undo(Exception):
@@ -121,7 +122,10 @@ class Reviewer:
     def _self_rated(self, card: CardView) -> _Choice:
         item = card.item
         if self.prompter.interactive:
-            self._read(draw.hint(item.question.type))
+            if item.question.type != "open":
+                self._read(draw.hint(item.question.type))
+            elif first := self._read(OPEN_LABEL).strip():  # typed: scored by its key points
+                return self._typed_open(card, first)
         draw.reveal(self.console, item)
         offer = self.sitting.offer(card)
         show.choices(self.console, offer.intervals)
@@ -130,6 +134,45 @@ class Reviewer:
             if rating is not None:
                 return _Choice(rating, schedule.self_rated(rating), False, offer)
             draw.reprompt(self.console, "type 1 Again, 2 Hard, 3 Good or 4 Easy (u undoes)")
+
+    def _typed_open(self, card: CardView, first: str) -> _Choice:
+        """An interview question answered in writing, as in `refresher interview`: the key
+        points it covers are ticked for the learner to confirm, and their share suggests the
+        rating (Enter keeps it, 1-4 changes it)."""
+        from refresher.app.interview import guess, points_outcome, rating_for_share
+        from refresher.cli.interview import Lines, confirm_points, read_answer
+        from refresher.render import interview as talk
+
+        q = card.question
+        lines = Lines(self.console, self.prompter.interactive)
+        text = read_answer(lines, first)
+        ticks, then = confirm_points(lines, q, text, guess(q, text))  # type: ignore[arg-type]
+        n = len(q.points)  # type: ignore[attr-defined]
+        auto = rating_for_share(len(ticks) / n if n else 0.0)
+        self.console.print(talk.score_line(len(ticks), n, auto))
+        offer = self.sitting.offer(card)
+        show.auto_choice(self.console, offer.intervals, auto)
+
+        def choice(rating: Rating, kept: bool, then: BaseException | None = None) -> _Choice:
+            right = rating != Rating.Again
+            outcome = points_outcome(q, text, ticks, correct=right)  # type: ignore[arg-type]
+            return _Choice(rating, outcome, kept, offer, then=then)
+
+        if then is not None:
+            return choice(auto, True, then)
+        label = f"Enter keeps {schedule.RATING_NAMES[auto]}, 1-4 changes"
+        while True:
+            try:
+                word = self.prompter.read(label).strip().lower()
+            except (EOFError, KeyboardInterrupt) as exc:
+                self.console.print()
+                return choice(auto, True, exc)  # the answer is in
+            if word in QUIT:
+                return choice(auto, True, Quit())
+            rating = auto if not word else schedule.parse_rating(word)
+            if rating is not None:
+                return choice(rating, rating == auto)
+            draw.reprompt(self.console, "press Enter, or type 1-4 (q ends)")
 
     def _answered(self, card: CardView) -> _Choice:
         item = card.item

@@ -52,8 +52,22 @@ class Prompter:
     interactive: bool
 
     def read(self, label: str) -> str:
-        """One line, echoed on a pipe; no word is given a meaning here."""
-        text = self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] ")
+        """One line, echoed on a pipe; no word is given a meaning here.
+
+        Control characters are replaced before the text is shown, graded or stored, and a line
+        longer than `limits.ANSWER_CHARS` is refused and asked again (never stored whole).
+        """
+        from refresher import limits
+        from refresher.text import strip_controls
+
+        while True:
+            text = strip_controls(self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] "))
+            if len(text) <= limits.ANSWER_CHARS:
+                break
+            draw.reprompt(
+                self.console,
+                f"that answer is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}",
+            )
         if not self.interactive:
             draw.echo(self.console, text)
         return text

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import typer
 
-from refresher.cli.options import BankArg, Tags, Topics, Types, open_bank
+from refresher.cli.options import BankArg, NoPager, Tags, Topics, Types, open_bank, pager_on
 
 
 def print_sheet(
+    ctx: typer.Context,
     bank: BankArg = None,
     topic: Topics = None,
     qtype: Types = None,
@@ -23,6 +24,7 @@ def print_sheet(
     ),
     export: Path = typer.Option(None, "--export", help="Write to FILE (.html, .svg or .txt)."),
     as_json: bool = typer.Option(False, "--json", help="Print questions and answers as JSON."),
+    no_pager: NoPager = False,
 ) -> None:
     """Print the questions of a bank (generated numbers filled in), optionally with answers.
 
@@ -31,7 +33,7 @@ def print_sheet(
     """
     from refresher.render import export as exporter
     from refresher.render import sheet as draw
-    from refresher.render.console import make_console
+    from refresher.render.console import make_console, paged
     from refresher.session import attach_instances, make_items, select
 
     if export is not None:
@@ -49,15 +51,25 @@ def print_sheet(
         entries = [sheet_entry(i) for i in items]
         typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
         return
+    if export is not None and export.suffix.lower() == ".html":
+        from refresher.clock import local_now
+
+        parts = draw.worksheet_parts(the_bank, items, seed, answers=answers)
+        path = exporter.export_worksheet_html(parts, export, date=local_now().strftime("%d %B %Y"))
+        make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
+        return
     sections = draw.worksheet(the_bank, items, seed, answers=answers)
     if export is not None:
         path = exporter.export_sections(sections, export, title=the_bank.title)
         make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
         return
     console = make_console()
-    for section in sections:
-        console.print(section)
+    with paged(console, pager_on(ctx, no_pager)):
+        for section in sections:
+            console.print(section)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("print")(print_sheet)
+    from refresher.cli.help import PagedCommand
+
+    app.command("print", cls=PagedCommand)(print_sheet)

@@ -10,11 +10,20 @@ import json
 
 import typer
 
+from refresher.cli import complete
+from refresher.cli.options import NoPager, pager_on
+
 
 def stats(
-    bank: str = typer.Argument(None, help="Bank id or a .yaml file (default: every bank)."),
+    ctx: typer.Context,
+    bank: str = typer.Argument(
+        None,
+        help="Bank id or a .yaml file (default: every bank).",
+        autocompletion=complete.bank_ids,
+    ),
     days: int = typer.Option(14, "--days", "-d", min=1, max=3650, help="Look back N days."),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
+    no_pager: NoPager = False,
 ) -> None:
     """How it is going: activity per day, accuracy, weakest questions, due cards, streak.
 
@@ -24,7 +33,7 @@ def stats(
     """
     from refresher.app.stats import gather
     from refresher.render import stats as show
-    from refresher.render.console import make_console, print_warning
+    from refresher.render.console import make_console, paged, print_warning
 
     report = gather(bank, days)
     for s in report.skipped:  # one broken bank must not hide the others' progress
@@ -32,8 +41,12 @@ def stats(
     if as_json:
         typer.echo(json.dumps(report.stats.to_dict(), indent=2, ensure_ascii=False))
         return
-    show.stats(make_console(), report.stats, report.title)
+    console = make_console()
+    with paged(console, pager_on(ctx, no_pager)):
+        show.stats(console, report.stats, report.title)
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(stats)
+    from refresher.cli.help import PagedCommand
+
+    app.command(cls=PagedCommand)(stats)

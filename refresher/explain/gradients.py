@@ -79,6 +79,25 @@ def verdict(final: float) -> str:
     return "stable"
 
 
+def _compare(rnn: float, cell: float, steps: int) -> str:
+    """The verdict's reading when both paths are shown: how much more the cell path keeps."""
+    kept = (
+        f"after {plural(steps, 'step')} the LSTM cell path keeps "
+        f"{format_number(cell, 4, tiny=True)} of the gradient, the RNN "
+        f"{format_number(rnn, 4, tiny=True)}"
+    )
+    if rnn > 0 and cell > rnn:
+        ratio = cell / rnn
+        times = f"about {ratio:,.0f}" if ratio >= 10 else format_number(ratio, 2)
+        return (
+            f"{kept}: {times} times as much. The cell path has no W "
+            "and no tanh' in its product, so a forget gate near 1 carries the gradient back."
+        )
+    if cell < rnn:
+        return f"{kept}: here the RNN keeps more (a forget gate well below 1 forgets)."
+    return f"{kept}."
+
+
 def _samples(steps: int) -> list[int]:
     marks = {1, steps}
     for t in (5, 10, 20, 30, 50, 100, 150, 200):
@@ -272,9 +291,19 @@ def explain_gradients(
         result["cell_verdict"] = verdict(float(cell_norms[-1]))
     word = verdict(float(norms[-1]))
     result["verdict"] = word
+    note = {
+        "vanishing": "early inputs barely change the loss: the RNN cannot learn long-range "
+        "dependencies.",
+        "exploding": "updates blow up; gradient clipping is the usual fix.",
+        "stable": "the gradient survives this many steps.",
+    }[word]
+    title = f"verdict: {word}"
+    if cell == "lstm":
+        title = f"verdict: RNN {word}, LSTM cell path {result['cell_verdict']}"
+        note = _compare(float(norms[-1]), float(cell_norms[-1]), steps)
     stepped.append(
         Step(
-            title=f"verdict: {word}",
+            title=title,
             lines=(
                 *final_lines,
                 (
@@ -282,12 +311,7 @@ def explain_gradients(
                     "exploded; otherwise it is stable over these steps.",
                 ),
             ),
-            note={
-                "vanishing": "early inputs barely change the loss: the RNN cannot learn long-range "
-                "dependencies.",
-                "exploding": "updates blow up; gradient clipping is the usual fix.",
-                "stable": "the gradient survives this many steps.",
-            }[word],
+            note=note,
             role="right" if word == "stable" else "wrong",
             values={"verdict": word},
         )

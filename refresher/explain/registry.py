@@ -68,6 +68,7 @@ __all__ = [
     "compute",
     "kinds",
     "validate",
+    "validate_by_key",
 ]
 
 # The session's array C (the output of a convolution, to be average-pooled).
@@ -143,8 +144,9 @@ def _prepare_pool(r: _Reader) -> Callable[[], Worked]:
     padding = r.get("padding", as_pair, (0, 0), minimum=0, maximum=GRID)
     ceil = r.get("ceil", as_bool, False)
     exclude = r.get("exclude_pad", as_bool, False)
-    r.check()
-    r.add(pooling.pool_problems(x.shape, size, stride, padding, ceil))
+    if x is None or size is None or stride is None or padding is None:
+        r.check()  # the window cannot be checked against the input; a bad mode can wait
+    r.add(pooling.pool_problems(x.shape, size, stride, padding, bool(ceil)))
     r.check()
     r.add(_grid_problems(r, x.shape, padding))
     r.check()
@@ -509,6 +511,7 @@ def _prepare(spec: Any, prefix: str) -> tuple[Callable[[], Worked], str]:
         for key in spec
         if key not in (*kind.keys, "kind", "answer")
     ]
+    known = {k: v for k, v in spec.items() if k in (*kind.keys, "kind", "answer")}
     answer = kind.answer
     if "answer" in spec:
         answer = str(spec["answer"])
@@ -516,9 +519,13 @@ def _prepare(spec: Any, prefix: str) -> tuple[Callable[[], Worked], str]:
             problems.append(
                 f"answer: {answer!r} is not a result of {name}; one of: {', '.join(kind.results)}"
             )
+    try:  # the known keys are read even beside an unknown one: every problem in one report
+        run = kind.prepare(_Reader(known, label))
+    except SpecError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise SpecError(problems)
-    return kind.prepare(_Reader(spec, label)), answer
+    return run, answer
 
 
 def compute(spec: Mapping[str, Any], *, option_prefix: str = "") -> Worked:
@@ -536,6 +543,25 @@ def compute(spec: Mapping[str, Any], *, option_prefix: str = "") -> Worked:
     if answer not in worked.result:
         raise SpecError([f"answer: {answer!r} is not computed for this spec"])
     return worked if answer == worked.answer_key else replace(worked, answer_key=answer)
+
+
+def validate_by_key(spec: Any) -> list[tuple[str | None, str]]:
+    """`validate`'s problems, each with the spec key it is about (None: the spec as a whole),
+    so that a bank can point at the line of that key."""
+    keys = [str(k) for k in spec] if isinstance(spec, Mapping) else []
+    out: list[tuple[str | None, str]] = []
+    for problem in validate(spec):
+        out.append((_key_of(problem, keys), problem))
+    return out
+
+
+def _key_of(problem: str, keys: list[str]) -> str | None:
+    if problem.startswith("unknown key "):
+        quoted = problem[len("unknown key ") :].split(" for kind", 1)[0]
+        word = quoted.strip("'\"")
+        return word if word in keys else None
+    head = problem.split(":", 1)[0].strip()
+    return head if head in keys else None
 
 
 def validate(spec: Any) -> list[str]:

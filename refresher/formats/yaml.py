@@ -118,7 +118,7 @@ class _Walk:
             return self.loader.construct_object(node)  # bool, int, float, null, timestamp
         except yaml.constructor.ConstructorError as exc:
             message = exc.problem or "cannot be read"
-        except (ValueError, TypeError, KeyError, OverflowError):
+        except (ValueError, TypeError, KeyError, OverflowError, AttributeError, IndexError):
             message = f"'{excerpt(node.value)}' cannot be read as {node.tag.rsplit(':', 1)[-1]}"
         self.problems.append((_line(node), message))
         return node.value
@@ -160,3 +160,21 @@ def _syntax(exc: yaml.MarkedYAMLError) -> str:
     if start is not None and mark is not None and start.line != mark.line and exc.context:
         reason += f" ({exc.context} on line {start.line + 1})"
     return f"{where}: YAML syntax error: {reason}"
+
+
+def dump(data: Any, comment: str = "") -> str:
+    """A bank's plain data as YAML text that `read` takes back (keys in the given order)."""
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value and value == value.strip() else None
+        return dumper.represent_scalar(_STR_TAG, value, style=style)
+
+    _Dumper.add_representer(str, _text)
+    _Dumper.add_representer(LineDict, _Dumper.represent_dict)
+    _Dumper.add_representer(LineList, _Dumper.represent_list)
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    head = "".join(f"# {line}\n" for line in comment.splitlines())
+    return head + body

@@ -64,6 +64,12 @@ class Kind:
         """Labels of further lines to read after `first` (a cloze's blanks, a matrix's rows)."""
         return ()
 
-    def deep_problems(self, question: Question) -> list[str]:
-        """Problems found only by running the question (numeric specs), for `refresher check`."""
+    def links(self, question: Question) -> dict[str, tuple[str, ...]]:
+        """Ids of other questions of the bank this one names, by key (an open item's
+        `follow_ups`); the bank checks each names a question of the same kind."""
+        return {}
+
+    def deep_problems(self, question: Question) -> list[tuple[int, str]]:
+        """Problems found only by running the question (numeric specs), for `refresher check`,
+        each with the line it is about."""
         return []

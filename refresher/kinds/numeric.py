@@ -1,7 +1,9 @@
-"""`numeric`: a number, vector or matrix computed live by the explain engine.
+"""`numeric`: a number, vector or matrix computed live by the explain engine, or a fixed number.
 
 The bank gives a `compute:` spec (never the answer); each attempt draws its own inputs. The
 engine and NumPy are imported only when a numeric item is instantiated, graded or checked.
+An imported question (GIFT, CSV) has no spec but a literal `answer:` number with `tolerance:`;
+it has no instance and no worked solution.
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ class NumericQuestion(Question):
     compute: dict[str, Any] = field(default_factory=dict)
     tolerance: float = 0.01
     rtol: float = 0.0
+    value: float | None = None  # a fixed answer (imported questions), instead of `compute`
+
+    @property
+    def fixed(self) -> bool:
+        return self.value is not None
+
+    # The line of each compute key in the bank file, so `check` points at the key at fault.
+    compute_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     type = "numeric"
 
@@ -26,13 +36,18 @@ class NumericQuestion(Question):
 class Numeric(Kind):
     name = "numeric"
     model = NumericQuestion
-    keys = frozenset({"prompt", "compute", "tolerance", "rtol"})
+    keys = frozenset({"prompt", "compute", "answer", "tolerance", "rtol"})
     hint = "a number, vector (1 2) or matrix (1 2; 3 4)"
 
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
-        from refresher.document import plain
+        from refresher.document import line_of, plain
 
         prompt = f.text("prompt")
+        if f.has("answer") and f.has("compute"):
+            f.problem("answer", "give either 'compute' or a fixed 'answer', not both")
+            return None
+        if f.has("answer"):
+            return self._fixed(f, prompt, common)
         if not f.require("compute"):
             return None
         spec = f.item["compute"]
@@ -50,9 +65,39 @@ class Numeric(Kind):
                 tol[key] = value
         if prompt is None:
             return None
-        return NumericQuestion(prompt=prompt, compute=plain(spec), **tol, **common)
+        compute_lines = {
+            key: line_of(spec, key, line_of(f.item, "compute"))
+            for key in spec
+            if isinstance(key, str)
+        }
+        return NumericQuestion(
+            prompt=prompt, compute=plain(spec), compute_lines=compute_lines, **tol, **common
+        )
+
+    def _fixed(self, f: Fields, prompt: str | None, common: dict[str, Any]) -> Question | None:
+        from refresher import limits
+
+        value = f.item["answer"]
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or not abs(value) <= limits.NUMBER_ABS:
+            f.problem(
+                "answer", f"'answer' of a numeric question must be a number, found {value!r}"[:120]
+            )
+            return None
+        tol: dict[str, float] = {}
+        for key in ("tolerance", "rtol"):
+            if f.has(key):
+                number = f.number(key)
+                if number is None:
+                    return None
+                tol[key] = number
+        if prompt is None:
+            return None
+        return NumericQuestion(prompt=prompt, value=float(value), **tol, **common)
 
     def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
+        if question.fixed:  # type: ignore[attr-defined]
+            return None
         from refresher.numeric import instantiate
 
         return instantiate(question, seed, path=path)  # type: ignore[arg-type]
@@ -61,9 +106,15 @@ class Numeric(Kind):
         from refresher.numeric import grade
 
         q: NumericQuestion = item.question
+        if q.value is not None:
+            from refresher.numeric import grade_value
+
+            return grade_value(q.value, text, q.tolerance, q.rtol)
         return grade(_instance(item), text, q.tolerance, q.rtol)
 
     def answer(self, item: Any) -> Any:
+        if item.question.value is not None:
+            return item.question.value
         from refresher.explain.steps import to_jsonable
 
         return to_jsonable(_instance(item).expected)
@@ -71,17 +122,23 @@ class Numeric(Kind):
     def answer_text(self, item: Any) -> str:
         from refresher.numeric import format_answer
 
+        if item.question.value is not None:
+            return format_answer(item.question.value, precision=12)
         return format_answer(_instance(item).expected, precision=12)
 
     def sheet(self, item: Any) -> dict[str, Any]:
         from refresher.explain.steps import to_jsonable
 
+        if item.question.value is not None:
+            return {"tolerance": item.question.tolerance}
         instance = _instance(item)
         worked = instance.worked
         inputs = to_jsonable({**dict(worked.inputs), **dict(worked.params)})
         return {"inputs": inputs, "asked": instance.ask}
 
     def hint_for(self, item: Any) -> str:
+        if item.question.value is not None:
+            return "a number"
         if item.instance is None:
             return self.hint
         shape = item.instance.expected.shape
@@ -99,10 +156,16 @@ class Numeric(Kind):
         rows = instance.expected.shape[0] if instance.expected.ndim == 2 else 1
         return tuple(f"row {k}" for k in range(2, rows + 1))
 
-    def deep_problems(self, question: Question) -> list[str]:
-        from refresher.numeric import spec_problems
+    def deep_problems(self, question: Question) -> list[tuple[int, str]]:
+        if question.fixed:  # type: ignore[attr-defined]
+            return []
+        from refresher.numeric import spec_problems_by_key
 
-        return [f"compute: {m}" for m in spec_problems(question.compute)]  # type: ignore[attr-defined]
+        q: NumericQuestion = question  # type: ignore[assignment]
+        return [
+            (q.compute_lines.get(key, q.line) if key else q.line, f"compute: {message}")
+            for key, message in spec_problems_by_key(q.compute)
+        ]
 
 
 def _instance(item: Any) -> Any:

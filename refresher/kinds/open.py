@@ -14,6 +14,7 @@ from refresher.model import Question
 class OpenQuestion(Question):
     answer: str = ""
     points: tuple[str, ...] = ()
+    follow_ups: tuple[str, ...] = ()  # ids of open items an interviewer may ask next
 
     type = "open"
     self_graded = True
@@ -22,16 +23,22 @@ class OpenQuestion(Question):
 class Open(Kind):
     name = "open"
     model = OpenQuestion
-    keys = frozenset({"prompt", "answer", "points"})
+    keys = frozenset({"prompt", "answer", "points", "follow_ups"})
     hint = "Enter to reveal the model answer"
 
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         answer = f.text("answer")
         points = f.text_list("points", min_len=1) if f.has("points") else ()
-        if prompt is None or answer is None or points is None:
+        follow_ups = f.text_list("follow_ups", min_len=1) if f.has("follow_ups") else ()
+        if prompt is None or answer is None or points is None or follow_ups is None:
             return None
-        return OpenQuestion(prompt=prompt, answer=answer, points=points, **common)
+        return OpenQuestion(
+            prompt=prompt, answer=answer, points=points, follow_ups=follow_ups, **common
+        )
+
+    def links(self, question: Question) -> dict[str, tuple[str, ...]]:
+        return {"follow_ups": getattr(question, "follow_ups", ())}
 
     def answer(self, item: Any) -> Any:
         return item.question.answer

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shlex
+import subprocess
 import sys
+from collections.abc import Iterator
 from typing import IO
 
 from rich.console import Console
@@ -35,6 +40,28 @@ THEME = Theme(
 )
 
 
+class _TrimmedLines:
+    """A text stream that drops the spaces Rich pads lines with before each newline.
+
+    Used when output goes to a pipe or a file (`refresher stats > out.txt`), where padding is
+    noise; a terminal keeps Rich's output as it is. A prompt (text not yet ended by a newline)
+    is written untouched.
+    """
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_TRAILING.sub("\n", text))
+        return len(text)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
+_TRAILING = re.compile(r"[ \t]+\n")
+
+
 class _Console(Console):
     """Rich's console, except that a closed pipe is left to the CLI boundary (exit 141)."""
 
@@ -53,6 +80,10 @@ def make_console(
 ) -> Console:
     """A Console honouring NO_COLOR and pipes (Rich does both when not forced)."""
     no_color = bool(os.environ.get("NO_COLOR"))
+    if file is None and not record and not force_terminal:
+        stream = sys.stderr if stderr else sys.stdout
+        if not _isatty(stream):
+            file = _TrimmedLines(stream)  # type: ignore[assignment]
     return _Console(
         file=file,
         stderr=stderr,
@@ -64,6 +95,65 @@ def make_console(
         highlight=False,
         soft_wrap=False,
     )
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# --- long output through a pager ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def paged(console: Console, enabled: bool = True) -> Iterator[None]:
+    """Show what is printed inside the block through a pager when it is taller than the
+    terminal: only on a terminal, never when piped, and not with `enabled=False` (--no-pager)."""
+    if not enabled or not console.is_terminal or console.is_dumb_terminal:
+        yield
+        return
+    with console.capture() as captured:
+        yield
+    page(captured.get(), console)
+
+
+def page(text: str, console: Console) -> None:
+    """`text` (already rendered, styles included) through $PAGER (default `less -R`) when it
+    is taller than the terminal, else straight to the console's file."""
+    if text.count("\n") < console.size.height or not _run_pager(text):
+        console.file.write(text)
+        console.file.flush()
+
+
+def pager_wanted() -> bool:
+    """False when $PAGER turns paging off (`PAGER=cat` or empty) or stdout is not a terminal."""
+    return _pager_command() is not None and _isatty(sys.stdout)
+
+
+def _pager_command() -> list[str] | None:
+    command = os.environ.get("PAGER")
+    if command is None:
+        return ["less"]
+    words = shlex.split(command) if command.strip() else []
+    return None if not words or words[0] == "cat" else words
+
+
+def _run_pager(text: str) -> bool:
+    command = _pager_command()
+    if command is None:
+        return False
+    env = dict(os.environ)
+    # -R keeps colours, -F leaves at once when the text fits after all, -X keeps it on screen
+    env.setdefault("LESS", "-FRX")
+    try:
+        subprocess.run(command, input=text.encode("utf-8", "replace"), env=env, check=False)
+    except OSError:  # no such pager: print instead
+        return False
+    except KeyboardInterrupt:
+        pass  # Ctrl-C in the pager ends the paging, not refresher with a traceback
+    return True
 
 
 def stdin_is_tty() -> bool:

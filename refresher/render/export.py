@@ -8,22 +8,140 @@ export or loses the file it replaces.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import io
-import os
-import secrets
-import stat
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
+from rich.terminal_theme import TerminalTheme
+from rich.theme import Theme
 
+from refresher import limits
 from refresher.errors import InputError
+from refresher.files import write_atomically
 from refresher.render.console import make_console
+from refresher.text import excerpt
 
 EXPORT_WIDTH = 100
 FORMATS = (".html", ".svg", ".txt")
+
+# Fonts every system has one of; nothing is fetched from the network, so an export looks the
+# same offline. Every character is placed at its own cell (see `_place_cells`), so a fallback
+# font with other glyph widths cannot push borders or chart axes out of line.
+MONO_FONTS = (
+    "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', 'Noto Sans Mono', 'Courier New', "
+    "monospace"
+)
+
+# Rich fills in the placeholders in single braces; doubled braces are literal CSS braces.
+_SVG_PAGE = """\
+<svg class="rich-terminal" viewBox="0 0 {{width}} {{height}}" \
+xmlns="http://www.w3.org/2000/svg" xml:space="preserve">
+<title>{title}</title>
+<style>
+.{{unique_id}}-matrix {{{{
+    font-family: {fonts};
+    font-size: {font_size}px;
+    line-height: {{line_height}}px;
+    white-space: pre;
+}}}}
+.{{unique_id}}-title {{{{
+    font-size: 18px;
+    font-weight: bold;
+    font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif;
+}}}}
+{{styles}}
+</style>
+<defs>
+<clipPath id="{{unique_id}}-clip-terminal">
+  <rect x="0" y="0" width="{{terminal_width}}" height="{{terminal_height}}" />
+</clipPath>
+{{lines}}
+</defs>
+{{chrome}}
+<g transform="translate({{terminal_x}}, {{terminal_y}})" \
+clip-path="url(#{{unique_id}}-clip-terminal)">
+{{backgrounds}}
+<g class="{{unique_id}}-matrix">
+{{matrix}}
+</g>
+</g>
+</svg>
+"""
+
+# Exports to HTML are for reading and printing: dark text on white, every colour dark enough
+# to read on paper, and a pale highlight behind the current window (not black on olive).
+PRINT_COLOURS = TerminalTheme(
+    (255, 255, 255),
+    (20, 20, 20),
+    [
+        (20, 20, 20), (163, 21, 21), (26, 107, 42), (122, 82, 0),
+        (20, 74, 160), (122, 31, 140), (0, 90, 120), (90, 90, 90),
+    ],
+    [
+        (70, 70, 70), (163, 21, 21), (26, 107, 42), (255, 230, 128),
+        (20, 74, 160), (122, 31, 140), (0, 90, 120), (20, 20, 20),
+    ],
+)  # fmt: skip
+PRINT_STYLES = Theme(
+    {
+        "muted": "#4d4d4d",
+        "accent": "bold #005a78",
+        "progress": "#005a78",
+        "window": "#000000 on #ffe680",
+        "rule.line": "#8c8c8c",
+    }
+)
+
+_SHEET_PAGE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>{title}</title>
+<style>
+body {{ background: #fff; color: #141414; margin: 2em auto; padding: 0 1.5em; max-width: 62em;
+       font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; }}
+header {{ border-bottom: 1px solid #8c8c8c; margin-bottom: 1.5em; }}
+h1 {{ font-size: 1.4em; margin: 0 0 .2em; }}
+h2 {{ font-size: 1.2em; margin: 0 0 1em; }}
+header p {{ margin: 0 0 .8em; color: #333; }}
+pre {{ font-family: {fonts}; font-size: 10pt; line-height: 1.35; margin: 0;
+       white-space: pre-wrap; }}
+.question {{ margin: 0 0 1.4em; break-inside: avoid; }}
+.room div {{ height: 2em; border-bottom: 1px solid #b3b3b3; margin-left: 2.5em; }}
+.key {{ break-before: page; margin-top: 2.5em; }}
+.answer {{ margin: 0 0 1em; }}
+@media print {{
+  @page {{ margin: 16mm 15mm; }}
+  body {{ margin: 0; padding: 0; max-width: none; }}
+  .key {{ margin-top: 0; }}
+  .answer > pre {{ break-inside: avoid; }}
+}}
+</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p>{subtitle}<br>{date} · name: ______________________</p>
+</header>
+<main>
+{questions}
+</main>
+{key}
+</body>
+</html>
+"""
+
+_TEXT_RUN = re.compile(
+    r'<text class="([^"]+)" x="([0-9.]+)" y="([0-9.]+)" textLength="([0-9.]+)" '
+    r'clip-path="([^"]+)">(.*?)</text>',
+    re.S,
+)
 
 # The page Rich fills in (its placeholders: stylesheet, foreground, background, code), with a
 # <title> so a browser tab or bookmark names the example.
@@ -47,6 +165,22 @@ body {{{{
 </body>
 </html>
 """
+
+
+_FRAGMENT = (
+    "<pre style=\"font-family:Menlo,'DejaVu Sans Mono',Consolas,'Courier New',monospace;"
+    'text-align:left">'
+    '<code style="font-family:inherit">{code}</code></pre>'
+)
+
+
+def html_fragment(sections: Sequence[RenderableType], width: int = EXPORT_WIDTH) -> str:
+    """The same rendering as an `.html` export, as one `<pre>` block with inline styles (for a
+    field of an Anki note), without the page around it."""
+    console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
+    for section in sections:
+        console.print(section)
+    return console.export_html(inline_styles=True, code_format=_FRAGMENT)
 
 
 def _html_page(title: str) -> str:
@@ -77,17 +211,77 @@ def export_sections(
 ) -> Path:
     """Render `sections` on a recording console and save them in the format `path` names."""
     path = check_export_path(path)
-    console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
+    console = _recorder(width, printable=path.suffix.lower() == ".html")
     for section in sections:
         console.print(section)
     suffix = path.suffix.lower()
     if suffix == ".html":
-        content = console.export_html(inline_styles=True, code_format=_html_page(title))
+        content = _html_lines(
+            console.export_html(
+                theme=PRINT_COLOURS, inline_styles=True, code_format=_html_page(title)
+            )
+        )
     elif suffix == ".svg":
-        content = console.export_svg(title=title)
+        content = _svg(console, title)
     else:
         text = console.export_text(styles=False)
         content = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    _write(path, content)
+    return path
+
+
+def _recorder(width: int, *, printable: bool):  # type: ignore[no-untyped-def]
+    console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
+    if printable:
+        console.push_theme(PRINT_STYLES)
+    return console
+
+
+def _html_lines(page: str) -> str:
+    """Rich pads every line to the full width with spaces: drop them (they wrap when printed)."""
+    return "\n".join(line.rstrip() for line in page.split("\n")) + "\n"
+
+
+def _html_block(renderable: RenderableType, width: int) -> str:
+    console = _recorder(width, printable=True)
+    console.print(renderable)
+    code = console.export_html(theme=PRINT_COLOURS, inline_styles=True, code_format="{code}")
+    return f'<pre><code style="font-family:inherit">{_html_lines(code).rstrip()}</code></pre>'
+
+
+def export_worksheet_html(
+    sheet: Any, path: str | Path, *, date: str, width: int = EXPORT_WIDTH
+) -> Path:
+    """A worksheet as a page made to print from a browser: a title and date, numbered
+    questions with lines to write on under numeric and open ones, and the answer key
+    starting on a new page. `sheet` is a `render.sheet.Worksheet`."""
+    path = check_export_path(path)
+    questions = []
+    for renderable, room in sheet.questions:
+        lines = "".join("<div></div>" for _ in range(room))
+        space = f'<div class="room">{lines}</div>' if room else ""
+        questions.append(
+            f'<section class="question">{_html_block(renderable, width)}{space}</section>'
+        )
+    key = ""
+    if sheet.key:
+        answers = "\n".join(
+            f'<section class="answer">{_html_block(r, width)}</section>' for r in sheet.key
+        )
+        key = f'<section class="key" id="key">\n<h2>Answer key</h2>\n{answers}\n</section>'
+    content = _SHEET_PAGE.format(
+        title=html.escape(sheet.title),
+        subtitle=html.escape(sheet.subtitle),
+        date=html.escape(date),
+        fonts=MONO_FONTS,
+        questions="\n".join(questions),
+        key=key,
+    )
+    _write(path, content)
+    return path
+
+
+def _write(path: Path, content: str) -> None:
     try:
         write_atomically(path, content.encode("utf-8"))
     except OSError as exc:
@@ -95,29 +289,57 @@ def export_sections(
     return path
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a new file beside `path`, then rename it over `path`.
+def _svg(console, title: str) -> str:  # type: ignore[no-untyped-def]
+    """The recording as a self-contained SVG that draws alike in browsers and librsvg."""
+    lines = sum(1 for _ in console.export_text(clear=False).splitlines())
+    if lines > limits.SVG_LINES:
+        raise InputError(
+            f"--export: {lines:,} lines is too long for one SVG image (at most "
+            f"{limits.SVG_LINES}); export .html and print it, or save it as PDF, from a browser"
+        )
+    safe = html.escape(title).replace("{", "{{").replace("}", "}}")
+    char_width = 20 * 0.61  # Rich's cell width for its 20px font
+    # DejaVu Sans Mono and Menlo advance 0.602 em: this size fills a cell exactly with them
+    page = _SVG_PAGE.format(title=safe, fonts=MONO_FONTS, font_size=round(char_width / 0.602, 2))
+    chrome = excerpt(title, 90)  # a longer title runs over the window buttons
+    return _place_cells(console.export_svg(title=chrome, code_format=page), char_width)
 
-    A full disk or a crash leaves the old file whole (or no file), never a truncated one. A
-    symbolic link is followed, so the file it points to is replaced; an existing file keeps
-    its permissions.
+
+def _place_cells(svg: str, char_width: float) -> str:
+    """Pin each short piece of a text run to its own cell.
+
+    Rich positions a whole run once and stretches it with `textLength`, which librsvg
+    ignores: with a fallback font of other glyph widths, borders drift out of line, a chart's
+    axis ends short of its dots, and leading spaces collapse. Here every piece of at most
+    `_PIECE` characters is a `<tspan>` with its own x (and
+    spaces are no-break spaces), so the grid holds in every renderer.
     """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    def place(match: re.Match[str]) -> str:
+        cls, x, y, _length, clip, body = match.groups()
+        if not body.strip():
+            return ""  # the newline Rich closes each row with draws nothing
+        pieces: list[str] = []
+        at, start, piece = float(x), float(x), ""
+        for ch in html.unescape(body):
+            if len(piece) == _PIECE:
+                pieces.append(_tspan(start, piece))
+                piece = ""
+            if not piece:
+                start = at
+            piece += ch
+            at += cell_len(ch) * char_width
+        if piece:
+            pieces.append(_tspan(start, piece))
+        return f'<text class="{cls}" y="{y}" clip-path="{clip}">{"".join(pieces)}</text>'
+
+    return _TEXT_RUN.sub(place, svg)
+
+
+_PIECE = 4  # characters placed together: a fallback font drifts less than a pixel over 4
+
+
+def _tspan(x: float, piece: str) -> str:
+    # spaces as no-break spaces, which no renderer collapses
+    text = html.escape(piece).replace(" ", "&#160;").replace("\u00a0", "&#160;")
+    return f'<tspan x="{x:g}">{text}</tspan>'

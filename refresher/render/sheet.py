@@ -1,6 +1,12 @@
-"""Worksheets for paper: numbered questions with their inputs, then an answer key."""
+"""Worksheets for paper: numbered questions with their inputs, then an answer key.
+
+Questions are named by number only (an id such as `exploding-gradients-name` gives the answer
+away); the key names each number's id, to find the question in the bank.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -24,7 +30,7 @@ def _question(n: int, item: Item, topics: dict[str, str]) -> RenderableType:
     head.add_column()
     head.add_row(Text(f"{n}.", style="accent"), view.prompt(item))
     kind = view.sheet_name or q.type
-    head.add_row("", Text(f"{topics.get(q.topic, q.topic)} · {kind} · {q.id}", style="muted"))
+    head.add_row("", Text(f"{topics.get(q.topic, q.topic)} · {kind}", style="muted"))
     parts: list[RenderableType] = [head, *view.sheet_question(item)]
     return Padding(Group(*parts), (0, 0, 1, 0), expand=False)
 
@@ -32,25 +38,52 @@ def _question(n: int, item: Item, topics: dict[str, str]) -> RenderableType:
 def _answer(n: int, item: Item) -> RenderableType:
     q = item.question
     view = view_of(q)
-    parts: list[RenderableType] = [Text.assemble((f"{n}. ", "accent"), view.sheet_answer(item))]
+    parts: list[RenderableType] = [
+        Text.assemble((f"{n}. ", "accent"), (f"({q.id}) ", "muted"), view.sheet_answer(item))
+    ]
     if q.explanation:
         parts.append(Padding(Text(q.explanation, style="muted"), (0, 0, 0, INDENT), expand=False))
     parts.extend(view.sheet_workings(item))
     return Padding(Group(*parts), (0, 0, 1, 0), expand=False)
 
 
-def worksheet(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> list[RenderableType]:
-    """Sections to print or export: title, the questions, and (with `answers`) the key."""
+# Lines left to write in under a question on paper (HTML print), by question type.
+ROOM = {"numeric": 6, "open": 8}
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """A worksheet in parts, for an export that lays out pages: the heading, each question
+    with the lines of room to leave under it, and the answer key (empty without answers)."""
+
+    title: str
+    subtitle: str
+    questions: list[tuple[RenderableType, int]]
+    key: list[RenderableType]
+
+
+def worksheet_parts(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> Worksheet:
     has_numbers = any(i.instance is not None for i in items)
-    subtitle = f"{len(items)} questions"
+    subtitle = f"{len(items)} question{'' if len(items) == 1 else 's'}"
     if has_numbers:
         subtitle += f" · numbers from seed {seed} (quiz --seed {seed} asks the same)"
+    questions = [
+        (_question(n, item, bank.topics), ROOM.get(item.question.type, 0))
+        for n, item in enumerate(items, 1)
+    ]
+    key = [_answer(n, item) for n, item in enumerate(items, 1)] if answers else []
+    return Worksheet(bank.title, subtitle, questions, key)
+
+
+def worksheet(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> list[RenderableType]:
+    """Sections to print or export: title, the questions, and (with `answers`) the key."""
+    parts = worksheet_parts(bank, items, seed, answers=answers)
     sections: list[RenderableType] = [
-        Panel(Text.assemble((bank.title, "bold"), "\n", (subtitle, "muted")), expand=False),
+        Panel(Text.assemble((parts.title, "bold"), "\n", (parts.subtitle, "muted")), expand=False),
         Text(""),
     ]
-    sections.extend(_question(n, item, bank.topics) for n, item in enumerate(items, 1))
+    sections.extend(question for question, _ in parts.questions)
     if answers:
-        sections.append(Rule(Text(" Answer key ", style="accent"), align="left"))
-        sections.extend(_answer(n, item) for n, item in enumerate(items, 1))
+        sections.append(Rule(Text(" Answer key ", style="accent"), align="left", style="muted"))
+        sections.extend(parts.key)
     return sections

@@ -215,6 +215,26 @@ class Hang:
         yield wrap_hanging(self.text, options.max_width, self.hang, prose=self.prose)
 
 
+class Terms:
+    """A result line of several `name = value` terms (parted by four spaces): on one line when
+    it fits, else one term per line, so that no term is broken across two."""
+
+    GAP = "    "
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Hang(self.text).__rich_measure__(console, options)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if cell_len(self.text.plain) <= options.max_width or self.GAP not in self.text.plain:
+            yield Hang(self.text)
+            return
+        for part in self.text.split(self.GAP):
+            yield Hang(part)
+
+
 class Equations:
     """Equation lines whose closing comments line up in one column.
 
@@ -766,7 +786,7 @@ def result_section(worked: Worked, precision: int) -> RenderableType:
                 style="right",
             )
         )
-    body.extend(Hang(line_text(line, precision)) for line in worked.outro)
+    body.extend(Terms(line_text(line, precision)) for line in worked.outro)
     if worked.summarised:
         body.append(
             Hang(

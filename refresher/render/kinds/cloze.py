@@ -66,7 +66,7 @@ class ClozeView(View):
 
     def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
         q = item.question
-        return [] if _bare(q) else [Text("  ").append_text(_numbered(q))]
+        return [] if _bare(q) else [Text("   ").append_text(_numbered(q))]
 
     def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
         q = item.question

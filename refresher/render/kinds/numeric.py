@@ -32,9 +32,13 @@ class NumericView(View):
     def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
         from refresher.numeric import format_answer
 
+        if item.instance is None:  # a fixed answer (an imported question)
+            return Text(format_answer(item.question.value), style="bold")
         return Text(format_answer(item.instance.expected), style="bold")
 
     def sheet_workings(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+        if item.instance is None:
+            return []
         from refresher.render.worked import worked_sections
 
         return [Padding(Group(*worked_sections(item.instance.worked)), (0, 0, 0, 4))]

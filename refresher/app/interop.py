@@ -1,0 +1,289 @@
+"""Import and export: a bank to Anki (.apkg, notes in plain text), Moodle GIFT and CSV; CSV/TSV,
+Anki plain text and GIFT files to a bank; the history store as a stream of rows.
+
+Use cases only: the formats live in `refresher.formats`, the drawing of a numeric item's worked
+solution comes in from the shell as a function (`numeric_html`), and every file is written
+whole or not at all (`refresher.files.write_atomically`). An imported file is untrusted: it is
+read within `limits.IMPORT_FILE_BYTES`, every question goes through the bank validator with the
+line it came from, and the bank written is parsed back before it replaces anything.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from refresher import limits
+from refresher.document import LineDict
+from refresher.errors import BankError, RefresherError
+from refresher.files import read_regular, write_atomically
+from refresher.formats.imported import Collected, slug
+from refresher.model import Bank
+from refresher.text import excerpt
+
+EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
+IMPORT_FORMATS = ("csv", "tsv", "anki", "gift")
+DEFAULT_SEED = 14  # numeric items of an export: the same numbers every time unless --seed
+
+
+@dataclass
+class Exported:
+    path: Path
+    format: str
+    written: int
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (question id, why)
+
+
+def export_format(path: Path, given: str | None) -> str:
+    fmt = (given or path.suffix.lstrip(".")).lower()
+    if fmt not in EXPORT_FORMATS:
+        known = ", ".join(EXPORT_FORMATS)
+        shown = path.suffix or "(none)"
+        raise RefresherError(
+            f"--to {excerpt(path.name, 60)}: cannot tell the format from {shown!r};"
+            f" use a suffix or --format ({known})"
+        )
+    if not path.parent.is_dir():
+        raise RefresherError(f"--to: {excerpt(str(path.parent), 80)}: no such folder")
+    return fmt
+
+
+def export_bank(
+    bank: Bank,
+    path: Path,
+    fmt: str,
+    *,
+    subdecks: bool = False,
+    seed: int = DEFAULT_SEED,
+    numeric_html: Callable[[Any], tuple[str, str]] | None = None,
+    timestamp: float | None = None,
+) -> Exported:
+    """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS)."""
+    from refresher.session import attach_instances, make_items
+
+    questions = list(bank.questions)
+    if fmt in ("csv", "tsv"):
+        from refresher.formats import csv as table
+
+        data = table.write(questions, "\t" if fmt == "tsv" else ",").encode("utf-8")
+        _write(path, data)
+        return Exported(path, fmt, len(questions))
+    items = make_items(questions, random.Random(seed), shuffle=False)
+    items = attach_instances(items, seed, bank.path)
+    if fmt == "gift":
+        from refresher.formats import gift
+
+        text, left_out = gift.write(bank, items)
+        _write(path, text.encode("utf-8"))
+        return Exported(path, fmt, len(items) - len(left_out), left_out)
+    from refresher.formats import anki
+
+    notes = anki.notes(bank, items, subdecks=subdecks, numeric_html=numeric_html)
+    if fmt == "apkg":
+        data = anki.write_apkg(notes, timestamp)
+    else:
+        data = anki.write_text(notes).encode("utf-8")
+    _write(path, data)
+    return Exported(path, fmt, len(notes))
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise RefresherError(
+            f"cannot write {excerpt(str(path), 80)}: {exc.strerror or exc}"
+        ) from None
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    path: Path
+    bank: Bank | None
+    problems: list[str]  # FILE:LINE: what and why, one per thing left out
+
+
+def import_format(path: Path, text: str, given: str | None) -> str:
+    if given:
+        if given not in IMPORT_FORMATS:
+            raise RefresherError(f"--format {given!r}: use one of {', '.join(IMPORT_FORMATS)}")
+        return given
+    from refresher.formats import anki
+
+    suffix = path.suffix.lower()
+    if suffix == ".gift":
+        return "gift"
+    if anki.looks_like(text):
+        return "anki"
+    if suffix in (".csv", ".tsv", ".txt", ""):
+        return "csv"
+    raise RefresherError(
+        f"{excerpt(path.name, 60)}: cannot tell the format from {suffix!r};"
+        f" give --format ({', '.join(IMPORT_FORMATS)})"
+    )
+
+
+def _read(fmt: str, text: str, topic: str) -> Collected:
+    if fmt == "gift":
+        from refresher.formats import gift
+
+        return gift.read(text, topic)
+    if fmt == "anki":
+        from refresher.formats import anki
+
+        return anki.read_text(text, topic)
+    from refresher.formats import csv as table
+
+    return table.read(text, topic)
+
+
+def import_file(
+    source: Path,
+    target: Path,
+    *,
+    bank_id: str | None = None,
+    title: str | None = None,
+    topic: str | None = None,
+    fmt: str | None = None,
+    force: bool = False,
+) -> Imported:
+    """Read `source` and write the questions it holds as a bank at `target`.
+
+    Everything left out is returned as `FILE:LINE: what and why`; the bank holds the rest.
+    Refuses to replace an existing `target` without `force`.
+    """
+    from refresher.bank import build_bank, display_path, parse_bank
+    from refresher.formats import yaml as bank_yaml
+    from refresher.kinds import kind_of
+
+    shown = excerpt(display_path(source), 200)
+    if target.exists() and not force:
+        raise RefresherError(
+            f"{excerpt(display_path(target), 120)} exists; add --force to replace it"
+        )
+    if not target.parent.is_dir():
+        raise RefresherError(f"--to: {excerpt(str(target.parent), 80)}: no such folder")
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
+    raw = read_regular(source, limits.IMPORT_FILE_BYTES, shown)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
+    text = text.replace("\r\n", "\n")
+    kind = import_format(source, text, fmt)
+    default_topic = slug(topic or "imported")
+    found = _read(kind, text, default_topic)
+    if len(found.questions) > limits.QUESTIONS_PER_BANK:
+        raise RefresherError(
+            f"{shown}: {len(found.questions):,} questions; a bank holds at most"
+            f" {limits.QUESTIONS_PER_BANK:,}"
+        )
+    the_id = slug(bank_id) if bank_id else slug(source.stem)
+    data = LineDict(line=1)
+    data.update(
+        id=the_id,
+        title=title or source.stem,
+        topics=found.topics or {default_topic: default_topic},
+        questions=found.questions,
+    )
+    problems: list[tuple[int, str, str]] = []
+    try:
+        bank = build_bank(data, shown, problems)
+    except BankError as exc:
+        raise RefresherError(exc.problems[0]) from None
+    for q in bank.questions:
+        problems.extend((q.line, q.id, m) for m in kind_of(q).deep_problems(q))
+    bad_lines = {line for line, _, _ in problems}
+    kept = [
+        q
+        for q, line in zip(found.questions, found.questions.item_lines, strict=True)
+        if line not in bad_lines
+    ]
+    reported = [(line, m) for line, m in found.problems] + [(ln, m) for ln, _, m in problems]
+    lines = [f"{shown}:{line}: {message}" for line, message in sorted(reported)]
+    if not kept:
+        lines.append(f"{shown}: nothing could be imported; no bank written")
+        return Imported(target, None, lines)
+    used = {q["topic"] for q in kept}
+    data["topics"] = {k: v for k, v in data["topics"].items() if k in used}
+    data["questions"] = kept
+    comment = (
+        f"Imported by refresher from {source.name}.\n"
+        "Question ids come from the file (a GUID, a title, or the question's text): keep them,"
+        " and\nre-importing an edited file keeps the learner's history."
+    )
+    yaml_text = bank_yaml.dump(_plain(data), comment)
+    try:
+        written = parse_bank(yaml_text, str(target))
+    except BankError as exc:  # a reader produced something the validator refuses after all
+        raise RefresherError(f"the imported bank does not check: {exc.problems[0]}") from None
+    _write(target, yaml_text.encode("utf-8"))
+    return Imported(target, written, lines)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- history ---------------------------------------------------------------------------------
+
+HISTORY_COLUMNS = (
+    "time",
+    "bank",
+    "question",
+    "kind",
+    "topic",
+    "mode",
+    "given",
+    "correct",
+    "seconds",
+    "rating",
+    "interval_days",
+)
+RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[dict[str, Any]]:
+    """Every attempt and review in the store, oldest first, one dict at a time (streamed)."""
+    for row in store.history_rows(bank, since):
+        (at, bank_id, qid, kind, topic, mode, given, correct, seconds, rating, rated, due) = row
+        interval = None
+        if due is not None and rated is not None:
+            delta = datetime.fromisoformat(due) - datetime.fromisoformat(rated)
+            interval = round(delta.total_seconds() / 86400, 3)
+        yield {
+            "time": at,
+            "bank": bank_id,
+            "question": qid,
+            "kind": kind,
+            "topic": topic,
+            "mode": mode,
+            "given": given,
+            "correct": None if correct is None else bool(correct),
+            "seconds": seconds,
+            "rating": RATINGS.get(rating) if rating is not None else None,
+            "interval_days": interval,
+        }
+
+
+@contextmanager
+def history_rows(bank: str | None, since: datetime | None) -> Iterator[Iterator[dict[str, Any]]]:
+    """The history store opened for the length of a `with`, and its rows streamed from it."""
+    from refresher.store import open_store
+
+    with open_store() as store:
+        yield history(store, bank, since)

@@ -1,0 +1,55 @@
+"""Help that pages: `--help` text taller than the terminal goes through the pager, as long
+output does (`refresher.render.console.page`); piped help, `--no-pager` and `PAGER=cat` print
+it at once, without the spaces Typer pads lines with."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+
+class _TerminalBuffer(io.StringIO):
+    """Collects the help Typer draws while letting it draw for the terminal (colours, width)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _paged_help(ctx: typer.Context, draw) -> None:  # type: ignore[no-untyped-def]
+    from refresher.render.console import make_console, page, pager_wanted
+
+    root = ctx.find_root()
+    if not _isatty(sys.stdout):  # piped: Typer's padding stripped, as for all piped output
+        plain = io.StringIO()
+        with contextlib.redirect_stdout(plain):
+            draw()
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in plain.getvalue().splitlines()))
+        return
+    if root.params.get("no_pager") or not pager_wanted():
+        draw()
+        return
+    buffer = _TerminalBuffer()
+    with contextlib.redirect_stdout(buffer):
+        draw()
+    page(buffer.getvalue(), make_console(file=sys.stdout))
+
+
+def _isatty(stream) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class PagedCommand(TyperCommand):
+    def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
+        _paged_help(ctx, lambda: super(PagedCommand, self).format_help(ctx, formatter))
+
+
+class PagedGroup(TyperGroup):
+    def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
+        _paged_help(ctx, lambda: super(PagedGroup, self).format_help(ctx, formatter))

@@ -1,0 +1,177 @@
+"""`refresher export`, `refresher import` and `refresher history`: taking banks and history to
+Anki, Moodle and spreadsheets, and decks from them back in. Options only; the work is in
+`refresher.app.interop`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from refresher.cli.options import BankArg, open_bank
+from refresher.errors import RefresherError
+
+
+def _numeric_html(item: Any) -> tuple[str, str]:
+    """A numeric item's inputs and worked solution, drawn as `print --export x.html` draws them."""
+    from refresher.render.export import html_fragment
+    from refresher.render.numeric import inputs_view
+    from refresher.render.worked import worked_sections
+
+    return html_fragment([inputs_view(item.instance)]), html_fragment(
+        worked_sections(item.instance.worked)
+    )
+
+
+def export(
+    bank: BankArg = None,
+    to: Path = typer.Option(..., "--to", metavar="FILE", help="The file to write."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        help="apkg, txt (Anki notes in plain text), gift, csv or tsv; default:"
+        " from the suffix of FILE.",
+    ),  # fmt: skip
+    subdecks: bool = typer.Option(False, "--subdecks", help="Anki: one sub-deck per topic."),
+    seed: int = typer.Option(
+        14, "--seed", help="Numbers of generated (numeric) questions come from this seed."
+    ),
+) -> None:
+    """Export a bank to Anki (.apkg or .txt), Moodle GIFT (.gift) or a spreadsheet (.csv/.tsv).
+
+    Re-importing a newer .apkg or .txt into Anki updates the notes it made before (their GUIDs
+    come from bank id/question id) and keeps your Anki progress. GIFT cannot hold every kind:
+    each question left out is named on stderr.
+
+    Example: refresher export --to session-14.apkg --subdecks
+    """
+    from refresher.app import interop
+    from refresher.render.console import make_console, print_warning
+
+    kind = interop.export_format(to, fmt)
+    the_bank = open_bank(bank)
+    done = interop.export_bank(
+        the_bank, to, kind, subdecks=subdecks, seed=seed, numeric_html=_numeric_html
+    )
+    for qid, why in done.left_out:
+        print_warning(f"left out {qid}: {why}")
+    make_console(stderr=True).print(
+        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False
+    )
+
+
+def import_(
+    source: Path = typer.Argument(
+        ..., metavar="FILE", help="CSV/TSV, Anki notes in plain text, or GIFT."
+    ),  # fmt: skip
+    to: Path = typer.Option(..., "--to", metavar="BANK.yaml", help="The bank file to write."),
+    bank_id: str = typer.Option(None, "--id", help="The new bank's id (default: from FILE)."),
+    title: str = typer.Option(None, "--title", help="The new bank's title (default: FILE)."),
+    topic: str = typer.Option(
+        None, "--topic", metavar="KEY", help="Topic of questions the file gives none."
+    ),
+    fmt: str = typer.Option(None, "--format", help="csv, tsv, anki or gift (default: guessed)."),
+    force: bool = typer.Option(False, "--force", help="Replace BANK.yaml if it exists."),
+) -> None:
+    """Make a bank from a CSV/TSV file (or a Quizlet export), Anki notes in plain text, or GIFT.
+
+    Every row or part that cannot be imported is printed as FILE:LINE: what and why; the rest is
+    written, and the exit status is 1 when anything was left out.
+
+    Example: refresher import deck.txt --to my-deck.yaml && refresher quiz my-deck.yaml
+    """
+    from refresher.app import interop
+    from refresher.render.console import make_console
+    from refresher.text import strip_controls
+
+    done = interop.import_file(
+        source, to, bank_id=bank_id, title=title, topic=topic, fmt=fmt, force=force
+    )
+    err = make_console(stderr=True)
+    for line in done.problems:
+        err.print(strip_controls(line), markup=False, highlight=False, soft_wrap=True)
+    if done.bank is not None:
+        err.print(
+            f"wrote {len(done.bank.questions)} questions to {done.path} (bank '{done.bank.id}')",
+            markup=False,
+            highlight=False,
+        )
+    if done.problems:
+        raise typer.Exit(1)
+
+
+def _since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    from refresher.clock import local_now
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RefresherError(
+            f"--since {text!r}: give a date (2026-11-25) or a time (2026-11-25T09:30)"
+        ) from None
+    if len(text.strip()) == 10:
+        value = datetime.combine(value.date(), time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_now().tzinfo)
+    return value
+
+
+def history(
+    bank: str = typer.Argument(None, help="Only this bank id (default: every bank)."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="From this date or time."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON array of objects."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV with a header row."),
+) -> None:
+    """Every answer and review you gave: time, bank, question, kind, what you typed, right or
+    wrong, rating and the interval it gave. Streamed, so any size of history exports.
+
+    Example: refresher history session-14 --since 2026-11-01 --csv > history.csv
+    """
+    from refresher.app import interop
+    from refresher.text import strip_controls
+
+    if as_json and as_csv:
+        raise RefresherError("--json and --csv: choose one")
+    when = _since(since)
+    out = sys.stdout
+    with interop.history_rows(bank, when) as rows:
+        if as_json:
+            out.write("[")
+            for n, row in enumerate(rows):
+                out.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+            out.write("\n]\n")
+            return
+        if as_csv:
+            writer = csv.DictWriter(out, fieldnames=interop.HISTORY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                row["given"] = strip_controls(row["given"] or "")
+                writer.writerow(row)
+            return
+        for row in rows:
+            verdict = {True: "right", False: "wrong", None: "-"}[row["correct"]]
+            parts = [
+                row["time"][:19].replace("T", " "),
+                f"{row['bank']}/{row['question']}",
+                row["kind"] or "-",
+                row["mode"],
+                verdict,
+            ]
+            if row["given"]:
+                parts.append(repr(row["given"]))
+            if row["rating"]:
+                parts.append(f"rated {row['rating']}, next in {row['interval_days']:g} d")
+            out.write(strip_controls("  ".join(parts)) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("import")(import_)
+    app.command("history")(history)

@@ -1,0 +1,64 @@
+"""What every import reader shares: ids and topic keys made from foreign text, and the plain
+bank data (with line numbers) the readers build for the one bank validator.
+
+A reader adds one question per usable row with the line it came from, and a `(line, message)`
+problem for every row or part of a row it cannot take. Ids are stable across re-imports: made
+from a GUID when the file has one, otherwise from the question's content. Pure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from refresher.document import LineDict, LineList
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, fallback: str = "imported", width: int = 40) -> str:
+    """`Recurrent Neural Networks` -> `recurrent-neural-networks`, a valid bank/topic key."""
+    out = _NOT_ID.sub("-", text.lower()).strip("-")[:width].strip("-")
+    return out or fallback
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """An id that depends only on `parts` (a GUID, or a question's kind and text)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:10]}"
+
+
+def item(line: int, **keys: Any) -> LineDict:
+    """One question as plain data; every key is reported at the row's line."""
+    out = LineDict(line=line)
+    for key, value in keys.items():
+        if value is None or value == "" or value == []:
+            continue
+        out[key] = value
+        out.key_lines[key] = line
+    return out
+
+
+@dataclass
+class Collected:
+    """The questions, topics and problems a reader found in one file."""
+
+    questions: LineList = field(default_factory=LineList)
+    topics: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    title: str = ""
+
+    def add(self, question: LineDict) -> None:
+        self.questions.append(question)
+        self.questions.item_lines.append(question.line)
+
+    def topic(self, name: str, fallback: str) -> str:
+        """The key of topic `name` (created on first use); `fallback` when the name is empty."""
+        key = slug(name, fallback) if name.strip() else fallback
+        self.topics.setdefault(key, name.strip() or fallback)
+        return key
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
