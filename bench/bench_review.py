@@ -9,7 +9,8 @@ at random times over the past year (each review with its answer, as `review` sto
   bank from its parse cache after the first run, building the queue, drawing the card); and
   in-process, parsing the bank without the cache and the queue-building path alone;
 - `refresher stats BANK` and `stats BANK --json`: subprocess wall time, and the in-process part
-  (store queries and computing the stats) alone.
+  (store queries and computing the stats) alone;
+- `refresher plan BANK --date` (20 days ahead) and `plan --json`: the same two ways.
 
 Medians of several runs. Run with `make bench` or `python bench/bench_review.py`.
 """
@@ -30,6 +31,7 @@ CARDS = 5_000
 REVIEWS_PER_CARD = 20
 REPEATS = 5
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+INTERVIEW = (NOW + timedelta(days=20)).date()
 
 
 def generated_bank(n: int) -> str:
@@ -164,12 +166,13 @@ def time_command(home: Path, argv: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def in_process(home: Path, bank_path: Path) -> tuple[float, float, float]:
-    """(load bank, build the queue, compute stats) in this process, seconds."""
+def in_process(home: Path, bank_path: Path) -> tuple[float, float, float, float]:
+    """(load bank, build the queue, compute stats, compute the plan) in this process, seconds."""
     os.environ["REFRESHER_HOME"] = str(home)
     os.environ["REFRESHER_NOW"] = NOW.isoformat()
     from refresher import bank as banks
     from refresher import config as settings
+    from refresher.app import plan as app_plan
     from refresher.app import stats as app_stats
     from refresher.app.review import ReviewSitting
     from refresher.clock import local_now
@@ -187,7 +190,11 @@ def in_process(home: Path, bank_path: Path) -> tuple[float, float, float]:
             store, [bank], scope=bank.id, days=14, settings=settings.Config(), now=local_now()
         )
         t3 = time.perf_counter()
-    return t1 - t0, t2 - t1, t3 - t2
+        app_plan.compute(
+            store, bank, settings.Config(), local_now(), INTERVIEW, remember_note=False
+        )
+        t4 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2, t4 - t3
 
 
 def main() -> None:
@@ -207,6 +214,9 @@ def main() -> None:
         stats_json = [
             time_command(home, ["stats", str(bank_path), "--json"]) for _ in range(REPEATS)
         ]
+        plan_args = ["plan", str(bank_path), "--date", INTERVIEW.isoformat()]
+        plan_text = [time_command(home, plan_args) for _ in range(REPEATS)]
+        plan_json = [time_command(home, [*plan_args, "--json"]) for _ in range(REPEATS)]
         parts = [in_process(home, bank_path) for _ in range(REPEATS)]
         baseline = [
             time_command(home, ["--help"]) for _ in range(REPEATS)
@@ -224,6 +234,9 @@ def main() -> None:
         print(f"{'stats (terminal view), whole command':<44}{ms(stats_text)}")
         print(f"{'stats --json, whole command':<44}{ms(stats_json)}")
         print(f"{'  in process: stats queries + compute':<44}{ms([p[2] for p in parts])}")
+        print(f"{'plan --date (terminal view), whole command':<44}{ms(plan_text)}")
+        print(f"{'plan --json, whole command':<44}{ms(plan_json)}")
+        print(f"{'  in process: plan queries + compute':<44}{ms([p[3] for p in parts])}")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ whole file (atomically) with a comment above each setting, so comments added by 
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,15 @@ class Config:
     leech_threshold: int = 8
     fuzz: bool = True
     tries: int = 1
+    interview_date: date | None = None
+    buffer_days: int = 3
+    final_retention: float = 0.95
+    new_order: str = "interleaved"
+    max_reviews_per_day: int = 200
+
+
+NEW_ORDERS = ("interleaved", "bank", "random")
+NO_DATE = {"", "none", "off", "no", "-"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,8 @@ class Setting:
     help: str
     parse: Callable[[str], Any]
     check: Callable[[Any], str | None]  # a problem, or None when the value is fine
+    # A value read from TOML -> the setting's value (raises ValueError); None: the type check
+    from_toml: Callable[[Any], Any] | None = None
 
 
 def _number(kind: type) -> Callable[[str], Any]:
@@ -61,6 +74,39 @@ def _bool(text: str) -> bool:
     if word in {"false", "no", "off", "0"}:
         return False
     raise ValueError(f"'{text}' is not true or false")
+
+
+def _date(text: str) -> date | None:
+    word = text.strip()
+    if word.lower() in NO_DATE:
+        return None
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date as YYYY-MM-DD (or none)") from None
+
+
+def _date_from_toml(value: Any) -> date | None:
+    """A TOML date (`2026-12-20`) or the same as a string; anything else is refused."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        return _date(value)
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+def _date_range(value: date | None) -> str | None:
+    if value is None or limits.YEAR_MIN < value.year < limits.YEAR_MAX:
+        return None
+    return f"must be in the years {limits.YEAR_MIN + 1}-{limits.YEAR_MAX - 1}"
+
+
+def _word(text: str) -> str:
+    return text.strip().lower()
+
+
+def _one_of(words: tuple[str, ...]) -> Callable[[Any], str | None]:
+    return lambda v: None if v in words else f"must be one of {', '.join(words)}"
 
 
 def _between(lo: float, hi: float) -> Callable[[Any], str | None]:
@@ -106,6 +152,37 @@ SETTINGS: dict[str, Setting] = {
             _number(int),
             _between(1, 2),
         ),
+        Setting(
+            "interview_date",
+            "Your interview day, YYYY-MM-DD: `review` and `plan` work toward it (none: no date).",
+            _date,
+            _date_range,
+            _date_from_toml,
+        ),
+        Setting(
+            "buffer_days",
+            "Days before the interview kept for a last review of everything (no new cards).",
+            _number(int),
+            _between(0, 30),
+        ),
+        Setting(
+            "final_retention",
+            "Desired retention in the last 7 days before the interview.",
+            _number(float),
+            _between(0.7, 0.99),
+        ),
+        Setting(
+            "new_order",
+            "Order of new cards: interleaved (topics and kinds mixed), bank or random.",
+            _word,
+            _one_of(NEW_ORDERS),
+        ),
+        Setting(
+            "max_reviews_per_day",
+            "Reviews a day at most; the rest wait, lowest recall first the next day.",
+            _number(int),
+            _between(1, 100_000),
+        ),
     )
 }
 
@@ -126,11 +203,18 @@ def unknown_setting(path: Path | str, key: str) -> RefresherError:
 def _typed(name: str, value: Any) -> Any:
     """A value read from TOML, checked for type (bool is not an int here) and range."""
     default = getattr(Config(), name)
-    if isinstance(default, bool):
+    convert = SETTINGS[name].from_toml
+    if convert is not None:
+        value = convert(value)
+        ok = True
+    elif isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, float):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+        value = value.strip().lower() if ok else value
     else:
         ok = isinstance(value, int) and not isinstance(value, bool)
     if not ok:
@@ -188,7 +272,18 @@ def shown(value: Any) -> str:
     """A value as written in the file (and shown by `refresher config`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, date):
+        return value.isoformat()  # a TOML local date
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string
     return repr(value)
+
+
+def display(value: Any) -> str:
+    """A value as `refresher config` shows it: as in the file, words without their quotes."""
+    return value if isinstance(value, str) else shown(value)
 
 
 def dumps(config: Config) -> str:
@@ -198,7 +293,11 @@ def dumps(config: Config) -> str:
     ]
     for name, setting in SETTINGS.items():
         lines.append(f"# {setting.help}")
-        lines.append(f"{name} = {shown(getattr(config, name))}")
+        value = getattr(config, name)
+        if value is None:  # TOML has no null: an unset setting is a comment
+            lines.append(f"# {name} = (not set)")
+        else:
+            lines.append(f"{name} = {shown(value)}")
         lines.append("")
     return "\n".join(lines)
 

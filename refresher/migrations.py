@@ -96,6 +96,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE attempts ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE attempts ADD COLUMN seed INTEGER;
     """,
+    # 5: one-time notices (e.g. "the interview date has passed"), shown once per key.
+    """
+    CREATE TABLE notices (
+        key TEXT PRIMARY KEY,
+        shown_at TEXT NOT NULL           -- ISO 8601 UTC
+    );
+    """,
 ]
 
 

@@ -12,7 +12,7 @@ by default, as in Anki), so a card due "tomorrow" at 18:00 is already due tomorr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -263,10 +263,11 @@ class QueueEntry:
 @dataclass(frozen=True)
 class Queue:
     entries: tuple[QueueEntry, ...]
-    due_total: int  # due cards in the selection, before --limit
+    due_total: int  # due cards in the selection under today's cap, before --limit
     new_left_today: int  # new cards still allowed today
     new_unseen: int  # cards in the selection never reviewed
     next_due: datetime | None  # the soonest card not due yet (for "come back at ...")
+    held_back: int = 0  # due review cards past today's cap, left for the following days
 
     @property
     def due_count(self) -> int:
@@ -281,6 +282,24 @@ def new_left(per_day: int, introduced_today: int) -> int:
     return max(0, per_day - introduced_today)
 
 
+def capped(
+    due: Sequence[CardInfo], room: int | None, recall: Callable[[CardInfo], float]
+) -> tuple[list[CardInfo], list[CardInfo]]:
+    """(shown, held back) of the due cards (most overdue first) under a cap of `room` cards in
+    review state a day.
+
+    Cards still learning are always shown. Under the cap nothing changes. Past it, the review
+    cards with the lowest `recall` are kept, lowest first (card id breaks ties), after the
+    learning cards; the rest are held back."""
+    reviews = [i for i in due if i.state == State.Review]
+    if room is None or len(reviews) <= room:
+        return list(due), []
+    room = max(0, room)
+    ranked = sorted(reviews, key=lambda i: (recall(i), i.card_id))
+    learning = [i for i in due if i.state != State.Review]
+    return learning + ranked[:room], ranked[room:]
+
+
 def build_queue(
     selection: Sequence[int],
     cards: Mapping[int, CardInfo],
@@ -290,9 +309,14 @@ def build_queue(
     new_per_day: int,
     introduced_today: int,
     limit: int | None = None,
+    review_room: int | None = None,
+    recall: Callable[[CardInfo], float] | None = None,
 ) -> Queue:
-    """Due cards first, most overdue first; then new cards in `selection` (bank) order, no more
-    than today's allowance; at most `limit` in all. Cards outside `selection` are never due."""
+    """Due cards first, most overdue first; then new cards in `selection` order, no more than
+    today's allowance; at most `limit` in all. Cards outside `selection` are never due.
+
+    `review_room`: review-state cards still allowed today (the daily cap); past it the cards
+    with the lowest `recall` are shown first and the rest held back (see `capped`)."""
     due: list[CardInfo] = []
     unseen: list[int] = []
     later: list[datetime] = []
@@ -305,6 +329,9 @@ def build_queue(
         elif not info.suspended:
             later.append(info.due)
     due.sort(key=lambda i: (i.due, i.card_id))
+    held: list[CardInfo] = []
+    if review_room is not None:
+        due, held = capped(due, review_room, recall or (lambda i: 0.0))
     entries = [QueueEntry(i.card_id, False) for i in due]
     if limit is not None:
         entries = entries[:limit]
@@ -317,6 +344,7 @@ def build_queue(
         new_left_today=allowance,
         new_unseen=len(unseen),
         next_due=min(later, default=None),
+        held_back=len(held),
     )
 
 

@@ -12,13 +12,14 @@ leeches: only questions that still exist appear by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from refresher.mistakes import label_of
 from refresher.model import Question
+from refresher.planning import Readiness
 from refresher.schedule import (
     RATING_NAMES,
     RATINGS,
@@ -34,6 +35,18 @@ from refresher.schedule import (
 WEAKEST = 10
 MISTAKES = 8  # the most frequent named mistakes listed
 FORECAST_DAYS = 7
+HEATMAP_DAYS = 365
+RETENTION_WINDOWS = {"today": 1, "7d": 7, "30d": 30}  # true retention over these study days
+# (label, upper bound in days): cards by stability, the last bucket open-ended
+STABILITY_BUCKETS = (
+    ("< 1 d", 1.0),
+    ("1-7 d", 7.0),
+    ("1-4 wk", 30.0),
+    ("1-3 mo", 90.0),
+    ("3-12 mo", 365.0),
+    ("1 y +", float("inf")),
+)
+DIFFICULTY_BUCKETS = tuple((f"{k}-{k + 1}", float(k + 1)) for k in range(1, 10))
 
 
 @dataclass(frozen=True)
@@ -95,10 +108,90 @@ class CardCounts:
     learning: int = 0
     review: int = 0
     suspended: int = 0
+    relearning: int = 0
 
     @property
     def total(self) -> int:
-        return self.new + self.learning + self.review + self.suspended
+        return self.new + self.learning + self.review + self.relearning + self.suspended
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "new": self.new,
+            "learning": self.learning,
+            "review": self.review,
+            "relearning": self.relearning,
+            "suspended": self.suspended,
+            "total": self.total,
+        }
+
+
+def card_counts(
+    question_ids: Iterable[int | None], cards: Mapping[int, CardInfo], unseen: int = 0
+) -> CardCounts:
+    """Cards by state; a question without a card (or without an id) is new."""
+    n = {"new": unseen, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
+    names = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
+    for card_id in question_ids:
+        info = None if card_id is None else cards.get(card_id)
+        if info is None:
+            n["new"] += 1
+        elif info.suspended:
+            n["suspended"] += 1
+        else:
+            n[names[info.state]] += 1
+    return CardCounts(**n)
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Study activity (answers + reviews) on each of the days from `first`, oldest first."""
+
+    first: date
+    counts: tuple[int, ...]
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=len(self.counts) - 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "counts": list(self.counts),
+        }
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What the scheduler believes you know: stability and difficulty spreads, and the total."""
+
+    stability: tuple[tuple[str, int], ...] = ()
+    difficulty: tuple[tuple[str, int], ...] = ()
+    knowledge: float = 0.0  # sum of retrievability now over studied cards
+    studied: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stability_days": dict(self.stability),
+            "difficulty": dict(self.difficulty),
+            "total_knowledge": round(self.knowledge, 2),
+            "studied": self.studied,
+        }
+
+
+def buckets(
+    values: Iterable[float], edges: Sequence[tuple[str, float]]
+) -> tuple[tuple[str, int], ...]:
+    """How many `values` fall under each (label, upper bound), in order."""
+    counts = dict.fromkeys((label for label, _ in edges), 0)
+    for v in values:
+        for label, upper in edges:
+            if v < upper:
+                counts[label] += 1
+                break
+        else:
+            counts[edges[-1][0]] += 1
+    return tuple(counts.items())
 
 
 @dataclass(frozen=True)
@@ -122,6 +215,13 @@ class Stats:
     first_try: Accuracy = Accuracy()  # right at the first try, of all graded answers
     overruled: int = 0  # wrong answers the learner counted right
     mistakes: tuple[tuple[str, int], ...] = ()  # named mistake, times made; most frequent first
+    desired_retention: float = 0.9
+    true_retention: dict[str, Accuracy] = field(default_factory=dict)  # window -> recalled/rated
+    heatmap: Heatmap | None = None
+    memory: Memory = field(default_factory=Memory)
+    seconds_per_answer: float | None = None  # mean over the answers of the period
+    readiness: Readiness | None = None
+    interview_date: date | None = None
 
     @property
     def attempts(self) -> int:
@@ -185,13 +285,27 @@ class Stats:
             "mistakes": [
                 {"mistake": name, "label": label_of(name), "count": n} for name, n in self.mistakes
             ],
-            "cards": {
-                "new": self.cards.new,
-                "learning": self.cards.learning,
-                "review": self.cards.review,
-                "suspended": self.cards.suspended,
-                "total": self.cards.total,
+            "cards": self.cards.to_dict(),
+            "desired_retention": self.desired_retention,
+            "true_retention": {
+                k: {
+                    "recalled": v.right,
+                    "rated": v.answered,
+                    "retention": None if v.fraction is None else round(v.fraction, 4),
+                }
+                for k, v in self.true_retention.items()
             },
+            "heatmap": None if self.heatmap is None else self.heatmap.to_dict(),
+            **self.memory.to_dict(),
+            "seconds_per_answer": None
+            if self.seconds_per_answer is None
+            else round(self.seconds_per_answer, 2),
+            "interview_date": None if self.interview_date is None else str(self.interview_date),
+            "readiness": None if self.readiness is None else round(self.readiness.overall, 6),
+            "readiness_at": None if self.readiness is None else self.readiness.at.isoformat(),
+            "readiness_by_topic": {}
+            if self.readiness is None
+            else {k: round(v, 6) for k, v in self.readiness.by_topic.items()},
         }
 
 
@@ -237,6 +351,12 @@ def compute(
     topic_names: Mapping[str, str] | None = None,
     first_try: tuple[int, int, int] = (0, 0, 0),
     mistake_rows: Iterable[tuple[str, int]] = (),
+    retention_rows: Mapping[str, tuple[int, int]] | None = None,
+    heatmap_rows: Iterable[tuple[str, int, int]] | None = None,
+    memory_rows: Mapping[int, tuple[float, float]] | None = None,
+    answer_time: tuple[float, int] = (0.0, 0),
+    readiness: Readiness | None = None,
+    interview_date: date | None = None,
 ) -> Stats:
     """Stats over the last `days` study days for `questions` (card id -> question: the ones
     that still exist in scope and have an id); `unseen` more have never been asked at all.
@@ -261,12 +381,25 @@ def compute(
         per_card[card_id] = per_card.get(card_id, Accuracy()) + acc
 
     live = {k: v for k, v in cards.items() if k in questions}
-    counts = CardCounts(
-        new=unseen + sum(1 for k in questions if k not in live),
-        learning=sum(1 for c in live.values() if not c.suspended and c.state != State.Review),
-        review=sum(1 for c in live.values() if not c.suspended and c.state == State.Review),
-        suspended=sum(1 for c in live.values() if c.suspended),
+    counts = card_counts(questions, live, unseen)
+
+    heatmap = None
+    if heatmap_rows is not None:
+        heat_first = today - timedelta(days=HEATMAP_DAYS - 1)
+        per_day = {date.fromisoformat(d): a + r for d, a, r in heatmap_rows}
+        heatmap = Heatmap(
+            heat_first,
+            tuple(per_day.get(heat_first + timedelta(days=k), 0) for k in range(HEATMAP_DAYS)),
+        )
+    studied = [c for c in live.values() if c.last_review is not None and c.stability is not None]
+    mem = {k: v for k, v in (memory_rows or {}).items() if k in live}
+    memory = Memory(
+        stability=buckets((s for s, _ in mem.values()), STABILITY_BUCKETS),
+        difficulty=buckets((d for _, d in mem.values()), DIFFICULTY_BUCKETS),
+        knowledge=sum(retrievability(scheduler, c, now) for c in studied),
+        studied=len(studied),
     )
+    total_seconds, timed = answer_time
 
     weak: list[QuestionStat] = []
     for card_id, q in questions.items():
@@ -314,4 +447,11 @@ def compute(
         first_try=Accuracy(first_try[1], first_try[0]),
         overruled=first_try[2],
         mistakes=tuple((str(name), int(n)) for name, n in mistake_rows)[:MISTAKES],
+        desired_retention=scheduler.desired_retention,
+        true_retention={k: Accuracy(*v) for k, v in (retention_rows or {}).items()},
+        heatmap=heatmap,
+        memory=memory,
+        seconds_per_answer=total_seconds / timed if timed else None,
+        readiness=readiness,
+        interview_date=interview_date,
     )

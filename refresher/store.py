@@ -454,13 +454,26 @@ class Store:
         )
 
     @_guarded
-    def introduced_between(self, start: datetime, end: datetime) -> int:
-        """Cards first rated in [start, end): the new cards of one study day."""
+    def introduced_between(self, start: datetime, end: datetime, bank: str | None = None) -> int:
+        """Cards (of `bank`) first rated in [start, end): the new cards of one study day."""
+        c_filter, c_args = self._bank_filter("cards", bank)
         row = self.conn.execute(
-            "SELECT count(*) FROM cards WHERE introduced_at >= ? AND introduced_at < ?",
-            (iso(start), iso(end)),
+            f"SELECT count(*) FROM cards WHERE introduced_at >= ? AND introduced_at < ?{c_filter}",
+            (iso(start), iso(end), *c_args),
         ).fetchone()
         return int(row[0])
+
+    @_guarded
+    def due_between(self, start: datetime, end: datetime, bank: str | None = None) -> list[str]:
+        """Due times (ISO, UTC) in [start, end) of the cards (of `bank`) not suspended."""
+        c_filter, c_args = self._bank_filter("cards", bank)
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT due FROM cards WHERE suspended = 0 AND due >= ? AND due < ?{c_filter}",
+                (iso(start), iso(end), *c_args),
+            )
+        ]
 
     @_guarded
     def rate_card(
@@ -478,6 +491,7 @@ class Store:
         shown: CardState | None = None,
         preview: Rated | None = None,
         seed: int | None = None,
+        adjust: Callable[[Rated], Rated] | None = None,
     ) -> ReviewRecord:
         """Rate a card, log the review and the answer, and commit, all in one transaction.
 
@@ -485,7 +499,8 @@ class Store:
         write lock, so a rating made in another window meanwhile is built upon, never
         overwritten. `preview` is what the learner saw next to `rating` (computed from `shown`,
         the state read before the prompt): it is stored exactly as shown, fuzz included, when
-        the stored state still equals `shown`, and recomputed otherwise.
+        the stored state still equals `shown`, and recomputed otherwise, then passed through
+        `adjust` (the plan's shortening of intervals, which the preview has had already).
         """
         from refresher import schedule
 
@@ -510,6 +525,8 @@ class Store:
                     duration_ms=ms,
                     leech_threshold=leech_threshold,
                 )
+                if adjust is not None:
+                    rated = adjust(rated)
             after_row = _card_row(card_id, rated.after)
             conn.execute(
                 f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS})"
@@ -692,16 +709,53 @@ class Store:
         return [(d, a, r) for d, (a, r) in sorted(days.items())]
 
     @_guarded
-    def study_days(self, since: datetime, shift_minutes: int, bank: str | None = None) -> set[str]:
-        """Study days (YYYY-MM-DD) since `since` with at least one answer or review."""
+    def activity_by_day(
+        self, since: datetime, shift_minutes: int, bank: str | None = None
+    ) -> list[tuple[str, int, int, int]]:
+        """(study day, quiz answers, review ratings, everything) for each day with any activity
+        since `since`: `daily_activity`'s counts, and all answers (skips too) plus ratings,
+        which make a study day, in one pass over each table."""
         shift = f"{shift_minutes:+d} minutes"
         a_filter, a_args = self._bank_filter("a", bank)
         r_filter, r_args = self._bank_filter("r", bank)
+        days: dict[str, list[int]] = {}
+        for day, answers, n in self.conn.execute(
+            "SELECT date(a.answered_at, ?) d,"
+            " sum(a.mode != 'review' AND a.correct IS NOT NULL), count(*) FROM attempts a"
+            f" WHERE a.answered_at >= ?{a_filter} GROUP BY d",
+            (shift, iso(since), *a_args),
+        ):
+            row = days.setdefault(self._day(day), [0, 0, 0])
+            row[0] = int(answers or 0)
+            row[2] += n
+        for day, n in self.conn.execute(
+            f"SELECT date(r.reviewed_at, ?) d, count(*) FROM reviews r WHERE r.reviewed_at >= ?"
+            f"{r_filter} GROUP BY d",
+            (shift, iso(since), *r_args),
+        ):
+            row = days.setdefault(self._day(day), [0, 0, 0])
+            row[1] = n
+            row[2] += n
+        return [(d, a, r, n) for d, (a, r, n) in sorted(days.items())]
+
+    @_guarded
+    def study_days(
+        self,
+        since: datetime,
+        shift_minutes: int,
+        bank: str | None = None,
+        until: datetime | None = None,
+    ) -> set[str]:
+        """Study days (YYYY-MM-DD) in [since, until) with at least one answer or review."""
+        shift = f"{shift_minutes:+d} minutes"
+        a_filter, a_args = self._bank_filter("a", bank)
+        r_filter, r_args = self._bank_filter("r", bank)
+        end = iso(until) if until is not None else "9999"
         rows = self.conn.execute(
             f"SELECT DISTINCT date(a.answered_at, ?) FROM attempts a WHERE a.answered_at >= ?"
-            f"{a_filter} UNION SELECT DISTINCT date(r.reviewed_at, ?) FROM reviews r"
-            f" WHERE r.reviewed_at >= ?{r_filter}",
-            (shift, iso(since), *a_args, shift, iso(since), *r_args),
+            f" AND a.answered_at < ?{a_filter} UNION SELECT DISTINCT date(r.reviewed_at, ?)"
+            f" FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ?{r_filter}",
+            (shift, iso(since), end, *a_args, shift, iso(since), end, *r_args),
         )
         return {self._day(r[0]) for r in rows}
 
@@ -752,6 +806,76 @@ class Store:
                 (iso(since), *a_args),
             )
         ]
+
+    @_guarded
+    def review_ratings_between(self, start: datetime, end: datetime, bank: str | None) -> int:
+        """Ratings in [start, end) of cards that were in review state: what the daily cap counts."""
+        r_filter, r_args = self._bank_filter("r", bank)
+        row = self.conn.execute(
+            "SELECT count(*) FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ?"
+            f" AND r.state_before = 2{r_filter}",
+            (iso(start), iso(end), *r_args),
+        ).fetchone()
+        return int(row[0])
+
+    @_guarded
+    def true_retention(self, since: datetime, bank: str | None = None) -> tuple[int, int]:
+        """(recalled, rated) over ratings since `since` of cards in review state: Hard, Good and
+        Easy count as recalled, Again as forgotten."""
+        r_filter, r_args = self._bank_filter("r", bank)
+        row = self.conn.execute(
+            "SELECT coalesce(sum(r.rating > 1), 0), count(*) FROM reviews r"
+            f" WHERE r.reviewed_at >= ? AND r.state_before = 2{r_filter}",
+            (iso(since), *r_args),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    @_guarded
+    def recent_answer_seconds(self, n: int) -> list[float]:
+        """Seconds taken by the learner's last `n` answers (quiz or review, every bank)."""
+        return [
+            float(r[0])
+            for r in self.conn.execute(
+                "SELECT seconds FROM attempts WHERE correct IS NOT NULL"
+                " ORDER BY answered_at DESC LIMIT ?",
+                (n,),
+            )
+        ]
+
+    @_guarded
+    def answer_seconds(self, since: datetime, bank: str | None = None) -> tuple[float, int]:
+        """(total seconds, answers) since `since`."""
+        a_filter, a_args = self._bank_filter("a", bank)
+        row = self.conn.execute(
+            "SELECT coalesce(sum(a.seconds), 0), count(*) FROM attempts a"
+            f" WHERE a.answered_at >= ? AND a.correct IS NOT NULL{a_filter}",
+            (iso(since), *a_args),
+        ).fetchone()
+        return float(row[0]), int(row[1])
+
+    @_guarded
+    def card_memory(self, bank: str | None = None) -> dict[int, tuple[float, float]]:
+        """card id -> (stability in days, difficulty 1-10) of every rated card with both."""
+        sql = "SELECT c.question_id, c.stability, json_extract(c.fsrs, '$.difficulty') FROM cards c"
+        args: tuple[object, ...] = ()
+        if bank is not None:
+            sql += " JOIN questions q ON q.id = c.question_id WHERE q.bank = ?"
+            args = (bank,)
+        out = {}
+        for card_id, stability, difficulty in self.conn.execute(sql, args):
+            if isinstance(stability, int | float) and isinstance(difficulty, int | float):
+                out[int(card_id)] = (float(stability), float(difficulty))
+        return out
+
+    # --- one-time notices --------------------------------------------------------------------
+    @_guarded
+    def notice_once(self, key: str, now: datetime) -> bool:
+        """True the first time `key` is asked for (and records it), False ever after."""
+        with self.write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO notices (key, shown_at) VALUES (?, ?)", (key, iso(now))
+            )
+            return cur.rowcount == 1
 
     @_guarded
     def rating_counts(self, since: datetime, bank: str | None = None) -> dict[int, int]:

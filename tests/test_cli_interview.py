@@ -331,6 +331,7 @@ def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refr
         )
         for column in ("points", "mistake", "tries", "first_given", "overruled", "seed"):
             store.conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
+        store.conn.execute("DROP TABLE notices")  # a later migration's table: not there at 2
         store.conn.execute("PRAGMA user_version = 2")
     run(THREE_OF_FIVE + "\nq\n", *SEED)
     with open_store() as store:

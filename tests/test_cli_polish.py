@@ -197,7 +197,7 @@ def test_completion_from_the_real_data(refresher_home):
     assert "forget-gate-blank" in complete("refresher quiz --id forget")
     assert complete("refresher quiz demo --id ") == ["c"]
     assert complete("refresher drill l") == ["lstm"]
-    assert complete("refresher config new") == ["new_per_day"]
+    assert complete("refresher config new") == ["new_order", "new_per_day"]
     assert "gradients" in complete("refresher explain ")
     assert complete("refresher print --type car") == ["card"]
 

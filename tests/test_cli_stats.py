@@ -56,7 +56,14 @@ def test_nothing_studied_yet(cli):
     assert data["attempts"] == data["reviews"] == 0 and data["accuracy"] is None
     assert data["forecast"] == [0] * 7 and data["streak_days"] == 0
     assert data["weakest"] == [] and data["leeches"] == [] and data["by_topic"] == {}
-    assert data["cards"] == {"new": 6, "learning": 0, "review": 0, "suspended": 0, "total": 6}
+    assert data["cards"] == {
+        "new": 6,
+        "learning": 0,
+        "review": 0,
+        "relearning": 0,
+        "suspended": 0,
+        "total": 6,
+    }
     out = cli("stats", "MINI").output
     assert "Nothing studied yet here." in out
     assert "6 new, ready for `refresher review`" in out and "Activity" not in out
@@ -153,7 +160,8 @@ def test_terminal_view_at_fixed_width(cli):
     )
     assert "Overall 25%" in out
     assert "Today  Thu  Fri  Sat  Sun  Mon  Tue" in out
-    assert "1 in review · 1 learning · 4 new · 0 suspended" in out
+    head = lines.index("new  learning  review  relearning  suspended")
+    assert lines[head + 1].split() == ["4", "1", "1", "0", "0"]
     weakest = out.split("Weakest questions")[1]
     # all six were missed once; those missed every time they were asked come first
     order = [q for q in ("hidden-state", "lstm-has-cell", "lstm-sigmoid-gates", "rnn-acronym",

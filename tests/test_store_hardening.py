@@ -57,7 +57,7 @@ def one_line_error(result, *words: str) -> str:
 def with_history(home: Path) -> Path:
     """A real history: a quiz answer and two review ratings, made through the CLI."""
     assert run("quiz", "--seed", "3", "--no-shuffle", "-n", "2", answers="B\nB\n").exit_code == 0
-    assert run("review", "--seed", "1", answers="3\n3\nq\n").exit_code == 0
+    assert run("review", "--seed", "1", "--type", "card", answers="\n3\n\n3\nq\n").exit_code == 0
     return home / DB_NAME
 
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from refresher import schedule
+from refresher.app.plan import Policy
 from refresher.app.quiz import check_seed
 from refresher.clock import Clock, local_now
 from refresher.config import Config
@@ -107,6 +108,7 @@ class ReviewSitting:
         seed: int = 0,
         clock: Clock = local_now,
     ):
+        clock()  # a clock out of range is refused before anything is written
         self.store = store
         self.bank = bank
         self.settings = settings
@@ -117,9 +119,11 @@ class ReviewSitting:
         self.scheduler = schedule.make_scheduler(
             desired_retention=settings.desired_retention, fuzz=settings.fuzz
         )
+        # Toward an interview date: pace, cap, retention and shortened intervals (app.plan).
+        self.policy = Policy(settings)
         ids = store.question_ids(bank.id, [q.id for q in questions])
         self.by_card = {ids[q.id]: q for q in questions}
-        self.selection = [ids[q.id] for q in questions]
+        self.selection = self.policy.order(questions, ids, self.seed)  # new cards' order
         self.session = ReviewSession([])
 
     def __enter__(self) -> ReviewSitting:
@@ -141,14 +145,20 @@ class ReviewSitting:
         introduced = self.store.introduced_between(
             day.start(today), day.start(today + timedelta(days=1))
         )
+        cards = self.store.card_infos(self.bank.id)
+        rules = self.policy.queue_rules(
+            self.store, self.bank.id, self.selection, cards, now, self.new_per_day
+        )
         return schedule.build_queue(
             self.selection,
-            self.store.card_infos(self.bank.id),
+            cards,
             now,
             day,
-            new_per_day=self.new_per_day,
+            new_per_day=rules.new_per_day,
             introduced_today=introduced,
             limit=self.limit,
+            review_room=rules.review_room,
+            recall=rules.recall,
         )
 
     def start(self) -> tuple[Queue, datetime]:
@@ -202,12 +212,15 @@ class ReviewSitting:
         if not previews:
             return Offer(now, None)
         options = schedule.preview(
-            self.scheduler,
+            self.policy.scheduler(now),
             card.state,
             card.entry.card_id,
             now,
             leech_threshold=self.settings.leech_threshold,
         )
+        adjust = self.policy.adjuster(self.store, self.bank.id, now)
+        if adjust is not None:  # the interval shown is the one applied
+            options = {r: adjust(p) for r, p in options.items()}
         return Offer(now, options)
 
     @staticmethod
@@ -236,7 +249,7 @@ class ReviewSitting:
         record = self.store.rate_card(
             card_id,
             rating,
-            scheduler=self.scheduler,
+            scheduler=self.policy.scheduler(offer.now),
             leech_threshold=self.settings.leech_threshold,
             question=q,
             outcome=outcome,
@@ -246,6 +259,7 @@ class ReviewSitting:
             shown=card.state,
             preview=None if offer.options is None else offer.options[rating],
             seed=getattr(card.item.instance, "seed", None),
+            adjust=self.policy.adjuster(self.store, self.bank.id, offer.now),
         )
         graded = None if q.self_graded else bool(outcome.correct)
         again = self.session.rated(record.review_id, record.rated, offer.now, graded=graded)

@@ -31,7 +31,7 @@ def shown_value(key: str, home: Path | None = None) -> str:
     current = load(home)
     if key not in settings.SETTINGS:
         raise settings.unknown_setting("config", key)
-    return settings.shown(getattr(current, key))
+    return settings.display(getattr(current, key))
 
 
 def change(key: str, value: str, home: Path | None = None) -> str:
@@ -39,7 +39,7 @@ def change(key: str, value: str, home: Path | None = None) -> str:
     path = paths.config_file(home)
     updated = settings.with_value(settings.load(path), key, value)
     settings.save(path, updated)
-    return settings.shown(getattr(updated, key))
+    return settings.display(getattr(updated, key))
 
 
 def rows(home: Path | None = None) -> tuple[Path, list[SettingRow]]:
@@ -50,8 +50,8 @@ def rows(home: Path | None = None) -> tuple[Path, list[SettingRow]]:
     return path, [
         SettingRow(
             name,
-            settings.shown(getattr(current, name)),
-            settings.shown(getattr(defaults, name)),
+            settings.display(getattr(current, name)),
+            settings.display(getattr(defaults, name)),
             s.help,
         )
         for name, s in settings.SETTINGS.items()

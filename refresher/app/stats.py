@@ -57,10 +57,31 @@ def compute(
             else:
                 unseen += 1
     since = core.window_start(now, day, days)
+    from refresher.app import plan
+
+    target = plan.target_of(settings)
+    cards = store.card_infos(scope)
+    at = plan.readiness_moment(target, now, day)
+    retention = {
+        k: store.true_retention(core.window_start(now, day, n), scope)
+        for k, n in core.RETENTION_WINDOWS.items()
+    }
+
+    # One pass over the last year serves the calendar, the daily chart and most streaks.
+    heat_first = day.date_of(core.window_start(now, day, core.HEATMAP_DAYS))
+    year = store.activity_by_day(day.start(heat_first), day.shift_minutes, scope)
+    year_days = {date.fromisoformat(d) for d, _, _, n in year if n}
+    first_day = day.date_of(since)
+    if days <= core.HEATMAP_DAYS:
+        daily_rows = [(d, a, r) for d, a, r, _ in year if date.fromisoformat(d) >= first_day]
+    else:
+        daily_rows = store.daily_activity(since, day.shift_minutes, scope)
 
     def studied(first: date) -> set[date]:
-        rows = store.study_days(day.start(first), day.shift_minutes, scope)
-        return {date.fromisoformat(d) for d in rows}
+        if first >= heat_first:
+            return {d for d in year_days if d >= first}
+        rows = store.study_days(day.start(first), day.shift_minutes, scope, day.start(heat_first))
+        return year_days | {date.fromisoformat(d) for d in rows}
 
     return core.compute(
         now=now,
@@ -69,15 +90,21 @@ def compute(
         scheduler=scheduler,
         bank=scope,
         questions=questions,
-        daily_rows=store.daily_activity(since, day.shift_minutes, scope),
+        daily_rows=daily_rows,
         accuracy_rows=store.accuracy_rows(since, scope),
         rating_counts=store.rating_counts(since, scope),
-        cards=store.card_infos(scope),
+        cards=cards,
         study_streak=core.streak(studied, day.date_of(now)),
         unseen=unseen,
         topic_names={k: v for b in banks for k, v in b.topics.items()},
         first_try=store.first_try_counts(since, scope),
         mistake_rows=store.mistake_counts(since, scope),
+        retention_rows=retention,
+        heatmap_rows=[(d, a, r) for d, a, r, _ in year],
+        memory_rows=store.card_memory(scope),
+        answer_time=store.answer_seconds(since, scope),
+        readiness=plan.readiness(store, banks, at, cards),
+        interview_date=None if target is None else target.day,
     )
 
 

@@ -144,10 +144,22 @@ from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
 from refresher.cli import interop as _interop  # noqa: E402
 from refresher.cli import interview as _interview  # noqa: E402
+from refresher.cli import plan as _plan  # noqa: E402
 from refresher.cli import quiz as _quiz  # noqa: E402
 from refresher.cli import review as _review  # noqa: E402
 from refresher.cli import sheet as _sheet  # noqa: E402
 from refresher.cli import stats as _stats  # noqa: E402
 
-for _module in (_quiz, _review, _interview, _drill, _stats, _sheet, _bank, _explain, _interop):
+for _module in (
+    _quiz,
+    _review,
+    _plan,
+    _interview,
+    _drill,
+    _stats,
+    _sheet,
+    _bank,
+    _explain,
+    _interop,
+):
     _module.register(app)

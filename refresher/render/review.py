@@ -63,12 +63,17 @@ def header(console: Console, title: str, queue: Queue) -> None:
     body = Text.assemble(
         (" · ".join(bits), "accent"),
         (f"  ({_plural(len(queue.entries), 'card')})", "muted"),
-        "\n",
-        (KEYS, "muted"),
     )
+    if queue.held_back:
+        body.append(f"\n{held_back(queue.held_back)}", style="skip")
+    body.append(f"\n{KEYS}", style="muted")
     console.print(
         Panel(body, title=Text(f"Review · {title}", style="bold"), expand=False, padding=(0, 1))
     )
+
+
+def held_back(n: int) -> str:
+    return f"{n} held back for tomorrow (the daily review cap)"
 
 
 def card_heading(console: Console, number: int, total: int, topic: str, status: str) -> None:
@@ -162,6 +167,8 @@ def nothing_due(
     now: datetime,
 ) -> None:
     console.print(Text.assemble(("Nothing to review in ", "accent"), (title, "bold"), " now."))
+    if queue.held_back:
+        console.print(Text(held_back(queue.held_back) + ".", style="skip"))
     if queue.next_due is not None:
         console.print(Text(f"Next card due {when(queue.next_due, now)}.", style="muted"))
     if queue.new_unseen and not queue.new_left_today:
@@ -216,6 +223,8 @@ def summary(
         left.append(f"{after.due_total} due")
     if after.new_count:
         left.append(f"{after.new_count} new")
+    if after.held_back:
+        console.print(Text(held_back(after.held_back) + ".", style="skip"))
     if left:
         console.print(Text(f"Still to review today: {' and '.join(left)}.", style="muted"))
     else:

@@ -12,16 +12,21 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.mistakes import label_of
+from refresher.render.plan import bar as share_bar
+from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
 from refresher.schedule import RATING_NAMES, RATINGS
-from refresher.stats import Accuracy, DayActivity, Stats
+from refresher.stats import Accuracy, DayActivity, Heatmap, Stats
 
 ANSWER_BAR = "█"
 REVIEW_BAR = "▒"
 ANSWER_STYLE = "cyan"
 REVIEW_STYLE = "magenta"
 SPARKS = "▁▂▃▄▅▆▇█"
+SHADES = "·░▒▓█"  # no study, then four levels of a day's count
 BAR_WIDTH = 40
+HEAT_LABEL = 4  # "Mon " before each row of the calendar
+RETENTION_NAMES = {"today": "Today", "7d": "7 days", "30d": "30 days"}
 WEEKLY_AFTER = 31  # more days than this are drawn a week per line
 
 
@@ -118,6 +123,81 @@ def forecast_table(counts: Sequence[int], first_label: str, later: Sequence[str]
     return table
 
 
+def heat_levels(counts: Sequence[int]) -> list[int]:
+    """A shade 0-4 per day: 0 for none, then by quarters of the busiest day."""
+    top = max(counts, default=0)
+    return [0 if not n else min(4, 1 + (4 * (n - 1)) // max(1, top)) for n in counts]
+
+
+def heatmap(h: Heatmap, width: int) -> Text:
+    """The last year as a grid: a column a week (Monday on top), as many weeks as fit."""
+    first = h.first - timedelta(days=h.first.weekday())  # the Monday of the first week
+    weeks = (h.last - first).days // 7 + 1
+    shown = max(1, min(weeks, width - HEAT_LABEL))
+    start = first + timedelta(weeks=weeks - shown)
+    levels = heat_levels(h.counts)
+    text = Text(no_wrap=True, overflow="crop")
+    months = [" "] * shown
+    for w in range(shown):
+        monday = start + timedelta(weeks=w)
+        if monday.day <= 7 and w + 3 <= shown:
+            months[w : w + 3] = list(monday.strftime("%b"))
+    text.append(" " * HEAT_LABEL + "".join(months).rstrip() + "\n", style="muted")
+    for weekday in range(7):
+        label = ("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday]
+        text.append(f"{label:<{HEAT_LABEL}}", style="muted")
+        for w in range(shown):
+            d = start + timedelta(weeks=w, days=weekday)
+            k = (d - h.first).days
+            if k < 0 or k >= len(levels):
+                text.append(" ")
+                continue
+            level = levels[k]
+            text.append(SHADES[level], style="right" if level else "muted")
+        text.append("\n")
+    total = sum(h.counts)
+    days = sum(1 for n in h.counts if n)
+    text.append(" " * HEAT_LABEL, style="muted")
+    text.append(f"less {SHADES} more", style="muted")
+    text.append(f" · {days} study days, {total} answers and reviews", style="muted")
+    return text
+
+
+def bars(rows: Sequence[tuple[str, int]], width: int) -> Table:
+    """A small horizontal bar chart: label, bar, count."""
+    top = max((n for _, n in rows), default=0)
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True, style="muted", justify="right")
+    table.add_column(no_wrap=True, width=width, overflow="crop")
+    table.add_column(no_wrap=True, justify="right")
+    for label, n in rows:
+        cells = round(n * width / top) if top else 0
+        if n and not cells:
+            cells = 1
+        table.add_row(label, Text("█" * cells, style="accent"), str(n))
+    return table
+
+
+def _retention_table(s: Stats) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False)
+    table.add_column("True retention", no_wrap=True)
+    table.add_column("Recalled", justify="right", no_wrap=True)
+    table.add_column("Of", justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    good = s.desired_retention
+    for key, acc in s.true_retention.items():
+        table.add_row(
+            RETENTION_NAMES.get(key, key),
+            str(acc.right),
+            str(acc.answered),
+            Text(
+                "–" if acc.fraction is None else f"{100 * acc.fraction:.0f}%",
+                style=_level(acc.fraction, good - 0.02, good - 0.15),
+            ),
+        )
+    return table
+
+
 def stats(console: Console, s: Stats, title: str) -> None:
     span = f"{s.first_day:%d %b} – {s.today:%d %b %Y}"
     console.print(
@@ -187,11 +267,9 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # schedule
     c = s.cards
-    _section(
-        console,
-        "Due",
-        f"{c.review} in review · {c.learning} learning · {c.new} new · {c.suspended} suspended",
-    )
+    _section(console, "Cards", f"{c.total} in all, by state; due in the next days below")
+    console.print(state_grid(c))
+    console.print()
     later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
     console.print(forecast_table(s.forecast, "Today", later))
 
@@ -237,6 +315,8 @@ def stats(console: Console, s: Stats, title: str) -> None:
             )
         console.print(table)
 
+    _panels(console, s)
+
 
 def _named(prompt: str, qid: str) -> Text:
     """A question in a table: its text first (what the learner knows it by), its id after, so a
@@ -262,3 +342,73 @@ def practice(console: Console, s: Stats) -> None:
         for name, n in s.mistakes:
             table.add_row(label_of(name), Text(str(n), style="wrong"))
         console.print(table)
+
+
+def _panels(console: Console, s: Stats) -> None:
+    """Retention, the study calendar, memory and readiness: what Anki users look for."""
+    if s.true_retention:
+        _section(
+            console,
+            "Retention",
+            f"review cards recalled, against your desired {100 * s.desired_retention:.0f}%",
+        )
+        console.print(_retention_table(s))
+    if s.heatmap is not None:
+        _section(console, "Study calendar", "the last year")
+        console.print(heatmap(s.heatmap, console.width))
+    m = s.memory
+    if m.studied:
+        _section(console, "Memory", f"{m.studied} cards studied")
+        chart = max(8, min(24, console.width - 20))
+        stability = Table(box=None, padding=(0, 1), pad_edge=False, title_justify="left")
+        stability.add_column("Stability (days until recall falls to 90%)", no_wrap=True)
+        stability.add_row(bars(m.stability, chart))
+        difficulty = Table(box=None, padding=(0, 1), pad_edge=False)
+        difficulty.add_column("Difficulty (1 easy - 10 hard)", no_wrap=True)
+        difficulty.add_row(bars(m.difficulty, chart))
+        if console.width >= 100:
+            grid = Table.grid(padding=(0, 4))
+            grid.add_row(stability, difficulty)
+            console.print(grid)
+        else:
+            console.print(stability)
+            console.print(difficulty)
+        line = Text.assemble(
+            ("Total knowledge ", "bold"),
+            (f"≈ {m.knowledge:.1f}", "accent"),
+            (f" cards recalled now, of {m.studied} studied", "muted"),
+        )
+        console.print(line)
+    if s.seconds_per_answer is not None:
+        console.print(
+            Text.assemble(
+                ("Time ", "bold"),
+                (f"{s.seconds_per_answer:.1f} s", "accent"),
+                (" an answer on average in this period", "muted"),
+            )
+        )
+    r = s.readiness
+    if r is not None and r.questions:
+        when = (
+            f"on {s.interview_date:%d %b}, morning"
+            if s.interview_date is not None and r.at.date() >= s.interview_date
+            else "now"
+        )
+        _section(console, "Readiness", f"predicted recall {when}")
+        table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+        table.add_column(no_wrap=True, overflow="ellipsis", max_width=26)
+        table.add_column(no_wrap=True, justify="right")
+        table.add_column(no_wrap=True)
+        width = max(6, min(20, console.width - 40))
+        rows = [("All questions", r.overall)] + sorted(
+            ((s.topic_names.get(t, t), v) for t, v in r.by_topic.items()),
+            key=lambda kv: (kv[1], kv[0]),
+        )
+        for k, (name, value) in enumerate(rows):
+            table.add_row(
+                Text(name, style="bold" if k == 0 else ""),
+                Text(f"{100 * value:.0f}%", style=_level(value)),
+                share_bar(value, width),
+            )
+        console.print(table)
+        console.print(Text("unseen cards count 0", style="muted"))

@@ -1,0 +1,219 @@
+"""Drawing `refresher plan`: days left, cards by state, today's target and time, readiness today
+and on the interview morning, overall and by topic. Narrow terminals (60 columns) keep every
+line whole: tables fold or cut their widest column, never the numbers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from refresher.app.plan import Plan
+from refresher.stats import CardCounts
+
+BAR = "█"
+BAR_EMPTY = "░"
+
+
+def _level(r: float) -> str:
+    return "right" if r >= 0.85 else ("skip" if r >= 0.6 else "wrong")
+
+
+def pct(r: float) -> str:
+    return f"{100 * r:.0f}%"
+
+
+def bar(r: float, width: int) -> Text:
+    """A share as a bar of `width` cells (a sliver shows for anything above 0)."""
+    cells = round(r * width)
+    if r > 0 and not cells:
+        cells = 1
+    return Text.assemble((BAR * cells, _level(r)), (BAR_EMPTY * (width - cells), "muted"))
+
+
+def state_grid(c: CardCounts) -> Table:
+    """Cards by state: names over counts, 47 columns wide."""
+    table = Table(box=None, padding=(0, 1), pad_edge=False)
+    styles = ("accent", "", "right", "skip", "wrong" if c.suspended else "muted")
+    names = ("new", "learning", "review", "relearning", "suspended")
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True, header_style="muted")
+    table.add_row(
+        *(Text(str(getattr(c, n)), style=st) for n, st in zip(names, styles, strict=True))
+    )
+    return table
+
+
+def _section(console: Console, title: str, note: str = "") -> None:
+    console.print()
+    console.print(
+        Rule(
+            Text.assemble((title, "accent"), (f"  {note}" if note else "", "muted")),
+            align="left",
+            style="progress",
+        )
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _minutes(m: float) -> str:
+    if m < 1:
+        return "under a minute" if m > 0 else "nothing"
+    if m < 60:
+        return f"about {round(m)} min"
+    return f"about {int(m // 60)} h {round(m % 60):02d} min"
+
+
+def _rows(console: Console, rows: list[tuple[str, Text | str]]) -> None:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+
+
+def plan(console: Console, p: Plan) -> None:
+    console.print(Text.assemble(("Plan", "bold"), " · ", (p.title, "accent")))
+    t = p.target
+    if p.passed_note and t is not None:
+        console.print(
+            Text(
+                f"Your interview date, {t.day:%a %d %b %Y}, has come: `review` schedules with"
+                " plain FSRS again. Set a new one with `refresher config interview_date"
+                " YYYY-MM-DD`.",
+                style="skip",
+            )
+        )
+    if p.status == "ahead" and t is not None:
+        left = p.days_left or 0
+        line = Text.assemble(
+            ("Interview ", "bold"),
+            (f"{t.day:%a %d %b %Y}", "accent"),
+            " · ",
+            (f"{_plural(left, 'day')} left", "bold"),
+        )
+        if t.buffer_days:
+            line.append(f" · last review from {t.buffer_start:%a %d %b}", style="muted")
+        console.print(line)
+    elif p.status == "none" or not p.passed_note:
+        console.print(
+            Text(
+                "No interview date ahead: set one with `refresher config interview_date"
+                " YYYY-MM-DD` (or try one with --date).",
+                style="muted",
+            )
+        )
+    if t is not None and p.saved_date != t.day and p.status == "ahead":
+        saved = "none" if p.saved_date is None else f"{p.saved_date:%d %b %Y}"
+        console.print(
+            Text(
+                f"`review` follows the saved date ({saved}); keep this one with"
+                f" `refresher config interview_date {t.day.isoformat()}`.",
+                style="muted",
+            )
+        )
+
+    c = p.cards
+    _section(console, "Cards", _plural(c.total, "question"))
+    console.print(state_grid(c))
+
+    _section(console, "Today", p.today.strftime("%a %d %b"))
+    rows: list[tuple[str, Text | str]] = []
+    if p.status == "ahead" and t is not None:
+        if c.new == 0:
+            pace = Text("every card is in", style="right")
+        elif p.today >= t.buffer_start:
+            pace = Text(f"{c.new} not yet seen: all of them today", style="wrong")
+        else:
+            last = t.buffer_start - timedelta(days=1)
+            pace = Text.assemble(
+                (f"{p.pace} new a day", "bold"),
+                f" to see every card by {last:%a %d %b}",
+            )
+            if p.new_per_day > p.pace:
+                pace.append(f" (new_per_day {p.new_per_day} is more)", style="muted")
+        rows.append(("Pace", pace))
+    how = "your median" if p.seconds_from_history else "a default until you have answers"
+    target = Text.assemble(
+        (_plural(p.target_today, "card"), "bold"),
+        f": {p.due_today} due + {p.new_left} new",
+        (f" · {_minutes(p.minutes_today)}", "accent"),
+        (f" ({p.seconds_per_answer:.0f} s an answer, {how})", "muted"),
+    )
+    rows.append(("Target", target))
+    if p.held_back:
+        rows.append(
+            (
+                "Held back",
+                Text.assemble(
+                    (f"{p.held_back} for tomorrow", "skip"),
+                    (
+                        f" (at most {p.review_cap} reviews a day; the backlog takes"
+                        f" {_plural(p.backlog_days, 'more day')})",
+                        "muted",
+                    ),
+                ),
+            )
+        )
+    retention = Text(f"{p.retention_today:g}")
+    if p.retention_today != p.desired_retention:
+        retention.append(f" in the final days ({p.desired_retention:g} before)", style="muted")
+    rows.append(("Retention", retention))
+    _rows(console, rows)
+
+    r_now, r_day = p.readiness_now, p.readiness
+    on_day = p.status == "ahead" and t is not None
+    note = "predicted recall, unseen cards count 0"
+    _section(console, "Readiness", note)
+    width = max(10, min(30, console.width - 30))
+    lines: list[tuple[str, Text | str]] = [
+        (
+            "Today",
+            Text.assemble(
+                (f"{pct(r_now.overall):>4} ", _level(r_now.overall)), bar(r_now.overall, width)
+            ),
+        )
+    ]
+    if on_day and t is not None:
+        lines.append(
+            (
+                f"{t.day:%d %b} morning",
+                Text.assemble(
+                    (f"{pct(r_day.overall):>4} ", _level(r_day.overall)),
+                    bar(r_day.overall, width),
+                ),
+            )
+        )
+    _rows(console, lines)
+    if on_day:
+        console.print(Text("  if you stopped studying now", style="muted"))
+
+    if r_day.by_topic:
+        console.print()
+        table = Table(box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("Topic", overflow="ellipsis", no_wrap=True, max_width=26)
+        table.add_column("Today", justify="right", no_wrap=True)
+        if on_day:
+            table.add_column("On the day", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        small = max(6, min(16, console.width - 50))
+        for topic, r in sorted(r_day.by_topic.items(), key=lambda kv: (kv[1], kv[0])):
+            now_r = r_now.by_topic.get(topic, 0.0)
+            cells: list[Text | str] = [
+                p.topic_names.get(topic, topic),
+                Text(pct(now_r), style=_level(now_r)),
+            ]
+            if on_day:
+                cells.append(Text(pct(r), style=_level(r)))
+            cells.append(bar(r, small))
+            table.add_row(*cells)
+        console.print(table)
+        weakest = [p.topic_names.get(k, k) for k in p.weakest_topics]
+        console.print(Text.assemble(("Weakest: ", "bold"), (", ".join(weakest), "wrong")))
