@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from refresher.mistakes import label_of
+from refresher.mistake_names import label_of
 from refresher.model import Question
 from refresher.planning import Readiness
 from refresher.schedule import (

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ["model", "kinds", "document", "text", "parse", "numeric", "schedule", "stats", "worksheet"]
-CORE += ["limits", "mistakes", "planning"]
+CORE += ["limits", "mistakes", "mistake_names", "planning"]
 EDGES = ["formats", "bank", "catalog", "cache", "store", "migrations", "paths", "clock", "config"]
 
 

@@ -11,7 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher.mistakes import label_of
+from refresher.mistake_names import label_of
 from refresher.render.plan import bar as share_bar
 from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
