@@ -99,6 +99,10 @@ ParamsFile = Annotated[
     Path | None,
     typer.Option("--params", metavar="FILE", help="Weights from a YAML or JSON file."),
 ]
+InitialState = Annotated[
+    str | None,
+    typer.Option("--h", metavar="V", help="Initial state h0 (default: 0.5 -0.5 repeated)."),
+]
 HiddenSize = Annotated[
     int | None,
     typer.Option(
@@ -284,10 +288,7 @@ def rnn(
             help='Input x1, e.g. "1 -1"; a matrix ("1 -1; 0 1") gives one row per step.',
         ),
     ] = None,
-    h: Annotated[
-        str | None,
-        typer.Option("--h", metavar="V", help="Initial state h0 (default: 0.5 -0.5 repeated)."),
-    ] = None,
+    h: InitialState = None,
     seed: Seed = None,
     steps: Annotated[
         int | None,
@@ -485,10 +486,7 @@ def bptt(
             help='Inputs, one row per step: "1 -1; 0.5 0; -1 1" (default: drawn from the seed).',
         ),
     ] = None,
-    h: Annotated[
-        str | None,
-        typer.Option("--h", metavar="V", help="Initial state h0 (default: 0.5 -0.5 repeated)."),
-    ] = None,
+    h: InitialState = None,
     seed: Seed = None,
     steps: Annotated[
         int | None,

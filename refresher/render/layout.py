@@ -31,6 +31,22 @@ def marked(ok: bool) -> tuple[str, str]:
     return ("✓", "right") if ok else ("✗", "wrong")
 
 
+def checked_lines(rows: list[tuple[Text, bool | None, str | None]]) -> Text:
+    """One line per (text, right?, what the learner gave): led by ✓ or ✗ when marked, with
+    "(you: ...)" after a wrong one."""
+    out = Text()
+    for k, (body, ok, given) in enumerate(rows):
+        if k:
+            out.append("\n")
+        if ok is not None:
+            mark, style = marked(ok)
+            out.append(f"{mark} ", style=style)
+        out.append_text(body)
+        if ok is False and given:
+            out.append(f"  (you: {given})", style="muted")
+    return out
+
+
 def diff_text(segments: list[tuple[str, str]]) -> Text:
     """A typed answer against the right one: `hidd[+e]n`, `[-x]` for a character too many."""
     out = Text()

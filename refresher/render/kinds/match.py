@@ -9,7 +9,7 @@ from rich.text import Text
 
 from refresher.kinds.letters import letter
 from refresher.render.kinds.base import View
-from refresher.render.layout import marked
+from refresher.render.layout import checked_lines
 
 
 def _columns(item, indent: int) -> Padding:  # type: ignore[no-untyped-def]
@@ -35,18 +35,13 @@ def _columns(item, indent: int) -> Padding:  # type: ignore[no-untyped-def]
 
 def _pairs(item, marks: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
     q = item.question
-    out = Text()
+    rows = []
     for k, (left, answer) in enumerate(zip(q.left, q.answers, strict=True)):
-        if k:
-            out.append("\n")
-        if marks is not None:
-            mark, style = marked(marks[k])
-            out.append(f"{mark} ", style=style)
-        out.append(f"{k + 1}{letter(item.order.index(answer))}", style="letter")
-        out.append(f"  {left} → {q.right[answer]}")
-        if marks is not None and not marks[k] and k < len(given):
-            out.append(f"  (you: {given[k]})", style="muted")
-    return out
+        pair = f"{k + 1}{letter(item.order.index(answer))}"
+        body = Text.assemble((pair, "letter"), f"  {left} → {q.right[answer]}")
+        ok = None if marks is None else marks[k]
+        rows.append((body, ok, given[k] if k < len(given) else None))
+    return checked_lines(rows)
 
 
 class MatchView(View):

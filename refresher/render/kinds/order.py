@@ -7,7 +7,7 @@ from rich.text import Text
 
 from refresher.kinds.letters import letter
 from refresher.render.kinds.base import View
-from refresher.render.layout import marked, options_view
+from refresher.render.layout import checked_lines, options_view
 
 
 def _steps(item) -> list[str]:  # type: ignore[no-untyped-def]
@@ -15,19 +15,14 @@ def _steps(item) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _right_order(item, places: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
-    out = Text()
+    rows = []
     for k, step in enumerate(item.question.items):
-        if k:
-            out.append("\n")
-        if places is not None:
-            mark, style = marked(places[k])
-            out.append(f"{mark} ", style=style)
-        out.append(f"{k + 1}. ")
-        out.append(f"{letter(item.order.index(k))})", style="letter")
-        out.append(f" {step}")
-        if places is not None and not places[k] and k < len(given):
-            out.append(f"  (you: {given[k]})", style="muted")
-    return out
+        body = Text.assemble(
+            f"{k + 1}. ", (f"{letter(item.order.index(k))})", "letter"), f" {step}"
+        )
+        ok = None if places is None else places[k]
+        rows.append((body, ok, given[k] if k < len(given) else None))
+    return checked_lines(rows)
 
 
 class OrderView(View):
