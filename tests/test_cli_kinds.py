@@ -134,3 +134,17 @@ def test_typed_answers_lose_control_characters_and_huge_ones_are_refused(mini_pa
     with open_store() as store:
         given = [row.given for row in store.attempts()]
     assert given == ["?]0;pwned?hidden state"]
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed"),
+    [("gradient-problem-remedy-match", "1A 2A 3A"), ("clip-by-norm-order", "A B C D")],
+)
+def test_wrong_order_and_match_answers_mark_each_place(qid, typed):
+    for seed in ("1", "2", "3"):
+        result = invoke("quiz", "--id", qid, "--seed", seed, input=typed + "\n")
+        assert result.exit_code == 0, result.output
+        if "✗ Wrong" in result.output:
+            assert "(you: " in result.output and "✗ 1" in result.output.replace("✓ 1", "✗ 1")
+            return
+    pytest.fail("every seed happened to be right")
