@@ -373,3 +373,19 @@ def test_a_bad_date_is_one_line(value):
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "--date" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_fresh_history_plans_today_at_the_pace(refresher_home, monkeypatch):
+    # no question has a card id yet: today's target must still follow the pace, as review will
+    from typer.testing import CliRunner
+
+    from refresher.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["config", "interview_date", "2026-12-20"]).exit_code == 0
+    monkeypatch.setenv("REFRESHER_NOW", "2026-12-01T09:00:00+00:00")
+    result = runner.invoke(app, ["plan", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["pace"] > data["new_per_day"]
+    assert data["today_plan"]["new"] == data["pace"]

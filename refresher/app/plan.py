@@ -282,12 +282,14 @@ def compute(
     if status == "ahead" and target is not None:
         pace_today = planning.pace(target, today, counts.new + introduced)
     rules = policy.queue_rules(store, bank.id, selection, cards, now, settings.new_per_day)
+    # questions never reviewed have no card id yet, so the rules' own pace cannot see them
+    new_per_day = max(rules.new_per_day, pace_today)
     queue = schedule.build_queue(
         selection,
         cards,
         now,
         day,
-        new_per_day=rules.new_per_day,
+        new_per_day=new_per_day,
         introduced_today=introduced,
         review_room=rules.review_room,
         recall=rules.recall,
@@ -307,7 +309,7 @@ def compute(
         cards=counts,
         pace=pace_today,
         new_per_day=settings.new_per_day,
-        new_today=rules.new_per_day,
+        new_today=new_per_day,
         introduced_today=introduced,
         new_left=new_left,
         due_today=queue.due_total,
