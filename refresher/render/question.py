@@ -117,7 +117,7 @@ def diagnosis(answered: Answered) -> Text | None:
     said = answered.outcome.detail.get("diagnosis")
     if not said or answered.outcome.correct:
         return None
-    return Text.assemble(("  ⚑ ", "skip"), (str(said), "skip"))
+    return hanging([("⚑", "skip")], [Text(str(said), style="skip")])
 
 
 def tutor_hint(item: Item, width: int) -> list:
@@ -126,7 +126,7 @@ def tutor_hint(item: Item, width: int) -> list:
     step already holds the value asked)."""
     q = item.question
     if q.hint:
-        return [Text.assemble(("  Hint: ", "accent"), q.hint)]
+        return [hanging([("Hint:", "accent")], [q.hint])]  # wrapped lines stay under the hint
     instance = item.instance
     if instance is None:
         return []
