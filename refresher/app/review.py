@@ -146,9 +146,8 @@ class ReviewSitting:
             day.start(today), day.start(today + timedelta(days=1))
         )
         cards = self.store.card_infos(self.bank.id)
-        rules = self.policy.queue_rules(
-            self.store, self.bank.id, self.selection, cards, now, self.new_per_day
-        )
+        unseen = sum(1 for k in self.selection if k not in cards)
+        rules = self.policy.queue_rules(self.store, self.bank.id, unseen, now, self.new_per_day)
         return schedule.build_queue(
             self.selection,
             cards,
