@@ -54,6 +54,47 @@ class Instance:
         return np.asarray(self.worked.result[self.ask], dtype=float)
 
 
+# How a numeric question's settings read to a learner, on screen and in text exports.
+SETTING_NAMES = {
+    "mode": "mode",
+    "size": "window",
+    "stride": "stride",
+    "padding": "padding",
+    "ceil": "ceil mode",
+    "exclude_pad": "padding excluded from the divisor",
+    "cell": "cell",
+    "input_size": "input size",
+    "hidden_size": "hidden size",
+    "output_size": "output size",
+    "variant": "variant",
+    "loss": "loss",
+    "scale": "S",
+    "steps": "T",
+    "hidden": "hidden units",
+    "forget_bias": "forget-gate bias b_f",
+}
+
+
+def setting_parts(name: str, value: Any) -> tuple[str, str] | None:
+    """(label, value as text; "" for an on flag) of a named setting, None when it is not
+    shown (off, unset, no output layer) or is not a setting."""
+    label = SETTING_NAMES.get(name)
+    if label is None or value is None or value is False or (name == "output_size" and not value):
+        return None
+    if value is True:
+        return label, ""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return label, f"{value[0]}x{value[1]}"
+    return label, str(value)
+
+
+def used_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings that matter for the cell: the forget-gate bias only for an LSTM."""
+    return {
+        k: v for k, v in params.items() if not (k == "forget_bias" and params.get("cell") == "rnn")
+    }
+
+
 def instance_rng(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(key.encode())])
 

@@ -179,6 +179,16 @@ def drill_kinds(bank: Bank) -> list[str]:
     )
 
 
+def nothing_to_drill(bank: Bank) -> str:
+    """Why `bank` has nothing to drill (it has no `drill_kinds`)."""
+    if any(isinstance(q, NumericQuestion) for q in bank.questions):
+        return (
+            f"{bank.id}'s numeric questions have a fixed answer (as imported ones do), so there "
+            "are no fresh numbers to drill; `quiz` and `review` ask them"
+        )
+    return f"{bank.id} has no numeric questions to drill"
+
+
 def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterator[Item]:
     """Endless numeric items whose compute kind is `kind`, each with fresh numbers.
 
@@ -187,7 +197,7 @@ def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterato
     """
     kinds = drill_kinds(bank)
     if not kinds:
-        raise RefresherError(f"{bank.id} has no numeric questions to drill")
+        raise RefresherError(nothing_to_drill(bank))
     numeric = [q for q in bank.questions if isinstance(q, NumericQuestion) and not q.fixed]
     pool = [q for q in numeric if q.compute.get("kind") == kind]
     if not pool:

@@ -365,3 +365,16 @@ def test_typed_control_characters_are_replaced_and_long_answers_are_bounded(monk
     assert "\x1b" not in result.output
     (row,) = attempts()
     assert row[1] == "a hidden ?[31mstate\n" + "b" * 25
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_the_opening_panel_wraps_whole_sentences_and_fits_the_countdown(monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    timed = run("q\n", "--count", "1", *SEED).stdout
+    panel = timed.split("Question 1")[0]
+    lines = [line.strip("│ ") for line in panel.splitlines()]
+    assert not any(line.endswith("Each line's") for line in lines)  # no break mid-sentence
+    assert "prompt shows the time left" in " ".join(panel.replace("│", " ").split())
+    untimed = run("q\n", "--count", "1", "--time", "0", *SEED).stdout.split("Question 1")[0]
+    assert "no countdown" in untimed and "time left" not in untimed
+    assert "time is up" not in untimed

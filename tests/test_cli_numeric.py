@@ -142,3 +142,35 @@ def test_a_matrix_can_be_typed_one_row_per_line_on_a_terminal(monkeypatch):
     assert (
         result.exit_code == 0 and "Score: 0/0" in result.output
     )  # q at a row prompt ends the round
+
+
+FIXED_ONLY = """id: fixed
+title: Imported
+topics: {t: T}
+questions:
+  - id: n1
+    type: numeric
+    topic: t
+    prompt: "2 + 2?"
+    answer: 4
+"""
+
+
+def test_a_bank_alone_after_drill_lists_its_kinds(tmp_path):
+    """`refresher drill my-bank.yaml` means the bank, not a kind called `my-bank.yaml`."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(FIXED_ONLY, "utf-8")
+    result = CliRunner().invoke(app, ["drill", str(path)])
+    assert "nothing to drill for" not in result.stderr
+    assert "session-14" not in result.stderr and "fixed" in result.stderr
+    result = CliRunner().invoke(app, ["drill", "session-14"])
+    assert result.exit_code == 2 and "kinds in session-14: " in result.stderr
+
+
+def test_drill_on_fixed_numeric_answers_says_why_not(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(FIXED_ONLY, "utf-8")
+    result = CliRunner().invoke(app, ["drill", "pool", str(path)])
+    assert result.exit_code == 1
+    assert "no numeric questions" not in result.stderr
+    assert "fixed answer" in result.stderr and "`quiz`" in result.stderr

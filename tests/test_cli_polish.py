@@ -269,6 +269,11 @@ def test_short_output_is_not_paged(tmp_path):
         ["--help"],
         ["quiz", "--help"],
         ["explain", "lstm", "--help"],
+        ["interview", "--help"],
+        ["plan", "--help"],
+        ["export", "--help"],
+        ["import", "--help"],
+        ["history", "--help"],
     ],
 )
 def test_piped_output_has_no_trailing_spaces(args):
@@ -392,3 +397,14 @@ def test_the_gradient_verdict_compares_the_rnn_and_the_lstm_path():
     assert "about 187 times as much" in " ".join(out.split())
     plain = CliRunner().invoke(app, ["explain", "gradients", "--scale", "0.9", "--steps", "60"])
     assert "verdict: vanishing" in plain.stdout
+
+
+def test_every_command_pages_its_help():
+    """Each command, whoever registered it, draws its help through the pager-aware class."""
+    import typer.main
+
+    from refresher.cli.help import PagedCommand, PagedGroup
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert isinstance(command, PagedCommand | PagedGroup), name

@@ -69,7 +69,8 @@ def test_a_scripted_review_rates_cards_one_line_each(review):
     assert "→ Good · due in 10m, shown again in this review" in out
     assert "→ Again · due in 1m, shown again in this review" in out
     # explain-rnn came back as the third card shown (the count never repeats); q ended it
-    assert "Card 3 of 4 · RNN · learning · again" in out
+    assert "Card 3 of 4 · RNN · learning · shown again" in out
+    assert "· again" not in out  # rated Good: no word of the Again rating in its line
     assert "Rated: 2 cards  Again 1 · Hard 0 · Good 1 · Easy 0" in out
     assert "Still to review today: 2 due." in out
     assert reviews() == [("explain-rnn", 3, 0), ("forget-card", 1, 0)]
@@ -141,7 +142,7 @@ def test_limit_caps_the_sitting(review):
     result = review("3\nq\n", "--limit", "1")
     assert "0 due · 1 new  (1 card)" in result.output
     assert "Card 1 of 1" in result.output
-    assert "Card 2 of 2 · RNN · learning · again" in result.output  # the same card, learning
+    assert "Card 2 of 2 · RNN · learning · shown again" in result.output  # the same card, learning
     assert reviews() == [("rnn-acronym", 3, 1)]
 
 
@@ -408,7 +409,7 @@ def test_the_last_card_due_soon_is_shown_early_not_promised_for_later(review):
     assert result.exit_code == 0
     out = result.output
     assert "→ Hard · due in 6m, shown again in this review" in out
-    assert "Card 2 of 2 · LSTM · learning · again" in out  # learn-ahead: shown now, alone
+    assert "Card 2 of 2 · LSTM · learning · shown again" in out  # learn-ahead: shown now, alone
     assert "→ Again · due in 1m, shown again in this review" in out
     assert "Card 3 of 3" in out and "run `refresher review` then" not in out
     assert [r[1] for r in reviews()] == [2, 1]

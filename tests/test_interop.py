@@ -342,3 +342,18 @@ class _FakeStore:
 
     def history_rows(self, bank, since):
         yield from self.rows
+
+
+def test_a_drawn_numeric_question_in_gift_names_its_givens_as_the_quiz_does(tmp_path):
+    """The numbers drawn for a GIFT numeric question read as on screen (`hidden size 47`), not
+    as spec keys, and settings the cell does not use (output size 0, an RNN's forget bias) are
+    left out."""
+    path = tmp_path / "s.gift"
+    assert _run("export", "--to", str(path)).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    params = next(line for line in text.splitlines() if line.startswith("::param-count-drill::"))
+    assert "(cell \\= rnn; input size \\= " in params and "hidden size \\= " in params
+    assert "output" not in params and "input_size" not in params
+    norm = next(line for line in text.splitlines() if line.startswith("::gradients-final-norm::"))
+    assert "S \\= " in norm and "T \\= 10" in norm and "hidden units \\= 4" in norm
+    assert "forget" not in norm and "scale" not in norm

@@ -5,6 +5,7 @@ runs it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -389,3 +390,24 @@ def test_a_fresh_history_plans_today_at_the_pace(refresher_home, monkeypatch):
     data = json.loads(result.output)
     assert data["pace"] > data["new_per_day"]
     assert data["today_plan"]["new"] == data["pace"]
+
+
+def test_plan_on_a_fresh_store_asks_for_the_pace_review_will_show(
+    tmp_path, refresher_home, monkeypatch
+):
+    """Before any review, `plan` counts the bank's unseen questions for today's new cards as
+    `review` does (the pace above new_per_day), not only those the store already knows."""
+    bank_path = write_bank(tmp_path, 45)
+    config = save(refresher_home, new_per_day=2)
+    at(monkeypatch, START)
+    args = ["plan", str(bank_path), "--date", "2026-12-21", "--json"]
+    before = json.loads(CliRunner().invoke(app, args).stdout)
+    assert before["pace"] == 3  # 45 cards over the 18 days before the buffer
+    assert before["today_plan"]["new"] == 3
+    bank = open_bank(str(bank_path))
+    config = dataclasses.replace(config, interview_date=date(2026, 12, 21))
+    with open_sitting(bank, bank.questions, config, new_per_day=2) as sitting:
+        queue, _ = sitting.start()
+    assert sum(1 for e in queue.entries if e.new) == 3
+    after = json.loads(CliRunner().invoke(app, args).stdout)
+    assert after["today_plan"] == before["today_plan"]

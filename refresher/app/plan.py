@@ -90,17 +90,17 @@ class Policy:
         self,
         store: Store,
         bank: str,
-        selection: Sequence[int],
-        cards: Mapping[int, CardInfo],
+        unseen: int,
         now: datetime,
         per_day: int,
     ) -> QueueRules:
+        """Today's rules; `unseen`: the questions in play never studied yet, whether or not
+        the store has given them a card id."""
         day = self.day(now)
         today = day.date_of(now)
         start, end = day.start(today), day.start(today + timedelta(days=1))
         pace_today = 0
         if self.target is not None and self.target.active(today):
-            unseen = sum(1 for k in selection if k not in cards)
             introduced = store.introduced_between(start, end, bank)
             pace_today = planning.pace(self.target, today, unseen + introduced)
         done = store.review_ratings_between(start, end, bank)
@@ -281,15 +281,13 @@ def compute(
     pace_today = 0
     if status == "ahead" and target is not None:
         pace_today = planning.pace(target, today, counts.new + introduced)
-    rules = policy.queue_rules(store, bank.id, selection, cards, now, settings.new_per_day)
-    # questions never reviewed have no card id yet, so the rules' own pace cannot see them
-    new_per_day = max(rules.new_per_day, pace_today)
+    rules = policy.queue_rules(store, bank.id, counts.new, now, settings.new_per_day)
     queue = schedule.build_queue(
         selection,
         cards,
         now,
         day,
-        new_per_day=new_per_day,
+        new_per_day=rules.new_per_day,
         introduced_today=introduced,
         review_room=rules.review_room,
         recall=rules.recall,
@@ -309,7 +307,7 @@ def compute(
         cards=counts,
         pace=pace_today,
         new_per_day=settings.new_per_day,
-        new_today=new_per_day,
+        new_today=rules.new_per_day,
         introduced_today=introduced,
         new_left=new_left,
         due_today=queue.due_total,

@@ -48,7 +48,7 @@ class CardView:
     question: Question
     item: Item  # options in one order per card and sitting: an undone card comes back as it was
     state: CardState | None  # None: never rated
-    status: str  # "new", "learning", "due today", "overdue by 3d", with " · again" on a repeat
+    status: str  # "new", "learning", "due today", "overdue by 3d", " · shown again" on a repeat
     topic: str  # the topic's title
     position: int  # cards shown so far in this sitting, this one included
     total: int  # that, plus what is left after this one: a card coming back adds one
@@ -146,9 +146,8 @@ class ReviewSitting:
             day.start(today), day.start(today + timedelta(days=1))
         )
         cards = self.store.card_infos(self.bank.id)
-        rules = self.policy.queue_rules(
-            self.store, self.bank.id, self.selection, cards, now, self.new_per_day
-        )
+        unseen = sum(1 for k in self.selection if k not in cards)
+        rules = self.policy.queue_rules(self.store, self.bank.id, unseen, now, self.new_per_day)
         return schedule.build_queue(
             self.selection,
             cards,
@@ -199,7 +198,7 @@ class ReviewSitting:
                 question=q,
                 item=item,
                 state=state,
-                status=self.status(state, now) + (" · again" if session.repeat else ""),
+                status=self.status(state, now) + (" · shown again" if session.repeat else ""),
                 topic=self.bank.topics.get(q.topic, q.topic),
                 position=len(session.done) + 1,
                 total=len(session.done) + len(session.pending),

@@ -15,7 +15,7 @@ import sys
 import typer
 
 from refresher import __version__
-from refresher.cli.help import PagedGroup
+from refresher.cli.help import PagedCommand, PagedGroup
 from refresher.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
@@ -163,3 +163,9 @@ for _module in (
     _interop,
 ):
     _module.register(app)
+
+# Every command's help pages like the rest and is piped without padding, whichever module
+# registered it.
+for _info in app.registered_commands:
+    if _info.cls in (None, typer.core.TyperCommand):
+        _info.cls = PagedCommand

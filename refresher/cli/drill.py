@@ -33,23 +33,29 @@ def drill(
     from refresher.app.quiz import open_history
     from refresher.cli.runner import Ended, Runner
     from refresher.clock import utcnow
-    from refresher.errors import InputError, UsageError
+    from refresher.errors import InputError, RefresherError, UsageError
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
-    from refresher.session import Mode, Round, drill_items, drill_kinds
+    from refresher.session import Mode, Round, drill_items, drill_kinds, nothing_to_drill
 
     if seed is not None and abs(seed) > limits.SEED_MAX:
         raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
     if bank is not None and bank_option is not None and bank != bank_option:
         raise InputError("give the bank once: as an argument (refresher drill KIND BANK)")
     the_bank = open_bank(bank if bank is not None else bank_option)
+    alone = kind is not None and bank is None and bank_option is None
+    # `refresher drill my-bank.yaml`: a bank named alone, to see what it can drill
+    if alone and kind not in drill_kinds(the_bank) and (named := _bank_named(kind)) is not None:
+        the_bank, bank, kind = named, kind, None
     if kind is None:
         kinds = drill_kinds(the_bank)
-        available = ", ".join(kinds) if kinds else "none (the bank has no numeric questions)"
+        if not kinds:
+            raise RefresherError(nothing_to_drill(the_bank))
+        where = "" if bank is None and bank_option is None else f" {the_bank.id}"
         raise UsageError(
-            f"name what to drill, e.g. refresher drill {kinds[0] if kinds else 'pool'}; "
-            f"kinds in {the_bank.id}: {available}"
+            f"name what to drill, e.g. refresher drill {kinds[0]}{where}; "
+            f"kinds in {the_bank.id}: {', '.join(kinds)}"
         )
     if seed is None:
         seed = secrets.randbelow(1_000_000)
@@ -77,6 +83,16 @@ def drill(
         )
         if ended is Ended.INTERRUPTED:
             raise typer.Exit(130)
+
+
+def _bank_named(name: str):  # type: ignore[no-untyped-def]
+    """The bank `name` stands for (an id or a bank file), or None when it names none."""
+    from refresher.errors import RefresherError
+
+    try:
+        return open_bank(name)
+    except RefresherError:
+        return None
 
 
 def register(app: typer.Typer) -> None:

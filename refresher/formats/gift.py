@@ -113,10 +113,29 @@ def _numeric(it: Any, prompt: str, why: str) -> str | None:
             return None
         value = float(expected.reshape(()))
         if _is_random(q.compute):
-            inputs = kind_of(q).sheet(it).get("inputs", {})
-            shown = "; ".join(f"{k} = {v}" for k, v in inputs.items())
+            from refresher.numeric import used_params
+
+            inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
+            shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
             prompt += escape(f"\n({shown})")
     return prompt + " {#" + f"{_number(value)}:{_number(q.tolerance)}" + why + "\n}"
+
+
+def _shown(name: str, value: Any) -> bool:
+    from refresher.numeric import SETTING_NAMES, setting_parts
+
+    return name not in SETTING_NAMES or setting_parts(name, value) is not None
+
+
+def _given(name: str, value: Any) -> str:
+    """`hidden size = 47`, as the question reads on screen; an unnamed input by its key."""
+    from refresher.numeric import setting_parts
+
+    parts = setting_parts(name, value)
+    if parts is None:
+        return f"{name} = {value}"
+    label, text = parts
+    return f"{label} = {text}" if text else label
 
 
 def why_not(it: Any) -> str:

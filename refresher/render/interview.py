@@ -51,11 +51,16 @@ def header(
     bits = [asked, f"{clock(limit)} each" if limit else "no countdown"]
     if seed is not None:
         bits.append(f"seed {seed}")
-    keys = (
-        "Answer in several lines; an empty line (or Ctrl-D) ends the answer. Each line's\n"
-        "prompt shows the time left; a line sent after the time is up ends the answer.\n"
+    lines = ["Answer in several lines; an empty line (or Ctrl-D) ends the answer."]
+    if limit:
+        lines.append(
+            "Each line's prompt shows the time left; a line sent after the time is up ends "
+            "the answer."
+        )
+    lines.append(
         "Enter alone: you answered aloud. s skips, q ends (Ctrl-C too): nothing answered is lost."
     )
+    keys = "\n".join(lines)
     body = Text.assemble((" · ".join(bits), "accent"), "\n", (keys, "muted"))
     console.print(
         Panel(body, title=Text(f"Interview · {title}", style="bold"), expand=False, padding=(0, 1))

@@ -15,38 +15,13 @@ from rich.padding import Padding
 from rich.text import Text
 
 from refresher.explain.steps import format_part
-from refresher.numeric import Instance, format_answer
+from refresher.numeric import Instance, format_answer, setting_parts, used_params
 from refresher.render import worked as draw_worked
-
-_SETTING_NAMES = {
-    "mode": "mode",
-    "size": "window",
-    "stride": "stride",
-    "padding": "padding",
-    "ceil": "ceil mode",
-    "exclude_pad": "padding excluded from the divisor",
-    "cell": "cell",
-    "input_size": "input size",
-    "hidden_size": "hidden size",
-    "output_size": "output size",
-    "variant": "variant",
-    "loss": "loss",
-    "scale": "S",
-    "steps": "T",
-    "hidden": "hidden units",
-    "forget_bias": "forget-gate bias b_f",
-}
 
 
 def _setting(name: str, value: Any) -> str | None:
-    label = _SETTING_NAMES.get(name)
-    if label is None or value is None or value is False or (name == "output_size" and not value):
-        return None
-    if value is True:
-        return label
-    if isinstance(value, list | tuple) and len(value) == 2:
-        return f"{label} {value[0]}x{value[1]}"
-    return f"{label} {value}"
+    parts = setting_parts(name, value)
+    return None if parts is None else " ".join(p for p in parts if p)
 
 
 # How asked values read to a learner: the session's notation, not result keys.
@@ -112,12 +87,7 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
             text = value if isinstance(value, str) else format_part(np.asarray(value), precision)
             shown = _setting(name, value) or f"{name} {text}"
             parts.append(Text(shown, style="accent"))
-    shown_params = {
-        k: v
-        for k, v in worked.params.items()
-        if not (k == "forget_bias" and worked.params.get("cell") == "rnn")  # only for lstm
-    }
-    settings = [s for s in (_setting(k, v) for k, v in shown_params.items()) if s]
+    settings = [s for s in (_setting(k, v) for k, v in used_params(worked.params).items()) if s]
     if settings:
         parts.append(Text(" · ".join(settings), style="accent"))
     if worked.groups:
