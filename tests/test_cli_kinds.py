@@ -148,3 +148,15 @@ def test_wrong_order_and_match_answers_mark_each_place(qid, typed):
             assert "(you: " in result.output and "✗ 1" in result.output.replace("✓ 1", "✗ 1")
             return
     pytest.fail("every seed happened to be right")
+
+
+def test_a_negative_setting_is_a_value_refused_by_its_range():
+    result = invoke("config", "max_reviews_per_day", "-1")
+    assert result.exit_code == 1
+    assert "max_reviews_per_day must be between 1 and 100000 (got -1)" in result.output
+
+
+def test_skipping_a_new_card_in_review_says_it_stays_new():
+    result = invoke("review", "--type", "card", "--new", "1", input="s\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "↷ Skipped: it stays new." in result.output

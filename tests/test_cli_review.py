@@ -164,7 +164,7 @@ def test_undo_twice_then_nothing_left_to_undo(review):
 
 def test_skip_leaves_the_card_due(review):
     result = review("s\nq\n", *SELF)
-    assert "↷ Skipped: it stays due." in result.output
+    assert "↷ Skipped: it stays new." in result.output  # a new card: it stays new
     assert "Skipped 1: it stays due." in result.output
     assert reviews() == []
 

@@ -127,4 +127,5 @@ def register(app: typer.Typer) -> None:
 
     app.command(cls=PagedCommand)(review)
     app.command(cls=PagedCommand)(unsuspend)
-    app.command(cls=PagedCommand)(config)
+    # `config buffer_days -1` passes "-1" as a value (refused by the setting's own range check)
+    app.command(cls=PagedCommand, context_settings={"ignore_unknown_options": True})(config)

@@ -72,8 +72,10 @@ class Reviewer:
                 except _Undo:
                     self._undo()
                 except Skip:
+                    new = card.state is None
                     self.sitting.skip()
-                    show.notice(self.console, "↷ Skipped: it stays due.")
+                    said = "it stays new" if new else "it stays due"
+                    show.notice(self.console, f"↷ Skipped: {said}.")
         except Quit:
             return Ended.QUIT
         except EOFError:

@@ -148,7 +148,11 @@ def why_not(it: Any) -> str:
         return f"a cloze with {len(q.blanks)} blanks; GIFT holds one blank per question"
     if q.type == "numeric":
         shape = it.instance.expected.shape
-        what = f"{shape[0]} numbers" if len(shape) == 1 else "x".join(map(str, shape)) + " matrix"
+        what = (
+            f"{shape[0]} numbers"
+            if len(shape) == 1
+            else "a " + "x".join(map(str, shape)) + " matrix"
+        )
         return f"its answer is {what}; a GIFT numeric answer is one number"
     return f"GIFT cannot hold a {q.type} question"
 
