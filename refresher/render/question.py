@@ -147,11 +147,13 @@ def tutor_hint(item: Item, width: int) -> list:
 def not_yet(console: Console, item: Item, outcome: Outcome) -> None:
     """A wrong first try when a second is allowed: no answer shown, the mistake and a hint."""
     console.print(
-        Text.assemble(("✗ Not yet", "wrong"), f" — you answered {outcome.given}. One more try.")
+        hanging(
+            [("✗ Not yet", "wrong")], [f"— you answered {outcome.given}. One more try."], indent=0
+        )
     )
     said = outcome.detail.get("diagnosis")
     if said:
-        console.print(Text.assemble(("  ⚑ ", "skip"), (str(said), "skip")))
+        console.print(hanging([("⚑", "skip")], [Text(str(said), style="skip")]))
     for part in tutor_hint(item, console.width):
         console.print(part)
 
@@ -177,8 +179,8 @@ def feedback(console: Console, answered: Answered) -> None:
         for note in view.notes(answered):
             console.print(note)
     else:
-        line = Text.assemble(("✗ Wrong", "wrong"), f" — you answered {outcome.given}.")
-        console.print(line)
+        # a long answer wraps under itself, not under the verdict
+        console.print(hanging([("✗ Wrong", "wrong")], [f"— you answered {outcome.given}."], 0))
         said = diagnosis(answered)
         if said is not None:
             console.print(said)
