@@ -129,3 +129,28 @@ def test_a_sitting_takes_its_time_from_the_clock(mini_path):
     with open_store() as store:
         sitting = ReviewSitting(store, bank, bank.questions, EXACT, new_per_day=0)
         assert sitting.build_queue(T0).entries == ()
+
+
+def test_a_numeric_card_back_after_its_answer_comes_with_new_numbers(refresher_home):
+    # learn-ahead shows an Again card in the same sitting: the answer was just on screen, so
+    # the same numbers would only be copied; an undone card comes back exactly as it was
+    from refresher.catalog import bank_paths
+
+    bank = banks.load_bank(bank_paths()[0])
+    (q,) = [q for q in bank.questions if q.id == "bptt-contribution-norms"]
+    clock = Clock(T0)
+    with open_sitting(bank, [q], EXACT, new_per_day=5, seed=4, clock=clock) as sitting:
+        sitting.start()
+        first = sitting.next_card()
+        inputs = first.item.instance.spec
+        offer = sitting.offer(first)
+        wrong = S.self_rated(S.Rating.Again)
+        sitting.rate(first, S.Rating.Again, outcome=wrong, auto=True, seconds=2, offer=offer)
+        sitting.undo()
+        assert sitting.next_card().item.instance.spec == inputs  # undone: as it was
+        again = sitting.next_card()
+        offer = sitting.offer(again)
+        sitting.rate(again, S.Rating.Again, outcome=wrong, auto=True, seconds=2, offer=offer)
+        back = sitting.next_card()
+        assert back is not None and back.entry.card_id == first.entry.card_id
+        assert back.item.instance.spec != inputs  # shown again: fresh numbers

@@ -191,8 +191,12 @@ class ReviewSitting:
                 session.drop()  # rated in another window meanwhile
                 continue
             q = self.by_card[entry.card_id]
-            item = make_items([q], random.Random(self.seed * 1_000_003 + entry.card_id))[0]
-            item = attach_instances([item], self.seed, self.bank.path)[0]
+            # Options and numbers are fixed per card and showing: an undone card comes back as
+            # it was, a card back after its answer was shown (learn-ahead) comes with new ones.
+            shown = sum(1 for d in session.done if d.entry.card_id == entry.card_id)
+            rng = random.Random(self.seed * 1_000_003 + entry.card_id + 7_919 * shown)
+            item = make_items([q], rng)[0]
+            item = attach_instances([item], self.seed + shown, self.bank.path)[0]
             return CardView(
                 entry=entry,
                 question=q,
