@@ -191,7 +191,7 @@ def feedback(console: Console, answered: Answered) -> None:
             console.print(Text("  The answer:"))
             console.print(Padding(answer, (0, 0, 0, 4), expand=False))
         else:
-            console.print(Text.assemble("  The answer: ", answer))
+            console.print(hanging([("The answer:", "")], [answer]))  # wraps under itself
         view.after_answer(console, answered)
     if q.explanation:
         console.print(Padding(Text(q.explanation, style="muted"), (0, 0, 0, 2), expand=False))
