@@ -246,3 +246,10 @@ def test_a_timestamp_tag_on_a_word_is_a_problem_not_a_crash():
     # found by `make fuzz`: PyYAML's timestamp constructor fails on a non-date with AttributeError
     out = problems(HEAD + CARD.replace("back: B", "back: !!timestamp yes"))
     assert any(p.startswith("demo.yaml:9: ") and "timestamp" in p for p in out), out
+
+
+@pytest.mark.parametrize("value", ["&a [*a]", "&m {k: *m}", "&a [1, [2, *a]]"])
+def test_a_value_that_contains_itself_is_one_line(value):
+    # found by `make fuzz`: an alias inside its own anchor made a loop that copying never ended
+    out = problems(HEAD + CARD.replace("back: B", f"back: {value}"))
+    assert out == ["demo.yaml:9: -: a value contains itself (an alias inside its anchor)"]

@@ -55,11 +55,14 @@ class _Walk:
         self.loader = loader
         self.memo: dict[int, tuple[Any, int]] = {}  # node id -> (object, expanded size)
         self.aliases = 0
+        self.building: set[int] = set()  # collections not finished yet: an alias to one is a loop
         self.problems: list[tuple[int, str]] = []
 
     def build(self, node: yaml.Node, depth: int) -> tuple[Any, int]:
         done = self.memo.get(id(node))
         if done is not None:
+            if id(node) in self.building:
+                raise _TooBig(_line(node), "a value contains itself (an alias inside its anchor)")
             if not isinstance(node, yaml.ScalarNode):
                 self.aliases += 1
                 if self.aliases > limits.YAML_ALIASES:
@@ -71,7 +74,8 @@ class _Walk:
             return self._scalar(node), 1
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
             seq = LineList()
-            self.memo[id(node)] = (seq, 1)  # a self-reference counts as one node
+            self.memo[id(node)] = (seq, 1)
+            self.building.add(id(node))
             size = 1
             for child in node.value:
                 value, n = self.build(child, depth + 1)
@@ -79,10 +83,12 @@ class _Walk:
                 seq.item_lines.append(_line(child))
                 size = self._grow(size, n, node)
             self.memo[id(node)] = (seq, size)
+            self.building.discard(id(node))
             return seq, size
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
             data = LineDict(line=_line(node))
             self.memo[id(node)] = (data, 1)
+            self.building.add(id(node))
             self.loader.flatten_mapping(node)  # merge keys (<<)
             size = 1
             for key_node, value_node in node.value:
@@ -99,6 +105,7 @@ class _Walk:
                 data.key_lines[key] = line
                 size = self._grow(self._grow(size, n_key, node), n_value, node)
             self.memo[id(node)] = (data, size)
+            self.building.discard(id(node))
             return data, size
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise _TooBig(_line(node), f"the tag {excerpt(tag, 60)} is not allowed in a bank")
