@@ -173,45 +173,27 @@ def write_apkg(notes: list[Note], timestamp: float | None = None) -> bytes:
     """An Anki package holding `notes`, as bytes (the caller writes it atomically)."""
     import genanki
 
+    def model(kind: str, card: str, qfmt: str, afmt: str, **extra: Any) -> Any:
+        fields = [{"name": n} for n in MODEL_FIELDS[kind]]
+        template = {"name": card, "qfmt": qfmt, "afmt": afmt}
+        return genanki.Model(
+            MODEL_IDS[kind], MODEL_NAMES[kind], fields=fields, templates=[template], css=_CSS,
+            **extra,
+        )  # fmt: skip
+
     models = {
-        BASIC: genanki.Model(
-            MODEL_IDS[BASIC],
-            MODEL_NAMES[BASIC],
-            fields=[{"name": n} for n in MODEL_FIELDS[BASIC]],
-            templates=[
-                {
-                    "name": "Card 1",
-                    "qfmt": "{{Front}}",
-                    "afmt": '{{FrontSide}}<hr id="answer">{{Back}}',
-                }
-            ],
-            css=_CSS,
+        BASIC: model(BASIC, "Card 1", "{{Front}}", '{{FrontSide}}<hr id="answer">{{Back}}'),
+        TYPE_IN: model(
+            TYPE_IN,
+            "Card 1",
+            "{{Front}}<br><br>{{type:Back}}",
+            '{{Front}}<hr id="answer">{{type:Back}}<br>{{Extra}}',
         ),
-        TYPE_IN: genanki.Model(
-            MODEL_IDS[TYPE_IN],
-            MODEL_NAMES[TYPE_IN],
-            fields=[{"name": n} for n in MODEL_FIELDS[TYPE_IN]],
-            templates=[
-                {
-                    "name": "Card 1",
-                    "qfmt": "{{Front}}<br><br>{{type:Back}}",
-                    "afmt": '{{Front}}<hr id="answer">{{type:Back}}<br>{{Extra}}',
-                }
-            ],
-            css=_CSS,
-        ),
-        CLOZE: genanki.Model(
-            MODEL_IDS[CLOZE],
-            MODEL_NAMES[CLOZE],
-            fields=[{"name": n} for n in MODEL_FIELDS[CLOZE]],
-            templates=[
-                {
-                    "name": "Cloze",
-                    "qfmt": "{{cloze:Text}}",
-                    "afmt": "{{cloze:Text}}<br>{{Back Extra}}",
-                }
-            ],
-            css=_CSS,
+        CLOZE: model(
+            CLOZE,
+            "Cloze",
+            "{{cloze:Text}}",
+            "{{cloze:Text}}<br>{{Back Extra}}",
             model_type=genanki.Model.CLOZE,
         ),
     }
