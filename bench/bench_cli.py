@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from refresher.bank import load_bank
+from refresher.banks.load import load_bank
 
 REPEATS = 7
 

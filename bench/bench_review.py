@@ -56,9 +56,9 @@ def build_history(home: Path, bank_path: Path) -> int:
     Uses the store's own row format (its private helpers), so the file is exactly what
     `review` would have written, only faster to make.
     """
-    from refresher import bank as banks
-    from refresher import schedule as S
-    from refresher import store as st
+    from refresher.banks import load as banks
+    from refresher.srs import schedule as S
+    from refresher.storage import store as st
 
     bank = banks.load_bank(bank_path)
     rng = random.Random(14)
@@ -170,13 +170,13 @@ def in_process(home: Path, bank_path: Path) -> tuple[float, float, float, float]
     """(load bank, build the queue, compute stats, compute the plan) in this process, seconds."""
     os.environ["REFRESHER_HOME"] = str(home)
     os.environ["REFRESHER_NOW"] = NOW.isoformat()
-    from refresher import bank as banks
-    from refresher import config as settings
     from refresher.app import plan as app_plan
     from refresher.app import stats as app_stats
     from refresher.app.review import ReviewSitting
-    from refresher.clock import local_now
-    from refresher.store import open_store
+    from refresher.banks import load as banks
+    from refresher.env import config as settings
+    from refresher.env.clock import local_now
+    from refresher.storage.store import open_store
 
     t0 = time.perf_counter()
     bank = banks.load_bank(bank_path)

@@ -6,18 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from refresher import bank as banks
-from refresher import schedule as S
 from refresher.app import banks as app_banks
 from refresher.app import quiz as app_quiz
 from refresher.app import settings as app_settings
 from refresher.app import stats as app_stats
 from refresher.app.review import CardView, ReviewSitting, open_cards, open_sitting
-from refresher.config import Config
-from refresher.errors import InputError, RefresherError
+from refresher.banks import load as banks
+from refresher.core.errors import InputError, RefresherError
+from refresher.env.config import Config
 from refresher.kinds.card import CardQuestion
-from refresher.session import Item, Mode, Round, make_items
-from refresher.store import open_store
+from refresher.quiz.round import Item, Mode, Round, make_items
+from refresher.srs import schedule as S
+from refresher.storage.store import open_store
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 EXACT = Config(fuzz=False)
@@ -134,7 +134,7 @@ def test_a_sitting_takes_its_time_from_the_clock(mini_path):
 def test_a_numeric_card_back_after_its_answer_comes_with_new_numbers(refresher_home):
     # learn-ahead shows an Again card in the same sitting: the answer was just on screen, so
     # the same numbers would only be copied; an undone card comes back exactly as it was
-    from refresher.catalog import bank_paths
+    from refresher.banks.catalog import bank_paths
 
     bank = banks.load_bank(bank_paths()[0])
     (q,) = [q for q in bank.questions if q.id == "bptt-contribution-norms"]

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from refresher.bank import load_bank, parse_bank
-from refresher.catalog import bank_paths, resolve
-from refresher.errors import BankError, RefresherError
+from refresher.banks.catalog import bank_paths, resolve
+from refresher.banks.load import load_bank, parse_bank
+from refresher.core.errors import BankError, RefresherError
 
 HEAD = """\
 id: demo
@@ -194,7 +194,7 @@ def test_bundled_banks_are_found_and_valid():
 
 
 def test_the_parse_cache_gives_the_same_bank_and_follows_edits(tmp_path, mini_path, monkeypatch):
-    import refresher.bank as bank_module
+    import refresher.banks.load as bank_module
 
     cache = tmp_path / "cache"
     copy = tmp_path / "mini.yaml"

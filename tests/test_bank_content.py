@@ -9,11 +9,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from refresher.bank import load_bank
-from refresher.catalog import bank_paths
+from refresher.banks.catalog import bank_paths
+from refresher.banks.load import load_bank
 from refresher.kinds import kind_of
-from refresher.numeric import instantiate
-from refresher.session import Item
+from refresher.kinds.numeric.engine import instantiate
+from refresher.quiz.round import Item
 
 SEEDS = range(500)
 

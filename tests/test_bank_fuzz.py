@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from refresher.bank import load_bank
-from refresher.catalog import bank_paths
-from refresher.errors import BankError
+from refresher.banks.catalog import bank_paths
+from refresher.banks.load import load_bank
+from refresher.core.errors import BankError
 from tests.bank_mutants import mutate
 
 COUNT = int(os.environ.get("REFRESHER_FUZZ", "200"))

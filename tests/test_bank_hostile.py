@@ -10,11 +10,12 @@ import random
 import pytest
 from typer.testing import CliRunner
 
-from refresher import cache, limits
-from refresher.bank import load_bank, parse_bank
-from refresher.catalog import resolve
+from refresher.banks import cache
+from refresher.banks.catalog import resolve
+from refresher.banks.load import load_bank, parse_bank
 from refresher.cli import app
-from refresher.errors import BankError, RefresherError
+from refresher.core import limits
+from refresher.core.errors import BankError, RefresherError
 
 HEAD = "id: demo\ntitle: Demo\ntopics: {rnn: RNN}\nquestions:\n"
 CARD = "  - id: c\n    type: card\n    topic: rnn\n    front: F\n    back: B\n"
@@ -196,7 +197,15 @@ def test_stale_entries_are_pruned(tmp_path, mini_path):
 
 def test_the_cache_key_covers_every_module_that_shapes_a_bank():
     shapers = {p.name for p in cache._shaper_files()}
-    assert {"yaml.py", "bank.py", "model.py", "choice.py", "cloze.py", "fields.py"} <= shapers
+    assert {
+        "yaml.py",
+        "load.py",
+        "model.py",
+        "choice.py",
+        "cloze.py",
+        "fields.py",
+        "engine.py",
+    } <= shapers
 
 
 def _limit_memory() -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from refresher.catalog import bank_paths, resolve
+from refresher.banks.catalog import bank_paths, resolve
 from refresher.cli import app
-from refresher.numeric import format_answer, instantiate
-from refresher.store import open_store
+from refresher.kinds.numeric.engine import format_answer, instantiate
+from refresher.storage.store import open_store
 
 BANK = """\
 id: tiny
@@ -216,7 +216,7 @@ def test_a_size_answer_explains_its_form(quiz):
 
 def test_missed_asks_the_very_numbers_that_were_missed(quiz, bank):
     quiz("0 0; 0 0\n", "--id", "pool-drill", "--seed", "3")
-    from refresher.bank import load_bank
+    from refresher.banks.load import load_bank
 
     q = load_bank(bank).get("pool-drill")
     missed = format_answer(instantiate(q, 3).expected, precision=6)

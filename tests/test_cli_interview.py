@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from refresher import config as settings
 from refresher.app import interview as iv
-from refresher.bank import load_bank
-from refresher.catalog import bundled_dir
+from refresher.banks.catalog import bundled_dir
+from refresher.banks.load import load_bank
 from refresher.cli import app
-from refresher.paths import config_file
-from refresher.schedule import Rating
-from refresher.store import open_store
+from refresher.env import config as settings
+from refresher.env.paths import config_file
+from refresher.srs.schedule import Rating
+from refresher.storage.store import open_store
 from tests.conftest import MINI
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -320,7 +320,7 @@ def test_review_enter_alone_keeps_the_reveal(review):
 
 
 def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refresher_home):
-    from refresher.migrations import MIGRATIONS
+    from refresher.storage.migrations import MIGRATIONS
 
     with open_store() as store:
         store.conn.execute("INSERT INTO questions (bank, qid) VALUES ('session-14', 'rnn-vs-lstm')")
@@ -353,7 +353,7 @@ def test_damaged_stored_points_are_one_line(refresher_home):
 
 
 def test_typed_control_characters_are_replaced_and_long_answers_are_bounded(monkeypatch):
-    from refresher import limits
+    from refresher.core import limits
 
     monkeypatch.setattr(limits, "ANSWER_CHARS", 30)
     monkeypatch.setattr(limits, "INTERVIEW_ANSWER_CHARS", 50)

@@ -122,8 +122,8 @@ def test_control_characters_in_bank_text_are_refused_at_load(tmp_path, field, ch
 
 
 def test_typed_answers_lose_control_characters_and_huge_ones_are_refused(mini_path):
-    from refresher import limits
-    from refresher.store import open_store
+    from refresher.core import limits
+    from refresher.storage.store import open_store
 
     huge = "x" * (limits.ANSWER_CHARS + 1)
     typed = f"{huge}\n\x1b]0;pwned\x07hidden state\nn\n"

@@ -9,11 +9,11 @@ import re
 import numpy as np
 from typer.testing import CliRunner
 
-from refresher.catalog import bank_paths, resolve
+from refresher.banks.catalog import bank_paths, resolve
 from refresher.cli import app
-from refresher.numeric import format_answer
-from refresher.session import attach_instances, drill_items, make_items
-from refresher.store import open_store
+from refresher.kinds.numeric.engine import format_answer
+from refresher.quiz.round import attach_instances, drill_items, make_items
+from refresher.storage.store import open_store
 
 
 def test_piped_round_from_the_printed_key_scores_full_marks():

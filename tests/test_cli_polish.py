@@ -90,7 +90,7 @@ def test_a_window_too_big_for_its_input_is_reported_beside_a_bad_mode(tmp_path):
 
 
 def test_compute_lines_survive_the_bank_cache(tmp_path, refresher_home):
-    from refresher.bank import deep_check, load_bank
+    from refresher.banks.load import deep_check, load_bank
 
     bank = tmp_path / "demo.yaml"
     bank.write_text(

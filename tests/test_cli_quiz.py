@@ -8,9 +8,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from refresher.catalog import bank_paths, resolve
+from refresher.banks.catalog import bank_paths, resolve
 from refresher.cli import app
-from refresher.store import open_store
+from refresher.storage.store import open_store
 
 # the last two are self-graded: a line (Enter) turns each, then y or n, piped as typed
 ALL_RIGHT = "B\nA B D\nt\nhidden state\n\ny\n\ny\n"

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from refresher.cli import app
-from refresher.store import open_store
+from refresher.storage.store import open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 # rnn-acronym wrong, lstm-sigmoid-gates right, lstm-has-cell wrong, hidden-state right,

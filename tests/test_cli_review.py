@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
-from refresher import config as settings
-from refresher import schedule as S
 from refresher.cli import app
+from refresher.env import config as settings
+from refresher.env.paths import config_file
 from refresher.kinds.card import CardQuestion
-from refresher.paths import config_file
-from refresher.store import DB_NAME, open_store
+from refresher.srs import schedule as S
+from refresher.storage.store import DB_NAME, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 SELF = ["--type", "open", "--type", "card"]  # explain-rnn (open), then forget-card (card)

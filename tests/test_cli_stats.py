@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
-from refresher import config as settings
-from refresher import stats as core
 from refresher.cli import app
-from refresher.paths import config_file
+from refresher.env import config as settings
+from refresher.env.paths import config_file
 from refresher.render.console import make_console
 from refresher.render.stats import activity_chart
-from refresher.schedule import StudyDay
+from refresher.srs import stats as core
+from refresher.srs.schedule import StudyDay
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 ALL_RIGHT = "B\nA B D\nt\nhidden state\n\ny\n\ny\n"  # Enter turns a card, then y/n

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain.conv import conv2d, explain_conv, explain_conv_size
 from refresher.explain.steps import format_line
 

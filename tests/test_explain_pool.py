@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain.pooling import explain_pool, explain_pool_size, output_size, pool2d
 from refresher.explain.steps import format_line
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain import registry
 from refresher.explain.registry import SpecError, compute, kinds, validate
 from refresher.explain.steps import (

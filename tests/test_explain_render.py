@@ -11,7 +11,7 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain.registry import compute
 from refresher.explain.steps import Chart, Series, format_entries
 from refresher.render.chart import decade_label, draw_chart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.kinds import kind_of
 from refresher.kinds.blank import BlankQuestion
 from refresher.kinds.choice import ChoiceQuestion
@@ -12,7 +12,7 @@ from refresher.kinds.letters import parse_letters as parse_choices
 from refresher.kinds.multi import MultiQuestion
 from refresher.kinds.textmatch import fold
 from refresher.kinds.truefalse import TrueFalseQuestion
-from refresher.session import Item, Round
+from refresher.quiz.round import Item, Round
 
 
 def grade(question, text, order=None):

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from refresher import limits
 from refresher.cli import app
-from refresher.errors import BankError
+from refresher.core import limits
+from refresher.core.errors import BankError
 from refresher.kinds.numeric import NumericQuestion
-from refresher.numeric import instantiate, spec_problems
+from refresher.kinds.numeric.engine import instantiate, spec_problems
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typer.testing import CliRunner
 
 from refresher.app import interop
-from refresher.bank import check_file, load_bank
-from refresher.catalog import bundled_dir
+from refresher.banks.catalog import bundled_dir
+from refresher.banks.load import check_file, load_bank
 from refresher.cli import app
+from refresher.core.model import Outcome
 from refresher.formats import gift
-from refresher.model import Outcome
-from refresher.session import attach_instances, make_items
+from refresher.quiz.round import attach_instances, make_items
 
 BUNDLED = bundled_dir() / "session-14.yaml"
 
@@ -288,14 +288,14 @@ def test_import_refuses_to_overwrite_and_untrusted_input(tmp_path, monkeypatch):
     (tmp_path / "bin.csv").write_bytes(b"front,back\n\xff\xfe,x\n")
     result = _run("import", "bin.csv", "--to", "b.yaml")
     assert result.exit_code == 1 and result.stderr.startswith("error: bin.csv:2: not UTF-8 text")
-    monkeypatch.setattr("refresher.limits.IMPORT_FILE_BYTES", 10)
+    monkeypatch.setattr("refresher.core.limits.IMPORT_FILE_BYTES", 10)
     result = _run("import", "a.csv", "--to", "c.yaml")
     assert result.exit_code == 1 and "larger than 10 bytes" in result.stderr
     assert not (tmp_path / "b.yaml").exists() and not (tmp_path / "c.yaml").exists()
 
 
 def test_history_streams_attempts_and_reviews(tmp_path):
-    from refresher.store import open_store
+    from refresher.storage.store import open_store
 
     bank = load_bank(BUNDLED)
     q = bank.get("rnn-acronym")

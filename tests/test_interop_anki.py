@@ -8,8 +8,8 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from refresher.bank import load_bank
-from refresher.catalog import bundled_dir
+from refresher.banks.catalog import bundled_dir
+from refresher.banks.load import load_bank
 from refresher.cli import app
 from refresher.formats.anki import guid_of
 

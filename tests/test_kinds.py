@@ -8,11 +8,11 @@ import textwrap
 
 import pytest
 
-from refresher.bank import parse_bank
-from refresher.errors import BankError, InputError
+from refresher.banks.load import parse_bank
+from refresher.core.errors import BankError, InputError
 from refresher.kinds import KINDS, kind_of
+from refresher.quiz.round import Item, make_items
 from refresher.render.kinds import VIEWS, check_views
-from refresher.session import Item, make_items
 
 HEAD = "id: demo\ntitle: Demo\ntopics: {rnn: RNN}\nquestions:\n"
 

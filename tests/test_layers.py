@@ -1,6 +1,6 @@
 """The layering DESIGN.md draws, checked on the source: the shell asks the app, never the store.
 
-`refresher/cli/` imports neither `sqlite3` nor `refresher.store` (Rich and Typer bans are ruff's
+`refresher/cli/` imports neither `sqlite3` nor `refresher.storage.store` (Rich and Typer bans are ruff's
 TID251 in pyproject.toml); `bench/` imports nothing from `refresher.cli`; the core and the app
 import neither Rich nor Typer nor the front end.
 """
@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["model", "kinds", "document", "text", "parse", "numeric", "schedule", "stats", "worksheet"]
-CORE += ["limits", "mistakes", "mistake_names", "planning"]
-EDGES = ["formats", "bank", "catalog", "cache", "store", "migrations", "paths", "clock", "config"]
+CORE = ["core", "kinds", "explain", "quiz", "srs"]
+EDGES = ["formats", "banks", "storage", "env"]
 
 
 def imported(path: Path) -> set[str]:
@@ -41,7 +40,10 @@ def offending(files: list[Path], banned: tuple[str, ...]) -> list[str]:
 def test_cli_does_not_touch_the_store():
     files = sorted((ROOT / "refresher" / "cli").glob("*.py"))
     assert files
-    assert offending(files, ("sqlite3", "refresher.store", "refresher.migrations")) == []
+    assert (
+        offending(files, ("sqlite3", "refresher.storage.store", "refresher.storage.migrations"))
+        == []
+    )
 
 
 def test_bench_does_not_import_the_cli():
@@ -53,23 +55,28 @@ def test_bench_does_not_import_the_cli():
 @pytest.mark.parametrize("layer", ["app", *CORE, *EDGES])
 def test_core_and_app_stay_out_of_the_shell(layer):
     base = ROOT / "refresher"
-    files = (
-        sorted((base / layer).glob("*.py")) if (base / layer).is_dir() else [base / f"{layer}.py"]
-    )
+    files = sorted((base / layer).rglob("*.py"))
     assert files
     assert offending(files, ("rich", "typer", "refresher.cli", "refresher.render")) == []
 
 
 def test_the_check_sees_a_banned_import(tmp_path):
     sample = tmp_path / "x.py"
-    sample.write_text("def f():\n    from refresher.store import open_store\n    import sqlite3\n")
-    assert sorted(imported(sample)) == ["refresher.store", "refresher.store.open_store", "sqlite3"]
+    sample.write_text(
+        "def f():\n    from refresher.storage.store import open_store\n    import sqlite3\n"
+    )
+    assert sorted(imported(sample)) == [
+        "refresher.storage.store",
+        "refresher.storage.store.open_store",
+        "sqlite3",
+    ]
 
 
-@pytest.mark.parametrize("layer", ["kinds", "model", "document", "text", "worksheet"])
+@pytest.mark.parametrize("layer", ["core", "kinds", "quiz", "srs"])
 def test_the_core_reads_no_files_and_no_database(layer):
     base = ROOT / "refresher"
-    files = (
-        sorted((base / layer).glob("*.py")) if (base / layer).is_dir() else [base / f"{layer}.py"]
+    files = sorted((base / layer).rglob("*.py"))
+    assert (
+        offending(files, ("sqlite3", "yaml", "refresher.storage.store", "refresher.env.files"))
+        == []
     )
-    assert offending(files, ("sqlite3", "yaml", "refresher.store", "refresher.files")) == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from refresher.errors import InputError
-from refresher.mistakes import LABELS, label_of, mistakes
-from refresher.numeric import format_answer, grade, solve
+from refresher.core.errors import InputError
+from refresher.kinds.numeric.engine import format_answer, grade, solve
+from refresher.kinds.numeric.mistakes import LABELS, label_of, mistakes
 
 C = [[1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]]
 GRID = [[3, 1, 4, 1, 5], [9, 2, 6, 5, 3], [5, 8, 9, 7, 9], [3, 2, 3, 8, 4], [6, 2, 6, 4, 3]]

@@ -5,11 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from refresher.bank import deep_check, load_bank, parse_bank
-from refresher.catalog import bank_paths
-from refresher.errors import InputError
+from refresher.banks.catalog import bank_paths
+from refresher.banks.load import deep_check, load_bank, parse_bank
+from refresher.core.errors import InputError
 from refresher.kinds.numeric import NumericQuestion
-from refresher.numeric import grade, instantiate, read_answer, resolve_spec, solve, spec_problems
+from refresher.kinds.numeric.engine import (
+    grade,
+    instantiate,
+    read_answer,
+    resolve_spec,
+    solve,
+    spec_problems,
+)
 
 C = [[1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]]
 SESSION = {"kind": "pool", "mode": "avg", "input": C, "size": 2, "stride": 2}
@@ -176,7 +183,7 @@ def test_every_bundled_numeric_item_computes_for_many_seeds():
             inst = instantiate(q, seed)
             assert np.all(np.isfinite(inst.expected)), q.id
             # the printed answer, typed back, is graded right
-            from refresher.numeric import format_answer
+            from refresher.kinds.numeric.engine import format_answer
 
             assert grade(
                 inst, format_answer(inst.expected, precision=6), q.tolerance, q.rtol

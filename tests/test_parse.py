@@ -1,4 +1,4 @@
-"""refresher.parse: text -> numbers, as learners and options type them."""
+"""refresher.core.parse: text -> numbers, as learners and options type them."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from refresher.errors import InputError
-from refresher.parse import parse_matrix, parse_scalar, parse_vector
+from refresher.core.errors import InputError
+from refresher.core.parse import parse_matrix, parse_scalar, parse_vector
 
 # ------------------------------------------------------------------------------ scalars
 
@@ -169,5 +169,5 @@ def test_arbitrary_text_never_raises_anything_but_input_error(text: str) -> None
 
 
 def test_parse_does_not_import_numpy() -> None:
-    code = "import sys, refresher.parse; sys.exit('numpy' in sys.modules)"
+    code = "import sys, refresher.core.parse; sys.exit('numpy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -15,16 +15,16 @@ import pytest
 from fsrs import Scheduler
 from typer.testing import CliRunner
 
-from refresher import config as settings
-from refresher import planning
-from refresher import schedule as S
 from refresher.app import plan as app_plan
 from refresher.app.banks import open_bank
 from refresher.app.review import CardView, open_sitting
 from refresher.cli import app
-from refresher.paths import config_file
-from refresher.schedule import CardInfo, Rating, State, StudyDay
-from refresher.store import open_store
+from refresher.env import config as settings
+from refresher.env.paths import config_file
+from refresher.srs import planning
+from refresher.srs import schedule as S
+from refresher.srs.schedule import CardInfo, Rating, State, StudyDay
+from refresher.storage.store import open_store
 
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday; study days roll over at 04:00 UTC
 INTERVIEW = date(2026, 12, 21)  # 21 days out

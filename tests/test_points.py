@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from refresher import points as P
-from refresher.bank import load_bank, parse_bank
-from refresher.catalog import bundled_dir
-from refresher.errors import BankError
+from refresher.banks.catalog import bundled_dir
+from refresher.banks.load import load_bank, parse_bank
+from refresher.core.errors import BankError
+from refresher.quiz import points as P
 
 
 @pytest.fixture(scope="module")

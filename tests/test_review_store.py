@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from refresher import schedule as S
-from refresher.errors import StoreError
+from refresher.core.errors import StoreError
+from refresher.core.model import Outcome
 from refresher.kinds.card import CardQuestion
 from refresher.kinds.choice import ChoiceQuestion
-from refresher.migrations import MIGRATIONS
-from refresher.model import Outcome
-from refresher.schedule import Rating, StudyDay
-from refresher.store import DB_NAME, UndoConflict, open_store
+from refresher.srs import schedule as S
+from refresher.srs.schedule import Rating, StudyDay
+from refresher.storage.migrations import MIGRATIONS
+from refresher.storage.store import DB_NAME, UndoConflict, open_store
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 SCHED = S.make_scheduler(fuzz=False)

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from refresher import schedule as S
-from refresher.model import Outcome
-from refresher.schedule import CardInfo, QueueEntry, Rating, ReviewSession, State, StudyDay
+from refresher.core.model import Outcome
+from refresher.srs import schedule as S
+from refresher.srs.schedule import CardInfo, QueueEntry, Rating, ReviewSession, State, StudyDay
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 MIN, DAY = timedelta(minutes=1), timedelta(days=1)

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from refresher.bank import load_bank
-from refresher.errors import InputError, RefresherError
-from refresher.session import Mode, Round, make_items, select
+from refresher.banks.load import load_bank
+from refresher.core.errors import InputError, RefresherError
+from refresher.quiz.round import Mode, Round, make_items, select
 
 
 @pytest.fixture

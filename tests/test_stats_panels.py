@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from refresher.app.banks import open_bank
 from refresher.cli import app
-from refresher.stats import DIFFICULTY_BUCKETS, STABILITY_BUCKETS, buckets
-from refresher.store import open_store
+from refresher.srs.stats import DIFFICULTY_BUCKETS, STABILITY_BUCKETS, buckets
+from refresher.storage.store import open_store
 from tests.test_plan import DAY, START, at, save, sit, write_bank
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from refresher.errors import StoreError
+from refresher.core.errors import StoreError
+from refresher.core.model import Outcome
+from refresher.env.paths import home_dir
 from refresher.kinds.choice import ChoiceQuestion
-from refresher.migrations import MIGRATIONS
-from refresher.model import Outcome
-from refresher.paths import home_dir
-from refresher.store import DB_NAME, open_store
+from refresher.storage.migrations import MIGRATIONS
+from refresher.storage.store import DB_NAME, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 Q = ChoiceQuestion(bank_id="b", id="q1", topic="rnn", prompt="P", options=("a", "b"), answer=0)

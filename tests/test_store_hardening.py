@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from refresher import limits
 from refresher.cli import app
-from refresher.errors import StoreError
-from refresher.migrations import APPLICATION_ID, MIGRATIONS
-from refresher.store import DB_NAME, open_store
+from refresher.core import limits
+from refresher.core.errors import StoreError
+from refresher.storage.migrations import APPLICATION_ID, MIGRATIONS
+from refresher.storage.store import DB_NAME, open_store
 
 NOW = "2026-11-25T09:30:00+00:00"
 COMMANDS = (

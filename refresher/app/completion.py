@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from refresher.errors import RefresherError
+from refresher.core.errors import RefresherError
 
 if TYPE_CHECKING:
-    from refresher.model import Bank
+    from refresher.core.model import Bank
 
 
 def _banks(name: str | None, home: Path | None) -> list[Bank]:
@@ -50,7 +50,7 @@ card_refs = _from_banks(lambda b: (q.key for q in b.questions))
 
 
 def drill_kinds(bank: str | None, incomplete: str = "", home: Path | None = None) -> list[str]:
-    from refresher.session import drill_kinds as kinds_of
+    from refresher.quiz.round import drill_kinds as kinds_of
 
     return _words((k for b in _banks(bank, home)[:1] for k in kinds_of(b)), incomplete)
 
@@ -62,6 +62,6 @@ def question_types(incomplete: str = "") -> list[str]:
 
 
 def config_keys(incomplete: str = "") -> list[str]:
-    from refresher.config import SETTINGS
+    from refresher.env.config import SETTINGS
 
     return _words(SETTINGS, incomplete)

@@ -3,7 +3,7 @@ Anki plain text and GIFT files to a bank; the history store as a stream of rows.
 
 Use cases only: the formats live in `refresher.formats`, the drawing of a numeric item's worked
 solution comes in from the shell as a function (`numeric_html`), and every file is written
-whole or not at all (`refresher.files.write_atomically`). An imported file is untrusted: it is
+whole or not at all (`refresher.env.files.write_atomically`). An imported file is untrusted: it is
 read within `limits.IMPORT_FILE_BYTES`, every question goes through the bank validator with the
 line it came from, and the bank written is parsed back before it replaces anything.
 """
@@ -18,13 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from refresher import limits
-from refresher.document import LineDict
-from refresher.errors import BankError, RefresherError
-from refresher.files import read_regular, write_atomically
+from refresher.core import limits
+from refresher.core.document import LineDict
+from refresher.core.errors import BankError, RefresherError
+from refresher.core.model import Bank
+from refresher.core.text import excerpt
+from refresher.env.files import read_regular, write_atomically
 from refresher.formats.imported import Collected, slug
-from refresher.model import Bank
-from refresher.text import excerpt
 
 EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
 IMPORT_FORMATS = ("csv", "tsv", "anki", "gift")
@@ -64,7 +64,7 @@ def export_bank(
     timestamp: float | None = None,
 ) -> Exported:
     """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS)."""
-    from refresher.session import attach_instances, make_items
+    from refresher.quiz.round import attach_instances, make_items
 
     questions = list(bank.questions)
     if fmt in ("csv", "tsv"):
@@ -160,7 +160,7 @@ def import_file(
     Everything left out is returned as `FILE:LINE: what and why`; the bank holds the rest.
     Refuses to replace an existing `target` without `force`.
     """
-    from refresher.bank import build_bank, display_path, parse_bank
+    from refresher.banks.load import build_bank, display_path, parse_bank
     from refresher.formats import yaml as bank_yaml
     from refresher.kinds import kind_of
 
@@ -283,7 +283,7 @@ def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[di
 @contextmanager
 def history_rows(bank: str | None, since: datetime | None) -> Iterator[Iterator[dict[str, Any]]]:
     """The history store opened for the length of a `with`, and its rows streamed from it."""
-    from refresher.store import open_store
+    from refresher.storage.store import open_store
 
     with open_store() as store:
         yield history(store, bank, since)

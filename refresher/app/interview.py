@@ -1,7 +1,7 @@
 """A mock interview (app layer): which `open` questions are asked, follow-ups, scores, history.
 
 `choose()` picks the questions; an `Interview` hands them out one at a time, guesses the key
-points a typed answer covers (`refresher.points`), scores the points the learner confirms and,
+points a typed answer covers (`refresher.quiz.points`), scores the points the learner confirms and,
 after a good answer, puts one of the question's `follow_ups` next. `InterviewHistory` stores
 every answer with the points it covered, committed before the next question, and reads them
 back for `interview --history` and for the points missed most. The front end only prompts,
@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from refresher import points as matcher
-from refresher import schedule
-from refresher.clock import Clock, local_now, utcnow
-from refresher.errors import InputError, RefresherError
+from refresher.core.errors import InputError, RefresherError
+from refresher.core.model import Bank, Outcome, Question
+from refresher.env.clock import Clock, local_now, utcnow
 from refresher.kinds.open import OpenQuestion
-from refresher.model import Bank, Outcome, Question
-from refresher.points import Coverage
-from refresher.schedule import Rating
-from refresher.session import select
-from refresher.store import Store, open_store
+from refresher.quiz import points as matcher
+from refresher.quiz.points import Coverage
+from refresher.quiz.round import select
+from refresher.srs import schedule
+from refresher.srs.schedule import Rating
+from refresher.storage.store import Store, open_store
 
 MODE = "interview"
 DEFAULT_COUNT = 5

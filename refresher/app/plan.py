@@ -2,7 +2,7 @@
 
 `Policy` is what a review sitting asks while an interview date is set: the retention in force,
 the order of new cards, today's new cards and review cap, and the shortening of intervals that
-would reach past the date (the rules are `refresher.planning`'s). `compute()` gathers what
+would reach past the date (the rules are `refresher.srs.planning`'s). `compute()` gathers what
 `refresher plan` shows; `readiness()` is the one readiness number `plan` and `stats` both give.
 """
 
@@ -15,17 +15,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from refresher import planning, schedule
 from refresher.app import banks as bank_access
 from refresher.app import settings as app_settings
-from refresher.clock import local_now
-from refresher.config import Config
-from refresher.errors import RefresherError
-from refresher.model import Bank, Question
-from refresher.planning import Readiness, Target
-from refresher.schedule import CardInfo, Rated, Scheduler, StudyDay
-from refresher.stats import CardCounts, card_counts
-from refresher.store import Store, open_store
+from refresher.core.errors import RefresherError
+from refresher.core.model import Bank, Question
+from refresher.env.clock import local_now
+from refresher.env.config import Config
+from refresher.srs import planning, schedule
+from refresher.srs.planning import Readiness, Target
+from refresher.srs.schedule import CardInfo, Rated, Scheduler, StudyDay
+from refresher.srs.stats import CardCounts, card_counts
+from refresher.storage.store import Store, open_store
 
 SECONDS_SAMPLE = 200  # the learner's last answers the time estimate is the median of
 SECONDS_MIN_ANSWERS = 5  # fewer than this: the stated default
@@ -45,7 +45,7 @@ def parse_date(text: str) -> date:
         value = date.fromisoformat(text.strip())
     except ValueError:
         raise RefresherError(f"--date: '{text}' is not a date as YYYY-MM-DD") from None
-    from refresher import limits
+    from refresher.core import limits
 
     if not limits.YEAR_MIN < value.year < limits.YEAR_MAX:
         raise RefresherError(f"--date: {value} is outside the years refresher handles")

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from refresher import limits
-from refresher.clock import Clock, local_now, utcnow
-from refresher.errors import InputError, RefresherError
-from refresher.model import Bank, Outcome
-from refresher.session import Answered, Item
-from refresher.store import Store, open_store
+from refresher.core import limits
+from refresher.core.errors import InputError, RefresherError
+from refresher.core.model import Bank, Outcome
+from refresher.env.clock import Clock, local_now, utcnow
+from refresher.quiz.round import Answered, Item
+from refresher.storage.store import Store, open_store
 
 
 def check_seed(seed: int, option: str = "--seed") -> int:

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from refresher import schedule
 from refresher.app.plan import Policy
 from refresher.app.quiz import check_seed
-from refresher.clock import Clock, local_now
-from refresher.config import Config
-from refresher.errors import RefresherError
-from refresher.model import Bank, Outcome, Question
-from refresher.schedule import (
+from refresher.core.errors import RefresherError
+from refresher.core.model import Bank, Outcome, Question
+from refresher.env.clock import Clock, local_now
+from refresher.env.config import Config
+from refresher.quiz.round import Item, attach_instances, make_items
+from refresher.srs import schedule
+from refresher.srs.schedule import (
     CardInfo,
     CardState,
     Done,
@@ -36,8 +37,7 @@ from refresher.schedule import (
     SessionSummary,
     StudyDay,
 )
-from refresher.session import Item, attach_instances, make_items
-from refresher.store import Store, UndoConflict, open_store
+from refresher.storage.store import Store, UndoConflict, open_store
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The review settings in `config.toml` (app layer): read, show, change.
 
-`refresher.config` owns the file format and each setting's rules; this module finds the file and
+`refresher.env.config` owns the file format and each setting's rules; this module finds the file and
 returns what `refresher config` shows.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from refresher import config as settings
-from refresher import paths
+from refresher.env import config as settings
+from refresher.env import paths
 
 
 @dataclass(frozen=True)

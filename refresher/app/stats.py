@@ -1,6 +1,6 @@
 """The inputs of `refresher stats` (app layer): which banks, which questions, the store's rows.
 
-`compute()` gathers from an open store what `refresher.stats.compute` (pure) needs and returns
+`compute()` gathers from an open store what `refresher.srs.stats.compute` (pure) needs and returns
 its `Stats`; `gather()` does the same for a bank name on the history in the data folder and
 says which broken banks were skipped.
 """
@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from refresher.app import banks as bank_access
 from refresher.app import settings as app_settings
-from refresher.clock import local_now
-from refresher.config import Config
-from refresher.store import Store, open_store
+from refresher.env.clock import local_now
+from refresher.env.config import Config
+from refresher.storage.store import Store, open_store
 
 if TYPE_CHECKING:
-    from refresher.model import Bank, Question
-    from refresher.stats import Stats
+    from refresher.core.model import Bank, Question
+    from refresher.srs.stats import Stats
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ def compute(
 ) -> Stats:
     """Stats over `banks` (`scope`: the one bank id, or None for all) for the `days` up to
     `now`."""
-    from refresher import schedule
-    from refresher import stats as core
+    from refresher.srs import schedule
+    from refresher.srs import stats as core
 
     scheduler = schedule.make_scheduler(desired_retention=settings.desired_retention)
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)

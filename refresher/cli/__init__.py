@@ -16,7 +16,7 @@ import typer
 
 from refresher import __version__
 from refresher.cli.help import PagedCommand, PagedGroup
-from refresher.errors import RefresherError
+from refresher.core.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from refresher.cli.options import NoPager, pager_on
-from refresher.errors import RefresherError
+from refresher.core.errors import RefresherError
 
 
 def _user_dirs() -> list[Path]:
@@ -52,8 +52,8 @@ def check(
 
     Example: refresher check my-bank.yaml
     """
-    from refresher import bank as banks
-    from refresher import catalog
+    from refresher.banks import catalog
+    from refresher.banks import load as banks
     from refresher.render import banks as draw
     from refresher.render.console import make_console
 

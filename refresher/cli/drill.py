@@ -28,16 +28,16 @@ def drill(
 
     Example: refresher drill pool   or   refresher drill lstm my-bank
     """
-    from refresher import limits
     from refresher.app import settings
     from refresher.app.quiz import open_history
     from refresher.cli.runner import Ended, Runner
-    from refresher.clock import utcnow
-    from refresher.errors import InputError, RefresherError, UsageError
+    from refresher.core import limits
+    from refresher.core.errors import InputError, RefresherError, UsageError
+    from refresher.env.clock import utcnow
+    from refresher.quiz.round import Mode, Round, drill_items, drill_kinds, nothing_to_drill
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
-    from refresher.session import Mode, Round, drill_items, drill_kinds, nothing_to_drill
 
     if seed is not None and abs(seed) > limits.SEED_MAX:
         raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
@@ -87,7 +87,7 @@ def drill(
 
 def _bank_named(name: str):  # type: ignore[no-untyped-def]
     """The bank `name` stands for (an id or a bank file), or None when it names none."""
-    from refresher.errors import RefresherError
+    from refresher.core.errors import RefresherError
 
     try:
         return open_bank(name)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from refresher.cli.help import PagedCommand, PagedGroup
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 
 if TYPE_CHECKING:
     from refresher.explain.steps import Worked

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from refresher.cli.options import BankArg, open_bank
-from refresher.errors import RefresherError
+from refresher.core.errors import RefresherError
 
 
 def _numeric_html(item: Any) -> tuple[str, str]:
@@ -86,8 +86,8 @@ def import_(
     Example: refresher import deck.txt --to my-deck.yaml && refresher quiz my-deck.yaml
     """
     from refresher.app import interop
+    from refresher.core.text import strip_controls
     from refresher.render.console import make_console
-    from refresher.text import strip_controls
 
     done = interop.import_file(
         source, to, bank_id=bank_id, title=title, topic=topic, fmt=fmt, force=force
@@ -108,7 +108,7 @@ def import_(
 def _since(text: str | None) -> datetime | None:
     if text is None:
         return None
-    from refresher.clock import local_now
+    from refresher.env.clock import local_now
 
     try:
         value = datetime.fromisoformat(text.strip())
@@ -135,7 +135,7 @@ def history(
     Example: refresher history session-14 --since 2026-11-01 --csv > history.csv
     """
     from refresher.app import interop
-    from refresher.text import strip_controls
+    from refresher.core.text import strip_controls
 
     if as_json and as_csv:
         raise RefresherError("--json and --csv: choose one")

@@ -24,7 +24,7 @@ from refresher.cli.options import BankArg, Topics, open_bank
 if TYPE_CHECKING:
     from refresher.app.interview import Asked, Interview, InterviewHistory
     from refresher.kinds.open import OpenQuestion
-    from refresher.points import Coverage
+    from refresher.quiz.points import Coverage
     from refresher.render.console import Console
 
 
@@ -95,9 +95,9 @@ class Lines:
     def read(self, prompt: str) -> str:
         """One line with its control characters replaced (before it is shown, matched or
         stored); a line longer than `limits.ANSWER_CHARS` is refused and asked again."""
-        from refresher import limits
+        from refresher.core import limits
+        from refresher.core.text import strip_controls
         from refresher.render import interview as draw
-        from refresher.text import strip_controls
 
         while True:
             text = strip_controls(self.console.input(prompt))
@@ -124,7 +124,7 @@ def read_answer(
     first line sent after `limit` seconds. An empty first line is an answer given aloud ("").
     `on_first` sees the first line (to give `q` and `s` their meaning). End of input before
     anything was typed passes up as EOFError; Ctrl-C always passes up."""
-    from refresher import limits
+    from refresher.core import limits
     from refresher.render import interview as draw
 
     clock = clock or _now
@@ -133,7 +133,7 @@ def read_answer(
     if limit and lines.interactive:
         from datetime import timedelta
 
-        from refresher.clock import local_now
+        from refresher.env.clock import local_now
 
         until = (local_now() + timedelta(seconds=limit)).strftime("%H:%M:%S")
     typed: list[str] = []
@@ -174,7 +174,7 @@ def confirm_points(
     this prompt (q, end of input, Ctrl-C), what to raise once the answer is stored."""
     from refresher.app.interview import parse_ticks
     from refresher.cli.runner import QUIT, Quit
-    from refresher.errors import InputError
+    from refresher.core.errors import InputError
     from refresher.render import interview as draw
 
     console = lines.console

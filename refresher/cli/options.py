@@ -10,7 +10,7 @@ import typer
 from refresher.cli import complete
 
 if TYPE_CHECKING:
-    from refresher.model import Bank
+    from refresher.core.model import Bank
 
 BankArg = Annotated[
     str | None,

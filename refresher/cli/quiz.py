@@ -65,11 +65,11 @@ def quiz(
     from refresher.app import settings
     from refresher.app.quiz import check_seed, find_missed_with_seeds, open_history
     from refresher.cli.runner import Ended, Runner
-    from refresher.clock import utcnow
+    from refresher.env.clock import utcnow
+    from refresher.quiz.round import Mode, Round, attach_instances, make_items, rearranged, select
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
-    from refresher.session import Mode, Round, attach_instances, make_items, rearranged, select
 
     if seed is not None:
         check_seed(seed)

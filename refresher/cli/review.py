@@ -48,8 +48,8 @@ def review(
     from refresher.app import settings
     from refresher.app.review import open_sitting
     from refresher.cli.reviewer import Reviewer
+    from refresher.quiz.round import select
     from refresher.render.console import make_console
-    from refresher.session import select
 
     the_bank = open_bank(bank)
     questions = select(the_bank, topics=topic or (), types=qtype or ())

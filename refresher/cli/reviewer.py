@@ -17,16 +17,16 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from refresher import schedule
 from refresher.app.review import CardView, Offer, ReviewSitting
 from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows
-from refresher.errors import InputError
-from refresher.model import Outcome
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome
+from refresher.quiz.round import Round, second_try
 from refresher.render import question as draw
 from refresher.render import review as show
 from refresher.render.console import stdin_is_tty
-from refresher.schedule import Rating
-from refresher.session import Round, second_try
+from refresher.srs import schedule
+from refresher.srs.schedule import Rating
 
 if TYPE_CHECKING:
     from refresher.render.console import Console

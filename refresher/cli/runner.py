@@ -19,11 +19,11 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from refresher.app.quiz import QuizHistory
-from refresher.errors import InputError
-from refresher.model import Bank, Outcome
+from refresher.core.errors import InputError
+from refresher.core.model import Bank, Outcome
+from refresher.quiz.round import Answered, Item, Mode, Round, second_try
 from refresher.render import question as draw
 from refresher.render.console import stdin_is_tty
-from refresher.session import Answered, Item, Mode, Round, second_try
 
 if TYPE_CHECKING:
     from refresher.render.console import Console
@@ -63,8 +63,8 @@ class Prompter:
         Control characters are replaced before the text is shown, graded or stored, and a line
         longer than `limits.ANSWER_CHARS` is refused and asked again (never stored whole).
         """
-        from refresher import limits
-        from refresher.text import strip_controls
+        from refresher.core import limits
+        from refresher.core.text import strip_controls
 
         while True:
             text = strip_controls(self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] "))

@@ -31,10 +31,10 @@ def print_sheet(
     `refresher quiz --seed S` asks exactly the numbers that `refresher print --seed S` shows.
     Example: refresher print --topic cnn --seed 7 --answers --export cnn.html
     """
+    from refresher.quiz.round import attach_instances, make_items, select
     from refresher.render import export as exporter
     from refresher.render import sheet as draw
     from refresher.render.console import make_console, paged
-    from refresher.session import attach_instances, make_items, select
 
     if export is not None:
         exporter.check_export_path(export)
@@ -46,13 +46,13 @@ def print_sheet(
         make_items(questions, random.Random(seed), shuffle=False), seed, the_bank.path
     )
     if as_json:
-        from refresher.worksheet import sheet_entry
+        from refresher.quiz.worksheet import sheet_entry
 
         entries = [sheet_entry(i) for i in items]
         typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
         return
     if export is not None and export.suffix.lower() == ".html":
-        from refresher.clock import local_now
+        from refresher.env.clock import local_now
 
         parts = draw.worksheet_parts(the_bank, items, seed, answers=answers)
         path = exporter.export_worksheet_html(parts, export, date=local_now().strftime("%d %B %Y"))

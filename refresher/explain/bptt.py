@@ -29,7 +29,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from refresher import limits
+from refresher.core import limits
 from refresher.explain.rnn import seeded_note, softmax
 from refresher.explain.steps import (
     Chart,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain.inputs import pair_text, shape_text
 from refresher.explain.pooling import (
     MAX_CELLS,

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain.inputs import Layout
 from refresher.explain.rnn import (
     activation_line,

@@ -2,7 +2,7 @@
 
 Every coercion takes the name of what it reads (``"--input"`` on the command line, ``"input"``
 in a bank's compute spec) and raises `InputError` with that name and the shape it expected.
-Spec values may be numbers, nested lists, NumPy arrays or text in `refresher.parse`'s forms.
+Spec values may be numbers, nested lists, NumPy arrays or text in `refresher.core.parse`'s forms.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from refresher import limits
-from refresher.errors import InputError
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.core.parse import parse_matrix, parse_scalar, parse_vector
 from refresher.explain.steps import plural
-from refresher.parse import parse_matrix, parse_scalar, parse_vector
 
 # ------------------------------------------------------------------------------ scalars
 
@@ -277,7 +277,7 @@ def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray
     The file must be a regular file of at most `limits.INPUT_FILE_BYTES` (checked by `stat`
     before it is opened); a .npy header is read and its shape checked before its data.
     """
-    from refresher.files import read_regular
+    from refresher.env.files import read_regular
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -343,7 +343,7 @@ def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]
     A regular file of at most `limits.INPUT_FILE_BYTES`; YAML is composed with at most
     `limits.YAML_ALIASES` aliases, `limits.YAML_DEPTH` levels and `limits.PARAMS_VALUES` values.
     """
-    from refresher.files import read_regular
+    from refresher.env.files import read_regular
 
     path = Path(path)
     data_bytes = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")

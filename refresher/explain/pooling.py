@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 from refresher.explain.inputs import pair_text, shape_text
 from refresher.explain.steps import Grid, Line, Num, Step, Sym, Worked, plural, with_article
 

@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from refresher import limits
-from refresher.errors import InputError
+from refresher.core import limits
+from refresher.core.errors import InputError
 from refresher.explain import bptt, conv, gradients, gru, lstm, params, pooling, rnn
 from refresher.explain.inputs import (
     as_bool,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from refresher.core.model import Bank
 from refresher.formats.imported import Collected, item, stable_id
 from refresher.formats.markup import escape, to_text
 from refresher.kinds.blank import BlankQuestion
@@ -32,7 +33,6 @@ from refresher.kinds.numeric import NumericQuestion
 from refresher.kinds.open import OpenQuestion
 from refresher.kinds.order import OrderQuestion
 from refresher.kinds.truefalse import TrueFalseQuestion
-from refresher.model import Bank
 
 # The note types of a package. Their ids are fixed: Anki recognises them on the next import.
 BASIC, TYPE_IN, CLOZE = "basic", "type-in", "cloze"
@@ -142,7 +142,7 @@ def _fields(it: Any, numeric_html: NumericHtml | None) -> tuple[str, tuple[str, 
         extra = ("Also accepted: " + "; ".join(also)) if also else ""
         return CLOZE, (head + "".join(text), extra + why if extra else why.removeprefix("<br><br>"))
     if isinstance(q, NumericQuestion):
-        from refresher.numeric import format_answer
+        from refresher.kinds.numeric.engine import format_answer
 
         if q.value is not None:
             tol = f" (± {format_answer(q.tolerance)})" if q.tolerance else ""

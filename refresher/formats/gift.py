@@ -19,11 +19,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from refresher.bank import ID_RE
+from refresher.banks.load import ID_RE
+from refresher.core.model import Bank
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
 from refresher.kinds import kind_of
-from refresher.model import Bank
 
 _SPECIAL = "~=#{}:"
 KEY_POINTS = "Key points:"
@@ -113,7 +113,7 @@ def _numeric(it: Any, prompt: str, why: str) -> str | None:
             return None
         value = float(expected.reshape(()))
         if _is_random(q.compute):
-            from refresher.numeric import used_params
+            from refresher.kinds.numeric.engine import used_params
 
             inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
             shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
@@ -122,14 +122,14 @@ def _numeric(it: Any, prompt: str, why: str) -> str | None:
 
 
 def _shown(name: str, value: Any) -> bool:
-    from refresher.numeric import SETTING_NAMES, setting_parts
+    from refresher.kinds.numeric.engine import SETTING_NAMES, setting_parts
 
     return name not in SETTING_NAMES or setting_parts(name, value) is not None
 
 
 def _given(name: str, value: Any) -> str:
     """`hidden size = 47`, as the question reads on screen; an unnamed input by its key."""
-    from refresher.numeric import setting_parts
+    from refresher.kinds.numeric.engine import setting_parts
 
     parts = setting_parts(name, value)
     if parts is None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from refresher.document import LineDict, LineList
+from refresher.core.document import LineDict, LineList
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 

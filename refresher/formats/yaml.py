@@ -1,9 +1,9 @@
-"""Reading a YAML bank into plain data with line numbers (`refresher.document`).
+"""Reading a YAML bank into plain data with line numbers (`refresher.core.document`).
 
 PyYAML's C parser in safe mode: no Python object is ever built from a tag. The node graph is
 walked once, recording the line of every mapping, key and list entry; aliases share one object.
-The walk is bounded before it can cost memory or time (`refresher.limits`): nesting depth, alias
-uses, and the size the document would have with every alias expanded (an "alias bomb" of a few
+The walk is bounded before it can cost memory or time (`refresher.core.limits`): nesting depth,
+alias uses, and the size the document would have with every alias expanded (an "alias bomb" of a few
 hundred bytes otherwise expands to gigabytes once copied). Problems that do not stop reading
 (duplicate keys, unreadable typed scalars) are returned with their lines.
 """
@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from refresher import limits
-from refresher.document import LineDict, LineList
-from refresher.errors import BankError
-from refresher.text import excerpt
+from refresher.core import limits
+from refresher.core.document import LineDict, LineList
+from refresher.core.errors import BankError
+from refresher.core.text import excerpt
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _SEQ_TAG, _MAP_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))

@@ -7,6 +7,7 @@ it in `refresher/render/kinds/` (that registry refuses, at import, a kind it can
 
 from __future__ import annotations
 
+from refresher.core.model import Question
 from refresher.kinds import (
     blank,
     card,
@@ -20,7 +21,6 @@ from refresher.kinds import (
     truefalse,
 )
 from refresher.kinds.base import Kind
-from refresher.model import Question
 
 KINDS: dict[str, Kind] = {
     k.name: k

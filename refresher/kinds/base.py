@@ -10,12 +10,12 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from refresher.errors import InputError
-from refresher.model import Outcome, Question
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome, Question
 
 if TYPE_CHECKING:
     from refresher.kinds.fields import Fields
-    from refresher.session import Item
+    from refresher.quiz.round import Item
 
 
 class Kind:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome, Question
 from refresher.kinds import textmatch
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields, as_text
-from refresher.model import Outcome, Question
 
 
 @dataclass(frozen=True)

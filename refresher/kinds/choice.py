@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from refresher import limits
-from refresher.errors import InputError
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
 from refresher.kinds.letters import letter, parse_letters
-from refresher.model import Outcome, Question
 
 
 @dataclass(frozen=True)

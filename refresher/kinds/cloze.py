@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from refresher import limits
-from refresher.errors import InputError
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.blank import graded
 from refresher.kinds.fields import Fields
-from refresher.model import Outcome, Question
 
 _BLANK = re.compile(r"\{\{(.*?)\}\}")
 

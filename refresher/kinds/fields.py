@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from refresher import limits
-from refresher.document import line_of
+from refresher.core import limits
+from refresher.core.document import line_of
+from refresher.core.text import codepoint, excerpt, first_control
 from refresher.kinds.letters import LETTERS
-from refresher.text import codepoint, excerpt, first_control
 
 Problem = tuple[int, str, str]  # line, question id, message
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -49,6 +49,6 @@ def parse_letters(text: str, count: int, *, what: str = "an option") -> list[int
 
 
 def _short(text: str) -> str:
-    from refresher.text import excerpt
+    from refresher.core.text import excerpt
 
     return excerpt(text, 30)

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from refresher import limits
-from refresher.errors import InputError
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields, as_text
 from refresher.kinds.letters import LETTERS, letter
 from refresher.kinds.order import shuffled
-from refresher.model import Outcome, Question
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.choice import option_order, read_options
 from refresher.kinds.fields import Fields
 from refresher.kinds.letters import letter, parse_letters
-from refresher.model import Outcome, Question
 
 
 @dataclass(frozen=True)

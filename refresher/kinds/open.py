@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from refresher.core.model import Question
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
-from refresher.model import Question
 
 
 @dataclass(frozen=True)

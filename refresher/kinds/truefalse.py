@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
+from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
-from refresher.model import Outcome, Question
 
 _TRUE = {"t", "true", "y", "yes"}
 _FALSE = {"f", "false", "n", "no"}
@@ -68,7 +68,7 @@ class TrueFalse(Kind):
 
 
 def _shown(value: Any) -> str:
-    from refresher.text import excerpt
+    from refresher.core.text import excerpt
 
     return repr(excerpt(value)) if isinstance(value, str) else excerpt(value)
 

@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from refresher.core.model import Bank
 from refresher.kinds import NAMES
-from refresher.model import Bank
 
 
 def bank_dict(bank: Bank) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from rich.console import RenderableType
 from rich.terminal_theme import TerminalTheme
 from rich.theme import Theme
 
-from refresher import limits
-from refresher.errors import InputError
-from refresher.files import write_atomically
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.core.text import excerpt
+from refresher.env.files import write_atomically
 from refresher.render.console import make_console
-from refresher.text import excerpt
 
 EXPORT_WIDTH = 100
 FORMATS = (".html", ".svg", ".txt")

@@ -3,7 +3,7 @@ answer with the key-point checklist, the score, the summary, and `interview --hi
 
 The learner's own text comes from the keyboard or the history file: it is shown with control
 characters replaced (`text.strip_controls`, which keeps every character's place, so the matched
-words found by `refresher.points` can be highlighted where they are).
+words found by `refresher.quiz.points` can be highlighted where they are).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from refresher.app.interview import (
     Scored,
     rating_name,
 )
+from refresher.core.text import strip_controls
 from refresher.kinds.open import OpenQuestion
-from refresher.points import Coverage
+from refresher.quiz.points import Coverage
 from refresher.render.review import RATING_STYLES
 from refresher.render.summary import duration
-from refresher.schedule import Rating
-from refresher.text import strip_controls
+from refresher.srs.schedule import Rating
 
 MATCHED = "bold underline"
 NARROW = 80  # below this width the history stacks the model answer over the answers

@@ -15,7 +15,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from refresher.explain.steps import format_part
-from refresher.numeric import Instance, format_answer, setting_parts, used_params
+from refresher.kinds.numeric.engine import Instance, format_answer, setting_parts, used_params
 from refresher.render import worked as draw_worked
 
 

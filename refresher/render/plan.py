@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.app.plan import Plan
-from refresher.stats import CardCounts
+from refresher.srs.stats import CardCounts
 
 BAR = "█"
 BAR_EMPTY = "░"

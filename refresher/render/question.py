@@ -8,11 +8,11 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from refresher.core.model import Outcome
 from refresher.kinds import KINDS, kind_of
-from refresher.model import Outcome
+from refresher.quiz.round import Answered, Item
 from refresher.render.kinds import view_of
 from refresher.render.layout import hanging, options_view
-from refresher.session import Answered, Item
 
 __all__ = ["hanging", "options_view"]
 

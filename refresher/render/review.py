@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.render.summary import duration, shortened
-from refresher.schedule import (
+from refresher.srs.schedule import (
     RATING_NAMES,
     RATINGS,
     Queue,

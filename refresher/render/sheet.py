@@ -15,9 +15,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher.model import Bank
+from refresher.core.model import Bank
+from refresher.quiz.round import Item
 from refresher.render.kinds import view_of
-from refresher.session import Item
 
 INDENT = 4
 

@@ -11,12 +11,12 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher.mistake_names import label_of
+from refresher.kinds.numeric.names import label_of
 from refresher.render.plan import bar as share_bar
 from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
-from refresher.schedule import RATING_NAMES, RATINGS
-from refresher.stats import Accuracy, DayActivity, Heatmap, Stats
+from refresher.srs.schedule import RATING_NAMES, RATINGS
+from refresher.srs.stats import Accuracy, DayActivity, Heatmap, Stats
 
 ANSWER_BAR = "█"
 REVIEW_BAR = "▒"

@@ -7,10 +7,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from refresher.core.text import excerpt
+from refresher.quiz.round import Answered, Summary
 from refresher.render.layout import hanging
 from refresher.render.question import expected_text, given_text
-from refresher.session import Answered, Summary
-from refresher.text import excerpt
 
 
 def duration(seconds: float) -> str:

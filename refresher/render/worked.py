@@ -23,7 +23,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from refresher import limits
+from refresher.core import limits
 from refresher.explain.steps import (
     COMMENT_GAP,
     Chart,

@@ -5,8 +5,8 @@ Adding a kind: a `View` subclass in a module of this folder, and its entry in `V
 
 from __future__ import annotations
 
+from refresher.core.model import Question
 from refresher.kinds import KINDS
-from refresher.model import Question
 from refresher.render.kinds.base import View
 from refresher.render.kinds.blank import BlankView
 from refresher.render.kinds.choice import ChoiceView, MultiView

@@ -12,7 +12,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from refresher.session import Answered, Item
+    from refresher.quiz.round import Answered, Item
 
 
 class View:

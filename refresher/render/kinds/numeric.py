@@ -30,7 +30,7 @@ class NumericView(View):
         worked_solution(console, instance)
 
     def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
-        from refresher.numeric import format_answer
+        from refresher.kinds.numeric.engine import format_answer
 
         if item.instance is None:  # a fixed answer (an imported question)
             return Text(format_answer(item.question.value), style="bold")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 
 __all__ = ["parse_matrix", "parse_scalar", "parse_vector"]
 

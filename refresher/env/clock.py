@@ -11,8 +11,8 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from refresher import limits
-from refresher.errors import RefresherError
+from refresher.core import limits
+from refresher.core.errors import RefresherError
 
 NOW_ENV = "REFRESHER_NOW"
 

@@ -23,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from refresher import limits
-from refresher.errors import BankError, InputError
+from refresher.core import limits
+from refresher.core.errors import BankError, InputError
+from refresher.core.model import Outcome
+from refresher.core.parse import parse_matrix, parse_scalar, parse_vector
 from refresher.explain import registry
 from refresher.explain.steps import Worked, format_number
 from refresher.kinds.numeric import NumericQuestion
-from refresher.model import Outcome
-from refresher.parse import parse_matrix, parse_scalar, parse_vector
 
 
 def _core(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -311,9 +311,10 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
 
 def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:
     """Right or wrong, with the cells that were off and, for a wrong answer that matches a named
-    mistake (`refresher.mistakes`), that mistake. An answer of another shape is wrong when it
-    matches a mistake of that shape; otherwise it cannot be read (InputError: asked again)."""
-    from refresher import mistakes
+    mistake (`refresher.kinds.numeric.mistakes`), that mistake. An answer of another shape is wrong
+    when it matches a mistake of that shape; otherwise it cannot be read (InputError: asked
+    again)."""
+    from refresher.kinds.numeric import mistakes
 
     expected = instance.expected
     detail: dict[str, Any] = {"wrong_cells": [], "shape": list(expected.shape)}
@@ -351,7 +352,7 @@ def _mistaken_shape(
     instance: Instance, text: str, tolerance: float, rtol: float
 ) -> tuple[Any, np.ndarray] | None:
     """A named mistake whose answer has another shape than the right one, matched by `text`."""
-    from refresher import mistakes
+    from refresher.kinds.numeric import mistakes
 
     for mistake in mistakes.mistakes(instance):
         if mistake.value.shape == instance.expected.shape:
@@ -367,7 +368,7 @@ def _mistaken_shape(
 
 def answer_shapes(instance: Instance) -> list[tuple[int, ...]]:
     """The right answer's shape, then the other shapes a named mistake gives (distinct)."""
-    from refresher import mistakes
+    from refresher.kinds.numeric import mistakes
 
     shapes = [tuple(instance.expected.shape)]
     for mistake in mistakes.mistakes(instance):

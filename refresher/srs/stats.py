@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from refresher.mistake_names import label_of
-from refresher.model import Question
-from refresher.planning import Readiness
-from refresher.schedule import (
+from refresher.core.model import Question
+from refresher.kinds.numeric.names import label_of
+from refresher.srs.planning import Readiness
+from refresher.srs.schedule import (
     RATING_NAMES,
     RATINGS,
     CardInfo,

@@ -1,4 +1,4 @@
-"""The names of the mistakes `refresher.mistakes` can diagnose, as `stats` shows them.
+"""The names of the mistakes `refresher.kinds.numeric.mistakes` can diagnose, as `stats` shows them.
 
 Kept apart from the diagnosis (which needs NumPy and the explain engine) so that `stats` and the
 review sitting can name a stored mistake without loading either. Pure.

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from refresher.errors import RefresherError
+from refresher.core.errors import RefresherError
+from refresher.core.model import Bank, Outcome, Question
 from refresher.kinds import NAMES, kind_of
 from refresher.kinds.numeric import NumericQuestion
-from refresher.model import Bank, Outcome, Question
 
 
 class Mode(StrEnum):
@@ -209,7 +209,7 @@ def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterato
 
 
 def _endless(pool: list[NumericQuestion], seed: int, rng: random.Random) -> Iterator[Item]:
-    from refresher.numeric import instantiate
+    from refresher.kinds.numeric.engine import instantiate
 
     k = 0
     while True:

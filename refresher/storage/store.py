@@ -28,12 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from refresher import limits, migrations, paths
-from refresher.errors import RefresherError, StoreError
-from refresher.model import Outcome, Question
+from refresher.core import limits
+from refresher.core.errors import RefresherError, StoreError
+from refresher.core.model import Outcome, Question
+from refresher.env import paths
+from refresher.storage import migrations
 
 if TYPE_CHECKING:  # fsrs is imported when a card is first read, which keeps `quiz` light
-    from refresher.schedule import CardInfo, CardState, Rated, Rating, Scheduler
+    from refresher.srs.schedule import CardInfo, CardState, Rated, Rating, Scheduler
 
 DB_NAME = paths.DB_NAME
 BUSY_TIMEOUT_MS = 15_000
@@ -392,7 +394,7 @@ class Store:
     @_guarded
     def card_infos(self, bank: str | None = None) -> dict[int, CardInfo]:
         """Every rated card (of `bank`), as plain columns: enough for the queue and for stats."""
-        from refresher.schedule import CardInfo, State
+        from refresher.srs.schedule import CardInfo, State
 
         sql = (
             "SELECT c.question_id, c.due, c.state, c.suspended, c.stability, c.last_review,"
@@ -434,7 +436,7 @@ class Store:
         return None if row is None else self._state_of(dict(zip(_CARD_FIELDS, row, strict=True)))
 
     def _state_of(self, row: dict[str, Any]) -> CardState:
-        from refresher.schedule import Card, CardState
+        from refresher.srs.schedule import Card, CardState
 
         try:
             card = Card.from_dict(json.loads(row["fsrs"]))
@@ -502,7 +504,7 @@ class Store:
         the stored state still equals `shown`, and recomputed otherwise, then passed through
         `adjust` (the plan's shortening of intervals, which the preview has had already).
         """
-        from refresher import schedule
+        from refresher.srs import schedule
 
         ms = int(seconds * 1000)
         with self.write() as conn:

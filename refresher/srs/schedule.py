@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
-from refresher.model import Outcome
+from refresher.core.model import Outcome
 
 __all__ = [
     "Card",

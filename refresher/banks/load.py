@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from refresher import limits
-from refresher.document import line_of
-from refresher.errors import BankError, RefresherError
+from refresher.core import limits
+from refresher.core.document import line_of
+from refresher.core.errors import BankError, RefresherError
+from refresher.core.model import Bank, Question
+from refresher.core.text import excerpt
 from refresher.kinds import KINDS, NAMES, kind_of
 from refresher.kinds.fields import Fields, Problem, as_text, text_problem
-from refresher.model import Bank, Question
-from refresher.text import excerpt
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 BANK_KEYS = {"id", "title", "description", "topics", "questions"}
@@ -286,12 +286,12 @@ def load_bank(path: str | os.PathLike[str], cache: Path | None = None) -> Bank:
     """Read and validate one bank file.
 
     With `cache` (a folder), a bank that loaded cleanly is kept there as checked plain data
-    (`refresher.cache`), so an unchanged file skips parsing next time.
+    (`refresher.banks.cache`), so an unchanged file skips parsing next time.
     """
     raw, shown = read_bank_file(path)
     if cache is None:
         return parse_bank(_decode(raw, shown), shown)
-    from refresher import cache as banks_cache
+    from refresher.banks import cache as banks_cache
 
     hit = banks_cache.read(cache, raw, shown)
     if hit is not None:

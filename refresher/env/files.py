@@ -14,7 +14,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from refresher.errors import InputError
+from refresher.core.errors import InputError
 
 
 def _mib(n: int) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from refresher.schedule import CardInfo, Rated, Scheduler, StudyDay, retrievability
+from refresher.srs.schedule import CardInfo, Rated, Scheduler, StudyDay, retrievability
 
 FINAL_DAYS = 7
 DEFAULT_SECONDS = 20.0  # per answer, until the learner's own answers say otherwise

@@ -11,7 +11,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from refresher.errors import StoreError
+from refresher.core.errors import StoreError
 
 # "RFSH": written at offset 68 of the file header; a file carrying another id is not ours.
 APPLICATION_ID = 0x52465348

@@ -26,30 +26,31 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from refresher import limits
+from refresher.core import limits
+from refresher.core.model import Bank, Question
 from refresher.kinds import KINDS
-from refresher.model import Bank, Question
 
 FORMAT = 1
 SUFFIX = ".json"
 STALE_DAYS = 30
-_SHAPERS = ("bank.py", "model.py", "document.py", "text.py", "limits.py", "cache.py")
-_SHAPER_DIRS = ("formats", "kinds")
+_SHAPERS = ("banks/load.py", "banks/cache.py")
+_SHAPER_DIRS = ("core", "formats", "kinds")
 
 
 def _shaper_files() -> list[Path]:
-    here = Path(__file__).resolve().parent
-    files = [here / name for name in _SHAPERS]
+    package = Path(__file__).resolve().parent.parent
+    files = [package / name for name in _SHAPERS]
     for folder in _SHAPER_DIRS:
-        files.extend(sorted((here / folder).glob("*.py")))
+        files.extend(sorted((package / folder).rglob("*.py")))
     return files
 
 
 @functools.cache
 def _salt() -> bytes:
     digest = hashlib.sha256(f"format {FORMAT}".encode())
+    package = Path(__file__).resolve().parent.parent
     for path in _shaper_files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from refresher.kinds import kind_of
-from refresher.session import Item
+from refresher.quiz.round import Item
 
 
 def answer_of(item: Item) -> Any:

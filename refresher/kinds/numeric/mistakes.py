@@ -1,10 +1,11 @@
 """Named mistakes on numeric answers: the item's computation re-run the way learners get it wrong.
 
-`mistakes(instance)` returns, for one numeric instance (see `refresher.numeric.Instance`), every
-named mistake of its compute kind with the value that mistake gives for the asked result, in a
-fixed order (the most telling first). Mistakes whose value equals the right answer, or an
-earlier mistake's, are left out, so a match always says something true. `diagnose()` finds the
-mistake a typed answer matches within the item's tolerance.
+`mistakes(instance)` returns, for one numeric instance (see
+`refresher.kinds.numeric.engine.Instance`), every named mistake of its compute kind with the
+value that mistake gives for the asked result, in a fixed order (the most telling first).
+Mistakes whose value equals the right answer, or an earlier mistake's, are left out, so a match
+always says something true. `diagnose()` finds the mistake a typed answer matches within the
+item's tolerance.
 
 Each mistake has a stable `name` (stored with the attempt), a short `label` (`stats` lists the
 most frequent) and a one-line `diagnosis` with this instance's numbers. Pure: NumPy and the
@@ -22,7 +23,7 @@ import numpy as np
 from refresher.explain import conv, pooling
 from refresher.explain.inputs import pair_text
 from refresher.explain.rnn import sigmoid, softmax
-from refresher.mistake_names import LABELS, label_of
+from refresher.kinds.numeric.names import LABELS, label_of
 
 __all__ = ["LABELS", "Mistake", "diagnose", "label_of", "mistakes"]
 

@@ -11,17 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refresher.bank import load_bank
-from refresher.errors import BankError, RefresherError
-from refresher.model import Bank
-from refresher.text import excerpt
+from refresher.banks.load import load_bank
+from refresher.core.errors import BankError, RefresherError
+from refresher.core.model import Bank
+from refresher.core.text import excerpt
 
 SUFFIXES = (".yaml", ".yml")
 
 
 def bundled_dir() -> Path:
     """The banks shipped with the package (inside the wheel), or `content/` in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     inside = here / "_content"
     if inside.is_dir():
         return inside

@@ -34,7 +34,7 @@ def db_path(home: Path | None = None) -> Path:
 
 
 def config_file(home: Path | None = None) -> Path:
-    """The settings file (see `refresher.config`)."""
+    """The settings file (see `refresher.env.config`)."""
     return (home if home is not None else home_dir()) / CONFIG_NAME
 
 

@@ -20,9 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from refresher import limits, paths
-from refresher.errors import RefresherError
-from refresher.files import read_regular
+from refresher.core import limits
+from refresher.core.errors import RefresherError
+from refresher.env import paths
+from refresher.env.files import read_regular
 
 CONFIG_NAME = paths.CONFIG_NAME
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
-from refresher.model import Outcome, Question
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Numeric(Kind):
     hint = "a number, vector (1 2) or matrix (1 2; 3 4)"
 
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
-        from refresher.document import line_of, plain
+        from refresher.core.document import line_of, plain
 
         prompt = f.text("prompt")
         if f.has("answer") and f.has("compute"):
@@ -75,7 +75,7 @@ class Numeric(Kind):
         )
 
     def _fixed(self, f: Fields, prompt: str | None, common: dict[str, Any]) -> Question | None:
-        from refresher import limits
+        from refresher.core import limits
 
         value = f.item["answer"]
         ok = isinstance(value, int | float) and not isinstance(value, bool)
@@ -98,16 +98,16 @@ class Numeric(Kind):
     def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
         if question.fixed:  # type: ignore[attr-defined]
             return None
-        from refresher.numeric import instantiate
+        from refresher.kinds.numeric.engine import instantiate
 
         return instantiate(question, seed, path=path)  # type: ignore[arg-type]
 
     def grade(self, item: Any, text: str) -> Outcome:
-        from refresher.numeric import grade
+        from refresher.kinds.numeric.engine import grade
 
         q: NumericQuestion = item.question
         if q.value is not None:
-            from refresher.numeric import grade_value
+            from refresher.kinds.numeric.engine import grade_value
 
             return grade_value(q.value, text, q.tolerance, q.rtol)
         return grade(_instance(item), text, q.tolerance, q.rtol)
@@ -120,7 +120,7 @@ class Numeric(Kind):
         return to_jsonable(_instance(item).expected)
 
     def answer_text(self, item: Any) -> str:
-        from refresher.numeric import format_answer
+        from refresher.kinds.numeric.engine import format_answer
 
         if item.question.value is not None:
             return format_answer(item.question.value, precision=12)
@@ -154,8 +154,8 @@ class Numeric(Kind):
     def more_inputs(self, item: Any, first: str, interactive: bool) -> tuple[str, ...]:
         """On a terminal a matrix may be typed one row per line (a blank line ends it early),
         or all on one line. A first row whose count fits no answer is an InputError at once."""
-        from refresher.errors import InputError
-        from refresher.numeric import answer_shapes, first_row_problem
+        from refresher.core.errors import InputError
+        from refresher.kinds.numeric.engine import answer_shapes, first_row_problem
 
         instance = item.instance
         if instance is None or not interactive or any(c in first for c in ";[\n"):
@@ -170,7 +170,7 @@ class Numeric(Kind):
     def deep_problems(self, question: Question) -> list[tuple[int, str]]:
         if question.fixed:  # type: ignore[attr-defined]
             return []
-        from refresher.numeric import spec_problems_by_key
+        from refresher.kinds.numeric.engine import spec_problems_by_key
 
         q: NumericQuestion = question  # type: ignore[assignment]
         return [

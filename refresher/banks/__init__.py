@@ -1,0 +1,1 @@
+"""Question banks (edges): loading and validating a file, finding banks, the parse cache."""

@@ -1,0 +1,1 @@
+"""Quiz use-case cores (pure): the round, the worksheet, interview points."""

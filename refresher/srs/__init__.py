@@ -1,0 +1,1 @@
+"""Spaced repetition (pure): FSRS scheduling, planning toward a date, study statistics."""

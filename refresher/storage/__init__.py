@@ -1,0 +1,1 @@
+"""The history store (edge): the SQLite file, its schema migrations."""
