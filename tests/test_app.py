@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from refresher.srs import schedule as S
 from refresher.storage.store import open_store
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+MINI_BANK = Path(__file__).parent / "data" / "mini.yaml"
 EXACT = Config(fuzz=False)
 
 
@@ -154,3 +156,43 @@ def test_a_numeric_card_back_after_its_answer_comes_with_new_numbers(refresher_h
         back = sitting.next_card()
         assert back is not None and back.entry.card_id == first.entry.card_id
         assert back.item.instance.spec != inputs  # shown again: fresh numbers
+
+
+def test_a_planned_round_is_the_seeded_round_and_its_retry_reorders_the_options(mini_path):
+    plan = app_quiz.plan_round(str(mini_path), seed=4, tries=1)
+    again = app_quiz.plan_round(str(mini_path), seed=4, tries=1)
+    assert [i.question.id for i in plan.items] == [i.question.id for i in again.items]
+    assert plan.matched == len(plan.bank.questions) == len(plan.items)
+    assert plan.seed == 4 and plan.tries == 1 and plan.mode is Mode.PRACTICE
+    rnd = plan.start()
+    choice = next(i for i in plan.items if i.question.type == "choice")
+    while rnd.current is not choice:
+        rnd.skip()
+    wrong = next(letter for k, letter in enumerate("ABCD") if choice.order[k] != 1)
+    rnd.answer(wrong)
+    summary = rnd.summary(0.0)
+    plan.retry(summary.misses)
+    assert [i.question.id for i in plan.items] == [choice.question.id]
+    assert plan.items[0].order != choice.order  # a new letter for the right option
+    unshuffled = app_quiz.plan_round(str(mini_path), shuffle=False, tries=1, types=["choice"])
+    unshuffled.retry([summary.misses[0]])
+    assert unshuffled.items[0].order == choice.order
+
+
+def test_a_planned_drill_names_its_kinds_and_replays_from_its_seed():
+    with pytest.raises(RefresherError, match="kinds in session-14: .*pool"):
+        app_quiz.plan_drill(None, None)
+    with pytest.raises(RefresherError, match="no numeric questions to drill"):
+        app_quiz.plan_drill(str(MINI_BANK), None)
+    one, two = app_quiz.plan_drill("pool", None, seed=3), app_quiz.plan_drill("pool", None, seed=3)
+    rnd_one, rnd_two = one.start(), two.start()
+    for _ in range(3):
+        one.next_into(rnd_one)
+        two.next_into(rnd_two)
+    assert [i.instance.seed for i in rnd_one.items] == [i.instance.seed for i in rnd_two.items]
+    assert [i.question.id for i in rnd_one.items] == [i.question.id for i in rnd_two.items]
+    rnd_one.skip()
+    one.finish(rnd_one)
+    assert len(rnd_one.items) == 1
+    with pytest.raises(InputError, match="--seed must be between"):
+        app_quiz.plan_drill("pool", None, seed=2**70)

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from refresher.banks.catalog import bank_paths, resolve
 from refresher.cli import app
 from refresher.kinds.numeric.engine import format_answer
-from refresher.quiz.round import attach_instances, drill_items, make_items
+from refresher.quiz.drill import drill_items
+from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
 

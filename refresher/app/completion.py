@@ -50,7 +50,7 @@ card_refs = _from_banks(lambda b: (q.key for q in b.questions))
 
 
 def drill_kinds(bank: str | None, incomplete: str = "", home: Path | None = None) -> list[str]:
-    from refresher.quiz.round import drill_kinds as kinds_of
+    from refresher.quiz.drill import drill_kinds as kinds_of
 
     return _words((k for b in _banks(bank, home)[:1] for k in kinds_of(b)), incomplete)
 

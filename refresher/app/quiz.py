@@ -1,4 +1,11 @@
-"""Quiz and drill rounds in the history (app layer): a round row, then every answer.
+"""Quiz and drill rounds (app layer): planning a round and its retries, starting a drill, and
+the history they write to.
+
+`plan_round()` turns a quiz's options into a `RoundPlan` (the bank, the chosen items in their
+seeded order with this round's numbers, the seed and the `tries` setting); `RoundPlan.start()`
+gives the `Round` to ask and `retry()` the missed items again, their options in a new order.
+`plan_drill()` does the same for `drill`: which bank and kind (a bank named alone lists its
+kinds), and the endless items. A front end only prompts, draws and stores.
 
 `open_history()` opens the store for one command; `QuizHistory.start_round()` records the round
 (checking the seed fits the history) and `record()`/`record_skip()` store each answer, committed
@@ -8,14 +15,29 @@ finds the questions to redo for `quiz --missed` / `--missed-days`.
 
 from __future__ import annotations
 
+import random
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from refresher.app import banks, settings
 from refresher.core import limits
-from refresher.core.errors import InputError, RefresherError
+from refresher.core.errors import InputError, RefresherError, UsageError
 from refresher.core.model import Bank, Outcome
 from refresher.env.clock import Clock, local_now, utcnow
-from refresher.quiz.round import Answered, Item
+from refresher.quiz.drill import drill_items, drill_kinds, nothing_to_drill
+from refresher.quiz.round import (
+    Answered,
+    Item,
+    Mode,
+    Round,
+    attach_instances,
+    make_items,
+    rearranged,
+    select,
+)
 from refresher.storage.store import Store, open_store
 
 
@@ -125,3 +147,124 @@ def find_missed_with_seeds(
     with open_store(home) as store:
         ids = missed_ids(store, bank, days, wanted, local_now())
         return ids, store.missed_seeds(bank.id, ids)
+
+
+@dataclass
+class RoundPlan:
+    """A quiz round ready to ask: its items, how many questions matched, its seed and mode."""
+
+    bank: Bank
+    items: list[Item]
+    matched: int
+    seed: int
+    mode: Mode
+    tries: int
+    shuffle: bool
+    rng: random.Random = field(repr=False)
+
+    def start(self) -> Round:
+        return Round(self.items, self.mode)
+
+    def retry(self, misses: Sequence[Answered]) -> None:
+        """Ask the missed items again; with shuffling, their options come in a new order, so
+        the letter is not the thing to remember."""
+        items = [m.item for m in misses]
+        if self.shuffle:
+            items = [rearranged(item, self.rng) for item in items]
+        self.items = items
+
+
+def plan_round(
+    bank: str | None,
+    *,
+    count: int | None = None,
+    topics: Sequence[str] = (),
+    types: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    ids: Sequence[str] = (),
+    missed: bool = False,
+    missed_days: int | None = None,
+    seed: int | None = None,
+    shuffle: bool = True,
+    mode: Mode = Mode.PRACTICE,
+    tries: int | None = None,
+    home: Path | None = None,
+) -> RoundPlan:
+    """The round `quiz` asks: bank `bank` (id or file; the bundled one by default) filtered,
+    ordered from `seed` (drawn when None), cut to `count`, each numeric item with this round's
+    numbers, or, for `missed`/`missed_days`, the very numbers that were missed."""
+    if seed is not None:
+        check_seed(seed)
+    the_bank = banks.open_bank(bank)
+    wanted = list(ids)
+    seeds: dict[str, int] = {}
+    if missed or missed_days:
+        wanted, seeds = find_missed_with_seeds(the_bank, missed_days, wanted, home)
+    questions = select(the_bank, topics=topics, types=types, tags=tags, ids=wanted)
+    if tries is None:
+        tries = settings.load().tries
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    rng = random.Random(seed)
+    items = make_items(questions, rng, shuffle=shuffle, count=count)
+    items = attach_instances(items, seed, the_bank.path, seeds)
+    return RoundPlan(the_bank, items, len(questions), seed, mode, tries, shuffle, rng)
+
+
+@dataclass
+class DrillPlan:
+    """A drill ready to run: its bank, kind, seed, and an endless supply of fresh items."""
+
+    bank: Bank
+    kind: str
+    seed: int
+    tries: int
+    supply: Iterator[Item] = field(repr=False)
+
+    def start(self) -> Round:
+        return Round([], Mode.DRILL)
+
+    def next_into(self, rnd: Round) -> None:
+        """Put one more problem at the end of `rnd`."""
+        rnd.items.append(next(self.supply))
+
+    def finish(self, rnd: Round) -> None:
+        """The problem on screen when the learner stopped is not "missed": drop it."""
+        del rnd.items[rnd.position :]
+
+
+def plan_drill(
+    kind: str | None, bank: str | None, bank_option: str | None = None, seed: int | None = None
+) -> DrillPlan:
+    """The drill `drill KIND [BANK]` runs. `bank_option` is the old `--bank` spelling. A bank
+    named alone (`drill my-bank.yaml`) is taken as the bank, and the kinds it can drill are
+    listed (UsageError), as they are when no kind is named."""
+    if seed is not None:
+        check_seed(seed)
+    if bank is not None and bank_option is not None and bank != bank_option:
+        raise InputError("give the bank once: as an argument (refresher drill KIND BANK)")
+    the_bank = banks.open_bank(bank if bank is not None else bank_option)
+    alone = kind is not None and bank is None and bank_option is None
+    if alone and kind not in drill_kinds(the_bank) and (named := _bank_named(kind)) is not None:
+        the_bank, bank, kind = named, kind, None
+    if kind is None:
+        kinds = drill_kinds(the_bank)
+        if not kinds:
+            raise RefresherError(nothing_to_drill(the_bank))
+        where = "" if bank is None and bank_option is None else f" {the_bank.id}"
+        raise UsageError(
+            f"name what to drill, e.g. refresher drill {kinds[0]}{where}; "
+            f"kinds in {the_bank.id}: {', '.join(kinds)}"
+        )
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    supply = drill_items(the_bank, kind, seed, random.Random(seed))
+    return DrillPlan(the_bank, kind, seed, settings.load().tries, supply)
+
+
+def _bank_named(name: str) -> Bank | None:
+    """The bank `name` stands for (an id or a bank file), or None when it names none."""
+    try:
+        return banks.open_bank(name)
+    except RefresherError:
+        return None

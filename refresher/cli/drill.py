@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import random
-import secrets
 import time
 
 import typer
 
 from refresher.cli import complete
-from refresher.cli.options import BankArg, open_bank
+from refresher.cli.options import BankArg
 
 
 def drill(
@@ -28,71 +26,38 @@ def drill(
 
     Example: refresher drill pool   or   refresher drill lstm my-bank
     """
-    from refresher.app import settings
-    from refresher.app.quiz import open_history
+    from refresher.app.quiz import open_history, plan_drill
     from refresher.cli.runner import Ended, Runner
-    from refresher.core import limits
-    from refresher.core.errors import InputError, RefresherError, UsageError
     from refresher.env.clock import utcnow
-    from refresher.quiz.round import Mode, Round, drill_items, drill_kinds, nothing_to_drill
+    from refresher.quiz.round import Mode
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
 
-    if seed is not None and abs(seed) > limits.SEED_MAX:
-        raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
-    if bank is not None and bank_option is not None and bank != bank_option:
-        raise InputError("give the bank once: as an argument (refresher drill KIND BANK)")
-    the_bank = open_bank(bank if bank is not None else bank_option)
-    alone = kind is not None and bank is None and bank_option is None
-    # `refresher drill my-bank.yaml`: a bank named alone, to see what it can drill
-    if alone and kind not in drill_kinds(the_bank) and (named := _bank_named(kind)) is not None:
-        the_bank, bank, kind = named, kind, None
-    if kind is None:
-        kinds = drill_kinds(the_bank)
-        if not kinds:
-            raise RefresherError(nothing_to_drill(the_bank))
-        where = "" if bank is None and bank_option is None else f" {the_bank.id}"
-        raise UsageError(
-            f"name what to drill, e.g. refresher drill {kinds[0]}{where}; "
-            f"kinds in {the_bank.id}: {', '.join(kinds)}"
-        )
-    if seed is None:
-        seed = secrets.randbelow(1_000_000)
-    items = drill_items(the_bank, kind, seed, random.Random(seed))
+    plan = plan_drill(kind, bank, bank_option, seed)
     console = make_console()
     with open_history() as history:
         runner = Runner(
             console,
             history,
-            the_bank,
+            plan.bank,
             Mode.DRILL,
-            round_id=history.start_round(the_bank.id, Mode.DRILL.value, seed, utcnow()),
-            tries=settings.load().tries,
+            round_id=history.start_round(plan.bank.id, Mode.DRILL.value, plan.seed, utcnow()),
+            tries=plan.tries,
         )
-        draw.header(console, f"Drill: {kind}", 0, 0, "drill", seed)
-        rnd = Round([], Mode.DRILL)
+        draw.header(console, f"Drill: {plan.kind}", 0, 0, "drill", plan.seed)
+        rnd = plan.start()
         started = time.monotonic()
         ended = Ended.FINISHED
         while ended is Ended.FINISHED:
-            rnd.items.append(next(items))
+            plan.next_into(rnd)
             ended = runner.run(rnd)
-        del rnd.items[rnd.position :]  # the problem on screen when you stopped is not "missed"
+        plan.finish(rnd)
         draw_summary.summary(
-            console, rnd.summary(time.monotonic() - started), the_bank.topics, show_misses=False
+            console, rnd.summary(time.monotonic() - started), plan.bank.topics, show_misses=False
         )
         if ended is Ended.INTERRUPTED:
             raise typer.Exit(130)
-
-
-def _bank_named(name: str):  # type: ignore[no-untyped-def]
-    """The bank `name` stands for (an id or a bank file), or None when it names none."""
-    from refresher.core.errors import RefresherError
-
-    try:
-        return open_bank(name)
-    except RefresherError:
-        return None
 
 
 def register(app: typer.Typer) -> None:

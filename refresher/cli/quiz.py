@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
-import secrets
 import time
 from enum import StrEnum
 
 import typer
 
 from refresher.cli import complete
-from refresher.cli.options import BankArg, Tags, Topics, Types, open_bank
+from refresher.cli.options import BankArg, Tags, Topics, Types
 
 
 class ModeOpt(StrEnum):
@@ -62,57 +60,50 @@ def quiz(
 
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
-    from refresher.app import settings
-    from refresher.app.quiz import check_seed, find_missed_with_seeds, open_history
+    from refresher.app.quiz import open_history, plan_round
     from refresher.cli.runner import Ended, Runner
     from refresher.env.clock import utcnow
-    from refresher.quiz.round import Mode, Round, attach_instances, make_items, rearranged, select
+    from refresher.quiz.round import Mode
     from refresher.render import question as draw
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
 
-    if seed is not None:
-        check_seed(seed)
-    the_bank = open_bank(bank)
-    seeds: dict[str, int] = {}
-    if missed or missed_days:
-        qid, seeds = find_missed_with_seeds(the_bank, missed_days, qid)
-    questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or (), ids=qid)
-    if tries is None:
-        tries = settings.load().tries
-    if seed is None:
-        seed = secrets.randbelow(1_000_000)
-    rng = random.Random(seed)
-    items = make_items(questions, rng, shuffle=not no_shuffle, count=count or None)
-    # numeric items: this round's numbers, or the very numbers that were missed
-    items = attach_instances(items, seed, the_bank.path, seeds)
+    plan = plan_round(
+        bank,
+        count=count or None,
+        topics=topic or (),
+        types=qtype or (),
+        tags=tag or (),
+        ids=qid,
+        missed=missed,
+        missed_days=missed_days,
+        seed=seed,
+        shuffle=not no_shuffle,
+        mode=Mode(mode.value),
+        tries=tries,
+    )
+    the_bank = plan.bank
     console = make_console()
     history = open_history()
-    run_mode = Mode(mode.value)
     with history:
         runner = Runner(
             console,
             history,
             the_bank,
-            run_mode,
-            round_id=history.start_round(the_bank.id, run_mode.value, seed, utcnow()),
-            tries=tries,
+            plan.mode,
+            round_id=history.start_round(the_bank.id, plan.mode.value, plan.seed, utcnow()),
+            tries=plan.tries,
         )
         draw.header(
-            console,
-            the_bank.title,
-            len(items),
-            len(questions),
-            run_mode.value,
-            seed,
+            console, the_bank.title, len(plan.items), plan.matched, plan.mode.value, plan.seed
         )
         while True:
-            rnd = Round(items, run_mode)
+            rnd = plan.start()
             started = time.monotonic()
             ended = runner.run(rnd)
             summary = rnd.summary(time.monotonic() - started)
             draw_summary.summary(
-                console, summary, the_bank.topics, show_misses=run_mode is Mode.EXAM
+                console, summary, the_bank.topics, show_misses=plan.mode is Mode.EXAM
             )
             if ended is Ended.INTERRUPTED:
                 raise typer.Exit(130)
@@ -121,9 +112,7 @@ def quiz(
             n = len(summary.misses)
             if not runner.confirm(f"Retry the {n} missed question{'s' if n != 1 else ''}?"):
                 return
-            items = [m.item for m in summary.misses]
-            if not no_shuffle:  # a new option order: the letter is not the thing to remember
-                items = [rearranged(item, rng) for item in items]
+            plan.retry(summary.misses)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,12 +2,15 @@
 
 A kind module (`refresher/kinds/<name>.py`) defines its model (a `Question` subclass) and one
 `Kind` subclass; the registry in `refresher/kinds/__init__.py` maps the bank's `type:` to it, and
-`refresher/render/kinds/` holds its drawings. Pure: randomness comes in as `rng`.
+`refresher/render/kinds/` holds its drawings. An `Item` is one question as asked (its option order
+and the data drawn for the attempt): what every kind grades and draws. Pure: randomness comes in
+as `rng`.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from refresher.core.errors import InputError
@@ -15,7 +18,24 @@ from refresher.core.model import Outcome, Question
 
 if TYPE_CHECKING:
     from refresher.kinds.fields import Fields
-    from refresher.quiz.round import Item
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question as asked: `order[k]` is the bank index of the option (or step, or
+    right-hand entry) shown at letter k.
+
+    `instance` holds data generated for this attempt (e.g. random inputs of a numeric item).
+    """
+
+    question: Question
+    order: tuple[int, ...] = ()
+    instance: Any = None
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        opts = getattr(self.question, "options", ())
+        return tuple(opts[i] for i in self.order)
 
 
 class Kind:

@@ -1,7 +1,8 @@
 """A quiz round as pure state: which questions, in which order, what was answered.
 
-`select()` filters a bank; `make_items()` fixes the (seeded) order of questions and options;
-`Round` takes answers one at a time and `summary()` reports. Randomness comes in as a
+`select()` filters a bank; `make_items()` fixes the (seeded) order of questions and options
+(each an `Item`, the kinds' own value); `Round` takes answers one at a time and `summary()`
+reports. A drill's endless items are `refresher.quiz.drill`'s. Randomness comes in as a
 `random.Random`, durations come in as numbers: nothing here reads the clock or prints.
 """
 
@@ -9,39 +10,20 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Outcome, Question
 from refresher.kinds import NAMES, kind_of
-from refresher.kinds.numeric import NumericQuestion
+from refresher.kinds.base import Item
 
 
 class Mode(StrEnum):
     PRACTICE = "practice"
     EXAM = "exam"
     DRILL = "drill"  # endless practice of one generator; feedback as in practice
-
-
-@dataclass(frozen=True)
-class Item:
-    """One question as asked: `order[k]` is the bank index of the option (or step, or
-    right-hand entry) shown at letter k.
-
-    `instance` holds data generated for this attempt (e.g. random inputs of a numeric item).
-    """
-
-    question: Question
-    order: tuple[int, ...] = ()
-    instance: Any = None
-
-    @property
-    def options(self) -> tuple[str, ...]:
-        opts = getattr(self.question, "options", ())
-        return tuple(opts[i] for i in self.order)
 
 
 @dataclass(frozen=True)
@@ -166,58 +148,6 @@ def attach_instances(
         instance = kind_of(item.question).instantiate(item.question, own, path)
         out.append(item if instance is None else Item(item.question, item.order, instance))
     return out
-
-
-def drill_kinds(bank: Bank) -> list[str]:
-    """The compute kinds a bank's numeric questions use: what `drill` can practise."""
-    return sorted(
-        {
-            str(q.compute.get("kind"))
-            for q in bank.questions
-            if isinstance(q, NumericQuestion) and not q.fixed
-        }
-    )
-
-
-def nothing_to_drill(bank: Bank) -> str:
-    """Why `bank` has nothing to drill (it has no `drill_kinds`)."""
-    if any(isinstance(q, NumericQuestion) for q in bank.questions):
-        return (
-            f"{bank.id}'s numeric questions have a fixed answer (as imported ones do), so there "
-            "are no fresh numbers to drill; `quiz` and `review` ask them"
-        )
-    return f"{bank.id} has no numeric questions to drill"
-
-
-def drill_items(bank: Bank, kind: str, seed: int, rng: random.Random) -> Iterator[Item]:
-    """Endless numeric items whose compute kind is `kind`, each with fresh numbers.
-
-    Items with random inputs are preferred; fixed ones are drilled only when a kind has no
-    other. Instance k is drawn from seed + k, so `--seed` replays a drill exactly.
-    """
-    kinds = drill_kinds(bank)
-    if not kinds:
-        raise RefresherError(nothing_to_drill(bank))
-    numeric = [q for q in bank.questions if isinstance(q, NumericQuestion) and not q.fixed]
-    pool = [q for q in numeric if q.compute.get("kind") == kind]
-    if not pool:
-        raise RefresherError(
-            f"nothing to drill for '{kind}'; kinds in {bank.id}: {', '.join(kinds)}"
-        )
-    varied = [q for q in pool if any(isinstance(v, dict) for v in q.compute.values())]
-    return _endless(varied or pool, seed, rng)
-
-
-def _endless(pool: list[NumericQuestion], seed: int, rng: random.Random) -> Iterator[Item]:
-    from refresher.kinds.numeric.engine import instantiate
-
-    k = 0
-    while True:
-        order = list(pool)
-        rng.shuffle(order)
-        for q in order:
-            yield Item(q, (), instantiate(q, seed + k))
-            k += 1
 
 
 @dataclass
