@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank
 from refresher.kinds.base import Item
-from refresher.kinds.numeric import NumericQuestion
+from refresher.kinds.numeric.model import NumericQuestion
 
 
 def drill_kinds(bank: Bank) -> list[str]:

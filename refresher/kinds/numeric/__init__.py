@@ -4,33 +4,21 @@ The bank gives a `compute:` spec (never the answer); each attempt draws its own 
 engine and NumPy are imported only when a numeric item is instantiated, graded or checked.
 An imported question (GIFT, CSV) has no spec but a literal `answer:` number with `tolerance:`;
 it has no instance and no worked solution.
+
+The package: this face is the kind (building, grading, answer text; NumPy-free at import), its
+question in `model`, the instance engine (random inputs, solving, spec checks, reading and grading
+an answer) in `engine`, and the named mistakes in `mistakes`, with their NumPy-free labels in
+`names`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from refresher.core.model import Outcome, Question
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
-
-
-@dataclass(frozen=True)
-class NumericQuestion(Question):
-    compute: dict[str, Any] = field(default_factory=dict)
-    tolerance: float = 0.01
-    rtol: float = 0.0
-    value: float | None = None  # a fixed answer (imported questions), instead of `compute`
-
-    @property
-    def fixed(self) -> bool:
-        return self.value is not None
-
-    # The line of each compute key in the bank file, so `check` points at the key at fault.
-    compute_lines: dict[str, int] = field(default_factory=dict, compare=False)
-
-    type = "numeric"
+from refresher.kinds.numeric.model import NumericQuestion
 
 
 class Numeric(Kind):
