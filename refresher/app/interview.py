@@ -319,13 +319,8 @@ class InterviewHistory(OnStore):
         )
 
     def record_skip(self, asked: Asked, round_id: int | None) -> int:
-        return self.store.record_attempt(
-            asked.question,
-            Outcome(None, "", ""),
-            seconds=0.0,
-            mode=MODE,
-            now=self.clock(),
-            round_id=round_id,
+        return self.store.record_skip(
+            asked.question, mode=MODE, now=self.clock(), round_id=round_id
         )
 
     def past(self, bank: Bank, qid: str) -> AnswerHistory:

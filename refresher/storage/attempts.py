@@ -172,6 +172,15 @@ class Attempts(Connection):
         with self.write() as conn:
             return insert_attempt(conn, qid, question, outcome, seconds, mode, now, round_id, seed)
 
+    def record_skip(
+        self, question: Question, *, mode: str, now: datetime, round_id: int | None = None
+    ) -> int:
+        """Store a skipped item (no right or wrong, no time) and commit before returning."""
+        skipped = Outcome(None, "", "")
+        return self.record_attempt(
+            question, skipped, seconds=0.0, mode=mode, now=now, round_id=round_id
+        )
+
     @guarded
     def overrule_attempt(self, attempt_id: int) -> None:
         """A wrong answer the learner overruled: right, marked so, no mistake left named."""
