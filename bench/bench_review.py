@@ -53,11 +53,13 @@ def generated_bank(n: int) -> str:
 def build_history(home: Path, bank_path: Path) -> int:
     """Replay ratings through py-fsrs and write cards, reviews and attempts in one go.
 
-    Uses the store's own row format (its private helpers), so the file is exactly what
+    Uses the store's own row format (its row helpers), so the file is exactly what
     `review` would have written, only faster to make.
     """
     from refresher.banks import load as banks
     from refresher.srs import schedule as S
+    from refresher.storage import cards as sc
+    from refresher.storage import connection as sconn
     from refresher.storage import store as st
 
     bank = banks.load_bank(bank_path)
@@ -88,22 +90,22 @@ def build_history(home: Path, bank_path: Path) -> int:
                 )
                 rated = S.rate(sched, state, card_id, rating, now, duration_ms=4000)
                 attempt_id += 1
-                before = None if state is None else st._compact(st._card_row(card_id, state))
-                after = st._card_row(card_id, rated.after)
+                before = None if state is None else sconn.compact(sc.card_row(card_id, state))
+                after = sc.card_row(card_id, rated.after)
                 outcome = S.self_rated(rating)
                 attempts.append(
-                    (attempt_id, card_id, None, st.iso(now), outcome.given, int(outcome.correct),
+                    (attempt_id, card_id, None, sconn.iso(now), outcome.given, int(outcome.correct),
                      4.0, "review", q.type, q.topic)
                 )  # fmt: skip
                 reviews.append(
-                    (card_id, st.iso(now), int(rating), 0, 4000,
+                    (card_id, sconn.iso(now), int(rating), 0, 4000,
                      None if state is None else int(state.card.state), after["due"],
                      attempt_id, before)
                 )  # fmt: skip
                 state = rated.after
             assert state is not None
-            row = st._card_row(card_id, state)
-            cards.append(tuple(row[f] for f in st._CARD_FIELDS))
+            row = sc.card_row(card_id, state)
+            cards.append(tuple(row[f] for f in sc.CARD_FIELDS))
         with store.write() as conn:
             conn.executemany(
                 "INSERT INTO attempts (id, question_id, round_id, answered_at, given, correct,"
@@ -117,8 +119,8 @@ def build_history(home: Path, bank_path: Path) -> int:
                 reviews,
             )
             conn.executemany(
-                f"INSERT INTO cards ({st._CARD_COLUMNS})"
-                f" VALUES ({', '.join('?' for _ in st._CARD_FIELDS)})",
+                f"INSERT INTO cards ({sc.CARD_COLUMNS})"
+                f" VALUES ({', '.join('?' for _ in sc.CARD_FIELDS)})",
                 cards,
             )
         return len(reviews)

@@ -18,6 +18,7 @@ from refresher.env.config import Config
 from refresher.kinds.card import CardQuestion
 from refresher.quiz.round import Item, Mode, Round, make_items
 from refresher.srs import schedule as S
+from refresher.srs.rating import CardRating
 from refresher.storage.store import open_store
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -64,18 +65,18 @@ def test_the_previewed_rating_is_stored_as_shown_unless_the_card_changed(refresh
     with open_store() as store:
         card_id = store.question_id("b", "c")
         rate = dict(scheduler=fuzzy, leech_threshold=8, question=q, seconds=1.0, auto=False)
-        first = store.rate_card(card_id, S.Rating.Easy, outcome=S.self_rated(S.Rating.Easy),
-                                now=T0, **rate)  # fmt: skip
+        first = store.rate_card(CardRating(card_id, S.Rating.Easy,
+                                outcome=S.self_rated(S.Rating.Easy), now=T0, **rate))  # fmt: skip
         shown = store.card_state(card_id)
         later = T0 + timedelta(days=30)
         preview = S.preview(fuzzy, shown, card_id, later)[S.Rating.Good]
-        kept = store.rate_card(card_id, S.Rating.Good, outcome=S.self_rated(S.Rating.Good),
-                               now=later, shown=shown, preview=preview, **rate)  # fmt: skip
+        kept = store.rate_card(CardRating(card_id, S.Rating.Good, outcome=S.self_rated(S.Rating.Good),
+                               now=later, shown=shown, preview=preview, **rate))  # fmt: skip
         assert kept.rated.after.card.due == preview.after.card.due  # fuzz included
         assert kept.rated.log.review_duration == 1000
         # shown a state that another window has since changed: computed from the stored one
-        stale = store.rate_card(card_id, S.Rating.Good, outcome=S.self_rated(S.Rating.Good),
-                                now=later, shown=shown, preview=preview, **rate)  # fmt: skip
+        stale = store.rate_card(CardRating(card_id, S.Rating.Good, outcome=S.self_rated(S.Rating.Good),
+                                now=later, shown=shown, preview=preview, **rate))  # fmt: skip
         assert stale.rated.before == kept.rated.after and stale.rated.after.reps == 3
     assert first.rated.after.reps == 1
 

@@ -22,6 +22,7 @@ from refresher.env import config as settings
 from refresher.env.paths import config_file
 from refresher.kinds.card import CardQuestion
 from refresher.srs import schedule as S
+from refresher.srs.rating import CardRating
 from refresher.storage.store import DB_NAME, open_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -224,10 +225,10 @@ def _leech_ready(bank: str) -> int:
         card_id = store.question_id(bank, q.id)
         now = NOW - timedelta(days=200)
         for rating in [4] + [1, 3] * 7:
-            record = store.rate_card(
+            record = store.rate_card(CardRating(
                 card_id, S.Rating(rating), scheduler=sched, leech_threshold=S.LEECH_LAPSES,
                 question=q, outcome=S.self_rated(S.Rating(rating)), seconds=1, auto=False, now=now,
-            )  # fmt: skip
+            ))  # fmt: skip
             now = record.rated.after.card.due
         assert store.card_state(card_id).lapses == 7
         assert record.rated.after.card.due < NOW

@@ -16,6 +16,7 @@ from refresher.core.model import Outcome
 from refresher.kinds.card import CardQuestion
 from refresher.kinds.choice import ChoiceQuestion
 from refresher.srs import schedule as S
+from refresher.srs.rating import CardRating
 from refresher.srs.schedule import Rating, StudyDay
 from refresher.storage.migrations import MIGRATIONS
 from refresher.storage.store import DB_NAME, UndoConflict, open_store
@@ -30,15 +31,17 @@ def card(qid: str, bank: str = "b") -> CardQuestion:
 
 def rate(store, q, rating: Rating, now: datetime, *, threshold: int = S.LEECH_LAPSES):
     return store.rate_card(
-        store.question_id(q.bank_id, q.id),
-        rating,
-        scheduler=SCHED,
-        leech_threshold=threshold,
-        question=q,
-        outcome=S.self_rated(rating),
-        seconds=2.0,
-        auto=False,
-        now=now,
+        CardRating(
+            store.question_id(q.bank_id, q.id),
+            rating,
+            scheduler=SCHED,
+            leech_threshold=threshold,
+            question=q,
+            outcome=S.self_rated(rating),
+            seconds=2.0,
+            auto=False,
+            now=now,
+        )
     )
 
 
@@ -210,15 +213,17 @@ def _rater(home: str, worker: int, count: int) -> None:
             now = T0 + timedelta(minutes=2 * i + worker)
 
             store.rate_card(
-                card_id,
-                rating,
-                scheduler=sched,
-                leech_threshold=S.LEECH_LAPSES,
-                question=q,
-                outcome=S.self_rated(rating),
-                seconds=1.0,
-                auto=False,
-                now=now,
+                CardRating(
+                    card_id,
+                    rating,
+                    scheduler=sched,
+                    leech_threshold=S.LEECH_LAPSES,
+                    question=q,
+                    outcome=S.self_rated(rating),
+                    seconds=1.0,
+                    auto=False,
+                    now=now,
+                )
             )
 
 

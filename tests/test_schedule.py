@@ -15,7 +15,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from refresher.core.model import Outcome
+from refresher.kinds.card import CardQuestion
+from refresher.srs import planning
 from refresher.srs import schedule as S
+from refresher.srs.rating import CardRating, settle
 from refresher.srs.schedule import CardInfo, QueueEntry, Rating, ReviewSession, State, StudyDay
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -345,3 +348,39 @@ def test_a_returning_card_keeps_its_number(sched):
     summary = session.summary()
     assert summary.ratings == 1 and summary.skipped == 1 and summary.not_reached == 1
     assert summary.by_rating[Rating.Good] == 1 and summary.new == 1
+
+
+# --- settling a stored rating (what the store runs under its write lock) -----------------------
+
+
+def _request(sched, shown, rating, now, **extra):
+    q = CardQuestion(bank_id="b", id="c", topic="t", prompt="front", back="back")
+    return CardRating(
+        7, rating, question=q, outcome=S.self_rated(rating), seconds=1.5, now=now, scheduler=sched,
+        shown=shown, **extra,
+    )  # fmt: skip
+
+
+def test_settling_keeps_the_preview_shown_when_the_stored_state_is_the_one_shown():
+    fuzzy = S.make_scheduler(fuzz=True)
+    shown = S.rate(fuzzy, None, 7, Rating.Easy, T0).after
+    later = T0 + timedelta(days=30)
+    preview = S.preview(fuzzy, shown, 7, later)[Rating.Good]
+    rated = settle(_request(fuzzy, shown, Rating.Good, later, preview=preview), shown)
+    assert rated.after == preview.after and rated.log.review_duration == 1500
+
+
+def test_settling_on_a_state_changed_since_it_was_shown_builds_on_the_stored_one(sched):
+    shown = S.rate(sched, None, 7, Rating.Good, T0).after
+    stored = S.rate(sched, shown, 7, Rating.Good, T0 + timedelta(minutes=10)).after  # elsewhere
+    later = T0 + timedelta(days=1)
+    preview = S.preview(sched, shown, 7, later)[Rating.Good]
+    target = planning.Target(date(2026, 1, 8), buffer_days=1)
+    day = StudyDay()
+    shortening = planning.Shortening(target, day, {})
+    request = _request(sched, shown, Rating.Good, later, preview=preview, shortening=shortening)
+    rated = settle(request, stored)
+    assert rated.before == stored and rated.after.reps == stored.reps + 1
+    fresh = S.rate(sched, stored, 7, Rating.Good, later, duration_ms=1500)
+    assert rated == planning.shorten(fresh, target, day, {})  # the plan's rule, applied once
+    assert day.date_of(rated.after.card.due) == date(2026, 1, 7) < day.date_of(fresh.after.card.due)

@@ -26,7 +26,7 @@ from refresher.quiz.points import Coverage
 from refresher.quiz.round import select
 from refresher.srs import schedule
 from refresher.srs.schedule import Rating
-from refresher.storage.store import Store, open_store
+from refresher.storage.store import OnStore, Store, open_store
 
 MODE = "interview"
 DEFAULT_COUNT = 5
@@ -297,21 +297,12 @@ class AnswerHistory:
     answers: list[PastAnswer]
 
 
-class InterviewHistory:
+class InterviewHistory(OnStore):
     """The history as an interview uses it. Close with `close()` or `with`."""
 
     def __init__(self, store: Store, clock: Clock = utcnow):
-        self.store = store
+        super().__init__(store)
         self.clock = clock
-
-    def __enter__(self) -> InterviewHistory:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.store.close()
 
     def start(self, bank_id: str, seed: int | None) -> int:
         return self.store.start_round(bank_id, MODE, seed, self.clock())
@@ -328,13 +319,8 @@ class InterviewHistory:
         )
 
     def record_skip(self, asked: Asked, round_id: int | None) -> int:
-        return self.store.record_attempt(
-            asked.question,
-            Outcome(None, "", ""),
-            seconds=0.0,
-            mode=MODE,
-            now=self.clock(),
-            round_id=round_id,
+        return self.store.record_skip(
+            asked.question, mode=MODE, now=self.clock(), round_id=round_id
         )
 
     def past(self, bank: Bank, qid: str) -> AnswerHistory:

@@ -17,13 +17,14 @@ from typing import Any
 
 from refresher.app import banks as bank_access
 from refresher.app import settings as app_settings
+from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Question
 from refresher.env.clock import local_now
 from refresher.env.config import Config
 from refresher.srs import planning, schedule
-from refresher.srs.planning import Readiness, Target
-from refresher.srs.schedule import CardInfo, Rated, Scheduler, StudyDay
+from refresher.srs.planning import Readiness, Shortening, Target
+from refresher.srs.schedule import CardInfo, Queue, Scheduler, StudyDay
 from refresher.srs.stats import CardCounts, card_counts
 from refresher.storage.store import Store, open_store
 
@@ -45,8 +46,6 @@ def parse_date(text: str) -> date:
         value = date.fromisoformat(text.strip())
     except ValueError:
         raise RefresherError(f"--date: '{text}' is not a date as YYYY-MM-DD") from None
-    from refresher.core import limits
-
     if not limits.YEAR_MIN < value.year < limits.YEAR_MAX:
         raise RefresherError(f"--date: {value} is outside the years refresher handles")
     return value
@@ -59,6 +58,29 @@ class QueueRules:
     new_per_day: int  # new cards in all today (introduced ones included)
     review_room: int  # review-state cards still allowed today
     recall: Callable[[CardInfo], float]
+
+    def queue(
+        self,
+        selection: Sequence[int],
+        cards: Mapping[int, CardInfo],
+        now: datetime,
+        day: StudyDay,
+        *,
+        introduced_today: int,
+        limit: int | None = None,
+    ) -> Queue:
+        """Today's queue over `selection` under these rules (`schedule.build_queue`)."""
+        return schedule.build_queue(
+            selection,
+            cards,
+            now,
+            day,
+            new_per_day=self.new_per_day,
+            introduced_today=introduced_today,
+            limit=limit,
+            review_room=self.review_room,
+            recall=self.recall,
+        )
 
 
 class Policy:
@@ -111,7 +133,7 @@ class Policy:
             recall=lambda info: planning.recall_at(scheduler, info, now),
         )
 
-    def adjuster(self, store: Store, bank: str, now: datetime) -> Callable[[Rated], Rated] | None:
+    def shortening(self, store: Store, bank: str, now: datetime) -> Shortening | None:
         """The shortening of intervals past the date, with the loads of the landing days as
         stored now; None when no date is ahead."""
         target = self.target
@@ -128,7 +150,7 @@ class Policy:
             d = day.date_of(datetime.fromisoformat(t))
             if d in loads:
                 loads[d] += 1
-        return planning.shortener(target, day, loads)
+        return Shortening(target, day, loads)
 
 
 # --- readiness ------------------------------------------------------------------------------------
@@ -282,16 +304,7 @@ def compute(
     if status == "ahead" and target is not None:
         pace_today = planning.pace(target, today, counts.new + introduced)
     rules = policy.queue_rules(store, bank.id, counts.new, now, settings.new_per_day)
-    queue = schedule.build_queue(
-        selection,
-        cards,
-        now,
-        day,
-        new_per_day=rules.new_per_day,
-        introduced_today=introduced,
-        review_room=rules.review_room,
-        recall=rules.recall,
-    )
+    queue = rules.queue(selection, cards, now, day, introduced_today=introduced)
     new_left = min(queue.new_left_today, counts.new)
     seconds, from_history = seconds_per_answer(store)
     at = readiness_moment(target, now, day)

@@ -2,7 +2,7 @@
 
 `ReviewSitting` builds the queue for the study day, hands out the next card with its status
 text, previews what each rating would do, stores the learner's rating (committed before the next
-card, through `Store.rate_card`, which computes it from the state as stored) and takes ratings
+card, through `Store.rate_card`, which settles it on the state as stored) and takes ratings
 back. Before a card is handed out its stored state is read again: a card rated meanwhile in
 another window is left out if it is no longer due. The front end only prompts and draws.
 
@@ -25,6 +25,7 @@ from refresher.env.clock import Clock, local_now
 from refresher.env.config import Config
 from refresher.quiz.round import Item, attach_instances, make_items
 from refresher.srs import schedule
+from refresher.srs.rating import CardRating
 from refresher.srs.schedule import (
     CardInfo,
     CardState,
@@ -37,7 +38,7 @@ from refresher.srs.schedule import (
     SessionSummary,
     StudyDay,
 )
-from refresher.storage.store import Store, UndoConflict, open_store
+from refresher.storage.store import OnStore, Store, UndoConflict, open_store
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class SittingEnd:
     tomorrow: int  # cards due on the next study day
 
 
-class ReviewSitting:
+class ReviewSitting(OnStore):
     """One `review` run over `questions` of `bank`, on an open store (see `open_sitting`)."""
 
     def __init__(
@@ -109,7 +110,7 @@ class ReviewSitting:
         clock: Clock = local_now,
     ):
         clock()  # a clock out of range is refused before anything is written
-        self.store = store
+        super().__init__(store)
         self.bank = bank
         self.settings = settings
         self.new_per_day = new_per_day
@@ -126,15 +127,6 @@ class ReviewSitting:
         self.selection = self.policy.order(questions, ids, self.seed)  # new cards' order
         self.session = ReviewSession([])
 
-    def __enter__(self) -> ReviewSitting:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.store.close()
-
     # --- the queue --------------------------------------------------------------------------
     def day(self, now: datetime) -> StudyDay:
         return StudyDay.local_to(now, self.settings.day_starts_at)
@@ -148,16 +140,8 @@ class ReviewSitting:
         cards = self.store.card_infos(self.bank.id)
         unseen = sum(1 for k in self.selection if k not in cards)
         rules = self.policy.queue_rules(self.store, self.bank.id, unseen, now, self.new_per_day)
-        return schedule.build_queue(
-            self.selection,
-            cards,
-            now,
-            day,
-            new_per_day=rules.new_per_day,
-            introduced_today=introduced,
-            limit=self.limit,
-            review_room=rules.review_room,
-            recall=rules.recall,
+        return rules.queue(
+            self.selection, cards, now, day, introduced_today=introduced, limit=self.limit
         )
 
     def start(self) -> tuple[Queue, datetime]:
@@ -221,9 +205,9 @@ class ReviewSitting:
             now,
             leech_threshold=self.settings.leech_threshold,
         )
-        adjust = self.policy.adjuster(self.store, self.bank.id, now)
-        if adjust is not None:  # the interval shown is the one applied
-            options = {r: adjust(p) for r, p in options.items()}
+        shortening = self.policy.shortening(self.store, self.bank.id, now)
+        if shortening is not None:  # the interval shown is the one applied
+            options = {r: shortening.apply(p) for r, p in options.items()}
         return Offer(now, options)
 
     @staticmethod
@@ -249,21 +233,22 @@ class ReviewSitting:
         goes to its back while still learning."""
         card_id = card.entry.card_id
         q = card.question
-        record = self.store.rate_card(
+        request = CardRating(
             card_id,
             rating,
-            scheduler=self.policy.scheduler(offer.now),
-            leech_threshold=self.settings.leech_threshold,
             question=q,
             outcome=outcome,
             seconds=seconds,
-            auto=auto,
             now=offer.now,
+            scheduler=self.policy.scheduler(offer.now),
+            leech_threshold=self.settings.leech_threshold,
+            auto=auto,
             shown=card.state,
             preview=None if offer.options is None else offer.options[rating],
+            shortening=self.policy.shortening(self.store, self.bank.id, offer.now),
             seed=getattr(card.item.instance, "seed", None),
-            adjust=self.policy.adjuster(self.store, self.bank.id, offer.now),
         )
+        record = self.store.rate_card(request)
         graded = None if q.self_graded else bool(outcome.correct)
         again = self.session.rated(record.review_id, record.rated, offer.now, graded=graded)
         return RatedCard(card_id, q, rating, record.rated, again, auto)
@@ -314,17 +299,8 @@ class Unsuspended:
     was_suspended: bool
 
 
-class Cards:
+class Cards(OnStore):
     """The card commands on one open history. Close with `close()` or `with`."""
-
-    def __init__(self, store: Store):
-        self.store = store
-
-    def __enter__(self) -> Cards:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.store.close()
 
     def unsuspend(self, ref: str) -> Unsuspended:
         """Bring the card `ref` (card id, bank/question-id or question id) back into reviews."""

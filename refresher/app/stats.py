@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from refresher.app import banks as bank_access
+from refresher.app import plan
 from refresher.app import settings as app_settings
+from refresher.core.model import Bank, Question
 from refresher.env.clock import local_now
 from refresher.env.config import Config
+from refresher.srs import schedule
+from refresher.srs import stats as core
+from refresher.srs.stats import Stats
 from refresher.storage.store import Store, open_store
-
-if TYPE_CHECKING:
-    from refresher.core.model import Bank, Question
-    from refresher.srs.stats import Stats
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,6 @@ def compute(
 ) -> Stats:
     """Stats over `banks` (`scope`: the one bank id, or None for all) for the `days` up to
     `now`."""
-    from refresher.srs import schedule
-    from refresher.srs import stats as core
-
     scheduler = schedule.make_scheduler(desired_retention=settings.desired_retention)
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     questions: dict[int, Question] = {}
@@ -57,8 +54,6 @@ def compute(
             else:
                 unseen += 1
     since = core.window_start(now, day, days)
-    from refresher.app import plan
-
     target = plan.target_of(settings)
     cards = store.card_infos(scope)
     at = plan.readiness_moment(target, now, day)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -127,13 +127,17 @@ def shorten(rated: Rated, target: Target, day: StudyDay, loads: Mapping[date, in
     return replace(rated, after=replace(rated.after, card=card))
 
 
-def shortener(
-    target: Target | None, day: StudyDay, loads: Mapping[date, int]
-) -> Callable[[Rated], Rated] | None:
-    """`shorten` with its target and loads bound, or None when there is nothing to shorten."""
-    if target is None:
-        return None
-    return lambda rated: shorten(rated, target, day, loads)
+@dataclass(frozen=True)
+class Shortening:
+    """`shorten` with its target and the loads of the landing days as read when the learner
+    was asked: a value the store applies to a rating it computes under its write lock."""
+
+    target: Target
+    day: StudyDay
+    loads: Mapping[date, int]
+
+    def apply(self, rated: Rated) -> Rated:
+        return shorten(rated, self.target, self.day, self.loads)
 
 
 # --- new-card order -------------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""The history store (edge): the SQLite file, its schema migrations."""
+"""The history store (edge): the SQLite file, its schema migrations; `store` is its face."""
