@@ -17,6 +17,7 @@ import typer
 from refresher import __version__
 from refresher.cli.help import PagedCommand, PagedGroup
 from refresher.core.errors import RefresherError
+from refresher.render.console import print_error
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
 
@@ -70,8 +71,6 @@ class _Boundary(PagedGroup):
             _quiet_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except RefresherError as exc:
-            from refresher.render.console import print_error
-
             print_error(str(exc))
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except KeyboardInterrupt:

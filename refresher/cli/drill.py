@@ -29,9 +29,8 @@ def drill(
     Example: refresher drill pool   or   refresher drill lstm my-bank
     """
     from refresher.app import settings
-    from refresher.app.quiz import open_history
+    from refresher.app.quiz import check_seed, open_history
     from refresher.cli.runner import Ended, Runner
-    from refresher.core import limits
     from refresher.core.errors import InputError, RefresherError, UsageError
     from refresher.env.clock import utcnow
     from refresher.quiz.round import Mode, Round, drill_items, drill_kinds, nothing_to_drill
@@ -39,8 +38,8 @@ def drill(
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
 
-    if seed is not None and abs(seed) > limits.SEED_MAX:
-        raise InputError(f"--seed: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
+    if seed is not None:
+        check_seed(seed)
     if bank is not None and bank_option is not None and bank != bank_option:
         raise InputError("give the bank once: as an argument (refresher drill KIND BANK)")
     the_bank = open_bank(bank if bank is not None else bank_option)

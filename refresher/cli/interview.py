@@ -15,11 +15,13 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import typer
 
 from refresher.cli.options import BankArg, Topics, open_bank
+from refresher.core.errors import InputError
 
 if TYPE_CHECKING:
     from refresher.app.interview import Asked, Interview, InterviewHistory
@@ -131,8 +133,6 @@ def read_answer(
     started = clock()
     until = None
     if limit and lines.interactive:
-        from datetime import timedelta
-
         from refresher.env.clock import local_now
 
         until = (local_now() + timedelta(seconds=limit)).strftime("%H:%M:%S")
@@ -174,7 +174,6 @@ def confirm_points(
     this prompt (q, end of input, Ctrl-C), what to raise once the answer is stored."""
     from refresher.app.interview import parse_ticks
     from refresher.cli.runner import QUIT, Quit
-    from refresher.core.errors import InputError
     from refresher.render import interview as draw
 
     console = lines.console

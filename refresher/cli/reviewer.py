@@ -17,11 +17,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from refresher.app.interview import guess, points_outcome, rating_for_share
 from refresher.app.review import CardView, Offer, ReviewSitting
+from refresher.cli.interview import Lines, confirm_points, read_answer
 from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows
 from refresher.core.errors import InputError
 from refresher.core.model import Outcome
 from refresher.quiz.round import Round, second_try
+from refresher.render import interview as talk
 from refresher.render import question as draw
 from refresher.render import review as show
 from refresher.render.console import stdin_is_tty
@@ -135,10 +138,6 @@ class Reviewer:
         """An interview question answered in writing, as in `refresher interview`: the key
         points it covers are ticked for the learner to confirm, and their share suggests the
         rating (Enter keeps it, 1-4 changes it)."""
-        from refresher.app.interview import guess, points_outcome, rating_for_share
-        from refresher.cli.interview import Lines, confirm_points, read_answer
-        from refresher.render import interview as talk
-
         q = card.question
         lines = Lines(self.console, self.prompter.interactive)
         text = read_answer(lines, first)

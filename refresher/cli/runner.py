@@ -19,8 +19,11 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from refresher.app.quiz import QuizHistory
+from refresher.core import limits
 from refresher.core.errors import InputError
 from refresher.core.model import Bank, Outcome
+from refresher.core.text import strip_controls
+from refresher.kinds import kind_of
 from refresher.quiz.round import Answered, Item, Mode, Round, second_try
 from refresher.render import question as draw
 from refresher.render.console import stdin_is_tty
@@ -63,9 +66,6 @@ class Prompter:
         Control characters are replaced before the text is shown, graded or stored, and a line
         longer than `limits.ANSWER_CHARS` is refused and asked again (never stored whole).
         """
-        from refresher.core import limits
-        from refresher.core.text import strip_controls
-
         while True:
             text = strip_controls(self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] "))
             if len(text) <= limits.ANSWER_CHARS:
@@ -94,7 +94,6 @@ def more_rows(prompter: Prompter, item: Item | None, first: str, read: Callable[
     InputError when the first line already cannot be right (a matrix row of the wrong count)."""
     if item is None:
         return first
-    from refresher.kinds import kind_of
 
     labels = kind_of(item.question).more_inputs(item, first, prompter.interactive)
     lines = [first]

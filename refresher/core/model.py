@@ -6,8 +6,13 @@ lives with the rest of that kind in `refresher/kinds/<kind>.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+# A bank's or a question's id: lower-case letters, digits, '-' or '_' (the bank reader checks it;
+# an imported GIFT title that fits is kept as the id)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)

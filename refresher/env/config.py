@@ -23,7 +23,7 @@ from typing import Any
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.env import paths
-from refresher.env.files import read_regular
+from refresher.env.files import read_regular, write_atomically
 
 CONFIG_NAME = paths.CONFIG_NAME
 
@@ -305,10 +305,8 @@ def dumps(config: Config) -> str:
 
 def save(path: Path, config: Config) -> None:
     """Write the whole file atomically (a crash leaves the old file or the new one)."""
-    tmp = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(dumps(config), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, dumps(config).encode("utf-8"))
     except OSError as exc:
         raise RefresherError(f"cannot write {path}: {exc.strerror}") from None

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.app.plan import Plan
+from refresher.core.text import plural
 from refresher.srs.stats import CardCounts
 
 BAR = "█"
@@ -58,10 +59,6 @@ def _section(console: Console, title: str, note: str = "") -> None:
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _minutes(m: float) -> str:
     if m < 1:
         return "under a minute" if m > 0 else "nothing"
@@ -97,7 +94,7 @@ def plan(console: Console, p: Plan) -> None:
             ("Interview ", "bold"),
             (f"{t.day:%a %d %b %Y}", "accent"),
             " · ",
-            (f"{_plural(left, 'day')} left", "bold"),
+            (f"{plural(left, 'day')} left", "bold"),
         )
         if t.buffer_days:
             line.append(f" · last review from {t.buffer_start:%a %d %b}", style="muted")
@@ -121,7 +118,7 @@ def plan(console: Console, p: Plan) -> None:
         )
 
     c = p.cards
-    _section(console, "Cards", _plural(c.total, "question"))
+    _section(console, "Cards", plural(c.total, "question"))
     console.print(state_grid(c))
 
     _section(console, "Today", p.today.strftime("%a %d %b"))
@@ -142,7 +139,7 @@ def plan(console: Console, p: Plan) -> None:
         rows.append(("Pace", pace))
     how = "your median" if p.seconds_from_history else "a default until you have answers"
     target = Text.assemble(
-        (_plural(p.target_today, "card"), "bold"),
+        (plural(p.target_today, "card"), "bold"),
         f": {p.due_today} due + {p.new_left} new",
         (f" · {_minutes(p.minutes_today)}", "accent"),
         (f" ({p.seconds_per_answer:.0f} s an answer, {how})", "muted"),
@@ -156,7 +153,7 @@ def plan(console: Console, p: Plan) -> None:
                     (f"{p.held_back} for tomorrow", "skip"),
                     (
                         f" (at most {p.review_cap} reviews a day; the backlog takes"
-                        f" {_plural(p.backlog_days, 'more day')})",
+                        f" {plural(p.backlog_days, 'more day')})",
                         "muted",
                     ),
                 ),

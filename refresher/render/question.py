@@ -130,7 +130,7 @@ def tutor_hint(item: Item, width: int) -> list:
     instance = item.instance
     if instance is None:
         return []
-    from refresher.render.worked import Equations, step_section
+    from refresher.render.worked import Equations, step_section  # NumPy: only with numbers
 
     worked = instance.worked
     if worked.steps and instance.ask not in worked.steps[0].values:

@@ -12,6 +12,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from refresher.core.text import plural
 from refresher.render.summary import duration, shortened
 from refresher.srs.schedule import (
     RATING_NAMES,
@@ -52,17 +53,13 @@ def when(at: datetime, now: datetime) -> str:
     return f"in {interval(ahead)} ({local.strftime('%a %d %b')})"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def header(console: Console, title: str, queue: Queue) -> None:
     bits = [f"{queue.due_count} due", f"{queue.new_count} new"]
     if queue.due_total > queue.due_count:
         bits[0] += f" of {queue.due_total}"
     body = Text.assemble(
         (" · ".join(bits), "accent"),
-        (f"  ({_plural(len(queue.entries), 'card')})", "muted"),
+        (f"  ({plural(len(queue.entries), 'card')})", "muted"),
     )
     if queue.held_back:
         body.append(f"\n{held_back(queue.held_back)}", style="skip")
@@ -174,7 +171,7 @@ def nothing_due(
     if queue.new_unseen and not queue.new_left_today:
         console.print(
             Text(
-                f"{_plural(queue.new_unseen, 'new card')} waiting; today's {new_per_day} are done"
+                f"{plural(queue.new_unseen, 'new card')} waiting; today's {new_per_day} are done"
                 " (more with --new N, or `refresher config new_per_day N`).",
                 style="muted",
             )
@@ -193,7 +190,7 @@ def summary(
 ) -> None:
     console.print()
     console.rule(Text("Review over", style="accent"), align="left", style="progress")
-    line = Text.assemble(("Rated: ", "bold"), (_plural(s.cards, "card"), "bold"))
+    line = Text.assemble(("Rated: ", "bold"), (plural(s.cards, "card"), "bold"))
     if s.ratings != s.cards:
         line.append(f" ({s.ratings} ratings)")
     if s.ratings:
