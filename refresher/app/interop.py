@@ -20,7 +20,7 @@ from typing import Any
 
 from refresher.banks.load import build_bank, display_path, parse_bank
 from refresher.core import limits
-from refresher.core.document import LineDict
+from refresher.core.document import LineDict, plain
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import Bank
 from refresher.core.text import excerpt
@@ -212,21 +212,13 @@ def import_file(
         "Question ids come from the file (a GUID, a title, or the question's text): keep them,"
         " and\nre-importing an edited file keeps the learner's history."
     )
-    yaml_text = bank_yaml.dump(_plain(data), comment)
+    yaml_text = bank_yaml.dump(plain(data), comment)
     try:
         written = parse_bank(yaml_text, str(target))
     except BankError as exc:  # a reader produced something the validator refuses after all
         raise RefresherError(f"the imported bank does not check: {exc.problems[0]}") from None
     _write(target, yaml_text.encode("utf-8"))
     return Imported(target, written, lines)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 # --- history ---------------------------------------------------------------------------------

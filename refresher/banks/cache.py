@@ -3,7 +3,8 @@ parsing next time (parsing is most of the start-up cost of a large bank).
 
 Edge module. The data folder may be shared or synced, so an entry is untrusted: it is plain
 JSON (nothing in it can run code), carries a format version, the key it was written for and a
-SHA-256 of its body, is read only when it is a regular file under `limits.CACHE_ENTRY_BYTES`,
+SHA-256 of its body, is read only when it is a regular file under `limits.CACHE_ENTRY_BYTES`
+(`refresher.env.files.read_bounded`, links not followed), is written whole (`write_atomically`),
 and is rebuilt into typed questions field by field; any mismatch is a miss, and the bank is
 parsed again. The key covers the file's bytes and the source of every module that shapes a
 parsed bank, so a change to the reader, the validator or a kind is a new key. Entries not used

@@ -4,7 +4,8 @@ One public loader, `load_bank(path)`, returns a `Bank` or raises `BankError` car
 problem of the file as `FILE:LINE: QUESTION-ID: message`. A format reader
 (`refresher.formats.<fmt>`) turns the file into plain data with line numbers; `build_bank`
 validates that data (bank keys, ids, topics, text fields) and hands each question to its kind
-(`refresher.kinds`). The file is untrusted: it is refused by its size and type before it is read.
+(`refresher.kinds`). The file is untrusted: it is refused by its size and type before it is read
+(`refresher.env.files.read_bounded`). Ids follow `refresher.core.model.ID_RE`.
 """
 
 from __future__ import annotations
@@ -306,15 +307,9 @@ def display_path(p: Path) -> str:
         return str(p)
 
 
-def deep_check(bank: Bank) -> list[str]:
-    """Checks that need to run a question (numeric compute specs), as `FILE:LINE: ID: msg`.
-
-    Kept apart from `parse_bank` so loading a bank for a quiz never imports NumPy.
-    """
-    return _lines(bank.path, _deep_problems(bank))
-
-
 def _deep_problems(bank: Bank) -> list[Problem]:
+    """Checks that need to run a question (numeric compute specs); kept apart from
+    `parse_bank` so loading a bank for a quiz never imports NumPy."""
     return [
         (line, q.id, message)
         for q in bank.questions

@@ -17,7 +17,6 @@ import typer
 from refresher import __version__
 from refresher.cli.help import PagedCommand, PagedGroup
 from refresher.core.errors import RefresherError
-from refresher.render.console import print_error
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
 
@@ -71,6 +70,8 @@ class _Boundary(PagedGroup):
             _quiet_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except RefresherError as exc:
+            from refresher.render.console import print_error  # Rich only when there is output
+
             print_error(str(exc))
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except KeyboardInterrupt:

@@ -11,8 +11,6 @@ import sys
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from refresher.render.console import make_console, page, pager_wanted
-
 
 class _TerminalBuffer(io.StringIO):
     """Collects the help Typer draws while letting it draw for the terminal (colours, width)."""
@@ -22,6 +20,8 @@ class _TerminalBuffer(io.StringIO):
 
 
 def _paged_help(ctx: typer.Context, draw) -> None:  # type: ignore[no-untyped-def]
+    from refresher.render.console import make_console, page, pager_wanted  # Rich: help only
+
     root = ctx.find_root()
     if not _isatty(sys.stdout):  # piped: Typer's padding stripped, as for all piped output
         plain = io.StringIO()

@@ -97,21 +97,9 @@ class Lines:
     def read(self, prompt: str) -> str:
         """One line with its control characters replaced (before it is shown, matched or
         stored); a line longer than `limits.ANSWER_CHARS` is refused and asked again."""
-        from refresher.core import limits
-        from refresher.core.text import strip_controls
-        from refresher.render import interview as draw
+        from refresher.cli.runner import read_line
 
-        while True:
-            text = strip_controls(self.console.input(prompt))
-            if len(text) <= limits.ANSWER_CHARS:
-                break
-            draw.reprompt(
-                self.console,
-                f"that line is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}",
-            )
-        if not self.interactive:
-            draw.echo(self.console, text)
-        return text
+        return read_line(self.console, prompt, self.interactive, "line")
 
 
 def read_answer(

@@ -1,4 +1,5 @@
-"""Value types shared by every layer: a bank, the fields every question has, graded outcomes.
+"""Value types shared by every layer: a bank, the fields every question has, graded outcomes,
+and `ID_RE`, what a bank's or a question's id may be.
 
 Pure data: no I/O, no clock, no randomness. The model of each question kind (its own fields)
 lives with the rest of that kind in `refresher/kinds/<kind>.py`.

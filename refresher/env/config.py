@@ -190,11 +190,6 @@ SETTINGS: dict[str, Setting] = {
 assert list(SETTINGS) == [f.name for f in fields(Config)]
 
 
-def config_path(home: Path) -> Path:
-    """The settings file in data folder `home` (`paths.config_file` owns the name)."""
-    return paths.config_file(home)
-
-
 def unknown_setting(path: Path | str, key: str) -> RefresherError:
     close = difflib.get_close_matches(key, SETTINGS, n=1)
     hint = f" (did you mean {close[0]}?)" if close else f"; settings: {', '.join(SETTINGS)}"

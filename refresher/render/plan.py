@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rich.console import Console
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from refresher.app.plan import Plan
 from refresher.core.text import plural
+from refresher.render.layout import section
 from refresher.srs.stats import CardCounts
 
 BAR = "█"
@@ -46,17 +46,6 @@ def state_grid(c: CardCounts) -> Table:
         *(Text(str(getattr(c, n)), style=st) for n, st in zip(names, styles, strict=True))
     )
     return table
-
-
-def _section(console: Console, title: str, note: str = "") -> None:
-    console.print()
-    console.print(
-        Rule(
-            Text.assemble((title, "accent"), (f"  {note}" if note else "", "muted")),
-            align="left",
-            style="progress",
-        )
-    )
 
 
 def _minutes(m: float) -> str:
@@ -118,10 +107,10 @@ def plan(console: Console, p: Plan) -> None:
         )
 
     c = p.cards
-    _section(console, "Cards", plural(c.total, "question"))
+    section(console, "Cards", plural(c.total, "question"))
     console.print(state_grid(c))
 
-    _section(console, "Today", p.today.strftime("%a %d %b"))
+    section(console, "Today", p.today.strftime("%a %d %b"))
     rows: list[tuple[str, Text | str]] = []
     if p.status == "ahead" and t is not None:
         if c.new == 0:
@@ -168,7 +157,7 @@ def plan(console: Console, p: Plan) -> None:
     r_now, r_day = p.readiness_now, p.readiness
     on_day = p.status == "ahead" and t is not None
     note = "predicted recall, unseen cards count 0"
-    _section(console, "Readiness", note)
+    section(console, "Readiness", note)
     width = max(10, min(30, console.width - 30))
     lines: list[tuple[str, Text | str]] = [
         (

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from refresher.core.text import plural
+from refresher.render.layout import progress_rule
 from refresher.render.summary import duration, shortened
 from refresher.srs.schedule import (
     RATING_NAMES,
@@ -75,19 +75,7 @@ def held_back(n: int) -> str:
 
 def card_heading(console: Console, number: int, total: int, topic: str, status: str) -> None:
     console.print()
-    console.print(
-        Rule(
-            Text.assemble(
-                (f"Card {number} of {total}", "progress"),
-                " · ",
-                (topic, "muted"),
-                " · ",
-                (status, "muted"),
-            ),
-            align="left",
-            style="progress",
-        )
-    )
+    console.print(progress_rule(f"Card {number} of {total}", topic, status))
 
 
 def rating_bar(intervals: Mapping[Rating, timedelta], default: Rating | None = None) -> Text:
