@@ -195,5 +195,5 @@ def test_a_planned_drill_names_its_kinds_and_replays_from_its_seed():
     rnd_one.skip()
     one.finish(rnd_one)
     assert len(rnd_one.items) == 1
-    with pytest.raises(InputError, match="--seed must be between"):
+    with pytest.raises(InputError, match="--seed: at most"):
         app_quiz.plan_drill("pool", None, seed=2**70)

@@ -126,7 +126,7 @@ def test_a_big_window_is_drawn_by_its_corners_quickly(tmp_path):
 
 def test_drill_seed_beyond_the_stored_range():
     line = one_error_line(cli("drill", "pool", "--seed", str(2**70)))
-    assert "--seed must be between" in line
+    assert "--seed: at most" in line
 
 
 # --- input and params files -------------------------------------------------------------------

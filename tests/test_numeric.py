@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from refresher.banks.catalog import bank_paths
-from refresher.banks.load import deep_check, load_bank, parse_bank
+from refresher.banks.load import check_file, load_bank
 from refresher.core.errors import InputError
 from refresher.kinds.numeric import NumericQuestion
 from refresher.kinds.numeric.engine import (
@@ -150,7 +150,7 @@ def test_spec_problems(spec, fragment):
     assert problems and any(fragment in p for p in problems), problems
 
 
-def test_check_reports_compute_problems_with_line():
+def test_check_reports_compute_problems_with_line(tmp_path, monkeypatch):
     text = """\
 id: demo
 title: Demo
@@ -167,7 +167,9 @@ questions:
     prompt: P
     compute: {kind: pool, input: [[1, 2], [3, 4]], size: 3}
 """
-    problems = deep_check(parse_bank(text, "demo.yaml"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "demo.yaml").write_text(text)
+    _, problems = check_file("demo.yaml")
     assert len(problems) == 1
     # the line of the `size` key (here the compute line), not the line of `- id`
     assert problems[0].startswith("demo.yaml:14: too-big: compute: size: ")

@@ -146,11 +146,6 @@ def test_most_model_answers_cover_most_of_their_own_points(bank):
     assert sum(s == 1 for s in shares) >= len(opens) - 4
 
 
-def test_share_of_ticks():
-    assert P.share_of([True, False, True, True]) == 0.75
-    assert P.share_of([]) == 0.0
-
-
 # --- follow_ups -----------------------------------------------------------------------------
 
 HEAD = """\

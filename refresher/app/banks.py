@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from refresher.banks import catalog
+from refresher.banks import load as banks
 from refresher.core.errors import BankError
 from refresher.env import paths
 
@@ -32,22 +34,16 @@ def user_dirs(home: Path | None = None) -> list[Path]:
 
 def bank_paths(home: Path | None = None) -> list[Path]:
     """Every bank file, bundled first."""
-    from refresher.banks import catalog
-
     return catalog.bank_paths(user_dirs(home))
 
 
 def open_bank(name: str | None, home: Path | None = None) -> Bank:
     """The bank `name` (id or file) among bundled and user banks; the bundled one by default."""
-    from refresher.banks import catalog
-
     return catalog.resolve(name, bank_paths(home), paths.bank_cache_dir(home))
 
 
 def load_all(home: Path | None = None) -> tuple[list[Bank], list[Skipped]]:
     """Every bank that loads, and the files skipped because they do not."""
-    from refresher.banks import load as banks
-
     loaded: list[Bank] = []
     skipped: list[Skipped] = []
     for path in bank_paths(home):

@@ -11,15 +11,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from refresher.app import banks
 from refresher.core.errors import RefresherError
+from refresher.env.config import SETTINGS
+from refresher.kinds import NAMES
+from refresher.quiz.drill import drill_kinds as kinds_of
 
 if TYPE_CHECKING:
     from refresher.core.model import Bank
 
 
 def _banks(name: str | None, home: Path | None) -> list[Bank]:
-    from refresher.app import banks
-
     try:
         if name:
             return [banks.open_bank(name, home)]
@@ -50,18 +52,12 @@ card_refs = _from_banks(lambda b: (q.key for q in b.questions))
 
 
 def drill_kinds(bank: str | None, incomplete: str = "", home: Path | None = None) -> list[str]:
-    from refresher.quiz.drill import drill_kinds as kinds_of
-
     return _words((k for b in _banks(bank, home)[:1] for k in kinds_of(b)), incomplete)
 
 
 def question_types(incomplete: str = "") -> list[str]:
-    from refresher.kinds import NAMES
-
     return _words(NAMES, incomplete)
 
 
 def config_keys(incomplete: str = "") -> list[str]:
-    from refresher.env.config import SETTINGS
-
     return _words(SETTINGS, incomplete)

@@ -18,13 +18,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from refresher.banks.load import build_bank, display_path, parse_bank
 from refresher.core import limits
-from refresher.core.document import LineDict
+from refresher.core.document import LineDict, plain
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import Bank
 from refresher.core.text import excerpt
 from refresher.env.files import read_regular, write_atomically
+from refresher.formats import anki, gift
+from refresher.formats import csv as table
+from refresher.formats import yaml as bank_yaml
 from refresher.formats.imported import Collected, slug
+from refresher.kinds import kind_of
+from refresher.quiz.round import attach_instances, make_items
+from refresher.storage.store import open_store
 
 EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
 IMPORT_FORMATS = ("csv", "tsv", "anki", "gift")
@@ -64,24 +71,17 @@ def export_bank(
     timestamp: float | None = None,
 ) -> Exported:
     """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS)."""
-    from refresher.quiz.round import attach_instances, make_items
-
     questions = list(bank.questions)
     if fmt in ("csv", "tsv"):
-        from refresher.formats import csv as table
-
         data = table.write(questions, "\t" if fmt == "tsv" else ",").encode("utf-8")
         _write(path, data)
         return Exported(path, fmt, len(questions))
     items = make_items(questions, random.Random(seed), shuffle=False)
     items = attach_instances(items, seed, bank.path)
     if fmt == "gift":
-        from refresher.formats import gift
-
         text, left_out = gift.write(bank, items)
         _write(path, text.encode("utf-8"))
         return Exported(path, fmt, len(items) - len(left_out), left_out)
-    from refresher.formats import anki
 
     notes = anki.notes(bank, items, subdecks=subdecks, numeric_html=numeric_html)
     if fmt == "apkg":
@@ -116,7 +116,6 @@ def import_format(path: Path, text: str, given: str | None) -> str:
         if given not in IMPORT_FORMATS:
             raise RefresherError(f"--format {given!r}: use one of {', '.join(IMPORT_FORMATS)}")
         return given
-    from refresher.formats import anki
 
     suffix = path.suffix.lower()
     if suffix == ".gift":
@@ -133,14 +132,9 @@ def import_format(path: Path, text: str, given: str | None) -> str:
 
 def _read(fmt: str, text: str, topic: str) -> Collected:
     if fmt == "gift":
-        from refresher.formats import gift
-
         return gift.read(text, topic)
     if fmt == "anki":
-        from refresher.formats import anki
-
         return anki.read_text(text, topic)
-    from refresher.formats import csv as table
 
     return table.read(text, topic)
 
@@ -160,10 +154,6 @@ def import_file(
     Everything left out is returned as `FILE:LINE: what and why`; the bank holds the rest.
     Refuses to replace an existing `target` without `force`.
     """
-    from refresher.banks.load import build_bank, display_path, parse_bank
-    from refresher.formats import yaml as bank_yaml
-    from refresher.kinds import kind_of
-
     shown = excerpt(display_path(source), 200)
     if target.exists() and not force:
         raise RefresherError(
@@ -222,21 +212,13 @@ def import_file(
         "Question ids come from the file (a GUID, a title, or the question's text): keep them,"
         " and\nre-importing an edited file keeps the learner's history."
     )
-    yaml_text = bank_yaml.dump(_plain(data), comment)
+    yaml_text = bank_yaml.dump(plain(data), comment)
     try:
         written = parse_bank(yaml_text, str(target))
     except BankError as exc:  # a reader produced something the validator refuses after all
         raise RefresherError(f"the imported bank does not check: {exc.problems[0]}") from None
     _write(target, yaml_text.encode("utf-8"))
     return Imported(target, written, lines)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -283,7 +265,5 @@ def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[di
 @contextmanager
 def history_rows(bank: str | None, since: datetime | None) -> Iterator[Iterator[dict[str, Any]]]:
     """The history store opened for the length of a `with`, and its rows streamed from it."""
-    from refresher.storage.store import open_store
-
     with open_store() as store:
         yield history(store, bank, since)

@@ -44,7 +44,7 @@ from refresher.storage.store import Store, open_store
 def check_seed(seed: int, option: str = "--seed") -> int:
     """A seed the history can keep (SQLite INTEGER), else a one-line InputError."""
     if not -limits.SEED_MAX <= seed <= limits.SEED_MAX:
-        raise InputError(f"{option} must be between {-limits.SEED_MAX} and {limits.SEED_MAX}")
+        raise InputError(f"{option}: at most {limits.SEED_MAX} (and at least -{limits.SEED_MAX})")
     return seed
 
 

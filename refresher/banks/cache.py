@@ -3,7 +3,8 @@ parsing next time (parsing is most of the start-up cost of a large bank).
 
 Edge module. The data folder may be shared or synced, so an entry is untrusted: it is plain
 JSON (nothing in it can run code), carries a format version, the key it was written for and a
-SHA-256 of its body, is read only when it is a regular file under `limits.CACHE_ENTRY_BYTES`,
+SHA-256 of its body, is read only when it is a regular file under `limits.CACHE_ENTRY_BYTES`
+(`refresher.env.files.read_bounded`, links not followed), is written whole (`write_atomically`),
 and is rebuilt into typed questions field by field; any mismatch is a miss, and the bank is
 parsed again. The key covers the file's bytes and the source of every module that shapes a
 parsed bank, so a change to the reader, the validator or a kind is a new key. Entries not used
@@ -19,7 +20,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 import types
 import typing
@@ -28,6 +28,7 @@ from typing import Any
 
 from refresher.core import limits
 from refresher.core.model import Bank, Question
+from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.kinds import KINDS
 
 FORMAT = 1
@@ -95,9 +96,8 @@ def write(folder: Path, raw: bytes, bank: Bank) -> None:
     head = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as f:
-            f.write(json.dumps(head).encode() + b"\n" + body)
-        os.replace(f.name, folder / f"{key}{SUFFIX}")  # atomic: a reader never sees half
+        # atomic: a reader never sees half
+        write_atomically(folder / f"{key}{SUFFIX}", json.dumps(head).encode() + b"\n" + body)
     except OSError:
         return  # a cache that cannot be written only costs speed
     prune(folder)
@@ -119,19 +119,9 @@ def prune(folder: Path, now: float | None = None) -> None:
 
 def _read_regular(entry: Path) -> bytes | None:
     try:
-        fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+        return read_bounded(entry, limits.CACHE_ENTRY_BYTES, follow=False)
+    except Refused:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limits.CACHE_ENTRY_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read(limits.CACHE_ENTRY_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _touch(entry: Path) -> None:

@@ -4,28 +4,28 @@ One public loader, `load_bank(path)`, returns a `Bank` or raises `BankError` car
 problem of the file as `FILE:LINE: QUESTION-ID: message`. A format reader
 (`refresher.formats.<fmt>`) turns the file into plain data with line numbers; `build_bank`
 validates that data (bank keys, ids, topics, text fields) and hands each question to its kind
-(`refresher.kinds`). The file is untrusted: it is refused by its size and type before it is read.
+(`refresher.kinds`). The file is untrusted: it is refused by its size and type before it is read
+(`refresher.env.files.read_bounded`). Ids follow `refresher.core.model.ID_RE`.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-import re
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from refresher.banks import cache as banks_cache
 from refresher.core import limits
 from refresher.core.document import line_of
 from refresher.core.errors import BankError, RefresherError
-from refresher.core.model import Bank, Question
+from refresher.core.model import ID_RE, Bank, Question
 from refresher.core.text import excerpt
+from refresher.env.files import Refused, read_bounded
 from refresher.kinds import KINDS, NAMES, kind_of
 from refresher.kinds.fields import Fields, Problem, as_text, text_problem
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 BANK_KEYS = {"id", "title", "description", "topics", "questions"}
 COMMON_KEYS = {"id", "type", "topic", "tags", "explanation", "source", "hint"}
 
@@ -223,7 +223,7 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
 
 
 def _parse(text: str, path: str) -> tuple[Bank, list[Problem]]:
-    from refresher.formats import yaml as reader
+    from refresher.formats import yaml as reader  # PyYAML only on a cache miss
 
     data, found = reader.read(text, path)
     problems: list[Problem] = [(line, "-", message) for line, message in found]
@@ -245,33 +245,21 @@ def read_bank_file(path: str | os.PathLike[str]) -> tuple[bytes, str]:
     p = Path(path)
     shown = excerpt(display_path(p), 200)
     try:
-        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise RefresherError(f"no such bank file: {excerpt(str(p), 80)}") from None
-    except IsADirectoryError:
-        raise RefresherError(f"{excerpt(shown, 80)} is a folder, not a bank file") from None
-    except OSError as exc:
-        raise BankError([f"{shown}:1: -: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise BankError([f"{shown}:1: -: not a regular file"])
-        if info.st_size > limits.BANK_FILE_BYTES:
-            raise BankError(
-                [
-                    f"{shown}:1: -: {info.st_size:,} bytes; a bank file may have at most"
-                    f" {limits.BANK_FILE_BYTES:,}"
-                ]
-            )
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            raw = f.read(limits.BANK_FILE_BYTES + 1)
-    except OSError as exc:
-        raise BankError([f"{shown}:1: -: cannot read: {exc.strerror or exc}"]) from None
-    finally:
-        os.close(fd)
-    if len(raw) > limits.BANK_FILE_BYTES:
-        raise BankError([f"{shown}:1: -: grew past {limits.BANK_FILE_BYTES:,} bytes while read"])
-    return raw, shown
+        return read_bounded(p, limits.BANK_FILE_BYTES), shown
+    except Refused as why:
+        if why.kind == "missing":
+            raise RefresherError(f"no such bank file: {excerpt(str(p), 80)}") from None
+        if why.kind == "folder":
+            raise RefresherError(f"{excerpt(shown, 80)} is a folder, not a bank file") from None
+        if why.kind == "special":
+            message = "not a regular file"
+        elif why.kind == "too-big":
+            message = f"{why.size:,} bytes; a bank file may have at most {limits.BANK_FILE_BYTES:,}"
+        elif why.kind == "grew":
+            message = f"grew past {limits.BANK_FILE_BYTES:,} bytes while read"
+        else:
+            message = f"cannot read: {why.reason}"
+        raise BankError([f"{shown}:1: -: {message}"]) from None
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -291,7 +279,6 @@ def load_bank(path: str | os.PathLike[str], cache: Path | None = None) -> Bank:
     raw, shown = read_bank_file(path)
     if cache is None:
         return parse_bank(_decode(raw, shown), shown)
-    from refresher.banks import cache as banks_cache
 
     hit = banks_cache.read(cache, raw, shown)
     if hit is not None:
@@ -320,15 +307,9 @@ def display_path(p: Path) -> str:
         return str(p)
 
 
-def deep_check(bank: Bank) -> list[str]:
-    """Checks that need to run a question (numeric compute specs), as `FILE:LINE: ID: msg`.
-
-    Kept apart from `parse_bank` so loading a bank for a quiz never imports NumPy.
-    """
-    return _lines(bank.path, _deep_problems(bank))
-
-
 def _deep_problems(bank: Bank) -> list[Problem]:
+    """Checks that need to run a question (numeric compute specs); kept apart from
+    `parse_bank` so loading a bank for a quiz never imports NumPy."""
     return [
         (line, q.id, message)
         for q in bank.questions

@@ -5,6 +5,9 @@ render and exit; no command touches the history database itself. A `RefresherErr
 below a command becomes one line on stderr and exit code 1; Ctrl-C becomes exit 130; a reader that
 closes the pipe (`| head`) ends the command quietly with 141, as Unix tools do. The boundary
 lives in the root group's `invoke`, so CliRunner tests see exactly what a user sees.
+
+The command modules import `refresher.app` and `refresher.render` inside the commands, so that
+`--help`, shell completion and `quiz` start fast and never load NumPy.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ class _Boundary(PagedGroup):
             _quiet_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except RefresherError as exc:
-            from refresher.render.console import print_error
+            from refresher.render.console import print_error  # Rich only when there is output
 
             print_error(str(exc))
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None

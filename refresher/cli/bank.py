@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from refresher.cli.help import PagedCommand
 from refresher.cli.options import NoPager, pager_on
 from refresher.core.errors import RefresherError
 
@@ -82,7 +83,5 @@ def check(
 
 
 def register(app: typer.Typer) -> None:
-    from refresher.cli.help import PagedCommand
-
     app.command("banks", cls=PagedCommand)(list_banks)
     app.command("check", cls=PagedCommand)(check)

@@ -6,6 +6,8 @@ A callback sees the command line parsed so far (`ctx.params`), so `refresher qui
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import typer
 
 
@@ -23,49 +25,40 @@ def _bank(ctx: typer.Context) -> str | None:
     return words[at] if len(words) > at else None
 
 
-def bank_ids(incomplete: str) -> list[str]:
+def _app() -> ModuleType:
+    """`refresher.app.completion`, imported only when a Tab asks (it reads the banks)."""
     from refresher.app import completion
 
-    return completion.bank_ids(incomplete)
+    return completion
+
+
+def bank_ids(incomplete: str) -> list[str]:
+    return _app().bank_ids(incomplete)
 
 
 def topics(ctx: typer.Context, incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.topics(_bank(ctx), incomplete)
+    return _app().topics(_bank(ctx), incomplete)
 
 
 def tags(ctx: typer.Context, incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.tags(_bank(ctx), incomplete)
+    return _app().tags(_bank(ctx), incomplete)
 
 
 def question_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.question_ids(_bank(ctx), incomplete)
+    return _app().question_ids(_bank(ctx), incomplete)
 
 
 def card_refs(incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.card_refs(None, incomplete)
+    return _app().card_refs(None, incomplete)
 
 
 def question_types(incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.question_types(incomplete)
+    return _app().question_types(incomplete)
 
 
 def drill_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.drill_kinds(_bank(ctx), incomplete)
+    return _app().drill_kinds(_bank(ctx), incomplete)
 
 
 def config_keys(incomplete: str) -> list[str]:
-    from refresher.app import completion
-
-    return completion.config_keys(incomplete)
+    return _app().config_keys(incomplete)

@@ -20,7 +20,7 @@ class _TerminalBuffer(io.StringIO):
 
 
 def _paged_help(ctx: typer.Context, draw) -> None:  # type: ignore[no-untyped-def]
-    from refresher.render.console import make_console, page, pager_wanted
+    from refresher.render.console import make_console, page, pager_wanted  # Rich: help only
 
     root = ctx.find_root()
     if not _isatty(sys.stdout):  # piped: Typer's padding stripped, as for all piped output

@@ -15,11 +15,13 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import typer
 
 from refresher.cli.options import BankArg, Topics, open_bank
+from refresher.core.errors import InputError
 
 if TYPE_CHECKING:
     from refresher.app.interview import Asked, Interview, InterviewHistory
@@ -95,21 +97,9 @@ class Lines:
     def read(self, prompt: str) -> str:
         """One line with its control characters replaced (before it is shown, matched or
         stored); a line longer than `limits.ANSWER_CHARS` is refused and asked again."""
-        from refresher.core import limits
-        from refresher.core.text import strip_controls
-        from refresher.render import interview as draw
+        from refresher.cli.runner import read_line
 
-        while True:
-            text = strip_controls(self.console.input(prompt))
-            if len(text) <= limits.ANSWER_CHARS:
-                break
-            draw.reprompt(
-                self.console,
-                f"that line is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}",
-            )
-        if not self.interactive:
-            draw.echo(self.console, text)
-        return text
+        return read_line(self.console, prompt, self.interactive, "line")
 
 
 def read_answer(
@@ -131,8 +121,6 @@ def read_answer(
     started = clock()
     until = None
     if limit and lines.interactive:
-        from datetime import timedelta
-
         from refresher.env.clock import local_now
 
         until = (local_now() + timedelta(seconds=limit)).strftime("%H:%M:%S")
@@ -174,7 +162,6 @@ def confirm_points(
     this prompt (q, end of input, Ctrl-C), what to raise once the answer is stored."""
     from refresher.app.interview import parse_ticks
     from refresher.cli.runner import QUIT, Quit
-    from refresher.core.errors import InputError
     from refresher.render import interview as draw
 
     console = lines.console

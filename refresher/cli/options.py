@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,34 +20,26 @@ BankArg = Annotated[
         autocompletion=complete.bank_ids,
     ),
 ]
-Topics = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--topic",
-        "-t",
-        metavar="TOPIC",
-        help="Only this topic (repeatable).",
-        autocompletion=complete.topics,
-    ),
-]
-Types = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--type",
-        metavar="TYPE",
-        help="Only this question type (repeatable).",
-        autocompletion=complete.question_types,
-    ),
-]
-Tags = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tag",
-        metavar="TAG",
-        help="Only questions with this tag (repeatable).",
-        autocompletion=complete.tags,
-    ),
-]
+
+
+def _repeatable(*flags: str, metavar: str, help: str, words: Callable[..., list[str]]) -> Any:
+    """A `list[str] | None` option that may be given several times, completed by `words`."""
+    option = typer.Option(*flags, metavar=metavar, help=help, autocompletion=words)
+    return Annotated[list[str] | None, option]
+
+
+Topics = _repeatable(
+    "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable).", words=complete.topics
+)
+Types = _repeatable(
+    "--type",
+    metavar="TYPE",
+    help="Only this question type (repeatable).",
+    words=complete.question_types,
+)
+Tags = _repeatable(
+    "--tag", metavar="TAG", help="Only questions with this tag (repeatable).", words=complete.tags
+)
 
 
 NoPager = Annotated[

@@ -12,6 +12,7 @@ import secrets
 import typer
 
 from refresher.cli import complete
+from refresher.cli.help import PagedCommand
 from refresher.cli.options import BankArg, Topics, Types, open_bank
 
 
@@ -123,8 +124,6 @@ def config(
 
 
 def register(app: typer.Typer) -> None:
-    from refresher.cli.help import PagedCommand
-
     app.command(cls=PagedCommand)(review)
     app.command(cls=PagedCommand)(unsuspend)
     # `config buffer_days -1` passes "-1" as a value (refused by the setting's own range check)

@@ -17,11 +17,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from refresher.app.interview import guess, points_outcome, rating_for_share
 from refresher.app.review import CardView, Offer, ReviewSitting
-from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows
+from refresher.cli.interview import Lines, confirm_points, read_answer
+from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows, until_ended
 from refresher.core.errors import InputError
 from refresher.core.model import Outcome
 from refresher.quiz.round import Round, second_try
+from refresher.render import interview as talk
 from refresher.render import question as draw
 from refresher.render import review as show
 from refresher.render.console import stdin_is_tty
@@ -65,26 +68,19 @@ class Reviewer:
         return 130 if ended is Ended.INTERRUPTED else 0
 
     def _loop(self) -> Ended:
-        try:
-            while (card := self.sitting.next_card()) is not None:
-                try:
-                    self._one(card)
-                except _Undo:
-                    self._undo()
-                except Skip:
-                    new = card.state is None
-                    self.sitting.skip()
-                    said = "it stays new" if new else "it stays due"
-                    show.notice(self.console, f"↷ Skipped: {said}.")
-        except Quit:
-            return Ended.QUIT
-        except EOFError:
-            self.console.print()
-            return Ended.EOF
-        except KeyboardInterrupt:
-            self.console.print()
-            return Ended.INTERRUPTED
-        return Ended.FINISHED
+        return until_ended(self.console, self._cards)
+
+    def _cards(self) -> None:
+        while (card := self.sitting.next_card()) is not None:
+            try:
+                self._one(card)
+            except _Undo:
+                self._undo()
+            except Skip:
+                new = card.state is None
+                self.sitting.skip()
+                said = "it stays new" if new else "it stays due"
+                show.notice(self.console, f"↷ Skipped: {said}.")
 
     def _undo(self) -> None:
         undone = self.sitting.undo()
@@ -135,10 +131,6 @@ class Reviewer:
         """An interview question answered in writing, as in `refresher interview`: the key
         points it covers are ticked for the learner to confirm, and their share suggests the
         rating (Enter keeps it, 1-4 changes it)."""
-        from refresher.app.interview import guess, points_outcome, rating_for_share
-        from refresher.cli.interview import Lines, confirm_points, read_answer
-        from refresher.render import interview as talk
-
         q = card.question
         lines = Lines(self.console, self.prompter.interactive)
         text = read_answer(lines, first)
@@ -156,19 +148,7 @@ class Reviewer:
 
         if then is not None:
             return choice(auto, True, then)
-        label = f"Enter keeps {schedule.RATING_NAMES[auto]}, 1-4 changes"
-        while True:
-            try:
-                word = self.prompter.read(label).strip().lower()
-            except (EOFError, KeyboardInterrupt) as exc:
-                self.console.print()
-                return choice(auto, True, exc)  # the answer is in
-            if word in QUIT:
-                return choice(auto, True, Quit())
-            rating = auto if not word else schedule.parse_rating(word)
-            if rating is not None:
-                return choice(rating, rating == auto)
-            draw.reprompt(self.console, "press Enter, or type 1-4 (q ends)")
+        return choice(*self._keep_or_change(auto, undo=False))
 
     def _graded(self, rnd: Round, label: str) -> Outcome:
         item = rnd.items[0]
@@ -201,24 +181,34 @@ class Reviewer:
             return _Choice(auto, outcome, True, self.sitting.offer(card, previews=False))
         offer = self.sitting.offer(card)
         show.auto_choice(self.console, offer.intervals, auto)
+        rating, kept, then = self._keep_or_change(auto, undo=True)
+        return _Choice(rating, outcome, kept, offer, then=then)
+
+    def _keep_or_change(
+        self, auto: Rating, *, undo: bool
+    ) -> tuple[Rating, bool, BaseException | None]:
+        """The rating after "Enter keeps Good, 1-4 changes": (rating, kept, then), `then` being
+        the q, end of input or Ctrl-C that came instead (the answer is in: `auto` is kept).
+        With `undo`, u is refused until this answer is rated (nothing of it is stored yet)."""
         label = f"Enter keeps {schedule.RATING_NAMES[auto]}, 1-4 changes"
         while True:
             try:
                 word = self.prompter.read(label).strip().lower()
             except (EOFError, KeyboardInterrupt) as exc:
                 self.console.print()
-                return _Choice(auto, outcome, True, offer, then=exc)  # the answer is in
+                return auto, True, exc
             if word in QUIT:
-                return _Choice(auto, outcome, True, offer, then=Quit())
-            if word in UNDO:  # nothing of this card is stored yet: rate it, then undo
+                return auto, True, Quit()
+            if undo and word in UNDO:
                 draw.reprompt(
                     self.console, "rate this answer first (Enter keeps it); u then undoes it"
                 )
                 continue
             rating = auto if not word else schedule.parse_rating(word)
             if rating is not None:
-                return _Choice(rating, outcome, rating == auto, offer)
-            draw.reprompt(self.console, "press Enter, or type 1-4 (u undoes, q ends)")
+                return rating, rating == auto, None
+            keys = "u undoes, q ends" if undo else "q ends"
+            draw.reprompt(self.console, f"press Enter, or type 1-4 ({keys})")
 
     def _commit(self, card: CardView, choice: _Choice, seconds: float) -> None:
         done = self.sitting.rate(

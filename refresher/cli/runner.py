@@ -19,8 +19,11 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from refresher.app.quiz import QuizHistory
+from refresher.core import limits
 from refresher.core.errors import InputError
 from refresher.core.model import Bank, Outcome
+from refresher.core.text import strip_controls
+from refresher.kinds import kind_of
 from refresher.quiz.round import Answered, Item, Mode, Round, second_try
 from refresher.render import question as draw
 from refresher.render.console import stdin_is_tty
@@ -50,6 +53,38 @@ class Skip(Exception):
     """The learner typed s: move on, the item stays unanswered."""
 
 
+def until_ended(console: Console, work: Callable[[], None]) -> Ended:
+    """Run `work` (asking until there is nothing left) and say how it ended: finished, `q`
+    typed, end of input or Ctrl-C (the last two after a line break)."""
+    try:
+        work()
+    except Quit:
+        return Ended.QUIT
+    except EOFError:
+        console.print()
+        return Ended.EOF
+    except KeyboardInterrupt:
+        console.print()
+        return Ended.INTERRUPTED
+    return Ended.FINISHED
+
+
+def read_line(console: Console, prompt: str, interactive: bool, what: str = "answer") -> str:
+    """One line with its control characters replaced (before it is shown, graded or stored),
+    echoed on a pipe; a line longer than `limits.ANSWER_CHARS` is refused and asked again
+    (never stored whole), naming it as `what`."""
+    while True:
+        text = strip_controls(console.input(prompt))
+        if len(text) <= limits.ANSWER_CHARS:
+            break
+        draw.reprompt(
+            console, f"that {what} is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}"
+        )
+    if not interactive:
+        draw.echo(console, text)
+    return text
+
+
 @dataclass
 class Prompter:
     """Reads one line per answer. On a pipe, echoes what it read so transcripts make sense."""
@@ -58,25 +93,9 @@ class Prompter:
     interactive: bool
 
     def read(self, label: str) -> str:
-        """One line, echoed on a pipe; no word is given a meaning here.
-
-        Control characters are replaced before the text is shown, graded or stored, and a line
-        longer than `limits.ANSWER_CHARS` is refused and asked again (never stored whole).
-        """
-        from refresher.core import limits
-        from refresher.core.text import strip_controls
-
-        while True:
-            text = strip_controls(self.console.input(f"[accent]{label}[/accent] [muted]›[/muted] "))
-            if len(text) <= limits.ANSWER_CHARS:
-                break
-            draw.reprompt(
-                self.console,
-                f"that answer is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}",
-            )
-        if not self.interactive:
-            draw.echo(self.console, text)
-        return text
+        """One line (`read_line`); no word is given a meaning here."""
+        prompt = f"[accent]{label}[/accent] [muted]›[/muted] "
+        return read_line(self.console, prompt, self.interactive)
 
     def ask(self, label: str) -> str:
         text = self.read(label)
@@ -94,7 +113,6 @@ def more_rows(prompter: Prompter, item: Item | None, first: str, read: Callable[
     InputError when the first line already cannot be right (a matrix row of the wrong count)."""
     if item is None:
         return first
-    from refresher.kinds import kind_of
 
     labels = kind_of(item.question).more_inputs(item, first, prompter.interactive)
     lines = [first]
@@ -121,18 +139,12 @@ class Runner:
 
     def run(self, rnd: Round) -> Ended:
         """Ask every item of `rnd` until done or ended early."""
-        try:
+
+        def ask_all() -> None:
             while not rnd.done:
                 self._ask_one(rnd)
-        except Quit:
-            return Ended.QUIT
-        except EOFError:
-            self.console.print()
-            return Ended.EOF
-        except KeyboardInterrupt:
-            self.console.print()
-            return Ended.INTERRUPTED
-        return Ended.FINISHED
+
+        return until_ended(self.console, ask_all)
 
     def _ask_one(self, rnd: Round) -> None:
         item = rnd.current

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from refresher.cli.help import PagedCommand
 from refresher.cli.options import BankArg, NoPager, Tags, Topics, Types, open_bank, pager_on
 
 
@@ -70,6 +71,4 @@ def print_sheet(
 
 
 def register(app: typer.Typer) -> None:
-    from refresher.cli.help import PagedCommand
-
     app.command("print", cls=PagedCommand)(print_sheet)

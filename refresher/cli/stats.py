@@ -11,6 +11,7 @@ import json
 import typer
 
 from refresher.cli import complete
+from refresher.cli.help import PagedCommand
 from refresher.cli.options import NoPager, pager_on
 
 
@@ -48,6 +49,4 @@ def stats(
 
 
 def register(app: typer.Typer) -> None:
-    from refresher.cli.help import PagedCommand
-
     app.command(cls=PagedCommand)(stats)

@@ -26,14 +26,12 @@ RANDOM_DIM = 64  # each dimension of a `{random: [...]}` shape
 DECIMALS = 3  # decimals of a random draw
 NUMBER_ABS = 1e12  # bounds of a random draw, and any number given as an input
 STEPS = 20  # time steps of an RNN/LSTM/GRU/BPTT example
-GRADIENT_STEPS = 1_000  # steps of a vanishing/exploding-gradient example
 HIDDEN_SIZE = 256  # input, hidden and output sizes of a cell
 BPTT_HIDDEN = 16  # hidden units of a BPTT example: T x H x H per-step shares stay printable
 GRID = 512  # rows/columns of a pooling or convolution input, padding included
 DRAWN_SIDE = 24  # rows/columns of a window drawn cell by cell in a step; larger: its corners
 SHAPE_DIM = 1_000_000  # rows/columns in an output-size question (pool-size, conv-size: no array)
 PARAMS_VALUES = 50_000  # values (lists, numbers, aliases expanded) in one --params file
-PRINT_DECIMALS = 12  # --precision / decimals shown
 
 # --- typed input -----------------------------------------------------------------------------
 ANSWER_CHARS = 4_000  # a typed answer longer than this is refused (re-prompt), never stored

@@ -1,4 +1,5 @@
-"""Value types shared by every layer: a bank, the fields every question has, graded outcomes.
+"""Value types shared by every layer: a bank, the fields every question has, graded outcomes,
+and `ID_RE`, what a bank's or a question's id may be.
 
 Pure data: no I/O, no clock, no randomness. The model of each question kind (its own fields)
 lives with the rest of that kind in `refresher/kinds/<kind>.py`.
@@ -6,8 +7,13 @@ lives with the rest of that kind in `refresher/kinds/<kind>.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+# A bank's or a question's id: lower-case letters, digits, '-' or '_' (the bank reader checks it;
+# an imported GIFT title that fits is kept as the id)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Text that came from a file or a keyboard, made safe to show: control characters found or cut.
+"""Text that came from a file or a keyboard, made safe to show: control characters found or cut;
+and `plural`, a count with its noun.
 
 A bank is shared between learners, so its text must not be able to drive the terminal (escape
 sequences that retitle the window, write the clipboard, hide text or clear the screen) or
@@ -36,3 +37,8 @@ def excerpt(value: object, width: int = 40) -> str:
         text = text[: 4 * width]
     text = strip_controls(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 window``, ``4 windows``, ``1,024 windows``; `many` for irregular plurals."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"

@@ -23,7 +23,7 @@ from typing import Any
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.env import paths
-from refresher.env.files import read_regular
+from refresher.env.files import read_regular, write_atomically
 
 CONFIG_NAME = paths.CONFIG_NAME
 
@@ -190,11 +190,6 @@ SETTINGS: dict[str, Setting] = {
 assert list(SETTINGS) == [f.name for f in fields(Config)]
 
 
-def config_path(home: Path) -> Path:
-    """The settings file in data folder `home` (`paths.config_file` owns the name)."""
-    return paths.config_file(home)
-
-
 def unknown_setting(path: Path | str, key: str) -> RefresherError:
     close = difflib.get_close_matches(key, SETTINGS, n=1)
     hint = f" (did you mean {close[0]}?)" if close else f"; settings: {', '.join(SETTINGS)}"
@@ -305,10 +300,8 @@ def dumps(config: Config) -> str:
 
 def save(path: Path, config: Config) -> None:
     """Write the whole file atomically (a crash leaves the old file or the new one)."""
-    tmp = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(dumps(config), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, dumps(config).encode("utf-8"))
     except OSError as exc:
         raise RefresherError(f"cannot write {path}: {exc.strerror}") from None

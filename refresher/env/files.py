@@ -1,9 +1,12 @@
-"""Reading a small file a user names (an input, a params file, config.toml) without trusting it,
-and writing a file so that it is either whole or not there.
+"""Reading a file that is not trusted (a bank, an input, a params file, config.toml, a cache
+entry) by its size and type, and writing a file so that it is either whole or not there.
 
-A FIFO or a device blocks or never ends, and a huge file exhausts memory, so the file is checked
-by `stat` before it is opened, opened without blocking, checked again on the open descriptor
-(it may have been swapped in between), and read up to its size limit and no further.
+A FIFO or a device blocks or never ends, and a huge file exhausts memory, so `read_bounded`
+checks the file by `stat` before it is opened, opens it without blocking, checks it again on the
+open descriptor (it may have been swapped in between), and reads up to its size limit and no
+further; it raises `Refused` saying why, and each caller words that its own way (`read_regular`
+for a file named on the command line, `refresher.banks.load` for a bank file).
+`write_atomically` writes beside the target, syncs the file and its folder, then renames.
 """
 
 from __future__ import annotations
@@ -17,54 +20,93 @@ from pathlib import Path
 from refresher.core.errors import InputError
 
 
+class Refused(Exception):
+    """Why `read_bounded` read nothing: `kind` is one of "missing", "folder", "special" (not a
+    regular file), "too-big" (`size` bytes by `stat`), "grew" (past the limit while read) or
+    "unreadable" (`reason`, the system's words)."""
+
+    def __init__(self, kind: str, *, size: int = 0, reason: str = ""):
+        super().__init__(kind)
+        self.kind, self.size, self.reason = kind, size, reason
+
+
+def _check(info: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise Refused("folder")
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused("special")
+    if info.st_size > limit:
+        raise Refused("too-big", size=info.st_size)
+
+
+def _unreadable(exc: OSError) -> Refused:
+    return Refused("unreadable", reason=str(exc.strerror or exc))
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of the regular file `path` of at most `limit` bytes, else `Refused`.
+
+    Refuses a missing path, a folder, anything that is not a regular file (with `follow=False`,
+    a symbolic link too) and a file larger than `limit`, all before reading a byte of it.
+    """
+    try:
+        before = os.stat(path) if follow else os.lstat(path)
+    except FileNotFoundError:
+        raise Refused("missing") from None
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    _check(before, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise Refused("missing") from None
+    except IsADirectoryError:
+        raise Refused("folder") from None
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    with os.fdopen(fd, "rb") as fh:
+        _check(os.fstat(fh.fileno()), limit)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(exc) from None
+    if len(data) > limit:  # it grew after the stat
+        raise Refused("grew")
+    return data
+
+
 def _mib(n: int) -> str:
     return f"{n / (1024 * 1024):g} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
-def _refuse_mode(mode: int, label: str) -> None:
-    if stat.S_ISDIR(mode):
-        raise InputError(f"{label}: is a folder, not a file")
-    if not stat.S_ISREG(mode):
-        raise InputError(f"{label}: not a regular file (a pipe, socket or device); give a file")
-
-
 def read_regular(path: str | Path, limit: int, label: str) -> bytes:
-    """The bytes of `path`, or `InputError` starting with `label` (one line, naming the limit).
-
-    Refuses a missing path, a folder, anything that is not a regular file, and a file larger
-    than `limit` bytes, all before reading a byte of it.
-    """
+    """The bytes of `path` (`read_bounded`), or `InputError` starting with `label` (one line,
+    naming the limit)."""
     try:
-        before = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"{label}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{label}: cannot read the file ({exc.strerror or exc})") from None
-    _refuse_mode(before.st_mode, label)
-    too_big = f"{label}: larger than {_mib(limit)}, the limit for this file"
-    if before.st_size > limit:
-        raise InputError(too_big)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise InputError(f"{label}: cannot read the file ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as fh:
-        _refuse_mode(os.fstat(fh.fileno()).st_mode, label)
-        try:
-            data = fh.read(limit + 1)
-        except OSError as exc:
-            raise InputError(f"{label}: cannot read the file ({exc.strerror or exc})") from None
-    if len(data) > limit:  # it grew after the stat
-        raise InputError(too_big)
-    return data
+        return read_bounded(path, limit)
+    except Refused as why:
+        if why.kind == "missing":
+            message = "no such file"
+        elif why.kind == "folder":
+            message = "is a folder, not a file"
+        elif why.kind == "special":
+            message = "not a regular file (a pipe, socket or device); give a file"
+        elif why.kind == "unreadable":
+            message = f"cannot read the file ({why.reason})"
+        else:  # too big, or grew while read
+            message = f"larger than {_mib(limit)}, the limit for this file"
+        raise InputError(f"{label}: {message}") from None
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a new file beside `path`, then rename it over `path`.
+    """Write `data` to a new file beside `path`, sync it, rename it over `path`, sync the folder.
 
     A full disk or a crash leaves the old file whole (or no file), never a truncated one. A
     symbolic link is followed, so the file it points to is replaced; an existing file keeps
-    its permissions.
+    its permissions. Raises `OSError`.
     """
     target = Path(os.path.realpath(path))
     try:
@@ -85,3 +127,14 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (where a folder can be opened and synced)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

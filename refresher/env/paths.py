@@ -23,7 +23,7 @@ def home_dir() -> Path:
     env = os.environ.get(HOME_ENV)
     if env:
         return Path(env).expanduser()
-    import platformdirs
+    import platformdirs  # only without $REFRESHER_HOME
 
     return Path(platformdirs.user_data_dir("refresher", appauthor=False))
 

@@ -363,68 +363,14 @@ def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]
                 f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep"
             ) from None
     else:
-        data = _load_params_yaml(text, f"{name}: {path.name}")
+        from refresher.formats.yaml import read_params
+
+        data = read_params(text, f"{name}: {path.name}")
     if _depth(data, limits.YAML_DEPTH) > limits.YAML_DEPTH:  # aliases can nest deeper
         raise InputError(f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep")
     if not isinstance(data, dict):
         raise InputError(f"{name}: {path.name}: expected a mapping of weight names to values")
     return data
-
-
-def _load_params_yaml(text: str, label: str) -> Any:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        """Counts aliases, depth and values (aliases expanded) while composing: a bomb stops."""
-
-        aliases = depth = values = 0
-        sizes: dict[int, int]
-
-        def grow(self, n: int) -> None:
-            self.values += n
-            if self.values > limits.PARAMS_VALUES:
-                raise InputError(
-                    f"{label}: more than {limits.PARAMS_VALUES:,} values (aliases expanded)"
-                )
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                self.aliases += 1
-                if self.aliases > limits.YAML_ALIASES:
-                    raise InputError(f"{label}: more than {limits.YAML_ALIASES} aliases (*name)")
-                target = self.anchors.get(self.peek_event().anchor)
-                self.grow(self.sizes.get(id(target), 1))
-                return super().compose_node(parent, index)
-            self.depth += 1
-            try:
-                if self.depth > limits.YAML_DEPTH:
-                    raise InputError(f"{label}: nested more than {limits.YAML_DEPTH} levels deep")
-                node = super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-            children: list[Any] = []
-            if isinstance(node, yaml.SequenceNode):
-                children = node.value
-            elif isinstance(node, yaml.MappingNode):
-                children = [n for pair in node.value for n in pair]
-            self.sizes[id(node)] = 1 + sum(self.sizes.get(id(c), 1) for c in children)
-            self.grow(1)
-            return node
-
-    loader = Loader(text)
-    loader.sizes = {}
-    try:
-        return loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{label}: invalid YAML{where}") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # a typed scalar (!!float abc)
-        detail = " ".join(str(exc).split())
-        detail = detail if len(detail) <= 60 else detail[:59] + "…"
-        raise InputError(f"{label}: invalid YAML value ({detail})") from None
-    finally:
-        loader.dispose()
 
 
 # ------------------------------------------------------------------------------ weights

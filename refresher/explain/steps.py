@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from refresher.core.text import plural
+
 __all__ = [
     "Chart",
     "Comment",
@@ -432,11 +434,6 @@ def format_block(lines: Sequence[Sequence[Part]], precision: int = 4) -> list[st
 
 
 # --------------------------------------------------------------------------- words with numbers
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 window``, ``4 windows``, ``1,024 windows``; `many` for irregular plurals."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def _sounds_like_vowel(text: str) -> bool:

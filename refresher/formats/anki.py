@@ -142,7 +142,7 @@ def _fields(it: Any, numeric_html: NumericHtml | None) -> tuple[str, tuple[str, 
         extra = ("Also accepted: " + "; ".join(also)) if also else ""
         return CLOZE, (head + "".join(text), extra + why if extra else why.removeprefix("<br><br>"))
     if isinstance(q, NumericQuestion):
-        from refresher.kinds.numeric.engine import format_answer
+        from refresher.kinds.numeric.engine import format_answer  # NumPy: only when needed
 
         if q.value is not None:
             tol = f" (± {format_answer(q.tolerance)})" if q.tolerance else ""

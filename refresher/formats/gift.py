@@ -19,8 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from refresher.banks.load import ID_RE
-from refresher.core.model import Bank
+from refresher.core.model import ID_RE, Bank
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
 from refresher.kinds import kind_of
@@ -113,7 +112,7 @@ def _numeric(it: Any, prompt: str, why: str) -> str | None:
             return None
         value = float(expected.reshape(()))
         if _is_random(q.compute):
-            from refresher.kinds.numeric.engine import used_params
+            from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
 
             inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
             shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))

@@ -1,11 +1,13 @@
-"""Reading a YAML bank into plain data with line numbers (`refresher.core.document`).
+"""The one hardened YAML reader: a bank (`read`) into plain data with line numbers
+(`refresher.core.document`), and a `--params` file (`read_params`) into plain data.
 
 PyYAML's C parser in safe mode: no Python object is ever built from a tag. The node graph is
 walked once, recording the line of every mapping, key and list entry; aliases share one object.
 The walk is bounded before it can cost memory or time (`refresher.core.limits`): nesting depth,
 alias uses, and the size the document would have with every alias expanded (an "alias bomb" of a few
-hundred bytes otherwise expands to gigabytes once copied). Problems that do not stop reading
-(duplicate keys, unreadable typed scalars) are returned with their lines.
+hundred bytes otherwise expands to gigabytes once copied). In a bank, problems that do not stop
+reading (duplicate keys, unreadable typed scalars) are returned with their lines; in a params
+file the first such problem stops reading (a duplicate key keeps its last value).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Any
 import yaml
 
 from refresher.core import limits
-from refresher.core.document import LineDict, LineList
-from refresher.core.errors import BankError
+from refresher.core.document import LineDict, LineList, plain
+from refresher.core.errors import BankError, InputError
 from refresher.core.text import excerpt
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -44,33 +46,51 @@ _IMPLICIT = {
 
 
 class _TooBig(Exception):
-    def __init__(self, line: int, message: str):
-        self.line, self.message = line, message
+    """Reading stopped: `kind` is "loop", "aliases", "depth", "values", "tag", or (params
+    only) "key" or "value"."""
+
+    def __init__(self, line: int, message: str, kind: str = ""):
+        self.line, self.message, self.kind = line, message, kind
 
 
 class _Walk:
-    """One walk over a composed document: Python data, lines, and the limits kept."""
+    """One walk over a composed document: Python data, lines, and the limits kept.
 
-    def __init__(self, loader: _Reader):
+    `params`: a params file's rules. Every alias counts (one to a scalar too), the root is one
+    of the `limits.YAML_DEPTH` levels, and the first problem stops the walk."""
+
+    def __init__(self, loader: _Reader, nodes: int = limits.YAML_NODES, params: bool = False):
         self.loader = loader
+        self.nodes, self.params = nodes, params
+        self.depth = limits.YAML_DEPTH - 1 if params else limits.YAML_DEPTH
         self.memo: dict[int, tuple[Any, int]] = {}  # node id -> (object, expanded size)
+        self.scalars: set[int] = set()  # (params) scalar nodes seen: another use is an alias
         self.aliases = 0
         self.building: set[int] = set()  # collections not finished yet: an alias to one is a loop
         self.problems: list[tuple[int, str]] = []
+
+    def _alias(self, node: yaml.Node) -> None:
+        self.aliases += 1
+        if self.aliases > limits.YAML_ALIASES:
+            raise _TooBig(_line(node), f"more than {limits.YAML_ALIASES} aliases", "aliases")
 
     def build(self, node: yaml.Node, depth: int) -> tuple[Any, int]:
         done = self.memo.get(id(node))
         if done is not None:
             if id(node) in self.building:
-                raise _TooBig(_line(node), "a value contains itself (an alias inside its anchor)")
+                message = "a value contains itself (an alias inside its anchor)"
+                raise _TooBig(_line(node), message, "loop")
             if not isinstance(node, yaml.ScalarNode):
-                self.aliases += 1
-                if self.aliases > limits.YAML_ALIASES:
-                    raise _TooBig(_line(node), f"more than {limits.YAML_ALIASES} aliases")
+                self._alias(node)
             return done
-        if depth > limits.YAML_DEPTH:
-            raise _TooBig(_line(node), f"nested more than {limits.YAML_DEPTH} levels deep")
+        if depth > self.depth:
+            message = f"nested more than {limits.YAML_DEPTH} levels deep"
+            raise _TooBig(_line(node), message, "depth")
         if isinstance(node, yaml.ScalarNode):
+            if self.params:
+                if id(node) in self.scalars:
+                    self._alias(node)
+                self.scalars.add(id(node))
             return self._scalar(node), 1
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
             seq = LineList()
@@ -95,10 +115,11 @@ class _Walk:
                 key, n_key = self.build(key_node, depth + 1)
                 line = _line(key_node)
                 if not isinstance(key, str | int | float | bool) and key is not None:
-                    line = _line(value_node)  # an alias's own mark is its anchor's
-                    self.problems.append((line, "a key must be a word, not a list or mapping"))
+                    # an alias's own mark is its anchor's
+                    line = _line(key_node if self.params else value_node)
+                    self._problem(line, "a key must be a word, not a list or mapping", "key")
                     key = f"<{type(key).__name__}>"
-                if key in data:
+                if key in data and not self.params:
                     self.problems.append((line, f"duplicate key '{excerpt(key)}'"))
                 value, n_value = self.build(value_node, depth + 1)
                 data[key] = value
@@ -108,15 +129,21 @@ class _Walk:
             self.building.discard(id(node))
             return data, size
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise _TooBig(_line(node), f"the tag {excerpt(tag, 60)} is not allowed in a bank")
+        message = f"the tag {excerpt(tag, 60)} is not allowed in a bank"
+        raise _TooBig(_line(node), message, "tag")
 
     def _grow(self, size: int, more: int, node: yaml.Node) -> int:
         size += more
-        if size > limits.YAML_NODES:
-            raise _TooBig(
-                _line(node), f"more than {limits.YAML_NODES:,} values once aliases are expanded"
-            )
+        if size > self.nodes:
+            message = f"more than {self.nodes:,} values once aliases are expanded"
+            raise _TooBig(_line(node), message, "values")
         return size
+
+    def _problem(self, line: int, message: str, kind: str) -> None:
+        """A problem that does not stop reading a bank; it stops reading a params file."""
+        if self.params:
+            raise _TooBig(line, message, kind)
+        self.problems.append((line, message))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR_TAG:
@@ -124,10 +151,14 @@ class _Walk:
         try:
             return self.loader.construct_object(node)  # bool, int, float, null, timestamp
         except yaml.constructor.ConstructorError as exc:
-            message = exc.problem or "cannot be read"
-        except (ValueError, TypeError, KeyError, OverflowError, AttributeError, IndexError):
-            message = f"'{excerpt(node.value)}' cannot be read as {node.tag.rsplit(':', 1)[-1]}"
-        self.problems.append((_line(node), message))
+            self._problem(_line(node), exc.problem or "cannot be read", "tag")
+        except (ValueError, TypeError, KeyError, OverflowError, AttributeError, IndexError) as exc:
+            if self.params:
+                raise _TooBig(_line(node), " ".join(str(exc).split()), "value") from None
+            type_name = node.tag.rsplit(":", 1)[-1]
+            self.problems.append(
+                (_line(node), f"'{excerpt(node.value)}' cannot be read as {type_name}")
+            )
         return node.value
 
 
@@ -154,6 +185,41 @@ def read(text: str, path: str) -> tuple[Any, list[tuple[int, str]]]:
         raise BankError([f"{path}:{_syntax(exc)}"]) from None
     except yaml.YAMLError as exc:
         raise BankError([f"{path}:1: -: YAML error: {excerpt(str(exc), 80)}"]) from None
+    finally:
+        loader.dispose()
+
+
+def read_params(text: str, label: str) -> Any:
+    """A params file's plain data (dicts, lists, scalars), or `InputError` starting with `label`.
+
+    Bounded as a bank is, with `limits.PARAMS_VALUES` values at most once aliases are expanded.
+    """
+    loader = _Reader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        data, _ = _Walk(loader, limits.PARAMS_VALUES, params=True).build(node, 0)
+        return plain(data)
+    except _TooBig as exc:
+        if exc.kind in ("depth", "loop"):
+            message = f"nested more than {limits.YAML_DEPTH} levels deep"
+        elif exc.kind == "aliases":
+            message = f"more than {limits.YAML_ALIASES} aliases (*name)"
+        elif exc.kind == "values":
+            message = f"more than {limits.PARAMS_VALUES:,} values (aliases expanded)"
+        elif exc.kind == "value":
+            detail = exc.message if len(exc.message) <= 60 else exc.message[:59] + "…"
+            message = f"invalid YAML value ({detail})"
+        else:  # a tag or a key that is no word
+            message = f"invalid YAML at line {exc.line}"
+        raise InputError(f"{label}: {message}") from None
+    except yaml.YAMLError as exc:
+        if "nesting depth" in (getattr(exc, "problem", None) or ""):  # the C parser's bound
+            raise InputError(f"{label}: nested more than {limits.YAML_DEPTH} levels deep") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{label}: invalid YAML{where}") from None
     finally:
         loader.dispose()
 

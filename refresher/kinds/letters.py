@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from refresher.core.errors import InputError
+from refresher.core.text import excerpt
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -49,6 +50,4 @@ def parse_letters(text: str, count: int, *, what: str = "an option") -> list[int
 
 
 def _short(text: str) -> str:
-    from refresher.core.text import excerpt
-
     return excerpt(text, 30)

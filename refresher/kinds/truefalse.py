@@ -7,6 +7,7 @@ from typing import Any
 
 from refresher.core.errors import InputError
 from refresher.core.model import Outcome, Question
+from refresher.core.text import excerpt
 from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
 
@@ -68,8 +69,6 @@ class TrueFalse(Kind):
 
 
 def _shown(value: Any) -> str:
-    from refresher.core.text import excerpt
-
     return repr(excerpt(value)) if isinstance(value, str) else excerpt(value)
 
 

@@ -221,8 +221,3 @@ def _by_term(
                     typed.append(word)
             return PointMatch(True, tuple(typed), frozenset(found), result.share)
     return result
-
-
-def share_of(ticked: Sequence[bool]) -> float:
-    """The score of an answer: the share of the points ticked (0 when there are none)."""
-    return sum(1 for t in ticked if t) / len(ticked) if ticked else 0.0

@@ -16,11 +16,6 @@ from refresher.kinds import kind_of
 from refresher.quiz.round import Item
 
 
-def answer_of(item: Item) -> Any:
-    """The right answer as data, letters following the item's display order."""
-    return kind_of(item.question).answer(item)
-
-
 def sheet_entry(item: Item) -> dict[str, Any]:
     q = item.question
     kind = kind_of(q)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from rich.console import Console
+from rich.text import Text
 from rich.theme import Theme
 
 THEME = Theme(
@@ -165,13 +166,9 @@ def stdin_is_tty() -> bool:
 
 def print_error(message: str) -> None:
     """One clear line on stderr: `error: message` (red when colour is allowed)."""
-    from rich.text import Text
-
     make_console(stderr=True).print(Text.assemble(("error: ", "error"), message), soft_wrap=True)
 
 
 def print_warning(message: str) -> None:
     """One line on stderr for something skipped that the user should know about."""
-    from rich.text import Text
-
     make_console(stderr=True).print(Text.assemble(("warning: ", "skip"), message), soft_wrap=True)

@@ -28,6 +28,7 @@ from refresher.app.interview import (
 from refresher.core.text import strip_controls
 from refresher.kinds.open import OpenQuestion
 from refresher.quiz.points import Coverage
+from refresher.render.layout import progress_rule
 from refresher.render.review import RATING_STYLES
 from refresher.render.summary import duration
 from refresher.srs.schedule import Rating
@@ -69,15 +70,7 @@ def header(
 
 def question(console: Console, asked: Asked, total: int, topic: str) -> None:
     console.print()
-    console.print(
-        Rule(
-            Text.assemble(
-                (f"Question {asked.number} of {total}", "progress"), " · ", (topic, "muted")
-            ),
-            align="left",
-            style="progress",
-        )
-    )
+    console.print(progress_rule(f"Question {asked.number} of {total}", topic))
     if asked.follows is not None:
         console.print(Text("Follow-up", style="accent"))
     else:
@@ -100,11 +93,6 @@ def times_up(console: Console, limit: int) -> None:
     console.print(
         Text(f"⏱ Time is up ({clock(limit)}): your answer ends here.", style="skip"),
     )
-
-
-def echo(console: Console, text: str) -> None:
-    """A piped line, so a transcript reads like a typed one."""
-    console.print(Text(strip_controls(text), style="muted"))
 
 
 def reprompt(console: Console, message: str) -> None:
@@ -258,7 +246,7 @@ def history(console: Console, h: AnswerHistory, *, most: int = 6) -> None:
     console.print(_points_grid(q, shown, console.width))
     console.print()
     model = Panel(Text(q.answer), title="Model answer", title_align="left", border_style="accent")
-    answers = [_past_panel(p, len(q.points)) for p in reversed(shown)]
+    answers = [_past_panel(p) for p in reversed(shown)]
     if console.width < NARROW:
         console.print(model)
         for panel in answers:
@@ -297,7 +285,7 @@ def _points_grid(q: OpenQuestion, shown: Sequence[PastAnswer], width: int) -> Ta
     return table
 
 
-def _past_panel(p: PastAnswer, now_points: int) -> Panel:
+def _past_panel(p: PastAnswer) -> Panel:
     when = p.answered_at.strftime("%d %b %H:%M")
     title = f"{when} · {p.mode} · {p.score}/{p.of} · {duration(p.seconds)}"
     body = highlighted(p.given, p.guess) if p.given.strip() else Text("(answered aloud)", "muted")

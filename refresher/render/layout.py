@@ -1,10 +1,13 @@
-"""Small layout pieces every view shares: labelled lines that wrap under themselves."""
+"""Small layout pieces every view shares: labelled lines that wrap under themselves, the rule
+that heads a question or card, and a report's section rule."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Console
 from rich.padding import Padding
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +24,26 @@ def hanging(labels: list[tuple[str, str]], texts: Sequence[str | Text], indent: 
     return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
+def progress_rule(head: str, *notes: str) -> Rule:
+    """``── Question 3 of 10 · RNN · 2/2 ──``: where the session is, then muted notes."""
+    parts: list[str | tuple[str, str]] = [(head, "progress")]
+    for note in notes:
+        parts += [" · ", (note, "muted")]
+    return Rule(Text.assemble(*parts), align="left", style="progress")
+
+
+def section(console: Console, title: str, note: str = "") -> None:
+    """A blank line, then a rule naming a report's section (`stats`, `plan`) and a muted note."""
+    console.print()
+    console.print(
+        Rule(
+            Text.assemble((title, "accent"), (f"  {note}" if note else "", "muted")),
+            align="left",
+            style="progress",
+        )
+    )
+
+
 def options_view(options: Sequence[str], indent: int = 2) -> Padding:
     labels = [(f"{letter(k)})", "letter") for k in range(len(options))]
     return hanging(labels, options, indent)
@@ -31,19 +54,22 @@ def marked(ok: bool) -> tuple[str, str]:
     return ("✓", "right") if ok else ("✗", "wrong")
 
 
-def checked_lines(rows: list[tuple[Text, bool | None, str | None]]) -> Text:
-    """One line per (text, right?, what the learner gave): led by ✓ or ✗ when marked, with
-    "(you: ...)" after a wrong one."""
+def checked_lines(
+    bodies: Sequence[Text], marks: Sequence[bool] | None, given: Sequence[str]
+) -> Text:
+    """One line per body: led by ✓ or ✗ when `marks` are given, with "(you: ...)" after a
+    wrong one when the learner gave something for it."""
     out = Text()
-    for k, (body, ok, given) in enumerate(rows):
+    for k, body in enumerate(bodies):
+        ok = None if marks is None else marks[k]
         if k:
             out.append("\n")
         if ok is not None:
             mark, style = marked(ok)
             out.append(f"{mark} ", style=style)
         out.append_text(body)
-        if ok is False and given:
-            out.append(f"  (you: {given})", style="muted")
+        if ok is False and k < len(given) and given[k]:
+            out.append(f"  (you: {given[k]})", style="muted")
     return out
 
 

@@ -105,10 +105,6 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
 
 
-def show_inputs(console: Console, instance: Instance) -> None:
-    console.print(inputs_view(instance))
-
-
 def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
     """Point at the cells that were off, for vectors and matrices."""
     if not wrong or not instance.expected.ndim:

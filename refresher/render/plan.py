@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rich.console import Console
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from refresher.app.plan import Plan
+from refresher.core.text import plural
+from refresher.render.layout import section
 from refresher.srs.stats import CardCounts
 
 BAR = "█"
@@ -45,21 +46,6 @@ def state_grid(c: CardCounts) -> Table:
         *(Text(str(getattr(c, n)), style=st) for n, st in zip(names, styles, strict=True))
     )
     return table
-
-
-def _section(console: Console, title: str, note: str = "") -> None:
-    console.print()
-    console.print(
-        Rule(
-            Text.assemble((title, "accent"), (f"  {note}" if note else "", "muted")),
-            align="left",
-            style="progress",
-        )
-    )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _minutes(m: float) -> str:
@@ -97,7 +83,7 @@ def plan(console: Console, p: Plan) -> None:
             ("Interview ", "bold"),
             (f"{t.day:%a %d %b %Y}", "accent"),
             " · ",
-            (f"{_plural(left, 'day')} left", "bold"),
+            (f"{plural(left, 'day')} left", "bold"),
         )
         if t.buffer_days:
             line.append(f" · last review from {t.buffer_start:%a %d %b}", style="muted")
@@ -121,10 +107,10 @@ def plan(console: Console, p: Plan) -> None:
         )
 
     c = p.cards
-    _section(console, "Cards", _plural(c.total, "question"))
+    section(console, "Cards", plural(c.total, "question"))
     console.print(state_grid(c))
 
-    _section(console, "Today", p.today.strftime("%a %d %b"))
+    section(console, "Today", p.today.strftime("%a %d %b"))
     rows: list[tuple[str, Text | str]] = []
     if p.status == "ahead" and t is not None:
         if c.new == 0:
@@ -142,7 +128,7 @@ def plan(console: Console, p: Plan) -> None:
         rows.append(("Pace", pace))
     how = "your median" if p.seconds_from_history else "a default until you have answers"
     target = Text.assemble(
-        (_plural(p.target_today, "card"), "bold"),
+        (plural(p.target_today, "card"), "bold"),
         f": {p.due_today} due + {p.new_left} new",
         (f" · {_minutes(p.minutes_today)}", "accent"),
         (f" ({p.seconds_per_answer:.0f} s an answer, {how})", "muted"),
@@ -156,7 +142,7 @@ def plan(console: Console, p: Plan) -> None:
                     (f"{p.held_back} for tomorrow", "skip"),
                     (
                         f" (at most {p.review_cap} reviews a day; the backlog takes"
-                        f" {_plural(p.backlog_days, 'more day')})",
+                        f" {plural(p.backlog_days, 'more day')})",
                         "muted",
                     ),
                 ),
@@ -171,7 +157,7 @@ def plan(console: Console, p: Plan) -> None:
     r_now, r_day = p.readiness_now, p.readiness
     on_day = p.status == "ahead" and t is not None
     note = "predicted recall, unseen cards count 0"
-    _section(console, "Readiness", note)
+    section(console, "Readiness", note)
     width = max(10, min(30, console.width - 30))
     lines: list[tuple[str, Text | str]] = [
         (

@@ -5,14 +5,13 @@ from __future__ import annotations
 from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.rule import Rule
 from rich.text import Text
 
 from refresher.core.model import Outcome
 from refresher.kinds import KINDS, kind_of
 from refresher.quiz.round import Answered, Item
 from refresher.render.kinds import view_of
-from refresher.render.layout import hanging, options_view
+from refresher.render.layout import hanging, options_view, progress_rule
 
 __all__ = ["hanging", "options_view"]
 
@@ -53,16 +52,8 @@ def question(
         score = f"{answered} answered"
     console.print()
     console.print(
-        Rule(
-            Text.assemble(
-                (f"Question {number} of {total}" if total else f"Question {number}", "progress"),
-                " · ",
-                (topic_name, "muted"),
-                " · ",
-                (score, "muted"),
-            ),
-            align="left",
-            style="progress",
+        progress_rule(
+            f"Question {number} of {total}" if total else f"Question {number}", topic_name, score
         )
     )
     body(console, item)
@@ -130,7 +121,7 @@ def tutor_hint(item: Item, width: int) -> list:
     instance = item.instance
     if instance is None:
         return []
-    from refresher.render.worked import Equations, step_section
+    from refresher.render.worked import Equations, step_section  # NumPy: only with numbers
 
     worked = instance.worked
     if worked.steps and instance.ask not in worked.steps[0].values:

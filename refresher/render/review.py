@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from refresher.core.text import plural
+from refresher.render.layout import progress_rule
 from refresher.render.summary import duration, shortened
 from refresher.srs.schedule import (
     RATING_NAMES,
@@ -52,17 +53,13 @@ def when(at: datetime, now: datetime) -> str:
     return f"in {interval(ahead)} ({local.strftime('%a %d %b')})"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def header(console: Console, title: str, queue: Queue) -> None:
     bits = [f"{queue.due_count} due", f"{queue.new_count} new"]
     if queue.due_total > queue.due_count:
         bits[0] += f" of {queue.due_total}"
     body = Text.assemble(
         (" · ".join(bits), "accent"),
-        (f"  ({_plural(len(queue.entries), 'card')})", "muted"),
+        (f"  ({plural(len(queue.entries), 'card')})", "muted"),
     )
     if queue.held_back:
         body.append(f"\n{held_back(queue.held_back)}", style="skip")
@@ -78,19 +75,7 @@ def held_back(n: int) -> str:
 
 def card_heading(console: Console, number: int, total: int, topic: str, status: str) -> None:
     console.print()
-    console.print(
-        Rule(
-            Text.assemble(
-                (f"Card {number} of {total}", "progress"),
-                " · ",
-                (topic, "muted"),
-                " · ",
-                (status, "muted"),
-            ),
-            align="left",
-            style="progress",
-        )
-    )
+    console.print(progress_rule(f"Card {number} of {total}", topic, status))
 
 
 def rating_bar(intervals: Mapping[Rating, timedelta], default: Rating | None = None) -> Text:
@@ -174,7 +159,7 @@ def nothing_due(
     if queue.new_unseen and not queue.new_left_today:
         console.print(
             Text(
-                f"{_plural(queue.new_unseen, 'new card')} waiting; today's {new_per_day} are done"
+                f"{plural(queue.new_unseen, 'new card')} waiting; today's {new_per_day} are done"
                 " (more with --new N, or `refresher config new_per_day N`).",
                 style="muted",
             )
@@ -193,7 +178,7 @@ def summary(
 ) -> None:
     console.print()
     console.rule(Text("Review over", style="accent"), align="left", style="progress")
-    line = Text.assemble(("Rated: ", "bold"), (_plural(s.cards, "card"), "bold"))
+    line = Text.assemble(("Rated: ", "bold"), (plural(s.cards, "card"), "bold"))
     if s.ratings != s.cards:
         line.append(f" ({s.ratings} ratings)")
     if s.ratings:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from rich.console import Console
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from refresher.kinds.numeric.names import label_of
+from refresher.render.layout import section
 from refresher.render.plan import bar as share_bar
 from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
@@ -39,17 +39,6 @@ def _level(fraction: float | None, good: float = 0.8, fair: float = 0.5) -> str:
 def _pct(acc: Accuracy) -> Text:
     frac = acc.fraction
     return Text("–" if frac is None else f"{100 * frac:.0f}%", style=_level(frac))
-
-
-def _section(console: Console, title: str, note: str = "") -> None:
-    console.print()
-    console.print(
-        Rule(
-            Text.assemble((title, "accent"), (f"  {note}" if note else "", "muted")),
-            align="left",
-            style="progress",
-        )
-    )
 
 
 def _buckets(daily: Sequence[DayActivity]) -> list[tuple[str, int, int]]:
@@ -217,11 +206,11 @@ def stats(console: Console, s: Stats, title: str) -> None:
             )
         )
         c = s.cards  # what there is to start on; charts of nothing say nothing
-        _section(console, "Cards", f"{c.new} new, ready for `refresher review`")
+        section(console, "Cards", f"{c.new} new, ready for `refresher review`")
         return
 
     # activity
-    _section(console, "Activity", f"{ANSWER_BAR} quiz answers  {REVIEW_BAR} reviews")
+    section(console, "Activity", f"{ANSWER_BAR} quiz answers  {REVIEW_BAR} reviews")
     # room for the longest label ("26 Oct – 01 Nov") and counts ("120 + 340") beside the bar
     console.print(activity_chart(s.daily, max(8, min(BAR_WIDTH, console.width - 34))))
     streak = Text.assemble(("Streak: ", "bold"))
@@ -251,7 +240,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
         if overall.answered
         else "no answers in this period"
     )
-    _section(console, "Accuracy", note)
+    section(console, "Accuracy", note)
     if overall.answered:
         console.print(Text.assemble("Overall ", _pct(overall)))
         topic = _accuracy_table("Topic", s.by_topic, s.topic_names)
@@ -267,7 +256,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # schedule
     c = s.cards
-    _section(console, "Cards", f"{c.total} in all, by state; due in the next days below")
+    section(console, "Cards", f"{c.total} in all, by state; due in the next days below")
     console.print(state_grid(c))
     console.print()
     later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
@@ -275,7 +264,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # weakest
     if s.weakest:
-        _section(console, "Weakest questions", "most missed first, then lowest recall")
+        section(console, "Weakest questions", "most missed first, then lowest recall")
         table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
         table.add_column("Card id", justify="right", style="muted", no_wrap=True)
         table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
@@ -297,7 +286,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # leeches
     if s.leeches:
-        _section(console, "Leeches", "failed again and again: rework them, then unsuspend")
+        section(console, "Leeches", "failed again and again: rework them, then unsuspend")
         table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
         table.add_column("Card", justify="right", no_wrap=True)
         table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
@@ -329,7 +318,7 @@ def practice(console: Console, s: Stats) -> None:
     first = s.first_try
     if not first.answered or (first.right == s.accuracy.right and not s.mistakes):
         return  # no second tries, no overruled answers, no named mistake: nothing to add
-    _section(console, "Practice", "first tries and the mistakes you make most")
+    section(console, "Practice", "first tries and the mistakes you make most")
     line = Text.assemble("First try ", _pct(first), (f"  ({first.right} of {first.answered})"))
     line.append(f"   after a second try {_pct(s.accuracy).plain}", style="muted")
     if s.overruled:
@@ -347,18 +336,18 @@ def practice(console: Console, s: Stats) -> None:
 def _panels(console: Console, s: Stats) -> None:
     """Retention, the study calendar, memory and readiness: what Anki users look for."""
     if s.true_retention:
-        _section(
+        section(
             console,
             "Retention",
             f"review cards recalled, against your desired {100 * s.desired_retention:.0f}%",
         )
         console.print(_retention_table(s))
     if s.heatmap is not None:
-        _section(console, "Study calendar", "the last year")
+        section(console, "Study calendar", "the last year")
         console.print(heatmap(s.heatmap, console.width))
     m = s.memory
     if m.studied:
-        _section(console, "Memory", f"{m.studied} cards studied")
+        section(console, "Memory", f"{m.studied} cards studied")
         chart = max(8, min(24, console.width - 20))
         stability = Table(box=None, padding=(0, 1), pad_edge=False, title_justify="left")
         stability.add_column("Stability (days until recall falls to 90%)", no_wrap=True)
@@ -394,7 +383,7 @@ def _panels(console: Console, s: Stats) -> None:
             if s.interview_date is not None and r.at.date() >= s.interview_date
             else "now"
         )
-        _section(console, "Readiness", f"predicted recall {when}")
+        section(console, "Readiness", f"predicted recall {when}")
         table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
         table.add_column(no_wrap=True, overflow="ellipsis", max_width=26)
         table.add_column(no_wrap=True, justify="right")

@@ -100,7 +100,7 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
         lines.append(Text(q.explanation, style="muted"))
     console.print(Padding(Group(*lines), (0, 0, 0, 3), expand=False))
     if miss.item.instance is not None:
-        from refresher.render.numeric import worked_solution
+        from refresher.render.numeric import worked_solution  # NumPy: only with numbers
 
         worked_solution(console, miss.item.instance)
 

@@ -35,13 +35,14 @@ def _columns(item, indent: int) -> Padding:  # type: ignore[no-untyped-def]
 
 def _pairs(item, marks: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
     q = item.question
-    rows = []
-    for k, (left, answer) in enumerate(zip(q.left, q.answers, strict=True)):
-        pair = f"{k + 1}{letter(item.order.index(answer))}"
-        body = Text.assemble((pair, "letter"), f"  {left} → {q.right[answer]}")
-        ok = None if marks is None else marks[k]
-        rows.append((body, ok, given[k] if k < len(given) else None))
-    return checked_lines(rows)
+    bodies = [
+        Text.assemble(
+            (f"{k + 1}{letter(item.order.index(answer))}", "letter"),
+            f"  {left} → {q.right[answer]}",
+        )
+        for k, (left, answer) in enumerate(zip(q.left, q.answers, strict=True))
+    ]
+    return checked_lines(bodies, marks, given)
 
 
 class MatchView(View):

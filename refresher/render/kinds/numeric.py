@@ -16,7 +16,7 @@ class NumericView(View):
     def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
         if item.instance is None:
             return []
-        from refresher.render.numeric import inputs_view
+        from refresher.render.numeric import inputs_view  # NumPy: only for a numeric item
 
         return [inputs_view(item.instance)]
 

@@ -15,14 +15,11 @@ def _steps(item) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _right_order(item, places: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
-    rows = []
-    for k, step in enumerate(item.question.items):
-        body = Text.assemble(
-            f"{k + 1}. ", (f"{letter(item.order.index(k))})", "letter"), f" {step}"
-        )
-        ok = None if places is None else places[k]
-        rows.append((body, ok, given[k] if k < len(given) else None))
-    return checked_lines(rows)
+    bodies = [
+        Text.assemble(f"{k + 1}. ", (f"{letter(item.order.index(k))})", "letter"), f" {step}")
+        for k, step in enumerate(item.question.items)
+    ]
+    return checked_lines(bodies, places, given)
 
 
 class OrderView(View):
