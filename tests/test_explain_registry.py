@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from refresher.core.errors import InputError
-from refresher.explain import registry
 from refresher.explain.registry import SpecError, compute, kinds, validate
+from refresher.explain.specs.pooling import SESSION_C
 from refresher.explain.steps import (
     Num,
     format_array,
@@ -205,7 +205,7 @@ def test_spec_error_is_an_input_error_with_every_problem() -> None:
 
 
 def test_default_inputs_are_the_sessions() -> None:
-    assert np.asarray(registry.SESSION_C).tolist() == [
+    assert np.asarray(SESSION_C).tolist() == [
         [1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]
     ]  # fmt: skip
 

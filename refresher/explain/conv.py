@@ -7,19 +7,31 @@ kernel's k*l offsets, each a whole-array operation over every output cell at onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from refresher.core.errors import InputError
-from refresher.explain.inputs import pair_text, shape_text
+from refresher.explain.inputs import as_matrix, as_pair, pair_text, shape_text
 from refresher.explain.pooling import (
     MAX_CELLS,
     MAX_GRID,
     cell_steps,
+    fit_problems,
+    grid_problems,
+    input_label,
     output_size,
+    pair_of,
+    raise_problems,
+    read_input,
+    read_input_size,
+    setting_problems,
     size_lines,
     size_rule,
     span_text,
 )
+from refresher.explain.spec import Reader
+from refresher.explain.specs.conv import CONV, CONV_SIZE
 from refresher.explain.steps import Grid, Line, Num, Step, Worked, plural, with_article
 
 __all__ = ["conv2d", "conv_problems", "explain_conv", "explain_conv_size"]
@@ -35,35 +47,8 @@ def conv_problems(
     kernel_key: str = "kernel",
 ) -> list[tuple[str, str]]:
     """Problems with convolution settings as ``(key, message)``; empty when valid."""
-    problems: list[tuple[str, str]] = []
-    if min(size) < 1:
-        problems.append((kernel_key, f"the kernel must be at least 1x1, got {shape_text(size)}"))
-    if min(stride) < 1:
-        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
-    if min(padding) < 0:
-        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
-    if problems:
-        return problems
-    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
-    if size[0] > padded[0] or size[1] > padded[1]:
-        problems.append(
-            (
-                kernel_key,
-                f"the {shape_text(size)} kernel does not fit in the padded input "
-                f"({shape_text(shape)} input + padding {pair_text(padding)} = "
-                f"{shape_text(padded)})",
-            )
-        )
-    return problems
-
-
-def _raise(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise InputError("; ".join(f"{key}: {message}" for key, message in problems))
-
-
-def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+    problems = setting_problems(size, stride, padding, kernel_key, "kernel")
+    return problems or fit_problems(shape, size, padding, kernel_key, "kernel")
 
 
 def conv2d(
@@ -81,8 +66,8 @@ def conv2d(
         raise InputError(
             f"kernel: expected a non-empty matrix, got shape {shape_text(kernel.shape)}"
         )
-    stride, padding = _pair(stride), _pair(padding)
-    _raise(conv_problems(x.shape, kernel.shape, stride, padding))
+    stride, padding = pair_of(stride), pair_of(padding)
+    raise_problems(conv_problems(x.shape, kernel.shape, stride, padding))
     out = [output_size(x.shape[a], kernel.shape[a], stride[a], padding[a]) for a in (0, 1)]
     padded = np.pad(x, ((padding[0], padding[0]), (padding[1], padding[1])))
     span_r = (out[0] - 1) * stride[0] + 1
@@ -113,15 +98,15 @@ def explain_conv(
     x: np.ndarray,
     kernel: np.ndarray,
     *,
-    stride: tuple[int, int] = (1, 1),
-    padding: tuple[int, int] = (0, 0),
+    stride: int | tuple[int, int] = CONV.default("stride"),
+    padding: int | tuple[int, int] = CONV.default("padding"),
     label: str = "C",
     max_cells: int = MAX_CELLS,
 ) -> Worked:
     """Cross-correlate and describe it: the size formula, then one step per output cell."""
     x = np.asarray(x, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
-    stride, padding = _pair(stride), _pair(padding)
+    stride, padding = pair_of(stride), pair_of(padding)
     output = conv2d(x, kernel, stride, padding)
     n, m = x.shape
     kr, kc = kernel.shape
@@ -221,13 +206,13 @@ def explain_conv(
 def explain_conv_size(
     shape: tuple[int, int],
     *,
-    size: tuple[int, int] = (3, 3),
-    stride: tuple[int, int] = (1, 1),
-    padding: tuple[int, int] = (0, 0),
+    size: int | tuple[int, int] = CONV_SIZE.default("size"),
+    stride: int | tuple[int, int] = CONV_SIZE.default("stride"),
+    padding: int | tuple[int, int] = CONV_SIZE.default("padding"),
 ) -> Worked:
     """Just the output shape of a convolution: the formula, substituted per axis."""
-    size, stride, padding = _pair(size), _pair(stride), _pair(padding)
-    _raise(conv_problems(shape, size, stride, padding, kernel_key="size"))
+    size, stride, padding = pair_of(size), pair_of(stride), pair_of(padding)
+    raise_problems(conv_problems(shape, size, stride, padding, kernel_key="size"))
     out = [output_size(shape[a], size[a], stride[a], padding[a]) for a in (0, 1)]
     return Worked(
         kind="conv-size",
@@ -251,3 +236,32 @@ def explain_conv_size(
         answer_key="output_size",
         intro=(size_rule(False, "kernel"),),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.conv`.
+
+
+def read_conv(r: Reader) -> Callable[[], Worked]:
+    x = read_input(r)
+    kernel = r.get("kernel", as_matrix)
+    stride = r.get("stride", as_pair)
+    padding = r.get("padding", as_pair)
+    r.check()
+    r.extend(conv_problems(x.shape, kernel.shape, stride, padding))
+    r.check()
+    r.extend(grid_problems(r, x.shape, padding))
+    r.check()
+    label = input_label(r)
+    return lambda: explain_conv(x, kernel, stride=stride, padding=padding, label=label)
+
+
+def read_conv_size(r: Reader) -> Callable[[], Worked]:
+    shape = read_input_size(r)
+    size = r.get("size", as_pair)
+    stride = r.get("stride", as_pair)
+    padding = r.get("padding", as_pair)
+    r.check()
+    r.extend(conv_problems(shape, size, stride, padding, kernel_key="size"))
+    r.check()
+    return lambda: explain_conv_size(shape, size=size, stride=stride, padding=padding)

@@ -22,20 +22,26 @@ for ``cho`` and ``W_nx W_nh b_in b_hn`` for ``pytorch``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from refresher.core.errors import InputError
-from refresher.explain.inputs import Layout
+from refresher.explain.inputs import Layout, as_choice
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
+    one_step,
     per_unit,
     percent,
+    read_state,
+    read_weights,
+    read_x,
     seeded_note,
     sigmoid,
 )
+from refresher.explain.spec import Reader
+from refresher.explain.specs.gru import GRU, VARIANTS
 from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked
 
 __all__ = [
@@ -48,7 +54,6 @@ __all__ = [
     "gru_step",
 ]
 
-VARIANTS = ("cho", "pytorch")
 _GATES: Layout = (
     ("W_rx", "hx"), ("W_rh", "hh"), ("b_r", "h"),
     ("W_zx", "hx"), ("W_zh", "hh"), ("b_z", "h"),
@@ -103,7 +108,7 @@ def explain_gru(
     x: np.ndarray,
     h: np.ndarray,
     *,
-    variant: str = "cho",
+    variant: str = GRU.default("variant"),
     seed: int | None = None,
 ) -> Worked:
     """One GRU step: reset gate, update gate, reset applied, candidate, new state."""
@@ -273,3 +278,19 @@ def explain_gru(
             ParamGroup("candidate n", tuple(name for name, _ in LAYOUTS[variant][6:]), "gate.n"),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.gru`.
+
+
+def read_gru(r: Reader) -> Callable[[], Worked]:
+    variant = r.get("variant", as_choice)
+    p, seed, inputs = read_weights(r, LAYOUTS.get(variant, GRU_LAYOUT), 3)
+    r.check()
+    hidden = p["W_rh"].shape[0]
+    xs = read_x(r, inputs)
+    h = read_state(r, "h", hidden)
+    x = one_step(r, xs)
+    r.check()
+    return lambda: explain_gru(p, x, h, variant=variant, seed=seed)

@@ -16,7 +16,7 @@ One bias per gate, as in the session (PyTorch keeps two, which simply add).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -24,11 +24,16 @@ from refresher.explain.inputs import Layout
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
+    one_step,
     per_unit,
     percent,
+    read_state,
+    read_weights,
+    read_x,
     seeded_note,
     sigmoid,
 )
+from refresher.explain.spec import Reader
 from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked, format_number
 
 __all__ = ["GATES", "LSTM_LAYOUT", "explain_lstm", "lstm_forward", "lstm_step"]
@@ -283,3 +288,19 @@ def explain_lstm(
             ParamGroup("output o", ("W_ox", "W_oh", "b_o"), "gate.o"),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.lstm`.
+
+
+def read_lstm(r: Reader) -> Callable[[], Worked]:
+    p, seed, inputs = read_weights(r, LSTM_LAYOUT, 2)
+    r.check()
+    hidden = p["W_fh"].shape[0]
+    xs = read_x(r, inputs)
+    h = read_state(r, "h", hidden)
+    c = read_state(r, "c", hidden)
+    x = one_step(r, xs)
+    r.check()
+    return lambda: explain_lstm(p, x, h, c, seed=seed)

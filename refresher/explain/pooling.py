@@ -23,8 +23,11 @@ from decimal import Decimal
 
 import numpy as np
 
+from refresher.core import limits
 from refresher.core.errors import InputError
-from refresher.explain.inputs import pair_text, shape_text
+from refresher.explain.inputs import as_bool, as_choice, as_matrix, as_pair, pair_text, shape_text
+from refresher.explain.spec import Reader
+from refresher.explain.specs.pooling import POOL, POOL_SIZE
 from refresher.explain.steps import Grid, Line, Num, Step, Sym, Worked, plural, with_article
 
 __all__ = [
@@ -53,6 +56,46 @@ def output_size(n: int, k: int, s: int, p: int = 0, ceil_mode: bool = False) -> 
     return out
 
 
+def setting_problems(
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    key: str = "size",
+    what: str = "window",
+) -> list[tuple[str, str]]:
+    """A window (`key`: its spec key), stride or padding below its least value, as ``(key,
+    message)`` pairs; shared with convolution (its kernel is the window)."""
+    problems: list[tuple[str, str]] = []
+    if min(size) < 1:
+        problems.append((key, f"the {what} must be at least 1x1, got {shape_text(size)}"))
+    if min(stride) < 1:
+        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
+    if min(padding) < 0:
+        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
+    return problems
+
+
+def fit_problems(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    padding: tuple[int, int],
+    key: str = "size",
+    what: str = "window",
+) -> list[tuple[str, str]]:
+    """The window (or kernel) larger than the padded input, as a ``(key, message)`` pair."""
+    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
+    if size[0] <= padded[0] and size[1] <= padded[1]:
+        return []
+    return [
+        (
+            key,
+            f"the {shape_text(size)} {what} does not fit in the padded input "
+            f"({shape_text(shape)} input + padding {pair_text(padding)} = "
+            f"{shape_text(padded)})",
+        )
+    ]
+
+
 def pool_problems(
     shape: tuple[int, int],
     size: tuple[int, int],
@@ -61,13 +104,7 @@ def pool_problems(
     ceil_mode: bool = False,
 ) -> list[tuple[str, str]]:
     """Problems with these pooling settings as ``(key, message)`` pairs; empty when valid."""
-    problems: list[tuple[str, str]] = []
-    if min(size) < 1:
-        problems.append(("size", f"the window must be at least 1x1, got {shape_text(size)}"))
-    if min(stride) < 1:
-        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
-    if min(padding) < 0:
-        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
+    problems = setting_problems(size, stride, padding)
     if problems:
         return problems
     if padding[0] > size[0] // 2 or padding[1] > size[1] // 2:
@@ -79,26 +116,26 @@ def pool_problems(
                 f"at most {pair_text(limit)} (padding <= window // 2)",
             )
         )
-    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
-    if size[0] > padded[0] or size[1] > padded[1]:
-        problems.append(
-            (
-                "size",
-                f"the {shape_text(size)} window does not fit in the padded input "
-                f"({shape_text(shape)} input + padding {pair_text(padding)} = "
-                f"{shape_text(padded)})",
-            )
-        )
-    return problems
+    return problems + fit_problems(shape, size, padding)
 
 
-def _raise(problems: list[tuple[str, str]]) -> None:
+def raise_problems(problems: list[tuple[str, str]]) -> None:
     if problems:
         raise InputError("; ".join(f"{key}: {message}" for key, message in problems))
 
 
-def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
+def pair_of(v: int | tuple[int, int]) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def _window(
+    size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None,
+    padding: int | tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Size, stride (default: the size) and padding as (rows, cols) pairs."""
+    size = pair_of(size)
+    return size, size if stride is None else pair_of(stride), pair_of(padding)
 
 
 def _starts(out: int, s: int, p: int) -> np.ndarray:
@@ -173,10 +210,8 @@ def pool2d(
         raise InputError(f"input: expected a non-empty matrix, got shape {shape_text(x.shape)}")
     if mode not in ("avg", "max"):
         raise InputError(f"mode: expected avg or max, got {mode!r}")
-    size = _pair(size)
-    stride = size if stride is None else _pair(stride)
-    padding = _pair(padding)
-    _raise(pool_problems(x.shape, size, stride, padding, ceil_mode))
+    size, stride, padding = _window(size, stride, padding)
+    raise_problems(pool_problems(x.shape, size, stride, padding, ceil_mode))
     out = tuple(output_size(x.shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1))
     buf = _buffer(x, size, stride, padding, out, 0.0 if mode == "avg" else -np.inf)
     span_r = (out[0] - 1) * stride[0] + 1
@@ -415,20 +450,18 @@ def _window_lines(
 def explain_pool(
     x: np.ndarray,
     *,
-    mode: str = "avg",
-    size: tuple[int, int] = (2, 2),
-    stride: tuple[int, int] | None = None,
-    padding: tuple[int, int] = (0, 0),
-    ceil_mode: bool = False,
-    exclude_pad: bool = False,
+    mode: str = POOL.default("mode"),
+    size: int | tuple[int, int] = POOL.default("size"),
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = POOL.default("padding"),
+    ceil_mode: bool = POOL.default("ceil"),
+    exclude_pad: bool = POOL.default("exclude_pad"),
     label: str = "C",
     max_cells: int = MAX_CELLS,
 ) -> Worked:
     """Pool `x` and describe it: the output-size formula, then one step per window."""
     x = np.asarray(x, dtype=float)
-    size = _pair(size)
-    stride = size if stride is None else _pair(stride)
-    padding = _pair(padding)
+    size, stride, padding = _window(size, stride, padding)
     output = pool2d(x, size, stride, padding, mode, ceil_mode, not exclude_pad)
     n, m = x.shape
     out = output.shape
@@ -551,16 +584,14 @@ def explain_pool(
 def explain_pool_size(
     shape: tuple[int, int],
     *,
-    size: tuple[int, int] = (2, 2),
-    stride: tuple[int, int] | None = None,
-    padding: tuple[int, int] = (0, 0),
-    ceil_mode: bool = False,
+    size: int | tuple[int, int] = POOL_SIZE.default("size"),
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = POOL_SIZE.default("padding"),
+    ceil_mode: bool = POOL_SIZE.default("ceil"),
 ) -> Worked:
     """Just the output shape of a pooling: the formula, substituted per axis."""
-    size = _pair(size)
-    stride = size if stride is None else _pair(stride)
-    padding = _pair(padding)
-    _raise(pool_problems(shape, size, stride, padding, ceil_mode))
+    size, stride, padding = _window(size, stride, padding)
+    raise_problems(pool_problems(shape, size, stride, padding, ceil_mode))
     out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
     return Worked(
         kind="pool-size",
@@ -588,4 +619,86 @@ def explain_pool_size(
         ),
         answer_key="output_size",
         intro=(size_rule(ceil_mode),),
+    )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.pooling`.
+
+
+def read_input(r: Reader) -> np.ndarray | None:
+    """The ``input`` matrix, or the option's default (the session's C); shared with conv."""
+    return r.get("input", as_matrix)
+
+
+def input_label(r: Reader) -> str:
+    return "input" if r.has("input") else "C"
+
+
+def grid_problems(
+    r: Reader, shape: tuple[int, int], padding: tuple[int, int]
+) -> list[tuple[str, str]]:
+    """The padded input must fit `limits.GRID` rows/columns and `limits.ARRAY_CELLS` cells."""
+    rows, cols = shape[0] + 2 * padding[0], shape[1] + 2 * padding[1]
+    if max(rows, cols) <= limits.GRID and rows * cols <= limits.ARRAY_CELLS:
+        return []
+    key = "padding" if r.has("padding") and max(padding) > 0 else "input"
+    return [
+        (
+            key,
+            f"the padded input is {rows}x{cols}; at most {limits.GRID} rows or columns and "
+            f"{limits.ARRAY_CELLS:,} values",
+        )
+    ]
+
+
+def read_input_size(r: Reader) -> tuple[int, int] | None:
+    """``input_size``, or the shape of ``input`` (not both); shared with conv-size."""
+    if r.has("input_size") and r.has("input"):
+        r.add("input_size", "give input_size or input, not both")
+        return None
+    if r.has("input"):
+        x = r.get("input", as_matrix)
+        return None if x is None else x.shape
+    return r.get("input_size", as_pair)
+
+
+def read_pool(r: Reader) -> Callable[[], Worked]:
+    x = read_input(r)
+    mode = r.get("mode", as_choice)
+    size = r.get("size", as_pair)
+    stride = r.get("stride", as_pair, size)
+    padding = r.get("padding", as_pair)
+    ceil = r.get("ceil", as_bool)
+    exclude = r.get("exclude_pad", as_bool)
+    if x is None or size is None or stride is None or padding is None:
+        r.check()  # the window cannot be checked against the input; a bad mode can wait
+    r.extend(pool_problems(x.shape, size, stride, padding, bool(ceil)))
+    r.check()
+    r.extend(grid_problems(r, x.shape, padding))
+    r.check()
+    label = input_label(r)
+    return lambda: explain_pool(
+        x,
+        label=label,
+        mode=mode,
+        size=size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil,
+        exclude_pad=exclude,
+    )
+
+
+def read_pool_size(r: Reader) -> Callable[[], Worked]:
+    shape = read_input_size(r)
+    size = r.get("size", as_pair)
+    stride = r.get("stride", as_pair, size)
+    padding = r.get("padding", as_pair)
+    ceil = r.get("ceil", as_bool)
+    r.check()
+    r.extend(pool_problems(shape, size, stride, padding, ceil))
+    r.check()
+    return lambda: explain_pool_size(
+        shape, size=size, stride=stride, padding=padding, ceil_mode=ceil
     )

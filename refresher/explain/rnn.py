@@ -11,11 +11,24 @@ hidden, ``b_y`` output. Over a sequence the same weights are used at every step.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from refresher.explain.inputs import Layout, hand_weights
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.explain.inputs import (
+    Layout,
+    as_int,
+    as_sequence,
+    as_vector,
+    check_vector,
+    check_weights,
+    cycle_vector,
+    hand_weights,
+)
+from refresher.explain.spec import Reader
+from refresher.explain.specs.rnn import DEFAULT_SEED
 from refresher.explain.steps import (
     Comment,
     Line,
@@ -349,3 +362,121 @@ def explain_rnn(
             ParamGroup("output", ("W_y", "b_y"), "gate.o"),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.rnn`; the helpers
+# below read the options every recurrent cell shares (lstm, gru and bptt use them too).
+
+
+def read_weights(
+    r: Reader, layout: Layout, salt: int, with_output: bool = False
+) -> tuple[dict[str, np.ndarray] | None, int | None, int | None]:
+    """Weights from ``params`` or drawn from ``seed`` (`salt`: the cell's own draws); returns
+    (weights, seed, input size)."""
+    if r.has("params"):
+        clash = [k for k in ("seed", "input_size", "hidden_size", "output_size") if r.has(k)]
+        if clash:
+            r.add(
+                "params",
+                f"give params or {r.label(clash[0])}, not both (the sizes come from the weights)",
+            )
+            return None, None, None
+        try:
+            weights = check_weights(r.spec["params"], layout, r.label("params"))
+        except InputError as exc:
+            r.fail("params", exc)
+            return None, None, None
+        first_hx = next(n for n, k in layout if k == "hx")
+        return weights, None, weights[first_hx].shape[1]
+    seed = r.get("seed", as_int)
+    hidden = r.get("hidden_size", as_int, None)
+    inputs = r.get("input_size", as_int, None)
+    outputs = r.get("output_size", as_int) if with_output else 0
+    # Sizes not given are read off x and h (a bad x or h is reported when it is read).
+    if inputs is None and r.has("x"):
+        inputs = r.peek("x", lambda v, n: as_sequence(v, n).shape[1])
+    if hidden is None and r.has("h"):
+        hidden = r.peek("h", lambda v, n: as_vector(v, n).shape[0])
+    if seed is None or outputs is None:
+        return None, None, None
+    sizes = {
+        "x": inputs or r.default("input_size"),
+        "h": hidden or r.default("hidden_size"),
+        "o": outputs,
+    }
+    return seeded_weights(seed, layout, sizes, salt), seed, sizes["x"]
+
+
+def read_state(r: Reader, key: str, hidden: int) -> np.ndarray | None:
+    """A state vector of the hidden size, or the option's pattern repeated to that size."""
+    if not r.has(key):
+        return cycle_vector(r.default(key), hidden)
+    return r.get(key, check_vector, size=hidden, what=f"hidden size {hidden}")
+
+
+def read_rows(
+    r: Reader, key: str, inputs: int, steps: int | None, per_row: str = ""
+) -> tuple[np.ndarray | None, bool]:
+    """The given inputs of `key`, one row per time step, and whether their width is the input
+    size; one row is repeated to `steps` (a different count of rows is a problem)."""
+    xs = r.get(key, as_sequence)
+    if xs is None:
+        return None, True
+    if xs.shape[1] != inputs:
+        r.add(
+            key,
+            f"expected {plural(inputs, 'value')}{per_row} (input size {inputs}), got {xs.shape[1]}",
+        )
+        return xs, False
+    if steps is not None and xs.shape[0] != steps:
+        if xs.shape[0] == 1:
+            xs = np.repeat(xs, steps, axis=0)
+        else:
+            r.add(
+                "steps",
+                f"{plural(steps, 'step')} but {r.label(key)} has "
+                f"{plural(xs.shape[0], 'row')} (one per time step)",
+            )
+    return xs, True
+
+
+def read_x(r: Reader, inputs: int, steps: int | None = None) -> np.ndarray | None:
+    """``x`` as rows (None when its width is wrong), or the option's pattern as one row."""
+    if not r.has("x"):
+        return cycle_vector(r.default("x"), inputs)[None, :]
+    xs, fits = read_rows(r, "x", inputs, steps)
+    return xs if fits else None
+
+
+def one_step(r: Reader, xs: np.ndarray | None) -> np.ndarray | None:
+    """The single input vector of a one-step cell (lstm, gru)."""
+    if xs is not None and xs.shape[0] != 1:
+        r.add("x", f"expected one vector (one time step), got {xs.shape[0]} rows")
+        return None
+    return None if xs is None else xs[0]
+
+
+def check_length(r: Reader, key: str, xs: np.ndarray | None) -> None:
+    if xs is not None and xs.shape[0] > limits.STEPS:
+        r.add(key, f"at most {limits.STEPS} time steps, got {xs.shape[0]}")
+
+
+def drawn_inputs(seed: int | None, steps: int, inputs: int) -> np.ndarray:
+    """Inputs drawn from the seed: multiples of 0.5 in [-1, 1], one row per step."""
+    rng = np.random.default_rng([DEFAULT_SEED if seed is None else seed, 1])
+    return rng.integers(-2, 3, size=(steps, inputs)) / 2.0
+
+
+def read_rnn(r: Reader) -> Callable[[], Worked]:
+    p, seed, inputs = read_weights(r, RNN_LAYOUT, 1, with_output=True)
+    steps = r.get("steps", as_int)
+    r.check()
+    h0 = read_state(r, "h", p["W_h"].shape[0])
+    if not r.has("x") and steps is not None and steps > 1:
+        xs = drawn_inputs(seed, steps, inputs)
+    else:
+        xs = read_x(r, inputs, steps)
+    check_length(r, "x", xs)
+    r.check()
+    return lambda: explain_rnn(p, xs, h0, seed=seed)
