@@ -39,6 +39,7 @@ from refresher.explain.rnn import (
     read_weights,
     seeded_note,
     softmax,
+    state_rule,
 )
 from refresher.explain.spec import Reader
 from refresher.explain.specs.bptt import BPTT, LOSSES, MAX_HIDDEN, RESULT_KEYS
@@ -426,11 +427,7 @@ def explain_bptt(
         steps=tuple(steps),
         answer_key="dL_dW_h",
         intro=(
-            (
-                Sym("h_t", "gate.h"),
-                " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)",
-                Comment("hidden state, t = 1..T"),
-            ),
+            state_rule("hidden state, t = 1..T"),
             (Sym("y", "gate.o"), " = W_y·h_T + b_y", Comment("output, read at the last step")),
             (
                 Sym("L", "accent"),

@@ -21,18 +21,19 @@ from refresher.explain.pooling import (
     grid_problems,
     input_label,
     output_size,
+    output_size_step,
     pair_of,
     raise_problems,
     read_input,
     read_input_size,
+    read_stride_padding,
     setting_problems,
-    size_lines,
     size_rule,
     span_text,
 )
 from refresher.explain.spec import Reader
 from refresher.explain.specs.conv import CONV, CONV_SIZE
-from refresher.explain.steps import Grid, Line, Num, Step, Worked, plural, with_article
+from refresher.explain.steps import Grid, Line, Num, Step, Worked, with_article
 
 __all__ = ["conv2d", "conv_problems", "explain_conv", "explain_conv_size"]
 
@@ -116,21 +117,8 @@ def explain_conv(
     small_out = out[0] <= MAX_GRID and out[1] <= MAX_GRID
     summary = out[0] * out[1] > max_cells  # too many cells: the first, the last, then a summary
 
-    size_step = Step(
-        title="output size",
-        lines=(
-            *size_lines(n, kr, stride[0], padding[0], False, "rows"),
-            *size_lines(m, kc, stride[1], padding[1], False, "cols"),
-        ),
-        note=f"{with_article(shape_text(out))} output: "
-        f"{plural(out[0] * out[1], 'kernel position')}, "
-        + (
-            "too many to show one by one."
-            if out[0] * out[1] > max_cells
-            else ("one step each." if out[0] * out[1] > 1 else "one step.")
-        ),
-        role="accent",
-        values={"output_size": [out[0], out[1]]},
+    _, size_step = output_size_step(
+        (n, m), (kr, kc), stride, padding, positions=("kernel position", max_cells)
     )
 
     def cell_step(i: int, j: int, heading: str) -> Step:
@@ -213,7 +201,7 @@ def explain_conv_size(
     """Just the output shape of a convolution: the formula, substituted per axis."""
     size, stride, padding = pair_of(size), pair_of(stride), pair_of(padding)
     raise_problems(conv_problems(shape, size, stride, padding, kernel_key="size"))
-    out = [output_size(shape[a], size[a], stride[a], padding[a]) for a in (0, 1)]
+    out, step = output_size_step(shape, size, stride, padding)
     return Worked(
         kind="conv-size",
         title=f"Output size of {with_article(shape_text(size))} convolution over "
@@ -221,18 +209,7 @@ def explain_conv_size(
         inputs={"input_size": list(shape)},
         params={"size": list(size), "stride": list(stride), "padding": list(padding)},
         result={"output_size": out},
-        steps=(
-            Step(
-                title="output size",
-                lines=(
-                    *size_lines(shape[0], size[0], stride[0], padding[0], False, "rows"),
-                    *size_lines(shape[1], size[1], stride[1], padding[1], False, "cols"),
-                ),
-                note=f"the output is {out[0]}x{out[1]}.",
-                role="accent",
-                values={"output_size": out},
-            ),
-        ),
+        steps=(step,),
         answer_key="output_size",
         intro=(size_rule(False, "kernel"),),
     )
@@ -245,13 +222,10 @@ def explain_conv_size(
 def read_conv(r: Reader) -> Callable[[], Worked]:
     x = read_input(r)
     kernel = r.get("kernel", as_matrix)
-    stride = r.get("stride", as_pair)
-    padding = r.get("padding", as_pair)
+    stride, padding = read_stride_padding(r)
     r.check()
-    r.extend(conv_problems(x.shape, kernel.shape, stride, padding))
-    r.check()
-    r.extend(grid_problems(r, x.shape, padding))
-    r.check()
+    r.require(conv_problems(x.shape, kernel.shape, stride, padding))
+    r.require(grid_problems(r, x.shape, padding))
     label = input_label(r)
     return lambda: explain_conv(x, kernel, stride=stride, padding=padding, label=label)
 
@@ -259,9 +233,7 @@ def read_conv(r: Reader) -> Callable[[], Worked]:
 def read_conv_size(r: Reader) -> Callable[[], Worked]:
     shape = read_input_size(r)
     size = r.get("size", as_pair)
-    stride = r.get("stride", as_pair)
-    padding = r.get("padding", as_pair)
+    stride, padding = read_stride_padding(r)
     r.check()
-    r.extend(conv_problems(shape, size, stride, padding, kernel_key="size"))
-    r.check()
+    r.require(conv_problems(shape, size, stride, padding, kernel_key="size"))
     return lambda: explain_conv_size(shape, size=size, stride=stride, padding=padding)

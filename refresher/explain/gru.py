@@ -31,13 +31,12 @@ from refresher.explain.inputs import Layout, as_choice
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
-    one_step,
+    combine_line,
     per_unit,
     percent,
-    read_state,
-    read_weights,
-    read_x,
+    read_one_step,
     seeded_note,
+    share_note,
     sigmoid,
 )
 from refresher.explain.spec import Reader
@@ -140,36 +139,18 @@ def explain_gru(
     reset = gate(
         "r",
         "reset gate r_t",
-        per_unit(
-            v["r"],
-            lambda u, r: f"unit {u} lets {percent(r)} of its old state into the candidate",
-            lambda u, r: f"unit {u} {percent(r)}",
-        ),
+        share_note(v["r"], "lets {} of its old state into the candidate"),
     )
     update = gate(
         "z",
         "update gate z_t",
-        per_unit(
-            v["z"],
-            lambda u, z: f"unit {u} keeps {percent(z)} of its old state",
-            lambda u, z: f"unit {u} {percent(z)}",
-        ),
+        share_note(v["z"], "keeps {} of its old state"),
     )
 
     if variant == "cho":
         applied = Step(
             title="reset applied to the old state, r_t * h_{t-1}",
-            lines=(
-                (
-                    Sym("r_t * h_{t-1}", "gate.r"),
-                    " = ",
-                    v["r"],
-                    " * ",
-                    h,
-                    " = ",
-                    Num(v["rh"], "gate.r"),
-                ),
-            ),
+            lines=(combine_line(Sym("r_t * h_{t-1}", "gate.r"), v["r"], "*", h, v["rh"]),),
             note="the reset gate acts before the matrix product (Cho et al., d2l).",
             role="gate.r",
             values={"rh": v["rh"]},
@@ -188,15 +169,7 @@ def explain_gru(
             title="reset applied to the recurrent term, r_t * (W_nh·h_{t-1} + b_hn)",
             lines=(
                 *hn_lines,
-                (
-                    Sym("r_t * hn", "gate.r"),
-                    " = ",
-                    v["r"],
-                    " * ",
-                    v["hn"],
-                    " = ",
-                    Num(v["r_hn"], "gate.r"),
-                ),
+                combine_line(Sym("r_t * hn", "gate.r"), v["r"], "*", v["hn"], v["r_hn"]),
             ),
             note="the reset gate acts after the matrix product, bias b_hn included "
             "(torch.nn.GRUCell).",
@@ -286,11 +259,5 @@ def explain_gru(
 
 def read_gru(r: Reader) -> Callable[[], Worked]:
     variant = r.get("variant", as_choice)
-    p, seed, inputs = read_weights(r, LAYOUTS.get(variant, GRU_LAYOUT), 3)
-    r.check()
-    hidden = p["W_rh"].shape[0]
-    xs = read_x(r, inputs)
-    h = read_state(r, "h", hidden)
-    x = one_step(r, xs)
-    r.check()
+    p, seed, x, (h,) = read_one_step(r, LAYOUTS.get(variant, GRU_LAYOUT), 3)
     return lambda: explain_gru(p, x, h, variant=variant, seed=seed)

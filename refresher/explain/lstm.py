@@ -24,13 +24,11 @@ from refresher.explain.inputs import Layout
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
-    one_step,
+    combine_line,
     per_unit,
-    percent,
-    read_state,
-    read_weights,
-    read_x,
+    read_one_step,
     seeded_note,
+    share_note,
     sigmoid,
 )
 from refresher.explain.spec import Reader
@@ -141,41 +139,33 @@ def explain_lstm(
     hidden, inputs = p["W_fh"].shape[0], p["W_fx"].shape[1]
     tanh_c = np.tanh(v["c"])
 
-    def mul_line(out: Sym, left: str, right: str, a, b, value) -> tuple:
-        return (out, f" = {left} * {right} = ", a, " * ", b, " = ", Num(value, out.role))
+    def changed(values: np.ndarray) -> str:
+        return per_unit(
+            values,
+            lambda u, k: f"unit {u}: {format_number(float(c[u - 1]), 2)} → {format_number(k, 2)}",
+        )
 
     steps = (
         Step(
             title="forget gate f_t",
             lines=tuple(_gate_lines(p, "f", "f_t", "σ", x, h, v)),
-            note=per_unit(
-                v["f"],
-                lambda u, f: f"unit {u} keeps {percent(f)} of its old memory",
-                lambda u, f: f"unit {u} {percent(f)}",
-            ),
+            note=share_note(v["f"], "keeps {} of its old memory"),
             role="gate.f",
             values={"a_f": v["a_f"], "f": v["f"]},
         ),
         Step(
             title="old memory kept, c_ft",
-            lines=(mul_line(Sym("c_ft", "gate.f"), "c_{t-1}", "f_t", c, v["f"], v["c_ft"]),),
-            note=per_unit(
-                v["c_ft"],
-                lambda u, k: (
-                    f"unit {u}: {format_number(float(c[u - 1]), 2)} → {format_number(k, 2)}"
-                ),
+            lines=(
+                combine_line(Sym("c_ft", "gate.f"), c, "*", v["f"], v["c_ft"], "c_{t-1} * f_t"),
             ),
+            note=changed(v["c_ft"]),
             role="gate.f",
             values={"c_ft": v["c_ft"]},
         ),
         Step(
             title="input gate i_t",
             lines=tuple(_gate_lines(p, "i", "i_t", "σ", x, h, v)),
-            note=per_unit(
-                v["i"],
-                lambda u, i: f"unit {u} lets in {percent(i)} of its candidate",
-                lambda u, i: f"unit {u} {percent(i)}",
-            ),
+            note=share_note(v["i"], "lets in {} of its candidate"),
             role="gate.i",
             values={"a_i": v["a_i"], "i": v["i"]},
         ),
@@ -189,7 +179,9 @@ def explain_lstm(
         ),
         Step(
             title="new memory written, c_it",
-            lines=(mul_line(Sym("c_it", "gate.i"), "i_t", "g_t", v["i"], v["g"], v["c_it"]),),
+            lines=(
+                combine_line(Sym("c_it", "gate.i"), v["i"], "*", v["g"], v["c_it"], "i_t * g_t"),
+            ),
             note="the input gate scales the candidate: "
             + per_unit(v["c_it"], lambda u, k: f"unit {u} writes {_signed(k)}"),
             role="gate.i",
@@ -198,34 +190,18 @@ def explain_lstm(
         Step(
             title="cell state c_t",
             lines=(
-                (
-                    Sym("c_t", "gate.c"),
-                    " = c_ft + c_it = ",
-                    v["c_ft"],
-                    " + ",
-                    v["c_it"],
-                    " = ",
-                    Num(v["c"], "gate.c"),
+                combine_line(
+                    Sym("c_t", "gate.c"), v["c_ft"], "+", v["c_it"], v["c"], "c_ft + c_it"
                 ),
             ),
-            note="kept old memory plus new memory: "
-            + per_unit(
-                v["c"],
-                lambda u, k: (
-                    f"unit {u}: {format_number(float(c[u - 1]), 2)} → {format_number(k, 2)}"
-                ),
-            ),
+            note="kept old memory plus new memory: " + changed(v["c"]),
             role="gate.c",
             values={"c": v["c"]},
         ),
         Step(
             title="output gate o_t",
             lines=tuple(_gate_lines(p, "o", "o_t", "σ", x, h, v)),
-            note=per_unit(
-                v["o"],
-                lambda u, o: f"unit {u} shows {percent(o)} of its memory (as tanh(c_t))",
-                lambda u, o: f"unit {u} {percent(o)}",
-            ),
+            note=share_note(v["o"], "shows {} of its memory (as tanh(c_t))"),
             role="gate.o",
             values={"a_o": v["a_o"], "o": v["o"]},
         ),
@@ -295,12 +271,5 @@ def explain_lstm(
 
 
 def read_lstm(r: Reader) -> Callable[[], Worked]:
-    p, seed, inputs = read_weights(r, LSTM_LAYOUT, 2)
-    r.check()
-    hidden = p["W_fh"].shape[0]
-    xs = read_x(r, inputs)
-    h = read_state(r, "h", hidden)
-    c = read_state(r, "c", hidden)
-    x = one_step(r, xs)
-    r.check()
+    p, seed, x, (h, c) = read_one_step(r, LSTM_LAYOUT, 2, ("h", "c"))
     return lambda: explain_lstm(p, x, h, c, seed=seed)

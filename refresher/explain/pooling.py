@@ -346,6 +346,40 @@ def size_lines(n: int, k: int, s: int, p: int, ceil_mode: bool, axis: str) -> li
     return lines
 
 
+def output_size_step(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    ceil_mode: bool = False,
+    positions: tuple[str, int] | None = None,
+) -> tuple[list[int], Step]:
+    """The output size (rows, cols) and the step that works it out, axis by axis. Its note
+    counts the output's `positions` (what they are called, how many are shown one by one)
+    when given, else just gives the size."""
+    out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
+    note = f"the output is {out[0]}x{out[1]}."
+    if positions is not None:
+        what, max_cells = positions
+        count = out[0] * out[1]
+        note = f"{with_article(shape_text(out))} output: {plural(count, what)}, " + (
+            "too many to show one by one."
+            if count > max_cells
+            else ("one step each." if count > 1 else "one step.")
+        )
+    step = Step(
+        title="output size",
+        lines=(
+            *size_lines(shape[0], size[0], stride[0], padding[0], ceil_mode, "rows"),
+            *size_lines(shape[1], size[1], stride[1], padding[1], ceil_mode, "cols"),
+        ),
+        note=note,
+        role="accent",
+        values={"output_size": out},
+    )
+    return out, step
+
+
 def _range(a: int, b: int, what: str) -> str:
     """1-based ``rows 1–2`` / ``row 3`` for 0-based a..b-1."""
     return f"{what} {a + 1}–{b}" if b - a > 1 else f"{what[:-1]} {a + 1}"
@@ -487,20 +521,8 @@ def explain_pool(
         + (f", padding {pair_text(padding)}" if any(padding) else "")
         + (", ceil mode" if ceil_mode else "")
     )
-    size_step = Step(
-        title="output size",
-        lines=(
-            *size_lines(n, size[0], stride[0], padding[0], ceil_mode, "rows"),
-            *size_lines(m, size[1], stride[1], padding[1], ceil_mode, "cols"),
-        ),
-        note=f"{with_article(shape_text(out))} output: {plural(out[0] * out[1], 'window')}, "
-        + (
-            "too many to show one by one."
-            if out[0] * out[1] > max_cells
-            else ("one step each." if out[0] * out[1] > 1 else "one step.")
-        ),
-        role="accent",
-        values={"output_size": [out[0], out[1]]},
+    _, size_step = output_size_step(
+        (n, m), size, stride, padding, ceil_mode, positions=("window", max_cells)
     )
 
     def window_step(i: int, j: int, heading: str) -> Step:
@@ -592,7 +614,7 @@ def explain_pool_size(
     """Just the output shape of a pooling: the formula, substituted per axis."""
     size, stride, padding = _window(size, stride, padding)
     raise_problems(pool_problems(shape, size, stride, padding, ceil_mode))
-    out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
+    out, step = output_size_step(shape, size, stride, padding, ceil_mode)
     return Worked(
         kind="pool-size",
         title=f"Output size of {with_article(shape_text(size))} pooling over "
@@ -605,18 +627,7 @@ def explain_pool_size(
             "ceil": ceil_mode,
         },
         result={"output_size": out},
-        steps=(
-            Step(
-                title="output size",
-                lines=(
-                    *size_lines(shape[0], size[0], stride[0], padding[0], ceil_mode, "rows"),
-                    *size_lines(shape[1], size[1], stride[1], padding[1], ceil_mode, "cols"),
-                ),
-                note=f"the output is {out[0]}x{out[1]}.",
-                role="accent",
-                values={"output_size": out},
-            ),
-        ),
+        steps=(step,),
         answer_key="output_size",
         intro=(size_rule(ceil_mode),),
     )
@@ -663,20 +674,26 @@ def read_input_size(r: Reader) -> tuple[int, int] | None:
     return r.get("input_size", as_pair)
 
 
+def read_stride_padding(
+    r: Reader, size: tuple[int, int] | None = None
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """``stride`` (not given: its option's default, or the window `size` when it has none)
+    and ``padding``; shared with conv."""
+    given = r.has("stride") or r.default("stride") is not None
+    return r.get("stride", as_pair) if given else size, r.get("padding", as_pair)
+
+
 def read_pool(r: Reader) -> Callable[[], Worked]:
     x = read_input(r)
     mode = r.get("mode", as_choice)
     size = r.get("size", as_pair)
-    stride = r.get("stride", as_pair, size)
-    padding = r.get("padding", as_pair)
+    stride, padding = read_stride_padding(r, size)
     ceil = r.get("ceil", as_bool)
     exclude = r.get("exclude_pad", as_bool)
     if x is None or size is None or stride is None or padding is None:
         r.check()  # the window cannot be checked against the input; a bad mode can wait
-    r.extend(pool_problems(x.shape, size, stride, padding, bool(ceil)))
-    r.check()
-    r.extend(grid_problems(r, x.shape, padding))
-    r.check()
+    r.require(pool_problems(x.shape, size, stride, padding, bool(ceil)))
+    r.require(grid_problems(r, x.shape, padding))
     label = input_label(r)
     return lambda: explain_pool(
         x,
@@ -693,12 +710,10 @@ def read_pool(r: Reader) -> Callable[[], Worked]:
 def read_pool_size(r: Reader) -> Callable[[], Worked]:
     shape = read_input_size(r)
     size = r.get("size", as_pair)
-    stride = r.get("stride", as_pair, size)
-    padding = r.get("padding", as_pair)
+    stride, padding = read_stride_padding(r, size)
     ceil = r.get("ceil", as_bool)
     r.check()
-    r.extend(pool_problems(shape, size, stride, padding, ceil))
-    r.check()
+    r.require(pool_problems(shape, size, stride, padding, ceil))
     return lambda: explain_pool_size(
         shape, size=size, stride=stride, padding=padding, ceil_mode=ceil
     )

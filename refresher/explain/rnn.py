@@ -206,7 +206,53 @@ def per_unit(values: np.ndarray, describe, short=None, limit: int = 4) -> str:
     )
 
 
+def combine_line(out: Sym, a, op: str, b, value, words: str = "") -> tuple:
+    """``out = words = a op b = value``, the value in `out`'s colour (no `words`: no middle)."""
+    middle = f" = {words} = " if words else " = "
+    return (out, middle, a, f" {op} ", b, " = ", Num(value, out.role))
+
+
+def state_rule(comment: str) -> tuple:
+    """The tanh RNN's state equation, as an intro line (rnn, bptt)."""
+    return (Sym("h_t", "gate.h"), " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)", Comment(comment))
+
+
+def share_note(values: np.ndarray, words: str) -> str:
+    """A gate's note: each unit's share in `words` (``"keeps {} of its old memory"``) for the
+    first unit, the share alone for the others."""
+    return per_unit(
+        values,
+        lambda u, v: f"unit {u} " + words.format(percent(v)),
+        lambda u, v: f"unit {u} {percent(v)}",
+    )
+
+
 # ------------------------------------------------------------------------------ worked example
+
+
+def _split_or_merged(
+    split: bool,
+    role: str,
+    parts: list[tuple[str, tuple, str, dict[str, np.ndarray]]],
+    merged: tuple[str, str],
+) -> list[Step]:
+    """One step per ``(title, lines, note, values)`` part (a single time step), or all the
+    parts' lines and values in one step titled and noted by `merged` (a sequence)."""
+    if split:
+        return [
+            Step(title=title, lines=lines, note=note, role=role, values=values)
+            for title, lines, note, values in parts
+        ]
+    title, note = merged
+    return [
+        Step(
+            title=title,
+            lines=tuple(line for _, lines, _, _ in parts for line in lines),
+            note=note,
+            role=role,
+            values={k: v for *_, values in parts for k, v in values.items()},
+        )
+    ]
 
 
 def explain_rnn(
@@ -239,36 +285,29 @@ def explain_rnn(
             *pre_lines,
             (Sym(f"h{n}", "gate.h"), " = tanh(", Sym("a_h"), ") = tanh(", a_h, ") = ", h),
         ]
-        if steps_n == 1:
-            steps.append(
-                Step(
-                    title=f"hidden pre-activation a_h{at}",
-                    lines=tuple(pre_lines),
-                    note="the old state and the new input, mixed by the weights, plus a bias.",
-                    role="gate.h",
-                    values={"a_h": a_h},
-                )
-            )
-            steps.append(
-                Step(
-                    title=f"hidden state h{n} = tanh(a_h)",
-                    lines=(hidden_lines[-1],),
-                    note="tanh squashes each unit into (-1, 1): "
+        steps += _split_or_merged(
+            steps_n == 1,
+            "gate.h",
+            [
+                (
+                    f"hidden pre-activation a_h{at}",
+                    tuple(pre_lines),
+                    "the old state and the new input, mixed by the weights, plus a bias.",
+                    {"a_h": a_h},
+                ),
+                (
+                    f"hidden state h{n} = tanh(a_h)",
+                    (hidden_lines[-1],),
+                    "tanh squashes each unit into (-1, 1): "
                     + per_unit(h, lambda u, v: f"unit {u} {format_number(v, 2)}"),
-                    role="gate.h",
-                    values={"h": h},
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    title=f"hidden state h{n}{at}",
-                    lines=tuple(hidden_lines),
-                    note=f"h{n} carries what the network remembers after {plural(n, 'input')}.",
-                    role="gate.h",
-                    values={"a_h": a_h, "h": h},
-                )
-            )
+                    {"h": h},
+                ),
+            ],
+            (
+                f"hidden state h{n}{at}",
+                f"h{n} carries what the network remembers after {plural(n, 'input')}.",
+            ),
+        )
         out_pre = affine_lines(
             Sym("logits", "gate.o"), [("W_y", p["W_y"], f"h{n}", h)], ("b_y", p["b_y"]), logits
         )
@@ -292,35 +331,20 @@ def explain_rnn(
                 f"class {best + 1} is the most likely ({percent(float(y[best]))}); the {outputs} "
                 "probabilities add up to 1."
             )
-        if steps_n == 1:
-            steps.append(
-                Step(
-                    title=f"output scores W_y·h{n} + b_y",
-                    lines=tuple(out_pre),
-                    note="one score (logit) per output class.",
-                    role="gate.o",
-                    values={"logits": logits},
-                )
-            )
-            steps.append(
-                Step(
-                    title=f"output y{n} = softmax(logits)",
-                    lines=(soft,),
-                    note=note,
-                    role="gate.o",
-                    values={"y": y},
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    title=f"output y{n}{at}",
-                    lines=(*out_pre, soft),
-                    note=note,
-                    role="gate.o",
-                    values={"logits": logits, "y": y},
-                )
-            )
+        steps += _split_or_merged(
+            steps_n == 1,
+            "gate.o",
+            [
+                (
+                    f"output scores W_y·h{n} + b_y",
+                    tuple(out_pre),
+                    "one score (logit) per output class.",
+                    {"logits": logits},
+                ),
+                (f"output y{n} = softmax(logits)", (soft,), note, {"y": y}),
+            ],
+            (f"output y{n}{at}", note),
+        )
         h_prev = h
 
     result = {k: v[0] for k, v in run.items()} if steps_n == 1 else dict(run)
@@ -338,11 +362,7 @@ def explain_rnn(
         steps=tuple(steps),
         answer_key="y",
         intro=(
-            (
-                Sym("h_t", "gate.h"),
-                " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)",
-                Comment("hidden state (A = tanh)"),
-            ),
+            state_rule("hidden state (A = tanh)"),
             (Sym("y_t", "gate.o"), " = softmax(W_y·h_t + b_y)", Comment("output (A = softmax)")),
             ("· is a matrix-vector product; the same weights are used at every time step.",),
         ),
@@ -455,6 +475,21 @@ def one_step(r: Reader, xs: np.ndarray | None) -> np.ndarray | None:
         r.add("x", f"expected one vector (one time step), got {xs.shape[0]} rows")
         return None
     return None if xs is None else xs[0]
+
+
+def read_one_step(
+    r: Reader, layout: Layout, salt: int, states: tuple[str, ...] = ("h",)
+) -> tuple[dict[str, np.ndarray], int | None, np.ndarray, list[np.ndarray]]:
+    """A one-step gated cell's options (lstm, gru): weights, seed, the input vector and the
+    `states` (h, c), each of the hidden size."""
+    p, seed, inputs = read_weights(r, layout, salt)
+    r.check()
+    hidden = p[next(n for n, k in layout if k == "hh")].shape[0]
+    xs = read_x(r, inputs)
+    values = [read_state(r, key, hidden) for key in states]
+    x = one_step(r, xs)
+    r.check()
+    return p, seed, x, values
 
 
 def check_length(r: Reader, key: str, xs: np.ndarray | None) -> None:

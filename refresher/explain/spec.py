@@ -187,3 +187,8 @@ class Reader:
     def check(self) -> None:
         if self.problems:
             raise SpecError(self.problems)
+
+    def require(self, pairs: list[tuple[str, str]]) -> None:
+        """Add these ``(key, message)`` problems, then stop if there are any."""
+        self.extend(pairs)
+        self.check()
