@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from refresher.cli.help import PagedCommand, PagedGroup
+from refresher.core import limits
 from refresher.core.errors import InputError
+from refresher.env.files import read_regular
 from refresher.explain.registry import EXAMPLES, compute
 from refresher.explain.spec import Example, Option
 
@@ -79,22 +81,36 @@ def _compute(spec: dict[str, Any]) -> Worked:
     return compute(spec, option_prefix="--")
 
 
-def _matrix_input(text: str | None, file: Path | None) -> Any:
+def _matrix_input(text: str | None, file: Path | None, name: str = "--input-file") -> Any:
+    """The input matrix's text, or the matrix in a .txt/.csv/.npy file: a regular file of at
+    most `limits.INPUT_FILE_BYTES` (checked by `stat` before it is opened)."""
     if text is not None and file is not None:
         raise InputError("--input and --input-file: give one or the other")
-    if file is not None:
-        from refresher.explain.inputs import load_matrix_file
+    if file is None:
+        return text
+    suffix = file.suffix.lower()
+    if file.is_dir():
+        raise InputError(f"{name}: {file}: is a folder, not a file")
+    if suffix not in {".txt", ".csv", ".npy"}:
+        raise InputError(f"{name}: {file.name}: expected a .txt, .csv or .npy file")
+    data = read_regular(file, limits.INPUT_FILE_BYTES, f"{name}: {file}")
+    from refresher.explain.inputs import matrix_from_file  # lazy: NumPy
 
-        return load_matrix_file(file)
-    return text
+    return matrix_from_file(data, suffix, f"{name} {file.name}")
 
 
-def _params_file(path: Path | None) -> dict[str, Any] | None:
+def _params_file(path: Path | None, name: str = "--params") -> dict[str, Any] | None:
+    """Weights from a YAML or JSON file (a regular file of at most `limits.INPUT_FILE_BYTES`)."""
     if path is None:
         return None
-    from refresher.explain.inputs import load_params_file
+    data = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: {path}: cannot read the file ({exc})") from None
+    from refresher.explain.inputs import params_from_text  # lazy: NumPy
 
-    return load_params_file(path)
+    return params_from_text(text, path.suffix.lower() == ".json", f"{name}: {path.name}")
 
 
 def _pause(n: int, total: int) -> bool:

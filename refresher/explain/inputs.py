@@ -1,8 +1,10 @@
-"""Turning spec values and files into checked arrays; hand-checkable seeded weights.
+"""Turning spec values and file contents into checked arrays; hand-checkable seeded weights.
 
 Every coercion takes the name of what it reads (``"--input"`` on the command line, ``"input"``
 in a bank's compute spec) and raises `InputError` with that name and the shape it expected.
 Spec values may be numbers, nested lists, NumPy arrays or text in `refresher.core.parse`'s forms.
+Files are read by the caller (the command line); `matrix_from_file` and `params_from_text` turn
+what it read into a matrix or a mapping of weights.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from refresher.core import limits
 from refresher.core.errors import InputError
@@ -271,22 +273,9 @@ def as_sequence(value: Any, name: str) -> np.ndarray:
 # ------------------------------------------------------------------------------ files
 
 
-def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray:
-    """A matrix from a .txt/.csv file (the text forms of `parse_matrix`) or a .npy array.
-
-    The file must be a regular file of at most `limits.INPUT_FILE_BYTES` (checked by `stat`
-    before it is opened); a .npy header is read and its shape checked before its data.
-    """
-    from refresher.env.files import read_regular
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if path.is_dir():
-        raise InputError(f"{name}: {path}: is a folder, not a file")
-    if suffix not in {".txt", ".csv", ".npy"}:
-        raise InputError(f"{name}: {path.name}: expected a .txt, .csv or .npy file")
-    data = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
-    label = f"{name} {path.name}"
+def matrix_from_file(data: bytes, suffix: str, label: str) -> np.ndarray:
+    """A matrix from a file's bytes (the caller reads the file): a .npy array, its header read
+    and its shape checked before its data, or .txt/.csv text (the forms of `parse_matrix`)."""
     if suffix == ".npy":
         return as_matrix(_read_npy(data, label), label)
     try:
@@ -337,43 +326,27 @@ def _depth(value: Any, limit: int) -> int:
     return deepest
 
 
-def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]:
-    """A YAML or JSON file mapping weight names to numbers / nested lists / matrix text.
-
-    A regular file of at most `limits.INPUT_FILE_BYTES`; YAML is composed with at most
-    `limits.YAML_ALIASES` aliases, `limits.YAML_DEPTH` levels and `limits.PARAMS_VALUES` values.
-    """
-    from refresher.env.files import read_regular
-
-    path = Path(path)
-    data_bytes = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
-    try:
-        text = data_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: {path}: cannot read the file ({exc})") from None
-    if path.suffix.lower() == ".json":
+def params_from_text(text: str, is_json: bool, label: str) -> dict[str, Any]:
+    """Weights from a YAML or JSON file's text (the caller reads the file): weight names to
+    numbers / nested lists / matrix text. YAML is composed with at most `limits.YAML_ALIASES`
+    aliases, `limits.YAML_DEPTH` levels and `limits.PARAMS_VALUES` values."""
+    if is_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{name}: {path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"
-            ) from None
+            raise InputError(f"{label}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
         except RecursionError:  # nested deeper than the parser goes
-            raise InputError(
-                f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep"
-            ) from None
+            raise InputError(f"{label}: nested more than {limits.YAML_DEPTH} levels deep") from None
     else:
-        data = _load_params_yaml(text, f"{name}: {path.name}")
+        data = _load_params_yaml(text, label)
     if _depth(data, limits.YAML_DEPTH) > limits.YAML_DEPTH:  # aliases can nest deeper
-        raise InputError(f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep")
+        raise InputError(f"{label}: nested more than {limits.YAML_DEPTH} levels deep")
     if not isinstance(data, dict):
-        raise InputError(f"{name}: {path.name}: expected a mapping of weight names to values")
+        raise InputError(f"{label}: expected a mapping of weight names to values")
     return data
 
 
 def _load_params_yaml(text: str, label: str) -> Any:
-    import yaml
-
     class Loader(yaml.SafeLoader):
         """Counts aliases, depth and values (aliases expanded) while composing: a bomb stops."""
 
