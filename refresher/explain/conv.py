@@ -30,10 +30,11 @@ from refresher.explain.pooling import (
     setting_problems,
     size_rule,
     span_text,
+    window_grid,
 )
 from refresher.explain.spec import Reader
 from refresher.explain.specs.conv import CONV, CONV_SIZE
-from refresher.explain.steps import Grid, Line, Num, Step, Worked, with_article
+from refresher.explain.steps import Line, Num, Step, Worked, with_article
 
 __all__ = ["conv2d", "conv_problems", "explain_conv", "explain_conv_size"]
 
@@ -125,10 +126,6 @@ def explain_conv(
         r0, c0 = i * stride[0], j * stride[1]
         cells = padded[r0 : r0 + kr, c0 : c0 + kc]
         value = float(output[i, j])
-        if whole:
-            values, origin, window = padded, padding, (r0, r0 + kr, c0, c0 + kc)
-        else:
-            values, origin, window = cells, (padding[0] - r0, padding[1] - c0), (0, kr, 0, kc)
         return Step(
             title=heading,
             lines=(
@@ -142,15 +139,15 @@ def explain_conv(
             ),
             role="window",
             values={f"output[{i}][{j}]": value},
-            grid=Grid(
-                values=values,
-                origin=origin,
-                shape=(n, m),
-                window=window,
-                output=output if small_out and not summary else None,
-                position=(i, j),
-                input_label=label if whole else f"{label}: this window",
+            grid=window_grid(
+                padded,
+                padding,
+                (i, j, r0, c0),
+                (kr, kc),
                 whole=whole,
+                shape=(n, m),
+                output=output if small_out and not summary else None,
+                label=label,
                 kernel=kernel if kernel.size <= 64 else None,
             ),
         )

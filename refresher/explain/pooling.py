@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -314,6 +315,37 @@ def cell_steps(
     ], True
 
 
+def window_grid(
+    shown: np.ndarray,
+    padding: tuple[int, int],
+    at: tuple[int, int, int, int],
+    size: tuple[int, int],
+    *,
+    whole: bool,
+    label: str,
+    **grid: Any,
+) -> Grid:
+    """What a window step draws (`at`: the output cell i, j and the window's top-left corner
+    in `shown`, the padded input): all of `shown` with the window marked, or, when it is too
+    big to draw whole, just the window, in place. Shared with conv (the kernel's window)."""
+    i, j, r0, c0 = at
+    r1, c1 = r0 + size[0], c0 + size[1]
+    if whole:
+        values, origin, window = shown, padding, (r0, r1, c0, c1)
+    else:
+        values = shown[r0:r1, c0:c1]
+        origin, window = (padding[0] - r0, padding[1] - c0), (0, size[0], 0, size[1])
+    return Grid(
+        values=values,
+        origin=origin,
+        window=window,
+        position=(i, j),
+        input_label=label if whole else f"{label}: this window",
+        whole=whole,
+        **grid,
+    )
+
+
 def size_rule(ceil_mode: bool = False, window: str = "window") -> Line:
     """The output-size formula as a line: ``out = floor((n + 2p - k) / s) + 1``."""
     fn = "ceil" if ceil_mode else "floor"
@@ -539,21 +571,15 @@ def explain_pool(
             ),
             *_window_lines(cells, real[r0:r1, c0:c1], float(divs[i, j]), value, mode, exclude_pad),
         )
-        if whole:
-            grid_values, origin, window = shown, padding, (r0, r1, c0, c1)
-        else:  # too big to draw whole: draw just the window, in place
-            grid_values = shown[r0:r1, c0:c1]
-            origin = (padding[0] - r0, padding[1] - c0)
-            window = (0, size[0], 0, size[1])
-        grid = Grid(
-            values=grid_values,
-            origin=origin,
-            shape=(n, m),
-            window=window,
-            output=output if small_out and not summary else None,
-            position=(i, j),
-            input_label=label if whole else f"{label}: this window",
+        grid = window_grid(
+            shown,
+            padding,
+            (i, j, r0, c0),
+            size,
             whole=whole,
+            shape=(n, m),
+            output=output if small_out and not summary else None,
+            label=label,
             output_label="output",
             pad_text="0" if mode == "avg" else "-∞",
         )
