@@ -15,8 +15,8 @@ declarations without loading NumPy (`refresher --help` and `refresher quiz` stay
 * `Reader`: reads spec keys through coercers (defaults and bounds from the `Option`), collecting
   every problem instead of stopping.
 
-Each kind's declaration sits in `refresher.explain.specs` beside its maths module's name; the
-table of kinds is `refresher.explain.registry`.
+Each kind's declaration is in ``refresher.explain.specs.<module>``, named after the maths module
+that reads and computes it; the table of kinds is `refresher.explain.registry`.
 """
 
 from __future__ import annotations
