@@ -12,9 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.main import get_command
 from typer.testing import CliRunner
 
 from refresher.cli import app
+from refresher.cli.explain import explain_app
+from refresher.explain.registry import EXAMPLES
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params", "bptt"]
@@ -572,3 +575,17 @@ def test_saved_wording_and_html_title(tmp_path: Path) -> None:
     assert "<title>LSTM cell, one time step (input 2, hidden 2)</title>" in path.read_text(
         encoding="utf-8"
     )
+
+
+def test_explain_commands_take_their_options_from_the_declarations() -> None:
+    commands = get_command(explain_app).commands
+    for name, example in EXAMPLES.items():
+        if not example.command:
+            assert name not in commands
+            continue
+        params = {p.name: p for p in commands[name].params}
+        assert list(params)[: len(example.command)][0] == example.command[0]
+        for key in example.command:
+            option, default = example.by_key[key], params[key].default
+            assert getattr(default, "value", default) == (None if option.unset else option.default)
+        assert ("precision" in params) == example.choose_precision

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import numpy as np
 import pytest
 
 from refresher.core.errors import InputError
-from refresher.explain import registry
-from refresher.explain.registry import SpecError, compute, kinds, validate
+from refresher.explain.inputs import as_int, check_rows
+from refresher.explain.registry import (
+    EXAMPLES,
+    SpecError,
+    compute,
+    kinds,
+    validate,
+    validate_by_key,
+)
+from refresher.explain.spec import Problem
+from refresher.explain.specs.pooling import SESSION_C
 from refresher.explain.steps import (
     Num,
     format_array,
@@ -204,8 +214,60 @@ def test_spec_error_is_an_input_error_with_every_problem() -> None:
     assert isinstance(err, InputError) and str(err) == "a: one; b: two"
 
 
+@pytest.mark.parametrize(
+    ("spec", "key", "start"),
+    [
+        ({"kind": "pool", "size": 5}, "size", "size: the 5x5 window"),
+        ({"kind": "pool", "padding": 2}, "padding", "padding: padding 2 is more than half"),
+        ({"kind": "pool", "nope": 1}, "nope", "unknown key 'nope'"),
+        ({"kind": "pool", "answer": "x"}, "answer", "answer: 'x' is not a result"),
+        # about one key, named after another: the key is the one the problem is about
+        ({"kind": "rnn", "x": "1 2; 3 4", "steps": 3}, "steps", "steps: 3 steps but x has"),
+        ({"kind": "rnn", "params": {"W_x": 1}, "seed": 2}, "params", "params: give params or seed"),
+        ({"kind": "rnn", "params": {"W_x": [[1, 2], [3]], "W_h": [[1]], "b_h": [0],
+                                    "W_y": [[1]], "b_y": [0]}}, "params", "params: W_x: row 2"),
+        ({"kind": "bptt", "loss": "mse", "target": "1 2 3", "label": 1}, "label",
+         "label: give target or a label"),
+        ({"kind": "bptt", "target": "1 2 3"}, "target", "target: only with loss mse"),
+        ({"kind": "pool-size", "input_size": 4, "input": [[1]]}, "input_size",
+         "input_size: give input_size or input"),
+        ({"kind": "pool", "input": [[1] * 10] * 10, "padding": 256, "size": 512}, "padding",
+         "padding: the padded input is"),
+    ],
+)  # fmt: skip
+def test_each_problem_carries_the_key_it_is_about(spec, key, start) -> None:
+    (problem,) = validate_by_key(spec)
+    assert problem.key == key and problem.message.startswith(start)
+
+
+def test_keyed_problems_keep_their_key_under_command_line_names() -> None:
+    with pytest.raises(SpecError) as caught:
+        compute({"kind": "pool", "exclude_pad": "x", "ceil": "y"}, option_prefix="--")
+    assert [p.key for p in caught.value.keyed] == ["ceil", "exclude_pad"]
+    assert caught.value.problems == [p.message for p in caught.value.keyed]
+    assert caught.value.problems[1].startswith("--exclude-pad: ")
+
+
+def test_a_problem_about_a_key_the_spec_does_not_hold_is_about_the_spec() -> None:
+    # bptt reads its input size off xs; a bad size is not the line of an input_size key
+    assert validate_by_key({"kind": "bptt", "xs": [[1] * 300]})[0].key is None
+    assert validate_by_key({"kind": "lstm", "bogus": 1, "x": "a"}) == [
+        Problem("bogus", "unknown key 'bogus' for kind lstm; known keys: params, seed, "
+                "input_size, hidden_size, x, h, c, answer"),
+        Problem("x", "x: entry 1: 'a' is not a number"),
+    ]  # fmt: skip
+    assert validate_by_key(["not", "a", "spec"])[0].key is None
+
+
+def test_every_example_declares_what_its_reader_reads() -> None:
+    for name, example in EXAMPLES.items():
+        assert example.name == name and example.answer in example.results
+        assert set(example.command) <= set(example.keys)
+        assert callable(example.read())
+
+
 def test_default_inputs_are_the_sessions() -> None:
-    assert np.asarray(registry.SESSION_C).tolist() == [
+    assert np.asarray(SESSION_C).tolist() == [
         [1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]
     ]  # fmt: skip
 
@@ -273,8 +335,6 @@ def test_format_number_rounds_like_a_tutor(value, precision, text) -> None:
 
 
 def test_a_sum_too_big_for_a_float_is_still_written() -> None:
-    from decimal import Decimal
-
     assert format_number(Decimal("4e308"), 3) == "4e308"
     assert format_line(("= ", Num(Decimal("4E+308")), " / 4")) == "= 4e308 / 4"
 
@@ -297,8 +357,6 @@ def test_plurals() -> None:
 
 
 def test_whole_numbers_stay_exact_and_name_their_range() -> None:
-    from refresher.explain.inputs import as_int
-
     assert as_int(2**70, "n") == 2**70
     assert as_int("12345678901234567890", "n") == 12345678901234567890
     with pytest.raises(InputError, match=r"^seed: must be a whole number from 0 to 9, got 10$"):
@@ -320,8 +378,6 @@ def test_whole_numbers_stay_exact_and_name_their_range() -> None:
     ],
 )
 def test_weight_rows_are_checked_one_by_one(value, message) -> None:
-    from refresher.explain.inputs import check_rows
-
     with pytest.raises(InputError) as caught:
         check_rows(value, "w")
     assert str(caught.value).startswith(message)

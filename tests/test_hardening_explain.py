@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import struct
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -114,8 +116,6 @@ def test_explain_options_past_the_limits(args, fragment):
 
 
 def test_a_big_window_is_drawn_by_its_corners_quickly(tmp_path):
-    import numpy as np
-
     np.save(tmp_path / "big.npy", np.zeros((512, 512)))
     started = time.monotonic()
     result = cli("explain", "pool", "--input-file", str(tmp_path / "big.npy"), "--size", "256")
@@ -291,8 +291,6 @@ def test_one_large_write_to_a_closed_pipe_is_141_not_lost_silently(refresher_hom
 
 
 def _limit_memory() -> None:
-    import resource
-
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 

@@ -16,6 +16,7 @@ from refresher.kinds.numeric.engine import (
     resolve_spec,
     solve,
     spec_problems,
+    spec_problems_by_key,
 )
 
 C = [[1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4], [5, 7, 6, 8]]
@@ -148,6 +149,21 @@ def test_random_decimals_and_choice():
 def test_spec_problems(spec, fragment):
     problems = spec_problems(spec)
     assert problems and any(fragment in p for p in problems), problems
+
+
+def test_spec_problems_carry_their_key():
+    # each problem names the bank key it is about: `ask` for the registry's `answer`, the
+    # random input's own key, a key read under another's name (steps, not x)
+    assert spec_problems_by_key({"kind": "lstm", "seed": 1, "ask": "zz"}) == [
+        ("ask", "ask: 'zz' is not a result of lstm; one of: a_f, f, c_ft, a_i, i, a_g, g, "
+         "c_it, c, a_o, o, h"),
+    ]  # fmt: skip
+    assert spec_problems_by_key({"kind": "pool", "size": {"random": [], "low": 3, "high": 1}}) == [
+        ("size", "size: low (3) is above high (1)")
+    ]
+    found = spec_problems_by_key({"kind": "rnn", "x": "1 2; 3 4", "steps": 3})
+    assert found == [("steps", "steps: 3 steps but x has 2 rows (one per time step)")]
+    assert spec_problems_by_key({"kind": "poool"})[0][0] is None
 
 
 def test_check_reports_compute_problems_with_line(tmp_path, monkeypatch):

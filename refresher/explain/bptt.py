@@ -25,12 +25,24 @@ gradient seen in numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from refresher.core import limits
-from refresher.explain.rnn import seeded_note, softmax
+from refresher.explain.inputs import as_choice, as_int, as_sequence, check_vector
+from refresher.explain.rnn import (
+    RNN_LAYOUT,
+    check_length,
+    drawn_inputs,
+    read_rows,
+    read_state,
+    read_weights,
+    seeded_note,
+    softmax,
+    state_rule,
+)
+from refresher.explain.spec import Reader
+from refresher.explain.specs.bptt import BPTT, LOSSES, MAX_HIDDEN, RESULT_KEYS
 from refresher.explain.steps import (
     Chart,
     Comment,
@@ -47,8 +59,6 @@ from refresher.explain.steps import (
 
 __all__ = ["LOSSES", "MAX_HIDDEN", "bptt_gradients", "explain_bptt"]
 
-LOSSES = ("ce", "mse")
-MAX_HIDDEN = limits.BPTT_HIDDEN  # the per-step shares of ∂L/∂W_h are T x H x H numbers
 # Matrices up to this size (either way) are written out in the formula lines; bigger ones are
 # summarised by their norm (every value is still in --json).
 SHOW_MATRIX = 4
@@ -59,8 +69,8 @@ def bptt_gradients(
     xs: np.ndarray,
     h0: np.ndarray,
     *,
-    loss: str = "ce",
-    label: int = 1,
+    loss: str = BPTT.default("loss"),
+    label: int = BPTT.default("label"),
     target: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Forward pass, loss and every gradient, per step and in total.
@@ -120,21 +130,6 @@ def bptt_gradients(
     }
 
 
-RESULT_KEYS = (
-    "h",
-    "y",
-    "loss",
-    "dL_dh",
-    "dL_dW_h",
-    "dL_dW_x",
-    "dL_db_h",
-    "dL_dW_y",
-    "dL_db_y",
-    "dW_h_by_step",
-    "contribution_norms",
-)
-
-
 def _matrix(m: np.ndarray, role: str = "") -> tuple:
     """A matrix written out when it is small enough to check by hand, else its norm."""
     if max(m.shape) <= SHOW_MATRIX:
@@ -153,8 +148,8 @@ def explain_bptt(
     xs: np.ndarray,
     h0: np.ndarray,
     *,
-    loss: str = "ce",
-    label: int = 1,
+    loss: str = BPTT.default("loss"),
+    label: int = BPTT.default("label"),
     target: np.ndarray | None = None,
     seed: int | None = None,
 ) -> Worked:
@@ -432,11 +427,7 @@ def explain_bptt(
         steps=tuple(steps),
         answer_key="dL_dW_h",
         intro=(
-            (
-                Sym("h_t", "gate.h"),
-                " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)",
-                Comment("hidden state, t = 1..T"),
-            ),
+            state_rule("hidden state, t = 1..T"),
             (Sym("y", "gate.o"), " = W_y·h_T + b_y", Comment("output, read at the last step")),
             (
                 Sym("L", "accent"),
@@ -498,3 +489,47 @@ def _reading(grad_norms: np.ndarray, shares: np.ndarray) -> str:
     else:
         text += "."
     return text
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.bptt`.
+
+
+def read_bptt(r: Reader) -> Callable[[], Worked]:
+    if r.has("xs") and not r.has("params") and not r.has("input_size"):
+        # seeded weights take their input size from the rows of xs
+        width = r.peek("xs", lambda v, n: as_sequence(v, n).shape[1])
+        if width is not None:
+            r = Reader({**r.spec, "input_size": width}, r.label, r.example)
+    p, seed, inputs = read_weights(r, RNN_LAYOUT, 1, with_output=True)
+    steps = r.get("steps", as_int, None)  # None: not given (one xs row is then not repeated)
+    loss = r.get("loss", as_choice)
+    r.check()
+    hidden, outputs = p["W_h"].shape[0], p["W_y"].shape[0]
+    if hidden > MAX_HIDDEN:
+        r.add(
+            "params" if r.has("params") else "hidden_size",
+            f"at most {MAX_HIDDEN} hidden units for bptt, got {hidden}",
+        )
+    h0 = read_state(r, "h", hidden)
+    if r.has("xs"):
+        xs, _ = read_rows(r, "xs", inputs, steps, " per row")
+        check_length(r, "xs", xs)
+    else:
+        xs = drawn_inputs(seed, steps or r.default("steps"), inputs)
+    label, target = r.default("label"), None
+    if loss == "ce":
+        if r.has("target"):
+            r.add("target", f"only with {r.label('loss')} mse")
+        label = r.get("label", as_int, maximum=outputs)
+    elif loss == "mse":
+        if r.has("target") and r.has("label"):
+            r.add("label", f"give {r.label('target')} or a label, not both")
+        elif r.has("target"):
+            target = r.get("target", check_vector, size=outputs, what=f"output size {outputs}")
+        else:  # the label's one-hot vector
+            label = r.get("label", as_int, maximum=outputs)
+            if label is not None:
+                target = np.eye(outputs)[label - 1]
+    r.check()
+    return lambda: explain_bptt(p, xs, h0, loss=loss, label=label, target=target, seed=seed)

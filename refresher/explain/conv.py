@@ -7,20 +7,34 @@ kernel's k*l offsets, each a whole-array operation over every output cell at onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from refresher.core.errors import InputError
-from refresher.explain.inputs import pair_text, shape_text
+from refresher.explain.inputs import as_matrix, as_pair, pair_text, shape_text
 from refresher.explain.pooling import (
     MAX_CELLS,
     MAX_GRID,
     cell_steps,
+    fit_problems,
+    grid_problems,
+    input_label,
     output_size,
-    size_lines,
+    output_size_step,
+    pair_of,
+    raise_problems,
+    read_input,
+    read_input_size,
+    read_stride_padding,
+    setting_problems,
     size_rule,
     span_text,
+    window_grid,
 )
-from refresher.explain.steps import Grid, Line, Num, Step, Worked, plural, with_article
+from refresher.explain.spec import Reader
+from refresher.explain.specs.conv import CONV, CONV_SIZE
+from refresher.explain.steps import Line, Num, Step, Worked, with_article
 
 __all__ = ["conv2d", "conv_problems", "explain_conv", "explain_conv_size"]
 
@@ -35,35 +49,8 @@ def conv_problems(
     kernel_key: str = "kernel",
 ) -> list[tuple[str, str]]:
     """Problems with convolution settings as ``(key, message)``; empty when valid."""
-    problems: list[tuple[str, str]] = []
-    if min(size) < 1:
-        problems.append((kernel_key, f"the kernel must be at least 1x1, got {shape_text(size)}"))
-    if min(stride) < 1:
-        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
-    if min(padding) < 0:
-        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
-    if problems:
-        return problems
-    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
-    if size[0] > padded[0] or size[1] > padded[1]:
-        problems.append(
-            (
-                kernel_key,
-                f"the {shape_text(size)} kernel does not fit in the padded input "
-                f"({shape_text(shape)} input + padding {pair_text(padding)} = "
-                f"{shape_text(padded)})",
-            )
-        )
-    return problems
-
-
-def _raise(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise InputError("; ".join(f"{key}: {message}" for key, message in problems))
-
-
-def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+    problems = setting_problems(size, stride, padding, kernel_key, "kernel")
+    return problems or fit_problems(shape, size, padding, kernel_key, "kernel")
 
 
 def conv2d(
@@ -81,8 +68,8 @@ def conv2d(
         raise InputError(
             f"kernel: expected a non-empty matrix, got shape {shape_text(kernel.shape)}"
         )
-    stride, padding = _pair(stride), _pair(padding)
-    _raise(conv_problems(x.shape, kernel.shape, stride, padding))
+    stride, padding = pair_of(stride), pair_of(padding)
+    raise_problems(conv_problems(x.shape, kernel.shape, stride, padding))
     out = [output_size(x.shape[a], kernel.shape[a], stride[a], padding[a]) for a in (0, 1)]
     padded = np.pad(x, ((padding[0], padding[0]), (padding[1], padding[1])))
     span_r = (out[0] - 1) * stride[0] + 1
@@ -113,15 +100,15 @@ def explain_conv(
     x: np.ndarray,
     kernel: np.ndarray,
     *,
-    stride: tuple[int, int] = (1, 1),
-    padding: tuple[int, int] = (0, 0),
+    stride: int | tuple[int, int] = CONV.default("stride"),
+    padding: int | tuple[int, int] = CONV.default("padding"),
     label: str = "C",
     max_cells: int = MAX_CELLS,
 ) -> Worked:
     """Cross-correlate and describe it: the size formula, then one step per output cell."""
     x = np.asarray(x, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
-    stride, padding = _pair(stride), _pair(padding)
+    stride, padding = pair_of(stride), pair_of(padding)
     output = conv2d(x, kernel, stride, padding)
     n, m = x.shape
     kr, kc = kernel.shape
@@ -131,31 +118,14 @@ def explain_conv(
     small_out = out[0] <= MAX_GRID and out[1] <= MAX_GRID
     summary = out[0] * out[1] > max_cells  # too many cells: the first, the last, then a summary
 
-    size_step = Step(
-        title="output size",
-        lines=(
-            *size_lines(n, kr, stride[0], padding[0], False, "rows"),
-            *size_lines(m, kc, stride[1], padding[1], False, "cols"),
-        ),
-        note=f"{with_article(shape_text(out))} output: "
-        f"{plural(out[0] * out[1], 'kernel position')}, "
-        + (
-            "too many to show one by one."
-            if out[0] * out[1] > max_cells
-            else ("one step each." if out[0] * out[1] > 1 else "one step.")
-        ),
-        role="accent",
-        values={"output_size": [out[0], out[1]]},
+    _, size_step = output_size_step(
+        (n, m), (kr, kc), stride, padding, positions=("kernel position", max_cells)
     )
 
     def cell_step(i: int, j: int, heading: str) -> Step:
         r0, c0 = i * stride[0], j * stride[1]
         cells = padded[r0 : r0 + kr, c0 : c0 + kc]
         value = float(output[i, j])
-        if whole:
-            values, origin, window = padded, padding, (r0, r0 + kr, c0, c0 + kc)
-        else:
-            values, origin, window = cells, (padding[0] - r0, padding[1] - c0), (0, kr, 0, kc)
         return Step(
             title=heading,
             lines=(
@@ -169,15 +139,15 @@ def explain_conv(
             ),
             role="window",
             values={f"output[{i}][{j}]": value},
-            grid=Grid(
-                values=values,
-                origin=origin,
-                shape=(n, m),
-                window=window,
-                output=output if small_out and not summary else None,
-                position=(i, j),
-                input_label=label if whole else f"{label}: this window",
+            grid=window_grid(
+                padded,
+                padding,
+                (i, j, r0, c0),
+                (kr, kc),
                 whole=whole,
+                shape=(n, m),
+                output=output if small_out and not summary else None,
+                label=label,
                 kernel=kernel if kernel.size <= 64 else None,
             ),
         )
@@ -221,14 +191,14 @@ def explain_conv(
 def explain_conv_size(
     shape: tuple[int, int],
     *,
-    size: tuple[int, int] = (3, 3),
-    stride: tuple[int, int] = (1, 1),
-    padding: tuple[int, int] = (0, 0),
+    size: int | tuple[int, int] = CONV_SIZE.default("size"),
+    stride: int | tuple[int, int] = CONV_SIZE.default("stride"),
+    padding: int | tuple[int, int] = CONV_SIZE.default("padding"),
 ) -> Worked:
     """Just the output shape of a convolution: the formula, substituted per axis."""
-    size, stride, padding = _pair(size), _pair(stride), _pair(padding)
-    _raise(conv_problems(shape, size, stride, padding, kernel_key="size"))
-    out = [output_size(shape[a], size[a], stride[a], padding[a]) for a in (0, 1)]
+    size, stride, padding = pair_of(size), pair_of(stride), pair_of(padding)
+    raise_problems(conv_problems(shape, size, stride, padding, kernel_key="size"))
+    out, step = output_size_step(shape, size, stride, padding)
     return Worked(
         kind="conv-size",
         title=f"Output size of {with_article(shape_text(size))} convolution over "
@@ -236,18 +206,31 @@ def explain_conv_size(
         inputs={"input_size": list(shape)},
         params={"size": list(size), "stride": list(stride), "padding": list(padding)},
         result={"output_size": out},
-        steps=(
-            Step(
-                title="output size",
-                lines=(
-                    *size_lines(shape[0], size[0], stride[0], padding[0], False, "rows"),
-                    *size_lines(shape[1], size[1], stride[1], padding[1], False, "cols"),
-                ),
-                note=f"the output is {out[0]}x{out[1]}.",
-                role="accent",
-                values={"output_size": out},
-            ),
-        ),
+        steps=(step,),
         answer_key="output_size",
         intro=(size_rule(False, "kernel"),),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.conv`.
+
+
+def read_conv(r: Reader) -> Callable[[], Worked]:
+    x = read_input(r)
+    kernel = r.get("kernel", as_matrix)
+    stride, padding = read_stride_padding(r)
+    r.check()
+    r.require(conv_problems(x.shape, kernel.shape, stride, padding))
+    r.require(grid_problems(r, x.shape, padding))
+    label = input_label(r)
+    return lambda: explain_conv(x, kernel, stride=stride, padding=padding, label=label)
+
+
+def read_conv_size(r: Reader) -> Callable[[], Worked]:
+    shape = read_input_size(r)
+    size = r.get("size", as_pair)
+    stride, padding = read_stride_padding(r)
+    r.check()
+    r.require(conv_problems(shape, size, stride, padding, kernel_key="size"))
+    return lambda: explain_conv_size(shape, size=size, stride=stride, padding=padding)

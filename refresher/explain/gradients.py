@@ -16,10 +16,15 @@ near 1 keep it alive. Its spectral norm is the largest unit's product of forget 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from refresher.explain.inputs import as_choice, as_float, as_int
 from refresher.explain.lstm import lstm_forward
 from refresher.explain.rnn import sigmoid
+from refresher.explain.spec import Reader
+from refresher.explain.specs.gradients import GRADIENTS
 from refresher.explain.steps import (
     Chart,
     Num,
@@ -127,13 +132,13 @@ def _reading(name: str, values: np.ndarray) -> str:
 
 def explain_gradients(
     *,
-    scale: float = 0.9,
-    steps: int = 50,
-    hidden: int = 8,
-    inputs: str = "zero",
-    seed: int = 0,
-    cell: str = "rnn",
-    forget_bias: float = 4.0,
+    scale: float = GRADIENTS.default("scale"),
+    steps: int = GRADIENTS.default("steps"),
+    hidden: int = GRADIENTS.default("hidden"),
+    inputs: str = GRADIENTS.default("inputs"),
+    seed: int = GRADIENTS.default("seed"),
+    cell: str = GRADIENTS.default("cell"),
+    forget_bias: float = GRADIENTS.default("forget_bias"),
 ) -> Worked:
     """How ‖∂h_T/∂h_0‖ grows or shrinks with T, against the bound S^T (and the LSTM path)."""
     rng = np.random.default_rng(seed)
@@ -351,3 +356,23 @@ def explain_gradients(
             ),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.gradients`.
+
+
+def read_gradients(r: Reader) -> Callable[[], Worked]:
+    args = {
+        "scale": r.get("scale", as_float, positive=True),
+        "steps": r.get("steps", as_int),
+        "hidden": r.get("hidden", as_int),
+        "inputs": r.get("inputs", as_choice),
+        "seed": r.get("seed", as_int),
+        "cell": r.get("cell", as_choice),
+        "forget_bias": r.get("forget_bias", as_float),
+    }
+    if args["scale"] is not None and args["scale"] > 10:
+        r.add("scale", f"at most 10, got {args['scale']:g}")
+    r.check()
+    return lambda: explain_gradients(**args)

@@ -22,20 +22,25 @@ for ``cho`` and ``W_nx W_nh b_in b_hn`` for ``pytorch``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from refresher.core.errors import InputError
-from refresher.explain.inputs import Layout
+from refresher.explain.inputs import Layout, as_choice
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
+    combine_line,
     per_unit,
     percent,
+    read_one_step,
     seeded_note,
+    share_note,
     sigmoid,
 )
+from refresher.explain.spec import Reader
+from refresher.explain.specs.gru import GRU, VARIANTS
 from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked
 
 __all__ = [
@@ -48,7 +53,6 @@ __all__ = [
     "gru_step",
 ]
 
-VARIANTS = ("cho", "pytorch")
 _GATES: Layout = (
     ("W_rx", "hx"), ("W_rh", "hh"), ("b_r", "h"),
     ("W_zx", "hx"), ("W_zh", "hh"), ("b_z", "h"),
@@ -103,7 +107,7 @@ def explain_gru(
     x: np.ndarray,
     h: np.ndarray,
     *,
-    variant: str = "cho",
+    variant: str = GRU.default("variant"),
     seed: int | None = None,
 ) -> Worked:
     """One GRU step: reset gate, update gate, reset applied, candidate, new state."""
@@ -135,36 +139,18 @@ def explain_gru(
     reset = gate(
         "r",
         "reset gate r_t",
-        per_unit(
-            v["r"],
-            lambda u, r: f"unit {u} lets {percent(r)} of its old state into the candidate",
-            lambda u, r: f"unit {u} {percent(r)}",
-        ),
+        share_note(v["r"], "lets {} of its old state into the candidate"),
     )
     update = gate(
         "z",
         "update gate z_t",
-        per_unit(
-            v["z"],
-            lambda u, z: f"unit {u} keeps {percent(z)} of its old state",
-            lambda u, z: f"unit {u} {percent(z)}",
-        ),
+        share_note(v["z"], "keeps {} of its old state"),
     )
 
     if variant == "cho":
         applied = Step(
             title="reset applied to the old state, r_t * h_{t-1}",
-            lines=(
-                (
-                    Sym("r_t * h_{t-1}", "gate.r"),
-                    " = ",
-                    v["r"],
-                    " * ",
-                    h,
-                    " = ",
-                    Num(v["rh"], "gate.r"),
-                ),
-            ),
+            lines=(combine_line(Sym("r_t * h_{t-1}", "gate.r"), v["r"], "*", h, v["rh"]),),
             note="the reset gate acts before the matrix product (Cho et al., d2l).",
             role="gate.r",
             values={"rh": v["rh"]},
@@ -183,15 +169,7 @@ def explain_gru(
             title="reset applied to the recurrent term, r_t * (W_nh·h_{t-1} + b_hn)",
             lines=(
                 *hn_lines,
-                (
-                    Sym("r_t * hn", "gate.r"),
-                    " = ",
-                    v["r"],
-                    " * ",
-                    v["hn"],
-                    " = ",
-                    Num(v["r_hn"], "gate.r"),
-                ),
+                combine_line(Sym("r_t * hn", "gate.r"), v["r"], "*", v["hn"], v["r_hn"]),
             ),
             note="the reset gate acts after the matrix product, bias b_hn included "
             "(torch.nn.GRUCell).",
@@ -273,3 +251,13 @@ def explain_gru(
             ParamGroup("candidate n", tuple(name for name, _ in LAYOUTS[variant][6:]), "gate.n"),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.gru`.
+
+
+def read_gru(r: Reader) -> Callable[[], Worked]:
+    variant = r.get("variant", as_choice)
+    p, seed, x, (h,) = read_one_step(r, LAYOUTS.get(variant, GRU_LAYOUT), 3)
+    return lambda: explain_gru(p, x, h, variant=variant, seed=seed)

@@ -1,18 +1,18 @@
-"""Turning spec values and files into checked arrays; hand-checkable seeded weights.
+"""Turning spec values and file contents into checked arrays; hand-checkable seeded weights.
 
 Every coercion takes the name of what it reads (``"--input"`` on the command line, ``"input"``
 in a bank's compute spec) and raises `InputError` with that name and the shape it expected.
 Spec values may be numbers, nested lists, NumPy arrays or text in `refresher.core.parse`'s forms.
+Files are read by the caller (the command line): `matrix_from_file` turns what it read into a
+matrix; a weights file is `refresher.formats.params`'s to parse.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -271,22 +271,9 @@ def as_sequence(value: Any, name: str) -> np.ndarray:
 # ------------------------------------------------------------------------------ files
 
 
-def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray:
-    """A matrix from a .txt/.csv file (the text forms of `parse_matrix`) or a .npy array.
-
-    The file must be a regular file of at most `limits.INPUT_FILE_BYTES` (checked by `stat`
-    before it is opened); a .npy header is read and its shape checked before its data.
-    """
-    from refresher.env.files import read_regular
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if path.is_dir():
-        raise InputError(f"{name}: {path}: is a folder, not a file")
-    if suffix not in {".txt", ".csv", ".npy"}:
-        raise InputError(f"{name}: {path.name}: expected a .txt, .csv or .npy file")
-    data = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
-    label = f"{name} {path.name}"
+def matrix_from_file(data: bytes, suffix: str, label: str) -> np.ndarray:
+    """A matrix from a file's bytes (the caller reads the file): a .npy array, its header read
+    and its shape checked before its data, or .txt/.csv text (the forms of `parse_matrix`)."""
     if suffix == ".npy":
         return as_matrix(_read_npy(data, label), label)
     try:
@@ -320,57 +307,6 @@ def _read_npy(data: bytes, label: str) -> np.ndarray:
         return np.load(fh, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
         raise InputError(f"{label}: not a readable .npy array ({exc})") from None
-
-
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of lists/mappings, stopping (without recursion) once past `limit`."""
-    deepest, todo = 0, [(value, 0)]
-    while todo:
-        item, depth = todo.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            break
-        if isinstance(item, Mapping):
-            todo.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            todo.extend((v, depth + 1) for v in item)
-    return deepest
-
-
-def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]:
-    """A YAML or JSON file mapping weight names to numbers / nested lists / matrix text.
-
-    A regular file of at most `limits.INPUT_FILE_BYTES`; YAML is composed with at most
-    `limits.YAML_ALIASES` aliases, `limits.YAML_DEPTH` levels and `limits.PARAMS_VALUES` values.
-    """
-    from refresher.env.files import read_regular
-
-    path = Path(path)
-    data_bytes = read_regular(path, limits.INPUT_FILE_BYTES, f"{name}: {path}")
-    try:
-        text = data_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: {path}: cannot read the file ({exc})") from None
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{name}: {path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"
-            ) from None
-        except RecursionError:  # nested deeper than the parser goes
-            raise InputError(
-                f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep"
-            ) from None
-    else:
-        from refresher.formats.yaml import read_params
-
-        data = read_params(text, f"{name}: {path.name}")
-    if _depth(data, limits.YAML_DEPTH) > limits.YAML_DEPTH:  # aliases can nest deeper
-        raise InputError(f"{name}: {path.name}: nested more than {limits.YAML_DEPTH} levels deep")
-    if not isinstance(data, dict):
-        raise InputError(f"{name}: {path.name}: expected a mapping of weight names to values")
-    return data
 
 
 # ------------------------------------------------------------------------------ weights

@@ -16,7 +16,7 @@ One bias per gate, as in the session (PyTorch keeps two, which simply add).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -24,11 +24,14 @@ from refresher.explain.inputs import Layout
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
+    combine_line,
     per_unit,
-    percent,
+    read_one_step,
     seeded_note,
+    share_note,
     sigmoid,
 )
+from refresher.explain.spec import Reader
 from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked, format_number
 
 __all__ = ["GATES", "LSTM_LAYOUT", "explain_lstm", "lstm_forward", "lstm_step"]
@@ -106,16 +109,20 @@ def lstm_forward(
     return hs, cs, fs
 
 
-def _gate_lines(p, gate: str, out: str, fn: str, x, h, v: dict) -> list:
+def _gate_step(p, gate: str, fn: str, x, h, v: dict, title: str, note: str) -> Step:
+    """A gate's (or the candidate's) step: its affine lines, then its activation."""
     pre, role = GATES[gate]
+    out = pre.split("_")[1]  # a_f -> f, a_g -> g
     lines = affine_lines(
         Sym(pre, role),
         [(f"W_{gate}h", p[f"W_{gate}h"], "h_{t-1}", h), (f"W_{gate}x", p[f"W_{gate}x"], "x_t", x)],
         (f"b_{gate}", p[f"b_{gate}"]),
         v[pre],
     )
-    lines.append(activation_line(Sym(out, role), fn, pre, v[pre], v[out.split("_")[0]]))
-    return lines
+    lines.append(activation_line(Sym(f"{out}_t", role), fn, pre, v[pre], v[out]))
+    return Step(
+        title=title, lines=tuple(lines), note=note, role=role, values={pre: v[pre], out: v[out]}
+    )
 
 
 def _signed(x: float) -> str:
@@ -136,107 +143,53 @@ def explain_lstm(
     hidden, inputs = p["W_fh"].shape[0], p["W_fx"].shape[1]
     tanh_c = np.tanh(v["c"])
 
-    def mul_line(out: Sym, left: str, right: str, a, b, value) -> tuple:
-        return (out, f" = {left} * {right} = ", a, " * ", b, " = ", Num(value, out.role))
+    def changed(values: np.ndarray) -> str:
+        return per_unit(
+            values,
+            lambda u, k: f"unit {u}: {format_number(float(c[u - 1]), 2)} → {format_number(k, 2)}",
+        )
+
+    def gate(letter: str, title: str, note: str, fn: str = "σ") -> Step:
+        return _gate_step(p, letter, fn, x, h, v, title, note)
+
+    def combined(title: str, line: tuple, note: str, key: str) -> Step:
+        return Step(title=title, lines=(line,), note=note, role=line[0].role, values={key: v[key]})
 
     steps = (
-        Step(
-            title="forget gate f_t",
-            lines=tuple(_gate_lines(p, "f", "f_t", "σ", x, h, v)),
-            note=per_unit(
-                v["f"],
-                lambda u, f: f"unit {u} keeps {percent(f)} of its old memory",
-                lambda u, f: f"unit {u} {percent(f)}",
-            ),
-            role="gate.f",
-            values={"a_f": v["a_f"], "f": v["f"]},
+        gate("f", "forget gate f_t", share_note(v["f"], "keeps {} of its old memory")),
+        combined(
+            "old memory kept, c_ft",
+            combine_line(Sym("c_ft", "gate.f"), c, "*", v["f"], v["c_ft"], "c_{t-1} * f_t"),
+            changed(v["c_ft"]),
+            "c_ft",
         ),
-        Step(
-            title="old memory kept, c_ft",
-            lines=(mul_line(Sym("c_ft", "gate.f"), "c_{t-1}", "f_t", c, v["f"], v["c_ft"]),),
-            note=per_unit(
-                v["c_ft"],
-                lambda u, k: (
-                    f"unit {u}: {format_number(float(c[u - 1]), 2)} → {format_number(k, 2)}"
-                ),
-            ),
-            role="gate.f",
-            values={"c_ft": v["c_ft"]},
-        ),
-        Step(
-            title="input gate i_t",
-            lines=tuple(_gate_lines(p, "i", "i_t", "σ", x, h, v)),
-            note=per_unit(
-                v["i"],
-                lambda u, i: f"unit {u} lets in {percent(i)} of its candidate",
-                lambda u, i: f"unit {u} {percent(i)}",
-            ),
-            role="gate.i",
-            values={"a_i": v["a_i"], "i": v["i"]},
-        ),
-        Step(
-            title="candidate g_t",
-            lines=tuple(_gate_lines(p, "c", "g_t", "tanh", x, h, v)),
-            note="new content proposed, in (-1, 1): "
+        gate("i", "input gate i_t", share_note(v["i"], "lets in {} of its candidate")),
+        gate(
+            "c",
+            "candidate g_t",
+            "new content proposed, in (-1, 1): "
             + per_unit(v["g"], lambda u, g: f"unit {u} {_signed(g)}"),
-            role="gate.g",
-            values={"a_g": v["a_g"], "g": v["g"]},
+            "tanh",
         ),
-        Step(
-            title="new memory written, c_it",
-            lines=(mul_line(Sym("c_it", "gate.i"), "i_t", "g_t", v["i"], v["g"], v["c_it"]),),
-            note="the input gate scales the candidate: "
+        combined(
+            "new memory written, c_it",
+            combine_line(Sym("c_it", "gate.i"), v["i"], "*", v["g"], v["c_it"], "i_t * g_t"),
+            "the input gate scales the candidate: "
             + per_unit(v["c_it"], lambda u, k: f"unit {u} writes {_signed(k)}"),
-            role="gate.i",
-            values={"c_it": v["c_it"]},
+            "c_it",
         ),
-        Step(
-            title="cell state c_t",
-            lines=(
-                (
-                    Sym("c_t", "gate.c"),
-                    " = c_ft + c_it = ",
-                    v["c_ft"],
-                    " + ",
-                    v["c_it"],
-                    " = ",
-                    Num(v["c"], "gate.c"),
-                ),
-            ),
-            note="kept old memory plus new memory: "
-            + per_unit(
-                v["c"],
-                lambda u, k: (
-                    f"unit {u}: {format_number(float(c[u - 1]), 2)} → {format_number(k, 2)}"
-                ),
-            ),
-            role="gate.c",
-            values={"c": v["c"]},
+        combined(
+            "cell state c_t",
+            combine_line(Sym("c_t", "gate.c"), v["c_ft"], "+", v["c_it"], v["c"], "c_ft + c_it"),
+            "kept old memory plus new memory: " + changed(v["c"]),
+            "c",
         ),
-        Step(
-            title="output gate o_t",
-            lines=tuple(_gate_lines(p, "o", "o_t", "σ", x, h, v)),
-            note=per_unit(
-                v["o"],
-                lambda u, o: f"unit {u} shows {percent(o)} of its memory (as tanh(c_t))",
-                lambda u, o: f"unit {u} {percent(o)}",
-            ),
-            role="gate.o",
-            values={"a_o": v["a_o"], "o": v["o"]},
-        ),
+        gate("o", "output gate o_t", share_note(v["o"], "shows {} of its memory (as tanh(c_t))")),
         Step(
             title="hidden state h_t",
             lines=(
                 ("tanh(c_t) = tanh(", v["c"], ") = ", tanh_c),
-                (
-                    Sym("h_t", "gate.h"),
-                    " = o_t * tanh(c_t) = ",
-                    v["o"],
-                    " * ",
-                    tanh_c,
-                    " = ",
-                    Num(v["h"], "gate.h"),
-                ),
+                combine_line(Sym("h_t", "gate.h"), v["o"], "*", tanh_c, v["h"], "o_t * tanh(c_t)"),
             ),
             note="h_t is this step's output and the next step's h_{t-1}; after the last step it "
             "goes to softmax for y.",
@@ -283,3 +236,12 @@ def explain_lstm(
             ParamGroup("output o", ("W_ox", "W_oh", "b_o"), "gate.o"),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.lstm`.
+
+
+def read_lstm(r: Reader) -> Callable[[], Worked]:
+    p, seed, x, (h, c) = read_one_step(r, LSTM_LAYOUT, 2, ("h", "c"))
+    return lambda: explain_lstm(p, x, h, c, seed=seed)

@@ -12,6 +12,11 @@ Y adds ``Y·(H + 1)`` when asked for (``output_size``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from refresher.explain.inputs import as_choice, as_int
+from refresher.explain.spec import Reader
+from refresher.explain.specs.params import PARAMS
 from refresher.explain.steps import Num, Step, Sym, Table, Worked, plural
 
 __all__ = ["BLOCKS", "count_params", "explain_params"]
@@ -48,7 +53,10 @@ def _names(cell: str, letter: str) -> tuple[str, str, str]:
 
 
 def explain_params(
-    cell: str = "lstm", input_size: int = 3, hidden_size: int = 2, output_size: int = 0
+    cell: str = PARAMS.default("cell"),
+    input_size: int = PARAMS.default("input_size"),
+    hidden_size: int = PARAMS.default("hidden_size"),
+    output_size: int = PARAMS.default("output_size"),
 ) -> Worked:
     """Count the weights block by block, then the closed-form totals."""
     x, h, y = input_size, hidden_size, output_size
@@ -172,3 +180,14 @@ def explain_params(
             ),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.params`.
+
+
+def read_params(r: Reader) -> Callable[[], Worked]:
+    cell = r.get("cell", as_choice)
+    x, h, y = (r.get(key, as_int) for key in ("input_size", "hidden_size", "output_size"))
+    r.check()
+    return lambda: explain_params(cell, x, h, y)

@@ -20,11 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
+from refresher.core import limits
 from refresher.core.errors import InputError
-from refresher.explain.inputs import pair_text, shape_text
+from refresher.explain.inputs import as_bool, as_choice, as_matrix, as_pair, pair_text, shape_text
+from refresher.explain.spec import Reader
+from refresher.explain.specs.pooling import POOL, POOL_SIZE
 from refresher.explain.steps import Grid, Line, Num, Step, Sym, Worked, plural, with_article
 
 __all__ = [
@@ -53,6 +57,46 @@ def output_size(n: int, k: int, s: int, p: int = 0, ceil_mode: bool = False) -> 
     return out
 
 
+def setting_problems(
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    key: str = "size",
+    what: str = "window",
+) -> list[tuple[str, str]]:
+    """A window (`key`: its spec key), stride or padding below its least value, as ``(key,
+    message)`` pairs; shared with convolution (its kernel is the window)."""
+    problems: list[tuple[str, str]] = []
+    if min(size) < 1:
+        problems.append((key, f"the {what} must be at least 1x1, got {shape_text(size)}"))
+    if min(stride) < 1:
+        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
+    if min(padding) < 0:
+        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
+    return problems
+
+
+def fit_problems(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    padding: tuple[int, int],
+    key: str = "size",
+    what: str = "window",
+) -> list[tuple[str, str]]:
+    """The window (or kernel) larger than the padded input, as a ``(key, message)`` pair."""
+    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
+    if size[0] <= padded[0] and size[1] <= padded[1]:
+        return []
+    return [
+        (
+            key,
+            f"the {shape_text(size)} {what} does not fit in the padded input "
+            f"({shape_text(shape)} input + padding {pair_text(padding)} = "
+            f"{shape_text(padded)})",
+        )
+    ]
+
+
 def pool_problems(
     shape: tuple[int, int],
     size: tuple[int, int],
@@ -61,13 +105,7 @@ def pool_problems(
     ceil_mode: bool = False,
 ) -> list[tuple[str, str]]:
     """Problems with these pooling settings as ``(key, message)`` pairs; empty when valid."""
-    problems: list[tuple[str, str]] = []
-    if min(size) < 1:
-        problems.append(("size", f"the window must be at least 1x1, got {shape_text(size)}"))
-    if min(stride) < 1:
-        problems.append(("stride", f"the stride must be at least 1, got {pair_text(stride)}"))
-    if min(padding) < 0:
-        problems.append(("padding", f"padding cannot be negative, got {pair_text(padding)}"))
+    problems = setting_problems(size, stride, padding)
     if problems:
         return problems
     if padding[0] > size[0] // 2 or padding[1] > size[1] // 2:
@@ -79,26 +117,26 @@ def pool_problems(
                 f"at most {pair_text(limit)} (padding <= window // 2)",
             )
         )
-    padded = (shape[0] + 2 * padding[0], shape[1] + 2 * padding[1])
-    if size[0] > padded[0] or size[1] > padded[1]:
-        problems.append(
-            (
-                "size",
-                f"the {shape_text(size)} window does not fit in the padded input "
-                f"({shape_text(shape)} input + padding {pair_text(padding)} = "
-                f"{shape_text(padded)})",
-            )
-        )
-    return problems
+    return problems + fit_problems(shape, size, padding)
 
 
-def _raise(problems: list[tuple[str, str]]) -> None:
+def raise_problems(problems: list[tuple[str, str]]) -> None:
     if problems:
         raise InputError("; ".join(f"{key}: {message}" for key, message in problems))
 
 
-def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
+def pair_of(v: int | tuple[int, int]) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def _window(
+    size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None,
+    padding: int | tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Size, stride (default: the size) and padding as (rows, cols) pairs."""
+    size = pair_of(size)
+    return size, size if stride is None else pair_of(stride), pair_of(padding)
 
 
 def _starts(out: int, s: int, p: int) -> np.ndarray:
@@ -173,10 +211,8 @@ def pool2d(
         raise InputError(f"input: expected a non-empty matrix, got shape {shape_text(x.shape)}")
     if mode not in ("avg", "max"):
         raise InputError(f"mode: expected avg or max, got {mode!r}")
-    size = _pair(size)
-    stride = size if stride is None else _pair(stride)
-    padding = _pair(padding)
-    _raise(pool_problems(x.shape, size, stride, padding, ceil_mode))
+    size, stride, padding = _window(size, stride, padding)
+    raise_problems(pool_problems(x.shape, size, stride, padding, ceil_mode))
     out = tuple(output_size(x.shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1))
     buf = _buffer(x, size, stride, padding, out, 0.0 if mode == "avg" else -np.inf)
     span_r = (out[0] - 1) * stride[0] + 1
@@ -279,6 +315,37 @@ def cell_steps(
     ], True
 
 
+def window_grid(
+    shown: np.ndarray,
+    padding: tuple[int, int],
+    at: tuple[int, int, int, int],
+    size: tuple[int, int],
+    *,
+    whole: bool,
+    label: str,
+    **grid: Any,
+) -> Grid:
+    """What a window step draws (`at`: the output cell i, j and the window's top-left corner
+    in `shown`, the padded input): all of `shown` with the window marked, or, when it is too
+    big to draw whole, just the window, in place. Shared with conv (the kernel's window)."""
+    i, j, r0, c0 = at
+    r1, c1 = r0 + size[0], c0 + size[1]
+    if whole:
+        values, origin, window = shown, padding, (r0, r1, c0, c1)
+    else:
+        values = shown[r0:r1, c0:c1]
+        origin, window = (padding[0] - r0, padding[1] - c0), (0, size[0], 0, size[1])
+    return Grid(
+        values=values,
+        origin=origin,
+        window=window,
+        position=(i, j),
+        input_label=label if whole else f"{label}: this window",
+        whole=whole,
+        **grid,
+    )
+
+
 def size_rule(ceil_mode: bool = False, window: str = "window") -> Line:
     """The output-size formula as a line: ``out = floor((n + 2p - k) / s) + 1``."""
     fn = "ceil" if ceil_mode else "floor"
@@ -309,6 +376,40 @@ def size_lines(n: int, k: int, s: int, p: int, ceil_mode: bool, axis: str) -> li
             )
         )
     return lines
+
+
+def output_size_step(
+    shape: tuple[int, int],
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    ceil_mode: bool = False,
+    positions: tuple[str, int] | None = None,
+) -> tuple[list[int], Step]:
+    """The output size (rows, cols) and the step that works it out, axis by axis. Its note
+    counts the output's `positions` (what they are called, how many are shown one by one)
+    when given, else just gives the size."""
+    out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
+    note = f"the output is {out[0]}x{out[1]}."
+    if positions is not None:
+        what, max_cells = positions
+        count = out[0] * out[1]
+        note = f"{with_article(shape_text(out))} output: {plural(count, what)}, " + (
+            "too many to show one by one."
+            if count > max_cells
+            else ("one step each." if count > 1 else "one step.")
+        )
+    step = Step(
+        title="output size",
+        lines=(
+            *size_lines(shape[0], size[0], stride[0], padding[0], ceil_mode, "rows"),
+            *size_lines(shape[1], size[1], stride[1], padding[1], ceil_mode, "cols"),
+        ),
+        note=note,
+        role="accent",
+        values={"output_size": out},
+    )
+    return out, step
 
 
 def _range(a: int, b: int, what: str) -> str:
@@ -415,20 +516,18 @@ def _window_lines(
 def explain_pool(
     x: np.ndarray,
     *,
-    mode: str = "avg",
-    size: tuple[int, int] = (2, 2),
-    stride: tuple[int, int] | None = None,
-    padding: tuple[int, int] = (0, 0),
-    ceil_mode: bool = False,
-    exclude_pad: bool = False,
+    mode: str = POOL.default("mode"),
+    size: int | tuple[int, int] = POOL.default("size"),
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = POOL.default("padding"),
+    ceil_mode: bool = POOL.default("ceil"),
+    exclude_pad: bool = POOL.default("exclude_pad"),
     label: str = "C",
     max_cells: int = MAX_CELLS,
 ) -> Worked:
     """Pool `x` and describe it: the output-size formula, then one step per window."""
     x = np.asarray(x, dtype=float)
-    size = _pair(size)
-    stride = size if stride is None else _pair(stride)
-    padding = _pair(padding)
+    size, stride, padding = _window(size, stride, padding)
     output = pool2d(x, size, stride, padding, mode, ceil_mode, not exclude_pad)
     n, m = x.shape
     out = output.shape
@@ -454,20 +553,8 @@ def explain_pool(
         + (f", padding {pair_text(padding)}" if any(padding) else "")
         + (", ceil mode" if ceil_mode else "")
     )
-    size_step = Step(
-        title="output size",
-        lines=(
-            *size_lines(n, size[0], stride[0], padding[0], ceil_mode, "rows"),
-            *size_lines(m, size[1], stride[1], padding[1], ceil_mode, "cols"),
-        ),
-        note=f"{with_article(shape_text(out))} output: {plural(out[0] * out[1], 'window')}, "
-        + (
-            "too many to show one by one."
-            if out[0] * out[1] > max_cells
-            else ("one step each." if out[0] * out[1] > 1 else "one step.")
-        ),
-        role="accent",
-        values={"output_size": [out[0], out[1]]},
+    _, size_step = output_size_step(
+        (n, m), size, stride, padding, ceil_mode, positions=("window", max_cells)
     )
 
     def window_step(i: int, j: int, heading: str) -> Step:
@@ -484,21 +571,15 @@ def explain_pool(
             ),
             *_window_lines(cells, real[r0:r1, c0:c1], float(divs[i, j]), value, mode, exclude_pad),
         )
-        if whole:
-            grid_values, origin, window = shown, padding, (r0, r1, c0, c1)
-        else:  # too big to draw whole: draw just the window, in place
-            grid_values = shown[r0:r1, c0:c1]
-            origin = (padding[0] - r0, padding[1] - c0)
-            window = (0, size[0], 0, size[1])
-        grid = Grid(
-            values=grid_values,
-            origin=origin,
-            shape=(n, m),
-            window=window,
-            output=output if small_out and not summary else None,
-            position=(i, j),
-            input_label=label if whole else f"{label}: this window",
+        grid = window_grid(
+            shown,
+            padding,
+            (i, j, r0, c0),
+            size,
             whole=whole,
+            shape=(n, m),
+            output=output if small_out and not summary else None,
+            label=label,
             output_label="output",
             pad_text="0" if mode == "avg" else "-∞",
         )
@@ -551,17 +632,15 @@ def explain_pool(
 def explain_pool_size(
     shape: tuple[int, int],
     *,
-    size: tuple[int, int] = (2, 2),
-    stride: tuple[int, int] | None = None,
-    padding: tuple[int, int] = (0, 0),
-    ceil_mode: bool = False,
+    size: int | tuple[int, int] = POOL_SIZE.default("size"),
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = POOL_SIZE.default("padding"),
+    ceil_mode: bool = POOL_SIZE.default("ceil"),
 ) -> Worked:
     """Just the output shape of a pooling: the formula, substituted per axis."""
-    size = _pair(size)
-    stride = size if stride is None else _pair(stride)
-    padding = _pair(padding)
-    _raise(pool_problems(shape, size, stride, padding, ceil_mode))
-    out = [output_size(shape[a], size[a], stride[a], padding[a], ceil_mode) for a in (0, 1)]
+    size, stride, padding = _window(size, stride, padding)
+    raise_problems(pool_problems(shape, size, stride, padding, ceil_mode))
+    out, step = output_size_step(shape, size, stride, padding, ceil_mode)
     return Worked(
         kind="pool-size",
         title=f"Output size of {with_article(shape_text(size))} pooling over "
@@ -574,18 +653,93 @@ def explain_pool_size(
             "ceil": ceil_mode,
         },
         result={"output_size": out},
-        steps=(
-            Step(
-                title="output size",
-                lines=(
-                    *size_lines(shape[0], size[0], stride[0], padding[0], ceil_mode, "rows"),
-                    *size_lines(shape[1], size[1], stride[1], padding[1], ceil_mode, "cols"),
-                ),
-                note=f"the output is {out[0]}x{out[1]}.",
-                role="accent",
-                values={"output_size": out},
-            ),
-        ),
+        steps=(step,),
         answer_key="output_size",
         intro=(size_rule(ceil_mode),),
+    )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.pooling`.
+
+
+def read_input(r: Reader) -> np.ndarray | None:
+    """The ``input`` matrix, or the option's default (the session's C); shared with conv."""
+    return r.get("input", as_matrix)
+
+
+def input_label(r: Reader) -> str:
+    return "input" if r.has("input") else "C"
+
+
+def grid_problems(
+    r: Reader, shape: tuple[int, int], padding: tuple[int, int]
+) -> list[tuple[str, str]]:
+    """The padded input must fit `limits.GRID` rows/columns and `limits.ARRAY_CELLS` cells."""
+    rows, cols = shape[0] + 2 * padding[0], shape[1] + 2 * padding[1]
+    if max(rows, cols) <= limits.GRID and rows * cols <= limits.ARRAY_CELLS:
+        return []
+    key = "padding" if r.has("padding") and max(padding) > 0 else "input"
+    return [
+        (
+            key,
+            f"the padded input is {rows}x{cols}; at most {limits.GRID} rows or columns and "
+            f"{limits.ARRAY_CELLS:,} values",
+        )
+    ]
+
+
+def read_input_size(r: Reader) -> tuple[int, int] | None:
+    """``input_size``, or the shape of ``input`` (not both); shared with conv-size."""
+    if r.has("input_size") and r.has("input"):
+        r.add("input_size", "give input_size or input, not both")
+        return None
+    if r.has("input"):
+        x = r.get("input", as_matrix)
+        return None if x is None else x.shape
+    return r.get("input_size", as_pair)
+
+
+def read_stride_padding(
+    r: Reader, size: tuple[int, int] | None = None
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """``stride`` (not given: its option's default, or the window `size` when it has none)
+    and ``padding``; shared with conv."""
+    given = r.has("stride") or r.default("stride") is not None
+    return r.get("stride", as_pair) if given else size, r.get("padding", as_pair)
+
+
+def read_pool(r: Reader) -> Callable[[], Worked]:
+    x = read_input(r)
+    mode = r.get("mode", as_choice)
+    size = r.get("size", as_pair)
+    stride, padding = read_stride_padding(r, size)
+    ceil = r.get("ceil", as_bool)
+    exclude = r.get("exclude_pad", as_bool)
+    if x is None or size is None or stride is None or padding is None:
+        r.check()  # the window cannot be checked against the input; a bad mode can wait
+    r.require(pool_problems(x.shape, size, stride, padding, bool(ceil)))
+    r.require(grid_problems(r, x.shape, padding))
+    label = input_label(r)
+    return lambda: explain_pool(
+        x,
+        label=label,
+        mode=mode,
+        size=size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil,
+        exclude_pad=exclude,
+    )
+
+
+def read_pool_size(r: Reader) -> Callable[[], Worked]:
+    shape = read_input_size(r)
+    size = r.get("size", as_pair)
+    stride, padding = read_stride_padding(r, size)
+    ceil = r.get("ceil", as_bool)
+    r.check()
+    r.require(pool_problems(shape, size, stride, padding, ceil))
+    return lambda: explain_pool_size(
+        shape, size=size, stride=stride, padding=padding, ceil_mode=ceil
     )

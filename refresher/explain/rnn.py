@@ -11,11 +11,24 @@ hidden, ``b_y`` output. Over a sequence the same weights are used at every step.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from refresher.explain.inputs import Layout, hand_weights
+from refresher.core import limits
+from refresher.core.errors import InputError
+from refresher.explain.inputs import (
+    Layout,
+    as_int,
+    as_sequence,
+    as_vector,
+    check_vector,
+    check_weights,
+    cycle_vector,
+    hand_weights,
+)
+from refresher.explain.spec import Reader
+from refresher.explain.specs.rnn import DEFAULT_SEED
 from refresher.explain.steps import (
     Comment,
     Line,
@@ -193,7 +206,53 @@ def per_unit(values: np.ndarray, describe, short=None, limit: int = 4) -> str:
     )
 
 
+def combine_line(out: Sym, a, op: str, b, value, words: str = "") -> tuple:
+    """``out = words = a op b = value``, the value in `out`'s colour (no `words`: no middle)."""
+    middle = f" = {words} = " if words else " = "
+    return (out, middle, a, f" {op} ", b, " = ", Num(value, out.role))
+
+
+def state_rule(comment: str) -> tuple:
+    """The tanh RNN's state equation, as an intro line (rnn, bptt)."""
+    return (Sym("h_t", "gate.h"), " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)", Comment(comment))
+
+
+def share_note(values: np.ndarray, words: str) -> str:
+    """A gate's note: each unit's share in `words` (``"keeps {} of its old memory"``) for the
+    first unit, the share alone for the others."""
+    return per_unit(
+        values,
+        lambda u, v: f"unit {u} " + words.format(percent(v)),
+        lambda u, v: f"unit {u} {percent(v)}",
+    )
+
+
 # ------------------------------------------------------------------------------ worked example
+
+
+def _split_or_merged(
+    split: bool,
+    role: str,
+    parts: list[tuple[str, tuple, str, dict[str, np.ndarray]]],
+    merged: tuple[str, str],
+) -> list[Step]:
+    """One step per ``(title, lines, note, values)`` part (a single time step), or all the
+    parts' lines and values in one step titled and noted by `merged` (a sequence)."""
+    if split:
+        return [
+            Step(title=title, lines=lines, note=note, role=role, values=values)
+            for title, lines, note, values in parts
+        ]
+    title, note = merged
+    return [
+        Step(
+            title=title,
+            lines=tuple(line for _, lines, _, _ in parts for line in lines),
+            note=note,
+            role=role,
+            values={k: v for *_, values in parts for k, v in values.items()},
+        )
+    ]
 
 
 def explain_rnn(
@@ -226,36 +285,29 @@ def explain_rnn(
             *pre_lines,
             (Sym(f"h{n}", "gate.h"), " = tanh(", Sym("a_h"), ") = tanh(", a_h, ") = ", h),
         ]
-        if steps_n == 1:
-            steps.append(
-                Step(
-                    title=f"hidden pre-activation a_h{at}",
-                    lines=tuple(pre_lines),
-                    note="the old state and the new input, mixed by the weights, plus a bias.",
-                    role="gate.h",
-                    values={"a_h": a_h},
-                )
-            )
-            steps.append(
-                Step(
-                    title=f"hidden state h{n} = tanh(a_h)",
-                    lines=(hidden_lines[-1],),
-                    note="tanh squashes each unit into (-1, 1): "
+        steps += _split_or_merged(
+            steps_n == 1,
+            "gate.h",
+            [
+                (
+                    f"hidden pre-activation a_h{at}",
+                    tuple(pre_lines),
+                    "the old state and the new input, mixed by the weights, plus a bias.",
+                    {"a_h": a_h},
+                ),
+                (
+                    f"hidden state h{n} = tanh(a_h)",
+                    (hidden_lines[-1],),
+                    "tanh squashes each unit into (-1, 1): "
                     + per_unit(h, lambda u, v: f"unit {u} {format_number(v, 2)}"),
-                    role="gate.h",
-                    values={"h": h},
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    title=f"hidden state h{n}{at}",
-                    lines=tuple(hidden_lines),
-                    note=f"h{n} carries what the network remembers after {plural(n, 'input')}.",
-                    role="gate.h",
-                    values={"a_h": a_h, "h": h},
-                )
-            )
+                    {"h": h},
+                ),
+            ],
+            (
+                f"hidden state h{n}{at}",
+                f"h{n} carries what the network remembers after {plural(n, 'input')}.",
+            ),
+        )
         out_pre = affine_lines(
             Sym("logits", "gate.o"), [("W_y", p["W_y"], f"h{n}", h)], ("b_y", p["b_y"]), logits
         )
@@ -279,35 +331,20 @@ def explain_rnn(
                 f"class {best + 1} is the most likely ({percent(float(y[best]))}); the {outputs} "
                 "probabilities add up to 1."
             )
-        if steps_n == 1:
-            steps.append(
-                Step(
-                    title=f"output scores W_y·h{n} + b_y",
-                    lines=tuple(out_pre),
-                    note="one score (logit) per output class.",
-                    role="gate.o",
-                    values={"logits": logits},
-                )
-            )
-            steps.append(
-                Step(
-                    title=f"output y{n} = softmax(logits)",
-                    lines=(soft,),
-                    note=note,
-                    role="gate.o",
-                    values={"y": y},
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    title=f"output y{n}{at}",
-                    lines=(*out_pre, soft),
-                    note=note,
-                    role="gate.o",
-                    values={"logits": logits, "y": y},
-                )
-            )
+        steps += _split_or_merged(
+            steps_n == 1,
+            "gate.o",
+            [
+                (
+                    f"output scores W_y·h{n} + b_y",
+                    tuple(out_pre),
+                    "one score (logit) per output class.",
+                    {"logits": logits},
+                ),
+                (f"output y{n} = softmax(logits)", (soft,), note, {"y": y}),
+            ],
+            (f"output y{n}{at}", note),
+        )
         h_prev = h
 
     result = {k: v[0] for k, v in run.items()} if steps_n == 1 else dict(run)
@@ -325,11 +362,7 @@ def explain_rnn(
         steps=tuple(steps),
         answer_key="y",
         intro=(
-            (
-                Sym("h_t", "gate.h"),
-                " = tanh(W_h·h_{t-1} + W_x·x_t + b_h)",
-                Comment("hidden state (A = tanh)"),
-            ),
+            state_rule("hidden state (A = tanh)"),
             (Sym("y_t", "gate.o"), " = softmax(W_y·h_t + b_y)", Comment("output (A = softmax)")),
             ("· is a matrix-vector product; the same weights are used at every time step.",),
         ),
@@ -349,3 +382,136 @@ def explain_rnn(
             ParamGroup("output", ("W_y", "b_y"), "gate.o"),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ reading specs
+# The options and their defaults are declared in `refresher.explain.specs.rnn`; the helpers
+# below read the options every recurrent cell shares (lstm, gru and bptt use them too).
+
+
+def read_weights(
+    r: Reader, layout: Layout, salt: int, with_output: bool = False
+) -> tuple[dict[str, np.ndarray] | None, int | None, int | None]:
+    """Weights from ``params`` or drawn from ``seed`` (`salt`: the cell's own draws); returns
+    (weights, seed, input size)."""
+    if r.has("params"):
+        clash = [k for k in ("seed", "input_size", "hidden_size", "output_size") if r.has(k)]
+        if clash:
+            r.add(
+                "params",
+                f"give params or {r.label(clash[0])}, not both (the sizes come from the weights)",
+            )
+            return None, None, None
+        try:
+            weights = check_weights(r.spec["params"], layout, r.label("params"))
+        except InputError as exc:
+            r.fail("params", exc)
+            return None, None, None
+        first_hx = next(n for n, k in layout if k == "hx")
+        return weights, None, weights[first_hx].shape[1]
+    seed = r.get("seed", as_int)
+    hidden = r.get("hidden_size", as_int, None)
+    inputs = r.get("input_size", as_int, None)
+    outputs = r.get("output_size", as_int) if with_output else 0
+    # Sizes not given are read off x and h (a bad x or h is reported when it is read).
+    if inputs is None and r.has("x"):
+        inputs = r.peek("x", lambda v, n: as_sequence(v, n).shape[1])
+    if hidden is None and r.has("h"):
+        hidden = r.peek("h", lambda v, n: as_vector(v, n).shape[0])
+    if seed is None or outputs is None:
+        return None, None, None
+    sizes = {
+        "x": inputs or r.default("input_size"),
+        "h": hidden or r.default("hidden_size"),
+        "o": outputs,
+    }
+    return seeded_weights(seed, layout, sizes, salt), seed, sizes["x"]
+
+
+def read_state(r: Reader, key: str, hidden: int) -> np.ndarray | None:
+    """A state vector of the hidden size, or the option's pattern repeated to that size."""
+    if not r.has(key):
+        return cycle_vector(r.default(key), hidden)
+    return r.get(key, check_vector, size=hidden, what=f"hidden size {hidden}")
+
+
+def read_rows(
+    r: Reader, key: str, inputs: int, steps: int | None, per_row: str = ""
+) -> tuple[np.ndarray | None, bool]:
+    """The given inputs of `key`, one row per time step, and whether their width is the input
+    size; one row is repeated to `steps` (a different count of rows is a problem)."""
+    xs = r.get(key, as_sequence)
+    if xs is None:
+        return None, True
+    if xs.shape[1] != inputs:
+        r.add(
+            key,
+            f"expected {plural(inputs, 'value')}{per_row} (input size {inputs}), got {xs.shape[1]}",
+        )
+        return xs, False
+    if steps is not None and xs.shape[0] != steps:
+        if xs.shape[0] == 1:
+            xs = np.repeat(xs, steps, axis=0)
+        else:
+            r.add(
+                "steps",
+                f"{plural(steps, 'step')} but {r.label(key)} has "
+                f"{plural(xs.shape[0], 'row')} (one per time step)",
+            )
+    return xs, True
+
+
+def read_x(r: Reader, inputs: int, steps: int | None = None) -> np.ndarray | None:
+    """``x`` as rows (None when its width is wrong), or the option's pattern as one row."""
+    if not r.has("x"):
+        return cycle_vector(r.default("x"), inputs)[None, :]
+    xs, fits = read_rows(r, "x", inputs, steps)
+    return xs if fits else None
+
+
+def one_step(r: Reader, xs: np.ndarray | None) -> np.ndarray | None:
+    """The single input vector of a one-step cell (lstm, gru)."""
+    if xs is not None and xs.shape[0] != 1:
+        r.add("x", f"expected one vector (one time step), got {xs.shape[0]} rows")
+        return None
+    return None if xs is None else xs[0]
+
+
+def read_one_step(
+    r: Reader, layout: Layout, salt: int, states: tuple[str, ...] = ("h",)
+) -> tuple[dict[str, np.ndarray], int | None, np.ndarray, list[np.ndarray]]:
+    """A one-step gated cell's options (lstm, gru): weights, seed, the input vector and the
+    `states` (h, c), each of the hidden size."""
+    p, seed, inputs = read_weights(r, layout, salt)
+    r.check()
+    hidden = p[next(n for n, k in layout if k == "hh")].shape[0]
+    xs = read_x(r, inputs)
+    values = [read_state(r, key, hidden) for key in states]
+    x = one_step(r, xs)
+    r.check()
+    return p, seed, x, values
+
+
+def check_length(r: Reader, key: str, xs: np.ndarray | None) -> None:
+    if xs is not None and xs.shape[0] > limits.STEPS:
+        r.add(key, f"at most {limits.STEPS} time steps, got {xs.shape[0]}")
+
+
+def drawn_inputs(seed: int | None, steps: int, inputs: int) -> np.ndarray:
+    """Inputs drawn from the seed: multiples of 0.5 in [-1, 1], one row per step."""
+    rng = np.random.default_rng([DEFAULT_SEED if seed is None else seed, 1])
+    return rng.integers(-2, 3, size=(steps, inputs)) / 2.0
+
+
+def read_rnn(r: Reader) -> Callable[[], Worked]:
+    p, seed, inputs = read_weights(r, RNN_LAYOUT, 1, with_output=True)
+    steps = r.get("steps", as_int)
+    r.check()
+    h0 = read_state(r, "h", p["W_h"].shape[0])
+    if not r.has("x") and steps is not None and steps > 1:
+        xs = drawn_inputs(seed, steps, inputs)
+    else:
+        xs = read_x(r, inputs, steps)
+    check_length(r, "x", xs)
+    r.check()
+    return lambda: explain_rnn(p, xs, h0, seed=seed)

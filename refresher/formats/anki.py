@@ -29,7 +29,7 @@ from refresher.kinds.cloze import ClozeQuestion
 from refresher.kinds.letters import letter
 from refresher.kinds.match import MatchQuestion
 from refresher.kinds.multi import MultiQuestion
-from refresher.kinds.numeric import NumericQuestion
+from refresher.kinds.numeric.model import NumericQuestion
 from refresher.kinds.open import OpenQuestion
 from refresher.kinds.order import OrderQuestion
 from refresher.kinds.truefalse import TrueFalseQuestion

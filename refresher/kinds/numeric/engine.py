@@ -28,8 +28,10 @@ from refresher.core.errors import BankError, InputError
 from refresher.core.model import Outcome
 from refresher.core.parse import parse_matrix, parse_scalar, parse_vector
 from refresher.explain import registry
+from refresher.explain.spec import Problem, SpecError
 from refresher.explain.steps import Worked, format_number
-from refresher.kinds.numeric import NumericQuestion
+from refresher.kinds.numeric import mistakes
+from refresher.kinds.numeric.model import NumericQuestion
 
 
 def _core(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -132,38 +134,38 @@ def spec_problems(spec: Mapping[str, Any]) -> list[str]:
     return [message for _, message in spec_problems_by_key(spec)]
 
 
-def spec_problems_by_key(spec: Mapping[str, Any]) -> list[tuple[str | None, str]]:
-    """`spec_problems`, each with the spec key it is about (None: the spec as a whole)."""
-    keys = [str(k) for k in spec]
-    problems = random_problems(spec)
+def spec_problems_by_key(spec: Mapping[str, Any]) -> list[Problem]:
+    """`spec_problems`, each with the spec key it is about (None: the spec as a whole), as the
+    problems carry it (the registry's `answer` is the bank's `ask`)."""
+    problems = _random_problems_by_key(spec)
     if problems:
-        return [(_head(p, keys), p) for p in problems]
+        return problems
     found = registry.validate_by_key(_core(resolve_spec(spec, instance_rng(0, "check"))))
-    return [
-        ("ask" if key == "answer" else key, message)
-        for key, message in zip(
-            (k for k, _ in found), _bank_words([m for _, m in found]), strict=True
-        )
-    ]
+    return _bank_words(found)
 
 
-def _head(problem: str, keys: list[str]) -> str | None:
-    head = problem.split(":", 1)[0]
-    return head if head in keys else None
-
-
-def _bank_words(problems: list[str]) -> list[str]:
+def _bank_words(problems: list[Problem]) -> list[Problem]:
     """The registry calls the asked value `answer`; a bank calls it `ask`."""
-    return [f"ask:{p[len('answer:') :]}" if p.startswith("answer:") else p for p in problems]
+    return [
+        Problem("ask", f"ask:{message[len('answer:') :]}")
+        if key == "answer" and message.startswith("answer:")
+        else Problem(key, message)
+        for key, message in problems
+    ]
 
 
 def random_problems(spec: Mapping[str, Any]) -> list[str]:
     """What is wrong with the random inputs of a spec (limits included), before any draw."""
-    problems: list[str] = []
-    for key, value in spec.items():
-        if _is_random(value):
-            problems.extend(_random_problems(key, value))
-    return problems
+    return [message for _, message in _random_problems_by_key(spec)]
+
+
+def _random_problems_by_key(spec: Mapping[str, Any]) -> list[Problem]:
+    return [
+        Problem(str(key), message)
+        for key, value in spec.items()
+        if _is_random(value)
+        for message in _random_problems(key, value)
+    ]
 
 
 def _is_number(value: Any) -> bool:
@@ -225,8 +227,8 @@ def instantiate(question: NumericQuestion, seed: int, *, path: str | None = None
         spec = resolve_spec(question.compute, instance_rng(seed, question.key))
         try:
             return replace(solve(spec), seed=seed)
-        except registry.SpecError as exc:
-            problems = _bank_words(exc.problems)
+        except SpecError as exc:
+            problems = [message for _, message in _bank_words(exc.keyed)]
     where = (
         f"{path}:{question.line}: {question.id}"
         if path
@@ -241,7 +243,7 @@ def solve(spec: Mapping[str, Any]) -> Instance:
         f"{k}: not drawn yet" for k, v in spec.items() if _is_random(v)
     ]
     if leftover:
-        raise registry.SpecError(leftover)
+        raise SpecError(leftover)
     worked = registry.compute(_core(spec))
     return Instance(spec=dict(spec), worked=worked, ask=worked.answer_key)
 
@@ -314,8 +316,6 @@ def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 
     mistake (`refresher.kinds.numeric.mistakes`), that mistake. An answer of another shape is wrong
     when it matches a mistake of that shape; otherwise it cannot be read (InputError: asked
     again)."""
-    from refresher.kinds.numeric import mistakes
-
     expected = instance.expected
     detail: dict[str, Any] = {"wrong_cells": [], "shape": list(expected.shape)}
     try:
@@ -352,8 +352,6 @@ def _mistaken_shape(
     instance: Instance, text: str, tolerance: float, rtol: float
 ) -> tuple[Any, np.ndarray] | None:
     """A named mistake whose answer has another shape than the right one, matched by `text`."""
-    from refresher.kinds.numeric import mistakes
-
     for mistake in mistakes.mistakes(instance):
         if mistake.value.shape == instance.expected.shape:
             continue
@@ -368,8 +366,6 @@ def _mistaken_shape(
 
 def answer_shapes(instance: Instance) -> list[tuple[int, ...]]:
     """The right answer's shape, then the other shapes a named mistake gives (distinct)."""
-    from refresher.kinds.numeric import mistakes
-
     shapes = [tuple(instance.expected.shape)]
     for mistake in mistakes.mistakes(instance):
         if tuple(mistake.value.shape) not in shapes:

@@ -344,6 +344,30 @@ _GATE_NAMES = {
 }
 
 
+def _activations_swapped(
+    kind: str, gates: str, candidate: tuple[str, str], run: Callable[..., Any]
+) -> list[Candidate]:
+    """tanh for each gate's sigmoid, then the sigmoid for the candidate's tanh (`candidate`:
+    its letter in the equations and its key in `run`'s activations)."""
+    letter, key = candidate
+    swapped: list[Candidate] = [
+        (
+            f"{kind}:tanh-for-sigmoid-{gate}",
+            f"This uses tanh for the {_GATE_NAMES[gate]}; gates take the sigmoid, a share "
+            "between 0 and 1.",
+            run(acts={gate: "tanh"}),
+        )
+        for gate in gates
+    ]
+    swapped.append((
+        f"{kind}:sigmoid-for-tanh-{letter}",
+        f"This uses the sigmoid for the candidate {letter}_t; it takes tanh, values between -1 "
+        "and 1.",
+        run(acts={key: "sigmoid"}),
+    ))  # fmt: skip
+    return swapped
+
+
 def _lstm(worked: Any, ask: str) -> list[Candidate]:
     p = {k: np.asarray(v, dtype=float) for k, v in worked.params.items()}
     x = np.asarray(worked.inputs["x"], dtype=float)
@@ -374,20 +398,8 @@ def _lstm(worked: Any, ask: str) -> list[Candidate]:
         }  # fmt: skip
         return _pick(result, ask)
 
-    out: list[Candidate] = []
-    for gate in "fio":
-        out.append((
-            f"lstm:tanh-for-sigmoid-{gate}",
-            f"This uses tanh for the {_GATE_NAMES[gate]}; gates take the sigmoid, a share "
-            "between 0 and 1.",
-            run(acts={gate: "tanh"}),
-        ))  # fmt: skip
-    out += [
-        (
-            "lstm:sigmoid-for-tanh-g",
-            "This uses the sigmoid for the candidate g_t; it takes tanh, values between -1 and 1.",
-            run(acts={"c": "sigmoid"}),
-        ),
+    return [
+        *_activations_swapped("lstm", "fio", ("g", "c"), run),
         (
             "lstm:bias-left-out",
             "This is what you get without the biases: add b_f, b_i, b_c and b_o before squashing.",
@@ -411,7 +423,6 @@ def _lstm(worked: Any, ask: str) -> list[Candidate]:
             run(tanh_c=False),
         ),
     ]
-    return out
 
 
 def _gru(worked: Any, ask: str) -> list[Candidate]:
@@ -454,20 +465,8 @@ def _gru(worked: Any, ask: str) -> list[Candidate]:
         result = {"a_r": a_r, "r": r, "a_z": a_z, "z": z, **extra, "a_n": a_n, "n": n, "h": new}
         return _pick(result, ask)
 
-    out: list[Candidate] = []
-    for gate in "rz":
-        out.append((
-            f"gru:tanh-for-sigmoid-{gate}",
-            f"This uses tanh for the {_GATE_NAMES[gate]}; gates take the sigmoid, a share "
-            "between 0 and 1.",
-            run(acts={gate: "tanh"}),
-        ))  # fmt: skip
-    out += [
-        (
-            "gru:sigmoid-for-tanh-n",
-            "This uses the sigmoid for the candidate n_t; it takes tanh, values between -1 and 1.",
-            run(acts={"n": "sigmoid"}),
-        ),
+    out = [
+        *_activations_swapped("gru", "rz", ("n", "n"), run),
         (
             "gru:bias-left-out",
             "This is what you get without the biases: add each block's bias before squashing.",
