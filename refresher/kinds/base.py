@@ -10,6 +10,7 @@ as `rng`.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -39,10 +40,19 @@ class Item:
 
 
 class Kind:
+    """A kind declares itself in its class line: `class Card(Kind, model=CardQuestion,
+    keys={"front", "back"}, hint="Enter to turn the card")`; its name is its model's `type`."""
+
     name: ClassVar[str]
     model: ClassVar[type[Question]]
     keys: ClassVar[frozenset[str]]  # the keys it reads besides those every question has
     hint: ClassVar[str]  # what to type at its prompt
+
+    def __init_subclass__(
+        cls, *, model: type[Question], keys: Iterable[str], hint: str, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.model, cls.name, cls.keys, cls.hint = model, model.type, frozenset(keys), hint
 
     @property
     def self_graded(self) -> bool:

@@ -44,12 +44,7 @@ def graded(text: str, answers: tuple[str, ...], before: str, after: str) -> dict
     return out
 
 
-class Blank(Kind):
-    name = "blank"
-    model = BlankQuestion
-    keys = frozenset({"prompt", "answer"})
-    hint = "the missing word(s)"
-
+class Blank(Kind, model=BlankQuestion, keys={"prompt", "answer"}, hint="the missing word(s)"):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         if not f.require("answer"):

@@ -20,12 +20,7 @@ class CardQuestion(Question):
     self_graded = True
 
 
-class Card(Kind):
-    name = "card"
-    model = CardQuestion
-    keys = frozenset({"front", "back"})
-    hint = "Enter to turn the card"
-
+class Card(Kind, model=CardQuestion, keys={"front", "back"}, hint="Enter to turn the card"):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         front = f.text("front")
         back = f.text("back")

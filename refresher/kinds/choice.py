@@ -42,12 +42,7 @@ def read_options(f: Fields) -> tuple[str, ...] | None:
     return f.text_list("options", min_len=2, max_len=limits.OPTIONS_PER_QUESTION)
 
 
-class Choice(Kind):
-    name = "choice"
-    model = ChoiceQuestion
-    keys = frozenset({"prompt", "options", "answer"})
-    hint = "one letter"
-
+class Choice(Kind, model=ChoiceQuestion, keys={"prompt", "options", "answer"}, hint="one letter"):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         options = read_options(f)

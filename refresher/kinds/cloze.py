@@ -63,12 +63,7 @@ def split_answers(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", text)]
 
 
-class Cloze(Kind):
-    name = "cloze"
-    model = ClozeQuestion
-    keys = frozenset({"prompt", "text"})
-    hint = "one answer per blank"
-
+class Cloze(Kind, model=ClozeQuestion, keys={"prompt", "text"}, hint="one answer per blank"):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt", required=False)
         text = f.text("text")

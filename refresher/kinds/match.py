@@ -34,12 +34,12 @@ class MatchQuestion(Question):
 _PAIR = re.compile(r"(\d+)\s*[-:=>.)]*\s*([A-Za-z])")
 
 
-class Match(Kind):
-    name = "match"
-    model = MatchQuestion
-    keys = frozenset({"prompt", "pairs", "distractors"})
-    hint = "a letter for each number, e.g. 1B 2A"
-
+class Match(
+    Kind,
+    model=MatchQuestion,
+    keys={"prompt", "pairs", "distractors"},
+    hint="a letter for each number, e.g. 1B 2A",
+):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         if not f.require("pairs"):

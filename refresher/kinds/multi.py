@@ -21,12 +21,12 @@ class MultiQuestion(Question):
     type = "multi"
 
 
-class Multi(Kind):
-    name = "multi"
-    model = MultiQuestion
-    keys = frozenset({"prompt", "options", "answer"})
-    hint = "every right letter, e.g. A C"
-
+class Multi(
+    Kind,
+    model=MultiQuestion,
+    keys={"prompt", "options", "answer"},
+    hint="every right letter, e.g. A C",
+):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         options = read_options(f)

@@ -20,12 +20,12 @@ class OpenQuestion(Question):
     self_graded = True
 
 
-class Open(Kind):
-    name = "open"
-    model = OpenQuestion
-    keys = frozenset({"prompt", "answer", "points", "follow_ups"})
-    hint = "Enter to reveal the model answer"
-
+class Open(
+    Kind,
+    model=OpenQuestion,
+    keys={"prompt", "answer", "points", "follow_ups"},
+    hint="Enter to reveal the model answer",
+):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         answer = f.text("answer")

@@ -32,12 +32,9 @@ def shuffled(count: int, rng: random.Random) -> tuple[int, ...]:
     return tuple(order)
 
 
-class Order(Kind):
-    name = "order"
-    model = OrderQuestion
-    keys = frozenset({"prompt", "items"})
-    hint = "the letters in order, e.g. C A B"
-
+class Order(
+    Kind, model=OrderQuestion, keys={"prompt", "items"}, hint="the letters in order, e.g. C A B"
+):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         items = f.text_list("items", min_len=2, max_len=limits.ITEMS_PER_QUESTION)

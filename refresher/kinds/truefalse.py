@@ -31,12 +31,7 @@ def parse_bool(text: str) -> bool:
     raise InputError("answer t (true) or f (false)")
 
 
-class TrueFalse(Kind):
-    name = "truefalse"
-    model = TrueFalseQuestion
-    keys = frozenset({"prompt", "answer"})
-    hint = "t or f"
-
+class TrueFalse(Kind, model=TrueFalseQuestion, keys={"prompt", "answer"}, hint="t or f"):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         if not f.require("answer"):

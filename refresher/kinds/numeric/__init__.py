@@ -21,12 +21,12 @@ from refresher.kinds.fields import Fields
 from refresher.kinds.numeric.model import NumericQuestion
 
 
-class Numeric(Kind):
-    name = "numeric"
-    model = NumericQuestion
-    keys = frozenset({"prompt", "compute", "answer", "tolerance", "rtol"})
-    hint = "a number, vector (1 2) or matrix (1 2; 3 4)"
-
+class Numeric(
+    Kind,
+    model=NumericQuestion,
+    keys={"prompt", "compute", "answer", "tolerance", "rtol"},
+    hint="a number, vector (1 2) or matrix (1 2; 3 4)",
+):
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         from refresher.core.document import line_of, plain
 
