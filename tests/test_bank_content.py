@@ -99,7 +99,9 @@ def test_blanks_accept_what_a_right_learner_types(bank, qid: str, typed: str) ->
 @pytest.mark.parametrize(
     ("qid", "typed"),
     [("rnn-hidden-activation-blank", "sigmoid"), ("gru-gate-count-blank", "3"),
-     ("gradient-clipping-blank", "gradient descent")],
+     ("gradient-clipping-blank", "gradient descent"), ("forget-bias-blank", "-1"),
+     ("forget-bias-blank", "-1.0"), ("forget-bias-blank", "−1"),
+     ("gru-gate-count-blank", "-2")],
 )  # fmt: skip
 def test_blanks_still_reject_wrong_answers(bank, qid: str, typed: str) -> None:
     assert not grade(bank.get(qid), typed).correct
@@ -143,3 +145,11 @@ def test_one_unit_bptt_item_matches_the_hand_formula(bank) -> None:
         h1 = np.tanh(x1)
         h2 = np.tanh(0.5 * h1 + x2)
         assert float(inst.expected.ravel()[0]) == pytest.approx(h2 * (1 - h2**2) * h1, abs=1e-12)
+
+
+def test_keras_clipnorm_is_told_apart_from_global_clipnorm(bank) -> None:
+    """Keras's clipnorm clips each tensor by its own norm; the global norm is global_clipnorm."""
+    for q in bank.questions:
+        for text in _texts(q):
+            if re.search(r"(?<!global_)clipnorm", text):
+                assert "global_clipnorm" in text, (q.id, text)
