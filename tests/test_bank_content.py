@@ -153,3 +153,26 @@ def test_keras_clipnorm_is_told_apart_from_global_clipnorm(bank) -> None:
         for text in _texts(q):
             if re.search(r"(?<!global_)clipnorm", text):
                 assert "global_clipnorm" in text, (q.id, text)
+
+
+def test_bptt_items_say_which_class_is_true(bank) -> None:
+    """The engine counts labels from 1; the prompt shows the one-hot target so nobody guesses."""
+    for q in bank.questions:
+        if q.type == "numeric" and q.compute.get("kind") == "bptt" and "label" in q.compute:
+            k, n = q.compute["label"], 3
+            onehot = "(" + ", ".join("1" if j == k else "0" for j in range(1, n + 1)) + ")"
+            assert onehot in q.prompt, (q.id, q.prompt)
+            assert "true class " + str(k) not in q.prompt, q.id
+
+
+def test_bptt_gradient_norm_shrinks_going_back_as_the_explanation_says(bank) -> None:
+    q = bank.get("bptt-contribution-norms")
+    assert "‖dL/dh_t‖" in q.explanation
+    for seed in range(40):
+        worked = instantiate(q, seed).worked
+        norms = next(
+            s.values["gradient_norms"]
+            for s in worked.steps
+            if s.values and "gradient_norms" in s.values
+        )
+        assert all(a < b for a, b in zip(norms, norms[1:])), (seed, norms)
