@@ -13,6 +13,7 @@ from refresher.banks.catalog import bank_paths
 from refresher.banks.load import load_bank
 from refresher.kinds import kind_of
 from refresher.kinds.numeric.engine import instantiate
+from refresher.quiz import points
 from refresher.quiz.round import Item
 
 SEEDS = range(500)
@@ -175,4 +176,96 @@ def test_bptt_gradient_norm_shrinks_going_back_as_the_explanation_says(bank) -> 
             for s in worked.steps
             if s.values and "gradient_norms" in s.values
         )
-        assert all(a < b for a, b in zip(norms, norms[1:])), (seed, norms)
+        assert all(a < b for a, b in zip(norms, norms[1:], strict=False)), (seed, norms)
+
+
+def test_every_open_model_answer_ticks_its_own_points(bank) -> None:
+    """An interview answer that follows the model answer must be able to score full marks."""
+    for q in bank.questions:
+        if q.type == "open":
+            found = points.match(q.answer, q.points)
+            missed = [q.points[k] for k, p in enumerate(found.points) if not p.covered]
+            assert not missed, (q.id, missed)
+
+
+def _tag_clashes(tags: set[str]) -> list[tuple[str, str]]:
+    """Pairs of tags that differ only by a plural ending or by words added after a hyphen."""
+    return sorted(
+        (a, b)
+        for a in tags
+        for b in tags
+        if a != b and (b in (a + "s", a + "es") or b.startswith(a + "-"))
+    )
+
+
+def test_tags_are_spelled_one_way(bank) -> None:
+    assert _tag_clashes({"vanishing", "vanishing-gradients", "gate", "gates"}) == [
+        ("gate", "gates"),
+        ("vanishing", "vanishing-gradients"),
+    ]
+    assert _tag_clashes({t for q in bank.questions for t in q.tags}) == []
+
+
+@pytest.mark.parametrize(
+    ("qid", "counts"),
+    [
+        # one block is H(X + H) weights plus one bias vector (Keras) or two (PyTorch)
+        ("lstm-param-count", {4 * (20 * (10 + 20) + 20): "Keras", 4 * (20 * (10 + 20) + 2 * 20): "PyTorch"}),
+        ("gru-param-count", {3 * (20 * (10 + 20) + 20): "", 3 * (20 * (10 + 20) + 2 * 20): "PyTorch"}),
+        ("stacked-lstm-param-count", {4 * (64 * (64 + 64) + 64): "Keras", 4 * (64 * (64 + 64) + 2 * 64): "PyTorch"}),
+    ],
+)  # fmt: skip
+def test_parameter_counts_say_what_the_frameworks_report(bank, qid, counts) -> None:
+    q = bank.get(qid)
+    text = " ".join(q.explanation.split())
+    assert int(instantiate(q, 0).expected) == min(counts)
+    for count, framework in counts.items():
+        assert str(count) in text, (qid, count)
+        assert framework in text, (qid, framework)
+    assert (1920 in counts) == ("1920" in text)
+
+
+def test_one_unit_bptt_draws_never_give_a_zero_answer(bank) -> None:
+    q = bank.get("bptt-one-unit")
+    for seed in SEEDS:
+        inst = instantiate(q, seed)
+        (x1,), _ = inst.spec["xs"]
+        assert x1 != 0 and abs(float(inst.expected.ravel()[0])) > 0.05, (seed, inst.spec["xs"])
+
+
+def test_own_choice_keys_are_spread_and_not_the_longest_by_far(bank) -> None:
+    own = [q for q in bank.questions if q.type == "choice" and q.source == "own"]
+    keys = Counter(q.answer for q in own)
+    assert max(keys.values()) <= len(own) // 2, keys
+    for q in own:
+        lengths = sorted(len(o) for o in q.options)
+        key = len(q.options[q.answer])
+        assert not (key == lengths[-1] and key > 1.4 * lengths[-2]), (q.id, q.options)
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed"),
+    [
+        ("cell-update-cloze", "f_t; g_t; i_t"),
+        ("cell-update-cloze", "forget gate; input gate; candidate"),
+        ("cell-update-cloze", "forget gate; candidate; input gate"),
+        ("hidden-output-cloze", "output gate; tanh"),
+        ("gradient-factor-cloze", "decays; blows up"),
+        ("gradient-factor-cloze", "diminishes; explodes"),
+        ("gradient-factor-cloze", "goes to zero; grows"),
+        ("pooling-facts-cloze", "(2, 2); mean; max"),
+        ("embedding-layer-blank", "embedding lookup"),
+        ("embedding-layer-blank", "lookup"),
+    ],
+)
+def test_clozes_and_blanks_take_the_usual_names(bank, qid, typed) -> None:
+    assert grade(bank.get(qid), typed).correct, (qid, typed)
+
+
+def test_gate_names_are_accepted_in_every_cloze(bank) -> None:
+    names = {"f_t": "forget gate", "i_t": "input gate", "o_t": "output gate", "g_t": "candidate"}
+    for q in bank.questions:
+        if q.type == "cloze":
+            for accepted in q.blanks:
+                if accepted[0] in names:
+                    assert names[accepted[0]] in accepted, (q.id, accepted)

@@ -1,7 +1,8 @@
 """Matching a typed word or phrase against accepted answers, forgiving what a grader forgives.
 
 Used by the `blank` and `cloze` kinds. Case, accents, hyphens and spacing never matter, except
-that a minus sign written before a digit belongs to the number (`-1` is not `1`). Beyond that, an answer is accepted when it differs from an accepted one only by:
+that a minus sign written before a digit belongs to the number (`-1` is not `1`). Beyond that,
+an answer is accepted when it differs from an accepted one only by:
 - repeating the words printed right around the blank (`gradient clipping` for `gradient ____`);
 - a plural/singular ending (`gates` for `gate`);
 - one typo (a letter wrong, missing, extra, or two swapped) in a word of 5+ letters (never in
