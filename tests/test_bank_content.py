@@ -269,3 +269,17 @@ def test_gate_names_are_accepted_in_every_cloze(bank) -> None:
             for accepted in q.blanks:
                 if accepted[0] in names:
                     assert names[accepted[0]] in accepted, (q.id, accepted)
+
+
+def test_every_accepted_blank_answer_types_back(bank) -> None:
+    for q in bank.questions:
+        if q.type == "blank":
+            for answer in q.answers:
+                assert grade(q, answer).correct, (q.id, answer)
+        elif q.type == "cloze":
+            assert grade(q, "; ".join(b[0] for b in q.blanks)).correct, q.id
+            for k, accepted in enumerate(q.blanks):
+                for answer in accepted:
+                    typed = [b[0] for b in q.blanks]
+                    typed[k] = answer
+                    assert grade(q, "; ".join(typed)).correct, (q.id, answer)
