@@ -13,6 +13,7 @@ from refresher.banks.catalog import bank_paths
 from refresher.banks.load import load_bank
 from refresher.kinds import kind_of
 from refresher.kinds.numeric.engine import instantiate
+from refresher.quiz import points
 from refresher.quiz.round import Item
 
 SEEDS = range(500)
@@ -99,7 +100,9 @@ def test_blanks_accept_what_a_right_learner_types(bank, qid: str, typed: str) ->
 @pytest.mark.parametrize(
     ("qid", "typed"),
     [("rnn-hidden-activation-blank", "sigmoid"), ("gru-gate-count-blank", "3"),
-     ("gradient-clipping-blank", "gradient descent")],
+     ("gradient-clipping-blank", "gradient descent"), ("forget-bias-blank", "-1"),
+     ("forget-bias-blank", "-1.0"), ("forget-bias-blank", "−1"),
+     ("gru-gate-count-blank", "-2")],
 )  # fmt: skip
 def test_blanks_still_reject_wrong_answers(bank, qid: str, typed: str) -> None:
     assert not grade(bank.get(qid), typed).correct
@@ -143,3 +146,140 @@ def test_one_unit_bptt_item_matches_the_hand_formula(bank) -> None:
         h1 = np.tanh(x1)
         h2 = np.tanh(0.5 * h1 + x2)
         assert float(inst.expected.ravel()[0]) == pytest.approx(h2 * (1 - h2**2) * h1, abs=1e-12)
+
+
+def test_keras_clipnorm_is_told_apart_from_global_clipnorm(bank) -> None:
+    """Keras's clipnorm clips each tensor by its own norm; the global norm is global_clipnorm."""
+    for q in bank.questions:
+        for text in _texts(q):
+            if re.search(r"(?<!global_)clipnorm", text):
+                assert "global_clipnorm" in text, (q.id, text)
+
+
+def test_bptt_items_say_which_class_is_true(bank) -> None:
+    """The engine counts labels from 1; the prompt shows the one-hot target so nobody guesses."""
+    for q in bank.questions:
+        if q.type == "numeric" and q.compute.get("kind") == "bptt" and "label" in q.compute:
+            k, n = q.compute["label"], 3
+            onehot = "(" + ", ".join("1" if j == k else "0" for j in range(1, n + 1)) + ")"
+            assert onehot in q.prompt, (q.id, q.prompt)
+            assert "true class " + str(k) not in q.prompt, q.id
+
+
+def test_bptt_gradient_norm_shrinks_going_back_as_the_explanation_says(bank) -> None:
+    q = bank.get("bptt-contribution-norms")
+    assert "‖dL/dh_t‖" in q.explanation
+    for seed in range(40):
+        worked = instantiate(q, seed).worked
+        norms = next(
+            s.values["gradient_norms"]
+            for s in worked.steps
+            if s.values and "gradient_norms" in s.values
+        )
+        assert all(a < b for a, b in zip(norms, norms[1:], strict=False)), (seed, norms)
+
+
+def test_every_open_model_answer_ticks_its_own_points(bank) -> None:
+    """An interview answer that follows the model answer must be able to score full marks."""
+    for q in bank.questions:
+        if q.type == "open":
+            found = points.match(q.answer, q.points)
+            missed = [q.points[k] for k, p in enumerate(found.points) if not p.covered]
+            assert not missed, (q.id, missed)
+
+
+def _tag_clashes(tags: set[str]) -> list[tuple[str, str]]:
+    """Pairs of tags that differ only by a plural ending or by words added after a hyphen."""
+    return sorted(
+        (a, b)
+        for a in tags
+        for b in tags
+        if a != b and (b in (a + "s", a + "es") or b.startswith(a + "-"))
+    )
+
+
+def test_tags_are_spelled_one_way(bank) -> None:
+    assert _tag_clashes({"vanishing", "vanishing-gradients", "gate", "gates"}) == [
+        ("gate", "gates"),
+        ("vanishing", "vanishing-gradients"),
+    ]
+    assert _tag_clashes({t for q in bank.questions for t in q.tags}) == []
+
+
+@pytest.mark.parametrize(
+    ("qid", "counts"),
+    [
+        # one block is H(X + H) weights plus one bias vector (Keras) or two (PyTorch)
+        ("lstm-param-count", {4 * (20 * (10 + 20) + 20): "Keras", 4 * (20 * (10 + 20) + 2 * 20): "PyTorch"}),
+        ("gru-param-count", {3 * (20 * (10 + 20) + 20): "", 3 * (20 * (10 + 20) + 2 * 20): "PyTorch"}),
+        ("stacked-lstm-param-count", {4 * (64 * (64 + 64) + 64): "Keras", 4 * (64 * (64 + 64) + 2 * 64): "PyTorch"}),
+    ],
+)  # fmt: skip
+def test_parameter_counts_say_what_the_frameworks_report(bank, qid, counts) -> None:
+    q = bank.get(qid)
+    text = " ".join(q.explanation.split())
+    assert int(instantiate(q, 0).expected) == min(counts)
+    for count, framework in counts.items():
+        assert str(count) in text, (qid, count)
+        assert framework in text, (qid, framework)
+    assert (1920 in counts) == ("1920" in text)
+
+
+def test_one_unit_bptt_draws_never_give_a_zero_answer(bank) -> None:
+    q = bank.get("bptt-one-unit")
+    for seed in SEEDS:
+        inst = instantiate(q, seed)
+        (x1,), _ = inst.spec["xs"]
+        assert x1 != 0 and abs(float(inst.expected.ravel()[0])) > 0.05, (seed, inst.spec["xs"])
+
+
+def test_own_choice_keys_are_spread_and_not_the_longest_by_far(bank) -> None:
+    own = [q for q in bank.questions if q.type == "choice" and q.source == "own"]
+    keys = Counter(q.answer for q in own)
+    assert max(keys.values()) <= len(own) // 2, keys
+    for q in own:
+        lengths = sorted(len(o) for o in q.options)
+        key = len(q.options[q.answer])
+        assert not (key == lengths[-1] and key > 1.4 * lengths[-2]), (q.id, q.options)
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed"),
+    [
+        ("cell-update-cloze", "f_t; g_t; i_t"),
+        ("cell-update-cloze", "forget gate; input gate; candidate"),
+        ("cell-update-cloze", "forget gate; candidate; input gate"),
+        ("hidden-output-cloze", "output gate; tanh"),
+        ("gradient-factor-cloze", "decays; blows up"),
+        ("gradient-factor-cloze", "diminishes; explodes"),
+        ("gradient-factor-cloze", "goes to zero; grows"),
+        ("pooling-facts-cloze", "(2, 2); mean; max"),
+        ("embedding-layer-blank", "embedding lookup"),
+        ("embedding-layer-blank", "lookup"),
+    ],
+)
+def test_clozes_and_blanks_take_the_usual_names(bank, qid, typed) -> None:
+    assert grade(bank.get(qid), typed).correct, (qid, typed)
+
+
+def test_gate_names_are_accepted_in_every_cloze(bank) -> None:
+    names = {"f_t": "forget gate", "i_t": "input gate", "o_t": "output gate", "g_t": "candidate"}
+    for q in bank.questions:
+        if q.type == "cloze":
+            for accepted in q.blanks:
+                if accepted[0] in names:
+                    assert names[accepted[0]] in accepted, (q.id, accepted)
+
+
+def test_every_accepted_blank_answer_types_back(bank) -> None:
+    for q in bank.questions:
+        if q.type == "blank":
+            for answer in q.answers:
+                assert grade(q, answer).correct, (q.id, answer)
+        elif q.type == "cloze":
+            assert grade(q, "; ".join(b[0] for b in q.blanks)).correct, q.id
+            for k, accepted in enumerate(q.blanks):
+                for answer in accepted:
+                    typed = [b[0] for b in q.blanks]
+                    typed[k] = answer
+                    assert grade(q, "; ".join(typed)).correct, (q.id, answer)

@@ -22,8 +22,8 @@ from refresher.storage.store import open_store
 from tests.conftest import MINI
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
-# With seed 15 the bundled bank's interview opens with rnn-vs-lstm, then gradient-clipping-open.
-SEED = ["--seed", "15"]
+# With seed 237 the bundled bank's interview opens with rnn-vs-lstm, then gradient-clipping-open.
+SEED = ["--seed", "237"]
 THREE_OF_FIVE = (  # rnn-vs-lstm: points 1, 2 and 5 in other words
     "An LSTM is really just a gated RNN, whereas the plain RNN cell is a single tanh layer.\n"
     "The LSTM carries an extra cell state next to h. It costs about four times as many"

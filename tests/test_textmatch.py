@@ -57,3 +57,41 @@ def test_diff_marks_missing_and_extra_characters():
     assert diff("hiddn", "hidden") == [("same", "hidd"), ("missing", "e"), ("same", "n")]
     assert diff("hiddden", "hidden") == [("same", "hidd"), ("extra", "d"), ("same", "en")]
     assert diff("3", "backpropagation through time") == []  # too far apart to help
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("-1", ["1", "one", "1.0", "+1"]),
+        ("-1.0", ["1", "one", "1.0", "+1"]),
+        ("- 1", ["1"]),
+        ("−1", ["1"]),  # the Unicode minus sign
+        ("b_f = -1", ["b_f = 1"]),
+        ("-2", ["2", "two"]),
+        ("-2 gates", ["2 gates"]),
+    ],
+)
+def test_a_minus_sign_belongs_to_the_number(typed, accepted):
+    assert not match(typed, accepted).ok, typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("1", ["1"]),
+        ("-1", ["-1"]),
+        ("−1", ["-1"]),
+        ("long-term", ["long term"]),
+        ("short-term", ["Short Term"]),
+        ("b-p-t-t", ["BPTT"]),
+        ("x-1", ["x 1"]),  # a dash after a letter still joins words
+    ],
+)
+def test_dashes_between_words_still_fold(typed, accepted):
+    assert match(typed, accepted).ok, typed
+
+
+def test_numbers_get_no_typo_allowance():
+    assert not match("33025", ["33024"]).ok
+    assert not match("-20480", ["20480"]).ok
+    assert match("sigmiod", ["sigmoid"]).ok

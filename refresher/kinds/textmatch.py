@@ -1,10 +1,12 @@
 """Matching a typed word or phrase against accepted answers, forgiving what a grader forgives.
 
-Used by the `blank` and `cloze` kinds. Case, accents, hyphens and spacing never matter. Beyond
-that, an answer is accepted when it differs from an accepted one only by:
+Used by the `blank` and `cloze` kinds. Case, accents, hyphens and spacing never matter, except
+that a minus sign written before a digit belongs to the number (`-1` is not `1`). Beyond that,
+an answer is accepted when it differs from an accepted one only by:
 - repeating the words printed right around the blank (`gradient clipping` for `gradient ____`);
 - a plural/singular ending (`gates` for `gate`);
-- one typo (a letter wrong, missing, extra, or two swapped) in a word of 5+ letters;
+- one typo (a letter wrong, missing, extra, or two swapped) in a word of 5+ letters (never in
+  a number: `33025` is not `33024`);
 - a number written as a word (`two` for `2`).
 A plural or a typo is named in a note ("spelled update"). On a miss, `diff` shows the typed
 text against the nearest accepted answer, character by character. Pure.
@@ -26,6 +28,11 @@ _NUMBERS = (
 )
 _NUMBER_WORDS = {word: str(n) for n, word in enumerate(_NUMBERS)}
 TYPO_MIN = 5  # words this long may carry one typo
+_DASHES = "-_‐‑‒–—−"  # hyphen-minus, underscore, the Unicode hyphens and dashes, the minus sign
+# A dash (with optional spaces) right before a digit and not right after a letter or digit is a
+# minus sign: `-1`, `b_f = -1`, `(−2)`. Elsewhere dashes join words and fold to a space.
+_MINUS = re.compile(r"(?<![^\W_])[-‐‑‒–—−]\s*(?=\d)")
+_DASH_RUN = re.compile(f"[{re.escape(_DASHES)}]+")
 
 
 def fold(text: str) -> str:
@@ -33,7 +40,8 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = text.replace("×", "x")  # 2×2 is how sizes are printed
-    text = re.sub(r"[-_‐–—]+", " ", text)
+    text = _MINUS.sub("\0", text)  # kept apart from the dashes folded below
+    text = _DASH_RUN.sub(" ", text).replace("\0", "-")
     text = re.sub(r"\s+", " ", text).strip()
     return text.strip(" .,;:!?'\"()")
 
@@ -90,6 +98,8 @@ def _without_context(given: list[str], before: list[str], after: list[str]) -> l
 def _close(given: str, target: str) -> bool:
     if given == target or _singular(given) == _singular(target):
         return True
+    if not (given.isalpha() and target.isalpha()):
+        return False  # a typo in a number, or next to a sign, changes its value
     return len(target) >= TYPO_MIN and one_edit(given, target)
 
 
