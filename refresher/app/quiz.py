@@ -131,13 +131,6 @@ def missed_ids(
     return ids
 
 
-def find_missed(
-    bank: Bank, days: int | None, wanted: list[str], home: Path | None = None
-) -> list[str]:
-    """`missed_ids` on the history in `home`, now."""
-    return find_missed_with_seeds(bank, days, wanted, home)[0]
-
-
 def find_missed_with_seeds(
     bank: Bank, days: int | None, wanted: list[str], home: Path | None = None
 ) -> tuple[list[str], dict[str, int]]:
