@@ -16,6 +16,7 @@ from refresher.app import banks as bank_access
 from refresher.app import plan
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
+from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
 from refresher.srs import schedule
@@ -42,7 +43,10 @@ def compute(
 ) -> Stats:
     """Stats over `banks` (`scope`: the one bank id, or None for all) for the `days` up to
     `now`."""
-    scheduler = schedule.make_scheduler(desired_retention=settings.desired_retention)
+    scheduler = schedule.make_scheduler(
+        desired_retention=settings.desired_retention,
+        parameters=config.parameters_for(settings, scope),
+    )
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     questions: dict[int, Question] = {}
     unseen = 0
@@ -98,7 +102,7 @@ def compute(
         heatmap_rows=[(d, a, r) for d, a, r, _ in year],
         memory_rows=store.card_memory(scope),
         answer_time=store.answer_seconds(since, scope),
-        readiness=plan.readiness(store, banks, at, cards),
+        readiness=plan.readiness(store, banks, at, cards, settings),
         interview_date=None if target is None else target.day,
     )
 
