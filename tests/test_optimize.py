@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -167,3 +169,27 @@ def test_cli_optimize_on_little_history_and_reset(monkeypatch):
     result = runner.invoke(app, ["config", "parameters", "1,2"])
     assert result.exit_code == 1 and "21 numbers" in result.output
     assert math.isfinite(core.default_parameters()[0])
+
+
+def test_stats_tell_how_well_the_model_fits(refresher_home, monkeypatch):
+    bank = bundled(20)
+    ratings = study(bank, Learner(seed=3), 20, new_per_day=5)
+    config.save(config_file(refresher_home), config.Config(fuzz=False))
+    monkeypatch.setenv("REFRESHER_NOW", (T0 + timedelta(days=20)).isoformat())
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["stats", "--json"]).output)["model_fit"]
+    assert data["parameters"] == "default" and data["reviews"] == ratings
+    assert 0 < data["log_loss"] < 1 and 0 < data["rmse"] < 1 and data["items"] > 0
+    shown = runner.invoke(app, ["stats", "--no-pager"]).output
+    assert f"Model fit: log loss {data['log_loss']:.3f}" in " ".join(shown.split())
+
+
+def test_the_optimizer_is_not_loaded_to_start_up():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from refresher.cli import app\n"
+        "CliRunner().invoke(app, ['optimize', '--help'])\n"
+        "sys.exit('fsrs_rs_python' in sys.modules or 'numpy' in sys.modules)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

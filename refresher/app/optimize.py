@@ -21,7 +21,7 @@ from refresher.env.clock import local_now
 from refresher.env.config import Config
 from refresher.srs import optimize as core
 from refresher.srs import schedule
-from refresher.srs.optimize import Fitted, Score
+from refresher.srs.optimize import Fitted, ModelFit
 from refresher.storage.store import Store, open_store
 
 Progress = Callable[[int, int], None]
@@ -133,16 +133,8 @@ def reschedule(store: Store, settings: Config, scope: str | None) -> int:
     return store.reschedule(states)
 
 
-@dataclass(frozen=True)
-class ModelFit:
-    """How well the parameters in force predict the learner's own history (for `stats`)."""
-
-    score: Score | None  # None: too few reviews to score
-    reviews: int
-    fitted: bool  # the parameters are the learner's own (else the defaults)
-
-
 def model_fit(store: Store, settings: Config, scope: str | None, now: datetime) -> ModelFit:
+    """How well the parameters in force for `scope` predict its whole history."""
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     items, count = core.training_items(store.review_history(scope), day)
     params = config.parameters_for(settings, scope)

@@ -8,11 +8,12 @@ says which broken banks were skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from refresher.app import banks as bank_access
+from refresher.app import optimize as app_optimize
 from refresher.app import plan
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
@@ -82,7 +83,7 @@ def compute(
         rows = store.study_days(day.start(first), day.shift_minutes, scope, day.start(heat_first))
         return year_days | {date.fromisoformat(d) for d in rows}
 
-    return core.compute(
+    result = core.compute(
         now=now,
         day=day,
         days=days,
@@ -105,6 +106,7 @@ def compute(
         readiness=plan.readiness(store, banks, at, cards, settings),
         interview_date=None if target is None else target.day,
     )
+    return replace(result, model_fit=app_optimize.model_fit(store, settings, scope, now))
 
 
 def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport:

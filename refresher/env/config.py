@@ -145,7 +145,7 @@ def _bank_parameters_from_toml(value: Any) -> tuple[tuple[str, tuple[float, ...]
 def _bank_parameters_text(text: str) -> Any:
     if text.strip().lower() in NO_DATE | {"default", "defaults"}:
         return ()
-    raise ValueError("is set by `refresher optimize BANK` (undo with `optimize BANK --reset`)")
+    raise ValueError("is written by `refresher optimize BANK` (undone by `optimize BANK --reset`)")
 
 
 def parameters_for(config: Config, bank: str | None) -> tuple[float, ...] | None:
@@ -352,6 +352,8 @@ def with_value(config: Config, key: str, text: str) -> Config:
 
 def shown(value: Any) -> str:
     """A value as written in the file (and shown by `refresher config`)."""
+    if value == ():
+        return "{}"
     if isinstance(value, tuple) and all(isinstance(v, float) for v in value):
         return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"  # a TOML array
     if isinstance(value, tuple):  # (bank, parameters) pairs: a TOML inline table
@@ -369,6 +371,8 @@ def shown(value: Any) -> str:
 
 def display(value: Any) -> str:
     """A value as `refresher config` shows it: as in the file, words without their quotes."""
+    if value == ():
+        return "none"
     return value if isinstance(value, str) else shown(value)
 
 

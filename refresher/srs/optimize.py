@@ -106,6 +106,24 @@ class Score:
         return {"log_loss": round(self.log_loss, 6), "rmse": round(self.rmse, 6), "n": self.items}
 
 
+@dataclass(frozen=True)
+class ModelFit:
+    """How well the parameters in force predict the learner's own history (for `stats`)."""
+
+    score: Score | None  # None: too few reviews to score
+    reviews: int
+    fitted: bool  # the parameters are the learner's own (else the defaults)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parameters": "fitted" if self.fitted else "default",
+            "reviews": self.reviews,
+            "log_loss": None if self.score is None else round(self.score.log_loss, 6),
+            "rmse": None if self.score is None else round(self.score.rmse, 6),
+            "items": 0 if self.score is None else self.score.items,
+        }
+
+
 def evaluate(params: Sequence[float], items: Sequence[Item]) -> Score | None:
     """The score of `params` on `items` (None when fsrs-rs finds too few to score)."""
     if not items:
