@@ -138,5 +138,6 @@ def model_fit(store: Store, settings: Config, scope: str | None, now: datetime) 
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     items, count = core.training_items(store.review_history(scope), day)
     params = config.parameters_for(settings, scope)
-    score = core.evaluate(params or core.default_parameters(), items) if items else None
+    recent = items[-core.MODEL_FIT_ITEMS :]
+    score = core.evaluate(params or core.default_parameters(), recent) if items else None
     return ModelFit(score, count, params is not None)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from refresher.srs.schedule import CardState, Rating, Scheduler, StudyDay, new_card
 
@@ -34,6 +34,9 @@ MIN_ITEMS_FULL = 64  # fewer: fsrs-rs fits the first four parameters only
 FIRST_FOUR = 4
 # fsrs-rs's training is deterministic for a given seed and data
 TRAIN_SEED = 2023
+MODEL_FIT_ITEMS = 10_000  # `stats` scores the parameters in force on the latest items only
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,14 @@ def training_items(
     count = 0
     card: int | None = None
     reviews: list[tuple[int, int]] = []
-    last_day = None
+    last_day = 0
+    shift = day.shift.total_seconds()
     for card_id, at, rating, *_ in history:
         count += 1
-        d = day.date_of(at)
+        d = int((at.timestamp() + shift) // 86400)  # the study day, as a day number
         if card_id != card:
             card, reviews, last_day = card_id, [], d
-        delta = max(0, (d - last_day).days) if reviews else 0
+        delta = max(0, d - last_day) if reviews else 0
         reviews.append((int(rating), delta))
         last_day = d
         if len(reviews) > 1 and delta > 0:
@@ -80,17 +84,26 @@ def default_parameters() -> tuple[float, ...]:
 
 
 def _rs_items(items: Sequence[Item]) -> list[Any]:
+    """fsrs-rs's items; the items of one card are prefixes of one history, so each review is
+    made once per card."""
     rs = _rs()
-    return [rs.FSRSItem([rs.FSRSReview(r, dt) for r, dt in i.reviews]) for i in items]
+    longest: dict[int, Item] = {}
+    for i in items:
+        if i.card_id not in longest or len(i.reviews) > len(longest[i.card_id].reviews):
+            longest[i.card_id] = i
+    made = {k: [rs.FSRSReview(r, dt) for r, dt in i.reviews] for k, i in longest.items()}
+    return [rs.FSRSItem(made[i.card_id][: len(i.reviews)]) for i in items]
 
 
 def fit(items: Sequence[Item]) -> tuple[float, ...]:
     """fsrs-rs's parameters for `items` (its defaults when there are too few)."""
+    return _fit(_rs_items(items))
+
+
+def _fit(rs_items: list[Any]) -> tuple[float, ...]:
     rs = _rs()
     config = rs.TrainingConfig(seed=TRAIN_SEED)
-    params = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(
-        _rs_items(items), training_config=config
-    )
+    params = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(rs_items, training_config=config)
     return tuple(float(p) for p in params)
 
 
@@ -126,14 +139,17 @@ class ModelFit:
 
 def evaluate(params: Sequence[float], items: Sequence[Item]) -> Score | None:
     """The score of `params` on `items` (None when fsrs-rs finds too few to score)."""
-    if not items:
+    return _evaluate(params, _rs_items(items))
+
+
+def _evaluate(params: Sequence[float], rs_items: list[Any]) -> Score | None:
+    if not rs_items:
         return None
-    rs = _rs()
     try:
-        e = rs.FSRS(list(params)).evaluate(_rs_items(items))
+        e = _rs().FSRS(list(params)).evaluate(rs_items)
     except ValueError:  # fsrs-rs: not enough data
         return None
-    return Score(float(e.log_loss), float(e.rmse_bins), len(items))
+    return Score(float(e.log_loss), float(e.rmse_bins), len(rs_items))
 
 
 def pooled(scores: Sequence[Score]) -> Score | None:
@@ -148,7 +164,7 @@ def pooled(scores: Sequence[Score]) -> Score | None:
     )
 
 
-def folds(items: Sequence[Item], k: int = FOLDS) -> list[list[Item]]:
+def folds(items: Sequence[T], k: int = FOLDS) -> list[list[T]]:
     """`items` (in time order) cut into `k` parts of (nearly) equal size."""
     n = len(items)
     return [list(items[n * j // k : n * (j + 1) // k]) for j in range(k)]
@@ -196,20 +212,21 @@ def decide(
             old_score=None,
             new_score=None,
         )
-    parts = folds(items)
+    converted = _rs_items(items)
+    parts = folds(converted)
     total = len(parts)  # the fits on growing parts, then the one on everything
     old_scores: list[Score] = []
     new_scores: list[Score] = []
     for j in range(1, len(parts)):
         train = [i for part in parts[:j] for i in part]
-        trained = fit(train)
-        a, b = evaluate(old, parts[j]), evaluate(trained, parts[j])
+        trained = _fit(train)
+        a, b = _evaluate(old, parts[j]), _evaluate(trained, parts[j])
         if a is not None and b is not None:
             old_scores.append(a)
             new_scores.append(b)
         if progress is not None:
             progress(j, total)
-    final = fit(items)
+    final = _fit(converted)
     if progress is not None:
         progress(total, total)
     defaults = default_parameters()
