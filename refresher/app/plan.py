@@ -20,6 +20,7 @@ from refresher.app import settings as app_settings
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Question
+from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
 from refresher.srs import planning, schedule
@@ -101,7 +102,11 @@ class Policy:
         """py-fsrs with the retention in force today (raised in the final days)."""
         today = self.day(now).date_of(now)
         retention = planning.retention_for(self.target, today, self.settings.desired_retention)
-        return schedule.make_scheduler(desired_retention=retention, fuzz=self.settings.fuzz)
+        return schedule.make_scheduler(
+            desired_retention=retention,
+            fuzz=self.settings.fuzz,
+            parameters=self.settings.parameters,
+        )
 
     def order(self, questions: Sequence[Question], ids: Mapping[str, int], seed: int) -> list[int]:
         """Card ids in the order new cards are introduced (`new_order`)."""
@@ -168,16 +173,24 @@ def readiness(
     banks: Iterable[Bank],
     at: datetime,
     cards: Mapping[int, CardInfo] | None = None,
+    settings: Config | None = None,
 ) -> Readiness:
-    """Readiness at `at` over every question of `banks` (never studied: 0)."""
+    """Readiness at `at` over every question of `banks` (never studied: 0), with the FSRS
+    parameters in force for each bank in `settings` (None: the defaults)."""
     pairs: list[tuple[str, CardInfo | None]] = []
+    schedulers: list[Scheduler] = []
+    made: dict[tuple[float, ...] | None, Scheduler] = {}
     for b in banks:
+        params = None if settings is None else config.parameters_for(settings, b.id)
+        if params not in made:
+            made[params] = schedule.make_scheduler(parameters=params)
         known = store.known_ids(b.id)
         infos = cards if cards is not None else store.card_infos(b.id)
         for q in b.questions:
             card_id = known.get(q.id)
             pairs.append((q.topic, None if card_id is None else infos.get(card_id)))
-    return planning.readiness(schedule.make_scheduler(), pairs, at)
+            schedulers.append(made[params])
+    return planning.readiness(schedulers, pairs, at)
 
 
 # --- `refresher plan` -----------------------------------------------------------------------------
@@ -283,6 +296,7 @@ def compute(
     remember_note: bool = True,
 ) -> Plan:
     """The plan for `bank` at `now`, toward `interview` (else the `interview_date` setting)."""
+    settings = config.for_bank(settings, bank.id)
     policy = Policy(settings, interview)
     target = policy.target
     day = policy.day(now)
@@ -331,8 +345,8 @@ def compute(
         seconds_from_history=from_history,
         desired_retention=settings.desired_retention,
         retention_today=planning.retention_for(target, today, settings.desired_retention),
-        readiness_now=readiness(store, [bank], now, cards),
-        readiness=readiness(store, [bank], at, cards),
+        readiness_now=readiness(store, [bank], now, cards, settings),
+        readiness=readiness(store, [bank], at, cards, settings),
         topic_names=dict(bank.topics),
     )
 

@@ -21,6 +21,7 @@ from refresher.app.plan import Policy
 from refresher.app.quiz import check_seed
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Outcome, Question
+from refresher.env import config
 from refresher.env.clock import Clock, local_now
 from refresher.env.config import Config
 from refresher.quiz.round import Item, attach_instances, make_items
@@ -112,13 +113,16 @@ class ReviewSitting(OnStore):
         clock()  # a clock out of range is refused before anything is written
         super().__init__(store)
         self.bank = bank
+        settings = config.for_bank(settings, bank.id)  # the bank's own FSRS parameters, if any
         self.settings = settings
         self.new_per_day = new_per_day
         self.limit = limit
         self.seed = check_seed(seed)
         self.clock = clock
         self.scheduler = schedule.make_scheduler(
-            desired_retention=settings.desired_retention, fuzz=settings.fuzz
+            desired_retention=settings.desired_retention,
+            fuzz=settings.fuzz,
+            parameters=settings.parameters,
         )
         # Toward an interview date: pace, cap, retention and shortened intervals (app.plan).
         self.policy = Policy(settings)

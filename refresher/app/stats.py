@@ -8,14 +8,16 @@ says which broken banks were skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from refresher.app import banks as bank_access
+from refresher.app import optimize as app_optimize
 from refresher.app import plan
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
+from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
 from refresher.srs import schedule
@@ -42,7 +44,10 @@ def compute(
 ) -> Stats:
     """Stats over `banks` (`scope`: the one bank id, or None for all) for the `days` up to
     `now`."""
-    scheduler = schedule.make_scheduler(desired_retention=settings.desired_retention)
+    scheduler = schedule.make_scheduler(
+        desired_retention=settings.desired_retention,
+        parameters=config.parameters_for(settings, scope),
+    )
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     questions: dict[int, Question] = {}
     unseen = 0
@@ -78,7 +83,7 @@ def compute(
         rows = store.study_days(day.start(first), day.shift_minutes, scope, day.start(heat_first))
         return year_days | {date.fromisoformat(d) for d in rows}
 
-    return core.compute(
+    result = core.compute(
         now=now,
         day=day,
         days=days,
@@ -98,9 +103,10 @@ def compute(
         heatmap_rows=[(d, a, r) for d, a, r, _ in year],
         memory_rows=store.card_memory(scope),
         answer_time=store.answer_seconds(since, scope),
-        readiness=plan.readiness(store, banks, at, cards),
+        readiness=plan.readiness(store, banks, at, cards, settings),
         interview_date=None if target is None else target.day,
     )
+    return replace(result, model_fit=app_optimize.model_fit(store, settings, scope, now))
 
 
 def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport:

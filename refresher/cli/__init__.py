@@ -147,6 +147,7 @@ from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
 from refresher.cli import interop as _interop  # noqa: E402
 from refresher.cli import interview as _interview  # noqa: E402
+from refresher.cli import optimize as _optimize  # noqa: E402
 from refresher.cli import plan as _plan  # noqa: E402
 from refresher.cli import quiz as _quiz  # noqa: E402
 from refresher.cli import review as _review  # noqa: E402
@@ -157,6 +158,7 @@ for _module in (
     _quiz,
     _review,
     _plan,
+    _optimize,
     _interview,
     _drill,
     _stats,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import tomllib
 from collections.abc import Callable
@@ -41,6 +42,10 @@ class Config:
     final_retention: float = 0.95
     new_order: str = "interleaved"
     max_reviews_per_day: int = 200
+    # FSRS parameters fitted by `refresher optimize` (None: py-fsrs's defaults), for all banks
+    # and for single banks as (bank id, parameters) pairs.
+    parameters: tuple[float, ...] | None = None
+    bank_parameters: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
 
 NEW_ORDERS = ("interleaved", "bank", "random")
@@ -100,6 +105,73 @@ def _date_range(value: date | None) -> str | None:
     if value is None or limits.YEAR_MIN < value.year < limits.YEAR_MAX:
         return None
     return f"must be in the years {limits.YEAR_MIN + 1}-{limits.YEAR_MAX - 1}"
+
+
+PARAMETER_COUNT = 21  # FSRS-6
+
+
+def _parameters(value: Any) -> tuple[float, ...]:
+    """21 finite numbers (a TOML array, or typed as a comma-separated list)."""
+    if isinstance(value, str):
+        value = [v for v in value.replace("[", " ").replace("]", " ").split(",") if v.strip()]
+    if not isinstance(value, list | tuple) or len(value) != PARAMETER_COUNT:
+        raise ValueError(f"must be {PARAMETER_COUNT} numbers (as `refresher optimize` writes)")
+    out = []
+    for v in value:
+        if isinstance(v, bool):
+            raise ValueError("must be numbers")
+        try:
+            number = float(v.strip()) if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"'{v}' is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"'{v}' is not a finite number")
+        out.append(number)
+    return tuple(out)
+
+
+def _parameters_text(text: str) -> tuple[float, ...] | None:
+    if text.strip().lower() in NO_DATE | {"default", "defaults"}:
+        return None
+    return _parameters(text)
+
+
+def _bank_parameters_from_toml(value: Any) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of bank id = parameters")
+    return tuple(sorted((str(k), _parameters(v)) for k, v in value.items()))
+
+
+def _bank_parameters_text(text: str) -> Any:
+    if text.strip().lower() in NO_DATE | {"default", "defaults"}:
+        return ()
+    raise ValueError("is written by `refresher optimize BANK` (undone by `optimize BANK --reset`)")
+
+
+def parameters_for(config: Config, bank: str | None) -> tuple[float, ...] | None:
+    """The FSRS parameters in force for `bank`: its own, else the global ones, else None."""
+    if bank is not None:
+        for name, params in config.bank_parameters:
+            if name == bank:
+                return params
+    return config.parameters
+
+
+def for_bank(config: Config, bank: str | None) -> Config:
+    """`config` with `parameters` set to those in force for `bank`."""
+    return replace(config, parameters=parameters_for(config, bank))
+
+
+def with_parameters(config: Config, bank: str | None, params: tuple[float, ...] | None) -> Config:
+    """`config` with the parameters of `bank` (None: the global ones) set, or removed (None);
+    rounded as the file keeps them."""
+    if params is not None:
+        params = tuple(float(f"{p:.6g}") for p in params)
+    if bank is None:
+        return replace(config, parameters=params)
+    others = tuple((k, v) for k, v in config.bank_parameters if k != bank)
+    mine = () if params is None else ((bank, tuple(params)),)
+    return replace(config, bank_parameters=tuple(sorted(others + mine)))
 
 
 def _word(text: str) -> str:
@@ -184,6 +256,20 @@ SETTINGS: dict[str, Setting] = {
             _number(int),
             _between(1, 100_000),
         ),
+        Setting(
+            "parameters",
+            "FSRS parameters fitted to your reviews by `refresher optimize` (none: defaults).",
+            _parameters_text,
+            lambda v: None,
+            _parameters,
+        ),
+        Setting(
+            "bank_parameters",
+            "FSRS parameters of single banks, by `refresher optimize BANK`.",
+            _bank_parameters_text,
+            lambda v: None,
+            _bank_parameters_from_toml,
+        ),
     )
 }
 
@@ -266,6 +352,12 @@ def with_value(config: Config, key: str, text: str) -> Config:
 
 def shown(value: Any) -> str:
     """A value as written in the file (and shown by `refresher config`)."""
+    if value == ():
+        return "{}"
+    if isinstance(value, tuple) and all(isinstance(v, float) for v in value):
+        return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"  # a TOML array
+    if isinstance(value, tuple):  # (bank, parameters) pairs: a TOML inline table
+        return "{" + ", ".join(f"{json.dumps(k)} = {shown(v)}" for k, v in value) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -279,6 +371,8 @@ def shown(value: Any) -> str:
 
 def display(value: Any) -> str:
     """A value as `refresher config` shows it: as in the file, words without their quotes."""
+    if value == ():
+        return "none"
     return value if isinstance(value, str) else shown(value)
 
 
@@ -290,7 +384,7 @@ def dumps(config: Config) -> str:
     for name, setting in SETTINGS.items():
         lines.append(f"# {setting.help}")
         value = getattr(config, name)
-        if value is None:  # TOML has no null: an unset setting is a comment
+        if value is None or value == ():  # TOML has no null: an unset setting is a comment
             lines.append(f"# {name} = (not set)")
         else:
             lines.append(f"{name} = {shown(value)}")

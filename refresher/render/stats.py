@@ -10,11 +10,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from refresher.core.text import plural
 from refresher.kinds.numeric.names import label_of
 from refresher.render.layout import section
 from refresher.render.plan import bar as share_bar
 from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
+from refresher.srs.optimize import ModelFit
 from refresher.srs.schedule import RATING_NAMES, RATINGS
 from refresher.srs.stats import Accuracy, DayActivity, Heatmap, Stats
 
@@ -333,6 +335,17 @@ def practice(console: Console, s: Stats) -> None:
         console.print(table)
 
 
+def model_fit_line(m: ModelFit) -> Text:
+    """How well the memory model predicts you: the fit of the FSRS parameters in force."""
+    assert m.score is not None
+    whose = "your own (`refresher optimize`)" if m.fitted else "the defaults"
+    return Text(
+        f"Model fit: log loss {m.score.log_loss:.3f}, RMSE {100 * m.score.rmse:.1f}% over "
+        f"{plural(m.reviews, 'review')}, with FSRS parameters {whose}; lower is better.",
+        style="muted",
+    )
+
+
 def _panels(console: Console, s: Stats) -> None:
     """Retention, the study calendar, memory and readiness: what Anki users look for."""
     if s.true_retention:
@@ -342,6 +355,8 @@ def _panels(console: Console, s: Stats) -> None:
             f"review cards recalled, against your desired {100 * s.desired_retention:.0f}%",
         )
         console.print(_retention_table(s))
+    if s.model_fit is not None and s.model_fit.score is not None:
+        console.print(model_fit_line(s.model_fit))
     if s.heatmap is not None:
         section(console, "Study calendar", "the last year")
         console.print(heatmap(s.heatmap, console.width))

@@ -198,16 +198,18 @@ def recall_at(scheduler: Scheduler, info: CardInfo | None, at: datetime) -> floa
 
 
 def readiness(
-    scheduler: Scheduler,
+    scheduler: Scheduler | Sequence[Scheduler],
     questions: Iterable[tuple[str, CardInfo | None]],
     at: datetime,
 ) -> Readiness:
-    """Readiness over (topic, stored card or None) for every question in scope."""
+    """Readiness over (topic, stored card or None) for every question in scope; `scheduler`:
+    one for all, or one per question (banks with their own FSRS parameters)."""
     total = 0.0
     n = 0
     sums: dict[str, list[float]] = {}
-    for topic, info in questions:
-        r = recall_at(scheduler, info, at)
+    for k, (topic, info) in enumerate(questions):
+        one = scheduler[k] if isinstance(scheduler, Sequence) else scheduler
+        r = recall_at(one, info, at)
         total += r
         n += 1
         acc = sums.setdefault(topic, [0.0, 0])

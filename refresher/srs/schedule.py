@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
+from refresher.core.errors import RefresherError
 from refresher.core.model import Outcome
 
 __all__ = [
@@ -47,9 +48,25 @@ _RATING_WORDS = {
 }
 
 
-def make_scheduler(*, desired_retention: float = 0.9, fuzz: bool = False) -> Scheduler:
-    """A py-fsrs scheduler with the default FSRS-6 parameters and learning steps (1m, 10m)."""
-    return Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz)
+def make_scheduler(
+    *,
+    desired_retention: float = 0.9,
+    fuzz: bool = False,
+    parameters: Sequence[float] | None = None,
+) -> Scheduler:
+    """A py-fsrs scheduler with learning steps (1m, 10m) and the FSRS-6 `parameters` (None: the
+    defaults). Parameters py-fsrs refuses are a RefresherError (a hand-edited setting)."""
+    if parameters is None:
+        return Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz)
+    try:
+        return Scheduler(
+            parameters=tuple(parameters), desired_retention=desired_retention, enable_fuzzing=fuzz
+        )
+    except ValueError as exc:
+        raise RefresherError(
+            f"the FSRS parameters in the settings are refused ({exc}); "
+            "undo them with `refresher optimize --reset`"
+        ) from None
 
 
 def parse_rating(text: str) -> Rating | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from refresher.core.model import Question
 from refresher.kinds.numeric.names import label_of
+from refresher.srs.optimize import ModelFit
 from refresher.srs.planning import Readiness
 from refresher.srs.schedule import (
     RATING_NAMES,
@@ -222,6 +223,7 @@ class Stats:
     seconds_per_answer: float | None = None  # mean over the answers of the period
     readiness: Readiness | None = None
     interview_date: date | None = None
+    model_fit: ModelFit | None = None  # how well the FSRS parameters in force fit the history
 
     @property
     def attempts(self) -> int:
@@ -306,6 +308,7 @@ class Stats:
             "readiness_by_topic": {}
             if self.readiness is None
             else {k: round(v, 6) for k, v in self.readiness.by_topic.items()},
+            "model_fit": None if self.model_fit is None else self.model_fit.to_dict(),
         }
 
 

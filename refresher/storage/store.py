@@ -7,6 +7,7 @@ gives a `Store`, whose methods come from one module per concern:
 - `connection`: the short write transactions, the one-line errors, the stored time format;
 - `attempts`: questions and their ids, rounds and answers;
 - `cards`: card states, ratings (settled on the state as stored, under the write lock), undo;
+- `memory`: the review history as FSRS training data, and card states rescheduled;
 - `queries`: the read-only queries behind stats, plan, redo rounds and the history export.
 
 Every write commits at once (autocommit with explicit short transactions); WAL mode and a busy
@@ -23,6 +24,7 @@ from refresher.env import paths
 from refresher.storage.attempts import AttemptRow, Attempts, ScoredAnswer
 from refresher.storage.cards import Cards, ReviewRecord, UndoConflict
 from refresher.storage.connection import Closing, guarded, iso
+from refresher.storage.memory import Memory
 from refresher.storage.opening import BUSY_TIMEOUT_MS, SQLITE_MAGIC, connect
 from refresher.storage.queries import Queries
 
@@ -43,7 +45,7 @@ __all__ = [
 DB_NAME = paths.DB_NAME
 
 
-class Store(Attempts, Cards, Queries):
+class Store(Attempts, Cards, Memory, Queries):
     """An open history database. Use `open_store()`; close with `close()` or `with`."""
 
     # --- one-time notices --------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""The review history as FSRS training data, and card states rescheduled (an edge module).
+
+`review_history` streams every rating of the cards of a bank (or of all banks) card by card,
+oldest first: what `refresher optimize` fits FSRS parameters to. `reschedule` writes back card
+states recomputed from that history under new parameters, in one transaction, leaving alone a
+card rated meanwhile (its number of reviews is not the one replayed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from refresher.storage.cards import CARD_FIELDS, card_row
+from refresher.storage.connection import Connection, damaged, guarded
+
+if TYPE_CHECKING:
+    from refresher.srs.schedule import CardState
+
+# card id, when, rating 1-4, answer time in ms (None: not timed)
+HistoryRow = tuple[int, datetime, int, int | None]
+
+
+class Memory(Connection):
+    """The store's review history for fitting, and rescheduling (a part of `Store`)."""
+
+    @guarded
+    def review_history(self, bank: str | None = None) -> list[HistoryRow]:
+        """Every rating of a card (of `bank`), card by card, oldest first."""
+        join, args = "", ()
+        if bank is not None:
+            join, args = " JOIN questions q ON q.id = r.question_id WHERE q.bank = ?", (bank,)
+        sql = (
+            "SELECT r.question_id, r.reviewed_at, r.rating, r.duration_ms FROM reviews r"
+            + join
+            + " ORDER BY r.question_id, r.reviewed_at, r.id"
+        )
+        parse = datetime.fromisoformat
+        rows: list[HistoryRow] = []
+        for card_id, when, rating, ms in self.conn.execute(sql, args):
+            try:
+                rating = int(rating)
+                if not 1 <= rating <= 4:
+                    raise ValueError(f"rating {rating}")
+                rows.append((int(card_id), parse(when), rating, None if ms is None else int(ms)))
+            except (TypeError, ValueError) as exc:
+                raise damaged(self.path, f"a review of card {card_id} ({exc})") from None
+        return rows
+
+    @guarded
+    def reschedule(self, states: Iterable[tuple[int, int, CardState]]) -> int:
+        """Write (card id, reviews replayed, new state) back; returns the cards written. A card
+        whose review count is no longer the one replayed (rated meanwhile) is left as it is."""
+        fields = CARD_FIELDS[1:]
+        written = 0
+        with self.write() as conn:
+            for card_id, replayed, state in states:
+                count = conn.execute(
+                    "SELECT count(*) FROM reviews WHERE question_id = ?", (card_id,)
+                ).fetchone()[0]
+                if count != replayed:
+                    continue
+                row = card_row(card_id, state)
+                cur = conn.execute(
+                    f"UPDATE cards SET {', '.join(f'{f} = ?' for f in fields)}"
+                    " WHERE question_id = ?",
+                    [*(row[f] for f in fields), card_id],
+                )
+                written += cur.rowcount
+        return written

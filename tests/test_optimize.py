@@ -1,0 +1,195 @@
+"""`refresher optimize`: review history to fsrs-rs items, the held-out evaluation and its
+decision, the parameters saved, used and undone; a simulated learner with a known memory."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from refresher.app import banks as app_banks
+from refresher.app import optimize as app_optimize
+from refresher.app import settings as app_settings
+from refresher.app.review import open_sitting
+from refresher.cli import app
+from refresher.core.errors import RefresherError
+from refresher.env import config
+from refresher.env.paths import config_file
+from refresher.srs import optimize as core
+from refresher.srs import schedule as S
+from refresher.storage.store import open_store
+from tests.simlearner import T0, TRUE, Learner, study
+
+DAY = S.StudyDay()
+
+
+def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(2026, 3, 1, hour, minute, tzinfo=UTC) + timedelta(days=day)
+
+
+def test_items_follow_fsrs_rs_same_day_repeats_count_zero_days():
+    history = [
+        (1, at(0), 1, None),
+        (1, at(0, minute=1), 3, None),  # same day: delta_t 0, no item of its own
+        (1, at(2), 3, None),
+        (1, at(2, 23), 1, None),  # still day 2
+        (1, at(3, 3), 3, None),  # 03:00 is still study day 2 (days start at 4)
+        (1, at(7), 3, None),
+        (2, at(1), 3, None),  # a card seen once: no item
+    ]
+    items, count = core.training_items(history, DAY)
+    assert count == 7
+    assert [i.reviews for i in items] == [
+        ((1, 0), (3, 0), (3, 2)),
+        ((1, 0), (3, 0), (3, 2), (1, 0), (3, 0), (3, 5)),
+    ]
+    assert [i.at for i in items] == [at(2), at(7)]
+
+
+def test_folds_cut_in_time_order_and_pool_by_size():
+    parts = core.folds(list(range(11)), 5)
+    assert [len(p) for p in parts] == [2, 2, 2, 2, 3] and sum(parts, []) == list(range(11))
+    pooled = core.pooled([core.Score(0.2, 0.1, 1), core.Score(0.5, 0.4, 2)])
+    assert pooled is not None and pooled.items == 3
+    assert (pooled.log_loss, pooled.rmse) == pytest.approx((0.4, 0.3))
+
+
+def predicted(params, items):
+    """FSRS-6's recall probability of the last rating of each item, under `params`."""
+    import fsrs_rs_python as rs
+
+    model = rs.FSRS(list(params))
+    decay = params[20]
+    factor = 0.9 ** (-1 / decay) - 1
+    out = []
+    for i in items:
+        state = model.memory_state(rs.FSRSItem([rs.FSRSReview(r, d) for r, d in i.reviews[:-1]]))
+        out.append((1 + factor * i.reviews[-1][1] / state.stability) ** -decay)
+    return out
+
+
+def bundled(n: int):
+    bank = app_banks.open_bank(None)
+    return replace(bank, questions=bank.questions[:n])
+
+
+def test_a_simulated_learner_gets_its_own_memory_model(refresher_home):
+    bank = bundled(60)
+    learner = Learner(seed=1)
+    ratings = study(bank, learner, 60, new_per_day=6)
+    assert ratings > 500
+    config.save(config_file(refresher_home), config.Config(fuzz=False))
+    steps = []
+    result = app_optimize.run(
+        None, now=T0 + timedelta(days=60), progress=lambda d, t: steps.append((d, t))
+    )
+    f = result.fitted
+    assert steps[-1] == (core.FOLDS, core.FOLDS) and len(steps) == core.FOLDS
+    # fitted on the earlier reviews, the new parameters predict the later ones better
+    assert f.reviews == ratings and f.items > 300 and f.reason == "better" and not f.kept
+    assert f.new_score.log_loss < f.old_score.log_loss and f.gain > 0
+    assert f.old == core.default_parameters() and f.new is not None
+    # ... and are closer to the learner's true memory, where it is measured: the recall
+    # predicted for the held-out ratings
+    with open_store() as store:
+        items, _ = core.training_items(store.review_history(None), DAY)
+    held = core.folds(items)[-1]
+    truth = predicted(TRUE, held)
+    off = {
+        name: sum(abs(a - b) for a, b in zip(predicted(p, held), truth, strict=True)) / len(held)
+        for name, p in (("defaults", core.default_parameters()), ("fitted", f.new))
+    }
+    assert off["fitted"] < 0.75 * off["defaults"], off
+    # saved in the settings, in force for review, and every card rescheduled with them
+    settings = app_settings.load()
+    assert settings.parameters == pytest.approx(f.new, rel=1e-5)
+    assert result.saved and result.rescheduled == len(learner.memory)
+    with open_sitting(bank, bank.questions, settings, new_per_day=0) as sitting:
+        assert sitting.scheduler.parameters == settings.parameters
+    with open_store() as store:
+        card_id = next(iter(learner.memory))
+        stored = store.card_state(card_id)
+        ratings_of = [(t, r, ms) for c, t, r, ms in store.review_history(None) if c == card_id]
+    scheduler = S.make_scheduler(parameters=settings.parameters)
+    again = core.replay(scheduler, card_id, ratings_of, stored)
+    assert stored.card.stability == pytest.approx(again.card.stability)
+    # undone: the defaults, and the cards rescheduled again
+    undone = app_optimize.reset(None)
+    assert undone.saved and undone.rescheduled == len(learner.memory)
+    assert app_settings.load().parameters is None
+
+
+def test_a_short_history_keeps_what_is_there(refresher_home):
+    bank = bundled(8)
+    study(bank, Learner(seed=2), 3, new_per_day=8)
+    before = config.Config(fuzz=False, parameters=TRUE)
+    config.save(config_file(refresher_home), before)
+    result = app_optimize.run(None, now=T0 + timedelta(days=3))
+    assert result.fitted.reason == "too-few" and result.fitted.kept and not result.saved
+    assert result.fitted.old == TRUE and app_settings.load() == before
+
+
+def test_a_bank_gets_its_own_parameters_and_loses_them_on_reset():
+    params = tuple(round(p * 1.01, 4) for p in core.default_parameters())
+    c = config.with_parameters(config.Config(), "b", params)
+    assert config.parameters_for(c, "b") == params and config.parameters_for(c, "a") is None
+    assert config.parameters_for(config.with_parameters(c, "b", None), "b") is None
+    text = config.dumps(c)
+    assert 'bank_parameters = {"b" = [' in text
+
+
+def test_the_settings_round_trip_and_refuse_bad_parameters(tmp_path):
+    path = tmp_path / "config.toml"
+    good = config.with_parameters(config.Config(parameters=TRUE), "session-14", TRUE)
+    config.save(path, good)
+    assert config.load(path) == good
+    path.write_text("parameters = [1, 2]\n")
+    with pytest.raises(RefresherError, match="parameters must be 21 numbers"):
+        config.load(path)
+    path.write_text("parameters = [" + ", ".join(["-5"] * 21) + "]\n")
+    with pytest.raises(RefresherError, match="refused"):
+        S.make_scheduler(parameters=config.load(path).parameters)
+
+
+def test_cli_optimize_on_little_history_and_reset(monkeypatch):
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    runner = CliRunner()
+    result = runner.invoke(app, ["optimize"])
+    assert result.exit_code == 0 and "Too few to fit" in result.output
+    data = json.loads(runner.invoke(app, ["optimize", "--json"]).output)
+    assert data["kept"] == "old" and data["reason"] == "too-few" and data["reviews"] == 0
+    result = runner.invoke(app, ["optimize", "--reset"])
+    assert result.exit_code == 0 and "nothing to reset" in result.output
+    result = runner.invoke(app, ["config", "parameters", "1,2"])
+    assert result.exit_code == 1 and "21 numbers" in result.output
+    assert math.isfinite(core.default_parameters()[0])
+
+
+def test_stats_tell_how_well_the_model_fits(refresher_home, monkeypatch):
+    bank = bundled(20)
+    ratings = study(bank, Learner(seed=3), 20, new_per_day=5)
+    config.save(config_file(refresher_home), config.Config(fuzz=False))
+    monkeypatch.setenv("REFRESHER_NOW", (T0 + timedelta(days=20)).isoformat())
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["stats", "--json"]).output)["model_fit"]
+    assert data["parameters"] == "default" and data["reviews"] == ratings
+    assert 0 < data["log_loss"] < 1 and 0 < data["rmse"] < 1 and data["items"] > 0
+    shown = runner.invoke(app, ["stats", "--no-pager"]).output
+    assert f"Model fit: log loss {data['log_loss']:.3f}" in " ".join(shown.split())
+
+
+def test_the_optimizer_is_not_loaded_to_start_up():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from refresher.cli import app\n"
+        "CliRunner().invoke(app, ['optimize', '--help'])\n"
+        "sys.exit('fsrs_rs_python' in sys.modules or 'numpy' in sys.modules)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
