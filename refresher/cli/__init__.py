@@ -152,6 +152,7 @@ from refresher.cli import quiz as _quiz  # noqa: E402
 from refresher.cli import review as _review  # noqa: E402
 from refresher.cli import sheet as _sheet  # noqa: E402
 from refresher.cli import stats as _stats  # noqa: E402
+from refresher.cli import sync as _sync  # noqa: E402
 
 for _module in (
     _quiz,
@@ -164,6 +165,7 @@ for _module in (
     _bank,
     _explain,
     _interop,
+    _sync,
 ):
     _module.register(app)
 

@@ -41,6 +41,7 @@ class Config:
     final_retention: float = 0.95
     new_order: str = "interleaved"
     max_reviews_per_day: int = 200
+    sync_dir: str | None = None
 
 
 NEW_ORDERS = ("interleaved", "bank", "random")
@@ -100,6 +101,22 @@ def _date_range(value: date | None) -> str | None:
     if value is None or limits.YEAR_MIN < value.year < limits.YEAR_MAX:
         return None
     return f"must be in the years {limits.YEAR_MIN + 1}-{limits.YEAR_MAX - 1}"
+
+
+def _folder(text: str) -> str | None:
+    """A sync folder as typed (`none` clears it); kept as written, `~` included."""
+    word = text.strip()
+    if word.lower() in NO_DATE:
+        return None
+    if len(word) > 4096 or "\n" in word or "\x00" in word:
+        raise ValueError("is not a folder name")
+    return word
+
+
+def _folder_from_toml(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise ValueError("must be a folder, as a string")
+    return _folder(value)
 
 
 def _word(text: str) -> str:
@@ -183,6 +200,13 @@ SETTINGS: dict[str, Setting] = {
             "Reviews a day at most; the rest wait, lowest recall first the next day.",
             _number(int),
             _between(1, 100_000),
+        ),
+        Setting(
+            "sync_dir",
+            "A folder to sync with at the start and end of study (none: no sync).",
+            _folder,
+            lambda v: None,
+            _folder_from_toml,
         ),
     )
 }
