@@ -52,6 +52,5 @@ SVG_LINES = 600
 
 # --- the sync folder (storage.sync) ------------------------------------------------------------
 SYNC_LINE_BYTES = 256 * 1024  # one event line; longer lines are skipped as bad, unread past this
-SYNC_JSON_DEPTH = 8  # nested objects/lists in one event
 SYNC_FILES = 1_000  # event files read from one sync folder
 SYNC_BATCH = 2_000  # events appended or imported per batch, so memory stays flat

@@ -7,7 +7,9 @@ A line is one JSON object on one line, UTF-8, ending in a newline:
 
 `id` is unique (the machine's id, a dot and that machine's sequence number), `at` the UTC time the
 event is replayed at, `target` the event an undo or an overrule acts on, `sum` the first 16 hex
-digits of the SHA-256 of the object without `sum`, written with sorted keys. `decode` never
+digits of the SHA-256 of the line as written (sorted keys, no spaces) with `sum` empty. JSON
+nested too deep for the parser, a control character (as is or escaped) and a key refresher does
+not write make a line junk; `storage.sync` then checks each payload's exact shape. `decode` never
 raises: a line that cannot be one refresher wrote gives a `Bad` saying what kind of bad it is
 (`torn`, `too-long`, `junk`, `checksum`, `newer`), which sync counts and reports in one line.
 """
@@ -55,10 +57,12 @@ class Bad:
     why: str
 
 
-def _checksum(obj: dict[str, Any]) -> str:
-    body = {k: v for k, v in obj.items() if k != "sum"}
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_SUM = '"sum":"'
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 def encode(event: Event) -> bytes:
@@ -73,26 +77,23 @@ def encode(event: Event) -> bytes:
         "target": event.target,
         "payload": event.payload,
     }
-    obj["sum"] = _checksum(obj)
+    return seal(obj)
+
+
+def seal(obj: dict[str, Any]) -> bytes:
+    """The line for a whole event object, its `sum` computed."""
+    obj = {**obj, "sum": ""}
     text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8") + b"\n"
+    at = text.rfind(_SUM + '"') + len(_SUM)  # keys are sorted: the last "sum" is the line's
+    return (text[:at] + _digest(text) + text[at:]).encode("utf-8") + b"\n"
 
 
-def _depth_ok(value: Any, depth: int) -> bool:
-    """Within `limits.SYNC_JSON_DEPTH` and free of control characters (newline and tab are
-    text an interview answer holds)."""
-    if isinstance(value, str):
-        control = first_control(value)
-        return control is None
-    if isinstance(value, dict):
-        if depth >= limits.SYNC_JSON_DEPTH:
-            return False
-        return all(_depth_ok(k, depth) and _depth_ok(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        if depth >= limits.SYNC_JSON_DEPTH:
-            return False
-        return all(_depth_ok(v, depth + 1) for v in value)
-    return value is None or isinstance(value, bool | int | float)
+def _has_control(text: str) -> bool:
+    """A control character, as is or escaped (`\\u001b`); newline and tab are text an
+    interview answer holds, and JSON writes them `\\n` and `\\t`."""
+    if first_control(text) is not None:
+        return True
+    return any(first_control(chr(int(m.group(1), 16))) for m in _ESCAPE.finditer(text))
 
 
 def valid_time(text: object) -> bool:
@@ -117,13 +118,17 @@ def _card(text: object) -> tuple[str, str] | None:
 
 
 def decode(line: bytes) -> Event | Bad:
-    """The event on one line (its newline included when it had one), or why not."""
+    """The event on one line (its newline included when it had one), or why not.
+
+    The checksum covers the line as written with its `sum` value left empty, so it is checked
+    on the bytes, without writing the object again."""
     if not line.endswith(b"\n"):
         return Bad("torn")
     if len(line) > limits.SYNC_LINE_BYTES:
         return Bad("too-long")
     try:
-        obj = json.loads(line.decode("utf-8"))
+        text = line[:-1].decode("utf-8")
+        obj = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return Bad("junk")
     if not isinstance(obj, dict):
@@ -131,9 +136,11 @@ def decode(line: bytes) -> Event | Bad:
     version = obj.get("v")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
         return Bad("newer")  # a newer refresher may add keys: only its version is looked at
-    if set(obj) != _KEYS or version != FORMAT or not _depth_ok(obj, 0):
+    if set(obj) != _KEYS or version != FORMAT or _has_control(text):
         return Bad("junk")
-    if not isinstance(obj["sum"], str) or obj["sum"] != _checksum(obj):
+    at = text.rfind(_SUM) + len(_SUM)
+    written = text[at : at + 16]
+    if obj["sum"] != written or _digest(text[:at] + text[at + 16 :]) != written:
         return Bad("checksum")
     event_id, machine, kind = obj["id"], obj["machine"], obj["kind"]
     found = EVENT_ID_RE.match(event_id) if isinstance(event_id, str) else None

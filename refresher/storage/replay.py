@@ -16,13 +16,14 @@ of the `cards` table are copies computed from them.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from refresher.storage.cards import CARD_FIELDS
 from refresher.storage.connection import compact, iso
+from refresher.storage.events import valid_time
 
 PORTABLE = ("fsrs", "reps", "lapses", "suspended", "leech", "introduced_at")
 DEFAULT_SETTINGS = {"desired_retention": 0.9, "leech_threshold": 8}
@@ -49,58 +50,85 @@ def portable(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+FSRS_KEYS = {"state", "step", "stability", "difficulty", "due", "last_review"}
+
+
+def _number(value: object, *, none: bool = True) -> bool:
+    if value is None:
+        return none
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value < 1e9
+    )
+
+
 def checked(value: object) -> dict[str, Any] | None:
-    """A portable row read from a file, checked to be one (None stays None); raises BadRow."""
+    """A portable row read from a file, checked field by field to be one refresher writes
+    (None stays None); raises BadRow."""
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) != set(PORTABLE):
         raise BadRow("not a card row")
-    try:
-        row = local_row(value, 1)
-        state_of(row)
-    except (TypeError, ValueError, KeyError, OverflowError) as exc:
-        raise BadRow(str(exc)) from None
-    for key in ("reps", "lapses"):
-        if not isinstance(value[key], int) or not 0 <= value[key] < 10**9:
-            raise BadRow(f"{key} is {value[key]!r}")
-    return portable(row)
+    fsrs = value["fsrs"]
+    if not isinstance(fsrs, dict) or set(fsrs) != FSRS_KEYS:
+        raise BadRow("not a py-fsrs card")
+    ok = (
+        fsrs["state"] in (1, 2, 3)
+        and not isinstance(fsrs["state"], bool)
+        and (fsrs["step"] is None or (_number(fsrs["step"]) and isinstance(fsrs["step"], int)))
+        and _number(fsrs["stability"])
+        and _number(fsrs["difficulty"])
+        and valid_time(fsrs["due"])
+        and (fsrs["last_review"] is None or valid_time(fsrs["last_review"]))
+        and valid_time(value["introduced_at"])
+        and all(
+            _number(value[k], none=False) and isinstance(value[k], int) for k in ("reps", "lapses")
+        )
+        and value["suspended"] in (0, 1)
+        and value["leech"] in (0, 1)
+    )
+    if not ok:
+        raise BadRow("a card row's field")
+    return value
+
+
+def _time(text: str) -> str:
+    return iso(datetime.fromisoformat(text))
 
 
 def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
-    """A portable row as this machine's `cards` row of card `card_id`."""
-    from refresher.srs.schedule import Card
-
-    fsrs = dict(row["fsrs"])
-    fsrs["card_id"] = card_id
-    card = Card.from_dict(fsrs)
+    """A portable row as this machine's `cards` row of card `card_id` (the copied columns
+    computed as `cards.card_row` computes them from py-fsrs's card)."""
+    fsrs = {"card_id": card_id, **row["fsrs"]}
+    last = fsrs["last_review"]
     return {
         "question_id": card_id,
         "fsrs": compact(fsrs),
-        "state": int(card.state),
-        "due": iso(card.due),
-        "stability": card.stability,
-        "last_review": None if card.last_review is None else iso(card.last_review),
+        "state": int(fsrs["state"]),
+        "due": _time(fsrs["due"]),
+        "stability": fsrs["stability"],
+        "last_review": None if last is None else _time(last),
         "reps": int(row["reps"]),
         "lapses": int(row["lapses"]),
         "suspended": int(bool(row["suspended"])),
         "leech": int(bool(row["leech"])),
-        "introduced_at": iso(datetime.fromisoformat(row["introduced_at"])),
+        "introduced_at": _time(row["introduced_at"]),
     }
 
 
 def state_of(row: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+    """A portable row as the scheduler's `CardState`."""
     from refresher.srs.schedule import Card, CardState
 
-    introduced = datetime.fromisoformat(row["introduced_at"])
-    if introduced.tzinfo is None:
-        raise ValueError("a time without its zone")
     return CardState(
-        card=Card.from_dict(json.loads(row["fsrs"])),
+        card=Card.from_dict({"card_id": 1, **row["fsrs"]}),
         reps=int(row["reps"]),
         lapses=int(row["lapses"]),
         suspended=bool(row["suspended"]),
         leech=bool(row["leech"]),
-        introduced_at=introduced,
+        introduced_at=datetime.fromisoformat(row["introduced_at"]),
     )
 
 
@@ -160,18 +188,21 @@ def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
     from refresher.srs import schedule
     from refresher.storage.cards import card_row
 
-    state: dict[str, Any] | None = None  # the local `cards` row
+    state: dict[str, Any] | None = None  # portable
+    row: dict[str, Any] | None = None  # the same as a local `cards` row, made when needed
     reviews: list[ReplayedReview] = []
     schedulers: dict[float, Any] = {}
     for step in order(steps):
         if step.kind == "suspend":
             if state is not None:
                 state = {**state, "suspended": int(bool(step.payload.get("suspended")))}
+                row = None
             continue
-        before = state
-        recorded_before = step.payload.get("before")
-        if portable(before) == recorded_before:
-            after = local_row(step.payload["after"], card_id)
+        before, before_row = state, row
+        if before is not None and before_row is None and step.review_id is not None:
+            before_row = local_row(before, card_id)
+        if step.payload.get("before") == before:
+            state, row = step.payload["after"], None
         else:
             rules = settings.at(step.machine, step.at)
             retention = float(rules["desired_retention"])
@@ -187,15 +218,19 @@ def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
                 duration_ms=duration if isinstance(duration, int) else None,
                 leech_threshold=int(rules["leech_threshold"]),
             )
-            after = card_row(card_id, rated.after)
+            row = card_row(card_id, rated.after)
+            state = portable(row)
         if step.review_id is not None:
+            if row is None:
+                row = local_row(state, card_id)
             reviews.append(
                 ReplayedReview(
                     step.review_id,
-                    None if before is None else compact({f: before[f] for f in CARD_FIELDS}),
-                    None if before is None else int(before["state"]),
-                    after["due"],
+                    None if before_row is None else compact(before_row),
+                    None if before_row is None else int(before_row["state"]),
+                    row["due"],
                 )
             )
-        state = after
-    return Replayed(state, reviews)
+    if state is not None and row is None:
+        row = local_row(state, card_id)
+    return Replayed(row, reviews)

@@ -389,6 +389,8 @@ class Sync:
         self.folder = check_folder(folder)
         self.machine = machine
         self.own = folder / f"{machine}{SUFFIX}"
+        self._ids: dict[tuple[str, str], int] = {}  # (bank, qid) -> card id, while importing
+        self._targets: dict[str, set[str]] = {}  # kind -> event ids undone / overruled
 
     # --- naming this machine's events ---------------------------------------------------------
     def _name_events(self, conn: sqlite3.Connection) -> None:
@@ -522,6 +524,12 @@ class Sync:
         with self.store.write() as conn:
             conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
             self._name_events(conn)
+            self._ids = {}
+            self._targets = {"undo": set(), "overrule": set()}
+            for kind, target in conn.execute(
+                "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
+            ):
+                self._targets.setdefault(kind, set()).add(target)
             affected: set[tuple[str, str]] = set()
             settings_from: set[str] = set()
             for path in event_files(self.folder):
@@ -625,16 +633,15 @@ class Sync:
             result.duplicates += 1
             return
         seq = int(cur.lastrowid or 0)
+        if event.target is not None:
+            self._targets.setdefault(event.kind, set()).add(event.target)
         result.brought.setdefault(event.machine, Counter())[event.kind] += 1
         card = None if event.bank is None else (event.bank, event.qid or "")
         if event.kind == "answer":
             attempt = self._insert_attempt(conn, card, payload["answer"], event.event_id)
             conn.execute("UPDATE sync_events SET attempt_id = ? WHERE seq = ?", (attempt, seq))
         elif event.kind == "review":
-            undone = conn.execute(
-                "SELECT 1 FROM sync_events WHERE kind = 'undo' AND target = ?", (event.event_id,)
-            ).fetchone()
-            if undone:
+            if event.event_id in self._targets["undo"]:
                 conn.execute("UPDATE sync_events SET cancelled = 1 WHERE seq = ?", (seq,))
                 return
             assert card is not None
@@ -646,12 +653,12 @@ class Sync:
                 " state_before, due_after, attempt_id, card_before)"
                 " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
                 (
-                    _card_id(conn, card),
+                    self._card_id(conn, card),
                     event.at,
                     payload["rating"],
                     payload["auto"],
                     payload["duration_ms"],
-                    replay.local_row(payload["after"], 0)["due"],
+                    iso(datetime.fromisoformat(payload["after"]["fsrs"]["due"])),
                     attempt,
                 ),
             ).lastrowid
@@ -689,6 +696,14 @@ class Sync:
         elif event.kind == "setting":
             settings_from.add(event.machine)
 
+    def _card_id(self, conn: sqlite3.Connection, card: tuple[str, str]) -> int:
+        found = self._ids.get(card)
+        if found is None:
+            conn.execute("INSERT OR IGNORE INTO questions (bank, qid) VALUES (?, ?)", card)
+            row = conn.execute("SELECT id FROM questions WHERE bank = ? AND qid = ?", card)
+            found = self._ids[card] = int(row.fetchone()[0])
+        return found
+
     def _insert_attempt(
         self,
         conn: sqlite3.Connection,
@@ -697,15 +712,13 @@ class Sync:
         event_id: str,
     ) -> int:
         assert card is not None
-        overruled = conn.execute(
-            "SELECT 1 FROM sync_events WHERE kind = 'overrule' AND target = ?", (event_id,)
-        ).fetchone()
+        overruled = event_id in self._targets["overrule"]
         columns = ", ".join(ANSWER_COLUMNS)
         attempt = int(
             conn.execute(
                 f"INSERT INTO attempts (question_id, {columns})"
                 f" VALUES (?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
-                (_card_id(conn, card), *(answer[c] for c in ANSWER_COLUMNS)),
+                (self._card_id(conn, card), *(answer[c] for c in ANSWER_COLUMNS)),
             ).lastrowid
             or 0
         )
@@ -721,7 +734,7 @@ class Sync:
             )
         )
         for bank, qid in sorted(cards):
-            card_id = _card_id(conn, (bank, qid))
+            card_id = self._card_id(conn, (bank, qid))
             steps = [
                 replay.Step(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
                 for r in conn.execute(
@@ -792,13 +805,6 @@ class Sync:
 
 def _compact(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _card_id(conn: sqlite3.Connection, card: tuple[str, str]) -> int:
-    conn.execute("INSERT OR IGNORE INTO questions (bank, qid) VALUES (?, ?)", card)
-    return int(
-        conn.execute("SELECT id FROM questions WHERE bank = ? AND qid = ?", card).fetchone()[0]
-    )
 
 
 def _overrule(conn: sqlite3.Connection, attempt_id: int) -> None:
