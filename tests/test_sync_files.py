@@ -342,3 +342,23 @@ def test_two_git_clones_merge_without_conflict_and_sync_alike(pair, tmp_path):
     for home, clone in ((a, one), (b, two), (a, one)):
         sync(home, clone, T0 + timedelta(days=5))
     assert states(a) == states(b) and states(a)[0][2] == 7
+
+
+def test_studying_commands_sync_before_and_after_with_sync_dir(pair, monkeypatch, mini_path):
+    a, b, folder = pair
+    runner = CliRunner()
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    for home in (a, b):
+        app_settings.change("sync_dir", str(folder), home)
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    done = runner.invoke(app, ["quiz", str(mini_path), "--no-shuffle", "--count", "1"], input="B\n")
+    assert done.exit_code == 0, done.output
+    assert (folder / "laptop-1.jsonl").read_bytes().count(b'"kind":"answer"') == 1  # after
+    monkeypatch.setenv("REFRESHER_HOME", str(b))
+    other = runner.invoke(app, ["review", str(mini_path), "--limit", "1"], input="q\n")
+    assert other.exit_code == 0, other.output
+    assert "sync: brought in 1 answer, 1 setting from laptop-1" in other.output  # before
+    assert table(b, "SELECT given FROM attempts") == [("B",)]
+    app_settings.change("sync_dir", str(folder / "gone"), b)
+    failed = runner.invoke(app, ["review", str(mini_path), "--limit", "1"], input="q\n")
+    assert failed.exit_code == 0 and failed.output.count("does not exist") == 2

@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.sync_data import write_events
+from bench.sync_data import event_lines
 from refresher.app import sync as app_sync
 from refresher.srs import schedule as S
 from tests.test_sync import card_states, rows
@@ -29,21 +29,25 @@ def test_kill_9_anywhere_in_a_sync_loses_nothing(tmp_path):
     rng = random.Random(9)
     folder = tmp_path / "sync"
     folder.mkdir()
-    write_events(folder / "gen-1.jsonl", "gen-1", 3_000, 150)
+    chunk = 3_000
+    lines = list(event_lines("gen-1", chunk * (KILLS + 1), 150))
+    (folder / "gen-1.jsonl").write_bytes(b"".join(lines[:chunk]))
     home = machine(tmp_path, "lab-2")
     for k in range(60):
         rate(home, f"c{k % 40}", S.Rating(rng.randint(1, 4)), T0 + timedelta(minutes=k))
     env = {**os.environ, "REFRESHER_HOME": str(home), "PYTHONPATH": str(Path.cwd())}
     env["REFRESHER_NOW"] = T0.isoformat()
     killed = 0
-    for _ in range(KILLS):
+    for k in range(KILLS):
+        with (folder / "gen-1.jsonl").open("ab") as fh:  # more to bring in each time
+            fh.write(b"".join(lines[chunk * (k + 1) : chunk * (k + 2)]))
         proc = subprocess.Popen(
             [sys.executable, "-m", "refresher", "sync", str(folder)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.3, 2.5))
+        time.sleep(rng.uniform(0.2, 1.5))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
@@ -62,6 +66,6 @@ def test_kill_9_anywhere_in_a_sync_loses_nothing(tmp_path):
     app_sync.sync(folder, clean, Clock(T0))
     mine, theirs = rows(home), rows(clean)
     kinds = Counter(json.loads(x)["kind"] for x in own.splitlines())
-    assert mine == theirs and sum(mine["reviews"].values()) == 3_000 + kinds["review"]
+    assert mine == theirs and sum(mine["reviews"].values()) == len(lines) + kinds["review"]
     assert card_states(home) == card_states(clean)
     assert killed or KILLS == 0

@@ -169,6 +169,10 @@ for _module in (
 ):
     _module.register(app)
 
+for _info in app.registered_commands:  # quiz, review, interview, drill sync with sync_dir
+    if _info.callback is not None and _info.callback.__name__ in _sync.STUDYING:
+        _info.callback = _sync.studying(_info.callback)
+
 # Every command's help pages like the rest and is piped without padding, whichever module
 # registered it.
 for _info in app.registered_commands:

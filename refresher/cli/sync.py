@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -55,3 +58,29 @@ def sync(
 
 def register(app: typer.Typer) -> None:
     app.command(cls=PagedCommand)(sync)
+
+
+STUDYING = ("quiz", "review", "interview", "drill")  # synced before and after with sync_dir
+
+
+def studying(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`command` with a sync before and after it when `config sync_dir` is set; what a sync
+    brought in or skipped is told on stderr, so piped answers and output stay as they are."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from refresher.app.sync import around_study
+        from refresher.render import sync as show
+        from refresher.render.console import print_warning
+
+        def tell(result: Any) -> None:
+            for line in show.problem_lines(result):
+                print_warning(line)
+            if result.brought:
+                for line in show.summary_lines(result)[:-1]:
+                    typer.echo(f"sync: {line}", err=True)
+
+        with around_study(tell, print_warning):
+            return command(*args, **kwargs)
+
+    return wrapper
