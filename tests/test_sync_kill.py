@@ -21,7 +21,7 @@ from refresher.srs import schedule as S
 from tests.test_sync import card_states, rows
 from tests.test_sync_files import Clock, machine, rate
 
-KILLS = int(os.environ.get("REFRESHER_KILLS", "4"))
+KILLS = int(os.environ.get("REFRESHER_KILLS", "2"))
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
 
@@ -29,12 +29,12 @@ def test_kill_9_anywhere_in_a_sync_loses_nothing(tmp_path):
     rng = random.Random(9)
     folder = tmp_path / "sync"
     folder.mkdir()
-    chunk = 3_000
+    chunk = 2_000
     lines = list(event_lines("gen-1", chunk * (KILLS + 1), 150))
     (folder / "gen-1.jsonl").write_bytes(b"".join(lines[:chunk]))
     home = machine(tmp_path, "lab-2")
-    for k in range(60):
-        rate(home, f"c{k % 40}", S.Rating(rng.randint(1, 4)), T0 + timedelta(minutes=k))
+    for k in range(30):
+        rate(home, f"c{k % 20}", S.Rating(rng.randint(1, 4)), T0 + timedelta(minutes=k))
     env = {**os.environ, "REFRESHER_HOME": str(home), "PYTHONPATH": str(Path.cwd())}
     env["REFRESHER_NOW"] = T0.isoformat()
     killed = 0
@@ -47,7 +47,7 @@ def test_kill_9_anywhere_in_a_sync_loses_nothing(tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.2, 1.5))
+        time.sleep(rng.uniform(0.2, 1.2))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
