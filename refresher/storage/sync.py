@@ -379,6 +379,56 @@ def _normalised(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+class _Import:
+    """One import's transaction: rows waiting to be written in bulk, the next ids, and the
+    cards and machines touched."""
+
+    def __init__(self, conn: sqlite3.Connection, result: SyncResult):
+        self.conn, self.result = conn, result
+        self.affected: set[tuple[str, str]] = set()
+        self.settings_from: set[str] = set()
+        self.attempts: list[tuple[Any, ...]] = []
+        self.reviews: list[tuple[Any, ...]] = []
+        self.events: list[tuple[Any, ...]] = []
+        self._next: dict[str, int] = {}
+        self.renumber()
+
+    def renumber(self) -> None:
+        for table, key in (("attempts", "id"), ("reviews", "id"), ("sync_events", "seq")):
+            self._next[table] = (
+                self.conn.execute(f"SELECT max({key}) FROM {table}").fetchone()[0] or 0
+            )
+
+    def next_id(self, table: str) -> int:
+        self._next[table] += 1
+        return self._next[table]
+
+    def flush(self) -> None:
+        conn = self.conn
+        if self.attempts:
+            columns = ", ".join(ANSWER_COLUMNS)
+            conn.executemany(
+                f"INSERT INTO attempts (id, question_id, {columns})"
+                f" VALUES (?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
+                self.attempts,
+            )
+        if self.reviews:
+            conn.executemany(
+                "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
+                " state_before, due_after, attempt_id, card_before)"
+                " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
+                self.reviews,
+            )
+        if self.events:
+            conn.executemany(
+                "INSERT INTO sync_events (seq, event_id, machine, at, kind, bank, qid, payload,"
+                " target, review_id, attempt_id, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?)",
+                self.events,
+            )
+        self.attempts, self.reviews, self.events = [], [], []
+
+
 class Sync:
     """Sync of one open store with one folder (see the module's docstring)."""
 
@@ -530,34 +580,24 @@ class Sync:
                 "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
             ):
                 self._targets.setdefault(kind, set()).add(target)
-            affected: set[tuple[str, str]] = set()
-            settings_from: set[str] = set()
+            job = _Import(conn, result)
             for path in event_files(self.folder):
-                if path.name == self.own.name:
-                    continue
-                self._import_file(conn, path, result, affected, settings_from, now)
-            for machine in settings_from:
-                affected.update(
+                if path.name != self.own.name:
+                    self._import_file(job, path, now)
+            for machine in job.settings_from:
+                job.affected.update(
                     conn.execute(
                         "SELECT DISTINCT bank, qid FROM sync_events WHERE kind = 'review'"
                         " AND machine = ?",
                         (machine,),
                     ).fetchall()
                 )
-            self._replay(conn, affected)
-            result.cards = len(affected)
+            self._replay(conn, job.affected)
+            result.cards = len(job.affected)
             conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
 
-    def _import_file(
-        self,
-        conn: sqlite3.Connection,
-        path: Path,
-        result: SyncResult,
-        affected: set[tuple[str, str]],
-        settings_from: set[str],
-        now: datetime,
-    ) -> None:
-        name = path.name
+    def _import_file(self, job: _Import, path: Path, now: datetime) -> None:
+        conn, result, name = job.conn, job.result, path.name
         mark = conn.execute(
             "SELECT offset, tail FROM sync_files WHERE name = ?", (name,)
         ).fetchone()
@@ -579,6 +619,7 @@ class Sync:
                     result.problem("rewritten", name)
             good = start
             machine = None
+            batch: list[Event] = []
             for end, line in read_lines(fh, start):
                 event = decode(line)
                 if isinstance(event, Bad):
@@ -589,7 +630,11 @@ class Sync:
                     continue
                 good = end
                 machine = machine or event.machine
-                self._import_event(conn, event, name, result, affected, settings_from)
+                batch.append(event)
+                if len(batch) >= limits.SYNC_BATCH:
+                    self._import_batch(job, batch, name)
+                    batch = []
+            self._import_batch(job, batch, name)
             fh.seek(max(0, good - TAIL_BYTES))
             tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
         conn.execute(
@@ -599,25 +644,94 @@ class Sync:
             (name, good, tail, machine, iso(now)),
         )
 
-    def _import_event(
-        self,
-        conn: sqlite3.Connection,
-        event: Event,
-        name: str,
-        result: SyncResult,
-        affected: set[tuple[str, str]],
-        settings_from: set[str],
-    ) -> None:
-        if event.machine == self.machine:
-            return  # ours, in a copy of our file: the store has it
-        try:
-            payload = checked_payload(event)
-        except BadEvent:
-            result.problem("junk", name)
-            return
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO sync_events (event_id, machine, at, kind, bank, qid, payload,"
-            " target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    def _import_batch(self, job: _Import, batch: list[Event], name: str) -> None:
+        """Answers and reviews (nearly every event) are written in bulk, with ids given here
+        (the write lock is held); the other kinds one by one, in their order."""
+        conn, result = job.conn, job.result
+        ids = [e.event_id for e in batch]
+        known: set[str] = set()
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            known.update(
+                r[0]
+                for r in conn.execute(
+                    "SELECT event_id FROM sync_events WHERE event_id IN"
+                    f" ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                )
+            )
+        for event in batch:
+            if event.machine == self.machine:
+                continue  # ours, in a copy of our file: the store has it
+            if event.event_id in known:
+                result.duplicates += 1
+                continue
+            try:
+                payload = checked_payload(event)
+            except BadEvent:
+                result.problem("junk", name)
+                continue
+            known.add(event.event_id)
+            result.brought.setdefault(event.machine, Counter())[event.kind] += 1
+            if event.kind in ("answer", "review"):
+                self._stage(job, event, payload)
+            else:
+                job.flush()
+                self._import_event(job, event, payload)
+                job.renumber()
+        job.flush()
+
+    def _stage(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+        card = (event.bank or "", event.qid or "")
+        card_id = self._card_id(job.conn, card)
+        answer = payload.get("answer")
+        stored = {k: v for k, v in payload.items() if k != "answer"}  # the answer is a row
+        attempt_id = review_id = None
+        cancelled = event.kind == "review" and event.event_id in self._targets["undo"]
+        if answer is not None and not cancelled:
+            if event.event_id in self._targets["overrule"] and answer["correct"] == 0:
+                answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
+            attempt_id = job.next_id("attempts")
+            job.attempts.append((attempt_id, card_id, *(answer[c] for c in ANSWER_COLUMNS)))
+        if event.kind == "review" and not cancelled:
+            review_id = job.next_id("reviews")
+            due = iso(datetime.fromisoformat(payload["after"]["fsrs"]["due"]))
+            job.reviews.append(
+                (
+                    review_id,
+                    card_id,
+                    event.at,
+                    payload["rating"],
+                    payload["auto"],
+                    payload["duration_ms"],
+                    due,
+                    attempt_id,
+                )
+            )
+            job.affected.add(card)
+        job.events.append(
+            (
+                job.next_id("sync_events"),
+                event.event_id,
+                event.machine,
+                event.at,
+                event.kind,
+                event.bank,
+                event.qid,
+                _compact(stored),
+                event.target,
+                review_id,
+                attempt_id,
+                int(cancelled),
+            )
+        )
+
+    def _import_event(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+        """An undo, an overrule, a suspension or a setting."""
+        conn = job.conn
+        conn.execute(
+            "INSERT INTO sync_events (event_id, machine, at, kind, bank, qid, payload, target)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.event_id,
                 event.machine,
@@ -629,45 +743,9 @@ class Sync:
                 event.target,
             ),
         )
-        if cur.rowcount == 0:
-            result.duplicates += 1
-            return
-        seq = int(cur.lastrowid or 0)
         if event.target is not None:
             self._targets.setdefault(event.kind, set()).add(event.target)
-        result.brought.setdefault(event.machine, Counter())[event.kind] += 1
-        card = None if event.bank is None else (event.bank, event.qid or "")
-        if event.kind == "answer":
-            attempt = self._insert_attempt(conn, card, payload["answer"], event.event_id)
-            conn.execute("UPDATE sync_events SET attempt_id = ? WHERE seq = ?", (attempt, seq))
-        elif event.kind == "review":
-            if event.event_id in self._targets["undo"]:
-                conn.execute("UPDATE sync_events SET cancelled = 1 WHERE seq = ?", (seq,))
-                return
-            assert card is not None
-            attempt = None
-            if payload["answer"] is not None:
-                attempt = self._insert_attempt(conn, card, payload["answer"], event.event_id)
-            review = conn.execute(
-                "INSERT INTO reviews (question_id, reviewed_at, rating, auto, duration_ms,"
-                " state_before, due_after, attempt_id, card_before)"
-                " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
-                (
-                    self._card_id(conn, card),
-                    event.at,
-                    payload["rating"],
-                    payload["auto"],
-                    payload["duration_ms"],
-                    iso(datetime.fromisoformat(payload["after"]["fsrs"]["due"])),
-                    attempt,
-                ),
-            ).lastrowid
-            conn.execute(
-                "UPDATE sync_events SET review_id = ?, attempt_id = ? WHERE seq = ?",
-                (review, attempt, seq),
-            )
-            affected.add(card)
-        elif event.kind == "undo":
+        if event.kind == "undo":
             target = conn.execute(
                 "SELECT seq, review_id, attempt_id, bank, qid FROM sync_events"
                 " WHERE event_id = ? AND kind = 'review' AND cancelled = 0",
@@ -683,7 +761,7 @@ class Sync:
                     " WHERE seq = ?",
                     (target[0],),
                 )
-                affected.add((target[3], target[4]))
+                job.affected.add((target[3], target[4]))
         elif event.kind == "overrule":
             target = conn.execute(
                 "SELECT attempt_id FROM sync_events WHERE event_id = ?", (event.target,)
@@ -691,10 +769,9 @@ class Sync:
             if target is not None and target[0] is not None:
                 _overrule(conn, int(target[0]))
         elif event.kind == "suspend":
-            assert card is not None
-            affected.add(card)
+            job.affected.add((event.bank or "", event.qid or ""))
         elif event.kind == "setting":
-            settings_from.add(event.machine)
+            job.settings_from.add(event.machine)
 
     def _card_id(self, conn: sqlite3.Connection, card: tuple[str, str]) -> int:
         found = self._ids.get(card)
@@ -703,28 +780,6 @@ class Sync:
             row = conn.execute("SELECT id FROM questions WHERE bank = ? AND qid = ?", card)
             found = self._ids[card] = int(row.fetchone()[0])
         return found
-
-    def _insert_attempt(
-        self,
-        conn: sqlite3.Connection,
-        card: tuple[str, str] | None,
-        answer: dict[str, Any],
-        event_id: str,
-    ) -> int:
-        assert card is not None
-        overruled = event_id in self._targets["overrule"]
-        columns = ", ".join(ANSWER_COLUMNS)
-        attempt = int(
-            conn.execute(
-                f"INSERT INTO attempts (question_id, {columns})"
-                f" VALUES (?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
-                (self._card_id(conn, card), *(answer[c] for c in ANSWER_COLUMNS)),
-            ).lastrowid
-            or 0
-        )
-        if overruled:
-            _overrule(conn, attempt)
-        return attempt
 
     def _replay(self, conn: sqlite3.Connection, cards: set[tuple[str, str]]) -> None:
         settings = replay.Settings(
