@@ -16,7 +16,14 @@ from refresher.app import settings as app_settings
 from refresher.core.errors import RefresherError
 from refresher.env.clock import Clock, utcnow
 from refresher.storage.store import open_store
-from refresher.storage.sync import Sync, SyncResult, SyncStatus, machine_id, sync_lock
+from refresher.storage.sync import (
+    Sync,
+    SyncError,
+    SyncResult,
+    SyncStatus,
+    machine_id,
+    sync_lock,
+)
 
 __all__ = ["SyncResult", "SyncStatus", "around_study", "status", "sync"]
 
@@ -42,7 +49,10 @@ def sync(folder: Path | str, home: Path | None = None, clock: Clock = utcnow) ->
                 now,
             )
             job.export(result)
-            job.import_all(result, now)
+            try:
+                job.import_all(result, now)
+            except OSError as exc:  # the folder went away or cannot be listed
+                raise SyncError(f"cannot read sync folder {folder}: {exc.strerror}") from None
             job.finished(now)
     return result
 

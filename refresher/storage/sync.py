@@ -33,7 +33,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,7 @@ class MachineSeen:
     machine: str
     events: int
     last_event: str | None  # the time of its latest event
-    last_read: str | None  # when this machine last read its file
+    last_read: str | None  # its last sync: its file's time in the folder (ours: the store's)
 
 
 @dataclass(frozen=True)
@@ -536,6 +536,12 @@ class Sync:
     @guarded
     def export(self, result: SyncResult) -> None:
         """Append this machine's events not in its file yet, then record them sent."""
+        try:
+            self._export(result)
+        except OSError as exc:
+            raise SyncError(f"cannot write {self.own}: {exc.strerror or exc}") from None
+
+    def _export(self, result: SyncResult) -> None:
         with self.store.write() as conn:
             self._name_events(conn)
         last = self._own_file_seq(result)
@@ -838,16 +844,18 @@ class Sync:
             "SELECT machine, count(*), max(at) FROM sync_events WHERE machine IS NOT NULL"
             " GROUP BY machine ORDER BY machine"
         ).fetchall()
-        read = {
-            r[0]: r[1]
-            for r in self.conn.execute(
-                "SELECT machine, max(read_at) FROM sync_files WHERE machine IS NOT NULL"
-                " GROUP BY machine"
-            )
-        }
+        changed: dict[str, str] = {}  # machine -> when its own file last grew (its last sync)
+        for name, m in self.conn.execute(
+            "SELECT name, machine FROM sync_files WHERE machine IS NOT NULL"
+        ).fetchall():
+            if name != f"{m}{SUFFIX}":
+                continue  # a copy
+            with contextlib.suppress(OSError):
+                mtime = (self.folder / name).stat().st_mtime
+                changed[m] = iso(datetime.fromtimestamp(mtime, UTC))
         own_read = _state(self.conn, "last_sync")
         machines = [
-            MachineSeen(m, int(n), last, own_read if m == self.machine else read.get(m))
+            MachineSeen(m, int(n), last, own_read if m == self.machine else changed.get(m))
             for m, n, last in seen
         ]
         return SyncStatus(self.machine, self.folder, int(to_send), to_bring, machines)
