@@ -56,7 +56,6 @@ def main() -> None:
         (folder / "far-1.jsonl").write_bytes(b"".join(lines[:EVENTS]))
         size = (folder / "far-1.jsonl").stat().st_size / 1024 / 1024
         print(f"a machine file of {EVENTS:,} events ({size:.0f} MiB, {CARDS:,} cards)")
-        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         t10, m10 = _run(small, root / "home-small")
         print(f"sync bringing in 10,000 events:  {t10:6.2f} s  peak {m10:5.0f} MiB")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -67,7 +66,6 @@ def main() -> None:
             f"sync bringing in {EVENTS:,} events: {t100:6.2f} s  peak {m100:5.0f} MiB"
             f"  ({used:.1f} s of CPU)"
         )
-        del cpu
         t0, _ = _run(folder, root / "home")
         print(f"sync again, nothing new:          {t0:6.2f} s")
         with (folder / "far-1.jsonl").open("ab") as fh:
