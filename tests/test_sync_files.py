@@ -229,8 +229,9 @@ def test_a_copied_data_folder_is_refused_in_one_line(pair, tmp_path):
     sync(a, folder)
     twin = tmp_path / "twin"
     shutil.copytree(a, twin)
-    rate(twin, "c2", S.Rating.Good, T0)
-    rate(twin, "c3", S.Rating.Good, T0)
+    rate(a, "c3", S.Rating.Good, T0 + timedelta(hours=1))
+    rate(a, "c4", S.Rating.Good, T0 + timedelta(hours=1))
+    rate(twin, "c2", S.Rating.Good, T0 + timedelta(hours=2))  # the same id, another event
     sync(twin, folder)
     with pytest.raises(app_sync.RefresherError, match="another machine uses the id laptop-1"):
         sync(a, folder)

@@ -508,6 +508,7 @@ class Sync:
         found, good = 0, 0
         if now_size:
             with _open_regular(self.own) as fh:
+                ours: list[Event] = []
                 for end, line in read_lines(fh, 0):
                     if not line.endswith(b"\n"):
                         break
@@ -515,15 +516,13 @@ class Sync:
                     event = decode(line)
                     if isinstance(event, Event) and event.machine == self.machine:
                         found = max(found, event.seq)
+                        ours.append(event)
+                        if len(ours) >= 500:
+                            self._check_ours(ours)
+                            ours = []
+                self._check_ours(ours)
             if good < now_size:  # a torn line of ours (a crash mid-append): cut it
                 os.truncate(self.own, good)
-        latest = self.conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0] or 0
-        if found > latest:
-            raise SyncError(
-                f"{self.own.name} in the sync folder holds events this machine never made:"
-                f" another machine uses the id {self.machine} (a copied data folder?);"
-                f" delete {paths.MACHINE_NAME} in one data folder and sync again"
-            )
         if where == str(self.folder.resolve()) and found < seq:
             result.rewritten_own = int(
                 self.conn.execute(
@@ -532,6 +531,25 @@ class Sync:
                 ).fetchone()[0]
             )
         return found
+
+    def _check_ours(self, events: list[Event]) -> None:
+        """Refuse our file when it holds an event of our id that this store did not make."""
+        if not events:
+            return
+        made = {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT event_id, at, kind FROM sync_events WHERE event_id IN"
+                f" ({', '.join('?' for _ in events)})",
+                [e.event_id for e in events],
+            )
+        }
+        if any(made.get(e.event_id) != (e.at, e.kind) for e in events):
+            raise SyncError(
+                f"{self.own.name} in the sync folder holds events this machine never made:"
+                f" another machine uses the id {self.machine} (a copied data folder?);"
+                f" delete {paths.MACHINE_NAME} in one data folder and sync again"
+            )
 
     @guarded
     def export(self, result: SyncResult) -> None:
