@@ -7,8 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from refresher.app.sync import SyncResult, SyncStatus
 from refresher.core.text import plural
-from refresher.storage.sync import SyncResult, SyncStatus
 
 _KINDS = (
     ("review", "review"),
