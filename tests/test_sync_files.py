@@ -368,3 +368,19 @@ def test_studying_commands_sync_before_and_after_with_sync_dir(pair, monkeypatch
     app_settings.change("sync_dir", str(folder / "gone"), b)
     failed = runner.invoke(app, ["review", str(mini_path), "--limit", "1"], input="q\n")
     assert failed.exit_code == 0 and failed.output.count("does not exist") == 2
+
+
+def test_each_machine_s_retention_is_used_alike_on_both(pair):
+    a, b, folder = pair
+    app_settings.change("desired_retention", "0.8", b)
+    rate(a, "c1", S.Rating.Good, T0)
+    rate(a, "c1", S.Rating.Good, T0 + timedelta(minutes=10))
+    rate(b, "c1", S.Rating.Good, T0 + timedelta(days=3))  # not knowing a's
+    for home in (b, a, b, a):
+        sync(home, folder, T0 + timedelta(days=4))
+    assert states(a) == states(b)
+    loose = S.make_scheduler(desired_retention=0.8)  # b's, not a's 0.9
+    state = S.rate(SCHED, None, 1, S.Rating.Good, T0).after
+    state = S.rate(SCHED, state, 1, S.Rating.Good, T0 + timedelta(minutes=10)).after
+    state = S.rate(loose, state, 1, S.Rating.Good, T0 + timedelta(days=3)).after
+    assert states(a)[0][1] == state.card.due.isoformat(timespec="milliseconds")
