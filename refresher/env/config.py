@@ -103,8 +103,7 @@ def _date_range(value: date | None) -> str | None:
     return f"must be in the years {limits.YEAR_MIN + 1}-{limits.YEAR_MAX - 1}"
 
 
-def _folder(text: str) -> str | None:
-    """A sync folder as typed (`none` clears it); kept as written, `~` included."""
+def _folder_name(text: str) -> str | None:
     word = text.strip()
     if word.lower() in NO_DATE:
         return None
@@ -113,10 +112,17 @@ def _folder(text: str) -> str | None:
     return word
 
 
+def _folder(text: str) -> str | None:
+    """A sync folder as typed (`none` clears it), made absolute so that every command finds
+    it from any working folder."""
+    word = _folder_name(text)
+    return None if word is None else os.path.abspath(os.path.expanduser(word))
+
+
 def _folder_from_toml(value: Any) -> str | None:
     if not isinstance(value, str):
         raise ValueError("must be a folder, as a string")
-    return _folder(value)
+    return _folder_name(value)
 
 
 def _word(text: str) -> str:
