@@ -329,6 +329,10 @@ def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refr
             " qtype, topic) VALUES (1, '2026-11-01T09:00:00.000+00:00', 'y', 1, 3, 'practice',"
             " 'open', 'lstm')"
         )
+        for trigger in ("answer", "review", "undo", "overrule", "suspend"):  # later ones
+            store.conn.execute(f"DROP TRIGGER sync_{trigger}")
+        for table in ("sync_events", "sync_state", "sync_files"):
+            store.conn.execute(f"DROP TABLE {table}")
         for column in ("points", "mistake", "tries", "first_given", "overruled", "seed"):
             store.conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
         store.conn.execute("DROP TABLE notices")  # a later migration's table: not there at 2

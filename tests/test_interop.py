@@ -326,6 +326,7 @@ def test_history_reports_reviews_with_rating_and_interval():
                     (
                         "2026-11-01T09:00:00.000+00:00", "b", "q", "card", "t", "review", "y", 1,
                         1.0, 3, "2026-11-01T09:00:00.000+00:00", "2026-11-04T09:00:00.000+00:00",
+                        "lab-1",
                     )
                 ]
             ),
@@ -334,6 +335,7 @@ def test_history_reports_reviews_with_rating_and_interval():
         )
     )  # fmt: skip
     assert rows[0]["rating"] == "good" and rows[0]["interval_days"] == 3.0
+    assert rows[0]["machine"] == "lab-1"
 
 
 class _FakeStore:

@@ -235,6 +235,7 @@ HISTORY_COLUMNS = (
     "seconds",
     "rating",
     "interval_days",
+    "machine",
 )
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
@@ -242,7 +243,7 @@ RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[dict[str, Any]]:
     """Every attempt and review in the store, oldest first, one dict at a time (streamed)."""
     for row in store.history_rows(bank, since):
-        (at, bank_id, qid, kind, topic, mode, given, correct, seconds, rating, rated, due) = row
+        (at, bank_id, qid, kind, topic, mode, given, correct, seconds, rating, rated, due, on) = row
         interval = None
         if due is not None and rated is not None:
             delta = datetime.fromisoformat(due) - datetime.fromisoformat(rated)
@@ -259,6 +260,7 @@ def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[di
             "seconds": seconds,
             "rating": RATINGS.get(rating) if rating is not None else None,
             "interval_days": interval,
+            "machine": on,
         }
 
 

@@ -153,6 +153,7 @@ from refresher.cli import quiz as _quiz  # noqa: E402
 from refresher.cli import review as _review  # noqa: E402
 from refresher.cli import sheet as _sheet  # noqa: E402
 from refresher.cli import stats as _stats  # noqa: E402
+from refresher.cli import sync as _sync  # noqa: E402
 
 for _module in (
     _quiz,
@@ -166,8 +167,13 @@ for _module in (
     _bank,
     _explain,
     _interop,
+    _sync,
 ):
     _module.register(app)
+
+for _info in app.registered_commands:  # quiz, review, interview, drill sync with sync_dir
+    if _info.callback is not None and _info.callback.__name__ in _sync.STUDYING:
+        _info.callback = _sync.studying(_info.callback)
 
 # Every command's help pages like the rest and is piped without padding, whichever module
 # registered it.

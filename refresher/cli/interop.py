@@ -168,6 +168,8 @@ def history(
                 parts.append(repr(row["given"]))
             if row["rating"]:
                 parts.append(f"rated {row['rating']}, next in {row['interval_days']:g} d")
+            if row["machine"]:
+                parts.append(f"on {row['machine']}")
             out.write(strip_controls("  ".join(parts)) + "\n")
 
 

@@ -49,3 +49,8 @@ STORED_YEAR_MIN = 1800  # a time read back from the history outside these years 
 STORED_YEAR_MAX = 9200
 # An SVG export is one image: past this many lines (about 15,000 px) HTML prints better.
 SVG_LINES = 600
+
+# --- the sync folder (storage.sync) ------------------------------------------------------------
+SYNC_LINE_BYTES = 256 * 1024  # one event line; longer lines are skipped as bad, unread past this
+SYNC_FILES = 1_000  # event files read from one sync folder
+SYNC_BATCH = 2_000  # events appended or imported per batch, so memory stays flat

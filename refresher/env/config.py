@@ -46,6 +46,7 @@ class Config:
     # and for single banks as (bank id, parameters) pairs.
     parameters: tuple[float, ...] | None = None
     bank_parameters: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    sync_dir: str | None = None
 
 
 NEW_ORDERS = ("interleaved", "bank", "random")
@@ -172,6 +173,26 @@ def with_parameters(config: Config, bank: str | None, params: tuple[float, ...] 
     others = tuple((k, v) for k, v in config.bank_parameters if k != bank)
     mine = () if params is None else ((bank, tuple(params)),)
     return replace(config, bank_parameters=tuple(sorted(others + mine)))
+def _folder_name(text: str) -> str | None:
+    word = text.strip()
+    if word.lower() in NO_DATE:
+        return None
+    if len(word) > 4096 or "\n" in word or "\x00" in word:
+        raise ValueError("is not a folder name")
+    return word
+
+
+def _folder(text: str) -> str | None:
+    """A sync folder as typed (`none` clears it), made absolute so that every command finds
+    it from any working folder."""
+    word = _folder_name(text)
+    return None if word is None else os.path.abspath(os.path.expanduser(word))
+
+
+def _folder_from_toml(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise ValueError("must be a folder, as a string")
+    return _folder_name(value)
 
 
 def _word(text: str) -> str:
@@ -269,6 +290,13 @@ SETTINGS: dict[str, Setting] = {
             _bank_parameters_text,
             lambda v: None,
             _bank_parameters_from_toml,
+        ),
+        Setting(
+            "sync_dir",
+            "A folder to sync with at the start and end of study (none: no sync).",
+            _folder,
+            lambda v: None,
+            _folder_from_toml,
         ),
     )
 }

@@ -51,3 +51,17 @@ def cache_dir(home: Path | None = None) -> Path:
 def bank_cache_dir(home: Path | None = None) -> Path:
     """Where parsed banks are kept between runs (see `bank.load_bank`)."""
     return cache_dir(home) / "banks"
+
+
+MACHINE_NAME = "machine-id"
+SYNC_LOCK_NAME = "sync.lock"
+
+
+def machine_file(home: Path | None = None) -> Path:
+    """This machine's id for the sync folder, made once (see `storage.sync`)."""
+    return (home if home is not None else home_dir()) / MACHINE_NAME
+
+
+def sync_lock_file(home: Path | None = None) -> Path:
+    """Held while a sync runs, so that two syncs of one data folder wait for each other."""
+    return (home if home is not None else home_dir()) / SYNC_LOCK_NAME

@@ -16,6 +16,116 @@ from refresher.core.errors import StoreError
 # "RFSH": written at offset 68 of the file header; a file carrying another id is not ours.
 APPLICATION_ID = 0x52465348
 
+_NOT_IMPORTING = "NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'importing')"
+_ATTEMPT_JSON = (
+    "json_object('answered_at', {a}.answered_at, 'given', {a}.given, 'correct', {a}.correct,"
+    " 'seconds', {a}.seconds, 'mode', {a}.mode, 'qtype', {a}.qtype, 'topic', {a}.topic,"
+    " 'points', {a}.points, 'mistake', {a}.mistake, 'tries', {a}.tries,"
+    " 'first_given', {a}.first_given, 'overruled', {a}.overruled, 'seed', {a}.seed)"
+)
+_CARD_JSON = (
+    "(SELECT json_object('fsrs', c.fsrs, 'state', c.state, 'due', c.due,"
+    " 'stability', c.stability, 'last_review', c.last_review, 'reps', c.reps,"
+    " 'lapses', c.lapses, 'suspended', c.suspended, 'leech', c.leech,"
+    " 'introduced_at', c.introduced_at) FROM cards c WHERE c.question_id = {r}.question_id)"
+)
+
+
+def _review_json(r: str, after: str) -> str:
+    answer = f"(SELECT {_ATTEMPT_JSON.format(a='a')} FROM attempts a WHERE a.id = {r}.attempt_id)"
+    return (
+        f"json_object('rating', {r}.rating, 'auto', {r}.auto, 'duration_ms', {r}.duration_ms,"
+        f" 'before', json({r}.card_before), 'after', {after}, 'answer', {answer})"
+    )
+
+
+# Events: `seq` orders this machine's own; `event_id` (machine.seq) is given at the first sync
+# once the machine id is known. `cancelled`: a review taken back by an undo event.
+SYNC_SCHEMA = f"""
+    CREATE TABLE sync_events (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT UNIQUE,
+        machine TEXT,
+        at TEXT NOT NULL,                -- ISO 8601 UTC: the time the event is replayed at
+        kind TEXT NOT NULL,              -- answer review undo overrule suspend setting
+        bank TEXT,
+        qid TEXT,
+        payload TEXT NOT NULL,           -- JSON, as in the sync file
+        target TEXT,                     -- undo, overrule: the event they act on
+        target_seq INTEGER,              -- the same for this machine's events before their ids
+        review_id INTEGER,               -- the rows the event made here
+        attempt_id INTEGER,
+        cancelled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sync_events_by_card ON sync_events (bank, qid, at);
+    CREATE INDEX sync_events_by_review ON sync_events (review_id) WHERE review_id IS NOT NULL;
+    CREATE INDEX sync_events_by_attempt ON sync_events (attempt_id) WHERE attempt_id IS NOT NULL;
+    CREATE INDEX sync_events_by_target ON sync_events (target) WHERE target IS NOT NULL;
+    CREATE INDEX sync_events_unnamed ON sync_events (seq) WHERE event_id IS NULL;
+    CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,            -- machine, exported_seq, exported_size, importing
+        value TEXT NOT NULL
+    );
+    CREATE TABLE sync_files (
+        name TEXT PRIMARY KEY,           -- a file of the sync folder, by name
+        offset INTEGER NOT NULL,         -- bytes read (whole lines)
+        tail TEXT NOT NULL,              -- a hash of the bytes before `offset`: a rewrite shows
+        machine TEXT,
+        read_at TEXT NOT NULL
+    );
+    CREATE TRIGGER sync_answer AFTER INSERT ON attempts
+    WHEN NEW.mode != 'review' AND {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, bank, qid, payload, attempt_id)
+        SELECT NEW.answered_at, 'answer', q.bank, q.qid,
+            json_object('answer', {_ATTEMPT_JSON.format(a="NEW")}), NEW.id
+        FROM questions q WHERE q.id = NEW.question_id;
+    END;
+    CREATE TRIGGER sync_review AFTER INSERT ON reviews WHEN {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, bank, qid, payload, review_id, attempt_id)
+        SELECT NEW.reviewed_at, 'review', q.bank, q.qid,
+            {_review_json("NEW", _CARD_JSON.format(r="NEW"))}, NEW.id, NEW.attempt_id
+        FROM questions q WHERE q.id = NEW.question_id;
+    END;
+    CREATE TRIGGER sync_undo AFTER DELETE ON reviews WHEN {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, bank, qid, payload, target_seq)
+        SELECT e.at, 'undo', e.bank, e.qid, '{{}}', e.seq FROM sync_events e
+        WHERE e.review_id = OLD.id AND e.kind = 'review';
+        UPDATE sync_events SET cancelled = 1, review_id = NULL, attempt_id = NULL
+        WHERE review_id = OLD.id AND kind = 'review';
+    END;
+    CREATE TRIGGER sync_overrule AFTER UPDATE OF overruled ON attempts
+    WHEN NEW.overruled = 1 AND OLD.overruled = 0 AND {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, bank, qid, payload, target_seq)
+        SELECT e.at, 'overrule', e.bank, e.qid, '{{}}', e.seq FROM sync_events e
+        WHERE e.attempt_id = NEW.id AND e.kind IN ('answer', 'review');
+    END;
+    CREATE TRIGGER sync_suspend AFTER UPDATE OF suspended ON cards
+    WHEN NEW.suspended != OLD.suspended AND {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, bank, qid, payload)
+        SELECT strftime('%Y-%m-%dT%H:%M:%f', coalesce(NEW.last_review, NEW.introduced_at),
+            '+0.001 seconds') || '+00:00', 'suspend', q.bank, q.qid,
+            json_object('suspended', NEW.suspended)
+        FROM questions q WHERE q.id = NEW.question_id;
+    END;
+    INSERT INTO sync_events (at, kind, bank, qid, payload, attempt_id)
+    SELECT a.answered_at, 'answer', q.bank, q.qid,
+        json_object('answer', {_ATTEMPT_JSON.format(a="a")}), a.id
+    FROM attempts a JOIN questions q ON q.id = a.question_id
+    WHERE a.mode != 'review' ORDER BY a.answered_at, a.id;
+    INSERT INTO sync_events (at, kind, bank, qid, payload, review_id, attempt_id)
+    SELECT r.reviewed_at, 'review', q.bank, q.qid,
+        {_review_json("r", "coalesce(json(r.next_before), " + _CARD_JSON.format(r="r") + ")")},
+        r.id, r.attempt_id
+    FROM (SELECT *, lead(card_before) OVER (PARTITION BY question_id ORDER BY id) AS next_before
+          FROM reviews) r
+    JOIN questions q ON q.id = r.question_id ORDER BY r.reviewed_at, r.id;
+"""
+
 # Ordered; entry k brings the schema from version k to k + 1. Never edit a released entry.
 MIGRATIONS: list[str] = [
     """
@@ -103,6 +213,9 @@ MIGRATIONS: list[str] = [
         shown_at TEXT NOT NULL           -- ISO 8601 UTC
     );
     """,
+    # 6: sync (storage.sync): every answer, review, undo, overrule and suspension as an event,
+    # written by triggers in the transaction that makes it; imported events are kept too.
+    SYNC_SCHEMA,
 ]
 
 
@@ -112,6 +225,19 @@ def tables_at(version: int) -> set[str]:
     for script in MIGRATIONS[:version]:
         names.update(re.findall(r"CREATE TABLE (\w+)", script))
     return names
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a migration, split at the semicolons that end one (a trigger's body
+    holds several)."""
+    found, piece = [], ""
+    for part in script.split(";"):
+        piece += part + ";"
+        if sqlite3.complete_statement(piece):
+            if piece.strip(" \n;"):
+                found.append(piece)
+            piece = ""
+    return found
 
 
 def apply(conn: sqlite3.Connection, path: Path) -> None:
@@ -134,9 +260,8 @@ def apply(conn: sqlite3.Connection, path: Path) -> None:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(script):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {step}")
         conn.execute("COMMIT")
     except BaseException:

@@ -1,0 +1,91 @@
+"""Sync with a folder other machines sync too (app layer): `refresher sync DIR` and the hook
+that syncs around every studying command when `sync_dir` is set.
+
+`sync()` takes the data folder's sync lock (a second sync waits), makes this machine's id once,
+sends the scheduling settings when they changed, appends this machine's new events to its file
+and brings in every other machine's (see `storage.sync`). `status()` says what is waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from refresher.app import settings as app_settings
+from refresher.core.errors import RefresherError
+from refresher.env.clock import Clock, utcnow
+from refresher.storage.store import open_store
+from refresher.storage.sync import (
+    Sync,
+    SyncError,
+    SyncResult,
+    SyncStatus,
+    machine_id,
+    sync_lock,
+)
+
+__all__ = ["SyncResult", "SyncStatus", "around_study", "status", "sync"]
+
+
+def _folder(folder: Path | str) -> Path:
+    return Path(folder).expanduser()
+
+
+def sync(folder: Path | str, home: Path | None = None, clock: Clock = utcnow) -> SyncResult:
+    """One sync of the data folder `home` with `folder`."""
+    config = app_settings.load(home)
+    now = clock()
+    with sync_lock(home):
+        machine = machine_id(home)
+        with open_store(home) as store:
+            job = Sync(store, _folder(folder), machine)
+            result = SyncResult(machine)
+            job.record_settings(
+                {
+                    "desired_retention": config.desired_retention,
+                    "leech_threshold": config.leech_threshold,
+                },
+                now,
+            )
+            job.export(result)
+            try:
+                job.import_all(result, now)
+            except OSError as exc:  # the folder went away or cannot be listed
+                raise SyncError(f"cannot read sync folder {folder}: {exc.strerror}") from None
+            job.finished(now)
+    return result
+
+
+def status(folder: Path | str, home: Path | None = None) -> SyncStatus:
+    """Machines seen, the last sync of each, and events waiting either way."""
+    with sync_lock(home):
+        machine = machine_id(home)
+        with open_store(home) as store:
+            return Sync(store, _folder(folder), machine).status()
+
+
+@contextlib.contextmanager
+def around_study(
+    tell: Callable[[SyncResult], None],
+    warn: Callable[[str], None],
+    home: Path | None = None,
+) -> Iterator[None]:
+    """Sync before and after a studying command when `sync_dir` is set. A sync that fails
+    is one warning: studying goes on, and the next sync catches up."""
+    folder = app_settings.load(home).sync_dir
+    if not folder:
+        yield
+        return
+
+    def once() -> None:
+        try:
+            tell(sync(folder, home))
+        except RefresherError as exc:
+            warn(f"sync with {folder} failed: {exc}")
+
+    once()
+    try:
+        yield
+    finally:
+        once()

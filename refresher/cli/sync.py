@@ -1,0 +1,86 @@
+"""`refresher sync DIR`: share study between machines through a folder (shell)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from refresher.cli.help import PagedCommand
+
+
+def sync(
+    folder: Path = typer.Argument(
+        None,
+        help="The sync folder (a git checkout, a Syncthing or cloud folder); default: sync_dir.",
+        file_okay=False,
+    ),
+    show_status: bool = typer.Option(
+        False, "--status", help="Show machines seen and what is waiting; change nothing."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
+) -> None:
+    """Send this machine's answers and reviews to a sync folder and bring in the others'.
+
+    Each machine appends to its own file in the folder; never sync the data folder itself.
+
+    Example: refresher sync ~/Sync/refresher
+    """
+    from refresher.app import settings
+    from refresher.app import sync as app
+    from refresher.core.errors import UsageError
+    from refresher.render import sync as show
+    from refresher.render.console import make_console, print_warning
+
+    chosen = folder if folder is not None else settings.load().sync_dir
+    if not chosen:
+        raise UsageError("name the sync folder: refresher sync DIR (or config sync_dir DIR)")
+    if show_status:
+        status = app.status(chosen)
+        if as_json:
+            typer.echo(json.dumps(show.status_json(status), indent=2, ensure_ascii=False))
+        else:
+            show.status_view(make_console(), status)
+        return
+    result = app.sync(chosen)
+    for line in show.problem_lines(result):
+        print_warning(line)
+    if as_json:
+        typer.echo(json.dumps(show.result_json(result), indent=2, ensure_ascii=False))
+        return
+    for line in show.summary_lines(result):
+        typer.echo(line)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(cls=PagedCommand)(sync)
+
+
+STUDYING = ("quiz", "review", "interview", "drill")  # synced before and after with sync_dir
+
+
+def studying(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`command` with a sync before and after it when `config sync_dir` is set; what a sync
+    brought in or skipped is told on stderr, so piped answers and output stay as they are."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from refresher.app.sync import around_study
+        from refresher.render import sync as show
+        from refresher.render.console import print_warning
+
+        def tell(result: Any) -> None:
+            for line in show.problem_lines(result):
+                print_warning(line)
+            if result.brought:
+                for line in show.summary_lines(result)[:-1]:
+                    typer.echo(f"sync: {line}", err=True)
+
+        with around_study(tell, print_warning):
+            return command(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,236 @@
+"""A card's state as the replay of its review events (an edge module's pure part).
+
+Every machine computes a card's state the same way from the same events: its reviews and
+suspensions, undone reviews left out, in (time, event id) order. A review whose recorded state
+before is the state the replay has reached keeps its recorded state after exactly (fuzz and a
+plan's shortening included, as the machine that made it showed the learner); a review that
+finds another state (a review from another machine came in between) is rated afresh on it by
+FSRS, with the desired retention and leech threshold its machine had then and no fuzz, so the
+result does not depend on which machine computes it.
+
+Card rows are "portable" in events: `fsrs` (py-fsrs's dict without the card id, which differs
+between machines), `reps`, `lapses`, `suspended`, `leech` and `introduced_at`; the other columns
+of the `cards` table are copies computed from them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from refresher.storage.connection import compact, iso
+from refresher.storage.events import valid_time
+
+PORTABLE = ("fsrs", "reps", "lapses", "suspended", "leech", "introduced_at")
+DEFAULT_SETTINGS = {"desired_retention": 0.9, "leech_threshold": 8}
+
+
+class BadRow(ValueError):
+    """A card row in an event that cannot be one refresher wrote."""
+
+
+def portable(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A card row (as stored, `fsrs` as JSON text or a dict) in the form events carry."""
+    if row is None:
+        return None
+    fsrs = row["fsrs"]
+    fsrs = dict(json.loads(fsrs) if isinstance(fsrs, str) else fsrs)
+    fsrs.pop("card_id", None)
+    return {
+        "fsrs": fsrs,
+        "reps": int(row["reps"]),
+        "lapses": int(row["lapses"]),
+        "suspended": int(bool(row["suspended"])),
+        "leech": int(bool(row["leech"])),
+        "introduced_at": str(row["introduced_at"]),
+    }
+
+
+FSRS_KEYS = {"state", "step", "stability", "difficulty", "due", "last_review"}
+
+
+def _number(value: object, *, none: bool = True) -> bool:
+    if value is None:
+        return none
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value < 1e9
+    )
+
+
+def checked(value: object) -> dict[str, Any] | None:
+    """A portable row read from a file, checked field by field to be one refresher writes
+    (None stays None); raises BadRow."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != set(PORTABLE):
+        raise BadRow("not a card row")
+    fsrs = value["fsrs"]
+    if not isinstance(fsrs, dict) or set(fsrs) != FSRS_KEYS:
+        raise BadRow("not a py-fsrs card")
+    ok = (
+        fsrs["state"] in (1, 2, 3)
+        and not isinstance(fsrs["state"], bool)
+        and (fsrs["step"] is None or (_number(fsrs["step"]) and isinstance(fsrs["step"], int)))
+        and _number(fsrs["stability"])
+        and _number(fsrs["difficulty"])
+        and valid_time(fsrs["due"])
+        and (fsrs["last_review"] is None or valid_time(fsrs["last_review"]))
+        and valid_time(value["introduced_at"])
+        and all(
+            _number(value[k], none=False) and isinstance(value[k], int) for k in ("reps", "lapses")
+        )
+        and value["suspended"] in (0, 1)
+        and value["leech"] in (0, 1)
+    )
+    if not ok:
+        raise BadRow("a card row's field")
+    return value
+
+
+def _time(text: str) -> str:
+    return iso(datetime.fromisoformat(text))
+
+
+def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
+    """A portable row as this machine's `cards` row of card `card_id` (the copied columns
+    computed as `cards.card_row` computes them from py-fsrs's card)."""
+    fsrs = {"card_id": card_id, **row["fsrs"]}
+    last = fsrs["last_review"]
+    return {
+        "question_id": card_id,
+        "fsrs": compact(fsrs),
+        "state": int(fsrs["state"]),
+        "due": _time(fsrs["due"]),
+        "stability": fsrs["stability"],
+        "last_review": None if last is None else _time(last),
+        "reps": int(row["reps"]),
+        "lapses": int(row["lapses"]),
+        "suspended": int(bool(row["suspended"])),
+        "leech": int(bool(row["leech"])),
+        "introduced_at": _time(row["introduced_at"]),
+    }
+
+
+def state_of(row: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+    """A portable row as the scheduler's `CardState`."""
+    from refresher.srs.schedule import Card, CardState
+
+    return CardState(
+        card=Card.from_dict({"card_id": 1, **row["fsrs"]}),
+        reps=int(row["reps"]),
+        lapses=int(row["lapses"]),
+        suspended=bool(row["suspended"]),
+        leech=bool(row["leech"]),
+        introduced_at=datetime.fromisoformat(row["introduced_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of a card, as replay needs it."""
+
+    kind: str  # review | suspend
+    at: str
+    event_id: str
+    machine: str
+    payload: Mapping[str, Any]
+    review_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReplayedReview:
+    review_id: int
+    card_before: str | None  # the whole `cards` row before, as JSON (as cards.py writes it)
+    state_before: int | None
+    due_after: str
+
+
+@dataclass(frozen=True)
+class Replayed:
+    row: dict[str, Any] | None  # the card's `cards` row; None: no review left
+    reviews: list[ReplayedReview]
+
+
+class Settings:
+    """The scheduling settings each machine had, by time (its `setting` events)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, Mapping[str, Any]]]):
+        self._by_machine: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
+        for machine, at, event_id, payload in rows:
+            self._by_machine.setdefault(machine, []).append((at, event_id, payload))
+        for found in self._by_machine.values():
+            found.sort(key=lambda s: (s[0], s[1]))
+
+    def at(self, machine: str, at: str) -> Mapping[str, Any]:
+        found = self._by_machine.get(machine)
+        if not found:
+            return DEFAULT_SETTINGS
+        chosen = found[0][2]
+        for when, _, payload in found:
+            if when <= at:
+                chosen = payload
+        return chosen
+
+
+def order(steps: Iterable[Step]) -> list[Step]:
+    return sorted(steps, key=lambda s: (s.at, s.event_id))
+
+
+def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
+    """Card `card_id`'s state after `steps` (in `order`), and each review's state before."""
+    from refresher.srs import schedule
+    from refresher.storage.cards import card_row
+
+    state: dict[str, Any] | None = None  # portable
+    row: dict[str, Any] | None = None  # the same as a local `cards` row, made when needed
+    reviews: list[ReplayedReview] = []
+    schedulers: dict[float, Any] = {}
+    for step in order(steps):
+        if step.kind == "suspend":
+            if state is not None:
+                state = {**state, "suspended": int(bool(step.payload.get("suspended")))}
+                row = None
+            continue
+        before, before_row = state, row
+        if before is not None and before_row is None and step.review_id is not None:
+            before_row = local_row(before, card_id)
+        if step.payload.get("before") == before:
+            state, row = step.payload["after"], None
+        else:
+            rules = settings.at(step.machine, step.at)
+            retention = float(rules["desired_retention"])
+            if retention not in schedulers:
+                schedulers[retention] = schedule.make_scheduler(desired_retention=retention)
+            duration = step.payload.get("duration_ms")
+            rated = schedule.rate(
+                schedulers[retention],
+                None if before is None else state_of(before),
+                card_id,
+                schedule.Rating(int(step.payload["rating"])),
+                datetime.fromisoformat(step.at),
+                duration_ms=duration if isinstance(duration, int) else None,
+                leech_threshold=int(rules["leech_threshold"]),
+            )
+            row = card_row(card_id, rated.after)
+            state = portable(row)
+        if step.review_id is not None:
+            if row is None:
+                row = local_row(state, card_id)
+            reviews.append(
+                ReplayedReview(
+                    step.review_id,
+                    None if before_row is None else compact(before_row),
+                    None if before_row is None else int(before_row["state"]),
+                    row["due"],
+                )
+            )
+    if state is not None and row is None:
+        row = local_row(state, card_id)
+    return Replayed(row, reviews)

@@ -1,0 +1,896 @@
+"""The sync folder (an edge module): this machine's events out, the other machines' in.
+
+A sync folder holds one file per machine, `MACHINE.jsonl`, one event per line (`storage.events`),
+only ever appended, and only by its machine. Events are made by triggers in the store
+(migration 6) in the very transaction of the answer, review, undo, overrule or suspension;
+`Sync` names them (`MACHINE.SEQ`) and appends the ones not yet in this machine's file, then reads
+every `*.jsonl` file of the folder (conflicted copies included: an event names itself, so a copy
+only brings duplicates, which are ignored) from where the last sync stopped, imports the events
+not seen, and replays each card they touch (`storage.replay`).
+
+What can go wrong is counted, never fatal: a torn last line (read again next time, as a sync tool
+may still be writing it), a line too long, junk or a bad checksum (skipped), a line from a newer
+refresher (skipped: upgrade), a file rewritten from an older copy (read again from the start:
+events already imported are kept). Another machine's file is never written. This machine's own
+file is checked when its size is not the one the last sync left: the events missing from it are
+appended again and a torn last line of ours is cut off.
+
+Crash safety: lines are appended whole and synced before the store records them exported; the
+store's marks of files read and the rows imported are one transaction. A `kill -9` anywhere leaves
+a prefix of whole lines (plus at most one torn line) and a store as before or after the import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import stat
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from refresher.core import limits
+from refresher.core.errors import RefresherError
+from refresher.core.model import ID_RE
+from refresher.env import paths
+from refresher.env.files import write_atomically
+from refresher.storage import replay
+from refresher.storage.connection import guarded, iso
+from refresher.storage.events import MACHINE_RE, Bad, Event, decode, encode, valid_time
+from refresher.storage.store import Store
+
+SUFFIX = ".jsonl"
+TAIL_BYTES = 64  # the bytes before a file's read offset, hashed: a rewritten file shows
+PROBLEMS = ("torn", "too-long", "junk", "checksum", "newer", "rewritten")
+
+
+class SyncError(RefresherError):
+    """The sync folder cannot be used (missing, not a folder, not writable)."""
+
+
+# --- this machine -------------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    word = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    word = "-".join(p for p in word.split("-") if p)[:24].strip("-")
+    return word or "machine"
+
+
+def machine_id(home: Path | None = None) -> str:
+    """This machine's id, made once from its host name and kept in the data folder."""
+    path = paths.machine_file(home)
+    try:
+        text = path.read_text("ascii").strip()
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SyncError(f"cannot read {path}: {exc}") from None
+    if text:
+        if not MACHINE_RE.match(text):
+            raise SyncError(f"{path} holds {text[:40]!r}, not a machine id; delete it")
+        return text
+    made = f"{_slug(socket.gethostname())}-{secrets.token_hex(3)}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, (made + "\n").encode("ascii"))
+    except OSError as exc:
+        raise SyncError(f"cannot write {path}: {exc.strerror}") from None
+    return made
+
+
+@contextlib.contextmanager
+def sync_lock(home: Path | None = None) -> Iterator[None]:
+    """Held for the whole of a sync: a second sync of the same data folder waits."""
+    path = paths.sync_lock_file(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: SQLite's lock still guards the store
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --- what a sync did ----------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    machine: str
+    exported: int = 0
+    rewritten_own: int = 0  # events of ours written again: our file was rolled back
+    brought: dict[str, Counter[str]] = field(default_factory=dict)  # machine -> kind -> count
+    duplicates: int = 0
+    problems: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> file -> count
+    cards: int = 0  # cards replayed
+
+    def problem(self, why: str, name: str, n: int = 1) -> None:
+        found = self.problems.setdefault(why, {})
+        found[name] = found.get(name, 0) + n
+
+
+@dataclass(frozen=True)
+class MachineSeen:
+    machine: str
+    events: int
+    last_event: str | None  # the time of its latest event
+    last_read: str | None  # its last sync: its file's time in the folder (ours: the store's)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    machine: str
+    folder: Path
+    to_send: int  # events of this machine not in its file yet
+    to_bring: int  # lines in the folder not read yet
+    machines: list[MachineSeen]
+
+
+# --- the folder ---------------------------------------------------------------------------------
+
+
+def check_folder(folder: Path) -> Path:
+    try:
+        info = folder.stat()
+    except FileNotFoundError:
+        raise SyncError(f"sync folder {folder} does not exist; create it first") from None
+    except OSError as exc:
+        raise SyncError(f"cannot use sync folder {folder}: {exc.strerror}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise SyncError(f"sync folder {folder} is not a folder")
+    return folder
+
+
+def event_files(folder: Path) -> list[Path]:
+    """The regular `*.jsonl` files of the folder, by name (at most `limits.SYNC_FILES`)."""
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(SUFFIX) and not entry.name.startswith("."):
+                with contextlib.suppress(OSError):
+                    if entry.is_file(follow_symlinks=False):
+                        found.append(Path(entry.path))
+    found.sort(key=lambda p: p.name)
+    if len(found) > limits.SYNC_FILES:
+        raise SyncError(
+            f"sync folder {folder} holds {len(found):,} event files,"
+            f" more than {limits.SYNC_FILES:,}"
+        )
+    return found
+
+
+def _tail_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _open_regular(path: Path) -> Any:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    fh = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        fh.close()
+        raise OSError("not a regular file")
+    return fh
+
+
+def read_lines(fh: Any, start: int) -> Iterator[tuple[int, bytes]]:
+    """(offset after, line) for each line from `start`; a line past the limit comes as its
+    first `limits.SYNC_LINE_BYTES + 1` bytes and the rest is skipped unread into memory; a last
+    line without its newline comes as is (torn)."""
+    fh.seek(start)
+    limit = limits.SYNC_LINE_BYTES
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # skip the rest of a long line
+                more = fh.readline(1 << 16)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield fh.tell(), line[: limit + 1] + b"\n"
+            continue
+        yield fh.tell(), line
+
+
+def _append(path: Path, lines: list[bytes]) -> int:
+    """Append whole lines and sync them; returns the file's size after."""
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        data = b"".join(lines)
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+        os.fsync(fd)
+        size = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    if created:
+        with contextlib.suppress(OSError):
+            dfd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+    return size
+
+
+# --- checking what an event carries -------------------------------------------------------------
+
+
+class BadEvent(ValueError):
+    pass
+
+
+def _text(value: object, most: int, *, none: bool = False) -> str | None:
+    if value is None and none:
+        return None
+    if not isinstance(value, str) or len(value) > most:
+        raise BadEvent("a text")
+    return value
+
+
+def _int(value: object, lo: int, hi: int, *, none: bool = False) -> int | None:
+    if value is None and none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BadEvent("a number")
+    return value
+
+
+def _points(value: object) -> str | None:
+    text = _text(value, limits.TEXT_CHARS * (limits.ITEMS_PER_QUESTION + 1), none=True)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+        of, covered = data["of"], data["covered"]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise BadEvent("points") from None
+    _int(of, 1, limits.ITEMS_PER_QUESTION)
+    if not isinstance(covered, list) or len(covered) > of:
+        raise BadEvent("points")
+    for c in covered:
+        _text(c, limits.TEXT_CHARS)
+    return text
+
+
+def answer_row(value: object) -> dict[str, Any]:
+    """The `attempts` columns an event's answer carries, checked."""
+    if not isinstance(value, dict):
+        raise BadEvent("an answer")
+    if not valid_time(value.get("answered_at")):
+        raise BadEvent("a time")
+    seconds = value.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise BadEvent("seconds")
+    if not 0 <= seconds <= 10**7:
+        raise BadEvent("seconds")
+    mode, qtype = value.get("mode"), value.get("qtype")
+    for word in (mode, qtype):
+        if not isinstance(word, str) or len(word) > 40 or not ID_RE.match(word):
+            raise BadEvent("a word")
+    return {
+        "answered_at": value["answered_at"],
+        "given": _text(value.get("given"), limits.INTERVIEW_ANSWER_CHARS),
+        "correct": _int(value.get("correct"), 0, 1, none=True),
+        "seconds": float(seconds),
+        "mode": mode,
+        "qtype": qtype,
+        "topic": _text(value.get("topic"), 200),
+        "points": _points(value.get("points")),
+        "mistake": _text(value.get("mistake"), 200, none=True),
+        "tries": _int(value.get("tries"), 1, 9),
+        "first_given": _text(value.get("first_given"), limits.INTERVIEW_ANSWER_CHARS, none=True),
+        "overruled": _int(value.get("overruled"), 0, 1),
+        "seed": _int(value.get("seed"), -limits.SQLITE_INT_MAX, limits.SQLITE_INT_MAX, none=True),
+    }
+
+
+ANSWER_COLUMNS = (
+    "answered_at",
+    "given",
+    "correct",
+    "seconds",
+    "mode",
+    "qtype",
+    "topic",
+    "points",
+    "mistake",
+    "tries",
+    "first_given",
+    "overruled",
+    "seed",
+)
+
+
+def checked_payload(event: Event) -> dict[str, Any]:
+    """The payload of `event` if it can be what refresher wrote; raises BadEvent."""
+    p = event.payload
+    try:
+        if event.kind == "answer":
+            return {"answer": answer_row(p.get("answer"))}
+        if event.kind == "review":
+            answer = p.get("answer")
+            after = replay.checked(p.get("after"))
+            if after is None:
+                raise BadEvent("a review without its state after")
+            return {
+                "rating": _int(p.get("rating"), 1, 4),
+                "auto": _int(p.get("auto"), 0, 1),
+                "duration_ms": _int(p.get("duration_ms"), 0, 10**10, none=True),
+                "before": replay.checked(p.get("before")),
+                "after": after,
+                "answer": None if answer is None else answer_row(answer),
+            }
+        if event.kind == "suspend":
+            return {"suspended": _int(p.get("suspended"), 0, 1)}
+        if event.kind == "setting":
+            retention = p.get("desired_retention")
+            if isinstance(retention, bool) or not isinstance(retention, int | float):
+                raise BadEvent("a retention")
+            if not 0.5 <= retention <= 0.999:
+                raise BadEvent("a retention")
+            return {
+                "desired_retention": float(retention),
+                "leech_threshold": _int(p.get("leech_threshold"), 1, 99),
+            }
+        return {}
+    except replay.BadRow as exc:
+        raise BadEvent(str(exc)) from None
+
+
+# --- the store's side ---------------------------------------------------------------------------
+
+
+def _state(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_state(conn: sqlite3.Connection, key: str, value: object) -> None:
+    conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", (key, str(value)))
+
+
+def _normalised(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload as the triggers wrote it, in the form the file carries."""
+    if kind == "review":
+        before = payload.get("before")
+        payload = {
+            **payload,
+            "before": replay.portable(before),
+            "after": replay.portable(payload["after"]),
+        }
+    return payload
+
+
+class _Import:
+    """One import's transaction: rows waiting to be written in bulk, the next ids, and the
+    cards and machines touched."""
+
+    def __init__(self, conn: sqlite3.Connection, result: SyncResult):
+        self.conn, self.result = conn, result
+        self.affected: set[tuple[str, str]] = set()
+        self.settings_from: set[str] = set()
+        self.attempts: list[tuple[Any, ...]] = []
+        self.reviews: list[tuple[Any, ...]] = []
+        self.events: list[tuple[Any, ...]] = []
+        self._next: dict[str, int] = {}
+        self.renumber()
+
+    def renumber(self) -> None:
+        for table, key in (("attempts", "id"), ("reviews", "id"), ("sync_events", "seq")):
+            self._next[table] = (
+                self.conn.execute(f"SELECT max({key}) FROM {table}").fetchone()[0] or 0
+            )
+
+    def next_id(self, table: str) -> int:
+        self._next[table] += 1
+        return self._next[table]
+
+    def flush(self) -> None:
+        conn = self.conn
+        if self.attempts:
+            columns = ", ".join(ANSWER_COLUMNS)
+            conn.executemany(
+                f"INSERT INTO attempts (id, question_id, {columns})"
+                f" VALUES (?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
+                self.attempts,
+            )
+        if self.reviews:
+            conn.executemany(
+                "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
+                " state_before, due_after, attempt_id, card_before)"
+                " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
+                self.reviews,
+            )
+        if self.events:
+            conn.executemany(
+                "INSERT INTO sync_events (seq, event_id, machine, at, kind, bank, qid, payload,"
+                " target, review_id, attempt_id, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?)",
+                self.events,
+            )
+        self.attempts, self.reviews, self.events = [], [], []
+
+
+class Sync:
+    """Sync of one open store with one folder (see the module's docstring)."""
+
+    def __init__(self, store: Store, folder: Path, machine: str):
+        self.store = store
+        self.conn = store.conn
+        self.path = store.path  # for `guarded`
+        self.folder = check_folder(folder)
+        self.machine = machine
+        self.own = folder / f"{machine}{SUFFIX}"
+        self._ids: dict[tuple[str, str], int] = {}  # (bank, qid) -> card id, while importing
+        self._targets: dict[str, set[str]] = {}  # kind -> event ids undone / overruled
+
+    # --- naming this machine's events ---------------------------------------------------------
+    def _name_events(self, conn: sqlite3.Connection) -> None:
+        """Give this machine's new events their ids and their file form (in a write)."""
+        known = _state(conn, "machine")
+        if known is None:
+            _set_state(conn, "machine", self.machine)
+        elif known != self.machine:
+            raise SyncError(
+                f"this data folder's events were named for machine {known}, but its machine id"
+                f" is now {self.machine}; put {paths.MACHINE_NAME} back as it was"
+            )
+        rows = conn.execute(
+            "SELECT seq, kind, payload, target_seq FROM sync_events WHERE event_id IS NULL"
+            " ORDER BY seq"
+        ).fetchall()
+        for seq, kind, payload, target_seq in rows:
+            target = None
+            if target_seq is not None:
+                found = conn.execute(
+                    "SELECT event_id FROM sync_events WHERE seq = ?", (target_seq,)
+                ).fetchone()
+                target = found[0] if found else None
+            data = _normalised(kind, json.loads(payload))
+            conn.execute(
+                "UPDATE sync_events SET event_id = ?, machine = ?, payload = ?, target = ?"
+                " WHERE seq = ?",
+                (f"{self.machine}.{seq}", self.machine, _compact(data), target, seq),
+            )
+
+    @guarded
+    def record_settings(self, settings: dict[str, Any], now: datetime) -> None:
+        """A `setting` event when the scheduling settings differ from the last one sent."""
+        with self.store.write() as conn:
+            self._name_events(conn)
+            row = conn.execute(
+                "SELECT payload FROM sync_events WHERE kind = 'setting' AND machine = ?"
+                " ORDER BY seq DESC LIMIT 1",
+                (self.machine,),
+            ).fetchone()
+            if row is not None and json.loads(row[0]) == settings:
+                return
+            cur = conn.execute(
+                "INSERT INTO sync_events (machine, at, kind, payload) VALUES (?, ?, 'setting', ?)",
+                (self.machine, iso(now), _compact(settings)),
+            )
+            seq = int(cur.lastrowid or 0)
+            conn.execute(
+                "UPDATE sync_events SET event_id = ? WHERE seq = ?", (f"{self.machine}.{seq}", seq)
+            )
+
+    # --- out ----------------------------------------------------------------------------------
+    def _own_file_seq(self, result: SyncResult) -> int:
+        """The last of our events in our file, from the store's mark when the file is as the
+        last sync left it, else by reading it (and cutting a torn last line of ours)."""
+        seq = int(_state(self.conn, "exported_seq") or 0)
+        size = int(_state(self.conn, "exported_size") or -1)
+        where = _state(self.conn, "exported_to")
+        try:
+            now_size = self.own.stat().st_size
+        except FileNotFoundError:
+            now_size = 0
+        if where == str(self.folder.resolve()) and now_size == size:
+            return seq
+        found, good = 0, 0
+        if now_size:
+            with _open_regular(self.own) as fh:
+                ours: list[Event] = []
+                for end, line in read_lines(fh, 0):
+                    if not line.endswith(b"\n"):
+                        break
+                    good = end
+                    event = decode(line)
+                    if isinstance(event, Event) and event.machine == self.machine:
+                        found = max(found, event.seq)
+                        ours.append(event)
+                        if len(ours) >= 500:
+                            self._check_ours(ours)
+                            ours = []
+                self._check_ours(ours)
+            if good < now_size:  # a torn line of ours (a crash mid-append): cut it
+                os.truncate(self.own, good)
+        if where == str(self.folder.resolve()) and found < seq:
+            result.rewritten_own = int(
+                self.conn.execute(
+                    "SELECT count(*) FROM sync_events WHERE machine = ? AND seq > ? AND seq <= ?",
+                    (self.machine, found, seq),
+                ).fetchone()[0]
+            )
+        return found
+
+    def _check_ours(self, events: list[Event]) -> None:
+        """Refuse our file when it holds an event of our id that this store did not make."""
+        if not events:
+            return
+        made = {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT event_id, at, kind FROM sync_events WHERE event_id IN"
+                f" ({', '.join('?' for _ in events)})",
+                [e.event_id for e in events],
+            )
+        }
+        if any(made.get(e.event_id) != (e.at, e.kind) for e in events):
+            raise SyncError(
+                f"{self.own.name} in the sync folder holds events this machine never made:"
+                f" another machine uses the id {self.machine} (a copied data folder?);"
+                f" delete {paths.MACHINE_NAME} in one data folder and sync again"
+            )
+
+    @guarded
+    def export(self, result: SyncResult) -> None:
+        """Append this machine's events not in its file yet, then record them sent."""
+        try:
+            self._export(result)
+        except OSError as exc:
+            raise SyncError(f"cannot write {self.own}: {exc.strerror or exc}") from None
+
+    def _export(self, result: SyncResult) -> None:
+        with self.store.write() as conn:
+            self._name_events(conn)
+        last = self._own_file_seq(result)
+        size = None
+        while True:
+            rows = self.conn.execute(
+                "SELECT event_id, at, kind, bank, qid, target, payload FROM sync_events"
+                " WHERE machine = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (self.machine, last, limits.SYNC_BATCH),
+            ).fetchall()
+            if not rows:
+                break
+            lines = [
+                encode(Event(r[0], self.machine, r[1], r[2], r[3], r[4], r[5], json.loads(r[6])))
+                for r in rows
+            ]
+            size = _append(self.own, lines)
+            result.exported += len(rows)
+            last = int(rows[-1][0].rpartition(".")[2])
+        if size is None:
+            try:
+                size = self.own.stat().st_size
+            except FileNotFoundError:
+                size = 0
+        with self.store.write() as conn:
+            _set_state(conn, "exported_seq", last)
+            _set_state(conn, "exported_size", size)
+            _set_state(conn, "exported_to", self.folder.resolve())
+        result.exported -= result.rewritten_own
+
+    # --- in -----------------------------------------------------------------------------------
+    @guarded
+    def import_all(self, result: SyncResult, now: datetime) -> None:
+        """Read every other file from where the last sync stopped; import and replay, all in
+        one transaction with the marks of what was read."""
+        with self.store.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
+            self._name_events(conn)
+            self._ids = {}
+            self._targets = {"undo": set(), "overrule": set()}
+            for kind, target in conn.execute(
+                "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
+            ):
+                self._targets.setdefault(kind, set()).add(target)
+            job = _Import(conn, result)
+            for path in event_files(self.folder):
+                if path.name != self.own.name:
+                    self._import_file(job, path, now)
+            for machine in job.settings_from:
+                job.affected.update(
+                    conn.execute(
+                        "SELECT DISTINCT bank, qid FROM sync_events WHERE kind = 'review'"
+                        " AND machine = ?",
+                        (machine,),
+                    ).fetchall()
+                )
+            self._replay(conn, job.affected)
+            result.cards = len(job.affected)
+            conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
+
+    def _import_file(self, job: _Import, path: Path, now: datetime) -> None:
+        conn, result, name = job.conn, job.result, path.name
+        mark = conn.execute(
+            "SELECT offset, tail FROM sync_files WHERE name = ?", (name,)
+        ).fetchone()
+        try:
+            fh = _open_regular(path)
+        except OSError:
+            result.problem("unreadable", name)
+            return
+        with fh:
+            size = os.fstat(fh.fileno()).st_size
+            start = 0
+            if mark is not None:
+                offset, tail = int(mark[0]), str(mark[1])
+                if offset <= size:
+                    fh.seek(max(0, offset - TAIL_BYTES))
+                    if _tail_hash(fh.read(offset - max(0, offset - TAIL_BYTES))) == tail:
+                        start = offset
+                if start != offset:
+                    result.problem("rewritten", name)
+            good = start
+            machine = None
+            batch: list[Event] = []
+            for end, line in read_lines(fh, start):
+                event = decode(line)
+                if isinstance(event, Bad):
+                    result.problem(event.why, name)
+                    if event.why == "torn":
+                        break  # read again next time: the sync tool may be writing it
+                    good = end
+                    continue
+                good = end
+                machine = machine or event.machine
+                batch.append(event)
+                if len(batch) >= limits.SYNC_BATCH:
+                    self._import_batch(job, batch, name)
+                    batch = []
+            self._import_batch(job, batch, name)
+            fh.seek(max(0, good - TAIL_BYTES))
+            tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
+        conn.execute(
+            "INSERT INTO sync_files (name, offset, tail, machine, read_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, tail = excluded.tail,"
+            " machine = coalesce(excluded.machine, machine), read_at = excluded.read_at",
+            (name, good, tail, machine, iso(now)),
+        )
+
+    def _import_batch(self, job: _Import, batch: list[Event], name: str) -> None:
+        """Answers and reviews (nearly every event) are written in bulk, with ids given here
+        (the write lock is held); the other kinds one by one, in their order."""
+        conn, result = job.conn, job.result
+        ids = [e.event_id for e in batch]
+        known: set[str] = set()
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            known.update(
+                r[0]
+                for r in conn.execute(
+                    "SELECT event_id FROM sync_events WHERE event_id IN"
+                    f" ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                )
+            )
+        for event in batch:
+            if event.machine == self.machine:
+                continue  # ours, in a copy of our file: the store has it
+            if event.event_id in known:
+                result.duplicates += 1
+                continue
+            try:
+                payload = checked_payload(event)
+            except BadEvent:
+                result.problem("junk", name)
+                continue
+            known.add(event.event_id)
+            result.brought.setdefault(event.machine, Counter())[event.kind] += 1
+            if event.kind in ("answer", "review"):
+                self._stage(job, event, payload)
+            else:
+                job.flush()
+                self._import_event(job, event, payload)
+                job.renumber()
+        job.flush()
+
+    def _stage(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+        card = (event.bank or "", event.qid or "")
+        card_id = self._card_id(job.conn, card)
+        answer = payload.get("answer")
+        stored = {k: v for k, v in payload.items() if k != "answer"}  # the answer is a row
+        attempt_id = review_id = None
+        cancelled = event.kind == "review" and event.event_id in self._targets["undo"]
+        if answer is not None and not cancelled:
+            if event.event_id in self._targets["overrule"] and answer["correct"] == 0:
+                answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
+            attempt_id = job.next_id("attempts")
+            job.attempts.append((attempt_id, card_id, *(answer[c] for c in ANSWER_COLUMNS)))
+        if event.kind == "review" and not cancelled:
+            review_id = job.next_id("reviews")
+            due = iso(datetime.fromisoformat(payload["after"]["fsrs"]["due"]))
+            job.reviews.append(
+                (
+                    review_id,
+                    card_id,
+                    event.at,
+                    payload["rating"],
+                    payload["auto"],
+                    payload["duration_ms"],
+                    due,
+                    attempt_id,
+                )
+            )
+            job.affected.add(card)
+        job.events.append(
+            (
+                job.next_id("sync_events"),
+                event.event_id,
+                event.machine,
+                event.at,
+                event.kind,
+                event.bank,
+                event.qid,
+                _compact(stored),
+                event.target,
+                review_id,
+                attempt_id,
+                int(cancelled),
+            )
+        )
+
+    def _import_event(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+        """An undo, an overrule, a suspension or a setting."""
+        conn = job.conn
+        conn.execute(
+            "INSERT INTO sync_events (event_id, machine, at, kind, bank, qid, payload, target)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.event_id,
+                event.machine,
+                event.at,
+                event.kind,
+                event.bank,
+                event.qid,
+                _compact(payload),
+                event.target,
+            ),
+        )
+        if event.target is not None:
+            self._targets.setdefault(event.kind, set()).add(event.target)
+        if event.kind == "undo":
+            target = conn.execute(
+                "SELECT seq, review_id, attempt_id, bank, qid FROM sync_events"
+                " WHERE event_id = ? AND kind = 'review' AND cancelled = 0",
+                (event.target,),
+            ).fetchone()
+            if target is not None:
+                if target[1] is not None:
+                    conn.execute("DELETE FROM reviews WHERE id = ?", (target[1],))
+                if target[2] is not None:
+                    conn.execute("DELETE FROM attempts WHERE id = ?", (target[2],))
+                conn.execute(
+                    "UPDATE sync_events SET cancelled = 1, review_id = NULL, attempt_id = NULL"
+                    " WHERE seq = ?",
+                    (target[0],),
+                )
+                job.affected.add((target[3], target[4]))
+        elif event.kind == "overrule":
+            target = conn.execute(
+                "SELECT attempt_id FROM sync_events WHERE event_id = ?", (event.target,)
+            ).fetchone()
+            if target is not None and target[0] is not None:
+                _overrule(conn, int(target[0]))
+        elif event.kind == "suspend":
+            job.affected.add((event.bank or "", event.qid or ""))
+        elif event.kind == "setting":
+            job.settings_from.add(event.machine)
+
+    def _card_id(self, conn: sqlite3.Connection, card: tuple[str, str]) -> int:
+        found = self._ids.get(card)
+        if found is None:
+            conn.execute("INSERT OR IGNORE INTO questions (bank, qid) VALUES (?, ?)", card)
+            row = conn.execute("SELECT id FROM questions WHERE bank = ? AND qid = ?", card)
+            found = self._ids[card] = int(row.fetchone()[0])
+        return found
+
+    def _replay(self, conn: sqlite3.Connection, cards: set[tuple[str, str]]) -> None:
+        settings = replay.Settings(
+            (r[0], r[1], r[2], json.loads(r[3]))
+            for r in conn.execute(
+                "SELECT machine, at, event_id, payload FROM sync_events WHERE kind = 'setting'"
+            )
+        )
+        for bank, qid in sorted(cards):
+            card_id = self._card_id(conn, (bank, qid))
+            steps = [
+                replay.Step(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
+                for r in conn.execute(
+                    "SELECT kind, at, event_id, machine, payload, review_id FROM sync_events"
+                    " WHERE bank = ? AND qid = ? AND kind IN ('review', 'suspend')"
+                    " AND cancelled = 0",
+                    (bank, qid),
+                )
+            ]
+            done = replay.replay(card_id, steps, settings)
+            if done.row is None:
+                conn.execute("DELETE FROM cards WHERE question_id = ?", (card_id,))
+            else:
+                fields = list(done.row)
+                conn.execute(
+                    f"INSERT OR REPLACE INTO cards ({', '.join(fields)})"
+                    f" VALUES ({', '.join('?' for _ in fields)})",
+                    [done.row[f] for f in fields],
+                )
+            conn.executemany(
+                "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
+                [(r.card_before, r.state_before, r.due_after, r.review_id) for r in done.reviews],
+            )
+
+    # --- status -------------------------------------------------------------------------------
+    @guarded
+    def status(self) -> SyncStatus:
+        sent = int(_state(self.conn, "exported_seq") or 0)
+        if _state(self.conn, "exported_to") != str(self.folder.resolve()):
+            sent = 0
+        to_send = self.conn.execute(
+            "SELECT count(*) FROM sync_events WHERE (machine IS NULL OR machine = ?) AND seq > ?",
+            (self.machine, sent),
+        ).fetchone()[0]
+        marks = {r[0]: int(r[1]) for r in self.conn.execute("SELECT name, offset FROM sync_files")}
+        to_bring = 0
+        for path in event_files(self.folder):
+            if path.name == self.own.name:
+                continue
+            with contextlib.suppress(OSError), _open_regular(path) as fh:
+                start = marks.get(path.name, 0)
+                if os.fstat(fh.fileno()).st_size < start:
+                    start = 0
+                to_bring += sum(1 for _ in read_lines(fh, start))
+        seen = self.conn.execute(
+            "SELECT machine, count(*), max(at) FROM sync_events WHERE machine IS NOT NULL"
+            " GROUP BY machine ORDER BY machine"
+        ).fetchall()
+        changed: dict[str, str] = {}  # machine -> when its own file last grew (its last sync)
+        for name, m in self.conn.execute(
+            "SELECT name, machine FROM sync_files WHERE machine IS NOT NULL"
+        ).fetchall():
+            if name != f"{m}{SUFFIX}":
+                continue  # a copy
+            with contextlib.suppress(OSError):
+                mtime = (self.folder / name).stat().st_mtime
+                changed[m] = iso(datetime.fromtimestamp(mtime, UTC))
+        own_read = _state(self.conn, "last_sync")
+        machines = [
+            MachineSeen(m, int(n), last, own_read if m == self.machine else changed.get(m))
+            for m, n, last in seen
+        ]
+        return SyncStatus(self.machine, self.folder, int(to_send), to_bring, machines)
+
+    @guarded
+    def finished(self, now: datetime) -> None:
+        with self.store.write() as conn:
+            _set_state(conn, "last_sync", iso(now))
+
+
+def _compact(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _overrule(conn: sqlite3.Connection, attempt_id: int) -> None:
+    conn.execute(
+        "UPDATE attempts SET correct = 1, overruled = 1, mistake = NULL"
+        " WHERE id = ? AND correct = 0",
+        (attempt_id,),
+    )
