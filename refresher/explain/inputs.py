@@ -277,11 +277,11 @@ def load_matrix_file(path: str | Path, name: str = "--input-file") -> np.ndarray
     The file must be a regular file of at most `limits.INPUT_FILE_BYTES` (checked by `stat`
     before it is opened); a .npy header is read and its shape checked before its data.
     """
-    from refresher.env.files import read_regular
+    from refresher.env.files import is_folder, read_regular
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if path.is_dir():
+    if is_folder(path):
         raise InputError(f"{name}: {path}: is a folder, not a file")
     if suffix not in {".txt", ".csv", ".npy"}:
         raise InputError(f"{name}: {path.name}: expected a .txt, .csv or .npy file")
@@ -353,7 +353,7 @@ def load_params_file(path: str | Path, name: str = "--params") -> dict[str, Any]
         raise InputError(f"{name}: {path}: cannot read the file ({exc})") from None
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=float)  # no digit limit: too big is refused
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{name}: {path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"

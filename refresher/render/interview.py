@@ -289,4 +289,4 @@ def _past_panel(p: PastAnswer) -> Panel:
     when = p.answered_at.strftime("%d %b %H:%M")
     title = f"{when} · {p.mode} · {p.score}/{p.of} · {duration(p.seconds)}"
     body = highlighted(p.given, p.guess) if p.given.strip() else Text("(answered aloud)", "muted")
-    return Panel(body, title=title, title_align="left", border_style="muted")
+    return Panel(body, title=Text(title), title_align="left", border_style="muted")

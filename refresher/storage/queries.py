@@ -256,6 +256,7 @@ class Queries(Connection):
             float(r[0])
             for r in self.conn.execute(
                 "SELECT seconds FROM attempts WHERE correct IS NOT NULL"
+                " AND typeof(seconds) IN ('integer', 'real')"
                 " ORDER BY answered_at DESC LIMIT ?",
                 (n,),
             )
