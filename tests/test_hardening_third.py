@@ -4,12 +4,14 @@ targets that are not regular files. Each case ends in one clear line, exit 1 at 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -345,3 +347,208 @@ def test_bash_completion_quotes_a_tag_from_a_bank(tmp_path, refresher_home):
         )
         assert echoed.stdout in (tag, "plain")
     assert not (tmp_path / "pwned").exists()
+
+
+class CountingStdin:
+    """Standard input that hands out one huge line and records the largest read asked for."""
+
+    def __init__(self, size: int) -> None:
+        self.left, self.largest, self.tail = size, 0, ["B\n"]
+
+    def readline(self, limit: int = -1) -> str:
+        assert limit > 0, "a piped line must be read with a bound"
+        self.largest = max(self.largest, limit)
+        if self.left:
+            n = min(limit, self.left)
+            self.left -= n
+            return "x" * n
+        if self.tail:
+            return "\n" if self.tail.pop() else ""
+        return ""
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_a_huge_piped_line_is_read_in_bounded_pieces_and_counted(monkeypatch):
+    from refresher.cli.runner import read_line
+    from refresher.core import limits
+    from refresher.render.console import make_console
+
+    fake = CountingStdin(50_000_000)
+    monkeypatch.setattr(sys, "stdin", fake)
+    lines = iter(["B"])
+    console = make_console(file=io.StringIO())
+    monkeypatch.setattr(console, "input", _input_with(console, lines))
+    with pytest.raises(EOFError):
+        read_line(console, "Answer ›", interactive=False)
+    assert fake.largest <= max(limits.ANSWER_CHARS + 1, 1 << 16)
+    assert "50,000,000 characters" in console.file.getvalue()
+
+
+def _input_with(console, lines):
+    def fake_input(prompt="", *, stream=None, **kwargs):
+        return stream.readline() if stream is not None else next(lines)
+
+    return fake_input
+
+
+# --- work that grows with its input, not with its square ----------------------------------------
+
+
+def counting(monkeypatch, module, name: str, most: int) -> list[int]:
+    """Wrap `module.name` to count its calls and fail past `most` (a quadratic loop would)."""
+    real, calls = getattr(module, name), [0]
+
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        assert calls[0] <= most, f"{name} called more than {most:,} times"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_match_question_with_150000_pairs_is_refused_before_its_pairs_are_read(
+    monkeypatch, tmp_path
+):
+    from refresher.banks.load import parse_bank
+    from refresher.core.errors import BankError
+    from refresher.kinds import fields
+
+    counting(monkeypatch, fields.Fields, "checked", 1_000)
+    pairs = "".join(f"      l{i}: r{i}\n" for i in range(150_000))
+    text = (
+        "id: big\ntitle: Big\ntopics: {rnn: RNN}\nquestions:\n  - id: m\n    type: match\n"
+        "    topic: rnn\n    prompt: P\n    pairs:\n" + pairs
+    )
+    with pytest.raises(BankError) as info:
+        parse_bank(text, "big.yaml")
+    assert info.value.problems == [
+        "big.yaml:9: m: a match question has at most 26 entries on each side"
+    ]
+
+
+def test_a_gift_match_with_200000_pairs_is_one_line(tmp_path, monkeypatch):
+    from refresher.kinds import fields
+
+    counting(monkeypatch, fields.Fields, "checked", 1_000)
+    source = tmp_path / "big.gift"
+    source.write_text("::m:: P {" + " ".join(f"=l{i} -> r{i}" for i in range(200_000)) + "}\n")
+    result = run("import", str(source), "--to", str(tmp_path / "big.yaml"))
+    assert result.exit_code == 1 and "200,000 pairs" in result.output, result.output[-300:]
+
+
+def test_wrapping_a_long_line_is_linear(monkeypatch):
+    from refresher.render import worked
+
+    line = ", ".join(f"{k * 0.137:.3f}" for k in range(1_200))  # about 8,000 characters
+    calls = counting(monkeypatch, worked, "cell_len", 2 * len(line))
+    text = worked.wrap_hanging(worked.Text("h = [" + line + "]"), 80)
+    assert calls[0] > 0 and max(len(row) for row in text.plain.split("\n")) <= 80
+
+
+def test_missed_questions_are_found_in_one_pass_over_the_answers(refresher_home):
+    from refresher.storage.store import open_store
+
+    with open_store() as store:
+        ids = store.question_ids("demo", ["q1", "q2"])
+        rows = [
+            (
+                ids["q1" if k % 3 else "q2"],
+                f"2026-11-{1 + k % 28:02d}T09:{k % 60:02d}:00+00:00",
+                k % 2,
+            )
+            for k in range(3_000)
+        ]
+        with store.write() as conn:
+            conn.executemany(
+                "INSERT INTO attempts (question_id, answered_at, given, correct, seconds, mode,"
+                " qtype, topic, seed) VALUES (?, ?, 'x', ?, 1.0, 'practice', 'blank', 'rnn', 7)",
+                rows,
+            )
+        ticks = [0]
+
+        def tick() -> int:
+            ticks[0] += 1
+            return int(ticks[0] > 2_000)  # past it the query is interrupted: a quadratic plan
+
+        store.conn.set_progress_handler(tick, 1_000)
+        missed = store.missed_since("demo", datetime(2026, 10, 1, tzinfo=UTC))
+        seeds = store.missed_seeds("demo", ["q1", "q2"])
+    last = {}
+    for card, _, correct in rows:
+        last[card] = correct
+    assert sorted(missed) == sorted(q for q in ("q1", "q2") if not last[ids[q]])
+    assert seeds == {"q1": 7, "q2": 7}
+
+
+def test_interview_history_reads_only_the_latest_answers(monkeypatch, refresher_home):
+    from refresher.app import interview
+    from refresher.banks.load import load_bank
+    from refresher.core import limits
+    from refresher.storage.store import open_store
+
+    bank = load_bank(MINI)
+    with open_store() as store:
+        card = store.question_ids(bank.id, ["explain-rnn"])["explain-rnn"]
+        points = json.dumps({"of": 2, "covered": []})
+        with store.write() as conn:
+            conn.executemany(
+                "INSERT INTO attempts (question_id, answered_at, given, correct, seconds, mode,"
+                " qtype, topic, points) VALUES (?, ?, ?, 0, 1.0, 'interview', 'open', 'rnn', ?)",
+                [
+                    (card, f"2026-11-{1 + k // 200:02d}T09:00:00+00:00", f"answer {k}", points)
+                    for k in range(3_000)
+                ],
+            )
+    calls = counting(monkeypatch, interview, "guess", 100)
+    with interview.open_interview_history() as past:
+        shown = past.past(bank, "explain-rnn")
+    assert [p.given for p in shown.answers] == [
+        f"answer {k}" for k in range(3_000 - limits.PAST_ANSWERS_SHOWN, 3_000)
+    ]
+    assert calls[0] == limits.PAST_ANSWERS_SHOWN
+    result = run("interview", str(MINI), "--history", "explain-rnn")
+    assert (
+        result.exit_code == 0
+        and "answer 2999" in result.output
+        and "answer 2993" not in result.output
+    )
+
+
+def test_a_csv_of_tiny_rows_stops_at_the_question_limit_while_read(tmp_path, monkeypatch):
+    from refresher.core import limits
+    from refresher.formats import imported
+
+    monkeypatch.setattr(limits, "QUESTIONS_PER_BANK", 50)
+    made = counting(monkeypatch, imported, "item", 60)  # rows are not all turned into questions
+    source = tmp_path / "tiny.csv"
+    source.write_text("front,back\n" + "".join(f"a{k},b\n" for k in range(5_000)))
+    line = one_line_error(run("import", str(source), "--to", str(tmp_path / "t.yaml")))
+    assert "tiny.csv:52: more than 50 questions" in line and made[0] <= 60
+    assert not (tmp_path / "t.yaml").exists()
+
+
+def test_a_quote_never_closed_is_reported_not_merged(tmp_path):
+    source = tmp_path / "open.csv"
+    source.write_text('front,back\nF1,B1\n"F2,B2\nF3,B3\nF4,B4\n')
+    target = tmp_path / "open.yaml"
+    result = run("import", str(source), "--to", str(target))
+    assert result.exit_code == 1
+    assert "open.csv:3: a quote opened on this row is never closed" in result.output
+    assert "F3" not in target.read_text() and "F1" in target.read_text()
+
+
+@pytest.mark.parametrize("bad", ["bad\x01name", "x" * 30_000])
+def test_one_bad_topic_name_leaves_out_its_rows_only(bad, tmp_path):
+    source = tmp_path / "topics.csv"
+    source.write_text(f"front,back,topic\nF1,B1,fine\nF2,B2,{bad}\nF3,B3,fine\n")
+    target = tmp_path / "topics.yaml"
+    result = run("import", str(source), "--to", str(target))
+    assert result.exit_code == 1, result.output
+    reported = [line for line in result.output.splitlines() if "topics.csv:" in line]
+    assert len(reported) == 1 and "topics.csv:3: topic name" in reported[0], reported
+    assert "unknown topic" not in result.output
+    text = target.read_text()
+    assert "F1" in text and "F3" in text and "F2" not in text

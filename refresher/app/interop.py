@@ -29,7 +29,7 @@ from refresher.env.files import check_target, read_regular, write_atomically
 from refresher.formats import anki, gift
 from refresher.formats import csv as table
 from refresher.formats import yaml as bank_yaml
-from refresher.formats.imported import Collected, slug
+from refresher.formats.imported import Collected, TooManyQuestions, slug
 from refresher.kinds import kind_of
 from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
@@ -167,12 +167,13 @@ def import_file(
     text = text.replace("\r\n", "\n")
     kind = import_format(source, text, fmt)
     default_topic = slug(topic or "imported")
-    found = _read(kind, text, default_topic)
-    if len(found.questions) > limits.QUESTIONS_PER_BANK:
+    try:
+        found = _read(kind, text, default_topic)
+    except TooManyQuestions as more:
         raise RefresherError(
-            f"{shown}: {len(found.questions):,} questions; a bank holds at most"
-            f" {limits.QUESTIONS_PER_BANK:,}"
-        )
+            f"{shown}:{more.line}: more than {limits.QUESTIONS_PER_BANK:,} questions, the most"
+            " a bank holds; split the file"
+        ) from None
     the_id = slug(bank_id) if bank_id else slug(source.stem)
     data = LineDict(line=1)
     data.update(
