@@ -40,10 +40,11 @@ format: $(TESTED)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Long fuzzing of the bank loader (10,000 mutants of the bundled bank; `make test` runs 200) and
-# 20 rounds of kill -9 during a sync (`make test` runs 2).
+# Long fuzzing of the bank loader and the importers (10,000 mutants each: of the bundled bank,
+# and of its CSV, TSV, Anki text and GIFT exports; `make test` runs 200 of each), and 20 rounds
+# of kill -9 during a sync (`make test` runs 2).
 fuzz: $(TESTED)
-	REFRESHER_FUZZ=10000 $(BIN)/python -m pytest -q tests/test_bank_fuzz.py
+	REFRESHER_FUZZ=10000 $(BIN)/python -m pytest -q tests/test_bank_fuzz.py tests/test_import_fuzz.py
 	REFRESHER_KILLS=20 $(BIN)/python -m pytest -q tests/test_sync_kill.py
 
 clean:

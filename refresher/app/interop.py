@@ -10,6 +10,7 @@ line it came from, and the bank written is parsed back before it replaces anythi
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,11 +25,11 @@ from refresher.core.document import LineDict, plain
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import Bank
 from refresher.core.text import excerpt
-from refresher.env.files import read_regular, write_atomically
+from refresher.env.files import check_target, read_regular, write_atomically
 from refresher.formats import anki, gift
 from refresher.formats import csv as table
 from refresher.formats import yaml as bank_yaml
-from refresher.formats.imported import Collected, slug
+from refresher.formats.imported import Collected, TooManyQuestions, slug
 from refresher.kinds import kind_of
 from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
@@ -55,8 +56,6 @@ def export_format(path: Path, given: str | None) -> str:
             f"--to {excerpt(path.name, 60)}: cannot tell the format from {shown!r};"
             f" use a suffix or --format ({known})"
         )
-    if not path.parent.is_dir():
-        raise RefresherError(f"--to: {excerpt(str(path.parent), 80)}: no such folder")
     return fmt
 
 
@@ -71,6 +70,7 @@ def export_bank(
     timestamp: float | None = None,
 ) -> Exported:
     """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS)."""
+    check_target(path, "--to")
     questions = list(bank.questions)
     if fmt in ("csv", "tsv"):
         data = table.write(questions, "\t" if fmt == "tsv" else ",").encode("utf-8")
@@ -94,7 +94,7 @@ def export_bank(
 
 def _write(path: Path, data: bytes) -> None:
     try:
-        write_atomically(path, data)
+        write_atomically(path, data, follow=False)
     except OSError as exc:
         raise RefresherError(
             f"cannot write {excerpt(str(path), 80)}: {exc.strerror or exc}"
@@ -155,12 +155,7 @@ def import_file(
     Refuses to replace an existing `target` without `force`.
     """
     shown = excerpt(display_path(source), 200)
-    if target.exists() and not force:
-        raise RefresherError(
-            f"{excerpt(display_path(target), 120)} exists; add --force to replace it"
-        )
-    if not target.parent.is_dir():
-        raise RefresherError(f"--to: {excerpt(str(target.parent), 80)}: no such folder")
+    check_target(target, "--to", force=force)
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
     raw = read_regular(source, limits.IMPORT_FILE_BYTES, shown)
@@ -172,12 +167,13 @@ def import_file(
     text = text.replace("\r\n", "\n")
     kind = import_format(source, text, fmt)
     default_topic = slug(topic or "imported")
-    found = _read(kind, text, default_topic)
-    if len(found.questions) > limits.QUESTIONS_PER_BANK:
+    try:
+        found = _read(kind, text, default_topic)
+    except TooManyQuestions as more:
         raise RefresherError(
-            f"{shown}: {len(found.questions):,} questions; a bank holds at most"
-            f" {limits.QUESTIONS_PER_BANK:,}"
-        )
+            f"{shown}:{more.line}: more than {limits.QUESTIONS_PER_BANK:,} questions, the most"
+            " a bank holds; split the file"
+        ) from None
     the_id = slug(bank_id) if bank_id else slug(source.stem)
     data = LineDict(line=1)
     data.update(
@@ -241,27 +237,55 @@ RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
 def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[dict[str, Any]]:
-    """Every attempt and review in the store, oldest first, one dict at a time (streamed)."""
+    """Every attempt and review in the store, oldest first, one dict at a time (streamed).
+
+    The start-up check reads only what it can read fast, so each value is checked here as it
+    streams: a text column holding bytes is decoded, a number that is not one is null, and an
+    interval is computed only between two times."""
     for row in store.history_rows(bank, since):
         (at, bank_id, qid, kind, topic, mode, given, correct, seconds, rating, rated, due, on) = row
         interval = None
-        if due is not None and rated is not None:
-            delta = datetime.fromisoformat(due) - datetime.fromisoformat(rated)
-            interval = round(delta.total_seconds() / 86400, 3)
+        start, end = _stored_time(rated), _stored_time(due)
+        if start is not None and end is not None:
+            interval = round((end - start).total_seconds() / 86400, 3)
         yield {
-            "time": at,
-            "bank": bank_id,
-            "question": qid,
-            "kind": kind,
-            "topic": topic,
-            "mode": mode,
-            "given": given,
-            "correct": None if correct is None else bool(correct),
-            "seconds": seconds,
-            "rating": RATINGS.get(rating) if rating is not None else None,
+            "time": _stored_text(at),
+            "bank": _stored_text(bank_id),
+            "question": _stored_text(qid),
+            "kind": _stored_text(kind),
+            "topic": _stored_text(topic),
+            "mode": _stored_text(mode) or "-",
+            "given": _stored_text(given),
+            "correct": bool(correct) if correct in (0, 1) else None,
+            "seconds": _stored_number(seconds),
+            "rating": RATINGS.get(rating) if isinstance(rating, int) else None,
             "interval_days": interval,
             "machine": on,
         }
+
+
+def _stored_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _stored_number(value: Any) -> float | int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _stored_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from refresher.core import limits
 from refresher.core.errors import InputError, RefresherError
 from refresher.core.model import Bank, Outcome, Question
 from refresher.env.clock import Clock, local_now, utcnow
@@ -323,12 +324,13 @@ class InterviewHistory(OnStore):
             asked.question, mode=MODE, now=self.clock(), round_id=round_id
         )
 
-    def past(self, bank: Bank, qid: str) -> AnswerHistory:
-        """Every stored answer to the open question `qid`, oldest first."""
+    def past(self, bank: Bank, qid: str, latest: int = limits.PAST_ANSWERS_SHOWN) -> AnswerHistory:
+        """The `latest` stored answers to the open question `qid`, oldest first (read from the
+        newest end, so a history of any length costs the same)."""
         q = _open_question(bank, qid)
         zone = local_now().tzinfo  # dates shown in the learner's zone (REFRESHER_NOW's in tests)
         rows = []
-        for past in self.store.answers_to(bank.id, q.id):
+        for past in self.store.answers_to(bank.id, q.id, latest):
             ticked = tuple(k for k, p in enumerate(q.points) if p in past.covered)
             rows.append(
                 PastAnswer(

@@ -55,12 +55,13 @@ def check(
     """
     from refresher.banks import catalog
     from refresher.banks import load as banks
+    from refresher.env.files import is_folder
     from refresher.render import banks as draw
     from refresher.render.console import make_console
 
     files: list[Path] = []
     for path in paths or []:
-        if path.is_dir():
+        if is_folder(path):
             files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
         else:
             files.append(path)

@@ -23,7 +23,7 @@ import typer
 from refresher.cli.help import PagedCommand, PagedGroup
 from refresher.core import limits
 from refresher.core.errors import InputError
-from refresher.env.files import read_regular
+from refresher.env.files import is_folder, read_regular
 from refresher.explain.registry import EXAMPLES, compute
 from refresher.explain.spec import Example, Option
 
@@ -89,7 +89,7 @@ def _matrix_input(text: str | None, file: Path | None, name: str = "--input-file
     if file is None:
         return text
     suffix = file.suffix.lower()
-    if file.is_dir():
+    if is_folder(file):
         raise InputError(f"{name}: {file}: is a folder, not a file")
     if suffix not in {".txt", ".csv", ".npy"}:
         raise InputError(f"{name}: {file.name}: expected a .txt, .csv or .npy file")

@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from refresher.cli.options import BankArg, open_bank
+from refresher.core import limits
 from refresher.core.errors import RefresherError
 
 
@@ -116,6 +117,11 @@ def _since(text: str | None) -> datetime | None:
         raise RefresherError(
             f"--since {text!r}: give a date (2026-11-25) or a time (2026-11-25T09:30)"
         ) from None
+    if not limits.YEAR_MIN <= value.year <= limits.YEAR_MAX:
+        raise RefresherError(
+            f"--since {text.strip()!r}: give a date in the years"
+            f" {limits.YEAR_MIN}-{limits.YEAR_MAX}"
+        )
     if len(text.strip()) == 10:
         value = datetime.combine(value.date(), time())
     if value.tzinfo is None:
@@ -166,8 +172,10 @@ def history(
             ]
             if row["given"]:
                 parts.append(repr(row["given"]))
-            if row["rating"]:
+            if row["rating"] and row["interval_days"] is not None:
                 parts.append(f"rated {row['rating']}, next in {row['interval_days']:g} d")
+            elif row["rating"]:
+                parts.append(f"rated {row['rating']}")
             if row["machine"]:
                 parts.append(f"on {row['machine']}")
             out.write(strip_controls("  ".join(parts)) + "\n")

@@ -12,6 +12,7 @@ overruled with `o` ("I was right"); a pipe keeps the grade, as `review` keeps it
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from refresher.core.text import strip_controls
 from refresher.kinds import kind_of
 from refresher.quiz.round import Answered, Item, Mode, Round, second_try
 from refresher.render import question as draw
-from refresher.render.console import stdin_is_tty
+from refresher.render.console import prompt_markup, stdin_is_tty
 
 if TYPE_CHECKING:
     from refresher.render.console import Console
@@ -69,16 +70,57 @@ def until_ended(console: Console, work: Callable[[], None]) -> Ended:
     return Ended.FINISHED
 
 
+_CHUNK = 1 << 16  # characters read at a time past an over-long piped line
+
+
+class _PipedLine:
+    """A stream for `Console.input` that reads one piped line of at most `limit` characters;
+    the rest of a longer line is counted in chunks and dropped, so a gigabyte line costs no
+    memory. `size` is the line's length; the end of input raises EOFError, as `input()` does."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size, self.used = limit, 0, False
+
+    def readline(self) -> str:
+        self.used = True
+        first = sys.stdin.readline(self.limit + 1)
+        if not first:
+            raise EOFError
+        if first.endswith("\n"):
+            self.size = len(first) - 1
+            return first[:-1]
+        self.size = len(first)
+        if self.size <= self.limit:  # the last line, without a newline
+            return first
+        while chunk := sys.stdin.readline(_CHUNK):
+            if chunk.endswith("\n"):
+                self.size += len(chunk) - 1
+                break
+            self.size += len(chunk)
+        return ""
+
+
+def _input_line(console: Console, prompt: str, interactive: bool, limit: int) -> tuple[str, int]:
+    """One line and its length in characters (a terminal bounds its own lines)."""
+    if interactive:
+        text = console.input(prompt)
+        return text, len(text)
+    piped = _PipedLine(limit)
+    text = console.input(prompt, stream=piped)  # type: ignore[arg-type]
+    return text, piped.size if piped.used else len(text)
+
+
 def read_line(console: Console, prompt: str, interactive: bool, what: str = "answer") -> str:
     """One line with its control characters replaced (before it is shown, graded or stored),
     echoed on a pipe; a line longer than `limits.ANSWER_CHARS` is refused and asked again
     (never stored whole), naming it as `what`."""
     while True:
-        text = strip_controls(console.input(prompt))
-        if len(text) <= limits.ANSWER_CHARS:
+        text, size = _input_line(console, prompt, interactive, limits.ANSWER_CHARS)
+        text = strip_controls(text)
+        if size <= limits.ANSWER_CHARS:
             break
         draw.reprompt(
-            console, f"that {what} is {len(text):,} characters; at most {limits.ANSWER_CHARS:,}"
+            console, f"that {what} is {size:,} characters; at most {limits.ANSWER_CHARS:,}"
         )
     if not interactive:
         draw.echo(console, text)
@@ -94,7 +136,7 @@ class Prompter:
 
     def read(self, label: str) -> str:
         """One line (`read_line`); no word is given a meaning here."""
-        prompt = f"[accent]{label}[/accent] [muted]›[/muted] "
+        prompt = prompt_markup(label)
         return read_line(self.console, prompt, self.interactive)
 
     def ask(self, label: str) -> str:
@@ -241,7 +283,7 @@ class Runner:
         """A y/N question after the round; end of input or anything else means no."""
         self.console.print()
         try:
-            text = self.console.input(f"[accent]{label}[/accent] [muted](y/N) ›[/muted] ")
+            text = self.console.input(prompt_markup(label, "(y/N) ›"))
         except EOFError:
             self.console.print()
             return False

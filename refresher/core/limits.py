@@ -38,6 +38,7 @@ ANSWER_CHARS = 4_000  # a typed answer longer than this is refused (re-prompt), 
 INTERVIEW_ANSWER_CHARS = 20_000  # a typed interview answer (several lines)
 SEED_MAX = 2**63 - 1  # --seed and stored seeds fit SQLite's INTEGER
 DAYS_MAX = 36_500  # --days, --missed-days: a hundred years
+PAST_ANSWERS_SHOWN = 6  # `interview --history ID`: the latest answers read, checked and shown
 
 # --- time ------------------------------------------------------------------------------------
 # The clock (REFRESHER_NOW) must fall in these years: a century of intervals ahead and of

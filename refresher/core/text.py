@@ -12,7 +12,11 @@ import re
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
 # override and isolate marks. A carriage return is refused too: it rewrites the line shown.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# A lone surrogate is how a byte that is not UTF-8 reaches a str (typed input is decoded with
+# `surrogateescape`); it cannot be written to a terminal or stored, so it is replaced too.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
+)
 
 
 def first_control(text: str) -> str | None:

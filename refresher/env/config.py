@@ -23,6 +23,7 @@ from typing import Any
 
 from refresher.core import limits
 from refresher.core.errors import RefresherError
+from refresher.core.text import excerpt, strip_controls
 from refresher.env import paths
 from refresher.env.files import read_regular, write_atomically
 
@@ -69,7 +70,7 @@ def _number(kind: type) -> Callable[[str], Any]:
             return kind(text.strip())
         except ValueError:
             what = "a number" if kind is float else "a whole number"
-            raise ValueError(f"'{text}' is not {what}") from None
+            raise ValueError(f"'{excerpt(text)}' is not {what}") from None
 
     return parse
 
@@ -80,7 +81,7 @@ def _bool(text: str) -> bool:
         return True
     if word in {"false", "no", "off", "0"}:
         return False
-    raise ValueError(f"'{text}' is not true or false")
+    raise ValueError(f"'{excerpt(text)}' is not true or false")
 
 
 def _date(text: str) -> date | None:
@@ -90,7 +91,7 @@ def _date(text: str) -> date | None:
     try:
         return date.fromisoformat(word)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date as YYYY-MM-DD (or none)") from None
+        raise ValueError(f"'{excerpt(text)}' is not a date as YYYY-MM-DD (or none)") from None
 
 
 def _date_from_toml(value: Any) -> date | None:
@@ -173,6 +174,8 @@ def with_parameters(config: Config, bank: str | None, params: tuple[float, ...] 
     others = tuple((k, v) for k, v in config.bank_parameters if k != bank)
     mine = () if params is None else ((bank, tuple(params)),)
     return replace(config, bank_parameters=tuple(sorted(others + mine)))
+
+
 def _folder_name(text: str) -> str | None:
     word = text.strip()
     if word.lower() in NO_DATE:
@@ -307,7 +310,7 @@ assert list(SETTINGS) == [f.name for f in fields(Config)]
 def unknown_setting(path: Path | str, key: str) -> RefresherError:
     close = difflib.get_close_matches(key, SETTINGS, n=1)
     hint = f" (did you mean {close[0]}?)" if close else f"; settings: {', '.join(SETTINGS)}"
-    return RefresherError(f"{path}: unknown setting '{key}'{hint}")
+    return RefresherError(f"{path}: unknown setting '{excerpt(key)}'{hint}")
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -352,6 +355,14 @@ def load(path: Path) -> Config:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise RefresherError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise RefresherError(
+            f"{path}: nested too deeply to be settings; fix or delete the file"
+        ) from None
+    except ValueError:  # an integer past Python's digit limit
+        raise RefresherError(
+            f"{path}: holds a number too long to read; fix or delete the file"
+        ) from None
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in SETTINGS:
@@ -359,7 +370,7 @@ def load(path: Path) -> Config:
         try:
             values[key] = _typed(key, value)
         except ValueError as exc:
-            raise RefresherError(f"{path}: {key} {exc} (found {value!r})") from None
+            raise RefresherError(f"{path}: {key} {exc} (found {excerpt(value)})") from None
     return Config(**values)
 
 
@@ -371,10 +382,10 @@ def with_value(config: Config, key: str, text: str) -> Config:
     try:
         value = setting.parse(text)
     except ValueError as exc:
-        raise RefresherError(f"{key}: {exc}") from None
+        raise RefresherError(strip_controls(f"{key}: {exc}")) from None
     problem = setting.check(value)
     if problem:
-        raise RefresherError(f"{key} {problem} (got {text})")
+        raise RefresherError(strip_controls(f"{key} {problem} (got {excerpt(text)})"))
     return replace(config, **{key: value})
 
 

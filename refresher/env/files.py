@@ -7,6 +7,8 @@ open descriptor (it may have been swapped in between), and reads up to its size 
 further; it raises `Refused` saying why, and each caller words that its own way (`read_regular`
 for a file named on the command line, `refresher.banks.load` for a bank file).
 `write_atomically` writes beside the target, syncs the file and its folder, then renames.
+`check_target` is the one check of a file about to be written (`--to`, `--export`): a link, a
+device, a FIFO, a socket or a folder is refused, so only a regular file is ever replaced.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import stat
 from pathlib import Path
 
 from refresher.core.errors import InputError
+from refresher.core.text import strip_controls
 
 
 class Refused(Exception):
@@ -101,20 +104,76 @@ def read_regular(path: str | Path, limit: int, label: str) -> bytes:
         raise InputError(f"{label}: {message}") from None
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def is_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is a folder; False for a path the system cannot take (too long, a loop),
+    which the read or write that follows then reports in one line."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _quoted(path: str | os.PathLike[str]) -> str:
+    text = strip_controls(os.fspath(path))
+    return text if len(text) <= 120 else text[:60] + "…" + text[-59:]
+
+
+def check_target(path: str | os.PathLike[str], label: str, *, force: bool = True) -> Path:
+    """`path` as a file that may be written, else `InputError` (one line, starting `label`).
+
+    Refuses a symbolic link (dangling or not: the file it points to is not ours to replace), a
+    folder, a device, a FIFO or a socket, a path the system cannot take (too long) and a missing
+    folder; an existing regular file is replaced only with `force`. `write_atomically(...,
+    follow=False)` then renames over the name itself, never through a link planted meanwhile.
+    """
+    where = _quoted(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise InputError(f"{label}: {where}: {exc.strerror or exc}") from None
+    if info is None:
+        folder = os.path.dirname(os.fspath(path)) or "."
+        try:
+            if not stat.S_ISDIR(os.stat(folder).st_mode):
+                raise InputError(f"{label}: {_quoted(folder)}: not a folder")
+        except FileNotFoundError:
+            raise InputError(f"{label}: {_quoted(folder)}: no such folder") from None
+        except OSError as exc:
+            raise InputError(f"{label}: {where}: {exc.strerror or exc}") from None
+        return Path(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError(f"{label}: {where} is a symbolic link; name the file itself")
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{label}: {where} is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{label}: {where} is not a regular file (a device, pipe or socket); not replaced"
+        )
+    if not force:
+        raise InputError(f"{label}: {where} exists; add --force to replace it")
+    return Path(path)
+
+
+def write_atomically(path: Path, data: bytes, *, follow: bool = True) -> None:
     """Write `data` to a new file beside `path`, sync it, rename it over `path`, sync the folder.
 
     A full disk or a crash leaves the old file whole (or no file), never a truncated one. A
-    symbolic link is followed, so the file it points to is replaced; an existing file keeps
-    its permissions. Raises `OSError`.
+    symbolic link is followed (the file it points to is replaced) unless `follow` is False, when
+    the link itself is replaced; an existing file keeps its permissions. The new file has a
+    short random name of its own, created exclusively and never through a link, so a planted
+    `NAME.tmp` link cannot redirect the write and a long name still fits. Raises `OSError`.
     """
-    target = Path(os.path.realpath(path))
+    target = Path(os.path.realpath(path)) if follow else Path(os.path.abspath(path))
     try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        info = os.stat(target) if follow else os.lstat(target)
+        mode: int | None = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
     except FileNotFoundError:
         mode = None
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    tmp = target.with_name(f".refresher-{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -266,7 +266,9 @@ def _header(lines: list[str]) -> tuple[dict[str, str], int]:
 
 def _column(header: dict[str, str], name: str) -> int | None:
     value = header.get(f"{name} column")
-    return int(value) - 1 if value and value.isdigit() and int(value) > 0 else None
+    # ASCII digits only ("²" is a digit to isdigit), and few of them (int() has a digit limit)
+    ok = value is not None and value.isascii() and value.isdigit() and len(value) <= 6
+    return int(value) - 1 if ok and int(value) > 0 else None
 
 
 def _records(lines: list[str], first_line: int, sep: str) -> Iterator[tuple[int, list[str]]]:

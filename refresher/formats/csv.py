@@ -124,7 +124,8 @@ def read(text: str, default_topic: str) -> Collected:
     text = text.lstrip("\ufeff")
     found = Collected()
     delimiter = _delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error at the end, not every later row in one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns: list[str] | None = None
     start = 1
     first = True
@@ -134,6 +135,13 @@ def read(text: str, default_topic: str) -> Collected:
         except StopIteration:
             break
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                found.problem(
+                    start,
+                    "a quote opened on this row is never closed, so every later row would be"
+                    " one cell; this row and the rest of the file are left out",
+                )
+                break
             found.problem(start, f"cannot read this row: {exc}")
             start = reader.line_num + 1
             continue

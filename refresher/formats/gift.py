@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from refresher.core import limits
 from refresher.core.model import ID_RE, Bank
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
@@ -433,7 +434,15 @@ def _matching(
 ) -> dict[str, Any] | None:
     pairs: dict[str, str] = {}
     extras: list[str] = []
-    for part in _split(answers, "="):
+    parts = _split(answers, "=")
+    if len(parts) > 2 * limits.ITEMS_PER_QUESTION:  # pairs and distractors, each side capped
+        found.problem(
+            line,
+            f"{len(parts):,} pairs; a match question has at most"
+            f" {limits.ITEMS_PER_QUESTION} entries on each side",
+        )
+        return None
+    for part in parts:
         if not part.startswith("="):
             found.problem(line, "each pair of a matching question starts with '='")
             return None

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from refresher.core import limits
 from refresher.core.document import LineDict, LineList
+from refresher.core.text import codepoint, excerpt, first_control
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
@@ -41,6 +43,14 @@ def item(line: int, **keys: Any) -> LineDict:
     return out
 
 
+class TooManyQuestions(Exception):
+    """More questions than a bank may hold; `line` is where the first one too many starts."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 @dataclass
 class Collected:
     """The questions, topics and problems a reader found in one file."""
@@ -50,14 +60,36 @@ class Collected:
     problems: list[tuple[int, str]] = field(default_factory=list)
     title: str = ""
 
+    # topic key -> why its name cannot be a bank's topic (its questions are left out, alone)
+    bad_topics: dict[str, str] = field(default_factory=dict)
+
     def add(self, question: LineDict) -> None:
+        """Keep `question`; raises `TooManyQuestions` as the count passes the bank limit, so a
+        file of a million tiny rows stops there instead of being read whole into memory."""
+        if len(self.questions) >= limits.QUESTIONS_PER_BANK:
+            raise TooManyQuestions(question.line)
+        why = self.bad_topics.get(question.get("topic"))  # type: ignore[arg-type]
+        if why is not None:
+            self.problem(question.line, f"{why}; left out")
+            return
         self.questions.append(question)
         self.questions.item_lines.append(question.line)
 
     def topic(self, name: str, fallback: str) -> str:
-        """The key of topic `name` (created on first use); `fallback` when the name is empty."""
+        """The key of topic `name` (created on first use); `fallback` when the name is empty.
+        A name no bank may hold (a control character, too long) is not made a topic: the
+        questions filed under it are reported one by one, and the others are kept."""
         key = slug(name, fallback) if name.strip() else fallback
-        self.topics.setdefault(key, name.strip() or fallback)
+        title = name.strip() or fallback
+        if key in self.topics or key in self.bad_topics:
+            return key
+        char = first_control(title)
+        if char is not None:
+            self.bad_topics[key] = f"topic name '{excerpt(title)}' holds {codepoint(char)}"
+        elif len(title) > limits.TEXT_CHARS:
+            self.bad_topics[key] = f"topic name longer than {limits.TEXT_CHARS:,} characters"
+        else:
+            self.topics[key] = title
         return key
 
     def problem(self, line: int, message: str) -> None:

@@ -39,7 +39,7 @@ def read(text: str, is_json: bool, label: str) -> dict[str, Any]:
     aliases, `limits.YAML_DEPTH` levels and `limits.PARAMS_VALUES` values."""
     if is_json:
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=float)  # no digit limit: too big is refused
         except json.JSONDecodeError as exc:
             raise InputError(f"{label}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
         except RecursionError:  # nested deeper than the parser goes

@@ -48,6 +48,10 @@ class Match(
         if not isinstance(pairs, dict) or len(pairs) < 2:
             f.problem("pairs", "'pairs' must map at least 2 items to their matches, e.g. {a: x}")
             return None
+        most = limits.ITEMS_PER_QUESTION
+        if len(pairs) > most:  # before any work on them: a bank may hold thousands
+            f.problem("pairs", f"a match question has at most {most} entries on each side")
+            return None
         left: list[str] = []
         right: list[str] = []
         answers: list[int] = []
@@ -70,7 +74,6 @@ class Match(
                 f.problem("distractors", f"distractor '{extra}' is also a match in 'pairs'")
                 return None
             right.append(extra)
-        most = limits.ITEMS_PER_QUESTION
         if len(left) > most or len(right) > most:
             f.problem("pairs", f"a match question has at most {most} entries on each side")
             return None

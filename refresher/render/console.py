@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 from rich.theme import Theme
 
@@ -95,7 +96,17 @@ def make_console(
         force_terminal=force_terminal,
         highlight=False,
         soft_wrap=False,
+        # Text from a bank, an import or the store is never markup: a topic named `[/b]` or
+        # `[link=...]` is shown as typed. Prompts opt in (`input` parses markup), through
+        # `prompt_markup`, which escapes what it is given.
+        markup=False,
+        emoji=False,
     )
+
+
+def prompt_markup(label: str, tail: str = "›") -> str:
+    """The markup of a prompt: `label` (escaped, so any text may be in it), then `tail`."""
+    return f"[accent]{escape(label)}[/accent] [muted]{escape(tail)}[/muted] "
 
 
 def _isatty(stream: IO[str]) -> bool:

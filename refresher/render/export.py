@@ -23,7 +23,7 @@ from rich.theme import Theme
 from refresher.core import limits
 from refresher.core.errors import InputError
 from refresher.core.text import excerpt
-from refresher.env.files import write_atomically
+from refresher.env.files import check_target, write_atomically
 from refresher.render.console import make_console
 
 EXPORT_WIDTH = 100
@@ -197,9 +197,7 @@ def check_export_path(path: str | Path) -> Path:
             f"--export: {path.name}: unknown extension {path.suffix or '(none)'!r}; use "
             ".html, .svg or .txt"
         )
-    if not path.parent.is_dir():
-        raise InputError(f"--export: {path.parent}: no such folder")
-    return path
+    return check_target(path, "--export")
 
 
 def export_sections(
@@ -283,7 +281,7 @@ def export_worksheet_html(
 
 def _write(path: Path, content: str) -> None:
     try:
-        write_atomically(path, content.encode("utf-8"))
+        write_atomically(path, content.encode("utf-8"), follow=False)
     except OSError as exc:
         raise InputError(f"--export: cannot write {path}: {exc.strerror or exc}") from None
     return path

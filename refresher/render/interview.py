@@ -25,6 +25,7 @@ from refresher.app.interview import (
     Scored,
     rating_name,
 )
+from refresher.core import limits
 from refresher.core.text import strip_controls
 from refresher.kinds.open import OpenQuestion
 from refresher.quiz.points import Coverage
@@ -229,7 +230,7 @@ def summary(console: Console, s: InterviewSummary) -> None:
 # --- history ------------------------------------------------------------------------------------
 
 
-def history(console: Console, h: AnswerHistory, *, most: int = 6) -> None:
+def history(console: Console, h: AnswerHistory, *, most: int = limits.PAST_ANSWERS_SHOWN) -> None:
     q = h.question
     console.print(Rule(Text.assemble((q.id, "progress"), " · ", (h.topic, "muted")), align="left"))
     console.print(Text(q.prompt, style="bold"))
@@ -289,4 +290,4 @@ def _past_panel(p: PastAnswer) -> Panel:
     when = p.answered_at.strftime("%d %b %H:%M")
     title = f"{when} · {p.mode} · {p.score}/{p.of} · {duration(p.seconds)}"
     body = highlighted(p.given, p.guess) if p.given.strip() else Text("(answered aloud)", "muted")
-    return Panel(body, title=title, title_align="left", border_style="muted")
+    return Panel(body, title=Text(title), title_align="left", border_style="muted")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -152,21 +153,26 @@ def _wrap_line(line: Text, width: int, hang: int | None, prose: bool) -> Text:
     else:
         op_indent = term_indent = min(hang, width // 2)
     breaks = _breaks(plain, prose)
-    pieces: list[tuple[int, Text]] = []
-    start = 0
-    while start < len(plain):
+    positions = [k for k, _ in breaks]
+    cuts: list[tuple[int, int, int]] = []  # (indent, start, end) of each line
+    start, size = 0, len(plain)
+    # Each line looks only at the breaks within its reach (a character is at least one column
+    # but for rare zero-width ones), so the work grows with the line's length, not its square.
+    while start < size:
         indent = 0
-        if pieces:
-            indent = op_indent if _starts_with_operator(plain[start:]) else term_indent
+        if cuts:
+            indent = op_indent if _starts_with_operator(plain[start : start + 2]) else term_indent
         room = width - indent
-        if cell_len(plain[start:]) <= room:
-            pieces.append((indent, line[start:]))
+        reach = start + 2 * room + 2
+        if size <= reach and cell_len(plain[start:]) <= room:
+            cuts.append((indent, start, size))
             break
         # The first line never breaks before its anchor: the continuation would start there.
+        near = breaks[bisect_right(positions, start) : bisect_right(positions, reach)]
         fits = [
             (k, r)
-            for k, r in breaks
-            if start < k and (pieces or k >= term_indent) and cell_len(plain[start:k]) <= room
+            for k, r in near
+            if (cuts or k >= term_indent) and cell_len(plain[start:k]) <= room
         ]
         cut = None
         for rank in (2, 1, 0):
@@ -175,11 +181,14 @@ def _wrap_line(line: Text, width: int, hang: int | None, prose: bool) -> Text:
                 cut = good[-1]
                 break
         if cut is None:
-            cut = fits[-1][0] if fits else start + max(1, room)
-        pieces.append((indent, line[start:cut]))
+            cut = fits[-1][0] if fits else min(size, start + max(1, room))
+        cuts.append((indent, start, cut))
         start = cut
-        while start < len(plain) and plain[start] == " ":
+        while start < size and plain[start] == " ":
             start += 1
+    bounds = sorted({b for _, a, z in cuts for b in (a, z)} - {0})
+    by_start = dict(zip([0, *bounds], line.divide(bounds), strict=False))
+    pieces = [(indent, by_start[a]) for indent, a, _ in cuts]
     out = Text(end="")
     for k, (indent, piece) in enumerate(pieces):
         if k:

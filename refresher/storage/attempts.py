@@ -219,14 +219,16 @@ class Attempts(Connection):
         ]
 
     @guarded
-    def answers_to(self, bank: str, qid: str) -> list[ScoredAnswer]:
-        """Every answer to one question that was typed or scored by its points, oldest first."""
+    def answers_to(self, bank: str, qid: str, latest: int | None = None) -> list[ScoredAnswer]:
+        """Every answer to one question that was typed or scored by its points, oldest first;
+        only the `latest` ones when given (read from the newest end, whatever the history)."""
         rows = self.conn.execute(
             "SELECT a.answered_at, a.given, a.seconds, a.mode, a.points FROM attempts a"
             " JOIN questions q ON q.id = a.question_id WHERE q.bank = ? AND q.qid = ?"
-            " AND a.correct IS NOT NULL AND a.points IS NOT NULL ORDER BY a.id",
-            (bank, qid),
+            " AND a.correct IS NOT NULL AND a.points IS NOT NULL ORDER BY a.id DESC LIMIT ?",
+            (bank, qid, -1 if latest is None else latest),
         ).fetchall()
+        rows.reverse()
         return [
             ScoredAnswer(
                 stored_time(self.path, r[0], "an answer's time"),

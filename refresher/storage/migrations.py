@@ -227,6 +227,22 @@ def tables_at(version: int) -> set[str]:
     return names
 
 
+def triggers_at(version: int) -> dict[str, str]:
+    """The triggers a database at schema `version` has, by name, with their SQL in one-space
+    form (what `sqlite_master.sql` holds, whitespace aside): any other trigger was planted."""
+    found: dict[str, str] = {}
+    for script in MIGRATIONS[:version]:
+        for statement in statements(script):
+            match = re.match(r"\s*CREATE TRIGGER (\w+)", statement)
+            if match:
+                found[match.group(1)] = one_spaced(statement.strip().rstrip(";"))
+    return found
+
+
+def one_spaced(sql: str) -> str:
+    return " ".join(sql.split())
+
+
 def statements(script: str) -> list[str]:
     """The statements of a migration, split at the semicolons that end one (a trigger's body
     holds several)."""

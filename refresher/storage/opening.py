@@ -17,6 +17,7 @@ from pathlib import Path
 
 from refresher.core import limits
 from refresher.core.errors import StoreError
+from refresher.core.text import excerpt
 from refresher.env import paths
 from refresher.storage import migrations
 from refresher.storage.connection import MOVE_ASIDE, damaged, sqlite_error
@@ -91,6 +92,20 @@ def check_existing(path: Path) -> None:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
             )
         }
+        # refresher makes no view, and only the triggers its migrations write: another would
+        # run or stand in for its own SQL (a trigger deleting each answer as it is stored, or
+        # raising with escape sequences)
+        known = migrations.triggers_at(version)
+        planted = next(
+            (
+                (kind, name)
+                for kind, name, sql in conn.execute(
+                    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+                )
+                if kind == "view" or known.get(name) != migrations.one_spaced(str(sql))
+            ),
+            None,
+        )
         ours = app_id == migrations.APPLICATION_ID
         if ours or (tables and not tables - migrations.tables_at(version)):
             _check_times(conn, path, tables)
@@ -100,6 +115,17 @@ def check_existing(path: Path) -> None:
         conn.close()
     if app_id != 0 and not ours:
         raise _foreign(path)
+    if planted is not None:
+        kind, name = planted
+        raise StoreError(
+            f"{path} holds a {kind} refresher did not make ({excerpt(str(name), 40)!r});"
+            f" {MOVE_ASIDE}"
+        )
+    if ours and tables - migrations.tables_at(version):
+        extra = sorted(tables - migrations.tables_at(version))[0]
+        raise StoreError(
+            f"{path} holds a table refresher did not make ({excerpt(extra, 40)!r}); {MOVE_ASIDE}"
+        )
     if not ours and tables and (version == 0 or tables - migrations.tables_at(version)):
         raise _foreign(path)  # unmarked, with tables refresher did not make
     if version > len(migrations.MIGRATIONS):

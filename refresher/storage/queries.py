@@ -45,23 +45,22 @@ class Queries(Connection):
         """question id -> the seed of its latest wrong answer drawn from one (numeric items),
         so a redo asks the very numbers that were missed."""
         wanted = set(qids)
+        # One pass grouped by question: SQLite takes the other columns from the row of max()
         rows = self.conn.execute(
-            "SELECT q.qid, a.seed FROM attempts a JOIN questions q ON q.id = a.question_id"
-            " WHERE q.bank = ? AND a.correct = 0 AND a.seed IS NOT NULL"
-            " AND a.id = (SELECT max(b.id) FROM attempts b WHERE b.question_id = a.question_id"
-            " AND b.correct = 0 AND b.seed IS NOT NULL)",
+            "SELECT q.qid, a.seed, max(a.id) FROM attempts a JOIN questions q"
+            " ON q.id = a.question_id WHERE q.bank = ? AND a.correct = 0 AND a.seed IS NOT NULL"
+            " GROUP BY a.question_id",
             (bank,),
         ).fetchall()
-        return {r[0]: int(r[1]) for r in rows if r[0] in wanted}
+        return {r[0]: int(r[1]) for r in rows if r[0] in wanted and isinstance(r[1], int)}
 
     def _last_wrong(self, where: str, args: tuple[object, ...], bank: str) -> list[str]:
+        # One pass grouped by question (linear): SQLite takes `correct` from the row of max()
         rows = self.conn.execute(
-            "SELECT q.qid, a.correct FROM attempts a JOIN questions q ON q.id = a.question_id"
-            f" WHERE q.bank = ? AND a.correct IS NOT NULL AND {where}"
-            " AND a.id = (SELECT max(b.id) FROM attempts b WHERE b.question_id = a.question_id"
-            f" AND b.correct IS NOT NULL AND {where.replace('a.', 'b.')})"
-            " ORDER BY a.id",
-            (bank, *args, *args),
+            "SELECT q.qid, a.correct, max(a.id) last FROM attempts a JOIN questions q"
+            f" ON q.id = a.question_id WHERE q.bank = ? AND a.correct IS NOT NULL AND {where}"
+            " GROUP BY a.question_id ORDER BY last",
+            (bank, *args),
         ).fetchall()
         return [r[0] for r in rows if not r[1]]
 
@@ -256,6 +255,7 @@ class Queries(Connection):
             float(r[0])
             for r in self.conn.execute(
                 "SELECT seconds FROM attempts WHERE correct IS NOT NULL"
+                " AND typeof(seconds) IN ('integer', 'real')"
                 " ORDER BY answered_at DESC LIMIT ?",
                 (n,),
             )
