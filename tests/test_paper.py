@@ -168,3 +168,16 @@ def test_print_export_says_saved_and_show_prints_it_too(tmp_path):
     assert quiet.exit_code == 0 and quiet.stdout == "" and path.exists()
     shown = CliRunner().invoke(app, [*args, "--show"])
     assert shown.exit_code == 0 and "Average" in shown.stdout
+
+
+def test_the_text_and_svg_sheet_have_a_name_line_and_room_but_no_seed(tmp_path):
+    path = tmp_path / "cnn.txt"
+    args = ["print", "--topic", "cnn", "--seed", "7", "--answers", "--export", str(path)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    sheet, key = path.read_text(encoding="utf-8").split("Answer key", 1)
+    assert "Name: ____" in sheet and "Date: ____" in sheet
+    assert "seed" not in sheet and "truefalse" not in sheet and "flashcard" not in sheet
+    assert "refresher print --seed 7 prints this sheet" in " ".join(key.split())
+    q9 = sheet.split("\n9. ", 1)[1].split("\n10. ", 1)[0]  # the 3x3 overlapping max-pool
+    empty_rows = [line for line in q9.splitlines() if re.fullmatch(r"\s*(│\s+){3}│", line)]
+    assert len(empty_rows) == 3

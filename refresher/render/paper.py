@@ -349,7 +349,8 @@ table.grid td { border: 1px solid #777; width: 4.2em; height: 1.9em; }
 .num { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 8.5pt; }
 .sols { font-size: 8.5pt; }
 .sols .a { margin-bottom: .8em; }
-.sols .a > .n { font-size: 10pt; }
+.sols .a { grid-template-columns: 3.2em 1fr; }
+.sols .a > .n { font-size: 9pt; }
 .sols .title { font-weight: bold; break-after: avoid; }
 .step { break-inside: avoid; }
 .steps.two { column-count: 2; column-gap: 1.5em; }
