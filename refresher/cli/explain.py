@@ -50,7 +50,14 @@ Json = Annotated[
 Export = Annotated[
     Path | None,
     typer.Option(
-        "--export", metavar="FILE", help="Also save the rendering as .html, .svg or .txt."
+        "--export", metavar="FILE", help="Save the rendering as .html, .svg or .txt (not shown)."
+    ),
+]
+Show = Annotated[bool, typer.Option("--show", help="With --export: also print the example here.")]
+SvgTheme = Annotated[
+    str,
+    typer.Option(
+        "--theme", metavar="light|dark", help="An .svg export: light to print, dark for screens."
     ),
 ]
 StepMode = Annotated[
@@ -120,14 +127,23 @@ def _pause(n: int, total: int) -> bool:
 
 
 def _show(
-    worked: Worked, *, as_json: bool, export: Path | None, step: bool, precision: int
+    worked: Worked,
+    *,
+    as_json: bool,
+    export: Path | None,
+    step: bool,
+    precision: int,
+    show: bool = False,
+    theme: str = "light",
 ) -> None:
-    """Render to the terminal (or print JSON), then write the export file if asked."""
+    """Render to the terminal (or print JSON), or with `export` save it and say `saved FILE`
+    (`show` prints it too)."""
     from refresher.render.console import make_console, stdin_is_tty
-    from refresher.render.export import check_export_path
+    from refresher.render.export import check_export_path, check_theme
 
     if export is not None:
         check_export_path(export)  # fail before printing anything
+        check_theme(theme)
     if as_json:
         indent = None if worked.summarised else 2  # big inputs: compact, one line
         typer.echo(
@@ -135,7 +151,7 @@ def _show(
                 worked.to_dict(precision), indent=indent, ensure_ascii=False, allow_nan=False
             )
         )
-    else:
+    elif export is None or show:
         from refresher.render.worked import render_worked
 
         pause = _pause if step and stdin_is_tty() else None
@@ -145,7 +161,10 @@ def _show(
         from refresher.render.worked import worked_sections
 
         path = export_sections(
-            worked_sections(worked, precision, EXPORT_WIDTH), export, title=worked.title
+            worked_sections(worked, precision, EXPORT_WIDTH),
+            export,
+            title=worked.title,
+            theme=theme,
         )
         make_console(stderr=True).print(
             f"saved {path}", style="muted", soft_wrap=True, markup=False
@@ -217,6 +236,8 @@ def _command(example: Example) -> Callable[..., None]:
             export=given["export"],
             step=given["step"],
             precision=precision,
+            show=given["show"],
+            theme=given["theme"],
         )
 
     parameters = [p for key in example.command for p in _parameters(example.by_key[key])]
@@ -226,6 +247,8 @@ def _command(example: Example) -> Callable[..., None]:
             ("as_json", Json, False),
             ("export", Export, None),
             ("step", StepMode, False),
+            ("show", Show, False),
+            ("theme", SvgTheme, "light"),
         )
     ]
     if example.choose_precision:

@@ -11,6 +11,7 @@ import typer
 
 from refresher.cli.help import PagedCommand
 from refresher.cli.options import BankArg, NoPager, Tags, Topics, Types, open_bank, pager_on
+from refresher.core.errors import InputError
 
 
 def print_sheet(
@@ -23,7 +24,16 @@ def print_sheet(
     answers: bool = typer.Option(
         False, "--answers", help="Add the answer key and worked solutions."
     ),
+    key_only: bool = typer.Option(False, "--key-only", help="Print only the answer key."),
+    no_cards: bool = typer.Option(False, "--no-cards", help="Leave the flashcards out."),
+    paper: str = typer.Option(
+        None, "--paper", help="Page size of an .html export: a4 or letter (default: the printer's)."
+    ),
     export: Path = typer.Option(None, "--export", help="Write to FILE (.html, .svg or .txt)."),
+    theme: str = typer.Option(
+        "light", "--theme", metavar="light|dark", help="An .svg export: light to print, dark."
+    ),
+    show: bool = typer.Option(False, "--show", help="With --export: also print it here."),
     as_json: bool = typer.Option(False, "--json", help="Print questions and answers as JSON."),
     no_pager: NoPager = False,
 ) -> None:
@@ -39,8 +49,13 @@ def print_sheet(
 
     if export is not None:
         exporter.check_export_path(export)
+        exporter.check_theme(theme)
+    if paper is not None and paper.lower() not in ("a4", "letter"):
+        raise InputError(f"--paper: {paper!r}: use a4 or letter")
     the_bank = open_bank(bank)
     questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or ())
+    if no_cards:
+        questions = [q for q in questions if q.type != "card"]
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     items = attach_instances(
@@ -54,16 +69,29 @@ def print_sheet(
         return
     if export is not None and export.suffix.lower() == ".html":
         from refresher.env.clock import local_now
+        from refresher.render.paper import worksheet_html
 
-        parts = draw.worksheet_parts(the_bank, items, seed, answers=answers)
-        path = exporter.export_worksheet_html(parts, export, date=local_now().strftime("%d %B %Y"))
+        page = worksheet_html(
+            the_bank,
+            items,
+            seed,
+            date=local_now().strftime("%d %B %Y"),
+            answers=answers,
+            key_only=key_only,
+            paper=None if paper is None else {"a4": "A4", "letter": "letter"}[paper.lower()],
+        )
+        path = exporter.write_export(export, page)
         make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
-        return
-    sections = draw.worksheet(the_bank, items, seed, answers=answers)
-    if export is not None:
-        path = exporter.export_sections(sections, export, title=the_bank.title)
+        if not show:
+            return
+    sections = draw.worksheet(the_bank, items, seed, answers=answers or key_only)
+    if key_only:  # the title, then the key from its rule on
+        sections = sections[:2] + sections[2 + len(items) :]
+    if export is not None and export.suffix.lower() != ".html":
+        path = exporter.export_sections(sections, export, title=the_bank.title, theme=theme)
         make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
-        return
+        if not show:
+            return
     console = make_console()
     with paged(console, pager_on(ctx, no_pager)):
         for section in sections:

@@ -13,7 +13,6 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.cells import cell_len
 from rich.console import RenderableType
@@ -97,45 +96,14 @@ PRINT_STYLES = Theme(
     }
 )
 
-_SHEET_PAGE = """\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<title>{title}</title>
-<style>
-body {{ background: #fff; color: #141414; margin: 2em auto; padding: 0 1.5em; max-width: 62em;
-       font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif; }}
-header {{ border-bottom: 1px solid #8c8c8c; margin-bottom: 1.5em; }}
-h1 {{ font-size: 1.4em; margin: 0 0 .2em; }}
-h2 {{ font-size: 1.2em; margin: 0 0 1em; }}
-header p {{ margin: 0 0 .8em; color: #333; }}
-pre {{ font-family: {fonts}; font-size: 10pt; line-height: 1.35; margin: 0;
-       white-space: pre-wrap; }}
-.question {{ margin: 0 0 1.4em; break-inside: avoid; }}
-.room div {{ height: 2em; border-bottom: 1px solid #b3b3b3; margin-left: 2.5em; }}
-.key {{ break-before: page; margin-top: 2.5em; }}
-.answer {{ margin: 0 0 1em; }}
-@media print {{
-  @page {{ margin: 16mm 15mm; }}
-  body {{ margin: 0; padding: 0; max-width: none; }}
-  .key {{ margin-top: 0; }}
-  .answer > pre {{ break-inside: avoid; }}
-}}
-</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<p>{subtitle}<br>{date} · name: ______________________</p>
-</header>
-<main>
-{questions}
-</main>
-{key}
-</body>
-</html>
-"""
+# The same image to print: white, no window, the text moved up where the title bar was.
+_SVG_PAPER = (
+    _SVG_PAGE.replace("{{chrome}}", '<rect fill="#ffffff" width="100%" height="100%"/>')
+    .replace("translate({{terminal_x}}, {{terminal_y}})", "translate({{terminal_x}}, 10)")
+    .replace(' clip-path="url(#{{unique_id}}-clip-terminal)"', "")  # keep the last subscripts
+)
+_PAPER_LIFT = 24  # px of title bar the paper image leaves out
+THEMES = ("light", "dark")
 
 _TEXT_RUN = re.compile(
     r'<text class="([^"]+)" x="([0-9.]+)" y="([0-9.]+)" textLength="([0-9.]+)" '
@@ -200,19 +168,29 @@ def check_export_path(path: str | Path) -> Path:
     return check_target(path, "--export")
 
 
+def check_theme(theme: str) -> str:
+    if theme not in THEMES:
+        raise InputError(f"--theme: {theme!r}: use light or dark")
+    return theme
+
+
 def export_sections(
     sections: Sequence[RenderableType],
     path: str | Path,
     *,
     title: str = "refresher",
     width: int = EXPORT_WIDTH,
+    theme: str = "light",
 ) -> Path:
-    """Render `sections` on a recording console and save them in the format `path` names."""
+    """Render `sections` on a recording console and save them in the format `path` names.
+
+    An SVG is black on white to print (`theme="dark"`: the terminal's look, in a window)."""
     path = check_export_path(path)
-    console = _recorder(width, printable=path.suffix.lower() == ".html")
+    dark = theme == "dark"
+    suffix = path.suffix.lower()
+    console = _recorder(width, printable=suffix == ".html" or (suffix == ".svg" and not dark))
     for section in sections:
         console.print(section)
-    suffix = path.suffix.lower()
     if suffix == ".html":
         content = _html_lines(
             console.export_html(
@@ -220,7 +198,7 @@ def export_sections(
             )
         )
     elif suffix == ".svg":
-        content = _svg(console, title)
+        content = _svg(console, title, dark=dark)
     else:
         text = console.export_text(styles=False)
         content = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
@@ -240,41 +218,9 @@ def _html_lines(page: str) -> str:
     return "\n".join(line.rstrip() for line in page.split("\n")) + "\n"
 
 
-def _html_block(renderable: RenderableType, width: int) -> str:
-    console = _recorder(width, printable=True)
-    console.print(renderable)
-    code = console.export_html(theme=PRINT_COLOURS, inline_styles=True, code_format="{code}")
-    return f'<pre><code style="font-family:inherit">{_html_lines(code).rstrip()}</code></pre>'
-
-
-def export_worksheet_html(
-    sheet: Any, path: str | Path, *, date: str, width: int = EXPORT_WIDTH
-) -> Path:
-    """A worksheet as a page made to print from a browser: a title and date, numbered
-    questions with lines to write on under numeric and open ones, and the answer key
-    starting on a new page. `sheet` is a `render.sheet.Worksheet`."""
+def write_export(path: str | Path, content: str) -> Path:
+    """Save `content` (made elsewhere) at `path`, checked as every export is."""
     path = check_export_path(path)
-    questions = []
-    for renderable, room in sheet.questions:
-        lines = "".join("<div></div>" for _ in range(room))
-        space = f'<div class="room">{lines}</div>' if room else ""
-        questions.append(
-            f'<section class="question">{_html_block(renderable, width)}{space}</section>'
-        )
-    key = ""
-    if sheet.key:
-        answers = "\n".join(
-            f'<section class="answer">{_html_block(r, width)}</section>' for r in sheet.key
-        )
-        key = f'<section class="key" id="key">\n<h2>Answer key</h2>\n{answers}\n</section>'
-    content = _SHEET_PAGE.format(
-        title=html.escape(sheet.title),
-        subtitle=html.escape(sheet.subtitle),
-        date=html.escape(date),
-        fonts=MONO_FONTS,
-        questions="\n".join(questions),
-        key=key,
-    )
     _write(path, content)
     return path
 
@@ -287,7 +233,7 @@ def _write(path: Path, content: str) -> None:
     return path
 
 
-def _svg(console, title: str) -> str:  # type: ignore[no-untyped-def]
+def _svg(console, title: str, *, dark: bool = False) -> str:  # type: ignore[no-untyped-def]
     """The recording as a self-contained SVG that draws alike in browsers and librsvg."""
     lines = sum(1 for _ in console.export_text(clear=False).splitlines())
     if lines > limits.SVG_LINES:
@@ -298,9 +244,18 @@ def _svg(console, title: str) -> str:  # type: ignore[no-untyped-def]
     safe = html.escape(title).replace("{", "{{").replace("}", "}}")
     char_width = 20 * 0.61  # Rich's cell width for its 20px font
     # DejaVu Sans Mono and Menlo advance 0.602 em: this size fills a cell exactly with them
-    page = _SVG_PAGE.format(title=safe, fonts=MONO_FONTS, font_size=round(char_width / 0.602, 2))
-    chrome = excerpt(title, 90)  # a longer title runs over the window buttons
-    return _place_cells(console.export_svg(title=chrome, code_format=page), char_width)
+    page = (_SVG_PAGE if dark else _SVG_PAPER).format(
+        title=safe, fonts=MONO_FONTS, font_size=round(char_width / 0.602, 2)
+    )
+    if dark:
+        chrome = excerpt(title, 90)  # a longer title runs over the window buttons
+        return _place_cells(console.export_svg(title=chrome, code_format=page), char_width)
+    svg = console.export_svg(title="", code_format=page, theme=PRINT_COLOURS)
+
+    def lift(match: re.Match[str]) -> str:
+        return f'viewBox="0 0 {match[1]} {float(match[2]) - _PAPER_LIFT:g}"'
+
+    return _place_cells(re.sub(r'viewBox="0 0 (\S+) (\S+)"', lift, svg, count=1), char_width)
 
 
 def _place_cells(svg: str, char_width: float) -> str:
@@ -314,7 +269,7 @@ def _place_cells(svg: str, char_width: float) -> str:
     """
 
     def place(match: re.Match[str]) -> str:
-        cls, x, y, _length, clip, body = match.groups()
+        cls, x, y, _length, _clip, body = match.groups()
         if not body.strip():
             return ""  # the newline Rich closes each row with draws nothing
         pieces: list[str] = []
@@ -329,7 +284,7 @@ def _place_cells(svg: str, char_width: float) -> str:
             at += cell_len(ch) * char_width
         if piece:
             pieces.append(_tspan(start, piece))
-        return f'<text class="{cls}" y="{y}" clip-path="{clip}">{"".join(pieces)}</text>'
+        return f'<text class="{cls}" y="{y}">{"".join(pieces)}</text>'
 
     return _TEXT_RUN.sub(place, svg)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -29,10 +30,41 @@ def _question(n: int, item: Item, topics: dict[str, str]) -> RenderableType:
     head.add_column(no_wrap=True)
     head.add_column()
     head.add_row(Text(f"{n}.", style="accent"), view.prompt(item))
-    kind = view.sheet_name or q.type
-    head.add_row("", Text(f"{topics.get(q.topic, q.topic)} · {kind}", style="muted"))
-    parts: list[RenderableType] = [head, *view.sheet_question(item)]
+    head.add_row("", Text(topics.get(q.topic, q.topic), style="muted"))  # no kind names
+    parts: list[RenderableType] = [head, *view.sheet_question(item), *_room(item)]
     return Padding(Group(*parts), (0, 0, 1, 0), expand=False)
+
+
+RULED = "_" * 60  # a line to write on
+
+
+def _grid(rows: int, cols: int) -> Table:
+    """An empty grid of the answer's shape, to fill in."""
+    grid = Table(show_header=False, show_lines=True, box=box.SQUARE, padding=(0, 3))
+    for _ in range(cols):
+        grid.add_column(width=2)
+    for _ in range(rows):
+        grid.add_row(*[""] * cols)
+    return grid
+
+
+def _room(item: Item) -> list[RenderableType]:
+    """Room to write the answer in, shaped like it (as on the HTML sheet)."""
+    from refresher.render.paper import entry
+
+    q = item.question
+    if q.type == "blank":  # its view prints the answer line
+        return []
+    room = entry(item).room
+    lines = room.count('class="line"')
+    if q.type == "numeric" and item.instance is not None and item.instance.expected.ndim:
+        shape = item.instance.expected.shape
+        return [Padding(_grid(*(shape if len(shape) == 2 else (1, shape[0]))), (1, 0, 0, 3))]
+    if q.type == "cloze":
+        return [Text(f"   [{k}] {RULED[:40]}") for k in range(1, len(q.blanks) + 1)]
+    if room.count('class="box"'):
+        return [Text("   " + "  ".join("[   ]" for _ in range(room.count('class="box"'))))]
+    return [Text(f"   {RULED}", style="muted") for _ in range(lines)]
 
 
 def _answer(n: int, item: Item) -> RenderableType:
@@ -63,15 +95,21 @@ class Worksheet:
 
 
 def worksheet_parts(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> Worksheet:
-    has_numbers = any(i.instance is not None for i in items)
     subtitle = f"{len(items)} question{'' if len(items) == 1 else 's'}"
-    if has_numbers:
-        subtitle += f" · numbers from seed {seed} (quiz --seed {seed} asks the same)"
     questions = [
         (_question(n, item, bank.topics), ROOM.get(item.question.type, 0))
         for n, item in enumerate(items, 1)
     ]
-    key = [_answer(n, item) for n, item in enumerate(items, 1)] if answers else []
+    key: list[RenderableType] = []
+    if answers:  # the seed goes in the key, to print the same sheet again
+        key = [_answer(n, item) for n, item in enumerate(items, 1)]
+        key.append(
+            Text(
+                f"Printed from seed {seed}: refresher print --seed {seed} prints this sheet "
+                f"again, and refresher quiz --seed {seed} asks the same numbers.",
+                style="muted",
+            )
+        )
     return Worksheet(bank.title, subtitle, questions, key)
 
 
@@ -79,7 +117,15 @@ def worksheet(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> lis
     """Sections to print or export: title, the questions, and (with `answers`) the key."""
     parts = worksheet_parts(bank, items, seed, answers=answers)
     sections: list[RenderableType] = [
-        Panel(Text.assemble((parts.title, "bold"), "\n", (parts.subtitle, "muted")), expand=False),
+        Panel(
+            Text.assemble(
+                (parts.title, "bold"),
+                "\n",
+                (parts.subtitle, "muted"),
+                "\n\nName: ________________________   Date: ______________",
+            ),
+            expand=False,
+        ),
         Text(""),
     ]
     sections.extend(question for question, _ in parts.questions)

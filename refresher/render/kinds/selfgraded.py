@@ -49,7 +49,7 @@ class CardView(View):
         )
 
     def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
-        return [Text("  (the back of the card in the answer key)", style="muted")]
+        return []  # the front only: the back is in the answer key
 
     def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
         return Text(item.question.back)
