@@ -132,9 +132,14 @@ class Policy:
             pace_today = planning.pace(self.target, today, unseen + introduced)
         done = store.review_ratings_between(start, end, bank)
         scheduler = self.scheduler(now)
+        room = max(0, self.settings.max_reviews_per_day - done)
+        warm_up = planning.warm_up_room(self.target, today, self.settings.interview_warm_up, done)
+        if warm_up is not None:
+            room = min(room, warm_up)
+        allowed = planning.new_cards_allowed(self.target, today)
         return QueueRules(
-            new_per_day=max(per_day, pace_today),
-            review_room=max(0, self.settings.max_reviews_per_day - done),
+            new_per_day=max(per_day, pace_today) if allowed else 0,
+            review_room=room,
             recall=lambda info: planning.recall_at(scheduler, info, now),
         )
 
@@ -223,6 +228,8 @@ class Plan:
     readiness_now: Readiness
     readiness: Readiness  # at the interview morning (at now without a date ahead)
     topic_names: dict[str, str]
+    given_date: bool = False  # the target is a `--date` other than the saved one
+    left_out: int = 0  # cards never introduced that the buffer days keep out until after the date
 
     @property
     def days_left(self) -> int | None:
@@ -275,6 +282,8 @@ class Plan:
                 k: round(v, 6) for k, v in self.readiness_now.by_topic.items()
             },
             "weakest_topics": self.weakest_topics,
+            "date_given": self.given_date,
+            "left_out": self.left_out,
         }
 
 
@@ -309,7 +318,8 @@ def compute(
 
     status = "none" if target is None else ("ahead" if target.active(today) else "passed")
     passed_note = False
-    if status == "passed" and target is not None and remember_note:
+    given = interview is not None and interview != settings.interview_date
+    if status == "passed" and target is not None and remember_note and not given:
         passed_note = store.notice_once(f"plan-passed:{bank.id}:{target.day}", now)
 
     start, end = day.start(today), day.start(today + timedelta(days=1))
@@ -348,6 +358,8 @@ def compute(
         readiness_now=readiness(store, [bank], now, cards, settings),
         readiness=readiness(store, [bank], at, cards, settings),
         topic_names=dict(bank.topics),
+        given_date=given,
+        left_out=counts.new if target is not None and target.in_buffer(today) else 0,
     )
 
 

@@ -77,6 +77,15 @@ def plan(console: Console, p: Plan) -> None:
                 style="skip",
             )
         )
+    if p.status == "passed" and p.given_date and t is not None:
+        saved = "none" if p.saved_date is None else f"{p.saved_date:%a %d %b %Y}"
+        console.print(
+            Text(
+                f"The date given, {t.day:%a %d %b %Y}, is not ahead: there is nothing to plan"
+                f" toward it. (`review` follows interview_date: {saved}.)",
+                style="skip",
+            )
+        )
     if p.status == "ahead" and t is not None:
         left = p.days_left or 0
         line = Text.assemble(
@@ -88,6 +97,14 @@ def plan(console: Console, p: Plan) -> None:
         if t.buffer_days:
             line.append(f" · last review from {t.buffer_start:%a %d %b}", style="muted")
         console.print(line)
+        if p.left_out:
+            console.print(
+                Text(
+                    f"{plural(p.left_out, 'card')} not introduced before the last-review days"
+                    " wait until after the interview: the buffer days hold no new cards.",
+                    style="skip",
+                )
+            )
     elif p.status == "none" or not p.passed_note:
         console.print(
             Text(
