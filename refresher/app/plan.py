@@ -23,7 +23,8 @@ from refresher.core.model import Bank, Question
 from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
-from refresher.srs import planning, schedule
+from refresher.srs import forecast, planning, schedule
+from refresher.srs.forecast import Forecast
 from refresher.srs.planning import Readiness, Shortening, Target
 from refresher.srs.schedule import CardInfo, Queue, Scheduler, StudyDay
 from refresher.srs.stats import CardCounts, card_counts
@@ -230,6 +231,7 @@ class Plan:
     topic_names: dict[str, str]
     given_date: bool = False  # the target is a `--date` other than the saved one
     left_out: int = 0  # cards never introduced that the buffer days keep out until after the date
+    forecast: Forecast | None = None  # the coming days simulated (minutes, readiness if followed)
 
     @property
     def days_left(self) -> int | None:
@@ -284,6 +286,7 @@ class Plan:
             "weakest_topics": self.weakest_topics,
             "date_given": self.given_date,
             "left_out": self.left_out,
+            "forecast": None if self.forecast is None else self.forecast.to_dict(),
         }
 
 
@@ -360,6 +363,69 @@ def compute(
         topic_names=dict(bank.topics),
         given_date=given,
         left_out=counts.new if target is not None and target.in_buffer(today) else 0,
+        forecast=workload(store, bank, settings, policy, now, question_ids, cards, seconds),
+    )
+
+
+FORECAST_DAYS = 14  # without a date ahead
+
+
+def workload(
+    store: Store,
+    bank: Bank,
+    settings: Config,
+    policy: Policy,
+    now: datetime,
+    question_ids: Sequence[int | None],
+    cards: Mapping[int, CardInfo],
+    seconds: float,
+) -> Forecast:
+    """The coming days simulated with the parameters in force, the retention and the pace of
+    the plan (seeded), until the interview day (else `FORECAST_DAYS`)."""
+    target = policy.target
+    day = policy.day(now)
+    today = day.date_of(now)
+    memory = store.card_memory(bank.id)
+    fsrs_cards = {}
+    for k, info in cards.items():
+        if info.suspended or k not in memory or info.last_review is None:
+            continue
+        stability, difficulty = memory[k]
+        fsrs_cards[k] = schedule.Card(
+            card_id=k, state=info.state, step=0 if info.state != schedule.State.Review else None,
+            stability=stability, difficulty=difficulty, due=info.due, last_review=info.last_review,
+        )  # fmt: skip
+    unseen = [k for k in question_ids if k is None or k not in cards]
+    unseen_ids = [-(n + 1) if k is None else k for n, k in enumerate(unseen)]
+    ahead = target is not None and target.active(today)
+    days = target.days_left(today) if ahead and target is not None else FORECAST_DAYS
+    schedulers: dict[float, Scheduler] = {}
+
+    def scheduler_on(d: date) -> Scheduler:
+        r = planning.retention_for(target, d, settings.desired_retention)
+        if r not in schedulers:
+            schedulers[r] = schedule.make_scheduler(
+                desired_retention=r, parameters=settings.parameters
+            )
+        return schedulers[r]
+
+    def new_on(d: date, waiting: int) -> int:
+        if not planning.new_cards_allowed(target, d):
+            return 0
+        pace = planning.pace(target, d, waiting) if ahead and target is not None else 0
+        return max(settings.new_per_day, pace)
+
+    return forecast.simulate(
+        fsrs_cards,
+        unseen_ids,
+        today,
+        day,
+        days=days,
+        scheduler_on=scheduler_on,
+        new_on=new_on,
+        seconds_per_answer=seconds,
+        morning=target.morning(day) if ahead and target is not None else None,
+        questions=len(question_ids),
     )
 
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from refresher.app.plan import Plan
 from refresher.core.text import plural
 from refresher.render.layout import section
+from refresher.srs.forecast import Forecast
 from refresher.srs.stats import CardCounts
 
 BAR = "█"
@@ -63,6 +64,26 @@ def _rows(console: Console, rows: list[tuple[str, Text | str]]) -> None:
     for label, value in rows:
         table.add_row(label, value)
     console.print(table)
+
+
+def workload_chart(console: Console, f: Forecast) -> None:
+    """Minutes a day, simulated: one bar a day."""
+    section(
+        console,
+        "Workload",
+        "minutes a day if you follow the plan: every answer, learning steps too",
+    )
+    top = max(f.minutes, default=0.0) or 1.0
+    width = max(10, min(40, console.width - 24))
+    for d, m in zip(f.days, f.minutes, strict=True):
+        cells = round(m / top * width)
+        console.print(
+            Text.assemble(
+                (f"{d:%a %d %b}  ", "muted"),
+                (f"{m:5.0f} min ", "bold"),
+                (BAR * cells, "accent"),
+            )
+        )
 
 
 def plan(console: Console, p: Plan) -> None:
@@ -133,7 +154,7 @@ def plan(console: Console, p: Plan) -> None:
         if c.new == 0:
             pace = Text("every card is in", style="right")
         elif p.today >= t.buffer_start:
-            pace = Text(f"{c.new} not yet seen: all of them today", style="wrong")
+            pace = Text(f"{c.new} not yet seen: they wait until after the interview", style="wrong")
         else:
             last = t.buffer_start - timedelta(days=1)
             pace = Text.assemble(
@@ -194,9 +215,19 @@ def plan(console: Console, p: Plan) -> None:
                 ),
             )
         )
+    f = p.forecast
+    if on_day and f is not None and f.readiness is not None:
+        lines.append(
+            (
+                "  if you follow the plan",
+                Text.assemble(
+                    (f"{pct(f.readiness):>4} ", _level(f.readiness)), bar(f.readiness, width)
+                ),
+            )
+        )
     _rows(console, lines)
     if on_day:
-        console.print(Text("  if you stopped studying now", style="muted"))
+        console.print(Text("  the morning figure: if you stopped studying now", style="muted"))
 
     if r_day.by_topic:
         console.print()
@@ -220,3 +251,5 @@ def plan(console: Console, p: Plan) -> None:
         console.print(table)
         weakest = [p.topic_names.get(k, k) for k in p.weakest_topics]
         console.print(Text.assemble(("Weakest: ", "bold"), (", ".join(weakest), "wrong")))
+    if f is not None and f.days:
+        workload_chart(console, f)
