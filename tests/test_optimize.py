@@ -193,3 +193,18 @@ def test_the_optimizer_is_not_loaded_to_start_up():
         "sys.exit('fsrs_rs_python' in sys.modules or 'numpy' in sys.modules)\n"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe():
+    import io
+
+    from refresher.render import optimize as show
+    from refresher.render.console import make_console
+
+    with show.progress(make_console(io.StringIO())) as step:
+        assert step is None
+    out = io.StringIO()
+    with show.progress(make_console(out, force_terminal=True, width=60)) as step:
+        assert step is not None
+        step(2, 5)
+    assert "fitting FSRS" in out.getvalue()
