@@ -153,8 +153,9 @@ def test_the_settings_round_trip_and_refuse_bad_parameters(tmp_path):
     with pytest.raises(RefresherError, match="parameters must be 21 numbers"):
         config.load(path)
     path.write_text("parameters = [" + ", ".join(["-5"] * 21) + "]\n")
-    with pytest.raises(RefresherError, match="refused"):
+    with pytest.raises(RefresherError, match="refused") as refused:
         S.make_scheduler(parameters=config.load(path).parameters)
+    assert "\n" not in str(refused.value) and "parameters[0] = -5.0" in str(refused.value)
 
 
 def test_cli_optimize_on_little_history_and_reset(monkeypatch):
