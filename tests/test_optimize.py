@@ -153,8 +153,9 @@ def test_the_settings_round_trip_and_refuse_bad_parameters(tmp_path):
     with pytest.raises(RefresherError, match="parameters must be 21 numbers"):
         config.load(path)
     path.write_text("parameters = [" + ", ".join(["-5"] * 21) + "]\n")
-    with pytest.raises(RefresherError, match="refused"):
+    with pytest.raises(RefresherError, match="refused") as refused:
         S.make_scheduler(parameters=config.load(path).parameters)
+    assert "\n" not in str(refused.value) and "parameters[0] = -5.0" in str(refused.value)
 
 
 def test_cli_optimize_on_little_history_and_reset(monkeypatch):
@@ -193,3 +194,18 @@ def test_the_optimizer_is_not_loaded_to_start_up():
         "sys.exit('fsrs_rs_python' in sys.modules or 'numpy' in sys.modules)\n"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe():
+    import io
+
+    from refresher.render import optimize as show
+    from refresher.render.console import make_console
+
+    with show.progress(make_console(io.StringIO())) as step:
+        assert step is None
+    out = io.StringIO()
+    with show.progress(make_console(out, force_terminal=True, width=60)) as step:
+        assert step is not None
+        step(2, 5)
+    assert "fitting FSRS" in out.getvalue()

@@ -281,7 +281,7 @@ def test_pace_and_landing_days():
     assert planning.pace(target, date(2026, 11, 30), 45) == 3  # 18 days before the buffer
     assert planning.pace(target, date(2026, 12, 15), 7) == 3  # 15, 16, 17 December
     assert planning.pace(target, date(2026, 12, 17), 7) == 7  # the last day before the buffer
-    assert planning.pace(target, date(2026, 12, 18), 7) == 7  # in the buffer: all at once
+    assert planning.pace(target, date(2026, 12, 18), 7) == 0  # the buffer holds no new cards
     assert planning.pace(target, date(2026, 12, 21), 7) == 0  # the day has come
     assert planning.new_allowance(10, 3, 2) == 8 and planning.new_allowance(1, 3, 2) == 1
     assert target.landing_days(date(2026, 12, 1)) == [

@@ -23,7 +23,8 @@ from refresher.core.model import Bank, Question
 from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
-from refresher.srs import planning, schedule
+from refresher.srs import forecast, planning, schedule
+from refresher.srs.forecast import Forecast
 from refresher.srs.planning import Readiness, Shortening, Target
 from refresher.srs.schedule import CardInfo, Queue, Scheduler, StudyDay
 from refresher.srs.stats import CardCounts, card_counts
@@ -132,9 +133,14 @@ class Policy:
             pace_today = planning.pace(self.target, today, unseen + introduced)
         done = store.review_ratings_between(start, end, bank)
         scheduler = self.scheduler(now)
+        room = max(0, self.settings.max_reviews_per_day - done)
+        warm_up = planning.warm_up_room(self.target, today, self.settings.interview_warm_up, done)
+        if warm_up is not None:
+            room = min(room, warm_up)
+        allowed = planning.new_cards_allowed(self.target, today)
         return QueueRules(
-            new_per_day=max(per_day, pace_today),
-            review_room=max(0, self.settings.max_reviews_per_day - done),
+            new_per_day=max(per_day, pace_today) if allowed else 0,
+            review_room=room,
             recall=lambda info: planning.recall_at(scheduler, info, now),
         )
 
@@ -223,6 +229,9 @@ class Plan:
     readiness_now: Readiness
     readiness: Readiness  # at the interview morning (at now without a date ahead)
     topic_names: dict[str, str]
+    given_date: bool = False  # the target is a `--date` other than the saved one
+    left_out: int = 0  # cards never introduced that the buffer days keep out until after the date
+    forecast: Forecast | None = None  # the coming days simulated (minutes, readiness if followed)
 
     @property
     def days_left(self) -> int | None:
@@ -275,6 +284,9 @@ class Plan:
                 k: round(v, 6) for k, v in self.readiness_now.by_topic.items()
             },
             "weakest_topics": self.weakest_topics,
+            "date_given": self.given_date,
+            "left_out": self.left_out,
+            "forecast": None if self.forecast is None else self.forecast.to_dict(),
         }
 
 
@@ -309,7 +321,8 @@ def compute(
 
     status = "none" if target is None else ("ahead" if target.active(today) else "passed")
     passed_note = False
-    if status == "passed" and target is not None and remember_note:
+    given = interview is not None and interview != settings.interview_date
+    if status == "passed" and target is not None and remember_note and not given:
         passed_note = store.notice_once(f"plan-passed:{bank.id}:{target.day}", now)
 
     start, end = day.start(today), day.start(today + timedelta(days=1))
@@ -348,6 +361,71 @@ def compute(
         readiness_now=readiness(store, [bank], now, cards, settings),
         readiness=readiness(store, [bank], at, cards, settings),
         topic_names=dict(bank.topics),
+        given_date=given,
+        left_out=counts.new if target is not None and target.in_buffer(today) else 0,
+        forecast=workload(store, bank, settings, policy, now, question_ids, cards, seconds),
+    )
+
+
+FORECAST_DAYS = 14  # without a date ahead
+
+
+def workload(
+    store: Store,
+    bank: Bank,
+    settings: Config,
+    policy: Policy,
+    now: datetime,
+    question_ids: Sequence[int | None],
+    cards: Mapping[int, CardInfo],
+    seconds: float,
+) -> Forecast:
+    """The coming days simulated with the parameters in force, the retention and the pace of
+    the plan (seeded), until the interview day (else `FORECAST_DAYS`)."""
+    target = policy.target
+    day = policy.day(now)
+    today = day.date_of(now)
+    memory = store.card_memory(bank.id)
+    fsrs_cards = {}
+    for k, info in cards.items():
+        if info.suspended or k not in memory or info.last_review is None:
+            continue
+        stability, difficulty = memory[k]
+        fsrs_cards[k] = schedule.Card(
+            card_id=k, state=info.state, step=0 if info.state != schedule.State.Review else None,
+            stability=stability, difficulty=difficulty, due=info.due, last_review=info.last_review,
+        )  # fmt: skip
+    unseen = [k for k in question_ids if k is None or k not in cards]
+    unseen_ids = [-(n + 1) if k is None else k for n, k in enumerate(unseen)]
+    ahead = target is not None and target.active(today)
+    days = target.days_left(today) if ahead and target is not None else FORECAST_DAYS
+    schedulers: dict[float, Scheduler] = {}
+
+    def scheduler_on(d: date) -> Scheduler:
+        r = planning.retention_for(target, d, settings.desired_retention)
+        if r not in schedulers:
+            schedulers[r] = schedule.make_scheduler(
+                desired_retention=r, parameters=settings.parameters
+            )
+        return schedulers[r]
+
+    def new_on(d: date, waiting: int) -> int:
+        if not planning.new_cards_allowed(target, d):
+            return 0
+        pace = planning.pace(target, d, waiting) if ahead and target is not None else 0
+        return max(settings.new_per_day, pace)
+
+    return forecast.simulate(
+        fsrs_cards,
+        unseen_ids,
+        today,
+        day,
+        days=days,
+        scheduler_on=scheduler_on,
+        new_on=new_on,
+        seconds_per_answer=seconds,
+        morning=target.morning(day) if ahead and target is not None else None,
+        questions=len(question_ids),
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from refresher.core.errors import RefresherError
 from refresher.env import config as settings
 from refresher.env import paths
+from refresher.env.clock import local_now
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,23 @@ def shown_value(key: str, home: Path | None = None) -> str:
     return settings.display(getattr(current, key))
 
 
-def change(key: str, value: str, home: Path | None = None) -> str:
-    """Set `key` from typed text and save; returns the value as now written."""
+def change(key: str, value: str, home: Path | None = None, *, past: bool = False) -> str:
+    """Set `key` from typed text and save; returns the value as now written. An
+    `interview_date` before today is refused unless `past` (for trying things out)."""
     path = paths.config_file(home)
-    updated = settings.with_value(settings.load(path), key, value)
+    current = settings.load(path)
+    updated = settings.with_value(current, key, value)
+    day = updated.interview_date
+    if key == "interview_date" and day is not None and not past:
+        from refresher.srs.schedule import StudyDay  # py-fsrs: only for this check
+
+        now = local_now()
+        today = StudyDay.local_to(now, current.day_starts_at).date_of(now)
+        if day < today:
+            raise RefresherError(
+                f"interview_date {day} is in the past (today is {today}); "
+                "add --past to set it anyway"
+            )
     settings.save(path, updated)
     return settings.display(getattr(updated, key))
 

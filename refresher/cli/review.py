@@ -102,6 +102,9 @@ def config(
         None, help="A setting to show or change.", autocompletion=complete.config_keys
     ),
     value: str = typer.Argument(None, help="Its new value."),
+    past: bool = typer.Option(
+        False, "--past", help="Accept an interview_date before today (for trying things out)."
+    ),
 ) -> None:
     """Show the review settings, or change one: refresher config new_per_day 20.
 
@@ -112,7 +115,7 @@ def config(
     from refresher.render.console import make_console
 
     if key is not None and value is not None:
-        typer.echo(f"{key} = {settings.change(key, value)}")
+        typer.echo(f"{key} = {settings.change(key, value, past=past)}")
         return
     if key is not None:
         typer.echo(settings.shown_value(key))

@@ -43,6 +43,7 @@ class Config:
     final_retention: float = 0.95
     new_order: str = "interleaved"
     max_reviews_per_day: int = 200
+    interview_warm_up: int = 20
     # FSRS parameters fitted by `refresher optimize` (None: py-fsrs's defaults), for all banks
     # and for single banks as (bank id, parameters) pairs.
     parameters: tuple[float, ...] | None = None
@@ -279,6 +280,12 @@ SETTINGS: dict[str, Setting] = {
             "Reviews a day at most; the rest wait, lowest recall first the next day.",
             _number(int),
             _between(1, 100_000),
+        ),
+        Setting(
+            "interview_warm_up",
+            "Cards reviewed on the interview day itself at most, the weakest first.",
+            _number(int),
+            _between(0, 9999),
         ),
         Setting(
             "parameters",

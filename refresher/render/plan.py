@@ -13,6 +13,7 @@ from rich.text import Text
 from refresher.app.plan import Plan
 from refresher.core.text import plural
 from refresher.render.layout import section
+from refresher.srs.forecast import Forecast
 from refresher.srs.stats import CardCounts
 
 BAR = "█"
@@ -65,6 +66,26 @@ def _rows(console: Console, rows: list[tuple[str, Text | str]]) -> None:
     console.print(table)
 
 
+def workload_chart(console: Console, f: Forecast) -> None:
+    """Minutes a day, simulated: one bar a day."""
+    section(
+        console,
+        "Workload",
+        "minutes a day if you follow the plan: every answer, learning steps too",
+    )
+    top = max(f.minutes, default=0.0) or 1.0
+    width = max(10, min(40, console.width - 24))
+    for d, m in zip(f.days, f.minutes, strict=True):
+        cells = round(m / top * width)
+        console.print(
+            Text.assemble(
+                (f"{d:%a %d %b}  ", "muted"),
+                (f"{m:5.0f} min ", "bold"),
+                (BAR * cells, "accent"),
+            )
+        )
+
+
 def plan(console: Console, p: Plan) -> None:
     console.print(Text.assemble(("Plan", "bold"), " · ", (p.title, "accent")))
     t = p.target
@@ -74,6 +95,15 @@ def plan(console: Console, p: Plan) -> None:
                 f"Your interview date, {t.day:%a %d %b %Y}, has come: `review` schedules with"
                 " plain FSRS again. Set a new one with `refresher config interview_date"
                 " YYYY-MM-DD`.",
+                style="skip",
+            )
+        )
+    if p.status == "passed" and p.given_date and t is not None:
+        saved = "none" if p.saved_date is None else f"{p.saved_date:%a %d %b %Y}"
+        console.print(
+            Text(
+                f"The date given, {t.day:%a %d %b %Y}, is not ahead: there is nothing to plan"
+                f" toward it. (`review` follows interview_date: {saved}.)",
                 style="skip",
             )
         )
@@ -88,6 +118,14 @@ def plan(console: Console, p: Plan) -> None:
         if t.buffer_days:
             line.append(f" · last review from {t.buffer_start:%a %d %b}", style="muted")
         console.print(line)
+        if p.left_out:
+            console.print(
+                Text(
+                    f"{plural(p.left_out, 'card')} not introduced before the last-review days"
+                    " wait until after the interview: the buffer days hold no new cards.",
+                    style="skip",
+                )
+            )
     elif p.status == "none" or not p.passed_note:
         console.print(
             Text(
@@ -116,7 +154,7 @@ def plan(console: Console, p: Plan) -> None:
         if c.new == 0:
             pace = Text("every card is in", style="right")
         elif p.today >= t.buffer_start:
-            pace = Text(f"{c.new} not yet seen: all of them today", style="wrong")
+            pace = Text(f"{c.new} not yet seen: they wait until after the interview", style="wrong")
         else:
             last = t.buffer_start - timedelta(days=1)
             pace = Text.assemble(
@@ -177,9 +215,19 @@ def plan(console: Console, p: Plan) -> None:
                 ),
             )
         )
+    f = p.forecast
+    if on_day and f is not None and f.readiness is not None:
+        lines.append(
+            (
+                "  if you follow the plan",
+                Text.assemble(
+                    (f"{pct(f.readiness):>4} ", _level(f.readiness)), bar(f.readiness, width)
+                ),
+            )
+        )
     _rows(console, lines)
     if on_day:
-        console.print(Text("  if you stopped studying now", style="muted"))
+        console.print(Text("  the morning figure: if you stopped studying now", style="muted"))
 
     if r_day.by_topic:
         console.print()
@@ -203,3 +251,5 @@ def plan(console: Console, p: Plan) -> None:
         console.print(table)
         weakest = [p.topic_names.get(k, k) for k in p.weakest_topics]
         console.print(Text.assemble(("Weakest: ", "bold"), (", ".join(weakest), "wrong")))
+    if f is not None and f.days:
+        workload_chart(console, f)

@@ -5,8 +5,10 @@ The rules, all keyed on study days (`schedule.StudyDay`) and on `Target` (the in
 and `buffer_days` `B`), while a date is set and today is before `D`:
 
 - pace: every card is introduced before the buffer, the last `B` days before `D`: the cards not
-  introduced at the start of today, divided over the days from today to `D - B - 1`, rounded up
-  (all of them at once when no such day is left);
+  introduced at the start of today, divided over the days from today to `D - B - 1`, rounded up;
+  the buffer days hold no new cards at all (those not in by then wait until after `D`);
+- the interview day itself holds at most a warm-up of `warm_up` review cards, the weakest
+  first;
 - a rating that would bring a card back on or after `D` is shortened: made before the buffer,
   the card comes back on the least loaded buffer day (`D - B` .. `D - 1`; the latest on a tie),
   at the time of day it was rated; made inside the buffer, it comes back on `D` itself, so that
@@ -81,13 +83,25 @@ def retention_for(target: Target | None, today: date, desired: float) -> float:
 
 def pace(target: Target, today: date, not_introduced: int) -> int:
     """New cards a day so that the `not_introduced` cards (at the start of today) are all in
-    before the buffer; all of them when the buffer has begun."""
+    before the buffer; none once the buffer has begun."""
     if not_introduced <= 0 or not target.active(today):
         return 0
     days = (target.buffer_start - today).days
     if days <= 0:
-        return not_introduced
+        return 0
     return math.ceil(not_introduced / days)
+
+
+def new_cards_allowed(target: Target | None, today: date) -> bool:
+    """Whether new cards may come today: not on the buffer days, nor on the interview day."""
+    return target is None or not target.buffer_start <= today <= target.day
+
+
+def warm_up_room(target: Target | None, today: date, warm_up: int, done_today: int) -> int | None:
+    """Review cards still allowed on the interview day itself (a warm-up); None on other days."""
+    if target is None or today != target.day:
+        return None
+    return max(0, warm_up - done_today)
 
 
 def new_allowance(per_day: int, pace_today: int, introduced_today: int) -> int:

@@ -63,8 +63,10 @@ def make_scheduler(
             parameters=tuple(parameters), desired_retention=desired_retention, enable_fuzzing=fuzz
         )
     except ValueError as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or ["refused"]
+        first = lines[1] if len(lines) > 1 else lines[0]  # py-fsrs: a heading, then one a line
         raise RefresherError(
-            f"the FSRS parameters in the settings are refused ({exc}); "
+            f"the FSRS parameters in the settings are refused ({first}); "
             "undo them with `refresher optimize --reset`"
         ) from None
 

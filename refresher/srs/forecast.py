@@ -1,0 +1,115 @@
+"""The workload forecast: the coming days simulated with the learner's own FSRS. Pure.
+
+Each simulated study day, at `REVIEW_HOUR` o'clock, every card falling due that day is answered,
+recalled with its predicted probability (py-fsrs's retrievability under the parameters in force,
+drawn from a seeded generator): Good when recalled, else Again and, ten minutes later, Good.
+New cards come at the day's pace, each rated Good twice (its learning steps). The answers of a
+day times the learner's seconds per answer give its minutes. `readiness` is the mean predicted
+recall on the interview morning over every question, a card never studied counting 0: what the
+plan brings if it is followed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from refresher.srs.schedule import Card, Rating, Scheduler, State, StudyDay, new_card
+
+REVIEW_HOUR = 9  # hours after the study day begins, when the simulated learner studies
+MAX_DAYS = 60  # days simulated at most
+
+
+@dataclass(frozen=True)
+class Forecast:
+    days: tuple[date, ...]
+    answers: tuple[int, ...]  # ratings each day
+    minutes: tuple[float, ...]
+    readiness: float | None  # on the interview morning if the plan is followed (None: no date)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "days": [
+                {"date": d.isoformat(), "answers": a, "minutes": round(m, 1)}
+                for d, a, m in zip(self.days, self.answers, self.minutes, strict=True)
+            ],
+            "readiness_if_followed": None if self.readiness is None else round(self.readiness, 6),
+        }
+
+
+def simulate(
+    cards: Mapping[int, Card],
+    unseen: Sequence[int],
+    today: date,
+    day: StudyDay,
+    *,
+    days: int,
+    scheduler_on: Callable[[date], Scheduler],
+    new_on: Callable[[date, int], int],
+    seconds_per_answer: float,
+    seed: int = 0,
+    morning: datetime | None = None,
+    questions: int = 0,
+) -> Forecast:
+    """`days` study days from `today` over the stored `cards` (py-fsrs cards) and the `unseen`
+    card ids, new ones introduced `new_on(day, still unseen)` a day; `scheduler_on(day)` is the
+    scheduler in force. Readiness at `morning` over `questions` questions (when given)."""
+    rng = random.Random(seed)
+    state = dict(cards)
+    waiting = list(unseen)
+    shown: list[date] = []
+    answers: list[int] = []
+    for k in range(min(days, MAX_DAYS)):
+        d = today + timedelta(days=k)
+        at = day.start(d) + timedelta(hours=REVIEW_HOUR)
+        end = day.start(d + timedelta(days=1))
+        scheduler = scheduler_on(d)
+        n = 0
+        for card_id, card in list(state.items()):
+            if card.due >= end:
+                continue
+            t = max(at, card.due)
+            p = float(scheduler.get_card_retrievability(card, t))
+            if rng.random() < p:
+                card, _ = scheduler.review_card(card, Rating.Good, t)
+                n += 1
+            else:
+                card, _ = scheduler.review_card(card, Rating.Again, t)
+                card, _ = scheduler.review_card(card, Rating.Good, t + timedelta(minutes=10))
+                n += 2
+            while card.due < end and card.state != State.Review:  # learning steps left today: Good
+                t = max(t, card.due)
+                card, _ = scheduler.review_card(card, Rating.Good, t)
+                n += 1
+            state[card_id] = card
+        take = min(len(waiting), max(0, new_on(d, len(waiting))))
+        for card_id in waiting[:take]:
+            card = new_card(card_id, at)
+            t = at
+            for _ in range(3):  # Good through the learning steps (1m, 10m)
+                card, _ = scheduler.review_card(card, Rating.Good, t)
+                n += 1
+                if card.state == State.Review:
+                    break
+                t = card.due
+            state[card_id] = card
+        del waiting[:take]
+        shown.append(d)
+        answers.append(n)
+    readiness = None
+    if morning is not None and questions:
+        scheduler = scheduler_on(day.date_of(morning))
+        total = sum(
+            float(scheduler.get_card_retrievability(c, morning))
+            for c in state.values()
+            if c.last_review is not None
+        )
+        readiness = total / questions
+    return Forecast(
+        days=tuple(shown),
+        answers=tuple(answers),
+        minutes=tuple(a * seconds_per_answer / 60 for a in answers),
+        readiness=readiness,
+    )
