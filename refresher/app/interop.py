@@ -109,6 +109,7 @@ class Imported:
     path: Path
     bank: Bank | None
     problems: list[str]  # FILE:LINE: what and why, one per thing left out
+    notes: list[str] = field(default_factory=list)  # FILE:LINE: note: kept in the closest form
 
 
 def import_format(path: Path, text: str, given: str | None) -> str:
@@ -201,9 +202,16 @@ def import_file(
     ]
     reported = [(line, m) for line, m in found.problems] + [(ln, m) for ln, _, m in problems]
     lines = [f"{shown}:{line}: {message}" for line, message in sorted(reported)]
+    kept_lines = {q.line for q in kept}
+    notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln in kept_lines]
+    if found.media:
+        notes.append(
+            f"{shown}: note: {found.media} images, sounds or videos kept in the text as"
+            " [image: name] / [sound: name]; the media files are not imported"
+        )
     if not kept:
         lines.append(f"{shown}: nothing could be imported; no bank written")
-        return Imported(target, None, lines)
+        return Imported(target, None, lines, notes)
     used = {q["topic"] for q in kept}
     data["topics"] = {k: v for k, v in data["topics"].items() if k in used}
     data["questions"] = kept
@@ -218,7 +226,7 @@ def import_file(
     except BankError as exc:  # a reader produced something the validator refuses after all
         raise RefresherError(f"the imported bank does not check: {exc.problems[0]}") from None
     _write(target, yaml_text.encode("utf-8"))
-    return Imported(target, written, lines)
+    return Imported(target, written, lines, notes)
 
 
 # --- history ---------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def import_(
         source, to, bank_id=bank_id, title=title, topic=topic, fmt=fmt, force=force
     )
     err = make_console(stderr=True)
-    for line in done.problems:
+    for line in [*done.problems, *done.notes]:
         err.print(strip_controls(line), markup=False, highlight=False, soft_wrap=True)
     if done.bank is not None:
         err.print(
