@@ -123,6 +123,8 @@ def import_format(path: Path, text: str, given: str | None) -> str:
         return "gift"
     if anki.looks_like(text):
         return "anki"
+    if suffix in (".txt", "") and gift.looks_like(text):
+        return "gift"
     if suffix in (".csv", ".tsv", ".txt", ""):
         return "csv"
     raise RefresherError(
@@ -165,6 +167,15 @@ def import_file(
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
     raw = read_regular(source, limits.IMPORT_FILE_BYTES, shown)
+    if raw.startswith(b"PK\x03\x04") and not fmt:
+        raise RefresherError(
+            f"{shown}: a zip archive (an Anki .apkg/.colpkg package?): packages cannot be"
+            " imported yet; in Anki use File > Export > Notes in Plain Text and import that"
+        )
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") and not fmt:
+        raise RefresherError(
+            f"{shown}: an XML file (Moodle XML?): it cannot be imported yet; export GIFT instead"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

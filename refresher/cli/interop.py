@@ -61,7 +61,7 @@ def export(
     for qid, why in done.left_out:
         print_warning(f"left out {qid}: {why}")
     make_console(stderr=True).print(
-        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False
+        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False, emoji=False
     )
 
 
@@ -94,12 +94,13 @@ def import_(
     )
     err = make_console(stderr=True)
     for line in [*done.problems, *done.notes]:
-        err.print(strip_controls(line), markup=False, highlight=False, soft_wrap=True)
+        err.print(strip_controls(line), markup=False, highlight=False, emoji=False, soft_wrap=True)
     if done.bank is not None:
         err.print(
             f"wrote {len(done.bank.questions)} questions to {done.path} (bank '{done.bank.id}')",
             markup=False,
             highlight=False,
+            emoji=False,
         )
     if done.problems:
         raise typer.Exit(1)

@@ -266,6 +266,25 @@ def _blocks(text: str) -> list[tuple[int, list[str], list[str]]]:
     return blocks
 
 
+_GIFT_ANSWERS = re.compile(r"(?<!\\)\{\s*(\}|=|~|#|####|(T|F|TRUE|FALSE)\s*[#}])", re.IGNORECASE)
+
+
+def looks_like(text: str) -> bool:
+    """True for text written in GIFT whatever its name: a `$CATEGORY:` line, a `::title::`
+    question, or most blank-line blocks holding a `{...}` answer block (`{=`, `{~`, `{#`, `{T}`)."""
+    blocks = _blocks(text.lstrip("\ufeff")[:200_000])
+    if not blocks:
+        return False
+    hits = 0
+    for _, lines, _ in blocks:
+        first = lines[0].strip()
+        if first.startswith("$CATEGORY:") or re.match(r"::[^:\n]+::", first):
+            return True
+        if _GIFT_ANSWERS.search("\n".join(lines)):
+            hits += 1
+    return hits * 2 > len(blocks)
+
+
 def read(text: str, default_topic: str) -> Collected:
     """The questions of a GIFT file, with a problem for every question or part left out."""
     found = Collected()
