@@ -133,13 +133,37 @@ def import_format(path: Path, text: str, given: str | None) -> str:
     )
 
 
-def _read(fmt: str, text: str, topic: str) -> Collected:
+def separator_of(given: str | None) -> str | None:
+    """`--separator`: a name (tab, comma, semicolon, pipe, space, colon), `\\t`, or the text."""
+    if not given:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    named.update(space=" ", colon=":")
+    out = named.get(given.lower(), given)
+    if len(out) > 20 or "\n" in out or '"' in out:
+        raise RefresherError(f"--separator {excerpt(given, 30)!r}: give a short text or tab")
+    return out
+
+
+def columns_of(given: str | None) -> list[str] | None:
+    if not given:
+        return None
+    try:
+        return table.mapping(given)
+    except ValueError as exc:
+        raise RefresherError(f"--columns: {exc}") from None
+
+
+def _read(
+    fmt: str, text: str, topic: str, separator: str | None, columns: list[str] | None
+) -> Collected:
     if fmt == "gift":
         return gift.read(text, topic)
-    if fmt == "anki":
-        return anki.read_text(text, topic)
-
-    return table.read(text, topic)
+    if fmt == "anki" and columns is None:
+        return anki.read_text(text, topic, separator)
+    if fmt == "anki":  # own columns: the header lines are comments to the table reader
+        return table.read(text, topic, separator or "\t", columns)
+    return table.read(text, topic, "\t" if fmt == "tsv" and not separator else separator, columns)
 
 
 def import_file(
@@ -151,6 +175,8 @@ def import_file(
     topic: str | None = None,
     fmt: str | None = None,
     force: bool = False,
+    separator: str | None = None,
+    columns: str | None = None,
 ) -> Imported:
     """Read `source` and write the questions it holds as a bank at `target`.
 
@@ -183,8 +209,10 @@ def import_file(
         raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
     text = text.replace("\r\n", "\n")
     kind = import_format(source, text, fmt)
+    if separator or columns:
+        kind = "csv" if kind == "gift" and not fmt else kind
     default_topic = slug(topic or "imported")
-    found = _read(kind, text, default_topic)
+    found = _read(kind, text, default_topic, separator_of(separator), columns_of(columns))
     if len(found.questions) > limits.QUESTIONS_PER_BANK:
         raise RefresherError(
             f"{shown}: {len(found.questions):,} questions; a bank holds at most"
@@ -213,8 +241,7 @@ def import_file(
     ]
     reported = [(line, m) for line, m in found.problems] + [(ln, m) for ln, _, m in problems]
     lines = [f"{shown}:{line}: {message}" for line, message in sorted(reported)]
-    kept_lines = {q.line for q in kept}
-    notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln in kept_lines]
+    notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln not in bad_lines]
     if found.media:
         notes.append(
             f"{shown}: note: {found.media} images, sounds or videos kept in the text as"

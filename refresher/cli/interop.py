@@ -77,6 +77,20 @@ def import_(
     ),
     fmt: str = typer.Option(None, "--format", help="csv, tsv, anki or gift (default: guessed)."),
     force: bool = typer.Option(False, "--force", help="Replace BANK.yaml if it exists."),
+    separator: str = typer.Option(
+        None,
+        "--separator",
+        metavar="SEP",
+        help="CSV/Anki text: the separator (tab, comma, semicolon, pipe, or any short text,"
+        " e.g. ' - ' for a Quizlet custom export); default: sniffed.",
+    ),
+    columns: str = typer.Option(
+        None,
+        "--columns",
+        metavar="NAMES",
+        help="CSV: the columns in order, e.g. front,back,tags (- skips one); the file's own"
+        " header row is replaced.",
+    ),
 ) -> None:
     """Make a bank from a CSV/TSV file (or a Quizlet export), Anki notes in plain text, or GIFT.
 
@@ -90,7 +104,15 @@ def import_(
     from refresher.render.console import make_console
 
     done = interop.import_file(
-        source, to, bank_id=bank_id, title=title, topic=topic, fmt=fmt, force=force
+        source,
+        to,
+        bank_id=bank_id,
+        title=title,
+        topic=topic,
+        fmt=fmt,
+        force=force,
+        separator=separator,
+        columns=columns,
     )
     err = make_console(stderr=True)
     for line in [*done.problems, *done.notes]:
