@@ -69,11 +69,14 @@ def export_bank(
     seed: int = DEFAULT_SEED,
     numeric_html: Callable[[Any], tuple[str, str]] | None = None,
     timestamp: float | None = None,
+    raw: bool = False,
 ) -> Exported:
-    """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS)."""
+    """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS); CSV/TSV cells that a
+    spreadsheet would run as formulas start with `'` unless `raw`."""
     questions = list(bank.questions)
     if fmt in ("csv", "tsv"):
-        data = table.write(questions, "\t" if fmt == "tsv" else ",").encode("utf-8")
+        delimiter = "\t" if fmt == "tsv" else ","
+        data = table.write(questions, delimiter, raw=raw).encode("utf-8")
         _write(path, data)
         return Exported(path, fmt, len(questions))
     items = make_items(questions, random.Random(seed), shuffle=False)
@@ -283,6 +286,11 @@ HISTORY_COLUMNS = (
     "interval_days",
 )
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row for a spreadsheet: text that would run as a formula starts with `'`."""
+    return {k: table.safe_cell(v) for k, v in row.items()}
 
 
 def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[dict[str, Any]]:

@@ -41,6 +41,12 @@ def export(
     seed: int = typer.Option(
         14, "--seed", help="Numbers of generated (numeric) questions come from this seed."
     ),
+    raw: bool = typer.Option(
+        False,
+        "--raw",
+        help="CSV/TSV: write cells as they are (by default a cell starting with = + - @ gets a"
+        " leading ' so a spreadsheet never runs it as a formula).",
+    ),
 ) -> None:
     """Export a bank to Anki (.apkg or .txt), Moodle GIFT (.gift) or a spreadsheet (.csv/.tsv).
 
@@ -56,7 +62,7 @@ def export(
     kind = interop.export_format(to, fmt)
     the_bank = open_bank(bank)
     done = interop.export_bank(
-        the_bank, to, kind, subdecks=subdecks, seed=seed, numeric_html=_numeric_html
+        the_bank, to, kind, subdecks=subdecks, seed=seed, numeric_html=_numeric_html, raw=raw
     )
     for qid, why in done.left_out:
         print_warning(f"left out {qid}: {why}")
@@ -151,6 +157,9 @@ def history(
     since: str = typer.Option(None, "--since", metavar="DATE", help="From this date or time."),
     as_json: bool = typer.Option(False, "--json", help="A JSON array of objects."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV with a header row."),
+    raw: bool = typer.Option(
+        False, "--raw", help="CSV: cells as they are (default: formula-like cells get a ')."
+    ),
 ) -> None:
     """Every answer and review you gave: time, bank, question, kind, what you typed, right or
     wrong, rating and the interval it gave. Streamed, so any size of history exports.
@@ -176,7 +185,7 @@ def history(
             writer.writeheader()
             for row in rows:
                 row["given"] = strip_controls(row["given"] or "")
-                writer.writerow(row)
+                writer.writerow(row if raw else interop.safe_row(row))
             return
         for row in rows:
             verdict = {True: "right", False: "wrong", None: "-"}[row["correct"]]

@@ -90,12 +90,30 @@ def _row(q: Any) -> dict[str, str]:
     return row
 
 
-def write(questions: Iterable[Any], delimiter: str = ",") -> str:
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
+    with a leading `'`, which spreadsheets show as text; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def _unsafe(cell: str) -> str:
+    """A cell `safe_cell` quoted, as it was."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA) else cell
+
+
+def write(questions: Iterable[Any], delimiter: str = ",", *, raw: bool = False) -> str:
+    """The rows of `questions`; cells that would run as formulas quoted unless `raw`."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=delimiter, lineterminator="\r\n")
     writer.writeheader()
     for q in questions:
-        writer.writerow(_row(q))
+        row = _row(q)
+        writer.writerow(row if raw else {k: safe_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -209,7 +227,9 @@ def read(
         cells: dict[str, str] = {}
         for name, cell in zip(used, row, strict=False):
             if name:
-                if not own and _MARKUP.search(cell):
+                if own:
+                    cell = _unsafe(cell)
+                elif _MARKUP.search(cell):
                     cell, dropped = to_text(cell)
                     found.media += len(dropped)
                 cells[name] = cell.strip()

@@ -4,7 +4,8 @@ Written: `choice` (`=right ~wrong`), `multi` (`~%50%` weights, wrong options neg
 (`{T}`/`{F}`), `blank` (short answer `{=a =b}`), scalar `numeric` (`{#value:tolerance}`), `match`
 (`{=a -> x}`), `open` (essay `{}`) and a cloze with one blank, each after a `// id` comment and
 titled with its id, grouped under one `$CATEGORY:` per topic, explanations as general feedback
-(`####`). Every text is escaped (`~ = # { } :` and backslash, line breaks as `\\n`). Kinds GIFT
+(`####`). Every text is escaped (`~ = # { } :` and backslash, line breaks as `\\n`) and each
+question is marked `[plain]`, so Moodle shows `<b>` as written rather than as markup. Kinds GIFT
 cannot hold are returned with the reason, never written half.
 
 Read: comments, `::title::`, `$CATEGORY:`, `[html]`/`[markdown]`/`[plain]`/`[moodle]` markers,
@@ -167,7 +168,7 @@ def write(bank: Bank, items: Iterable[Any]) -> tuple[str, list[tuple[str, str]]]
         if body is None:
             left_out.append((q.id, why_not(it)))
             continue
-        block = f"// {q.id} ({q.type})\n::{q.id}::{body}\n"
+        block = f"// {q.id} ({q.type})\n::{q.id}::[plain]{body}\n"
         by_topic.setdefault(q.topic, []).append(block)
     parts = [f"// {bank.title}\n// exported by refresher from bank '{bank.id}'\n"]
     for topic in [*bank.topics, *(t for t in by_topic if t not in bank.topics)]:
