@@ -43,7 +43,8 @@ def test_a_zip_or_xml_file_gets_one_clear_line(tmp_path, monkeypatch):
     (tmp_path / "deck.apkg").write_bytes(buffer.getvalue())
     result = _run("import", "deck.apkg", "--to", "deck.yaml")
     assert result.exit_code == 1
-    assert "not UTF-8" not in result.stderr and "zip archive" in result.stderr
+    assert "not UTF-8" not in result.stderr
+    assert "the collection inside is not an SQLite database" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     (tmp_path / "quiz.xml").write_text('<?xml version="1.0"?>\n<quiz></quiz>\n')
     result = _run("import", "quiz.xml", "--to", "quiz.yaml")

@@ -22,10 +22,10 @@ from refresher.banks.load import build_bank, display_path, parse_bank
 from refresher.core import limits
 from refresher.core.document import LineDict, plain
 from refresher.core.errors import BankError, RefresherError
-from refresher.core.model import Bank
+from refresher.core.model import Bank, Outcome
 from refresher.core.text import excerpt
 from refresher.env.files import read_regular, write_atomically
-from refresher.formats import anki, gift
+from refresher.formats import anki, apkg, gift
 from refresher.formats import csv as table
 from refresher.formats import yaml as bank_yaml
 from refresher.formats.imported import Collected, slug
@@ -34,7 +34,7 @@ from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
 EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
-IMPORT_FORMATS = ("csv", "tsv", "anki", "gift")
+IMPORT_FORMATS = ("csv", "tsv", "anki", "gift", "apkg")
 DEFAULT_SEED = 14  # numeric items of an export: the same numbers every time unless --seed
 
 
@@ -113,6 +113,7 @@ class Imported:
     bank: Bank | None
     problems: list[str]  # FILE:LINE: what and why, one per thing left out
     notes: list[str] = field(default_factory=list)  # FILE:LINE: note: kept in the closest form
+    reviews: int = 0  # Anki reviews stored in the history
 
 
 def import_format(path: Path, text: str, given: str | None) -> str:
@@ -180,6 +181,7 @@ def import_file(
     force: bool = False,
     separator: str | None = None,
     columns: str | None = None,
+    history: bool = True,
 ) -> Imported:
     """Read `source` and write the questions it holds as a bank at `target`.
 
@@ -195,27 +197,30 @@ def import_file(
         raise RefresherError(f"--to: {excerpt(str(target.parent), 80)}: no such folder")
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
-    raw = read_regular(source, limits.IMPORT_FILE_BYTES, shown)
-    if raw.startswith(b"PK\x03\x04") and not fmt:
-        raise RefresherError(
-            f"{shown}: a zip archive (an Anki .apkg/.colpkg package?): packages cannot be"
-            " imported yet; in Anki use File > Export > Notes in Plain Text and import that"
-        )
+    package_suffix = source.suffix.lower() in (".apkg", ".colpkg", ".zip")
+    limit = limits.IMPORT_PACKAGE_BYTES if package_suffix else limits.IMPORT_FILE_BYTES
+    raw = read_regular(source, limit, shown)
+    package = None
+    if fmt in (None, "apkg") and raw.startswith(b"PK\x03\x04"):
+        package = _package(raw, shown, slug(topic or "imported"))
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") and not fmt:
         raise RefresherError(
             f"{shown}: an XML file (Moodle XML?): it cannot be imported yet; export GIFT instead"
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
-    text = text.replace("\r\n", "\n")
-    kind = import_format(source, text, fmt)
-    if separator or columns:
-        kind = "csv" if kind == "gift" and not fmt else kind
     default_topic = slug(topic or "imported")
-    found = _read(kind, text, default_topic, separator_of(separator), columns_of(columns))
+    if package is not None:
+        found = package.found
+    else:
+        if len(raw) > limits.IMPORT_FILE_BYTES:
+            raise RefresherError(
+                f"{shown}: {len(raw):,} bytes; a text file to import is at most"
+                f" {limits.IMPORT_FILE_BYTES:,}"
+            )
+        text = _decoded(raw, shown)
+        kind = import_format(source, text, fmt)
+        if separator or columns:
+            kind = "csv" if kind == "gift" and not fmt else kind
+        found = _read(kind, text, default_topic, separator_of(separator), columns_of(columns))
     if len(found.questions) > limits.QUESTIONS_PER_BANK:
         raise RefresherError(
             f"{shown}: {len(found.questions):,} questions; a bank holds at most"
@@ -267,7 +272,87 @@ def import_file(
     except BankError as exc:  # a reader produced something the validator refuses after all
         raise RefresherError(f"the imported bank does not check: {exc.problems[0]}") from None
     _write(target, yaml_text.encode("utf-8"))
-    return Imported(target, written, lines, notes)
+    done = Imported(target, written, lines, notes)
+    if package is not None:
+        _package_notes(package, shown, history, done)
+        if history:
+            done.reviews = import_history(written, package, done, shown)
+    return done
+
+
+def _decoded(raw: bytes, shown: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
+    return text.replace("\r\n", "\n")
+
+
+def _package(raw: bytes, shown: str, topic: str) -> apkg.Package:
+    try:
+        return apkg.read(raw, topic)
+    except apkg.PackageError as exc:
+        raise RefresherError(f"{shown}: {exc}") from None
+
+
+def _package_notes(package: apkg.Package, shown: str, history: bool, done: Imported) -> None:
+    if package.buried:
+        done.notes.append(
+            f"{shown}: note: {package.buried} buried cards come in unburied (a bury lasts a day)"
+        )
+    if not history and package.reviews:
+        done.notes.append(f"{shown}: note: --no-history: the Anki reviews were not imported")
+
+
+def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str) -> int:
+    """Store each card's Anki reviews as refresher reviews, oldest first, so its memory state is
+    the one FSRS computes from them; suspended cards stay suspended. A card that already has a
+    history here is left as it is (a second import adds nothing). Returns the reviews stored."""
+    from refresher.srs.rating import CardRating
+    from refresher.srs.schedule import Rating, make_scheduler
+
+    scheduler = make_scheduler()
+    questions = {q.id: q for q in bank.questions}
+    stored = skipped = 0
+    with open_store() as store:
+        ids = store.question_ids(bank.id, [q for q in questions if q in package.reviews])
+        for qid, reviews in package.reviews.items():
+            q = questions.get(qid)
+            if q is None:
+                continue
+            card_id = ids[qid]
+            if store.review_logs(card_id):
+                skipped += 1
+                continue
+            for review in reviews:
+                outcome = Outcome(review.rating > 1, "", "(imported from Anki)")
+                store.rate_card(
+                    CardRating(
+                        card_id,
+                        Rating(review.rating),
+                        question=q,
+                        outcome=outcome,
+                        seconds=review.duration_ms / 1000,
+                        now=review.at,
+                        scheduler=scheduler,
+                    )
+                )
+                stored += 1
+        for qid in package.suspended:
+            if qid in questions and qid in ids:
+                store.set_suspended(ids[qid], True)
+            elif qid in questions:
+                done.notes.append(
+                    f"{shown}: note: {qid} is suspended in Anki but was never reviewed;"
+                    " it comes in as a new card"
+                )
+    if skipped:
+        done.notes.append(
+            f"{shown}: note: {skipped} cards already have a history here; their Anki reviews"
+            " were not added again"
+        )
+    return stored
 
 
 # --- history ---------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def export(
 
 def import_(
     source: Path = typer.Argument(
-        ..., metavar="FILE", help="CSV/TSV, Anki notes in plain text, or GIFT."
+        ..., metavar="FILE", help="CSV/TSV, Anki notes in plain text or package, or GIFT."
     ),  # fmt: skip
     to: Path = typer.Option(..., "--to", metavar="BANK.yaml", help="The bank file to write."),
     bank_id: str = typer.Option(None, "--id", help="The new bank's id (default: from FILE)."),
@@ -97,6 +97,9 @@ def import_(
         help="CSV: the columns in order, e.g. front,back,tags (- skips one); the file's own"
         " header row is replaced.",
     ),
+    no_history: bool = typer.Option(
+        False, "--no-history", help="Anki packages: the notes alone, without the reviews."
+    ),
 ) -> None:
     """Make a bank from a CSV/TSV file (or a Quizlet export), Anki notes in plain text, or GIFT.
 
@@ -106,7 +109,7 @@ def import_(
     Example: refresher import deck.txt --to my-deck.yaml && refresher quiz my-deck.yaml
     """
     from refresher.app import interop
-    from refresher.core.text import strip_controls
+    from refresher.core.text import plural, strip_controls
     from refresher.render.console import make_console
 
     done = interop.import_file(
@@ -119,6 +122,7 @@ def import_(
         force=force,
         separator=separator,
         columns=columns,
+        history=not no_history,
     )
     err = make_console(stderr=True)
     for line in [*done.problems, *done.notes]:
@@ -129,6 +133,12 @@ def import_(
             markup=False,
             highlight=False,
             emoji=False,
+        )
+    if done.reviews:
+        err.print(
+            f"stored {plural(done.reviews, 'Anki review')} in your history",
+            markup=False,
+            highlight=False,
         )
     if done.problems:
         raise typer.Exit(1)
