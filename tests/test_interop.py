@@ -180,10 +180,13 @@ def test_gift_written_from_the_spec_imports_as_expected(tmp_path, monkeypatch):
 def test_csv_round_trip_checks_and_quizzes_the_same(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert _run("export", "--to", "s14.csv").exit_code == 0
-    result = _run("import", "s14.csv", "--to", "back.yaml", "--id", "session-14", "--title", "T")
+    result = _run("import", "s14.csv", "--to", "back.yaml", "--id", "s14-copy", "--title", "T")
     assert result.exit_code == 0, result.stderr
     assert _run("check", "back.yaml").exit_code == 0
-    a = _run("print", str(BUNDLED), "--seed", "5", "--json", "--answers")
+    # the same bank under the imported id (numeric draws follow the bank id)
+    text = BUNDLED.read_text(encoding="utf-8").replace("\nid: session-14\n", "\nid: s14-copy\n", 1)
+    (tmp_path / "same.yaml").write_text(text, encoding="utf-8")
+    a = _run("print", "same.yaml", "--seed", "5", "--json", "--answers")
     b = _run("print", "back.yaml", "--seed", "5", "--json", "--answers")
     assert json.loads(a.stdout) == json.loads(b.stdout)
     quiz = _run("quiz", "back.yaml", "--seed", "3", "-n", "3", input="s\ns\ns\n")

@@ -59,3 +59,16 @@ def test_a_report_line_100_is_printed_as_written(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "FILE.gift:100: a description" in result.stderr
     assert "\U0001f4af" not in result.stderr
+
+
+def test_an_imported_bank_never_shadows_another(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "session-14.csv").write_text("front,back\nRNN,Recurrent neural network\n")
+    result = _run("import", "session-14.csv", "--to", "mine.yaml")
+    assert result.exit_code == 1 and not (tmp_path / "mine.yaml").exists()
+    assert "bank id 'session-14' is already used by" in result.stderr
+    assert "--id session-14-2" in result.stderr
+    assert _run("import", "session-14.csv", "--to", "mine.yaml", "--id", "mine").exit_code == 0
+    # importing again over its own file is no shadowing
+    again = _run("import", "session-14.csv", "--to", "mine.yaml", "--id", "mine", "--force")
+    assert again.exit_code == 0, again.stderr

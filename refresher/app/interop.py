@@ -197,6 +197,7 @@ def import_file(
         raise RefresherError(f"--to: {excerpt(str(target.parent), 80)}: no such folder")
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
+    _refuse_shadowing(slug(bank_id) if bank_id else slug(source.stem), target)
     package_suffix = source.suffix.lower() in (".apkg", ".colpkg", ".zip")
     limit = limits.IMPORT_PACKAGE_BYTES if package_suffix else limits.IMPORT_FILE_BYTES
     raw = read_regular(source, limit, shown)
@@ -278,6 +279,25 @@ def import_file(
         if history:
             done.reviews = import_history(written, package, done, shown)
     return done
+
+
+def _refuse_shadowing(the_id: str, target: Path) -> None:
+    """Refuse a bank id a bundled or user bank already has (other than `target` itself): two
+    banks with one id would share, and mix, one history."""
+    from refresher.app.banks import load_all
+
+    banks, _ = load_all()
+    for other in banks:
+        if other.path and Path(other.path).resolve() == target.resolve():
+            continue
+        if other.id == the_id:
+            taken = {b.id for b in banks}
+            free = next(f"{the_id}-{n}" for n in range(2, 10_000) if f"{the_id}-{n}" not in taken)
+            where = excerpt(display_path(Path(other.path)), 80)
+            raise RefresherError(
+                f"bank id '{the_id}' is already used by {where};"
+                f" give another with --id (e.g. --id {free})"
+            )
 
 
 def _decoded(raw: bytes, shown: str) -> str:
