@@ -207,3 +207,43 @@ def test_a_collection_not_written_by_anki_is_one_line(tmp_path):
     )
     assert result.exit_code == 1 and "not as Anki writes it" in result.stderr
     assert not (tmp_path / "h.yaml").exists()
+
+
+def test_a_refresher_export_reviewed_in_anki_comes_back_with_its_reviews(tmp_path):
+    from anki import import_export_pb2 as pb
+    from anki.collection import ExportAnkiPackageOptions
+
+    from refresher.banks.catalog import bundled_dir
+
+    bundled = load_bank(bundled_dir() / "session-14.yaml")
+    out = tmp_path / "s14.apkg"
+    assert CliRunner().invoke(app, ["export", "--to", str(out), "--subdecks"]).exit_code == 0
+    col = anki_collection.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(pb.ImportAnkiPackageRequest(package_path=str(out)))
+        fronts = {}
+        for did in [d.id for d in col.decks.all_names_and_ids()]:
+            col.decks.select(did)
+            for ease in (3, 1, 4):
+                card = col.sched.getCard()
+                if card is None:
+                    break
+                col.sched.answerCard(card, ease)
+                fronts[card.id] = ease
+        reviewed = col.db.scalar("SELECT count() FROM revlog")
+        notes = col.note_count()
+        options = ExportAnkiPackageOptions(with_scheduling=True, with_media=False, legacy=False)
+        col.export_anki_package(out_path=str(tmp_path / "back.apkg"), options=options, limit=None)
+    finally:
+        col.close()
+    assert reviewed >= 3
+    target = tmp_path / "back.yaml"
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "back.apkg"), "--to", str(target)])
+    bank = load_bank(target)
+    note_ids = {q.id.split("-card")[0] for q in bank.questions}
+    assert len(note_ids) == notes == len(bundled.questions), result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert f"stored {reviewed} Anki reviews in your history" in result.stderr
+    with open_store() as store:
+        logs = [store.review_logs(store.question_id(bank.id, q.id)) for q in bank.questions]
+    assert sorted(r for log in logs for r, _, _ in log) == sorted(fronts.values())
