@@ -48,9 +48,14 @@ def _answers(q):
 def test_gift_export_reads_back_to_the_same_questions(tmp_path):
     bank = load_bank(BUNDLED)
     path = tmp_path / "s14.gift"
-    result = _run("export", "--to", str(path))
+    result = _run("export", "--to", str(path), "--verbose")
     assert result.exit_code == 0, result.stderr
     left_out = [line for line in result.stderr.splitlines() if "left out" in line]
+    summary = _run("export", "--to", str(tmp_path / "again.gift")).stderr.splitlines()
+    assert len(summary) < len(left_out)
+    assert any(
+        "left out" in s and "card questions" in s and "a flashcard has no" in s for s in summary
+    )
     assert any("card-forget-gate: a flashcard" in line for line in left_out)
     assert any("lstm-step-dependency-order: GIFT has no ordering" in line for line in left_out)
     assert any("cell-update-cloze: a cloze with 3 blanks" in line for line in left_out)

@@ -88,3 +88,19 @@ def test_gift_export_marks_questions_plain(tmp_path, monkeypatch):
     assert _run("import", "s.gift", "--to", "g.yaml").exit_code == 0
     q = {x.id: x for x in load_bank(tmp_path / "g.yaml").questions}
     assert q["bold"].prompt == "The tag <b> makes text ____."
+
+
+def test_excel_csv_starts_with_a_byte_order_mark_and_reads_back(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sheet.yaml").write_text(
+        BANK.replace("minus one", "moins un, café"), encoding="utf-8"
+    )
+    assert _run("export", "sheet.yaml", "--to", "x.csv", "--excel").exit_code == 0
+    data = (tmp_path / "x.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "café".encode() in data
+    assert not (tmp_path / "plain.csv").exists()
+    assert _run("export", "sheet.yaml", "--to", "plain.csv").exit_code == 0
+    assert not (tmp_path / "plain.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    back = _run("import", "x.csv", "--to", "x.yaml", "--id", "sheet-x")
+    assert back.exit_code == 0, back.stderr
+    assert load_bank(tmp_path / "x.yaml").get("minus").prompt == "+ or -? Give moins un, café."

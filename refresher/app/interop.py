@@ -23,7 +23,7 @@ from refresher.core import limits
 from refresher.core.document import LineDict, plain
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import Bank, Outcome
-from refresher.core.text import excerpt
+from refresher.core.text import excerpt, plural
 from refresher.env.files import read_regular, write_atomically
 from refresher.formats import anki, apkg, gift
 from refresher.formats import csv as table
@@ -70,13 +70,14 @@ def export_bank(
     numeric_html: Callable[[Any], tuple[str, str]] | None = None,
     timestamp: float | None = None,
     raw: bool = False,
+    excel: bool = False,
 ) -> Exported:
     """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS); CSV/TSV cells that a
     spreadsheet would run as formulas start with `'` unless `raw`."""
     questions = list(bank.questions)
     if fmt in ("csv", "tsv"):
         delimiter = "\t" if fmt == "tsv" else ","
-        data = table.write(questions, delimiter, raw=raw).encode("utf-8")
+        data = table.write(questions, delimiter, raw=raw).encode("utf-8-sig" if excel else "utf-8")
         _write(path, data)
         return Exported(path, fmt, len(questions))
     items = make_items(questions, random.Random(seed), shuffle=False)
@@ -93,6 +94,31 @@ def export_bank(
         data = anki.write_text(notes).encode("utf-8")
     _write(path, data)
     return Exported(path, fmt, len(notes))
+
+
+def left_out_summary(bank: Bank, left_out: list[tuple[str, str]]) -> list[str]:
+    """One line per kind of question left out of an export, with its count and first ids."""
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    kinds = {q.id: q.type for q in bank.questions}
+    for qid, why in left_out:
+        by_kind.setdefault(kinds.get(qid, "?"), []).append((qid, why))
+    lines = []
+    for kind, entries in by_kind.items():
+        ids = ", ".join(qid for qid, _ in entries[:3]) + (", ..." if len(entries) > 3 else "")
+        why = entries[0][1] if len(entries) == 1 else _reason(kind)
+        lines.append(f"left out {plural(len(entries), kind + ' question')} ({ids}): {why}")
+    if lines:
+        lines.append("(--verbose names each question left out and why)")
+    return lines
+
+
+def _reason(kind: str) -> str:
+    return {
+        "card": "a flashcard has no answer Moodle can grade",
+        "order": "GIFT has no ordering question",
+        "cloze": "GIFT holds one blank per question",
+        "numeric": "a GIFT numeric answer is one number",
+    }.get(kind, f"GIFT cannot hold a {kind} question")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -47,6 +47,12 @@ def export(
         help="CSV/TSV: write cells as they are (by default a cell starting with = + - @ gets a"
         " leading ' so a spreadsheet never runs it as a formula).",
     ),
+    excel: bool = typer.Option(
+        False, "--excel", help="CSV/TSV: UTF-8 with a byte-order mark, for Excel on Windows."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Name every question left out (default: one line per kind)."
+    ),
 ) -> None:
     """Export a bank to Anki (.apkg or .txt), Moodle GIFT (.gift) or a spreadsheet (.csv/.tsv).
 
@@ -62,10 +68,21 @@ def export(
     kind = interop.export_format(to, fmt)
     the_bank = open_bank(bank)
     done = interop.export_bank(
-        the_bank, to, kind, subdecks=subdecks, seed=seed, numeric_html=_numeric_html, raw=raw
+        the_bank,
+        to,
+        kind,
+        subdecks=subdecks,
+        seed=seed,
+        numeric_html=_numeric_html,
+        raw=raw,
+        excel=excel,
     )
-    for qid, why in done.left_out:
-        print_warning(f"left out {qid}: {why}")
+    if verbose:
+        for qid, why in done.left_out:
+            print_warning(f"left out {qid}: {why}")
+    else:
+        for line in interop.left_out_summary(the_bank, done.left_out):
+            print_warning(line)
     make_console(stderr=True).print(
         f"wrote {done.written} questions to {done.path}", markup=False, highlight=False, emoji=False
     )
