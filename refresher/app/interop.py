@@ -25,7 +25,7 @@ from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import Bank, Outcome
 from refresher.core.text import excerpt, plural
 from refresher.env.files import read_regular, write_atomically
-from refresher.formats import anki, apkg, gift
+from refresher.formats import anki, apkg, gift, moodlexml
 from refresher.formats import csv as table
 from refresher.formats import yaml as bank_yaml
 from refresher.formats.imported import Collected, slug
@@ -34,7 +34,7 @@ from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
 EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
-IMPORT_FORMATS = ("csv", "tsv", "anki", "gift", "apkg")
+IMPORT_FORMATS = ("csv", "tsv", "anki", "gift", "apkg", "xml")
 DEFAULT_SEED = 14  # numeric items of an export: the same numbers every time unless --seed
 
 
@@ -151,6 +151,8 @@ def import_format(path: Path, text: str, given: str | None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".gift":
         return "gift"
+    if suffix == ".xml" or moodlexml.looks_like(text):
+        return "xml"
     if anki.looks_like(text):
         return "anki"
     if suffix in (".txt", "") and gift.looks_like(text):
@@ -189,6 +191,8 @@ def _read(
 ) -> Collected:
     if fmt == "gift":
         return gift.read(text, topic)
+    if fmt == "xml":
+        return moodlexml.read(text, topic)
     if fmt == "anki" and columns is None:
         return anki.read_text(text, topic, separator)
     if fmt == "anki":  # own columns: the header lines are comments to the table reader
@@ -230,10 +234,6 @@ def import_file(
     package = None
     if fmt in (None, "apkg") and raw.startswith(b"PK\x03\x04"):
         package = _package(raw, shown, slug(topic or "imported"))
-    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") and not fmt:
-        raise RefresherError(
-            f"{shown}: an XML file (Moodle XML?): it cannot be imported yet; export GIFT instead"
-        )
     default_topic = slug(topic or "imported")
     if package is not None:
         found = package.found
