@@ -247,3 +247,17 @@ def test_a_refresher_export_reviewed_in_anki_comes_back_with_its_reviews(tmp_pat
     with open_store() as store:
         logs = [store.review_logs(store.question_id(bank.id, q.id)) for q in bank.questions]
     assert sorted(r for log in logs for r, _, _ in log) == sorted(fronts.values())
+
+
+def test_a_collection_expanding_past_the_limit_is_refused(tmp_path, packages, monkeypatch):
+    from refresher.core import limits
+
+    files, _, _, _ = packages
+    monkeypatch.setattr(
+        limits, "PACKAGE_COLLECTION_BYTES", 8192
+    )  # above the zip member, below its expansion
+    result = CliRunner().invoke(
+        app, ["import", str(files["current.apkg"]), "--to", str(tmp_path / "x.yaml")]
+    )
+    assert result.exit_code == 1 and "expands past 8,192 bytes" in result.stderr
+    assert not (tmp_path / "x.yaml").exists()

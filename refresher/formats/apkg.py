@@ -25,6 +25,7 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from refresher.core import limits
 from refresher.formats.imported import Collected, item, stable_id
@@ -96,15 +97,26 @@ def _collection(data: bytes) -> sqlite3.Connection:
         if name.endswith("b"):
             import zstandard  # only current-format packages need it
 
-            try:
-                out = zstandard.ZstdDecompressor().decompressobj()
-                raw = out.decompress(raw)
-            except zstandard.ZstdError as exc:
-                raise PackageError(f"its collection does not decompress ({exc})") from None
-            if len(raw) > limits.PACKAGE_COLLECTION_BYTES:
-                raise PackageError("its collection is too large to read")
+            raw = _unzstd(zstandard, raw)
         return _database(raw)
     raise PackageError("no collection.anki21b, collection.anki21 or collection.anki2 inside")
+
+
+def _unzstd(zstandard: Any, raw: bytes) -> bytes:
+    """`raw` decompressed, read in chunks so a small file cannot expand past the limit."""
+    limit = limits.PACKAGE_COLLECTION_BYTES
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with zstandard.ZstdDecompressor().stream_reader(raw) as reader:
+            while chunk := reader.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise PackageError(f"its collection expands past {limit:,} bytes")
+                chunks.append(chunk)
+    except zstandard.ZstdError as exc:
+        raise PackageError(f"its collection does not decompress ({exc})") from None
+    return b"".join(chunks)
 
 
 def _proto_string(blob: bytes, tag: int = 1) -> str:
