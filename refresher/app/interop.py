@@ -23,10 +23,10 @@ from refresher.banks.load import build_bank, display_path, parse_bank
 from refresher.core import limits
 from refresher.core.document import LineDict, plain
 from refresher.core.errors import BankError, RefresherError
-from refresher.core.model import Bank
-from refresher.core.text import excerpt
+from refresher.core.model import Bank, Outcome
+from refresher.core.text import excerpt, plural
 from refresher.env.files import check_target, read_regular, write_atomically
-from refresher.formats import anki, gift
+from refresher.formats import anki, apkg, gift, moodlexml
 from refresher.formats import csv as table
 from refresher.formats import yaml as bank_yaml
 from refresher.formats.imported import Collected, TooManyQuestions, slug
@@ -35,7 +35,7 @@ from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
 EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
-IMPORT_FORMATS = ("csv", "tsv", "anki", "gift")
+IMPORT_FORMATS = ("csv", "tsv", "anki", "gift", "apkg", "xml")
 DEFAULT_SEED = 14  # numeric items of an export: the same numbers every time unless --seed
 
 
@@ -68,12 +68,16 @@ def export_bank(
     seed: int = DEFAULT_SEED,
     numeric_html: Callable[[Any], tuple[str, str]] | None = None,
     timestamp: float | None = None,
+    raw: bool = False,
+    excel: bool = False,
 ) -> Exported:
-    """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS)."""
+    """Write `bank` to `path` in `fmt` (one of EXPORT_FORMATS); CSV/TSV cells that a
+    spreadsheet would run as formulas start with `'` unless `raw`."""
     check_target(path, "--to")
     questions = list(bank.questions)
     if fmt in ("csv", "tsv"):
-        data = table.write(questions, "\t" if fmt == "tsv" else ",").encode("utf-8")
+        delimiter = "\t" if fmt == "tsv" else ","
+        data = table.write(questions, delimiter, raw=raw).encode("utf-8-sig" if excel else "utf-8")
         _write(path, data)
         return Exported(path, fmt, len(questions))
     items = make_items(questions, random.Random(seed), shuffle=False)
@@ -90,6 +94,31 @@ def export_bank(
         data = anki.write_text(notes).encode("utf-8")
     _write(path, data)
     return Exported(path, fmt, len(notes))
+
+
+def left_out_summary(bank: Bank, left_out: list[tuple[str, str]]) -> list[str]:
+    """One line per kind of question left out of an export, with its count and first ids."""
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    kinds = {q.id: q.type for q in bank.questions}
+    for qid, why in left_out:
+        by_kind.setdefault(kinds.get(qid, "?"), []).append((qid, why))
+    lines = []
+    for kind, entries in by_kind.items():
+        ids = ", ".join(qid for qid, _ in entries[:3]) + (", ..." if len(entries) > 3 else "")
+        why = entries[0][1] if len(entries) == 1 else _reason(kind)
+        lines.append(f"left out {plural(len(entries), kind + ' question')} ({ids}): {why}")
+    if lines:
+        lines.append("(--verbose names each question left out and why)")
+    return lines
+
+
+def _reason(kind: str) -> str:
+    return {
+        "card": "a flashcard has no answer Moodle can grade",
+        "order": "GIFT has no ordering question",
+        "cloze": "GIFT holds one blank per question",
+        "numeric": "a GIFT numeric answer is one number",
+    }.get(kind, f"GIFT cannot hold a {kind} question")
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -109,6 +138,8 @@ class Imported:
     path: Path
     bank: Bank | None
     problems: list[str]  # FILE:LINE: what and why, one per thing left out
+    notes: list[str] = field(default_factory=list)  # FILE:LINE: note: kept in the closest form
+    reviews: int = 0  # Anki reviews stored in the history
 
 
 def import_format(path: Path, text: str, given: str | None) -> str:
@@ -120,8 +151,12 @@ def import_format(path: Path, text: str, given: str | None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".gift":
         return "gift"
+    if suffix == ".xml" or moodlexml.looks_like(text):
+        return "xml"
     if anki.looks_like(text):
         return "anki"
+    if suffix in (".txt", "") and gift.looks_like(text):
+        return "gift"
     if suffix in (".csv", ".tsv", ".txt", ""):
         return "csv"
     raise RefresherError(
@@ -130,13 +165,39 @@ def import_format(path: Path, text: str, given: str | None) -> str:
     )
 
 
-def _read(fmt: str, text: str, topic: str) -> Collected:
+def separator_of(given: str | None) -> str | None:
+    """`--separator`: a name (tab, comma, semicolon, pipe, space, colon), `\\t`, or the text."""
+    if not given:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    named.update(space=" ", colon=":")
+    out = named.get(given.lower(), given)
+    if len(out) > 20 or "\n" in out or '"' in out:
+        raise RefresherError(f"--separator {excerpt(given, 30)!r}: give a short text or tab")
+    return out
+
+
+def columns_of(given: str | None) -> list[str] | None:
+    if not given:
+        return None
+    try:
+        return table.mapping(given)
+    except ValueError as exc:
+        raise RefresherError(f"--columns: {exc}") from None
+
+
+def _read(
+    fmt: str, text: str, topic: str, separator: str | None, columns: list[str] | None
+) -> Collected:
     if fmt == "gift":
         return gift.read(text, topic)
-    if fmt == "anki":
-        return anki.read_text(text, topic)
-
-    return table.read(text, topic)
+    if fmt == "xml":
+        return moodlexml.read(text, topic)
+    if fmt == "anki" and columns is None:
+        return anki.read_text(text, topic, separator)
+    if fmt == "anki":  # own columns: the header lines are comments to the table reader
+        return table.read(text, topic, separator or "\t", columns)
+    return table.read(text, topic, "\t" if fmt == "tsv" and not separator else separator, columns)
 
 
 def import_file(
@@ -148,6 +209,9 @@ def import_file(
     topic: str | None = None,
     fmt: str | None = None,
     force: bool = False,
+    separator: str | None = None,
+    columns: str | None = None,
+    history: bool = True,
 ) -> Imported:
     """Read `source` and write the questions it holds as a bank at `target`.
 
@@ -158,22 +222,38 @@ def import_file(
     check_target(target, "--to", force=force)
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
-    raw = read_regular(source, limits.IMPORT_FILE_BYTES, shown)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
-    text = text.replace("\r\n", "\n")
-    kind = import_format(source, text, fmt)
+    _refuse_shadowing(slug(bank_id) if bank_id else slug(source.stem), target)
+    package_suffix = source.suffix.lower() in (".apkg", ".colpkg", ".zip")
+    limit = limits.IMPORT_PACKAGE_BYTES if package_suffix else limits.IMPORT_FILE_BYTES
+    raw = read_regular(source, limit, shown)
+    package = None
+    if fmt in (None, "apkg") and raw.startswith(b"PK\x03\x04"):
+        package = _package(raw, shown, slug(topic or "imported"))
     default_topic = slug(topic or "imported")
-    try:
-        found = _read(kind, text, default_topic)
-    except TooManyQuestions as more:
+    if package is not None:
+        found = package.found
+    else:
+        if len(raw) > limits.IMPORT_FILE_BYTES:
+            raise RefresherError(
+                f"{shown}: {len(raw):,} bytes; a text file to import is at most"
+                f" {limits.IMPORT_FILE_BYTES:,}"
+            )
+        text = _decoded(raw, shown)
+        kind = import_format(source, text, fmt)
+        if separator or columns:
+            kind = "csv" if kind == "gift" and not fmt else kind
+        try:
+            found = _read(kind, text, default_topic, separator_of(separator), columns_of(columns))
+        except TooManyQuestions as more:
+            raise RefresherError(
+                f"{shown}:{more.line}: more than {limits.QUESTIONS_PER_BANK:,} questions, the"
+                " most a bank holds; split the file"
+            ) from None
+    if len(found.questions) > limits.QUESTIONS_PER_BANK:  # a package's notes
         raise RefresherError(
-            f"{shown}:{more.line}: more than {limits.QUESTIONS_PER_BANK:,} questions, the most"
-            " a bank holds; split the file"
-        ) from None
+            f"{shown}: {len(found.questions):,} questions; a bank holds at most"
+            f" {limits.QUESTIONS_PER_BANK:,}"
+        )
     the_id = slug(bank_id) if bank_id else slug(source.stem)
     data = LineDict(line=1)
     data.update(
@@ -197,9 +277,15 @@ def import_file(
     ]
     reported = [(line, m) for line, m in found.problems] + [(ln, m) for ln, _, m in problems]
     lines = [f"{shown}:{line}: {message}" for line, message in sorted(reported)]
+    notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln not in bad_lines]
+    if found.media:
+        notes.append(
+            f"{shown}: note: {found.media} images, sounds or videos kept in the text as"
+            " [image: name] / [sound: name]; the media files are not imported"
+        )
     if not kept:
         lines.append(f"{shown}: nothing could be imported; no bank written")
-        return Imported(target, None, lines)
+        return Imported(target, None, lines, notes)
     used = {q["topic"] for q in kept}
     data["topics"] = {k: v for k, v in data["topics"].items() if k in used}
     data["questions"] = kept
@@ -214,7 +300,106 @@ def import_file(
     except BankError as exc:  # a reader produced something the validator refuses after all
         raise RefresherError(f"the imported bank does not check: {exc.problems[0]}") from None
     _write(target, yaml_text.encode("utf-8"))
-    return Imported(target, written, lines)
+    done = Imported(target, written, lines, notes)
+    if package is not None:
+        _package_notes(package, shown, history, done)
+        if history:
+            done.reviews = import_history(written, package, done, shown)
+    return done
+
+
+def _refuse_shadowing(the_id: str, target: Path) -> None:
+    """Refuse a bank id a bundled or user bank already has (other than `target` itself): two
+    banks with one id would share, and mix, one history."""
+    from refresher.app.banks import load_all
+
+    banks, _ = load_all()
+    for other in banks:
+        if other.path and Path(other.path).resolve() == target.resolve():
+            continue
+        if other.id == the_id:
+            taken = {b.id for b in banks}
+            free = next(f"{the_id}-{n}" for n in range(2, 10_000) if f"{the_id}-{n}" not in taken)
+            where = excerpt(display_path(Path(other.path)), 80)
+            raise RefresherError(
+                f"bank id '{the_id}' is already used by {where};"
+                f" give another with --id (e.g. --id {free})"
+            )
+
+
+def _decoded(raw: bytes, shown: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
+    return text.replace("\r\n", "\n")
+
+
+def _package(raw: bytes, shown: str, topic: str) -> apkg.Package:
+    try:
+        return apkg.read(raw, topic)
+    except apkg.PackageError as exc:
+        raise RefresherError(f"{shown}: {exc}") from None
+
+
+def _package_notes(package: apkg.Package, shown: str, history: bool, done: Imported) -> None:
+    if package.buried:
+        done.notes.append(
+            f"{shown}: note: {package.buried} buried cards come in unburied (a bury lasts a day)"
+        )
+    if not history and package.reviews:
+        done.notes.append(f"{shown}: note: --no-history: the Anki reviews were not imported")
+
+
+def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str) -> int:
+    """Store each card's Anki reviews as refresher reviews, oldest first, so its memory state is
+    the one FSRS computes from them; suspended cards stay suspended. A card that already has a
+    history here is left as it is (a second import adds nothing). Returns the reviews stored."""
+    from refresher.srs.rating import CardRating
+    from refresher.srs.schedule import Rating, make_scheduler
+
+    scheduler = make_scheduler()
+    questions = {q.id: q for q in bank.questions}
+    stored = skipped = 0
+    with open_store() as store:
+        ids = store.question_ids(bank.id, [q for q in questions if q in package.reviews])
+        for qid, reviews in package.reviews.items():
+            q = questions.get(qid)
+            if q is None:
+                continue
+            card_id = ids[qid]
+            if store.review_logs(card_id):
+                skipped += 1
+                continue
+            for review in reviews:
+                outcome = Outcome(review.rating > 1, "", "(imported from Anki)")
+                store.rate_card(
+                    CardRating(
+                        card_id,
+                        Rating(review.rating),
+                        question=q,
+                        outcome=outcome,
+                        seconds=review.duration_ms / 1000,
+                        now=review.at,
+                        scheduler=scheduler,
+                    )
+                )
+                stored += 1
+        for qid in package.suspended:
+            if qid in questions and qid in ids:
+                store.set_suspended(ids[qid], True)
+            elif qid in questions:
+                done.notes.append(
+                    f"{shown}: note: {qid} is suspended in Anki but was never reviewed;"
+                    " it comes in as a new card"
+                )
+    if skipped:
+        done.notes.append(
+            f"{shown}: note: {skipped} cards already have a history here; their Anki reviews"
+            " were not added again"
+        )
+    return stored
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -234,6 +419,11 @@ HISTORY_COLUMNS = (
     "machine",
 )
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row for a spreadsheet: text that would run as a formula starts with `'`."""
+    return {k: table.safe_cell(v) for k, v in row.items()}
 
 
 def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[dict[str, Any]]:

@@ -42,6 +42,18 @@ def export(
     seed: int = typer.Option(
         14, "--seed", help="Numbers of generated (numeric) questions come from this seed."
     ),
+    raw: bool = typer.Option(
+        False,
+        "--raw",
+        help="CSV/TSV: write cells as they are (by default a cell starting with = + - @ gets a"
+        " leading ' so a spreadsheet never runs it as a formula).",
+    ),
+    excel: bool = typer.Option(
+        False, "--excel", help="CSV/TSV: UTF-8 with a byte-order mark, for Excel on Windows."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Name every question left out (default: one line per kind)."
+    ),
 ) -> None:
     """Export a bank to Anki (.apkg or .txt), Moodle GIFT (.gift) or a spreadsheet (.csv/.tsv).
 
@@ -57,18 +69,29 @@ def export(
     kind = interop.export_format(to, fmt)
     the_bank = open_bank(bank)
     done = interop.export_bank(
-        the_bank, to, kind, subdecks=subdecks, seed=seed, numeric_html=_numeric_html
+        the_bank,
+        to,
+        kind,
+        subdecks=subdecks,
+        seed=seed,
+        numeric_html=_numeric_html,
+        raw=raw,
+        excel=excel,
     )
-    for qid, why in done.left_out:
-        print_warning(f"left out {qid}: {why}")
+    if verbose:
+        for qid, why in done.left_out:
+            print_warning(f"left out {qid}: {why}")
+    else:
+        for line in interop.left_out_summary(the_bank, done.left_out):
+            print_warning(line)
     make_console(stderr=True).print(
-        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False
+        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False, emoji=False
     )
 
 
 def import_(
     source: Path = typer.Argument(
-        ..., metavar="FILE", help="CSV/TSV, Anki notes in plain text, or GIFT."
+        ..., metavar="FILE", help="CSV/TSV, Anki notes in plain text or package, or GIFT."
     ),  # fmt: skip
     to: Path = typer.Option(..., "--to", metavar="BANK.yaml", help="The bank file to write."),
     bank_id: str = typer.Option(None, "--id", help="The new bank's id (default: from FILE)."),
@@ -78,6 +101,23 @@ def import_(
     ),
     fmt: str = typer.Option(None, "--format", help="csv, tsv, anki or gift (default: guessed)."),
     force: bool = typer.Option(False, "--force", help="Replace BANK.yaml if it exists."),
+    separator: str = typer.Option(
+        None,
+        "--separator",
+        metavar="SEP",
+        help="CSV/Anki text: the separator (tab, comma, semicolon, pipe, or any short text,"
+        " e.g. ' - ' for a Quizlet custom export); default: sniffed.",
+    ),
+    columns: str = typer.Option(
+        None,
+        "--columns",
+        metavar="NAMES",
+        help="CSV: the columns in order, e.g. front,back,tags (- skips one); the file's own"
+        " header row is replaced.",
+    ),
+    no_history: bool = typer.Option(
+        False, "--no-history", help="Anki packages: the notes alone, without the reviews."
+    ),
 ) -> None:
     """Make a bank from a CSV/TSV file (or a Quizlet export), Anki notes in plain text, or GIFT.
 
@@ -87,18 +127,34 @@ def import_(
     Example: refresher import deck.txt --to my-deck.yaml && refresher quiz my-deck.yaml
     """
     from refresher.app import interop
-    from refresher.core.text import strip_controls
+    from refresher.core.text import plural, strip_controls
     from refresher.render.console import make_console
 
     done = interop.import_file(
-        source, to, bank_id=bank_id, title=title, topic=topic, fmt=fmt, force=force
+        source,
+        to,
+        bank_id=bank_id,
+        title=title,
+        topic=topic,
+        fmt=fmt,
+        force=force,
+        separator=separator,
+        columns=columns,
+        history=not no_history,
     )
     err = make_console(stderr=True)
-    for line in done.problems:
-        err.print(strip_controls(line), markup=False, highlight=False, soft_wrap=True)
+    for line in [*done.problems, *done.notes]:
+        err.print(strip_controls(line), markup=False, highlight=False, emoji=False, soft_wrap=True)
     if done.bank is not None:
         err.print(
             f"wrote {len(done.bank.questions)} questions to {done.path} (bank '{done.bank.id}')",
+            markup=False,
+            highlight=False,
+            emoji=False,
+        )
+    if done.reviews:
+        err.print(
+            f"stored {plural(done.reviews, 'Anki review')} in your history",
             markup=False,
             highlight=False,
         )
@@ -134,6 +190,9 @@ def history(
     since: str = typer.Option(None, "--since", metavar="DATE", help="From this date or time."),
     as_json: bool = typer.Option(False, "--json", help="A JSON array of objects."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV with a header row."),
+    raw: bool = typer.Option(
+        False, "--raw", help="CSV: cells as they are (default: formula-like cells get a ')."
+    ),
 ) -> None:
     """Every answer and review you gave: time, bank, question, kind, what you typed, right or
     wrong, rating and the interval it gave. Streamed, so any size of history exports.
@@ -159,7 +218,7 @@ def history(
             writer.writeheader()
             for row in rows:
                 row["given"] = strip_controls(row["given"] or "")
-                writer.writerow(row)
+                writer.writerow(row if raw else interop.safe_row(row))
             return
         for row in rows:
             verdict = {True: "right", False: "wrong", None: "-"}[row["correct"]]

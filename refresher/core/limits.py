@@ -10,6 +10,8 @@ BANK_FILE_BYTES = 8 * 1024 * 1024  # a bank file larger than this is refused by 
 INPUT_FILE_BYTES = 4 * 1024 * 1024  # --params, --input .npy/.txt/.csv files, config.toml
 CACHE_ENTRY_BYTES = 64 * 1024 * 1024  # a parsed-bank cache entry larger than this is a miss
 IMPORT_FILE_BYTES = 16 * 1024 * 1024  # CSV/TSV/Anki text/GIFT files taken in by `import`
+IMPORT_PACKAGE_BYTES = 512 * 1024 * 1024  # an .apkg/.colpkg file (media included) for `import`
+PACKAGE_COLLECTION_BYTES = 256 * 1024 * 1024  # the collection inside a package, uncompressed
 
 # --- the shape of a bank ---------------------------------------------------------------------
 YAML_ALIASES = 100  # alias uses (*name) in one bank file

@@ -243,7 +243,7 @@ _SEPARATORS = {
     "pipe": "|",
     "colon": ":",
 }
-_CLOZE_MARK = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}", re.DOTALL)
+_CLOZE_MARK = re.compile(r"\{\{c\d+::(.*?)(?:::([^{}]*?))?\}\}", re.DOTALL)
 
 
 def looks_like(text: str) -> bool:
@@ -273,7 +273,8 @@ def _column(header: dict[str, str], name: str) -> int | None:
 
 def _records(lines: list[str], first_line: int, sep: str) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, its cells), reading quoted multi-line cells."""
-    reader = csv.reader(iter(lines), delimiter=sep)
+    records = ("\n" if ln.startswith("#") else ln + "\n" for ln in lines)  # quoted breaks kept
+    reader = csv.reader(records, delimiter=sep)
     start = first_line
     while True:
         try:
@@ -288,20 +289,52 @@ def _records(lines: list[str], first_line: int, sep: str) -> Iterator[tuple[int,
         start = first_line + reader.line_num
 
 
-def read_text(text: str, default_topic: str) -> Collected:
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+_MARKUP = re.compile(r"<[A-Za-z/!]|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+
+
+def sniff_separator(lines: list[str], candidates: str = "\t;,|:") -> str:
+    """The separator most of the first records agree on (comments and HTML entities, whose `;`
+    is no separator, skipped; quoted fields read as CSV reads them): the candidate giving the
+    same column count, above one, to the most records. A tab when none does."""
+    sample = "".join(
+        _ENTITY.sub("", ln) + "\n" for ln in lines[:400] if ln.strip() and not ln.startswith("#")
+    )
+    best, best_score = "\t", 0
+    for sep in candidates:
+        try:
+            counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=sep) if row]
+        except csv.Error:
+            continue
+        common = max(set(counts), key=counts.count) if counts else 1
+        score = counts.count(common) if common > 1 else 0
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_text(text: str, default_topic: str, separator: str | None = None) -> Collected:
     """The notes of an Anki plain-text export as questions (Basic -> card, type in the answer
-    -> blank, Cloze -> cloze), with a problem for every note or part of one left out."""
+    -> blank, Cloze -> cloze; a reversed note type adds its reverse card), with a problem for
+    every note or part of one left out. The separator is the header's, else `separator`, else
+    sniffed; fields are HTML unless the header says `#html:false`."""
     lines = text.lstrip("\ufeff").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     header, skip = _header(lines)
-    sep_name = header.get("separator", "tab")
-    sep = _SEPARATORS.get(sep_name.lower(), sep_name[:1] or "\t")
-    html = header.get("html", "false").lower() == "true"
+    body = [ln for ln in lines[skip:]]
+    if separator:
+        sep = separator
+    elif "separator" in header:
+        sep_name = header["separator"]
+        sep = _SEPARATORS.get(sep_name.lower(), sep_name[:1] or "\t")
+    else:
+        sep = sniff_separator(body)
+    html = header.get("html", "true").lower() != "false"
     cols = {n: _column(header, n) for n in ("guid", "notetype", "deck", "tags")}
     meta = {c for c in cols.values() if c is not None}
     found = Collected()
-    for line, row in _records(lines[skip:], skip + 1, sep):
+    for line, row in _records(body, skip + 1, sep):
         if row and row[0].startswith("\x00"):
             found.problem(line, f"cannot read this row: {row[0][1:]}")
             continue
@@ -333,10 +366,9 @@ def _note(
     for k, cell in enumerate(row):
         if k in meta:
             continue
-        if html:
+        if html and _MARKUP.search(cell):
             cell, dropped = to_text(cell)
-            for what in dropped:
-                found.problem(line, f"{what}: images and sounds cannot be kept in a bank; dropped")
+            found.media += len(dropped)
         fields.append(cell.strip())
     while fields and not fields[-1]:
         fields.pop()
@@ -355,18 +387,31 @@ def _note(
     name = notetype.lower()
     kind = "cloze" if "cloze" in name else "blank" if "type" in name else "card"
     qid = stable_id("anki", guid) if guid else stable_id("anki", kind, *fields)
+    qid = found.unique_id(qid, kind, *fields)
     common = dict(id=qid, type=kind, topic=topic_key, tags=tags or None)
     if not fields or not fields[0]:
         found.problem(line, "the note's first field is empty: nothing to ask")
         return
     if kind == "cloze":
-        passage, n = _CLOZE_MARK.subn(lambda m: "{{" + m.group(1).strip() + "}}", fields[0])
+        hints: list[str] = []
+
+        def blank(m: re.Match[str]) -> str:
+            if m.group(2) and m.group(2).strip():
+                hints.append(f"{len(hints) + 1}: {m.group(2).strip()}")
+            return "{{" + m.group(1).strip() + "}}"
+
+        passage, n = _CLOZE_MARK.subn(blank, fields[0])
         if n == 0:
             found.problem(line, f"a {notetype} note without any {{{{c1::...}}}}: nothing to ask")
             return
         extra = "\n\n".join(f for f in fields[1:] if f)
-        found.add(item(line, **common, text=passage, explanation=extra))
+        hint = ("Hints: " + "; ".join(hints)) if hints else None
+        found.add(item(line, **common, text=passage, explanation=extra, hint=hint))
         return
+    optional = "optional reversed" in name
+    flag = ""
+    if optional and len(fields) >= 3:
+        flag, fields = fields[2], fields[:2] + fields[3:]
     if len(fields) < 2 or not fields[1]:
         found.problem(line, f"a {notetype} note needs a back (second field); it is empty")
         return
@@ -376,3 +421,7 @@ def _note(
         return
     back = "\n\n".join(f for f in fields[1:] if f)
     found.add(item(line, **common, front=fields[0], back=back))
+    if ("reverse" in name and not optional) or (optional and flag):
+        reverse = dict(common, id=found.unique_id(f"{qid}-reverse", "reverse", *fields))
+        found.add(item(line, **reverse, front=fields[1], back=fields[0]))
+        found.note(line, f"a {notetype} note: its reverse card is a second card")

@@ -7,8 +7,8 @@ separated by spaces; `compute` is the numeric spec as JSON. A `card`'s back is i
 
 Reading: a first row made of known column names is a header (`front`/`term`/`question` mean
 prompt, `back`/`definition` mean answer); without one, two columns are front and back, which
-reads a Quizlet `term<TAB>definition` export as it is. A row without a type is a `card`. Tabs
-or commas (or semicolons) are told apart from the first line. Pure.
+reads a Quizlet `term<TAB>definition` export as it is. A row without a type is a `card`. The
+separator is sniffed over many lines (see `read`). Pure.
 """
 
 from __future__ import annotations
@@ -90,22 +90,34 @@ def _row(q: Any) -> dict[str, str]:
     return row
 
 
-def write(questions: Iterable[Any], delimiter: str = ",") -> str:
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
+    with a leading `'`, which spreadsheets show as text; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def _unsafe(cell: str) -> str:
+    """A cell `safe_cell` quoted, as it was."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA) else cell
+
+
+def write(questions: Iterable[Any], delimiter: str = ",", *, raw: bool = False) -> str:
+    """The rows of `questions`; cells that would run as formulas quoted unless `raw`."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=delimiter, lineterminator="\r\n")
     writer.writeheader()
     for q in questions:
-        writer.writerow(_row(q))
+        row = _row(q)
+        writer.writerow(row if raw else {k: safe_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def _delimiter(first: str) -> str:
-    counts = {d: first.count(d) for d in ("\t", ",", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else "\t"
 
 
 def _header(row: list[str]) -> list[str] | None:
@@ -115,20 +127,51 @@ def _header(row: list[str]) -> list[str] | None:
     return None
 
 
+def mapping(spec: str) -> list[str]:
+    """`--columns front,back,-,tags`: the name of each column in order (`-` skips one); every
+    name a known column or alias. ValueError naming the unknown one."""
+    names = []
+    for raw in spec.split(","):
+        name = raw.strip().lower()
+        name = "" if name in ("-", "_", "skip", "") else _ALIASES.get(name, name)
+        if name and name not in COLUMNS:
+            known = ", ".join(sorted({*COLUMNS, *_ALIASES}))
+            raise ValueError(f"unknown column {raw.strip()!r} (known: {known})")
+        names.append(name)
+    if "prompt" not in names:
+        raise ValueError("name the column holding the front (front, prompt, term or question)")
+    return names
+
+
+def _labels(row: list[str]) -> bool:
+    """True for a row of column names (short, distinct, no sentence punctuation)."""
+    cells = [c.strip() for c in row]
+    return (
+        bool(cells)
+        and all(0 < len(c) <= 30 and not re.search(r"[?.!]|^\d+$", c) for c in cells)
+        and len(set(cells)) == len(cells)
+    )
+
+
 def _lines_of(cell: str) -> list[str]:
     return [s.strip() for s in cell.replace("\r\n", "\n").split("\n") if s.strip()]
 
 
-def read(text: str, default_topic: str) -> Collected:
-    """Questions from CSV/TSV text; every row that cannot be used is a problem with its line."""
-    text = text.lstrip("\ufeff")
-    found = Collected()
-    delimiter = _delimiter(text.split("\n", 1)[0])
+def _rows(text: str, delimiter: str, found: Collected) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every record; `#` comment lines skipped; a separator of several
+    characters (Quizlet's custom ones) splits each line at its first occurrence, unquoted."""
+    lines = text.split("\n")
+    if len(delimiter) > 1:
+        return [
+            (n, ln.split(delimiter, 1))
+            for n, ln in enumerate(lines, 1)
+            if ln.strip() and not ln.startswith("#")
+        ]
+    feed = io.StringIO("".join("\n" if ln.startswith("#") else ln + "\n" for ln in lines))
     # strict: a quote never closed is an error at the end, not every later row in one cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    columns: list[str] | None = None
+    reader = csv.reader(feed, delimiter=delimiter, strict=True)
+    out: list[tuple[int, list[str]]] = []
     start = 1
-    first = True
     while True:
         try:
             row = next(reader)
@@ -146,26 +189,82 @@ def read(text: str, default_topic: str) -> Collected:
             start = reader.line_num + 1
             continue
         line, start = start, reader.line_num + 1
-        if first:
-            first = False
-            columns = _header(row)
-            if columns is not None:
-                continue
-        if not any(c.strip() for c in row):
-            continue
-        names = columns or (["prompt", "answer"] + ["explanation"] * (len(row) > 2))
-        if columns is None and len(row) > 3:
+        if any(c.strip() for c in row):
+            out.append((line, row))
+    return out
+
+
+def read(
+    text: str, default_topic: str, separator: str | None = None, columns: list[str] | None = None
+) -> Collected:
+    """Questions from CSV/TSV text; every row that cannot be used is a problem with its line.
+
+    The separator is `separator` or the one most of the first lines agree on (`#` comments
+    skipped); `columns` names the columns in order, the file's own header row then skipped.
+    Cells holding HTML (an Anki export without its header lines) become text, except in a file
+    written by refresher (its own `id`/`type` columns). A headerless two-column file is a list of
+    cards as Quizlet writes it: a line without the separator continues the definition above,
+    and cells past the second (an unquoted comma) are part of the definition."""
+    from refresher.formats.anki import sniff_separator
+    from refresher.formats.markup import to_text
+
+    text = text.lstrip("\ufeff")
+    found = Collected()
+    delimiter = separator or sniff_separator(text.split("\n"), "\t,;|")
+    rows = _rows(text, delimiter, found)
+    names: list[str] | None = None
+    if columns is not None:
+        names = columns
+        if rows and _labels(rows[0][1]) and _header(rows[0][1]) is None:
+            line, row = rows.pop(0)
+            found.note(line, f"the file's header row ({', '.join(row)[:80]}) replaced by --columns")
+        elif rows and _header(rows[0][1]) is not None:
+            rows.pop(0)
+    elif rows:
+        names = _header(rows[0][1])
+        if names is not None:
+            rows.pop(0)
+    own = names is not None and "id" in names and "type" in names
+    if names is None:
+        rows = _quizlet(rows, delimiter)
+    for line, row in rows:
+        used = names or (["prompt", "answer"] + ["explanation"] * (len(row) > 2))
+        if names is None and len(row) > 3:
             found.problem(line, f"{len(row)} columns and no header row naming them; left out")
             continue
         cells: dict[str, str] = {}
-        for name, cell in zip(names, row, strict=False):
+        for name, cell in zip(used, row, strict=False):
             if name:
+                if own:
+                    cell = _unsafe(cell)
+                elif _MARKUP.search(cell):
+                    cell, dropped = to_text(cell)
+                    found.media += len(dropped)
                 cells[name] = cell.strip()
-        if len(row) > len(names) and any(c.strip() for c in row[len(names) :]):
+        if len(row) > len(used) and any(c.strip() for c in row[len(used) :]):
             found.problem(line, "more cells than the header has columns; left out")
             continue
         _question(found, line, cells, default_topic)
     return found
+
+
+_MARKUP = re.compile(r"<[A-Za-z/!]|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+
+
+def _quizlet(rows: list[tuple[int, list[str]]], delimiter: str) -> list[tuple[int, list[str]]]:
+    """Headerless rows as Quizlet writes them when most rows have two cells: a one-cell line
+    continues the definition above, and extra cells (an unquoted comma) join the definition."""
+    if not rows or sum(len(r) == 2 for _, r in rows) * 2 <= len(rows):
+        return rows
+    out: list[tuple[int, list[str]]] = []
+    for line, row in rows:
+        if len(row) == 1 and out:
+            out[-1][1][-1] += "\n" + row[0]
+            continue
+        if len(row) > 2:
+            row = [row[0], delimiter.join(row[1:])]
+        out.append((line, list(row)))
+    return out
 
 
 def _question(found: Collected, line: int, cells: dict[str, str], default_topic: str) -> None:

@@ -4,7 +4,8 @@ Written: `choice` (`=right ~wrong`), `multi` (`~%50%` weights, wrong options neg
 (`{T}`/`{F}`), `blank` (short answer `{=a =b}`), scalar `numeric` (`{#value:tolerance}`), `match`
 (`{=a -> x}`), `open` (essay `{}`) and a cloze with one blank, each after a `// id` comment and
 titled with its id, grouped under one `$CATEGORY:` per topic, explanations as general feedback
-(`####`). Every text is escaped (`~ = # { } :` and backslash, line breaks as `\\n`). Kinds GIFT
+(`####`). Every text is escaped (`~ = # { } :` and backslash, line breaks as `\\n`) and each
+question is marked `[plain]`, so Moodle shows `<b>` as written rather than as markup. Kinds GIFT
 cannot hold are returned with the reason, never written half.
 
 Read: comments, `::title::`, `$CATEGORY:`, `[html]`/`[markdown]`/`[plain]`/`[moodle]` markers,
@@ -21,6 +22,7 @@ from typing import Any
 
 from refresher.core import limits
 from refresher.core.model import ID_RE, Bank
+from refresher.core.text import plural
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
 from refresher.kinds import kind_of
@@ -167,7 +169,7 @@ def write(bank: Bank, items: Iterable[Any]) -> tuple[str, list[tuple[str, str]]]
         if body is None:
             left_out.append((q.id, why_not(it)))
             continue
-        block = f"// {q.id} ({q.type})\n::{q.id}::{body}\n"
+        block = f"// {q.id} ({q.type})\n::{q.id}::[plain]{body}\n"
         by_topic.setdefault(q.topic, []).append(block)
     parts = [f"// {bank.title}\n// exported by refresher from bank '{bank.id}'\n"]
     for topic in [*bank.topics, *(t for t in by_topic if t not in bank.topics)]:
@@ -181,6 +183,10 @@ def write(bank: Bank, items: Iterable[Any]) -> tuple[str, list[tuple[str, str]]]
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _FORMAT = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
+_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+_MARKUP = re.compile(r"<[A-Za-z/!]|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+_ID_TAG = re.compile(r"\[(id|tag):([^\]]*)\]")
+_TF = ("T", "TRUE", "F", "FALSE")
 
 
 def unescape(text: str) -> str:
@@ -215,43 +221,82 @@ def _split(text: str, markers: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _clean(raw: str, html: bool) -> tuple[str, list[str]]:
-    text = unescape(raw.strip())
-    if html:
-        return to_text(text)
-    return text.strip(), []
+class _Reader:
+    """One question's text cleaner: its format (`[html]`, `[moodle]` ...), and the media and links
+    its texts named."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.media = 0
+
+    def clean(self, raw: str) -> str:
+        """The text of one part: its own format marker (Moodle writes one per answer and feedback)
+        wins over the question's; HTML and Moodle auto-format text becomes plain text."""
+        fmt = self.fmt
+        marker = _FORMAT.match(raw)
+        if marker:
+            fmt, raw = marker.group(1).lower(), raw[marker.end() :]
+        text = unescape(raw.strip())
+        if fmt == "html" or (fmt == "moodle" and _MARKUP.search(text)):
+            text, dropped = to_text(text)
+            self.media += len(dropped)
+        return text.strip()
 
 
-def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """(first line, lines) of each question block: blank lines separate, comments drop."""
-    blocks: list[tuple[int, list[str]]] = []
+def _blocks(text: str) -> list[tuple[int, list[str], list[str]]]:
+    """(first line, lines, the comments just before) of each question block: blank lines
+    separate."""
+    blocks: list[tuple[int, list[str], list[str]]] = []
     current: list[str] = []
+    comments: list[str] = []
     start = 0
     for n, line in enumerate(text.split("\n"), 1):
         if line.lstrip().startswith("//"):
+            if not current:
+                comments.append(line.lstrip()[2:])
             continue
         if not line.strip():
             if current:
-                blocks.append((start, current))
-                current = []
+                blocks.append((start, current, comments))
+                current, comments = [], []
             continue
         if not current:
             start = n
         current.append(line)
     if current:
-        blocks.append((start, current))
+        blocks.append((start, current, comments))
     return blocks
+
+
+_GIFT_ANSWERS = re.compile(r"(?<!\\)\{\s*(\}|=|~|#|####|(T|F|TRUE|FALSE)\s*[#}])", re.IGNORECASE)
+
+
+def looks_like(text: str) -> bool:
+    """True for text written in GIFT whatever its name: a `$CATEGORY:` line, a `::title::`
+    question, or most blank-line blocks holding a `{...}` answer block (`{=`, `{~`, `{#`, `{T}`)."""
+    blocks = _blocks(text.lstrip("\ufeff")[:200_000])
+    if not blocks:
+        return False
+    hits = 0
+    for _, lines, _ in blocks:
+        first = lines[0].strip()
+        if first.startswith("$CATEGORY:") or re.match(r"::[^:\n]+::", first):
+            return True
+        if _GIFT_ANSWERS.search("\n".join(lines)):
+            hits += 1
+    return hits * 2 > len(blocks)
 
 
 def read(text: str, default_topic: str) -> Collected:
     """The questions of a GIFT file, with a problem for every question or part left out."""
     found = Collected()
     category = ""
-    for line, lines in _blocks(text.lstrip("\ufeff")):
+    for line, lines, comments in _blocks(text.lstrip("\ufeff")):
         while lines and lines[0].strip().startswith("$CATEGORY:"):
             category = lines[0].split(":", 1)[1].strip()
             lines = lines[1:]
             line += 1
+            comments = []
         if not lines:
             continue
         topic_name = ""
@@ -260,11 +305,11 @@ def read(text: str, default_topic: str) -> Collected:
             parts = [p for p in parts if p.lower() != "top"]
             topic_name = parts[-1] if parts else ""
         topic = found.topic(topic_name, default_topic)
-        _one(found, line, "\n".join(lines), topic)
+        _one(found, line, "\n".join(lines), topic, comments)
     return found
 
 
-def _one(found: Collected, line: int, block: str, topic: str) -> None:
+def _one(found: Collected, line: int, block: str, topic: str, comments: list[str]) -> None:
     title = ""
     body = block.strip()
     if body.startswith("::"):
@@ -273,11 +318,12 @@ def _one(found: Collected, line: int, block: str, topic: str) -> None:
             found.problem(line, "a '::title' without its closing '::'")
             return
         title, body = unescape(body[2:end]).strip(), body[end + 2 :]
-    html = False
+    fmt = "moodle"
     marker = _FORMAT.match(body)
     if marker:
-        html = marker.group(1).lower() == "html"
+        fmt = marker.group(1).lower()
         body = body[marker.end() :]
+    reader = _Reader(fmt)
     opened = _find(body, "{")
     if opened < 0:
         found.problem(line, "a description (no {...} answers): nothing to ask; left out")
@@ -287,150 +333,264 @@ def _one(found: Collected, line: int, block: str, topic: str) -> None:
         found.problem(line, "an answer block '{' without its closing '}'")
         return
     head, tail = body[:opened], body[closed + 1 :]
-    prompt, dropped = _clean(head + ("____" if tail.strip() else "") + tail, html)
-    for what in dropped:
-        found.problem(line, f"{what}: images and sounds cannot be kept in a bank; dropped")
+    prompt = reader.clean(head + ("____" if tail.strip() else "") + tail)
     answers = body[opened + 1 : closed]
     general = ""
     cut = _find(answers, "####")
     if cut >= 0:
-        general = _clean(answers[cut + 4 :], html)[0]
+        general = reader.clean(answers[cut + 4 :])
         answers = answers[:cut]
-    question = _answers(found, line, answers.strip(), prompt, general, html)
+    question = _answers(found, line, answers.strip(), prompt, general, reader)
     if question is None:
         return
+    found.media += reader.media
+    idnumber = ""
+    tags: list[str] = []
+    for what, value in _ID_TAG.findall(" ".join(comments)):
+        if what == "id":
+            idnumber = value.strip()
+        elif value.strip():
+            tags.append(value.strip())
     kind = question["type"]
-    if title and ID_RE.match(title) and len(title) <= 200:
+    if idnumber and ID_RE.match(idnumber) and len(idnumber) <= 200:
+        qid = idnumber
+    elif title and ID_RE.match(title) and len(title) <= 200:
         qid = title
     elif title:
         qid = slug(title, stable_id("gift", title), width=60)
     else:
         qid = stable_id("gift", kind, prompt)
-    found.add(item(line, id=qid, topic=topic, **question))
+    qid = found.unique_id(qid, kind, prompt, repr(sorted(question.items())))
+    found.add(item(line, id=qid, topic=topic, tags=tags or None, **question))
 
 
-def _weighted(part: str, html: bool) -> tuple[str, float | None, str, str]:
+def _weighted(part: str, reader: _Reader) -> tuple[str, float | None, str, str]:
     """(marker, weight or None, text, feedback) of one `=text#feedback` or `~%50%text` part."""
     marker, rest = part[0], part[1:].strip()
     weight = None
-    match = re.match(r"%(-?\d+(?:\.\d+)?)%", rest)
+    match = _WEIGHT.match(rest)
     if match:
         weight, rest = float(match.group(1)), rest[match.end() :]
     cut = _find(rest, "#")
     feedback = ""
     if cut >= 0:
-        feedback, rest = _clean(rest[cut + 1 :], html)[0], rest[:cut]
-    return marker, weight, _clean(rest, html)[0], feedback
+        feedback, rest = reader.clean(rest[cut + 1 :]), rest[:cut]
+    return marker, weight, reader.clean(rest), feedback
 
 
 def _explanation(general: str, notes: list[str]) -> str:
     return "\n".join([general, *notes]).strip()
 
 
+def _pct(weight: float) -> str:
+    return f"{weight:g}%"
+
+
 def _answers(
-    found: Collected, line: int, answers: str, prompt: str, general: str, html: bool
+    found: Collected, line: int, answers: str, prompt: str, general: str, reader: _Reader
 ) -> dict[str, Any] | None:
+    """The question an answer block makes, its kind told as Moodle tells it: empty is an essay,
+    `#` numeric, any `~` multiple choice, `=` with `->` matching, T/F true-false, else short
+    answer."""
     if not answers:
-        if not general:
-            found.problem(line, "an essay question needs a model answer after '####' to import")
-            return None
-        model, _, points = general.partition(f"\n\n{KEY_POINTS}\n")
-        listed = [p[2:].strip() for p in points.split("\n") if p.startswith("- ")]
-        return {"type": "open", "prompt": prompt, "answer": model, "points": listed or None}
-    word = re.match(r"(TRUE|FALSE|T|F)\b", answers, re.IGNORECASE)
-    if word and not answers.startswith(("=", "~", "#")):
-        notes = [unescape(f).strip() for f in answers[word.end() :].split("#")[1:] if f.strip()]
-        value = word.group(1).upper().startswith("T")
+        return _essay(found, line, prompt, general)
+    if answers.startswith("#"):
+        return _numeric_answer(found, line, answers[1:].strip(), prompt, general, reader)
+    if _find(answers, "~") >= 0:
+        return _choice(found, line, answers, prompt, general, reader)
+    if _find(answers, "=") >= 0 and _find(answers, "->") >= 0:
+        return _matching(found, line, answers, prompt, general, reader)
+    head = answers
+    if _find(answers, "#") > 0:
+        head = answers[: _find(answers, "#")]
+    if head.strip().upper() in _TF:
+        feedback = [reader.clean(f) for f in _split(answers[len(head) :], "#")]
+        feedback = [f.lstrip("#").strip() for f in feedback]
+        value = head.strip().upper().startswith("T")
+        notes = []
+        if feedback and feedback[0]:
+            notes.append(f"Feedback for a wrong answer: {feedback[0]}")
+        if len(feedback) > 1 and feedback[1]:
+            notes.append(f"Feedback for the right answer: {feedback[1]}")
         return {
             "type": "truefalse",
             "prompt": prompt,
             "answer": value,
-            "explanation": _explanation(general, [f"Feedback: {n}" for n in notes]),
+            "explanation": _explanation(general, notes),
         }
-    if answers.startswith("#"):
-        return _numeric_answer(found, line, answers[1:].strip(), prompt, general)
-    if _find(answers, "->") >= 0:
-        return _matching(found, line, answers, prompt, general, html)
-    parts = [_weighted(p.strip(), html) for p in _split(answers, "=~")]
+    return _short(found, line, answers, prompt, general, reader)
+
+
+def _essay(found: Collected, line: int, prompt: str, general: str) -> dict[str, Any]:
+    if not general:
+        found.note(
+            line, "an essay with no model answer: imported as an open question to self-grade"
+        )
+        return {"type": "open", "prompt": prompt, "answer": "(The file gives no model answer.)"}
+    model, _, points = general.partition(f"\n\n{KEY_POINTS}\n")
+    listed = [p[2:].strip() for p in points.split("\n") if p.startswith("- ")]
+    return {"type": "open", "prompt": prompt, "answer": model, "points": listed or None}
+
+
+def _short(
+    found: Collected, line: int, answers: str, prompt: str, general: str, reader: _Reader
+) -> dict[str, Any] | None:
+    parts = [_weighted(p.strip(), reader) for p in _split(answers, "=")]
+    if not parts or any(p[0] != "=" for p in parts):
+        found.problem(line, "answers must start with '=' or '~'")
+        return None
+    notes = []
+    accepted = []
+    for _, weight, text, feedback in parts:
+        if not text or (weight is not None and weight <= 0):
+            if feedback:
+                notes.append(f'"{text}" (no credit): {feedback}' if text else feedback)
+            continue
+        accepted.append(text)
+        credit = (
+            f" ({_pct(weight)} credit in Moodle)" if weight is not None and weight < 100 else ""
+        )
+        if credit or feedback:
+            notes.append(f'"{text}"{credit}' + (f": {feedback}" if feedback else ""))
+    if not accepted:
+        found.problem(line, "a short-answer question without an answer that earns credit")
+        return None
+    partial = [t for _, w, t, _ in parts if t and w is not None and 0 < w < 100]
+    if partial:
+        found.note(
+            line, f"{plural(len(partial), 'partial-credit answer')} accepted; the weight is noted"
+        )
+    return {
+        "type": "blank",
+        "prompt": prompt,
+        "answer": accepted,
+        "explanation": _explanation(general, notes),
+    }
+
+
+def _choice(
+    found: Collected, line: int, answers: str, prompt: str, general: str, reader: _Reader
+) -> dict[str, Any] | None:
+    parts = [_weighted(p.strip(), reader) for p in _split(answers, "=~")]
     if not parts or any(p[0] not in "=~" for p in parts):
         found.problem(line, "answers must start with '=' or '~'")
         return None
-    notes = [f'"{text}": {fb}' for _, _, text, fb in parts if fb]
-    explanation = _explanation(general, notes)
-    if all(m == "=" for m, *_ in parts):
-        accepted = [t for _, w, t, _ in parts if (w is None or w >= 100) and t]
-        if not accepted:
-            found.problem(line, "a short-answer question without a full-credit answer")
-            return None
-        return {"type": "blank", "prompt": prompt, "answer": accepted, "explanation": explanation}
     options = [t for _, _, t, _ in parts]
-    right = [
-        k
-        for k, (m, w, _, _) in enumerate(parts)
-        if (m == "=" and (w is None or w > 0)) or (w or 0) > 0
-    ]
-    if not right:
-        found.problem(line, "a multiple-choice question with no right answer ('=' or a positive %)")
-        return None
-    letters = [chr(ord("A") + k) for k in right]
-    weighted = any(w is not None for _, w, _, _ in parts)
-    if len(right) == 1 and not weighted:
+    single = any(m == "=" for m, *_ in parts)  # Moodle: one '=' makes it single-answer
+    notes = []
+    for marker, weight, text, feedback in parts:
+        credit = ""
+        if single and marker == "~" and weight is not None and weight > 0:
+            credit = f" ({_pct(weight)} credit in Moodle)"
+        if credit or feedback:
+            notes.append(f'"{text}"{credit}' + (f": {feedback}" if feedback else ""))
+    explanation = _explanation(general, notes)
+    if single:
+        key = next(k for k, (m, *_) in enumerate(parts) if m == "=")
+        full = [k for k, (m, *_) in enumerate(parts) if m == "="]
+        if len(full) > 1:
+            shown = ", ".join(f'"{options[k]}"' for k in full)
+            found.note(line, f"{len(full)} full-credit options ({shown}); the first is the key")
+        partial = [k for k, (m, w, *_) in enumerate(parts) if m == "~" and (w or 0) > 0]
+        if partial:
+            found.note(
+                line, f"{plural(len(partial), 'partial-credit option')}; the weight is noted"
+            )
         return {
             "type": "choice",
             "prompt": prompt,
             "options": options,
-            "answer": letters[0],
+            "answer": chr(ord("A") + key),
             "explanation": explanation,
         }
+    right = [k for k, (_, w, _, _) in enumerate(parts) if (w or 0) > 0]
+    if not right:
+        found.problem(line, "a multiple-choice question with no right answer ('=' or a positive %)")
+        return None
     return {
         "type": "multi",
         "prompt": prompt,
         "options": options,
-        "answer": letters,
+        "answer": [chr(ord("A") + k) for k in right],
         "explanation": explanation,
     }
 
 
+def _number_entry(entry: str) -> tuple[float, float]:
+    """(value, tolerance) of `3`, `3:0.5` or `2..4`; ValueError otherwise."""
+    if ".." in entry:
+        low, high = (float(x) for x in entry.split("..", 1))
+        return (low + high) / 2, abs(high - low) / 2
+    if ":" in entry:
+        a, b = entry.split(":", 1)
+        return float(a), abs(float(b))
+    return float(entry), 0.0
+
+
 def _numeric_answer(
-    found: Collected, line: int, spec: str, prompt: str, general: str
+    found: Collected, line: int, spec: str, prompt: str, general: str, reader: _Reader
 ) -> dict[str, Any] | None:
-    entries = _split(spec, "=") if spec.startswith("=") else [spec]
-    for entry in entries:
-        entry = entry.lstrip("=").strip()
-        weight = re.match(r"%(-?\d+(?:\.\d+)?)%", entry)
-        if weight:
-            if float(weight.group(1)) < 100:
-                continue
-            entry = entry[weight.end() :]
+    other = ""
+    tilde = _find(spec, "~")
+    if tilde >= 0:  # Moodle: feedback for any other answer
+        _, _, _, other = _weighted(spec[tilde:], reader)
+        spec = spec[:tilde]
+    entries = _split(spec, "=") if spec.lstrip().startswith("=") else [spec]
+    read: list[tuple[float, float, float, str]] = []  # weight, value, tolerance, feedback
+    for raw in entries:
+        entry = raw.strip().lstrip("=").strip()
+        weight = 100.0
+        match = _WEIGHT.match(entry)
+        if match:
+            weight, entry = float(match.group(1)), entry[match.end() :]
         cut = _find(entry, "#")
+        feedback = ""
         if cut >= 0:
-            entry = entry[:cut]
+            feedback, entry = reader.clean(entry[cut + 1 :]), entry[:cut]
         entry = unescape(entry).strip()
         try:
-            if ".." in entry:
-                low, high = (float(x) for x in entry.split("..", 1))
-                value, tolerance = (low + high) / 2, abs(high - low) / 2
-            elif ":" in entry:
-                a, b = entry.split(":", 1)
-                value, tolerance = float(a), abs(float(b))
-            else:
-                value, tolerance = float(entry), 0.0
+            value, tolerance = _number_entry(entry)
         except ValueError:
             found.problem(line, f"'{entry[:40]}' is not a number, a:tolerance or a low..high range")
             return None
-        return {
-            "type": "numeric",
-            "prompt": prompt,
-            "answer": int(value) if value.is_integer() else value,
-            "tolerance": tolerance,
-            "explanation": general,
-        }
-    found.problem(line, "a numeric question without a full-credit answer")
-    return None
+        read.append((weight, value, tolerance, feedback))
+    credited = [r for r in read if r[0] > 0]
+    if not credited:
+        found.problem(line, "a numeric question without an answer that earns credit")
+        return None
+    best = max(credited, key=lambda r: r[0])  # the first of the highest weight
+    notes = []
+    for weight, value, tolerance, feedback in read:
+        shown = f"{_number(value)}" + (f" ± {_number(tolerance)}" if tolerance else "")
+        if (weight, value, tolerance, feedback) == best:
+            if feedback:
+                notes.append(f"{shown}: {feedback}")
+            continue
+        credit = f" ({_pct(weight)} credit in Moodle)" if weight < 100 else ""
+        notes.append(f"{shown}{credit}" + (f": {feedback}" if feedback else ""))
+    if other:
+        notes.append(f"Any other answer: {other}")
+    others = [r for r in credited if r != best]
+    if others:
+        found.note(
+            line,
+            f"Moodle also credits {plural(len(others), 'other answer')}; the question keeps"
+            f" {_number(best[1])} ± {_number(best[2])} and notes the rest with their weight",
+        )
+    elif best[0] < 100:
+        found.note(line, f"the only answer earns {_pct(best[0])} in Moodle; kept as the answer")
+    value = best[1]
+    return {
+        "type": "numeric",
+        "prompt": prompt,
+        "answer": int(value) if value.is_integer() else value,
+        "tolerance": best[2],
+        "explanation": _explanation(general, notes),
+    }
 
 
 def _matching(
-    found: Collected, line: int, answers: str, prompt: str, general: str, html: bool
+    found: Collected, line: int, answers: str, prompt: str, general: str, reader: _Reader
 ) -> dict[str, Any] | None:
     pairs: dict[str, str] = {}
     extras: list[str] = []
@@ -450,8 +610,8 @@ def _matching(
         if cut < 0:
             found.problem(line, "each pair of a matching question is '=item -> match'")
             return None
-        left = _clean(part[1:cut], html)[0]
-        right = _clean(part[cut + 2 :], html)[0]
+        left = reader.clean(part[1:cut])
+        right = reader.clean(part[cut + 2 :])
         if not left:
             extras.append(right)
         elif left in pairs:
@@ -459,6 +619,20 @@ def _matching(
             return None
         else:
             pairs[left] = right
+    if len(pairs) == 1:
+        ((left, right),) = pairs.items()
+        asked = f"{prompt}\n{left}".strip()
+        if extras:
+            found.note(line, "a matching question with one pair: imported as a choice")
+            return {
+                "type": "choice",
+                "prompt": asked,
+                "options": [right, *extras],
+                "answer": "A",
+                "explanation": general,
+            }
+        found.note(line, "a matching question with one pair: imported as a typed answer")
+        return {"type": "blank", "prompt": asked, "answer": [right], "explanation": general}
     return {
         "type": "match",
         "prompt": prompt,

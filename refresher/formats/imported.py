@@ -2,8 +2,12 @@
 bank data (with line numbers) the readers build for the one bank validator.
 
 A reader adds one question per usable row with the line it came from, and a `(line, message)`
-problem for every row or part of a row it cannot take. Ids are stable across re-imports: made
-from a GUID when the file has one, otherwise from the question's content. Pure.
+problem for every row or part of a row it cannot take; a `(line, note)` for what it kept in the
+closest form refresher has (a partial-credit answer, a link, a reversed card). Ids are stable
+across re-imports: made from a GUID when the file has one, otherwise from the question's title or
+content; questions sharing a title or stem get the content's digest appended (`unique_id`). A name
+in a script `slug` cannot spell (Cyrillic, Greek, CJK) keys by its digest, so distinct names stay
+distinct. Pure.
 """
 
 from __future__ import annotations
@@ -24,6 +28,14 @@ def slug(text: str, fallback: str = "imported", width: int = 40) -> str:
     """`Recurrent Neural Networks` -> `recurrent-neural-networks`, a valid bank/topic key."""
     out = _NOT_ID.sub("-", text.lower()).strip("-")[:width].strip("-")
     return out or fallback
+
+
+def name_key(name: str, fallback: str, width: int = 40) -> str:
+    """`slug(name)`, or for a name with no Latin letters or digits a key made from its digest."""
+    key = slug(name, "", width)
+    if key:
+        return key
+    return stable_id("t", name.strip()) if name.strip() else fallback
 
 
 def stable_id(prefix: str, *parts: str) -> str:
@@ -59,6 +71,24 @@ class Collected:
     topics: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)
     title: str = ""
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    media: int = 0  # images and sounds kept as `[image: name]` in the text
+    used: set[str] = field(default_factory=set)
+
+    def unique_id(self, qid: str, *content: str) -> str:
+        """`qid`, or when an earlier question took it, `qid` with a digest of `content`."""
+        out = qid
+        if out in self.used:
+            out = f"{qid[:190]}-{stable_id('', *content)[1:7]}"
+            n = 2
+            while out in self.used:
+                out = f"{qid[:190]}-{stable_id('', *content)[1:7]}-{n}"
+                n += 1
+        self.used.add(out)
+        return out
+
+    def note(self, line: int, message: str) -> None:
+        self.notes.append((line, message))
 
     # topic key -> why its name cannot be a bank's topic (its questions are left out, alone)
     bad_topics: dict[str, str] = field(default_factory=dict)
@@ -79,7 +109,7 @@ class Collected:
         """The key of topic `name` (created on first use); `fallback` when the name is empty.
         A name no bank may hold (a control character, too long) is not made a topic: the
         questions filed under it are reported one by one, and the others are kept."""
-        key = slug(name, fallback) if name.strip() else fallback
+        key = name_key(name, fallback)
         title = name.strip() or fallback
         if key in self.topics or key in self.bad_topics:
             return key
