@@ -192,6 +192,7 @@ def _numpy_loaded(args: list[str], stdin: str) -> str:
 
 def test_help_and_quiz_do_not_import_numpy(mini_path):
     assert _numpy_loaded(["--help"], "") == "CLEAN"
+    assert _numpy_loaded([], "") == "CLEAN"  # the home screen
     assert _numpy_loaded(["quiz", str(mini_path), "--no-shuffle"], "B\nq\n") == "CLEAN"
 
 

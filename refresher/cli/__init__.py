@@ -107,7 +107,8 @@ app = typer.Typer(
     name="refresher",
     cls=_Boundary,
     help="Study Session 14 (Deep Learning 2: RNN & LSTM): quizzes, spaced review, worked examples.",
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -123,6 +124,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
@@ -133,7 +135,17 @@ def _root(
         "than the screen; pipes never are).",
     ),
 ) -> None:
-    """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal."""
+    """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal.
+
+    Run with no command for the home screen: what is due, your streak, and what to do next.
+    """
+    if ctx.invoked_subcommand is not None or ctx.resilient_parsing:
+        return
+    from refresher.app.home import gather  # the home screen: no NumPy, like --help
+    from refresher.render import home as show
+    from refresher.render.console import make_console
+
+    show.home(make_console(), gather())
 
 
 def main() -> None:

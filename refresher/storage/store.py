@@ -7,7 +7,8 @@ gives a `Store`, whose methods come from one module per concern:
 - `connection`: the short write transactions, the one-line errors, the stored time format;
 - `attempts`: questions and their ids, rounds and answers;
 - `cards`: card states, ratings (settled on the state as stored, under the write lock), undo;
-- `queries`: the read-only queries behind stats, plan, redo rounds and the history export.
+- `queries`: the read-only queries behind stats, plan, redo rounds and the history export;
+- `browse`: the reads of the home screen, `find` and `show`.
 
 Every write commits at once (autocommit with explicit short transactions); WAL mode and a busy
 timeout let two terminals study at the same time. A value read back that cannot be right (a time
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from refresher.env import paths
 from refresher.storage.attempts import AttemptRow, Attempts, ScoredAnswer
+from refresher.storage.browse import Browse
 from refresher.storage.cards import Cards, ReviewRecord, UndoConflict
 from refresher.storage.connection import Closing, guarded, iso
 from refresher.storage.opening import BUSY_TIMEOUT_MS, SQLITE_MAGIC, connect
@@ -43,7 +45,7 @@ __all__ = [
 DB_NAME = paths.DB_NAME
 
 
-class Store(Attempts, Cards, Queries):
+class Store(Attempts, Cards, Queries, Browse):
     """An open history database. Use `open_store()`; close with `close()` or `with`."""
 
     # --- one-time notices --------------------------------------------------------------------
