@@ -155,6 +155,7 @@ def main() -> None:
 # Command modules register themselves on `app`. None imports numpy at import time, which keeps
 # `--help` and `quiz` fast; the explain engine is imported inside the commands that use it.
 from refresher.cli import bank as _bank  # noqa: E402
+from refresher.cli import browse as _browse  # noqa: E402
 from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
 from refresher.cli import interop as _interop  # noqa: E402
@@ -174,6 +175,7 @@ for _module in (
     _stats,
     _sheet,
     _bank,
+    _browse,
     _explain,
     _interop,
 ):
