@@ -34,11 +34,17 @@ def shown_value(key: str, home: Path | None = None) -> str:
     return settings.display(getattr(current, key))
 
 
-def change(key: str, value: str, home: Path | None = None) -> str:
-    """Set `key` from typed text and save; returns the value as now written."""
+def change(key: str, value: str, home: Path | None = None, dropped: list[str] | None = None) -> str:
+    """Set `key` from typed text and save; returns the value as now written. A broken setting
+    in the file does not stop it (that may be the one being mended): it is left out, and
+    said so in `dropped`."""
     path = paths.config_file(home)
-    updated = settings.with_value(settings.load(path), key, value)
+    left_out: list[str] = []
+    current = settings.load(path, left_out)
+    updated = settings.with_value(current, key, value)
     settings.save(path, updated)
+    if dropped is not None:
+        dropped.extend(d for d in left_out if not d.startswith(f"{key} "))
     return settings.display(getattr(updated, key))
 
 

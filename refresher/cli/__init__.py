@@ -77,6 +77,12 @@ class _Boundary(PagedGroup):
 
             print_error(str(exc))
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None
+        except typer.BadParameter as exc:  # a value an option cannot take: a user's error
+            from refresher.cli.badvalue import in_own_words
+            from refresher.render.console import print_error
+
+            print_error(in_own_words(exc))
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         finally:

@@ -51,6 +51,7 @@ def export(
     Example: refresher export --to session-14.apkg --subdecks
     """
     from refresher.app import interop
+    from refresher.core.text import plural
     from refresher.render.console import make_console, print_warning
 
     kind = interop.export_format(to, fmt)
@@ -61,7 +62,7 @@ def export(
     for qid, why in done.left_out:
         print_warning(f"left out {qid}: {why}")
     make_console(stderr=True).print(
-        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False
+        f"wrote {plural(done.written, 'question')} to {done.path}", markup=False, highlight=False
     )
 
 
