@@ -110,7 +110,7 @@ def test_a_second_try_after_the_hint_counts_right_but_not_at_the_first_try(quiz,
     assert "Hint: The hidden state loops back into the network." in out
     assert "Second try" in out and "✓ Right on the second try" in out
     assert "The answer" not in out.split("Second try")[0]  # the answer waits for the last try
-    assert "Score: 1/1  (100.0%)  0 at the first try" in out
+    assert "Score: 1/1  (100.0%)  0/1 at the first try" in out
     assert rows("correct", "tries", "first_given", "given") == [(1, 2, "A", "B")]
     data = json.loads(CliRunner().invoke(app, ["stats", str(bank), "--json"]).output)
     assert data["first_try"] == {"right": 0, "answered": 1, "accuracy": 0.0}

@@ -130,7 +130,7 @@ def test_new_cards_per_day_persist_across_runs(review, refresher_home, monkeypat
     assert "0 due · 1 new" in result.output
     result = review("\n4\n", *SELF)
     assert "Nothing to review in Mini bank for tests now." in result.output
-    assert "1 new card waiting; today's 1 are done" in result.output
+    assert "1 new card waiting; today's 1 new card is done" in result.output
     assert "Next card due in 8d (Thu 03 Dec)." in result.output
     assert len(reviews()) == 1
     result = review("\n4\nq\n", *SELF, "--new", "2")  # one more, today only

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from refresher.cli.options import BankArg, open_bank
+from refresher.cli.options import BankArg, NoPager, open_bank, pager_on
 from refresher.core.errors import RefresherError
 
 
@@ -125,24 +125,35 @@ def _since(text: str | None) -> datetime | None:
 
 
 def history(
+    ctx: typer.Context,
     bank: str = typer.Argument(None, help="Only this bank id (default: every bank)."),
     since: str = typer.Option(None, "--since", metavar="DATE", help="From this date or time."),
+    limit: int = typer.Option(
+        None, "--limit", "--last", "-n", metavar="N", min=1, help="Only the last N rows."
+    ),
     as_json: bool = typer.Option(False, "--json", help="A JSON array of objects."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV with a header row."),
+    no_pager: NoPager = False,
 ) -> None:
-    """Every answer and review you gave: time, bank, question, kind, what you typed, right or
-    wrong, rating and the interval it gave. Streamed, so any size of history exports.
+    """Every answer and review you gave: time, bank, question, kind, topic, mode, what you
+    typed, right or wrong, seconds, rating and the interval it gave. Streamed, so any size of
+    history exports.
 
     Example: refresher history session-14 --since 2026-11-01 --csv > history.csv
     """
+    from collections import deque
+
     from refresher.app import interop
     from refresher.core.text import strip_controls
+    from refresher.render.console import make_console, paged
+    from refresher.render.history import history_table
 
     if as_json and as_csv:
         raise RefresherError("--json and --csv: choose one")
     when = _since(since)
     out = sys.stdout
-    with interop.history_rows(bank, when) as rows:
+    with interop.history_rows(bank, when) as streamed:
+        rows = streamed if limit is None else iter(deque(streamed, maxlen=limit))
         if as_json:
             out.write("[")
             for n, row in enumerate(rows):
@@ -156,20 +167,9 @@ def history(
                 row["given"] = strip_controls(row["given"] or "")
                 writer.writerow(row)
             return
-        for row in rows:
-            verdict = {True: "right", False: "wrong", None: "-"}[row["correct"]]
-            parts = [
-                row["time"][:19].replace("T", " "),
-                f"{row['bank']}/{row['question']}",
-                row["kind"] or "-",
-                row["mode"],
-                verdict,
-            ]
-            if row["given"]:
-                parts.append(repr(row["given"]))
-            if row["rating"]:
-                parts.append(f"rated {row['rating']}, next in {row['interval_days']:g} d")
-            out.write(strip_controls("  ".join(parts)) + "\n")
+        console = make_console()
+        with paged(console, pager_on(ctx, no_pager)):
+            history_table(console, rows)
 
 
 def register(app: typer.Typer) -> None:
