@@ -175,7 +175,7 @@ def test_the_session_bank_gives_hints_to_at_least_20_questions():
 
 def test_o_overrules_a_wrong_answer_on_a_terminal(quiz, monkeypatch):
     tty(monkeypatch)
-    result = quiz("Recurrent\nA\no\n", "--id", "rnn-acronym")
+    result = quiz("1 1\no\n", "--id", "conv-size")  # a typed answer: a typo may be why
     out = result.output
     assert "Enter goes on · o: I was right" in out
     assert "✓ Counted as right: you overruled it." in out
@@ -185,8 +185,15 @@ def test_o_overrules_a_wrong_answer_on_a_terminal(quiz, monkeypatch):
 
 def test_enter_keeps_the_wrong_answer(quiz, monkeypatch):
     tty(monkeypatch)
-    result = quiz("A\n\n", "--id", "rnn-acronym")
+    result = quiz("1 1\n\n", "--id", "conv-size")
     assert "Score: 0/1" in result.output and rows("correct", "overruled") == [(0, 0)]
+
+
+def test_o_is_not_offered_after_a_wrong_letter(quiz, monkeypatch):
+    tty(monkeypatch)
+    result = quiz("A\n", "--id", "rnn-acronym")  # a picked letter is no typo
+    assert "o: I was right" not in result.output
+    assert "Score: 0/1" in result.output
 
 
 # --- matrices and sizes ------------------------------------------------------------------------
