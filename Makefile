@@ -23,8 +23,11 @@ $(TESTED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $(TESTED)
 
+# Ctrl-C ends a quiz with its summary and exit 130, which is not a failure of `make run`: the
+# recipe's shell outlives the Ctrl-C (a handler, not an ignore, so refresher still gets it) and
+# takes 130 as done; any other exit code still fails.
 run: $(STAMP)
-	$(BIN)/refresher quiz session-14
+	@trap : INT; $(BIN)/refresher quiz session-14 || [ $$? -eq 130 ]
 
 lint: $(TESTED)
 	$(BIN)/ruff check refresher tests bench

@@ -110,7 +110,7 @@ def test_a_second_try_after_the_hint_counts_right_but_not_at_the_first_try(quiz,
     assert "Hint: The hidden state loops back into the network." in out
     assert "Second try" in out and "✓ Right on the second try" in out
     assert "The answer" not in out.split("Second try")[0]  # the answer waits for the last try
-    assert "Score: 1/1  (100.0%)  0 at the first try" in out
+    assert "Score: 1/1  (100.0%)  0/1 at the first try" in out
     assert rows("correct", "tries", "first_given", "given") == [(1, 2, "A", "B")]
     data = json.loads(CliRunner().invoke(app, ["stats", str(bank), "--json"]).output)
     assert data["first_try"] == {"right": 0, "answered": 1, "accuracy": 0.0}
@@ -175,7 +175,7 @@ def test_the_session_bank_gives_hints_to_at_least_20_questions():
 
 def test_o_overrules_a_wrong_answer_on_a_terminal(quiz, monkeypatch):
     tty(monkeypatch)
-    result = quiz("Recurrent\nA\no\n", "--id", "rnn-acronym")
+    result = quiz("1 1\no\n", "--id", "conv-size")  # a typed answer: a typo may be why
     out = result.output
     assert "Enter goes on · o: I was right" in out
     assert "✓ Counted as right: you overruled it." in out
@@ -185,8 +185,15 @@ def test_o_overrules_a_wrong_answer_on_a_terminal(quiz, monkeypatch):
 
 def test_enter_keeps_the_wrong_answer(quiz, monkeypatch):
     tty(monkeypatch)
-    result = quiz("A\n\n", "--id", "rnn-acronym")
+    result = quiz("1 1\n\n", "--id", "conv-size")
     assert "Score: 0/1" in result.output and rows("correct", "overruled") == [(0, 0)]
+
+
+def test_o_is_not_offered_after_a_wrong_letter(quiz, monkeypatch):
+    tty(monkeypatch)
+    result = quiz("A\n", "--id", "rnn-acronym")  # a picked letter is no typo
+    assert "o: I was right" not in result.output
+    assert "Score: 0/1" in result.output
 
 
 # --- matrices and sizes ------------------------------------------------------------------------

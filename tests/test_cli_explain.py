@@ -461,7 +461,10 @@ def test_narrow_terminal_keeps_every_weight(tmp_path: Path) -> None:
 
 def test_precision_is_at_least_one_and_reads_sensibly() -> None:
     refused = run("lstm", "--precision", "0")
-    assert refused.exit_code == 2 and "--precision" in refused.stderr
+    assert (
+        refused.exit_code == 1
+        and "--precision: must be a whole number from 1 to 10, got 0" in refused.stderr
+    )
     one = run("pool", "--precision", "1").stdout
     assert "15 / 4 = 3.8" in one and "21 / 4 = 5.3" in one  # half-up, as by hand
     lstm = run("lstm", "--precision", "1").stdout
@@ -488,7 +491,11 @@ def test_choices_are_listed_in_help_and_checked(command: str, option: str, choic
     help_text = run(command, "--help").stdout
     assert choices in help_text and "<str>" not in help_text
     wrong = run(command, option, "nope")
-    assert wrong.exit_code == 2 and "is not one of" in wrong.stderr
+    assert wrong.exit_code == 1  # a user's error: one line in the tool's words, no usage box
+    assert (
+        wrong.stderr
+        == f"error: {option}: must be one of {choices.replace('|', ', ')}, got 'nope'\n"
+    )
     upper = run(command, option, choices.split("|")[-1].upper(), "--json")
     assert upper.exit_code == 0, upper.stderr
 

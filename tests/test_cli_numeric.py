@@ -141,7 +141,7 @@ def test_a_matrix_can_be_typed_one_row_per_line_on_a_terminal(monkeypatch):
         app, ["quiz", "--id", "avg-pool-session", "--seed", "1"], input="3.5 5.5\nq\n"
     )
     assert (
-        result.exit_code == 0 and "Score: 0/0" in result.output
+        result.exit_code == 0 and "Nothing answered" in result.output
     )  # q at a row prompt ends the round
 
 
@@ -165,7 +165,7 @@ def test_a_bank_alone_after_drill_lists_its_kinds(tmp_path):
     assert "nothing to drill for" not in result.stderr
     assert "session-14" not in result.stderr and "fixed" in result.stderr
     result = CliRunner().invoke(app, ["drill", "session-14"])
-    assert result.exit_code == 2 and "kinds in session-14: " in result.stderr
+    assert result.exit_code == 0 and "can drill:" in result.stdout
 
 
 def test_drill_on_fixed_numeric_answers_says_why_not(tmp_path):

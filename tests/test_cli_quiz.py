@@ -192,6 +192,7 @@ def _numpy_loaded(args: list[str], stdin: str) -> str:
 
 def test_help_and_quiz_do_not_import_numpy(mini_path):
     assert _numpy_loaded(["--help"], "") == "CLEAN"
+    assert _numpy_loaded([], "") == "CLEAN"  # the home screen
     assert _numpy_loaded(["quiz", str(mini_path), "--no-shuffle"], "B\nq\n") == "CLEAN"
 
 
@@ -207,3 +208,11 @@ def test_default_round_on_the_bundled_bank_is_twenty_questions():
 def test_count_zero_asks_every_match(run):
     result = run("q\n", "--count", "0")
     assert "Question 1 of 6" in result.output
+
+
+def test_the_header_says_two_tries():
+    result = CliRunner().invoke(app, ["quiz", "--seed", "1", "--tries", "2"], input="q\n")
+    assert result.exit_code == 0
+    assert "2 tries at a typed answer" in result.stdout
+    plain = CliRunner().invoke(app, ["quiz", "--seed", "1"], input="q\n")
+    assert "tries at a typed answer" not in plain.stdout

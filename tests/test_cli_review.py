@@ -130,7 +130,7 @@ def test_new_cards_per_day_persist_across_runs(review, refresher_home, monkeypat
     assert "0 due · 1 new" in result.output
     result = review("\n4\n", *SELF)
     assert "Nothing to review in Mini bank for tests now." in result.output
-    assert "1 new card waiting; today's 1 are done" in result.output
+    assert "1 new card waiting; today's 1 new card is done" in result.output
     assert "Next card due in 8d (Thu 03 Dec)." in result.output
     assert len(reviews()) == 1
     result = review("\n4\nq\n", *SELF, "--new", "2")  # one more, today only
@@ -421,3 +421,12 @@ def test_u_at_the_rating_prompt_asks_for_a_rating_first(review, monkeypatch):
     result = review("B\nu\n3\nq\n", "--type", "choice")
     assert "rate this answer first (Enter keeps it); u then undoes it" in result.output
     assert [r[1] for r in reviews()] == [3]
+
+
+def test_rate_takes_y_and_n_as_the_quiz_does(review):
+    result = review("\ny\n\nn\nq\n", *SELF)
+    assert result.exit_code == 0, result.output
+    assert "→ Good · due in 10m" in result.output and "→ Again · due in 1m" in result.output
+    assert reviews() == [("explain-rnn", 3, 0), ("forget-card", 1, 0)]
+    wrong = review("\nmaybe\nq\n", *SELF)
+    assert "y Good, n Again" in wrong.output

@@ -322,7 +322,7 @@ def test_history_streams_attempts_and_reviews(tmp_path):
     assert len(data) == 1 and data[0]["question"] == "rnn-acronym" and data[0]["mode"] == "exam"
     assert _run("history", "other-bank", "--json").stdout.strip() == "[\n]"
     text = _run("history").stdout
-    assert "session-14/rnn-acronym" in text and "wrong" in text
+    assert "bank session-14" in text and "rnn-acronym" in text and "wrong" in text
     assert _run("history", "--since", "yesterday").exit_code == 1
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from refresher.core import limits
 from refresher.core.errors import InputError, RefresherError
 from refresher.core.model import Bank, Outcome, Question
+from refresher.core.text import a_or_an
 from refresher.env.clock import Clock, local_now, utcnow
 from refresher.kinds.open import OpenQuestion
 from refresher.quiz import points as matcher
@@ -379,7 +380,7 @@ def _open_question(bank: Bank, qid: str) -> OpenQuestion:
     if not isinstance(q, OpenQuestion):
         kind = q.type if q is not None else "unknown"
         raise RefresherError(
-            f"'{qid}' is a {kind} question; --history shows interview (open) questions"
+            f"'{qid}' is {a_or_an(kind)} question; --history shows interview (open) questions"
         )
     return q
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from refresher.app import banks, settings
 from refresher.core import limits
-from refresher.core.errors import InputError, RefresherError, UsageError
+from refresher.core.errors import InputError, RefresherError
 from refresher.core.model import Bank, Outcome
 from refresher.env.clock import Clock, local_now, utcnow
 from refresher.quiz.drill import drill_items, drill_kinds, nothing_to_drill
@@ -226,12 +226,25 @@ class DrillPlan:
         del rnd.items[rnd.position :]
 
 
+class KindsToChoose(RefresherError):
+    """`drill` named no kind: the kinds the bank can drill, for the command to list (exit 0)."""
+
+    exit_code = 0
+
+    def __init__(self, bank: Bank, kinds: list[str], where: str):
+        super().__init__(
+            f"name what to drill, e.g. refresher drill {kinds[0]}{where}; "
+            f"kinds in {bank.id}: {', '.join(kinds)}"
+        )
+        self.bank, self.kinds, self.where = bank, kinds, where
+
+
 def plan_drill(
     kind: str | None, bank: str | None, bank_option: str | None = None, seed: int | None = None
 ) -> DrillPlan:
     """The drill `drill KIND [BANK]` runs. `bank_option` is the old `--bank` spelling. A bank
     named alone (`drill my-bank.yaml`) is taken as the bank, and the kinds it can drill are
-    listed (UsageError), as they are when no kind is named."""
+    listed (KindsToChoose), as they are when no kind is named."""
     if seed is not None:
         check_seed(seed)
     if bank is not None and bank_option is not None and bank != bank_option:
@@ -245,10 +258,7 @@ def plan_drill(
         if not kinds:
             raise RefresherError(nothing_to_drill(the_bank))
         where = "" if bank is None and bank_option is None else f" {the_bank.id}"
-        raise UsageError(
-            f"name what to drill, e.g. refresher drill {kinds[0]}{where}; "
-            f"kinds in {the_bank.id}: {', '.join(kinds)}"
-        )
+        raise KindsToChoose(the_bank, kinds, where)
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     supply = drill_items(the_bank, kind, seed, random.Random(seed))

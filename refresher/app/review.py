@@ -311,7 +311,10 @@ class Cards(OnStore):
         store = self.store
         found = store.find_cards(ref)
         if not found:
-            raise RefresherError(f"no card '{ref}': use an id from `refresher stats`")
+            raise RefresherError(
+                f"no card '{ref}': `refresher find TEXT` gives question ids,"
+                " `refresher stats` card ids"
+            )
         if len(found) > 1:
             keys = ", ".join(f"{b}/{q}" for _, b, q in found)
             raise RefresherError(f"'{ref}' is in several banks ({keys}); name bank/question")

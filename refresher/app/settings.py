@@ -36,11 +36,21 @@ def shown_value(key: str, home: Path | None = None) -> str:
     return settings.display(getattr(current, key))
 
 
-def change(key: str, value: str, home: Path | None = None, *, past: bool = False) -> str:
+def change(
+    key: str,
+    value: str,
+    home: Path | None = None,
+    *,
+    past: bool = False,
+    dropped: list[str] | None = None,
+) -> str:
     """Set `key` from typed text and save; returns the value as now written. An
-    `interview_date` before today is refused unless `past` (for trying things out)."""
+    `interview_date` before today is refused unless `past` (for trying things out). A broken
+    setting in the file does not stop it (that may be the one being mended): it is left out,
+    and said so in `dropped`."""
     path = paths.config_file(home)
-    current = settings.load(path)
+    left_out: list[str] = []
+    current = settings.load(path, left_out)
     updated = settings.with_value(current, key, value)
     day = updated.interview_date
     if key == "interview_date" and day is not None and not past:
@@ -54,6 +64,8 @@ def change(key: str, value: str, home: Path | None = None, *, past: bool = False
                 "add --past to set it anyway"
             )
     settings.save(path, updated)
+    if dropped is not None:
+        dropped.extend(d for d in left_out if not d.startswith(f"{key} "))
     return settings.display(getattr(updated, key))
 
 

@@ -21,7 +21,7 @@ from refresher.core import limits
 from refresher.core.document import line_of
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import ID_RE, Bank, Question
-from refresher.core.text import excerpt
+from refresher.core.text import a_or_an, excerpt
 from refresher.env.files import Refused, read_bounded
 from refresher.kinds import KINDS, NAMES, kind_of
 from refresher.kinds.fields import Fields, Problem, as_text, text_problem
@@ -70,7 +70,8 @@ def _build_question(
         if key not in allowed:
             f.problem(
                 key,
-                f"unknown key '{excerpt(key)}' for a {kind.name} question{_suggest(key, allowed)}",
+                f"unknown key '{excerpt(key)}' for {a_or_an(kind.name)} question"
+                + _suggest(key, allowed),
             )
 
     topic = item.get("topic")

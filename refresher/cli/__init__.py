@@ -77,6 +77,12 @@ class _Boundary(PagedGroup):
 
             print_error(str(exc))
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None
+        except typer.BadParameter as exc:  # a value an option cannot take: a user's error
+            from refresher.cli.badvalue import in_own_words
+            from refresher.render.console import print_error
+
+            print_error(in_own_words(exc))
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         finally:
@@ -107,7 +113,8 @@ app = typer.Typer(
     name="refresher",
     cls=_Boundary,
     help="Study Session 14 (Deep Learning 2: RNN & LSTM): quizzes, spaced review, worked examples.",
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -123,6 +130,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
@@ -133,7 +141,17 @@ def _root(
         "than the screen; pipes never are).",
     ),
 ) -> None:
-    """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal."""
+    """Study Session 14 (Deep Learning 2: RNN & LSTM) in the terminal.
+
+    Run with no command for the home screen: what is due, your streak, and what to do next.
+    """
+    if ctx.invoked_subcommand is not None or ctx.resilient_parsing:
+        return
+    from refresher.app.home import gather  # the home screen: no NumPy, like --help
+    from refresher.render import home as show
+    from refresher.render.console import make_console
+
+    show.home(make_console(), gather())
 
 
 def main() -> None:
@@ -143,6 +161,7 @@ def main() -> None:
 # Command modules register themselves on `app`. None imports numpy at import time, which keeps
 # `--help` and `quiz` fast; the explain engine is imported inside the commands that use it.
 from refresher.cli import bank as _bank  # noqa: E402
+from refresher.cli import browse as _browse  # noqa: E402
 from refresher.cli import drill as _drill  # noqa: E402
 from refresher.cli import explain as _explain  # noqa: E402
 from refresher.cli import interop as _interop  # noqa: E402
@@ -165,6 +184,7 @@ for _module in (
     _stats,
     _sheet,
     _bank,
+    _browse,
     _explain,
     _interop,
     _sync,

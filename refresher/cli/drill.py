@@ -26,7 +26,7 @@ def drill(
 
     Example: refresher drill pool   or   refresher drill lstm my-bank
     """
-    from refresher.app.quiz import open_history, plan_drill
+    from refresher.app.quiz import KindsToChoose, open_history, plan_drill
     from refresher.cli.runner import Ended, Runner
     from refresher.env.clock import utcnow
     from refresher.quiz.round import Mode
@@ -34,7 +34,14 @@ def drill(
     from refresher.render import summary as draw_summary
     from refresher.render.console import make_console
 
-    plan = plan_drill(kind, bank, bank_option, seed)
+    try:
+        plan = plan_drill(kind, bank, bank_option, seed)
+    except KindsToChoose as menu:
+        typer.echo(f"{menu.bank.title} can drill:")
+        for k in menu.kinds:
+            typer.echo(f"  {k}")
+        typer.echo(f"Name one: refresher drill {menu.kinds[0]}{menu.where}")
+        return
     console = make_console()
     with open_history() as history:
         runner = Runner(

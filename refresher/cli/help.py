@@ -29,7 +29,7 @@ def _paged_help(ctx: typer.Context, draw) -> None:  # type: ignore[no-untyped-de
             draw()
         sys.stdout.write("".join(line.rstrip() + "\n" for line in plain.getvalue().splitlines()))
         return
-    if root.params.get("no_pager") or not pager_wanted():
+    if root.params.get("no_pager") or ctx.meta.get(NO_PAGER) or not pager_wanted():
         draw()
         return
     buffer = _TerminalBuffer()
@@ -45,11 +45,31 @@ def _isatty(stream) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
+NO_PAGER = "refresher.no_pager"  # ctx.meta key: --no-pager given anywhere on the line
+
+
 class PagedCommand(TyperCommand):
+    """A command whose help pages; every command takes `--no-pager`, wherever it stands (even
+    after `-h`), whether or not its output is long enough to page."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if "--no-pager" in args:
+            ctx.meta[NO_PAGER] = True
+            if not any(p.name == "no_pager" for p in self.params):
+                args = [a for a in args if a != "--no-pager"]
+        return super().parse_args(ctx, args)
+
     def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
         _paged_help(ctx, lambda: super(PagedCommand, self).format_help(ctx, formatter))
 
 
 class PagedGroup(TyperGroup):
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if "--no-pager" in args:
+            ctx.meta[NO_PAGER] = True
+            if not any(p.name == "no_pager" for p in self.params):
+                args = [a for a in args if a != "--no-pager"]
+        return super().parse_args(ctx, args)
+
     def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
         _paged_help(ctx, lambda: super(PagedGroup, self).format_help(ctx, formatter))

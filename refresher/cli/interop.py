@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from refresher.cli.options import BankArg, open_bank
+from refresher.cli.options import BankArg, NoPager, open_bank, pager_on
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 
@@ -64,6 +64,7 @@ def export(
     Example: refresher export --to session-14.apkg --subdecks
     """
     from refresher.app import interop
+    from refresher.core.text import plural
     from refresher.render.console import make_console, print_warning
 
     kind = interop.export_format(to, fmt)
@@ -85,7 +86,10 @@ def export(
         for line in interop.left_out_summary(the_bank, done.left_out):
             print_warning(line)
     make_console(stderr=True).print(
-        f"wrote {done.written} questions to {done.path}", markup=False, highlight=False, emoji=False
+        f"wrote {plural(done.written, 'question')} to {done.path}",
+        markup=False,
+        highlight=False,
+        emoji=False,
     )
 
 
@@ -186,27 +190,38 @@ def _since(text: str | None) -> datetime | None:
 
 
 def history(
+    ctx: typer.Context,
     bank: str = typer.Argument(None, help="Only this bank id (default: every bank)."),
     since: str = typer.Option(None, "--since", metavar="DATE", help="From this date or time."),
+    limit: int = typer.Option(
+        None, "--limit", "--last", "-n", metavar="N", min=1, help="Only the last N rows."
+    ),
     as_json: bool = typer.Option(False, "--json", help="A JSON array of objects."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV with a header row."),
     raw: bool = typer.Option(
         False, "--raw", help="CSV: cells as they are (default: formula-like cells get a ')."
     ),
+    no_pager: NoPager = False,
 ) -> None:
-    """Every answer and review you gave: time, bank, question, kind, what you typed, right or
-    wrong, rating and the interval it gave. Streamed, so any size of history exports.
+    """Every answer and review you gave: time, bank, question, kind, topic, mode, what you
+    typed, right or wrong, seconds, rating and the interval it gave. Streamed, so any size of
+    history exports.
 
     Example: refresher history session-14 --since 2026-11-01 --csv > history.csv
     """
+    from collections import deque
+
     from refresher.app import interop
     from refresher.core.text import strip_controls
+    from refresher.render.console import make_console, paged
+    from refresher.render.history import history_table
 
     if as_json and as_csv:
         raise RefresherError("--json and --csv: choose one")
     when = _since(since)
     out = sys.stdout
-    with interop.history_rows(bank, when) as rows:
+    with interop.history_rows(bank, when) as streamed:
+        rows = streamed if limit is None else iter(deque(streamed, maxlen=limit))
         if as_json:
             out.write("[")
             for n, row in enumerate(rows):
@@ -220,24 +235,9 @@ def history(
                 row["given"] = strip_controls(row["given"] or "")
                 writer.writerow(row if raw else interop.safe_row(row))
             return
-        for row in rows:
-            verdict = {True: "right", False: "wrong", None: "-"}[row["correct"]]
-            parts = [
-                row["time"][:19].replace("T", " "),
-                f"{row['bank']}/{row['question']}",
-                row["kind"] or "-",
-                row["mode"],
-                verdict,
-            ]
-            if row["given"]:
-                parts.append(repr(row["given"]))
-            if row["rating"] and row["interval_days"] is not None:
-                parts.append(f"rated {row['rating']}, next in {row['interval_days']:g} d")
-            elif row["rating"]:
-                parts.append(f"rated {row['rating']}")
-            if row["machine"]:
-                parts.append(f"on {row['machine']}")
-            out.write(strip_controls("  ".join(parts)) + "\n")
+        console = make_console()
+        with paged(console, pager_on(ctx, no_pager)):
+            history_table(console, rows)
 
 
 def register(app: typer.Typer) -> None:

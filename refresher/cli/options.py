@@ -53,7 +53,11 @@ NoPager = Annotated[
 def pager_on(ctx: typer.Context | None, no_pager: bool) -> bool:
     """Whether long output may go through a pager: not with --no-pager here or before the
     command (`refresher --no-pager stats`)."""
+    from refresher.cli.help import NO_PAGER
+
     root = ctx.find_root() if ctx is not None else None
+    if ctx is not None and ctx.meta.get(NO_PAGER):
+        return False
     return not no_pager and not (root is not None and root.params.get("no_pager"))
 
 

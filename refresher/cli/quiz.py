@@ -95,7 +95,13 @@ def quiz(
             tries=plan.tries,
         )
         draw.header(
-            console, the_bank.title, len(plan.items), plan.matched, plan.mode.value, plan.seed
+            console,
+            the_bank.title,
+            len(plan.items),
+            plan.matched,
+            plan.mode.value,
+            plan.seed,
+            tries=plan.tries,
         )
         while True:
             rnd = plan.start()

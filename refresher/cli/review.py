@@ -115,7 +115,12 @@ def config(
     from refresher.render.console import make_console
 
     if key is not None and value is not None:
-        typer.echo(f"{key} = {settings.change(key, value, past=past)}")
+        from refresher.render.console import print_warning
+
+        dropped: list[str] = []
+        typer.echo(f"{key} = {settings.change(key, value, past=past, dropped=dropped)}")
+        for problem in dropped:  # the rest of a broken file, mended on the way
+            print_warning(problem)
         return
     if key is not None:
         typer.echo(settings.shown_value(key))

@@ -38,6 +38,10 @@ UNDO = {"u", "undo"}
 OPEN_LABEL = "Type your answer (an empty line ends it), or Enter to reveal"
 
 
+# y/n, as the quiz takes for the same cards: knew it (Good) or not (Again).
+_KNEW_IT = {"y": Rating.Good, "yes": Rating.Good, "n": Rating.Again, "no": Rating.Again}
+
+
 class _Undo(Exception):
     pass
 
@@ -122,10 +126,13 @@ class Reviewer:
         offer = self.sitting.offer(card)
         show.choices(self.console, offer.intervals)
         while True:
-            rating = schedule.parse_rating(self._read("Rate 1-4"))
+            typed = self._read("Rate 1-4")
+            rating = schedule.parse_rating(typed) or _KNEW_IT.get(typed.strip().lower())
             if rating is not None:
                 return _Choice(rating, schedule.self_rated(rating), False, offer)
-            draw.reprompt(self.console, "type 1 Again, 2 Hard, 3 Good or 4 Easy (u undoes)")
+            draw.reprompt(
+                self.console, "type 1 Again, 2 Hard, 3 Good or 4 Easy; y Good, n Again (u undoes)"
+            )
 
     def _typed_open(self, card: CardView, first: str) -> _Choice:
         """An interview question answered in writing, as in `refresher interview`: the key

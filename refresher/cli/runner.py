@@ -37,6 +37,8 @@ QUIT = {"q", "quit", "exit"}
 YES = {"y", "yes", "1", "t", "true", "k", "knew"}
 NO = {"n", "no", "0", "f", "false"}
 OVERRULE = {"o", "overrule"}
+# Kinds answered by picking a letter: a wrong pick is no typo, so `o` is not offered after one.
+PICKED = {"choice", "multi", "truefalse"}
 
 
 class Ended(Enum):
@@ -218,7 +220,7 @@ class Runner:
             self.on_answer(answered)
         if self.mode is not Mode.EXAM:
             draw.feedback(self.console, answered)
-            if answered.outcome.correct is False and not q.self_graded:
+            if answered.outcome.correct is False and not q.self_graded and q.type not in PICKED:
                 self._offer_overrule(rnd, attempt_id)
 
     def _record(self, answered: Answered) -> int:

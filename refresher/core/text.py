@@ -43,6 +43,11 @@ def excerpt(value: object, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def a_or_an(word: str) -> str:
+    """``a match``, ``an order``: the word with the article its sound takes (by its spelling)."""
+    return f"{'an' if word[:1].lower() in 'aeio' else 'a'} {word}"
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 window``, ``4 windows``, ``1,024 windows``; `many` for irregular plurals."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"

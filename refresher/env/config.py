@@ -345,8 +345,11 @@ def _typed(name: str, value: Any) -> Any:
     return value
 
 
-def load(path: Path) -> Config:
+def load(path: Path, dropped: list[str] | None = None) -> Config:
     """The settings in `path`, defaults for what is missing. Raises RefresherError.
+
+    With a `dropped` list, a setting that is unknown or of the wrong kind is left out (and
+    said so in `dropped`) instead: `config KEY VALUE` must be able to mend a broken file.
 
     Only a regular file of at most `limits.INPUT_FILE_BYTES` is read (checked before opening);
     bytes that are not UTF-8 or not TOML are one error naming the file.
@@ -373,11 +376,16 @@ def load(path: Path) -> Config:
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in SETTINGS:
-            raise unknown_setting(path, key)
+            if dropped is None:
+                raise unknown_setting(path, key)
+            dropped.append(f"{key} is not a setting: left out")
+            continue
         try:
             values[key] = _typed(key, value)
         except ValueError as exc:
-            raise RefresherError(f"{path}: {key} {exc} (found {excerpt(value)})") from None
+            if dropped is None:
+                raise RefresherError(f"{path}: {key} {exc} (found {excerpt(value)})") from None
+            dropped.append(f"{key} {exc} (found {excerpt(value)}): back to its default")
     return Config(**values)
 
 

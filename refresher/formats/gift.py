@@ -22,7 +22,7 @@ from typing import Any
 
 from refresher.core import limits
 from refresher.core.model import ID_RE, Bank
-from refresher.core.text import plural
+from refresher.core.text import a_or_an, plural
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
 from refresher.kinds import kind_of
@@ -156,7 +156,7 @@ def why_not(it: Any) -> str:
             else "a " + "x".join(map(str, shape)) + " matrix"
         )
         return f"its answer is {what}; a GIFT numeric answer is one number"
-    return f"GIFT cannot hold a {q.type} question"
+    return f"GIFT cannot hold {a_or_an(q.type)} question"
 
 
 def write(bank: Bank, items: Iterable[Any]) -> tuple[str, list[tuple[str, str]]]:

@@ -84,7 +84,7 @@ def _check_known(kind: str, wanted: Iterable[str], known: Iterable[str]) -> None
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         raise RefresherError(
             f"unknown {kind} '{value}'{hint}; the bank has {len(known)}, which"
-            " `refresher print --json` lists"
+            " `refresher find TEXT` searches"
         )
 
 

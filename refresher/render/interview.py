@@ -201,8 +201,11 @@ def summary(console: Console, s: InterviewSummary) -> None:
                 Text(rating_name(a.rating), style=RATING_STYLES[a.rating]),
             )
         console.print(table)
-    line = Text.assemble(("Points covered: ", "bold"), (f"{100 * s.share:.0f}%", "bold"))
-    line.append(f" over {len(s.answers)} answered", style="muted")
+    if s.answers:
+        line = Text.assemble(("Points covered: ", "bold"), (f"{100 * s.share:.0f}%", "bold"))
+        line.append(f" over {len(s.answers)} answered", style="muted")
+    else:
+        line = Text("Nothing answered", style="bold")
     if s.skipped:
         line.append(f" · {len(s.skipped)} skipped", style="skip")
     if s.unasked:

@@ -194,7 +194,7 @@ def plan(console: Console, p: Plan) -> None:
 
     r_now, r_day = p.readiness_now, p.readiness
     on_day = p.status == "ahead" and t is not None
-    note = "predicted recall, unseen cards count 0"
+    note = "predicted recall, unseen cards count as 0"
     section(console, "Readiness", note)
     width = max(10, min(30, console.width - 30))
     lines: list[tuple[str, Text | str]] = [

@@ -17,12 +17,20 @@ __all__ = ["hanging", "options_view"]
 
 
 def header(
-    console: Console, title: str, count: int, matching: int, mode: str, seed: int | None
+    console: Console,
+    title: str,
+    count: int,
+    matching: int,
+    mode: str,
+    seed: int | None,
+    tries: int = 1,
 ) -> None:
     asked = f"{count} question{'s' if count != 1 else ''}" if count else "fresh numbers each time"
     if matching > count:
         asked += f" of {matching}"
     bits = [asked, f"{mode} mode"]
+    if tries > 1:
+        bits.append(f"{tries} tries at a typed answer")
     if seed is not None:
         bits.append(f"seed {seed}")
     body = Text.assemble(

@@ -159,8 +159,15 @@ def nothing_due(
     if queue.new_unseen and not queue.new_left_today:
         console.print(
             Text(
-                f"{plural(queue.new_unseen, 'new card')} waiting; today's {new_per_day} are done"
-                " (more with --new N, or `refresher config new_per_day N`).",
+                f"{plural(queue.new_unseen, 'new card')} waiting; "
+                + (
+                    "none asked today (--new 0)"
+                    if new_per_day == 0
+                    else f"today's {plural(new_per_day, 'new card')} "
+                    + ("is" if new_per_day == 1 else "are")
+                    + " done"
+                )
+                + " (more with --new N, or `refresher config new_per_day N`).",
                 style="muted",
             )
         )

@@ -415,4 +415,4 @@ def _panels(console: Console, s: Stats) -> None:
                 share_bar(value, width),
             )
         console.print(table)
-        console.print(Text("unseen cards count 0", style="muted"))
+        console.print(Text("unseen cards count as 0", style="muted"))

@@ -31,11 +31,13 @@ def _pct_style(pct: float) -> str:
 def summary(console: Console, s: Summary, topics: dict[str, str], *, show_misses: bool) -> None:
     console.print()
     console.rule(Text("Round over", style="accent"), align="left", style="progress")
-    score = Text.assemble(("Score: ", "bold"), (f"{s.right}/{s.answered}", "bold"))
     if s.answered:
+        score = Text.assemble(("Score: ", "bold"), (f"{s.right}/{s.answered}", "bold"))
         score.append(f"  ({s.percent:.1f}%)", style=_pct_style(s.percent))
+    else:
+        score = Text("Nothing answered", style="bold")
     if s.second_try:
-        score.append(f"  {s.first_try} at the first try", style="muted")
+        score.append(f"  {s.first_try}/{s.answered} at the first try", style="muted")
     score.append(f"   time {duration(s.seconds)}", style="muted")
     console.print(score)
     if len(s.skipped) == 1:

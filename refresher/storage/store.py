@@ -8,7 +8,8 @@ gives a `Store`, whose methods come from one module per concern:
 - `attempts`: questions and their ids, rounds and answers;
 - `cards`: card states, ratings (settled on the state as stored, under the write lock), undo;
 - `memory`: the review history as FSRS training data, and card states rescheduled;
-- `queries`: the read-only queries behind stats, plan, redo rounds and the history export.
+- `queries`: the read-only queries behind stats, plan, redo rounds and the history export;
+- `browse`: the reads of the home screen, `find` and `show`.
 
 Every write commits at once (autocommit with explicit short transactions); WAL mode and a busy
 timeout let two terminals study at the same time. A value read back that cannot be right (a time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from refresher.env import paths
 from refresher.storage.attempts import AttemptRow, Attempts, ScoredAnswer
+from refresher.storage.browse import Browse
 from refresher.storage.cards import Cards, ReviewRecord, UndoConflict
 from refresher.storage.connection import Closing, guarded, iso
 from refresher.storage.memory import Memory
@@ -45,7 +47,7 @@ __all__ = [
 DB_NAME = paths.DB_NAME
 
 
-class Store(Attempts, Cards, Memory, Queries):
+class Store(Attempts, Cards, Memory, Queries, Browse):
     """An open history database. Use `open_store()`; close with `close()` or `with`."""
 
     # --- one-time notices --------------------------------------------------------------------

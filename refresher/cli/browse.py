@@ -1,0 +1,76 @@
+"""`refresher find TEXT` and `refresher show ID`: browse the banks and your record on them."""
+
+from __future__ import annotations
+
+import typer
+
+from refresher.cli import complete
+from refresher.cli.help import PagedCommand
+from refresher.cli.options import NoPager, pager_on
+
+
+def find(
+    ctx: typer.Context,
+    text: list[str] = typer.Argument(
+        ..., metavar="TEXT", help="Words to look for (all must match)."
+    ),
+    bank: str = typer.Option(
+        None,
+        "--bank",
+        "-b",
+        metavar="BANK",
+        help="Only this bank (default: every bank).",
+        autocompletion=complete.bank_ids,
+    ),
+    no_pager: NoPager = False,
+) -> None:
+    """Find questions by any words of their prompt, answer, explanation, id, topic or tags.
+
+    Each match shows its id, kind, topic and your record on it.
+
+    Example: refresher find forget gate
+    """
+    from refresher.app.browse import find as look
+    from refresher.render import browse as draw
+    from refresher.render.console import make_console, paged, print_warning
+
+    result = look(" ".join(text), bank)
+    for s in result.skipped:
+        print_warning(f"skipped {s.path.name}: {s.problem} (see `refresher check`)")
+    console = make_console()
+    with paged(console, pager_on(ctx, no_pager)):
+        draw.finding(console, result)
+
+
+def show(
+    ctx: typer.Context,
+    question: str = typer.Argument(
+        ..., metavar="ID", help="A question id (or BANK/ID).", autocompletion=complete.question_ids
+    ),
+    bank: str = typer.Option(
+        None,
+        "--bank",
+        "-b",
+        metavar="BANK",
+        help="The bank to look in (default: every bank).",
+        autocompletion=complete.bank_ids,
+    ),
+    no_pager: NoPager = False,
+) -> None:
+    """Show one question with its answer, explanation and every answer you gave it.
+
+    Example: refresher show lstm-forget-bias
+    """
+    from refresher.app.browse import show as one
+    from refresher.render import browse as draw
+    from refresher.render.console import make_console, paged
+
+    shown = one(question, bank)
+    console = make_console()
+    with paged(console, pager_on(ctx, no_pager)):
+        draw.shown(console, shown)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(cls=PagedCommand)(find)
+    app.command(cls=PagedCommand)(show)
