@@ -38,7 +38,7 @@ def bank_ids(incomplete: str = "", home: Path | None = None) -> list[str]:
     return _words((b.id for b in _banks(None, home)), incomplete)
 
 
-def _from_banks(pick: Callable[[Bank], Iterable[str]]):  # type: ignore[no-untyped-def]
+def _from_banks(pick: Callable[[Bank], Iterable[str]]):
     def words(bank: str | None, incomplete: str = "", home: Path | None = None) -> list[str]:
         return _words((w for b in _banks(bank, home) for w in pick(b)), incomplete)
 

@@ -45,7 +45,7 @@ def _build_question(
     raw_id = item.get("id")
     good_id = isinstance(raw_id, str) and ID_RE.match(raw_id) and len(raw_id) <= 200
     qid = raw_id if good_id else f"#{index + 1}" if raw_id is None else excerpt(str(raw_id))
-    f = Fields(item, problems, qid)  # type: ignore[arg-type]
+    f = Fields(item, problems, qid)
     if raw_id is None:
         f.problem(None, "missing required key 'id'")
     elif not good_id:
@@ -171,7 +171,7 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
         problems.append((line_of(data, "title", 1), "-", "the bank needs a non-empty 'title'"))
         title = bank_id
     elif text_problem(title, "title"):
-        problems.append((line_of(data, "title", 1), "-", text_problem(title, "title")))  # type: ignore[arg-type]
+        problems.append((line_of(data, "title", 1), "-", text_problem(title, "title")))
         title = bank_id
     topics = data.get("topics")
     if (

@@ -45,7 +45,7 @@ class _Pieces:
 
     SIZE = 1 << 15
 
-    def __init__(self, stream):  # type: ignore[no-untyped-def]
+    def __init__(self, stream):
         self._stream = stream
 
     def write(self, text: str) -> int:
@@ -56,14 +56,14 @@ class _Pieces:
             self._stream.flush()
         return len(text)
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(self._stream, name)
 
 
 class _Boundary(PagedGroup):
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         stdout = sys.stdout
-        sys.stdout = _Pieces(stdout)  # type: ignore[assignment]
+        sys.stdout = _Pieces(stdout)
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, inside the boundary
@@ -100,10 +100,10 @@ def _flags_take_no_value() -> None:
     if shown is None or getattr(shown, "_refresher", False):
         return
 
-    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+    def display_type_rich(self, ctx):
         return None if getattr(self, "is_flag", False) else shown(self, ctx)
 
-    display_type_rich._refresher = True  # type: ignore[attr-defined]
+    display_type_rich._refresher = True
     option.display_type_rich = display_type_rich
 
 

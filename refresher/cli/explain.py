@@ -253,7 +253,7 @@ def _command(example: Example) -> Callable[..., None]:
     ]
     if example.choose_precision:
         parameters.append(_precision(example.precision))
-    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__signature__ = inspect.Signature(parameters)
     command.__doc__ = example.help
     command.__name__ = example.name.replace("-", "_")
     return command

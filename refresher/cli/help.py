@@ -19,7 +19,7 @@ class _TerminalBuffer(io.StringIO):
         return True
 
 
-def _paged_help(ctx: typer.Context, draw) -> None:  # type: ignore[no-untyped-def]
+def _paged_help(ctx: typer.Context, draw) -> None:
     from refresher.render.console import make_console, page, pager_wanted  # Rich: help only
 
     root = ctx.find_root()
@@ -38,7 +38,7 @@ def _paged_help(ctx: typer.Context, draw) -> None:  # type: ignore[no-untyped-de
     page(buffer.getvalue(), make_console(file=sys.stdout))
 
 
-def _isatty(stream) -> bool:  # type: ignore[no-untyped-def]
+def _isatty(stream) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
@@ -52,24 +52,24 @@ class PagedCommand(TyperCommand):
     """A command whose help pages; every command takes `--no-pager`, wherever it stands (even
     after `-h`), whether or not its output is long enough to page."""
 
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx, args):
         if "--no-pager" in args:
             ctx.meta[NO_PAGER] = True
             if not any(p.name == "no_pager" for p in self.params):
                 args = [a for a in args if a != "--no-pager"]
         return super().parse_args(ctx, args)
 
-    def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
+    def format_help(self, ctx, formatter):
         _paged_help(ctx, lambda: super(PagedCommand, self).format_help(ctx, formatter))
 
 
 class PagedGroup(TyperGroup):
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx, args):
         if "--no-pager" in args:
             ctx.meta[NO_PAGER] = True
             if not any(p.name == "no_pager" for p in self.params):
                 args = [a for a in args if a != "--no-pager"]
         return super().parse_args(ctx, args)
 
-    def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
+    def format_help(self, ctx, formatter):
         _paged_help(ctx, lambda: super(PagedGroup, self).format_help(ctx, formatter))

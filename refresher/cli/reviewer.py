@@ -141,8 +141,8 @@ class Reviewer:
         q = card.question
         lines = Lines(self.console, self.prompter.interactive)
         text = read_answer(lines, first)
-        ticks, then = confirm_points(lines, q, text, guess(q, text))  # type: ignore[arg-type]
-        n = len(q.points)  # type: ignore[attr-defined]
+        ticks, then = confirm_points(lines, q, text, guess(q, text))
+        n = len(q.points)
         auto = rating_for_share(len(ticks) / n if n else 0.0)
         self.console.print(talk.score_line(len(ticks), n, auto))
         offer = self.sitting.offer(card)
@@ -150,7 +150,7 @@ class Reviewer:
 
         def choice(rating: Rating, kept: bool, then: BaseException | None = None) -> _Choice:
             right = rating != Rating.Again
-            outcome = points_outcome(q, text, ticks, correct=right)  # type: ignore[arg-type]
+            outcome = points_outcome(q, text, ticks, correct=right)
             return _Choice(rating, outcome, kept, offer, then=then)
 
         if then is not None:

@@ -108,7 +108,7 @@ def _input_line(console: Console, prompt: str, interactive: bool, limit: int) ->
         text = console.input(prompt)
         return text, len(text)
     piped = _PipedLine(limit)
-    text = console.input(prompt, stream=piped)  # type: ignore[arg-type]
+    text = console.input(prompt, stream=piped)
     return text, piped.size if piped.used else len(text)
 
 

@@ -98,7 +98,7 @@ class Collected:
         file of a million tiny rows stops there instead of being read whole into memory."""
         if len(self.questions) >= limits.QUESTIONS_PER_BANK:
             raise TooManyQuestions(question.line)
-        why = self.bad_topics.get(question.get("topic"))  # type: ignore[arg-type]
+        why = self.bad_topics.get(question.get("topic"))
         if why is not None:
             self.problem(question.line, f"{why}; left out")
             return

@@ -25,8 +25,8 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _SEQ_TAG, _MAP_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 
 
-class _Reader(_Loader):  # type: ignore[misc, valid-type]
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+class _Reader(_Loader):
+    def resolve(self, kind, value, implicit):
         # The same answer as PyYAML's resolver, without its per-scalar path-resolver work and
         # list building: tag resolution was the larger part of loading a big bank.
         if kind is yaml.ScalarNode:

@@ -54,7 +54,7 @@ class Choice(Kind, model=ChoiceQuestion, keys={"prompt", "options", "answer"}, h
         return ChoiceQuestion(prompt=prompt, options=options, answer=answer, **common)
 
     def arrange(self, question: Question, rng: random.Random, shuffle: bool) -> tuple[int, ...]:
-        return option_order(question.options, rng, shuffle)  # type: ignore[attr-defined]
+        return option_order(question.options, rng, shuffle)
 
     def grade(self, item: Any, text: str) -> Outcome:
         q: ChoiceQuestion = item.question

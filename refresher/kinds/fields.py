@@ -97,9 +97,9 @@ class Fields:
             self.problem(key, f"'{key}' needs {span} entries, found {len(out)}")
             return None
         for value in out:
-            if self.checked(value, key) is None:  # type: ignore[arg-type]
+            if self.checked(value, key) is None:
                 return None
-        return tuple(out)  # type: ignore[arg-type]
+        return tuple(out)
 
     def letter(self, value: Any, n_options: int, key: str = "answer") -> int | None:
         text = as_text(value)

@@ -82,7 +82,7 @@ class Match(
         )
 
     def arrange(self, question: Question, rng: random.Random, shuffle: bool) -> tuple[int, ...]:
-        return shuffled(len(question.right), rng)  # type: ignore[attr-defined]
+        return shuffled(len(question.right), rng)
 
     def right_letters(self, item: Any) -> list[str]:
         q: MatchQuestion = item.question

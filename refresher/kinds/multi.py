@@ -49,12 +49,12 @@ class Multi(
         return MultiQuestion(
             prompt=prompt,
             options=options,
-            answers=frozenset(letters),  # type: ignore[arg-type]
+            answers=frozenset(letters),
             **common,
         )
 
     def arrange(self, question: Question, rng: random.Random, shuffle: bool) -> tuple[int, ...]:
-        return option_order(question.options, rng, shuffle)  # type: ignore[attr-defined]
+        return option_order(question.options, rng, shuffle)
 
     def grade(self, item: Any, text: str) -> Outcome:
         q: MultiQuestion = item.question

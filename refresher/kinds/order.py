@@ -46,7 +46,7 @@ class Order(
         return OrderQuestion(prompt=prompt, items=items, **common)
 
     def arrange(self, question: Question, rng: random.Random, shuffle: bool) -> tuple[int, ...]:
-        return shuffled(len(question.items), rng)  # type: ignore[attr-defined]
+        return shuffled(len(question.items), rng)
 
     def right_letters(self, item: Any) -> list[str]:
         """The letters, as shown, of the items in their right order."""

@@ -57,7 +57,7 @@ class _TrimmedLines:
         self._stream.write(_TRAILING.sub("\n", text))
         return len(text)
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(self._stream, name)
 
 
@@ -85,7 +85,7 @@ def make_console(
     if file is None and not record and not force_terminal:
         stream = sys.stderr if stderr else sys.stdout
         if not _isatty(stream):
-            file = _TrimmedLines(stream)  # type: ignore[assignment]
+            file = _TrimmedLines(stream)
     return _Console(
         file=file,
         stderr=stderr,

@@ -206,7 +206,7 @@ def export_sections(
     return path
 
 
-def _recorder(width: int, *, printable: bool):  # type: ignore[no-untyped-def]
+def _recorder(width: int, *, printable: bool):
     console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
     if printable:
         console.push_theme(PRINT_STYLES)
@@ -233,7 +233,7 @@ def _write(path: Path, content: str) -> None:
     return path
 
 
-def _svg(console, title: str, *, dark: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _svg(console, title: str, *, dark: bool = False) -> str:
     """The recording as a self-contained SVG that draws alike in browsers and librsvg."""
     lines = sum(1 for _ in console.export_text(clear=False).splitlines())
     if lines > limits.SVG_LINES:

@@ -40,7 +40,7 @@ def esc(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def _record(renderable: RenderableType, width: int):  # type: ignore[no-untyped-def]
+def _record(renderable: RenderableType, width: int):
     console = make_console(file=io.StringIO(), width=width, record=True, force_terminal=True)
     console.push_theme(PRINT_STYLES)
     console.print(renderable)
@@ -103,7 +103,7 @@ class Entry:
     solution: str = ""
 
 
-def _cloze_passage(q) -> str:  # type: ignore[no-untyped-def]
+def _cloze_passage(q) -> str:
     out = esc(q.segments[0])
     for k in range(len(q.blanks)):
         out += f'<b class="blank">[{k + 1}]&#8239;______</b>' + esc(q.segments[k + 1])
@@ -140,7 +140,7 @@ def _blank(item: Item) -> Entry:
     return Entry(_prompt(item), _lines(1), esc(item.question.answers[0]))
 
 
-def _open_room(q) -> int:  # type: ignore[no-untyped-def]
+def _open_room(q) -> int:
     size = len(q.answer)
     low, high = OPEN_LINES
     return max(low, min(high, round(size / CHARS_PER_LINE)))

@@ -244,7 +244,7 @@ class Attempts(Connection):
         """(number of points, texts covered) as stored by an interview; refused if it cannot
         be what refresher wrote."""
         try:
-            data = json.loads(raw)  # type: ignore[arg-type]
+            data = json.loads(raw)
             of, covered = data["of"], data["covered"]
             ok = (
                 isinstance(of, int)

@@ -64,7 +64,7 @@ def iso(now: datetime) -> str:
 def stored_time(path: Path, text: object, what: str) -> datetime:
     """A time read back from the file: aware, and in years refresher can compute with."""
     try:
-        value = datetime.fromisoformat(text)  # type: ignore[arg-type]
+        value = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         raise damaged(path, f"{what} is {str(text)[:40]!r}, not a time refresher writes") from None
     if value.tzinfo is None or not (limits.STORED_YEAR_MIN <= value.year <= limits.STORED_YEAR_MAX):

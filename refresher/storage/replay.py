@@ -118,7 +118,7 @@ def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
     }
 
 
-def state_of(row: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+def state_of(row: Mapping[str, Any]):
     """A portable row as the scheduler's `CardState`."""
     from refresher.srs.schedule import Card, CardState
 

@@ -97,7 +97,7 @@ def sync_lock(home: Path | None = None) -> Iterator[None]:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX: SQLite's lock still guards the store
-            fcntl = None  # type: ignore[assignment]
+            fcntl = None
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield

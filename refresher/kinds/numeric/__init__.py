@@ -84,11 +84,11 @@ class Numeric(
         return NumericQuestion(prompt=prompt, value=float(value), **tol, **common)
 
     def instantiate(self, question: Question, seed: int, path: str | None = None) -> Any:
-        if question.fixed:  # type: ignore[attr-defined]
+        if question.fixed:
             return None
         from refresher.kinds.numeric.engine import instantiate
 
-        return instantiate(question, seed, path=path)  # type: ignore[arg-type]
+        return instantiate(question, seed, path=path)
 
     def grade(self, item: Any, text: str) -> Outcome:
         from refresher.kinds.numeric.engine import grade
@@ -156,11 +156,11 @@ class Numeric(
         return tuple(f"row {k}" for k in range(2, rows + 1))
 
     def deep_problems(self, question: Question) -> list[tuple[int, str]]:
-        if question.fixed:  # type: ignore[attr-defined]
+        if question.fixed:
             return []
         from refresher.kinds.numeric.engine import spec_problems_by_key
 
-        q: NumericQuestion = question  # type: ignore[assignment]
+        q: NumericQuestion = question
         return [
             (q.compute_lines.get(key, q.line) if key else q.line, f"compute: {message}")
             for key, message in spec_problems_by_key(q.compute)

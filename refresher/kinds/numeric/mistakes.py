@@ -234,7 +234,7 @@ def _size(worked: Any, ask: str) -> list[Candidate]:
         values = [rule(n[a], k[a], s[a], pad[a]) for a in (0, 1)]
         if any(v is None or v < 1 for v in values):
             return None
-        return values  # type: ignore[return-value]
+        return values
 
     def span(nn: int, kk: int, pp: int) -> int | None:
         value = nn + pp - kk
@@ -252,7 +252,7 @@ def _size(worked: Any, ask: str) -> list[Candidate]:
             "You added the padding once; it goes on both sides: n + 2p, here "
             f"{n[0]} + 2*{pad[0]} = {n[0] + 2 * pad[0]}.",
             each(lambda nn, kk, ss, pp: None if span(nn, kk, pp) is None
-                 else span(nn, kk, pp) // ss + 1),  # type: ignore[operator]
+                 else span(nn, kk, pp) // ss + 1),
         ))  # fmt: skip
     out.append((
         "size:plus-one",

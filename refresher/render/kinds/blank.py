@@ -15,14 +15,14 @@ def accepted_note(note: str) -> Text:
 
 
 class BlankView(View):
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         answers = answered.item.question.answers
         text = Text(answers[0], style="bold")
         if len(answers) > 1:
             text.append(f"  (also accepted: {', '.join(answers[1:])})", style="muted")
         return text
 
-    def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def notes(self, answered) -> list[RenderableType]:
         detail = answered.outcome.detail
         if "note" in detail:
             return [accepted_note(detail["note"])]
@@ -30,10 +30,10 @@ class BlankView(View):
             return [Text.assemble(("  Compared: ", "muted"), diff_text(detail["diff"]))]
         return []
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         return [Text("  Answer: ______________________", style="muted")]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         answers = item.question.answers
         text = Text(answers[0], style="bold")
         if len(answers) > 1:

@@ -11,25 +11,25 @@ from refresher.render.layout import options_view
 
 
 class ChoiceView(View):
-    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def body(self, item) -> list[RenderableType]:
         return [options_view(item.options)]
 
-    def given(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def given(self, answered) -> Text:
         if not answered.outcome.given:
             return Text("")
         picked = answered.outcome.given.split()
         return Text("\n".join(f"{g}) {answered.item.options[index_of(g)]}" for g in picked))
 
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         outcome = answered.outcome
         return Text.assemble(
             (f"{outcome.expected})", "letter"), " ", outcome.detail.get("expected_text", "")
         )
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         return [options_view(item.options, indent=3)]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         answer = item.question.answer
         return Text.assemble(
             (f"{letter(item.order.index(answer))})", "letter"), " ", item.question.options[answer]
@@ -37,13 +37,13 @@ class ChoiceView(View):
 
 
 class MultiView(ChoiceView):
-    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def body(self, item) -> list[RenderableType]:
         parts: list[RenderableType] = [options_view(item.options)]
         if "all that apply" not in item.question.prompt.lower():
             parts.append(Text("  Select all that apply.", style="muted"))
         return parts
 
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         q = answered.item.question
         parts: list = []
         for k, index in enumerate(answered.item.order):
@@ -58,7 +58,7 @@ class MultiView(ChoiceView):
                 )
         return Text.assemble(*parts)
 
-    def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def notes(self, answered) -> list[RenderableType]:
         missing, extra = (
             answered.outcome.detail.get("missing"),
             answered.outcome.detail.get("extra"),
@@ -72,7 +72,7 @@ class MultiView(ChoiceView):
             bits.append(f"{' '.join(extra)} should not be ticked")
         return [Text("  " + "; ".join(bits), style="muted")]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         q = item.question
         shown = sorted(item.order.index(i) for i in q.answers)
         return Text(", ".join(f"{letter(k)}) {item.options[k]}" for k in shown))

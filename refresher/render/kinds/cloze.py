@@ -10,7 +10,7 @@ from refresher.render.kinds.blank import accepted_note
 from refresher.render.layout import diff_text, marked
 
 
-def _passage(q, fills: list[Text], style: str = "") -> Text:  # type: ignore[no-untyped-def]
+def _passage(q, fills: list[Text], style: str = "") -> Text:
     out = Text(q.segments[0], style=style)
     for k, fill in enumerate(fills):
         out.append_text(fill)
@@ -18,22 +18,22 @@ def _passage(q, fills: list[Text], style: str = "") -> Text:  # type: ignore[no-
     return out
 
 
-def _numbered(q, style: str = "") -> Text:  # type: ignore[no-untyped-def]
+def _numbered(q, style: str = "") -> Text:
     blanks = [Text(f"[{k}]____", style="letter") for k in range(1, len(q.blanks) + 1)]
     return _passage(q, blanks, style)
 
 
-def _bare(q) -> bool:  # type: ignore[no-untyped-def]
+def _bare(q) -> bool:
     """Whether the prompt is only the passage (no instruction of its own)."""
     return q.prompt == q.passage(["____"] * len(q.blanks)).strip()
 
 
 class ClozeView(View):
-    def prompt(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def prompt(self, item) -> Text:
         q = item.question
         return _numbered(q, "bold") if _bare(q) else Text(q.prompt, style="bold")
 
-    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def body(self, item) -> list[RenderableType]:
         q = item.question
         parts: list[RenderableType] = [] if _bare(q) else [_numbered(q)]
         if len(q.blanks) > 1:
@@ -42,11 +42,11 @@ class ClozeView(View):
             )
         return parts
 
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         q = answered.item.question
         return _passage(q, [Text(b[0], style="bold") for b in q.blanks])
 
-    def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def notes(self, answered) -> list[RenderableType]:
         detail = answered.outcome.detail
         blanks, typed = detail.get("blanks", []), detail.get("typed", [])
         out: list[RenderableType] = []
@@ -64,11 +64,11 @@ class ClozeView(View):
             out.append(line)
         return out
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         q = item.question
         return [] if _bare(q) else [Text("   ").append_text(_numbered(q))]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         q = item.question
         text = Text("; ".join(b[0] for b in q.blanks), style="bold")
         others = [f"[{k}] {', '.join(b[1:])}" for k, b in enumerate(q.blanks, 1) if len(b) > 1]

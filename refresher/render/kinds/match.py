@@ -12,7 +12,7 @@ from refresher.render.kinds.base import View
 from refresher.render.layout import checked_lines
 
 
-def _columns(item, indent: int) -> Padding:  # type: ignore[no-untyped-def]
+def _columns(item, indent: int) -> Padding:
     q = item.question
     grid = Table.grid(padding=(0, 1))
     for _ in range(2):
@@ -33,7 +33,7 @@ def _columns(item, indent: int) -> Padding:  # type: ignore[no-untyped-def]
     return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
-def _pairs(item, marks: list[bool] | None, given: list[str]) -> Text:  # type: ignore[no-untyped-def]
+def _pairs(item, marks: list[bool] | None, given: list[str]) -> Text:
     q = item.question
     bodies = [
         Text.assemble(
@@ -46,26 +46,26 @@ def _pairs(item, marks: list[bool] | None, given: list[str]) -> Text:  # type: i
 
 
 class MatchView(View):
-    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def body(self, item) -> list[RenderableType]:
         return [
             _columns(item, 2),
             Text("  Pair each number with a letter, e.g. 1B 2A.", style="muted"),
         ]
 
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         detail = answered.outcome.detail
         return _pairs(answered.item, detail.get("marks"), detail.get("given_letters", []))
 
-    def notes(self, answered) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def notes(self, answered) -> list[RenderableType]:
         marks = answered.outcome.detail.get("marks", [])
         if answered.outcome.correct or not marks:
             return []
         return [Text(f"  {sum(marks)} of {len(marks)} pairs right", style="muted")]
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         return [_columns(item, 3)]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         q = item.question
         letters = [letter(item.order.index(a)) for a in q.answers]
         text = Text(" ".join(f"{k}{c}" for k, c in enumerate(letters, 1)), style="bold")

@@ -13,14 +13,14 @@ from refresher.render.kinds.base import View
 
 
 class NumericView(View):
-    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def body(self, item) -> list[RenderableType]:
         if item.instance is None:
             return []
         from refresher.render.numeric import inputs_view  # NumPy: only for a numeric item
 
         return [inputs_view(item.instance)]
 
-    def after_answer(self, console: Console, answered) -> None:  # type: ignore[no-untyped-def]
+    def after_answer(self, console: Console, answered) -> None:
         instance = answered.item.instance
         if instance is None:
             return
@@ -29,14 +29,14 @@ class NumericView(View):
         wrong_cells(console, instance, answered.outcome.detail.get("wrong_cells", []))
         worked_solution(console, instance)
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         from refresher.kinds.numeric.engine import format_answer
 
         if item.instance is None:  # a fixed answer (an imported question)
             return Text(format_answer(item.question.value), style="bold")
         return Text(format_answer(item.instance.expected), style="bold")
 
-    def sheet_workings(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_workings(self, item) -> list[RenderableType]:
         if item.instance is None:
             return []
         from refresher.render.worked import worked_sections

@@ -14,10 +14,10 @@ class OpenView(View):
     label = "Interview question"
     sheet_name = "interview question"
 
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         return Text(answered.item.question.answer)
 
-    def reveal(self, item) -> RenderableType:  # type: ignore[no-untyped-def]
+    def reveal(self, item) -> RenderableType:
         q = item.question
         parts: list = [Text(q.answer)]
         if q.points:
@@ -25,10 +25,10 @@ class OpenView(View):
             parts.append(hanging([("•", "accent")] * len(q.points), q.points))
         return Panel(Group(*parts), title="Model answer", title_align="left", border_style="accent")
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         return [Text("  (model answer and key points in the answer key)", style="muted")]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         q = item.question
         text = Text(q.answer)
         for point in q.points:
@@ -40,16 +40,16 @@ class CardView(View):
     label = "Card"
     sheet_name = "flashcard"
 
-    def expected(self, answered) -> Text:  # type: ignore[no-untyped-def]
+    def expected(self, answered) -> Text:
         return Text(answered.item.question.back)
 
-    def reveal(self, item) -> RenderableType:  # type: ignore[no-untyped-def]
+    def reveal(self, item) -> RenderableType:
         return Panel(
             Text(item.question.back), title="Back", title_align="left", border_style="accent"
         )
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         return []  # the front only: the back is in the answer key
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         return Text(item.question.back)

@@ -9,11 +9,11 @@ from refresher.render.kinds.base import View
 
 
 class TrueFalseView(View):
-    def body(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def body(self, item) -> list[RenderableType]:
         return [Text("  True or false?", style="muted")]
 
-    def sheet_question(self, item) -> list[RenderableType]:  # type: ignore[no-untyped-def]
+    def sheet_question(self, item) -> list[RenderableType]:
         return [Text("  True / False", style="muted")]
 
-    def sheet_answer(self, item) -> Text:  # type: ignore[no-untyped-def]
+    def sheet_answer(self, item) -> Text:
         return Text("True" if item.question.answer else "False", style="bold")
