@@ -271,3 +271,24 @@ def _bank_named(name: str) -> Bank | None:
         return banks.open_bank(name)
     except RefresherError:
         return None
+
+
+def plan_sheet(
+    bank: str | None,
+    *,
+    topics: Sequence[str] = (),
+    types: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    cards: bool = True,
+    seed: int | None = None,
+) -> tuple[Bank, list[Item], int]:
+    """The worksheet `print` shows: the bank, its chosen questions in bank order with their
+    numbers drawn from `seed` (drawn when None, and returned), so `quiz --seed` asks the same."""
+    the_bank = banks.open_bank(bank)
+    questions = select(the_bank, topics=topics, types=types, tags=tags)
+    if not cards:
+        questions = [q for q in questions if q.type != "card"]
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    items = make_items(questions, random.Random(seed), shuffle=False)
+    return the_bank, attach_instances(items, seed, the_bank.path), seed

@@ -24,7 +24,7 @@ from refresher.core.model import Bank, Outcome, Question
 from refresher.env import config
 from refresher.env.clock import Clock, local_now
 from refresher.env.config import Config
-from refresher.quiz.round import Item, attach_instances, make_items
+from refresher.quiz.round import Item, attach_instances, make_items, select
 from refresher.srs import schedule
 from refresher.srs.rating import CardRating
 from refresher.srs.schedule import (
@@ -326,6 +326,13 @@ class Cards(OnStore):
 
 def open_cards(home: Path | None = None) -> Cards:
     return Cards(open_store(home))
+
+
+def review_questions(
+    bank: Bank, *, topics: Sequence[str] = (), types: Sequence[str] = ()
+) -> list[Question]:
+    """The questions of `bank` a `review` sitting draws its cards from."""
+    return select(bank, topics=topics, types=types)
 
 
 def open_sitting(

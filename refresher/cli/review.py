@@ -47,13 +47,12 @@ def review(
     Example: refresher review session-14 --new 5 --limit 20
     """
     from refresher.app import settings
-    from refresher.app.review import open_sitting
+    from refresher.app.review import open_sitting, review_questions
     from refresher.cli.reviewer import Reviewer
-    from refresher.quiz.round import select
     from refresher.render.console import make_console
 
     the_bank = open_bank(bank)
-    questions = select(the_bank, topics=topic or (), types=qtype or ())
+    questions = review_questions(the_bank, topics=topic or (), types=qtype or ())
     config = settings.load()
     with open_sitting(
         the_bank,

@@ -23,7 +23,8 @@ from refresher.cli.interview import Lines, confirm_points, read_answer
 from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows, until_ended
 from refresher.core.errors import InputError
 from refresher.core.model import Outcome
-from refresher.quiz.round import Round, second_try
+from refresher.kinds.base import Item
+from refresher.quiz.round import Answered, grade, second_try
 from refresher.render import interview as talk
 from refresher.render import question as draw
 from refresher.render import review as show
@@ -157,30 +158,28 @@ class Reviewer:
             return choice(auto, True, then)
         return choice(*self._keep_or_change(auto, undo=False))
 
-    def _graded(self, rnd: Round, label: str) -> Outcome:
-        item = rnd.items[0]
+    def _graded(self, item: Item, label: str) -> Outcome:
         while True:
             text = self._read(f"{label} ({draw.hint_for(item)})")
             try:
-                return rnd.grade(more_rows(self.prompter, item, text, self._read))
+                return grade(item, more_rows(self.prompter, item, text, self._read))
             except InputError as exc:
                 draw.reprompt(self.console, str(exc))
 
     def _answered(self, card: CardView) -> _Choice:
         item = card.item
-        rnd = Round([item])
-        outcome = self._graded(rnd, "Answer")
+        outcome = self._graded(item, "Answer")
         if outcome.correct is False and self.sitting.settings.tries > 1:
             draw.not_yet(self.console, item, outcome)
             try:
-                outcome = second_try(outcome, self._graded(rnd, "Second try"))
+                outcome = second_try(outcome, self._graded(item, "Second try"))
             except Skip:  # no second try: the first answer is rated
                 pass
             except (Quit, EOFError, KeyboardInterrupt) as exc:
                 auto = self.sitting.auto_rating(outcome)
                 offer = self.sitting.offer(card, previews=False)
                 return _Choice(auto, outcome, True, offer, then=exc)  # the answer is in
-        answered = rnd.take(outcome)
+        answered = Answered(item, outcome, 0.0)
         draw.feedback(self.console, answered)
         outcome = answered.outcome
         auto = self.sitting.auto_rating(outcome)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import random
-import secrets
 from pathlib import Path
 
 import typer
 
 from refresher.cli.help import PagedCommand
-from refresher.cli.options import BankArg, NoPager, Tags, Topics, Types, open_bank, pager_on
+from refresher.cli.options import BankArg, NoPager, Tags, Topics, Types, pager_on
 from refresher.core.errors import InputError
 
 
@@ -42,7 +40,7 @@ def print_sheet(
     `refresher quiz --seed S` asks exactly the numbers that `refresher print --seed S` shows.
     Example: refresher print --topic cnn --seed 7 --answers --export cnn.html
     """
-    from refresher.quiz.round import attach_instances, make_items, select
+    from refresher.app.quiz import plan_sheet
     from refresher.render import export as exporter
     from refresher.render import sheet as draw
     from refresher.render.console import make_console, paged
@@ -52,14 +50,8 @@ def print_sheet(
         exporter.check_theme(theme)
     if paper is not None and paper.lower() not in ("a4", "letter"):
         raise InputError(f"--paper: {paper!r}: use a4 or letter")
-    the_bank = open_bank(bank)
-    questions = select(the_bank, topics=topic or (), types=qtype or (), tags=tag or ())
-    if no_cards:
-        questions = [q for q in questions if q.type != "card"]
-    if seed is None:
-        seed = secrets.randbelow(1_000_000)
-    items = attach_instances(
-        make_items(questions, random.Random(seed), shuffle=False), seed, the_bank.path
+    the_bank, items, seed = plan_sheet(
+        bank, topics=topic or (), types=qtype or (), tags=tag or (), cards=not no_cards, seed=seed
     )
     if as_json:
         from refresher.quiz.worksheet import sheet_entry

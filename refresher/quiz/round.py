@@ -61,6 +61,11 @@ def overruled(outcome: Outcome) -> Outcome:
     return Outcome(True, outcome.given, outcome.expected, {**detail, "overruled": True})
 
 
+def grade(item: Item, text: str) -> Outcome:
+    """Grade `text` typed for `item` by its kind. InputError when it cannot be read."""
+    return kind_of(item.question).grade(item, text)
+
+
 def rearranged(item: Item, rng: random.Random) -> Item:
     """The item with its options (or steps) in a new order, different from the one it had when
     another order exists: a retry must not be answered by remembering the letter."""
@@ -207,8 +212,7 @@ class Round:
     def grade(self, text: str) -> Outcome:
         """Grade `text` for the current item without taking it (a try that may be followed by
         another). InputError when it cannot be read."""
-        item = self.items[self.position]
-        return kind_of(item.question).grade(item, text)
+        return grade(self.items[self.position], text)
 
     def take(self, outcome: Outcome, seconds: float = 0.0) -> Answered:
         """Take a graded outcome as the current item's answer and move on."""
