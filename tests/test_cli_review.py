@@ -159,8 +159,15 @@ def test_undo_takes_back_the_last_rating_and_asks_again(review):
 def test_undo_twice_then_nothing_left_to_undo(review):
     result = review("\n3\n\n3\nu\nu\nu\nq\n", *SELF)
     assert result.output.count("↶ Undid Good") == 2
-    assert "Nothing to undo yet." in result.output
+    assert "Nothing left to undo: every rating of this sitting is back." in result.output
+    assert "Nothing to undo yet." not in result.output
     assert reviews() == []
+
+
+def test_undo_before_any_rating_says_there_is_nothing_yet(review):
+    result = review("u\nq\n", *SELF)
+    assert "Nothing to undo yet." in result.output
+    assert "Nothing left to undo" not in result.output
 
 
 def test_skip_leaves_the_card_due(review):

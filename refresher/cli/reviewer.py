@@ -54,6 +54,7 @@ class Reviewer:
 
     def __post_init__(self) -> None:
         self.prompter = Prompter(self.console, stdin_is_tty())
+        self.undos = 0  # ratings taken back this sitting: `u` past the first says so
 
     # --- the sitting ------------------------------------------------------------------------
     def run(self) -> int:
@@ -92,8 +93,14 @@ class Reviewer:
         if undone.conflict is not None:
             show.notice(self.console, f"Cannot undo: {undone.conflict}")
         elif undone.done is None or undone.question is None:
-            show.notice(self.console, "Nothing to undo yet.")
+            if self.undos:
+                show.notice(
+                    self.console, "Nothing left to undo: every rating of this sitting is back."
+                )
+            else:
+                show.notice(self.console, "Nothing to undo yet.")
         else:
+            self.undos += 1
             show.undone(self.console, undone.question.prompt, undone.done.rating)
 
     def _read(self, label: str, *, allow_skip: bool = True) -> str:
