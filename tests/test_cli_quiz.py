@@ -176,10 +176,10 @@ def test_version():
     assert result.exit_code == 0 and result.output.startswith("refresher ")
 
 
-def _numpy_loaded(args: list[str], stdin: str) -> str:
+def _numpy_loaded(args: list[str], stdin: str, module: str = "numpy") -> str:
     code = (
         "import sys, atexit\n"
-        "atexit.register(lambda: sys.stderr.write('NUMPY' if 'numpy' in sys.modules else 'CLEAN'))\n"
+        f"atexit.register(lambda: sys.stderr.write('NUMPY' if {module!r} in sys.modules else 'CLEAN'))\n"
         f"sys.argv = ['refresher', *{args!r}]\n"
         "from refresher.cli import main\n"
         "main()\n"
@@ -194,6 +194,11 @@ def test_help_and_quiz_do_not_import_numpy(mini_path):
     assert _numpy_loaded(["--help"], "") == "CLEAN"
     assert _numpy_loaded([], "") == "CLEAN"  # the home screen
     assert _numpy_loaded(["quiz", str(mini_path), "--no-shuffle"], "B\nq\n") == "CLEAN"
+
+
+def test_a_quiz_without_a_sync_folder_loads_no_sync_machinery(mini_path):
+    args = ["quiz", str(mini_path), "--no-shuffle"]
+    assert _numpy_loaded(args, "B\nq\n", "refresher.app.sync") == "CLEAN"
 
 
 def test_default_round_on_the_bundled_bank_is_twenty_questions():

@@ -69,6 +69,10 @@ def studying(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from refresher.app import settings
+
+        if not settings.load().sync_dir:  # no sync: the sync machinery is not even imported
+            return command(*args, **kwargs)
         from refresher.app.sync import around_study
         from refresher.render import sync as show
         from refresher.render.console import print_warning
