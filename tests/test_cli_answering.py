@@ -258,3 +258,35 @@ def test_weakest_shows_the_question_text_at_width_60(quiz, bank, monkeypatch):
     out = CliRunner().invoke(app, ["stats", str(bank)]).output
     weakest = out.split("Weakest questions")[1]
     assert "RNN stands for ____." in weakest
+
+
+# --- an interview question answered in writing in a quiz -----------------------------------------
+
+
+def test_a_typed_interview_answer_in_a_quiz_is_kept_and_scored_by_its_points(monkeypatch):
+    tty(monkeypatch)
+    typed = (
+        "An RNN keeps a hidden state step by step.\nIt shares the same weights at every time step."
+    )
+    result = CliRunner().invoke(app, ["quiz", "--id", "explain-rnn"], input=typed + "\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Key points" in result.output and "Score: 1/1" in result.output
+    ((given, correct, points),) = rows("given", "correct", "points")
+    assert given == typed and correct == 1
+    assert json.loads(points)["of"] == 5 and len(json.loads(points)["covered"]) == 2
+
+
+def test_a_typed_interview_answer_with_no_point_ticked_counts_wrong(monkeypatch):
+    tty(monkeypatch)
+    result = CliRunner().invoke(
+        app, ["quiz", "--id", "explain-rnn"], input="No idea, sorry.\n\n0\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert rows("given", "correct") == [("No idea, sorry.", 0)]
+
+
+def test_enter_at_an_interview_question_in_a_quiz_still_reveals_and_asks(monkeypatch):
+    tty(monkeypatch)
+    result = CliRunner().invoke(app, ["quiz", "--id", "explain-rnn"], input="\ny\n")
+    assert result.exit_code == 0, result.output
+    assert rows("given", "correct") == [("knew it", 1)]

@@ -255,3 +255,16 @@ def _quit_or_skip(line: str) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command()(interview)
+
+
+def typed_points(
+    console: Console, q: OpenQuestion, first: str
+) -> tuple[str, tuple[int, ...], BaseException | None]:
+    """An interview question answered in writing on a terminal (a quiz round's): the rest of
+    the answer, then the checklist pre-ticked from it for the learner to confirm."""
+    from refresher.app.interview import guess
+
+    lines = Lines(console, True)
+    text = read_answer(lines, first)
+    ticks, then = confirm_points(lines, q, text, guess(q, text))
+    return text, ticks, then

@@ -61,6 +61,7 @@ def quiz(
     Example: refresher quiz session-14 --topic lstm --count 10 --seed 7
     """
     from refresher.app.quiz import open_history, plan_round
+    from refresher.cli.interview import typed_points
     from refresher.cli.runner import Ended, Runner
     from refresher.env.clock import utcnow
     from refresher.quiz.round import Mode
@@ -93,6 +94,7 @@ def quiz(
             plan.mode,
             round_id=history.start_round(the_bank.id, plan.mode.value, plan.seed, utcnow()),
             tries=plan.tries,
+            typed_open=lambda q, first: typed_points(console, q, first),
         )
         draw.header(
             console,

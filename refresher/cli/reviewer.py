@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING
 from refresher.app.interview import guess, points_outcome, rating_for_share
 from refresher.app.review import CardView, Offer, ReviewSitting
 from refresher.cli.interview import Lines, confirm_points, read_answer
-from refresher.cli.runner import QUIT, SKIP, Ended, Prompter, Quit, Skip, more_rows, until_ended
+from refresher.cli.runner import (
+    OPEN_LABEL,
+    QUIT,
+    SKIP,
+    Ended,
+    Prompter,
+    Quit,
+    Skip,
+    more_rows,
+    until_ended,
+)
 from refresher.core.errors import InputError
 from refresher.core.model import Outcome
 from refresher.kinds.base import Item
@@ -36,7 +46,6 @@ if TYPE_CHECKING:
     from refresher.render.console import Console
 
 UNDO = {"u", "undo"}
-OPEN_LABEL = "Type your answer (an empty line ends it), or Enter to reveal"
 
 
 # y/n, as the quiz takes for the same cards: knew it (Good) or not (Again).

@@ -30,7 +30,12 @@ from refresher.render import question as draw
 from refresher.render.console import prompt_markup, stdin_is_tty
 
 if TYPE_CHECKING:
+    from refresher.kinds.open import OpenQuestion
     from refresher.render.console import Console
+
+    TypedOpen = Callable[[OpenQuestion, str], tuple[str, tuple[int, ...], BaseException | None]]
+
+OPEN_LABEL = "Type your answer (an empty line ends it), or Enter to reveal"
 
 SKIP = {"s", "skip"}
 QUIT = {"q", "quit", "exit"}
@@ -177,6 +182,11 @@ class Runner:
     round_id: int | None = None
     on_answer: Callable[[Answered], None] | None = None
     tries: int = 1  # 2: a hint and a second try after a wrong typed answer (not in exams)
+    # An interview question answered in writing on a terminal: (question, first line) ->
+    # (the whole answer, the points ticked, what to raise once it is stored). `cli/quiz` gives
+    # the interview's reader, so the quiz keeps typed answers and scores them by their points.
+    typed_open: TypedOpen | None = None
+    pending: BaseException | None = None
 
     def __post_init__(self) -> None:
         self.prompter = Prompter(self.console, stdin_is_tty())
@@ -216,6 +226,9 @@ class Runner:
             draw.skipped(self.console)
             return
         attempt_id = self._record(answered)
+        if self.pending is not None:  # ended at the points prompt: the answer is in
+            then, self.pending = self.pending, None
+            raise then
         if self.on_answer:
             self.on_answer(answered)
         if self.mode is not Mode.EXAM:
@@ -270,7 +283,19 @@ class Runner:
 
     def _self_graded(self, rnd: Round, started: float) -> Answered:
         item = rnd.current
-        self.prompter.ask(draw.hint(item.question.type))  # Enter turns it, typed or piped
+        q = item.question
+        if self.typed_open is not None and self.prompter.interactive and q.type == "open":
+            first = self.prompter.ask(OPEN_LABEL)
+            if first.strip():  # typed: scored by its key points, as in `interview`
+                from refresher.app.interview import points_outcome, rating_for_share
+
+                text, ticks, self.pending = self.typed_open(q, first)
+                share = len(ticks) / len(q.points) if q.points else 0.0
+                right = int(rating_for_share(share)) > 1  # not Again
+                outcome = points_outcome(q, text, ticks, correct=right)
+                return rnd.take(outcome, time.monotonic() - started)
+        else:
+            self.prompter.ask(draw.hint(q.type))  # Enter turns it, typed or piped
         draw.reveal(self.console, item)
         while True:
             text = self.prompter.ask("Did you know it? (y/n)").strip().lower()
