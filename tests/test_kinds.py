@@ -224,3 +224,22 @@ def test_a_choice_of_twelve_options_answers_l():
     assert grade(item, "L").correct is True and grade(item, "12").correct is True
     with pytest.raises(InputError, match="A-L"):
         grade(item, "M")
+
+
+def test_order_and_match_examples_fit_the_question_s_own_size():
+    six = bank(ORDER.replace("[first, second, third, fourth]", "[a1, a2, a3, a4, a5, a6]"))
+    (q,) = six.questions
+    item = Item(q, tuple(range(6)))
+    assert kind_of(q).hint_for(item) == "the letters in order, e.g. B A C D E F"
+    with pytest.raises(InputError, match="e.g. B A C D E F"):
+        kind_of(q).grade(item, "A B")
+    (m,) = bank(
+        MATCH.replace("output gate: sigmoid}", "output gate: sigmoid, input gate: sigmoid}")
+    ).questions
+    pairs = len(m.left)
+    assert pairs == 4
+    match_item = make_items([m], random.Random(1))[0]
+    example = " ".join(f"{k}{'ABCDEFGH'[k - 1]}" for k in range(1, pairs + 1))
+    assert kind_of(m).hint_for(match_item) == f"a letter for each number, e.g. {example}"
+    with pytest.raises(InputError, match=f"missing {pairs}\\): {example}$"):
+        kind_of(m).grade(match_item, " ".join(f"{k}A" for k in range(1, pairs)))

@@ -40,6 +40,9 @@ class Match(
     keys={"prompt", "pairs", "distractors"},
     hint="a letter for each number, e.g. 1B 2A",
 ):
+    def hint_for(self, item: Any) -> str:
+        return f"a letter for each number, e.g. {_example(len(item.question.left))}"
+
     def build(self, f: Fields, common: dict[str, Any]) -> Question | None:
         prompt = f.text("prompt")
         if not f.require("pairs"):
@@ -142,7 +145,8 @@ class Match(
 
 
 def _example(n: int) -> str:
-    return " ".join(f"{k}{letter(k - 1)}" for k in range(1, min(n, 3) + 1))
+    """A pair for each of the `n` numbered items, as the answer is typed."""
+    return " ".join(f"{k}{letter(k - 1)}" for k in range(1, n + 1))
 
 
 KIND = Match()

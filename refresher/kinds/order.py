@@ -76,9 +76,15 @@ class Order(
     def sheet(self, item: Any) -> dict[str, Any]:
         return {"items": [item.question.items[i] for i in item.order]}
 
+    def hint_for(self, item: Any) -> str:
+        return f"the letters in order, e.g. {_example(len(item.question.items))}"
+
 
 def _example(n: int) -> str:
-    return "B A" if n == 2 else "C A B"
+    """Every letter of an `n`-item question once, in an order that is plainly an example (the
+    second letter first, then the rest)."""
+    letters = [letter(k) for k in range(n)]
+    return " ".join(letters[1:2] + letters[:1] + letters[2:]) if n > 1 else "A"
 
 
 KIND = Order()

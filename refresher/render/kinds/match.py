@@ -49,7 +49,7 @@ class MatchView(View):
     def body(self, item) -> list[RenderableType]:
         return [
             _columns(item, 2),
-            Text("  Pair each number with a letter, e.g. 1B 2A.", style="muted"),
+            Text("  Pair each number with a letter.", style="muted"),
         ]
 
     def expected(self, answered) -> Text:
