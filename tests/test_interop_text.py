@@ -4,24 +4,12 @@ custom separators, a CSV with its own column names, and non-Latin topic names.""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 from typer.testing import CliRunner
 
-from refresher.banks.load import check_file
 from refresher.cli import app
+from tests.interop_files import import_file
 
-DATA = Path(__file__).parent / "data" / "interop"
-
-
-def _import(tmp_path, monkeypatch, name: str, *extra: str):
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(DATA / name, tmp_path / name)
-    result = CliRunner().invoke(app, ["import", name, "--to", "out.yaml", *extra])
-    bank, problems = check_file(tmp_path / "out.yaml")
-    assert problems == [] and bank is not None, (problems, result.stderr)
-    return result, bank
+_import = import_file
 
 
 def test_anki_notes_with_headers_keep_breaks_reverse_cards_and_hints(tmp_path, monkeypatch):

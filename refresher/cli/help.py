@@ -48,16 +48,22 @@ def _isatty(stream) -> bool:
 NO_PAGER = "refresher.no_pager"  # ctx.meta key: --no-pager given anywhere on the line
 
 
+def _take_no_pager(command, ctx, args):
+    """`--no-pager` anywhere on the line: noted for the pager, and taken off the arguments of a
+    command that has no such option of its own."""
+    if "--no-pager" in args:
+        ctx.meta[NO_PAGER] = True
+        if not any(p.name == "no_pager" for p in command.params):
+            args = [a for a in args if a != "--no-pager"]
+    return args
+
+
 class PagedCommand(TyperCommand):
     """A command whose help pages; every command takes `--no-pager`, wherever it stands (even
     after `-h`), whether or not its output is long enough to page."""
 
     def parse_args(self, ctx, args):
-        if "--no-pager" in args:
-            ctx.meta[NO_PAGER] = True
-            if not any(p.name == "no_pager" for p in self.params):
-                args = [a for a in args if a != "--no-pager"]
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, _take_no_pager(self, ctx, args))
 
     def format_help(self, ctx, formatter):
         _paged_help(ctx, lambda: super(PagedCommand, self).format_help(ctx, formatter))
@@ -65,11 +71,7 @@ class PagedCommand(TyperCommand):
 
 class PagedGroup(TyperGroup):
     def parse_args(self, ctx, args):
-        if "--no-pager" in args:
-            ctx.meta[NO_PAGER] = True
-            if not any(p.name == "no_pager" for p in self.params):
-                args = [a for a in args if a != "--no-pager"]
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, _take_no_pager(self, ctx, args))
 
     def format_help(self, ctx, formatter):
         _paged_help(ctx, lambda: super(PagedGroup, self).format_help(ctx, formatter))
