@@ -170,7 +170,9 @@ def test_a_consistent_but_edited_entry_must_still_type_check(tmp_path, mini_path
     entry = _entry(folder)
     head, body = entry.read_bytes().split(b"\n", 1)
     data = json.loads(body)
-    data["questions"][0]["answer"] = "not an index"
+    kind, values = data["questions"][0]
+    assert kind == "choice" and isinstance(values[-1], int)  # the answer: an option's index
+    values[-1] = "not an index"
     body = json.dumps(data).encode()
     doc = json.loads(head)
     doc["sha256"] = hashlib.sha256(body).hexdigest()  # a checksum that fits: types still checked
