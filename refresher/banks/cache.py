@@ -7,9 +7,9 @@ SHA-256 of its body, is read only when it is a regular file under `limits.CACHE_
 (`refresher.env.files.read_bounded`, links not followed), is written whole (`write_atomically`),
 and is decoded by msgspec straight into typed rows, every field's type checked as it is read
 (a typed decoder: about four times faster than JSON parsing followed by checks in Python);
-any mismatch is a miss, and the bank is parsed again. The key covers the file's bytes and the source of every module that shapes a
-parsed bank, so a change to the reader, the validator or a kind is a new key. Entries not used
-for `STALE_DAYS` are removed.
+any mismatch is a miss, and the bank is parsed again. The key covers the file's bytes and the
+source of every module that shapes a parsed bank, so a change to the reader, the validator or a
+kind is a new key. Entries not used for `STALE_DAYS` are removed.
 """
 
 from __future__ import annotations
