@@ -384,3 +384,27 @@ def test_settling_on_a_state_changed_since_it_was_shown_builds_on_the_stored_one
     fresh = S.rate(sched, stored, 7, Rating.Good, later, duration_ms=1500)
     assert rated == planning.shorten(fresh, target, day, {})  # the plan's rule, applied once
     assert day.date_of(rated.after.card.due) == date(2026, 1, 7) < day.date_of(fresh.after.card.due)
+
+
+def test_retrievability_of_plain_columns_is_py_fsrs_own_to_the_last_bit():
+    import random
+
+    from refresher.srs.optimize import default_parameters
+
+    rng = random.Random(3)
+    fitted = list(default_parameters())
+    fitted[20] = 0.35  # a learner's own decay, not the default
+    now = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    for params in (None, tuple(fitted)):
+        scheduler = S.make_scheduler(fuzz=False, parameters=params)
+        for k in range(300):
+            last = now - timedelta(minutes=rng.randrange(0, 400 * 24 * 60))
+            stability = rng.choice([0.01, 0.5, 1.0, 3.7, 40.0, 365.0, rng.uniform(0.1, 900)])
+            info = CardInfo(k, last + timedelta(days=3), State.Review, False, stability, last)
+            card = S.Card(card_id=k, state=State.Review, stability=stability, due=info.due,
+                          last_review=last)  # fmt: skip
+            assert S.retrievability(scheduler, info, now) == scheduler.get_card_retrievability(
+                card, now
+            )
+    never = CardInfo(1, now, State.Learning)
+    assert S.retrievability(S.make_scheduler(), never, now) == 0.0

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from refresher.app import banks as bank_access
+from refresher.app import fit_cache
 from refresher.env import config, paths
 from refresher.env.clock import local_now
 from refresher.env.config import Config
@@ -133,11 +134,25 @@ def reschedule(store: Store, settings: Config, scope: str | None) -> int:
     return store.reschedule(states)
 
 
-def model_fit(store: Store, settings: Config, scope: str | None, now: datetime) -> ModelFit:
-    """How well the parameters in force for `scope` predict its whole history."""
+def model_fit(
+    store: Store, settings: Config, scope: str | None, now: datetime, cache: Path | None = None
+) -> ModelFit:
+    """How well the parameters in force for `scope` predict its whole history.
+
+    Scoring reads the whole history (seconds at 100,000 reviews), so the result is kept in the
+    cache folder under a key made of the parameters, the study day's start and the history's
+    mark (`Store.history_mark`: any review added, undone or synced in changes it); `stats`
+    scores again only when one of them changed. Without `cache` (a folder) it always scores."""
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
-    items, count = core.training_items(store.review_history(scope), day)
     params = config.parameters_for(settings, scope)
+    key = fit_cache.key(scope, params, day.shift_minutes, store.history_mark(scope))
+    kept = None if cache is None else fit_cache.read(cache, key)
+    if kept is not None:
+        return kept
+    items, count = core.training_items(store.review_history(scope), day)
     recent = items[-core.MODEL_FIT_ITEMS :]
     score = core.evaluate(params or core.default_parameters(), recent) if items else None
-    return ModelFit(score, count, params is not None)
+    fit = ModelFit(score, count, params is not None)
+    if cache is not None:
+        fit_cache.write(cache, key, fit)
+    return fit

@@ -17,7 +17,7 @@ from refresher.app import optimize as app_optimize
 from refresher.app import plan
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
-from refresher.env import config
+from refresher.env import config, paths
 from refresher.env.clock import local_now
 from refresher.env.config import Config
 from refresher.srs import schedule
@@ -41,9 +41,10 @@ def compute(
     days: int,
     settings: Config,
     now: datetime,
+    cache: Path | None = None,
 ) -> Stats:
     """Stats over `banks` (`scope`: the one bank id, or None for all) for the `days` up to
-    `now`."""
+    `now`; the model fit is kept in the folder `cache` when given (`app.optimize.model_fit`)."""
     scheduler = schedule.make_scheduler(
         desired_retention=settings.desired_retention,
         parameters=config.parameters_for(settings, scope),
@@ -106,7 +107,7 @@ def compute(
         readiness=plan.readiness(store, banks, at, cards, settings),
         interview_date=None if target is None else target.day,
     )
-    return replace(result, model_fit=app_optimize.model_fit(store, settings, scope, now))
+    return replace(result, model_fit=app_optimize.model_fit(store, settings, scope, now, cache))
 
 
 def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport:
@@ -116,6 +117,14 @@ def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport
     now = local_now()
     scope = loaded[0].id if name is not None else None
     with open_store(home) as store:
-        result = compute(store, loaded, scope=scope, days=days, settings=settings, now=now)
+        result = compute(
+            store,
+            loaded,
+            scope=scope,
+            days=days,
+            settings=settings,
+            now=now,
+            cache=paths.cache_dir(home),
+        )
     title = loaded[0].title if name is not None else "all banks"
     return StatsReport(result, title, skipped)

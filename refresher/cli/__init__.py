@@ -12,8 +12,12 @@ The command modules import `refresher.app` and `refresher.render` inside the com
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
+
+from typing import Any
 
 import typer
 
@@ -61,6 +65,13 @@ class _Pieces:
 
 
 class _Boundary(PagedGroup):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name):
+        module = COMMANDS.get(cmd_name)
+        return None if module is None else built(module).get(cmd_name)
+
     def invoke(self, ctx):
         stdout = sys.stdout
         sys.stdout = _Pieces(stdout)
@@ -158,45 +169,45 @@ def main() -> None:
     app()
 
 
-# Command modules register themselves on `app`. None imports numpy at import time, which keeps
-# `--help` and `quiz` fast; the explain engine is imported inside the commands that use it.
-from refresher.cli import bank as _bank  # noqa: E402
-from refresher.cli import browse as _browse  # noqa: E402
-from refresher.cli import drill as _drill  # noqa: E402
-from refresher.cli import explain as _explain  # noqa: E402
-from refresher.cli import interop as _interop  # noqa: E402
-from refresher.cli import interview as _interview  # noqa: E402
-from refresher.cli import optimize as _optimize  # noqa: E402
-from refresher.cli import plan as _plan  # noqa: E402
-from refresher.cli import quiz as _quiz  # noqa: E402
-from refresher.cli import review as _review  # noqa: E402
-from refresher.cli import sheet as _sheet  # noqa: E402
-from refresher.cli import stats as _stats  # noqa: E402
-from refresher.cli import sync as _sync  # noqa: E402
+# Which module of `refresher.cli` registers each command, in the order help lists them. Only the
+# module of the command being run is imported and built (`_Boundary.get_command`); help and
+# shell completion, which list every command, build them all. None imports NumPy at import
+# time; the explain engine is imported inside the commands that use it, and the explain
+# commands themselves are built only when `explain` is used (`refresher.cli.lazy`).
+COMMANDS: dict[str, str] = {
+    "quiz": "quiz",
+    "review": "review",
+    "unsuspend": "review",
+    "config": "review",
+    "plan": "plan",
+    "optimize": "optimize",
+    "interview": "interview",
+    "drill": "drill",
+    "stats": "stats",
+    "print": "sheet",
+    "banks": "bank",
+    "check": "bank",
+    "find": "browse",
+    "show": "browse",
+    "explain": "lazy",
+    "export": "interop",
+    "import": "interop",
+    "history": "interop",
+    "sync": "sync",
+}
 
-for _module in (
-    _quiz,
-    _review,
-    _plan,
-    _optimize,
-    _interview,
-    _drill,
-    _stats,
-    _sheet,
-    _bank,
-    _browse,
-    _explain,
-    _interop,
-    _sync,
-):
-    _module.register(app)
 
-for _info in app.registered_commands:  # quiz, review, interview, drill sync with sync_dir
-    if _info.callback is not None and _info.callback.__name__ in _sync.STUDYING:
-        _info.callback = _sync.studying(_info.callback)
+@functools.cache
+def built(module: str) -> dict[str, Any]:
+    """The commands module `module` registers, built as the root app builds its own."""
+    from refresher.cli import sync
 
-# Every command's help pages like the rest and is piped without padding, whichever module
-# registered it.
-for _info in app.registered_commands:
-    if _info.cls in (None, typer.core.TyperCommand):
-        _info.cls = PagedCommand
+    own = typer.Typer(rich_markup_mode=app.rich_markup_mode, pretty_exceptions_enable=False)
+    own.callback()(lambda: None)  # a group, whatever the number of its commands
+    importlib.import_module(f"refresher.cli.{module}").register(own)
+    for info in own.registered_commands:
+        if info.callback is not None and info.callback.__name__ in sync.STUDYING:
+            info.callback = sync.studying(info.callback)  # synced with `config sync_dir`
+        if info.cls in (None, typer.core.TyperCommand):
+            info.cls = PagedCommand  # its help pages like the rest, piped without padding
+    return dict(typer.main.get_group(own).commands)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from refresher.cli.help import PagedCommand, PagedGroup
+from refresher.cli.lazy import EXPLAIN_HELP
 from refresher.core import limits
 from refresher.core.errors import InputError
 from refresher.env.files import is_folder, read_regular
@@ -30,16 +31,9 @@ from refresher.explain.spec import Example, Option
 if TYPE_CHECKING:
     from refresher.explain.steps import Worked
 
-explain_app = typer.Typer(
-    cls=PagedGroup,
-    help="Print worked examples computed live: pooling, convolution, RNN, LSTM, GRU, "
-    "gradients, backpropagation through time and parameter counts.",
-    no_args_is_help=True,
-)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(explain_app, name="explain")
+# The root app registers a stand-in that builds this group when `explain` is used
+# (`refresher.cli.lazy`), so this module is imported only then.
+explain_app = typer.Typer(cls=PagedGroup, help=EXPLAIN_HELP, no_args_is_help=True)
 
 
 # ------------------------------------------------------------------------------ shared options

@@ -41,11 +41,19 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Item:
-    """One training item: the ratings of a card up to `at`, as (rating 1-4, delta_t days)."""
+    """One training item: the ratings of a card up to `at`, as (rating 1-4, delta_t days).
+
+    The items of one card share that card's list of ratings and differ in `length`, so a card
+    with n ratings costs n entries, not n * n / 2."""
 
     card_id: int
     at: datetime  # when the last rating (the one predicted) was made
-    reviews: tuple[tuple[int, int], ...]
+    ratings: Sequence[tuple[int, int]]  # every rating of the card (shared by its items)
+    length: int  # how many of them this item covers
+
+    @property
+    def reviews(self) -> tuple[tuple[int, int], ...]:
+        return tuple(self.ratings[: self.length])
 
 
 def training_items(
@@ -68,7 +76,7 @@ def training_items(
         reviews.append((int(rating), delta))
         last_day = d
         if len(reviews) > 1 and delta > 0:
-            items.append(Item(card_id, at, tuple(reviews)))
+            items.append(Item(card_id, at, reviews, len(reviews)))
     items.sort(key=lambda i: (i.at, i.card_id))
     return items, count
 
@@ -89,10 +97,10 @@ def _rs_items(items: Sequence[Item]) -> list[Any]:
     rs = _rs()
     longest: dict[int, Item] = {}
     for i in items:
-        if i.card_id not in longest or len(i.reviews) > len(longest[i.card_id].reviews):
+        if i.card_id not in longest or i.length > longest[i.card_id].length:
             longest[i.card_id] = i
     made = {k: [rs.FSRSReview(r, dt) for r, dt in i.reviews] for k, i in longest.items()}
-    return [rs.FSRSItem(made[i.card_id][: len(i.reviews)]) for i in items]
+    return [rs.FSRSItem(made[i.card_id][: i.length]) for i in items]
 
 
 def fit(items: Sequence[Item]) -> tuple[float, ...]:

@@ -228,18 +228,19 @@ def preview(
 
 
 def retrievability(scheduler: Scheduler, card: CardState | CardInfo, now: datetime) -> float:
-    """The predicted chance of recalling the card at `now` (0 for a card never reviewed)."""
-    if isinstance(card, CardInfo):
-        fsrs_card = Card(
-            card_id=card.card_id,
-            state=card.state,
-            stability=card.stability,
-            due=card.due,
-            last_review=card.last_review,
-        )
-    else:
-        fsrs_card = card.card
-    return float(scheduler.get_card_retrievability(fsrs_card, _utc(now)))
+    """The predicted chance of recalling the card at `now` (0 for a card never reviewed).
+
+    For plain columns (`CardInfo`, thousands at a time in stats and plans) this is py-fsrs's own
+    forgetting curve worked out here, with the same operations in the same order, rather than
+    a py-fsrs `Card` built for each card (most of the time of `stats` at 5,000 cards)."""
+    if not isinstance(card, CardInfo):
+        return float(scheduler.get_card_retrievability(card.card, _utc(now)))
+    if card.last_review is None or card.stability is None:
+        return 0.0
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    elapsed = max(0, (_utc(now) - card.last_review).days)
+    return float((1 + factor * elapsed / card.stability) ** decay)
 
 
 def self_rated(rating: Rating) -> Outcome:
@@ -266,11 +267,16 @@ class CardInfo:
 
 def is_due(info: CardInfo, now: datetime, day: StudyDay) -> bool:
     """Review cards are due on their study day; learning cards when their step is (nearly) up."""
+    return _due_by(info, day.end_of(now), _utc(now) + LEARN_AHEAD)
+
+
+def _due_by(info: CardInfo, day_ends: datetime, learn_until: datetime) -> bool:
+    """`is_due` with the instants it compares to worked out once (for a whole queue)."""
     if info.suspended:
         return False
     if info.state == State.Review:
-        return info.due < day.end_of(now)
-    return info.due <= _utc(now) + LEARN_AHEAD
+        return info.due < day_ends
+    return info.due <= learn_until
 
 
 @dataclass(frozen=True)
@@ -339,11 +345,12 @@ def build_queue(
     due: list[CardInfo] = []
     unseen: list[int] = []
     later: list[datetime] = []
+    day_ends, learn_until = day.end_of(now), _utc(now) + LEARN_AHEAD
     for card_id in selection:
         info = cards.get(card_id)
         if info is None:
             unseen.append(card_id)
-        elif is_due(info, now, day):
+        elif _due_by(info, day_ends, learn_until):
             due.append(info)
         elif not info.suspended:
             later.append(info.due)

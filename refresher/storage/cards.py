@@ -100,6 +100,7 @@ class Cards(Connection):
         )
         parse = datetime.fromisoformat
         lo, hi = limits.STORED_YEAR_MIN, limits.STORED_YEAR_MAX
+        states = {s.value: s for s in State}  # a dict lookup: an Enum call per card is slow
         infos = {}
         for r in self.conn.execute(sql, args):
             try:
@@ -107,10 +108,12 @@ class Cards(Connection):
                 last = parse(r[5]) if r[5] else None
                 if not lo <= due.year <= hi or (last is not None and not lo <= last.year <= hi):
                     raise ValueError("out of range")
+                if type(r[2]) is not int or r[2] not in states:
+                    raise ValueError(f"{r[2]!r} is not a card state")
                 infos[int(r[0])] = CardInfo(
                     card_id=int(r[0]),
                     due=due,
-                    state=State(r[2]),
+                    state=states[r[2]],
                     suspended=bool(r[3]),
                     stability=None if r[4] is None else float(r[4]),
                     last_review=last,

@@ -49,6 +49,22 @@ class Memory(Connection):
         return rows
 
     @guarded
+    def history_mark(self, bank: str | None = None) -> tuple[int, int, str]:
+        """(reviews, highest review id, latest review time) of the cards of `bank`: changes
+        whenever a review is added, undone or synced in, and costs an index walk, not a read
+        of the history (what `stats` keys its model fit on)."""
+        if bank is None:
+            sql, args = "SELECT count(*), max(id), max(reviewed_at) FROM reviews", ()
+        else:
+            sql = (
+                "SELECT count(*), max(r.id), max(r.reviewed_at) FROM reviews r"
+                " JOIN questions q ON q.id = r.question_id WHERE q.bank = ?"
+            )
+            args = (bank,)
+        count, top, latest = self.conn.execute(sql, args).fetchone()
+        return int(count), int(top or 0), str(latest or "")
+
+    @guarded
     def reschedule(self, states: Iterable[tuple[int, int, CardState]]) -> int:
         """Write (card id, reviews replayed, new state) back; returns the cards written. A card
         whose review count is no longer the one replayed (rated meanwhile) is left as it is."""
