@@ -16,7 +16,6 @@ import functools
 import importlib
 import os
 import sys
-
 from typing import Any
 
 import typer
