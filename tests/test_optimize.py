@@ -185,6 +185,40 @@ def test_stats_tell_how_well_the_model_fits(refresher_home, monkeypatch):
     assert f"Model fit: log loss {data['log_loss']:.3f}" in " ".join(shown.split())
 
 
+def test_stats_score_again_only_when_the_history_or_parameters_change(
+    refresher_home, monkeypatch
+):
+    bank = bundled(12)
+    study(bank, Learner(seed=4), 12, new_per_day=4)
+    monkeypatch.setenv("REFRESHER_NOW", (T0 + timedelta(days=12)).isoformat())
+    scored = []
+    real = core.training_items
+    monkeypatch.setattr(core, "training_items", lambda *a: scored.append(1) or real(*a))
+    runner = CliRunner()
+
+    def fit() -> dict:
+        return json.loads(runner.invoke(app, ["stats", "--json"]).output)["model_fit"]
+
+    first = fit()
+    assert fit() == first and len(scored) == 1  # kept: the same history, the same parameters
+    with open_sitting(bank, bank.questions, app_settings.load(), new_per_day=1) as sitting:
+        sitting.start()
+        card = sitting.next_card()
+        offer = sitting.offer(card)
+        outcome = S.self_rated(S.Rating.Good)
+        sitting.rate(card, S.Rating.Good, outcome=outcome, auto=False, seconds=3, offer=offer)
+    after = fit()
+    assert len(scored) == 2 and after["reviews"] == first["reviews"] + 1  # a new review
+    with open_store() as store:  # taken back: the history is the first one again, and so is
+        (last,) = store.conn.execute("SELECT max(id) FROM reviews").fetchone()
+        store.undo_review(last)
+    assert fit() == first and len(scored) == 2  # its fit, kept
+    config.save(config_file(refresher_home), config.Config(parameters=TRUE))
+    assert fit()["parameters"] != first["parameters"] and len(scored) == 3
+    (refresher_home / "cache" / "fit.json").write_bytes(b"\x00{not json")  # damaged: a miss
+    assert fit()["reviews"] == first["reviews"] and len(scored) == 4
+
+
 def test_the_optimizer_is_not_loaded_to_start_up():
     code = (
         "import sys\n"
