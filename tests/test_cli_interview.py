@@ -382,3 +382,36 @@ def test_the_opening_panel_wraps_whole_sentences_and_fits_the_countdown(monkeypa
     untimed = run("q\n", "--count", "1", "--time", "0", *SEED).stdout.split("Question 1")[0]
     assert "no countdown" in untimed and "time left" not in untimed
     assert "time is up" not in untimed
+
+
+def test_history_all_streams_every_answer_oldest_first(monkeypatch, refresher_home):
+    from refresher.storage.store import open_store
+
+    run(THREE_OF_FIVE + "\nq\n", *SEED)
+    with open_store() as store:  # 400 more answers to the same question, as an interview stores
+        (row,) = store.conn.execute(
+            "SELECT question_id, given, points FROM attempts WHERE points IS NOT NULL"
+        ).fetchall()
+        store.conn.executemany(
+            "INSERT INTO attempts (question_id, answered_at, given, correct, seconds, mode,"
+            " qtype, topic, points) VALUES (?, ?, ?, 1, 30, 'interview', 'open', 'lstm', ?)",
+            [
+                (row[0], f"2026-11-{26 + k // 200:02d}T{(k // 10) % 20:02d}:{k % 10:02d}:00+00:00",
+                 f"answer number {k}", row[2])
+                for k in range(400)
+            ],
+        )  # fmt: skip
+        store.conn.commit()
+        answers = store.every_answer_to("mini", "rnn-vs-lstm")
+        assert iter(answers) is answers  # a generator: read as it is shown, never all at once
+    monkeypatch.setenv("COLUMNS", "100")
+    latest = run("", "--history", "rnn-vs-lstm")
+    assert latest.exit_code == 0 and "answer number 399" in latest.output
+    assert "answer number 393" not in latest.output  # the latest 6 only
+    result = run("", "--history", "rnn-vs-lstm", "--all")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "401 answers, oldest first." in out
+    assert out.index("25 Nov 09:30") < out.index("answer number 0") < out.index("answer number 399")
+    alone = run("", "--all")
+    assert alone.exit_code == 1 and "--all goes with --history ID" in alone.stderr

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from refresher.core import limits
 from refresher.core.errors import InputError, RefresherError
@@ -29,6 +30,9 @@ from refresher.quiz.round import select
 from refresher.srs import schedule
 from refresher.srs.schedule import Rating
 from refresher.storage.store import OnStore, Store, open_store
+
+if TYPE_CHECKING:
+    from refresher.storage.attempts import ScoredAnswer
 
 MODE = "interview"
 DEFAULT_COUNT = 5
@@ -299,6 +303,22 @@ class AnswerHistory:
     answers: list[PastAnswer]
 
 
+def _past(q: OpenQuestion, past: ScoredAnswer, *, highlight: bool = True) -> PastAnswer:
+    """A stored answer as shown; `highlight=False` skips matching its words against today's
+    points (a third of the time of showing every answer of a long history)."""
+    zone = local_now().tzinfo  # dates shown in the learner's zone (REFRESHER_NOW's in tests)
+    return PastAnswer(
+        past.answered_at.astimezone(zone),
+        past.given,
+        past.seconds,
+        past.mode,
+        past.of,
+        past.covered,
+        tuple(k for k, p in enumerate(q.points) if p in past.covered),
+        guess(q, past.given) if highlight else matcher.Coverage((), ()),
+    )
+
+
 class InterviewHistory(OnStore):
     """The history as an interview uses it. Close with `close()` or `with`."""
 
@@ -329,23 +349,14 @@ class InterviewHistory(OnStore):
         """The `latest` stored answers to the open question `qid`, oldest first (read from the
         newest end, so a history of any length costs the same)."""
         q = _open_question(bank, qid)
-        zone = local_now().tzinfo  # dates shown in the learner's zone (REFRESHER_NOW's in tests)
-        rows = []
-        for past in self.store.answers_to(bank.id, q.id, latest):
-            ticked = tuple(k for k, p in enumerate(q.points) if p in past.covered)
-            rows.append(
-                PastAnswer(
-                    past.answered_at.astimezone(zone),
-                    past.given,
-                    past.seconds,
-                    past.mode,
-                    past.of,
-                    past.covered,
-                    ticked,
-                    guess(q, past.given),
-                )
-            )
+        rows = [_past(q, a) for a in self.store.answers_to(bank.id, q.id, latest)]
         return AnswerHistory(q, bank.topics.get(q.topic, q.topic), rows)
+
+    def every_past(self, bank: Bank, qid: str) -> tuple[OpenQuestion, str, Iterator[PastAnswer]]:
+        """(question, topic, every stored answer to it, oldest first, read as it is shown)."""
+        q = _open_question(bank, qid)
+        answers = (_past(q, a, highlight=False) for a in self.store.every_answer_to(bank.id, q.id))
+        return q, bank.topics.get(q.topic, q.topic), answers
 
     def missed_most(
         self, bank: Bank, questions: Sequence[OpenQuestion], limit: int = MISSED_SHOWN

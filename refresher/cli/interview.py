@@ -46,6 +46,12 @@ def interview(
         metavar="ID",
         help="Show your past answers to question ID next to the model answer, and stop.",
     ),
+    every: bool = typer.Option(
+        False,
+        "--all",
+        help="With --history: every past answer, oldest first, each shown as it is read "
+        "(not only the latest 6).",
+    ),
 ) -> None:
     """Practise the interview questions as in a real interview.
 
@@ -68,9 +74,14 @@ def interview(
     check_time(seconds)
     the_bank = open_bank(bank)
     console = make_console()
+    if every and history is None:
+        raise InputError("--all goes with --history ID: the question whose answers to show")
     if history is not None:
         with open_interview_history() as past:
-            draw.history(console, past.past(the_bank, history.strip()))
+            if every:
+                draw.every_answer(console, *past.every_past(the_bank, history.strip()))
+            else:
+                draw.history(console, past.past(the_bank, history.strip()))
         return
     if seed is None:
         seed = secrets.randbelow(1_000_000)

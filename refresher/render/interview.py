@@ -8,7 +8,7 @@ words found by `refresher.quiz.points` can be highlighted where they are).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -26,7 +26,7 @@ from refresher.app.interview import (
     rating_name,
 )
 from refresher.core import limits
-from refresher.core.text import strip_controls
+from refresher.core.text import plural, strip_controls
 from refresher.kinds.open import OpenQuestion
 from refresher.quiz.points import Coverage
 from refresher.render.layout import progress_rule
@@ -263,6 +263,37 @@ def history(console: Console, h: AnswerHistory, *, most: int = limits.PAST_ANSWE
     console.print(grid)
 
 
+def every_answer(
+    console: Console, q: OpenQuestion, topic: str, answers: Iterable[PastAnswer]
+) -> int:
+    """Every past answer, oldest first, each printed as it is read (`--history ID --all`);
+    returns how many."""
+    console.print(Rule(Text.assemble((q.id, "progress"), " · ", (topic, "muted")), align="left"))
+    console.print(Text(q.prompt, style="bold"))
+    count = 0
+    chunk = Text()
+    for count, p in enumerate(answers, start=1):
+        # A line and the text, left for the terminal to wrap, printed a hundred answers at a
+        # time: no layout per answer, so the time per answer stays small however many there are.
+        chunk.append(_past_title(p) + "\n", style="muted")
+        chunk.append_text(Text("  ") + _past_body(p) + Text("\n"))
+        if count % 100 == 0:
+            console.print(chunk, soft_wrap=True, end="")
+            chunk = Text()
+    if chunk:
+        console.print(chunk, soft_wrap=True, end="")
+    if count == 0:
+        console.print(
+            Text(
+                "No typed or scored answers to this question yet: run `refresher interview`.",
+                style="muted",
+            )
+        )
+    else:
+        console.print(Text(f"{plural(count, 'answer')}, oldest first.", style="muted"))
+    return count
+
+
 def _date(p: PastAnswer) -> str:
     return p.answered_at.strftime("%d %b\n%H:%M")  # two answers a day stay apart
 
@@ -290,7 +321,15 @@ def _points_grid(q: OpenQuestion, shown: Sequence[PastAnswer], width: int) -> Ta
 
 
 def _past_panel(p: PastAnswer) -> Panel:
+    return Panel(
+        _past_body(p), title=Text(_past_title(p)), title_align="left", border_style="muted"
+    )
+
+
+def _past_title(p: PastAnswer) -> str:
     when = p.answered_at.strftime("%d %b %H:%M")
-    title = f"{when} · {p.mode} · {p.score}/{p.of} · {duration(p.seconds)}"
-    body = highlighted(p.given, p.guess) if p.given.strip() else Text("(answered aloud)", "muted")
-    return Panel(body, title=Text(title), title_align="left", border_style="muted")
+    return f"{when} · {p.mode} · {p.score}/{p.of} · {duration(p.seconds)}"
+
+
+def _past_body(p: PastAnswer) -> Text:
+    return highlighted(p.given, p.guess) if p.given.strip() else Text("(answered aloud)", "muted")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from refresher.storage.connection import (
     damaged,
     guarded,
     iso,
+    sqlite_error,
     stored_time,
 )
 
@@ -38,6 +39,14 @@ class AttemptRow:
     mode: str
     qtype: str
     topic: str
+
+
+# The answers to one question (bank, question id) typed or scored by their key points.
+_SCORED_ANSWERS = (
+    "SELECT a.answered_at, a.given, a.seconds, a.mode, a.points FROM attempts a"
+    " JOIN questions q ON q.id = a.question_id WHERE q.bank = ? AND q.qid = ?"
+    " AND a.correct IS NOT NULL AND a.points IS NOT NULL"
+)
 
 
 @dataclass(frozen=True)
@@ -223,22 +232,29 @@ class Attempts(Connection):
         """Every answer to one question that was typed or scored by its points, oldest first;
         only the `latest` ones when given (read from the newest end, whatever the history)."""
         rows = self.conn.execute(
-            "SELECT a.answered_at, a.given, a.seconds, a.mode, a.points FROM attempts a"
-            " JOIN questions q ON q.id = a.question_id WHERE q.bank = ? AND q.qid = ?"
-            " AND a.correct IS NOT NULL AND a.points IS NOT NULL ORDER BY a.id DESC LIMIT ?",
+            _SCORED_ANSWERS + " ORDER BY a.id DESC LIMIT ?",
             (bank, qid, -1 if latest is None else latest),
         ).fetchall()
         rows.reverse()
-        return [
-            ScoredAnswer(
-                stored_time(self.path, r[0], "an answer's time"),
-                str(r[1]),
-                float(r[2]) if isinstance(r[2], int | float) else 0.0,
-                str(r[3]),
-                *self._points_of(r[4]),
-            )
-            for r in rows
-        ]
+        return [self._scored(r) for r in rows]
+
+    def every_answer_to(self, bank: str, qid: str) -> Iterator[ScoredAnswer]:
+        """`answers_to` without a limit, oldest first, one row at a time: a history of any
+        length is shown in the memory of one answer."""
+        try:
+            for r in self.conn.execute(_SCORED_ANSWERS + " ORDER BY a.id", (bank, qid)):
+                yield self._scored(r)
+        except sqlite3.Error as exc:  # raised while iterating, past `guarded`
+            raise sqlite_error(self.path, exc, "read") from None
+
+    def _scored(self, r: Sequence[object]) -> ScoredAnswer:
+        return ScoredAnswer(
+            stored_time(self.path, r[0], "an answer's time"),
+            str(r[1]),
+            float(r[2]) if isinstance(r[2], int | float) else 0.0,
+            str(r[3]),
+            *self._points_of(r[4]),
+        )
 
     def _points_of(self, raw: object) -> tuple[int, tuple[str, ...]]:
         """(number of points, texts covered) as stored by an interview; refused if it cannot
