@@ -162,13 +162,17 @@ class _Rows:
     model: type[Question]
     names: tuple[str, ...]
     decoder: msgspec.json.Decoder
-    by_keyword: bool  # the model has keyword-only fields
+    direct: bool  # fields set straight into a new instance (see `build`)
 
     def build(self, raw: msgspec.Raw) -> Question:
         values = msgspec.structs.astuple(self.decoder.decode(raw))
-        if self.by_keyword:
-            return self.model(**dict(zip(self.names, values, strict=True)))
-        return self.model(*values)
+        if self.direct:
+            # What the frozen dataclass's __init__ would do, without its object.__setattr__
+            # call per field (most of the time of a cache hit): the values are already checked.
+            q = object.__new__(self.model)
+            q.__dict__.update(zip(self.names, values, strict=True))
+            return q
+        return self.model(**dict(zip(self.names, values, strict=True)))
 
 
 @functools.cache
@@ -181,12 +185,14 @@ def _rows() -> dict[str, _Rows]:
         row = msgspec.defstruct(
             f"{model.__name__}Row", [(f.name, hints[f.name]) for f in fields], array_like=True
         )
-        out[name] = _Rows(
-            model,
-            tuple(f.name for f in fields),
-            msgspec.json.Decoder(row),
-            any(f.kw_only for f in fields),
+        # Set directly only a plain dataclass: no __post_init__ to run, no slots, every field
+        # an __init__ argument.
+        direct = (
+            not hasattr(model, "__post_init__")
+            and not hasattr(model, "__slots__")
+            and all(f.init for f in fields)
         )
+        out[name] = _Rows(model, tuple(f.name for f in fields), msgspec.json.Decoder(row), direct)
     return out
 
 
