@@ -12,7 +12,7 @@ another window is left out if it is no longer due. The front end only prompts an
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -135,13 +135,15 @@ class ReviewSitting(OnStore):
     def day(self, now: datetime) -> StudyDay:
         return StudyDay.local_to(now, self.settings.day_starts_at)
 
-    def build_queue(self, now: datetime) -> Queue:
+    def build_queue(self, now: datetime, cards: Mapping[int, CardInfo] | None = None) -> Queue:
+        """The queue at `now`, from the stored card states (or `cards`, read already)."""
         day = self.day(now)
         today = day.date_of(now)
         introduced = self.store.introduced_between(
             day.start(today), day.start(today + timedelta(days=1))
         )
-        cards = self.store.card_infos(self.bank.id)
+        if cards is None:
+            cards = self.store.card_infos(self.bank.id)
         unseen = sum(1 for k in self.selection if k not in cards)
         rules = self.policy.queue_rules(self.store, self.bank.id, unseen, now, self.new_per_day)
         return rules.queue(
@@ -278,9 +280,10 @@ class ReviewSitting(OnStore):
     def finish(self) -> SittingEnd:
         """What the sitting did and what is left."""
         now = self.clock()
-        after = self.build_queue(now)
+        cards = self.store.card_infos(self.bank.id)  # read once, for the queue and tomorrow
+        after = self.build_queue(now, cards)
         tomorrow = schedule.forecast(
-            [i for k, i in self.store.card_infos(self.bank.id).items() if k in self.by_card],
+            [i for k, i in cards.items() if k in self.by_card],
             now,
             self.day(now),
             days=2,
