@@ -34,8 +34,9 @@ from refresher.kinds import kind_of
 from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
-EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
+EXPORT_FORMATS = ("apkg", "txt", "gift", "xml", "csv", "tsv")
 IMPORT_FORMATS = ("csv", "tsv", "anki", "gift", "apkg", "xml")
+ALIASES = {"moodlexml": "xml", "moodle": "xml"}  # --format moodlexml is Moodle XML
 DEFAULT_SEED = 14  # numeric items of an export: the same numbers every time unless --seed
 
 
@@ -45,10 +46,13 @@ class Exported:
     format: str
     written: int
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (question id, why)
+    described: list[tuple[str, str]] = field(default_factory=list)  # Moodle XML: (id, why)
+    changed: list[tuple[str, str]] = field(default_factory=list)  # written in a near form
 
 
 def export_format(path: Path, given: str | None) -> str:
     fmt = (given or path.suffix.lstrip(".")).lower()
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in EXPORT_FORMATS:
         known = ", ".join(EXPORT_FORMATS)
         shown = path.suffix or "(none)"
@@ -86,6 +90,10 @@ def export_bank(
         text, left_out = gift.write(bank, items)
         _write(path, text.encode("utf-8"))
         return Exported(path, fmt, len(items) - len(left_out), left_out)
+    if fmt == "xml":
+        text, described, changed = moodlexml.write(bank, items, gift.scalar)
+        _write(path, text.encode("utf-8"))
+        return Exported(path, fmt, len(items), described=described, changed=changed)
 
     notes = anki.notes(bank, items, subdecks=subdecks, numeric_html=numeric_html)
     if fmt == "apkg":
@@ -109,6 +117,22 @@ def left_out_summary(bank: Bank, left_out: list[tuple[str, str]]) -> list[str]:
         lines.append(f"left out {plural(len(entries), kind + ' question')} ({ids}): {why}")
     if lines:
         lines.append("(--verbose names each question left out and why)")
+    return lines
+
+
+def described_summary(bank: Bank, described: list[tuple[str, str]]) -> list[str]:
+    """One line per kind written as a Moodle description (shown, not graded), with its count."""
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    kinds = {q.id: q.type for q in bank.questions}
+    for qid, why in described:
+        by_kind.setdefault(kinds.get(qid, "?"), []).append((qid, why))
+    lines = []
+    for kind, entries in by_kind.items():
+        ids = ", ".join(qid for qid, _ in entries[:3]) + (", ..." if len(entries) > 3 else "")
+        lines.append(
+            f"wrote {plural(len(entries), kind + ' question')} ({ids}) as Moodle descriptions"
+            f" (shown with the answer, not graded): {entries[0][1]}"
+        )
     return lines
 
 
@@ -144,6 +168,7 @@ class Imported:
 
 def import_format(path: Path, text: str, given: str | None) -> str:
     if given:
+        given = ALIASES.get(given.lower(), given.lower())
         if given not in IMPORT_FORMATS:
             raise RefresherError(f"--format {given!r}: use one of {', '.join(IMPORT_FORMATS)}")
         return given

@@ -105,22 +105,32 @@ def _question(it: Any) -> str | None:
     return None
 
 
-def _numeric(it: Any, prompt: str, why: str) -> str | None:
+def scalar(it: Any) -> tuple[float, str] | None:
+    """A numeric item's one number and what to add to its prompt (the drawn inputs of a random
+    question, as `(hidden size = 47)`), or None when its answer is not one number."""
     q = it.question
     if q.value is not None:
-        value = q.value
-    else:
-        expected = it.instance.expected
-        if expected.size != 1:
-            return None
-        value = float(expected.reshape(()))
-        if _is_random(q.compute):
-            from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
+        return q.value, ""
+    expected = it.instance.expected
+    if expected.size != 1:
+        return None
+    value = float(expected.reshape(()))
+    if not _is_random(q.compute):
+        return value, ""
+    from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
 
-            inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
-            shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
-            prompt += escape(f"\n({shown})")
-    return prompt + " {#" + f"{_number(value)}:{_number(q.tolerance)}" + why + "\n}"
+    inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
+    shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
+    return value, f"\n({shown})"
+
+
+def _numeric(it: Any, prompt: str, why: str) -> str | None:
+    found = scalar(it)
+    if found is None:
+        return None
+    value, extra = found
+    prompt += escape(extra)
+    return prompt + " {#" + f"{_number(value)}:{_number(it.question.tolerance)}" + why + "\n}"
 
 
 def _shown(name: str, value: Any) -> bool:
