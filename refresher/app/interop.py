@@ -288,6 +288,10 @@ def import_file(
         questions=found.questions,
     )
     problems: list[tuple[int, str, str]] = []
+    if not found.questions:
+        reported = [f"{shown}:{line}: {message}" for line, message in sorted(found.problems)]
+        reported.append(f"{shown}: nothing could be imported; no bank written")
+        return Imported(target, None, reported, [])
     try:
         bank = build_bank(data, shown, problems)
     except BankError as exc:

@@ -35,7 +35,7 @@ CHOICE = {"MULTICHOICE", "MC", "MCV", "MCH", "MCS", "MCVS", "MCHS"} | {
 RESPONSE = {"MULTIRESPONSE", "MR", "MRH", "MRS", "MRHS"} | {
     "MULTIRESPONSE_" + s for s in ("H", "S", "HS")
 }
-_WHOLE_RANGE = 10  # a numerical range of at most this many whole numbers is accepted whole
+_WHOLE_RANGE = 21  # a numerical range of at most this many whole numbers is accepted whole
 
 
 def looks_like(text: str) -> bool:
@@ -216,16 +216,17 @@ def _cloze(
 
     for n, (kind, answers) in enumerate(subs, 1):
         credited = [(w, t) for w, t, _ in answers if w > 0 and t and t != "*"]
-        notes += [f'Blank {n}, "{t}": {f}' for _, t, f in answers if f]
+        for w, t, f in answers:
+            credit = f" ({w:g}% credit in Moodle)" if 0 < w < 100 else ""
+            if credit or f:
+                notes.append(f'Blank {n}, "{t}"{credit}' + (f": {f}" if f else ""))
         if not credited:
             found.problem(line, f"embedded answer {n} has no answer that earns credit; left out")
             return None
         if any(c in t for _, t in credited for c in ("|", ";", "{{", "}}")):
             found.problem(line, f"an answer of embedded answer {n} holds '|', ';' or braces")
             return None
-        partial = [(w, t) for w, t in credited if w < 100]
-        notes += [f'Blank {n}, "{t}" ({w:g}% credit in Moodle)' for w, t in partial]
-        if partial:
+        if any(w < 100 for w, _ in credited):
             say("partial-credit answers of embedded answers are accepted; the weight is noted")
         if kind in SHORT_CASE:
             say("a case-sensitive embedded answer is graded without case")
