@@ -142,6 +142,15 @@ def read(found: Collected, line: int, raw: str, html: bool) -> dict[str, Any] | 
     return _cloze(found, line, segments, subs)
 
 
+def _shown(kind: str, text: str) -> str:
+    """An answer as a note names it: `"Paris"`, or a numerical answer as `4 ± 0.5`."""
+    numbers = _numbers(text) if kind in NUMERICAL else None
+    if numbers is None:
+        return f'"{text}"'
+    value, tolerance = numbers
+    return _number(value) + (f" ± {_number(tolerance)}" if tolerance else "")
+
+
 def _prompt(segments: list[str]) -> str:
     return (segments[0] + "____" + segments[1]).strip()
 
@@ -150,14 +159,18 @@ def _single(
     found: Collected, line: int, segments: list[str], kind: str, answers: list[Any]
 ) -> dict[str, Any] | None:
     """One code alone: a choice, multiple-response or numeric question, as Moodle asks it."""
-    notes = [f'"{t}": {f}' for _, t, f in answers if f]
+    notes = [f"{_shown(kind, t)}: {f}" for _, t, f in answers if f]
     if kind in CHOICE:
         best = max((w for w, _, _ in answers), default=0)
         if best <= 0:
             return None
         key = next(k for k, (w, _, _) in enumerate(answers) if w == best)
-        partial = [(w, t) for k, (w, t, _) in enumerate(answers) if w > 0 and k != key]
-        notes += [f'"{t}" ({w:g}% credit in Moodle)' for w, t in partial]
+        partial = [k for k, (w, _, _) in enumerate(answers) if w > 0 and k != key]
+        notes = []
+        for k, (w, t, f) in enumerate(answers):
+            credit = f" ({w:g}% credit in Moodle)" if k in partial else ""
+            if credit or f:
+                notes.append(f'"{t}"{credit}' + (f": {f}" if f else ""))
         if partial:
             found.note(
                 line, f"{plural(len(partial), 'partial-credit option')}; the weight is noted"
@@ -189,6 +202,7 @@ def _single(
             return None
         weight, (value, tolerance) = max(credited, key=lambda r: r[0])
         others = [(w, n) for w, n in credited if n != (value, tolerance)]
+        notes = [f"{_shown(kind, t)}: {f}" for w, t, f in answers if f]
         notes += [f"{_number(v)} ± {_number(t)} ({w:g}% credit in Moodle)" for w, (v, t) in others]
         if others:
             found.note(line, f"Moodle also credits {plural(len(others), 'other answer')}; noted")
@@ -214,17 +228,18 @@ def _cloze(
             said.add(message)
             found.note(line, message)
 
-    for n, (kind, answers) in enumerate(subs, 1):
+    for code, (kind, answers) in enumerate(subs, 1):
+        n = "".join(parts).count("{{") + 1  # the blank it starts, as the learner numbers them
         credited = [(w, t) for w, t, _ in answers if w > 0 and t and t != "*"]
         for w, t, f in answers:
-            credit = f" ({w:g}% credit in Moodle)" if 0 < w < 100 else ""
+            credit = f" ({w:g}% credit in Moodle)" if 0 < w < 100 and kind not in RESPONSE else ""
             if credit or f:
-                notes.append(f'Blank {n}, "{t}"{credit}' + (f": {f}" if f else ""))
+                notes.append(f"Blank {n}, {_shown(kind, t)}{credit}" + (f": {f}" if f else ""))
         if not credited:
-            found.problem(line, f"embedded answer {n} has no answer that earns credit; left out")
+            found.problem(line, f"embedded answer {code} has no answer that earns credit; left out")
             return None
         if any(c in t for _, t in credited for c in ("|", ";", "{{", "}}")):
-            found.problem(line, f"an answer of embedded answer {n} holds '|', ';' or braces")
+            found.problem(line, f"an answer of embedded answer {code} holds '|', ';' or braces")
             return None
         if any(w < 100 for w, _ in credited):
             say("partial-credit answers of embedded answers are accepted; the weight is noted")
@@ -247,12 +262,12 @@ def _cloze(
             elif len(credited) == 1:
                 blank = "{{" + credited[0][1] + "}}" + listing
             else:
-                group = f"~r{n}:"
+                group = f"~r{code}:"
                 blank = ", ".join("{{" + group + t + "}}" for _, t in credited) + listing
         else:
             ordered = sorted(credited, key=lambda r: -r[0])
             blank = "{{" + "|".join(t for _, t in ordered) + "}}"
-        parts += [blank, segments[n]]
+        parts += [blank, segments[code]]
     text = "".join(parts).strip()
     head, cut, rest = text.partition("\n\n")
     if cut and "{{" not in head:  # a paragraph before the passage: its instruction
@@ -267,7 +282,7 @@ def _numeric_blank(
     for _, text in sorted(credited, key=lambda r: -r[0]):
         numbers = _numbers(text)
         if numbers is None:
-            found.problem(line, f"embedded answer {n}: '{text[:30]}' is not a number")
+            found.problem(line, f"blank {n}: '{text[:30]}' is not a number")
             return None
         value, tolerance = numbers
         if tolerance == 0:
@@ -279,7 +294,7 @@ def _numeric_blank(
         else:
             accepted.append(_number(value))
             say(
-                f"embedded answer {n} accepts {_number(value)} exactly; Moodle also accepts"
+                f"blank {n} accepts {_number(value)} exactly; Moodle also accepts"
                 f" ± {_number(tolerance)}"
             )
     return list(dict.fromkeys(accepted))
