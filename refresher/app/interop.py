@@ -307,7 +307,7 @@ def import_file(
     reported = [(line, m) for line, m in found.problems] + [(ln, m) for ln, _, m in problems]
     lines = [f"{shown}:{line}: {message}" for line, message in sorted(reported)]
     notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln not in bad_lines]
-    if found.media:
+    if found.media and package is None:
         notes.append(
             f"{shown}: note: {found.media} images, sounds or videos kept in the text as"
             " [image: name] / [sound: name]; the media files are not imported"
@@ -373,6 +373,33 @@ def _package(raw: bytes, shown: str, topic: str) -> apkg.Package:
 
 
 def _package_notes(package: apkg.Package, shown: str, history: bool, done: Imported) -> None:
+    held = set(package.media)
+    if held or package.referenced:
+        named = sorted(package.referenced & held)
+        missing = sorted(package.referenced - held)
+        unused = sorted(held - package.referenced)
+
+        def some(names: list[str]) -> str:
+            return ", ".join(excerpt(n, 40) for n in names[:3]) + (
+                ", ..." if len(names) > 3 else ""
+            )
+
+        if named:
+            done.notes.append(
+                f"{shown}: note: {plural(len(named), 'media file')} of the package ({some(named)})"
+                " named in the notes stay as [image: name] / [sound: name]; the files are not"
+                " copied into the bank"
+            )
+        if missing:
+            done.notes.append(
+                f"{shown}: note: {plural(len(missing), 'media file')} named in the notes"
+                f" ({some(missing)}) are not in the package"
+            )
+        if unused:
+            done.notes.append(
+                f"{shown}: note: {plural(len(unused), 'media file')} in the package"
+                f" ({some(unused)}) no note names; not imported"
+            )
     if package.buried:
         done.notes.append(
             f"{shown}: note: {package.buried} buried cards come in unburied (a bury lasts a day)"
@@ -385,12 +412,12 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
     """Store each card's Anki reviews as refresher reviews, oldest first, so its memory state is
     the one FSRS computes from them; suspended cards stay suspended. A card that already has a
     history here is left as it is (a second import adds nothing). Returns the reviews stored."""
-    from refresher.srs.rating import CardRating
+    from refresher.srs.rating import CardRating, Memory
     from refresher.srs.schedule import Rating, make_scheduler
 
     scheduler = make_scheduler()
     questions = {q.id: q for q in bank.questions}
-    stored = skipped = 0
+    stored = skipped = adopted = 0
     with open_store() as store:
         ids = store.question_ids(bank.id, [q for q in questions if q in package.reviews])
         for qid, reviews in package.reviews.items():
@@ -401,8 +428,16 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
             if store.review_logs(card_id):
                 skipped += 1
                 continue
-            for review in reviews:
+            stored_state = package.memory.get(qid)
+            if stored_state is not None:
+                adopted += 1
+            for n, review in enumerate(reviews, 1):
                 outcome = Outcome(review.rating > 1, "", "(imported from Anki)")
+                memory = None
+                if stored_state is not None and n == len(reviews):
+                    memory = Memory(
+                        stored_state.stability, stored_state.difficulty, stored_state.due
+                    )
                 store.rate_card(
                     CardRating(
                         card_id,
@@ -412,6 +447,7 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
                         seconds=review.duration_ms / 1000,
                         now=review.at,
                         scheduler=scheduler,
+                        memory=memory,
                     )
                 )
                 stored += 1
@@ -427,6 +463,11 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
         done.notes.append(
             f"{shown}: note: {skipped} cards already have a history here; their Anki reviews"
             " were not added again"
+        )
+    if adopted:
+        done.notes.append(
+            f"{shown}: note: {plural(adopted, 'card')} keep the FSRS memory state Anki stored"
+            " (stability, difficulty, due day); the others' state is computed from their reviews"
         )
     return stored
 
