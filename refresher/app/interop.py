@@ -1,5 +1,6 @@
-"""Import and export: a bank to Anki (.apkg, notes in plain text), Moodle GIFT and CSV; CSV/TSV,
-Anki plain text and GIFT files to a bank; the history store as a stream of rows.
+"""Import and export: a bank to Anki (.apkg, notes in plain text), Moodle GIFT, Moodle XML and
+CSV; CSV/TSV, Anki plain text and packages, GIFT and Moodle XML files to a bank; the history
+store as a stream of rows.
 
 Use cases only: the formats live in `refresher.formats`, the drawing of a numeric item's worked
 solution comes in from the shell as a function (`numeric_html`), and every file is written

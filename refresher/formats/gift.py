@@ -11,7 +11,10 @@ cannot hold are returned with the reason, never written half.
 Read: comments, `::title::`, `$CATEGORY:`, `[html]`/`[markdown]`/`[plain]`/`[moodle]` markers,
 escapes, multi-line questions, missing-word questions (text after the answers), the answer forms
 above plus numeric ranges (`{#1..2}`), several numeric answers (the first full-credit one is kept),
-and feedback after `#`, which is added to the explanation. Pure.
+and feedback after `#`, which is added to the explanation. A question holding Moodle's embedded
+answers (`{1:SHORTANSWER:=x}`, which Moodle's GIFT import misreads) comes in as the cloze it
+spells, and says so. An answer block without `=` or `~` that is not true/false is one short
+answer, as Moodle reads it. Pure.
 """
 
 from __future__ import annotations

@@ -1,13 +1,25 @@
-"""Moodle XML (`<quiz>` of `<question type="...">`) read as a bank.
+"""Moodle XML (`<quiz>` of `<question type="...">`): a bank written for Moodle's importer, and
+Moodle XML files read back as a bank.
 
-Read: categories as topics, multichoice (single: one key, partial credit noted with its weight;
-multiple: the options with positive fractions), truefalse, shortanswer (every answer earning
-credit accepted, partial weights noted), numerical (the best answer and its tolerance, the others
-and units noted), matching (empty sub-questions as distractors), essay (the grader information as
-model answer), per-answer and general feedback in the explanation. Text in `html` or
-`moodle_auto_format` becomes plain text; `plain_text` and `markdown` are kept as written.
-Descriptions and cloze (multianswer) questions are reported. A DOCTYPE is refused, so no entity
-is ever expanded. Pure.
+Read: categories as topics (a category's idnumber, as refresher writes it, is the topic key),
+multichoice (single: one key, partial credit noted with its weight; multiple: the options with
+positive fractions), truefalse, shortanswer (every answer earning credit accepted, partial weights
+noted), numerical (the best answer and its tolerance, the others and units noted), matching
+(empty sub-questions as distractors), essay (the grader information as model answer, a "Key
+points:" list as its points), embedded answers (`cloze`, also named `multianswer`; see
+`formats.multianswer`), hints, tags and idnumbers, per-answer and general feedback in the
+explanation. Text in `html` or `moodle_auto_format` becomes plain text; `plain_text` and
+`markdown` are kept as written. Descriptions are reported. A DOCTYPE is refused, so no entity is
+ever expanded.
+
+Written: one category per topic (`$course$/top/<bank title>/<topic title>`, the topic key as its
+idnumber), each question named and idnumbered by its id, every text `plain_text` (so Moodle
+shows `<b>` as written), grades from Moodle's own list (a multiple-answer question's right
+options share 100%, its wrong ones share -100%), `choice`/`multi` as multichoice, `truefalse`,
+`blank` as shortanswer, a one-number `numeric` as numerical (a relative tolerance made absolute),
+`match` as matching, `open` as essay (model answer and key points as grader information),
+`cloze` as embedded answers; flashcards, order questions and matrix answers, which Moodle cannot
+grade, as descriptions showing the answer, each returned with the reason. Pure.
 """
 
 from __future__ import annotations
