@@ -195,6 +195,7 @@ def test_moodle_cloze_fixture_as_moodle_reads_it(tmp_path, monkeypatch):
     assert [b[0] for b in q.blanks] == ["California", "Arizona", "California", "Arizona", "Paris"]
     assert q.blanks[4] == ("Paris", "Marseille")  # Marseille earns 50% in Moodle
     assert '"Marseille" (50% credit in Moodle)' in q.explanation
+    assert "Blank 5, any other answer: Wrong answer." in q.explanation
     assert "[image: california-state-flag.png]" in q.segments[0]
     assert "[California / Arizona]" in q.segments[1]
     assert any("3 images" in n for n in notes)

@@ -144,6 +144,8 @@ def read(found: Collected, line: int, raw: str, html: bool) -> dict[str, Any] | 
 
 def _shown(kind: str, text: str) -> str:
     """An answer as a note names it: `"Paris"`, or a numerical answer as `4 ± 0.5`."""
+    if text == "*":
+        return "any other answer"
     numbers = _numbers(text) if kind in NUMERICAL else None
     if numbers is None:
         return f'"{text}"'
