@@ -126,6 +126,9 @@ def test_round_trip_through_our_own_importer_gives_the_same_bank(tmp_path, monke
     result = _run("export", "--format", "moodlexml", "--to", "s14.moodle")
     assert result.exit_code == 0, result.stderr
     assert "as Moodle descriptions (shown with the answer, not graded)" in result.stderr
+    assert f"wrote {len(bank.questions)} questions (95 as descriptions) to s14.moodle" in (
+        result.stderr
+    )
     assert "cell-update-cloze: its blanks answerable in any order are fixed in Moodle" in (
         result.stderr
     )
@@ -134,6 +137,11 @@ def test_round_trip_through_our_own_importer_gives_the_same_bank(tmp_path, monke
     root = ET.parse(tmp_path / "s14.moodle").getroot()
     written = [q for q in root.iter("question") if q.get("type") != "category"]
     assert len(written) == len(bank.questions)  # every question is in the file
+    pool = next(q for q in written if q.findtext("idnumber") == "avg-pool-session")
+    assert pool.get("type") == "description"  # a 2x2 answer: shown with its givens and answer
+    shown = pool.findtext("questiontext/text")
+    assert "Given: input = [[1.0, 2.0, 3.0, 4.0]," in shown
+    assert shown.endswith("Answer: 3.5 5.5; 3.75 5.25")
     read, problems = check_file(tmp_path / "back.yaml")
     assert problems == [] and read.topics == bank.topics
     assert len(read.questions) + len(described) == len(bank.questions)

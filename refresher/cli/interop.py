@@ -93,8 +93,9 @@ def export(
             print_warning(line)
     for qid, what in done.changed:
         print_warning(f"{qid}: {what}")
+    described = f" ({len(done.described)} as descriptions)" if done.described else ""
     make_console(stderr=True).print(
-        f"wrote {plural(done.written, 'question')} to {done.path}",
+        f"wrote {plural(done.written, 'question')}{described} to {done.path}",
         markup=False,
         highlight=False,
         emoji=False,

@@ -121,11 +121,15 @@ def scalar(it: Any) -> tuple[float, str] | None:
     value = float(expected.reshape(()))
     if not _is_random(q.compute):
         return value, ""
+    return value, f"\n({givens(it)})"
+
+
+def givens(it: Any) -> str:
+    """The inputs a computed numeric item shows, as `C = [[1, 2], [3, 4]]; stride = 2`."""
     from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
 
-    inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
-    shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
-    return value, f"\n({shown})"
+    inputs = used_params(kind_of(it.question).sheet(it).get("inputs", {}))
+    return "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
 
 
 def _numeric(it: Any, prompt: str, why: str) -> str | None:

@@ -458,7 +458,12 @@ def _description(it: Any, why: str) -> ET.Element:
     name = _sub(node, "name")
     _sub(name, "text", q.id)
     answer = kind.answer_text(it)
-    text = q.prompt + (f"\n\nAnswer: {answer}" if answer else "")
+    given = ""
+    if q.type == "numeric" and not q.fixed:
+        from refresher.formats.gift import givens  # NumPy: only for a computed question
+
+        given = f"\n\nGiven: {givens(it)}"
+    text = q.prompt + given + (f"\n\nAnswer: {answer}" if answer else "")
     _texted(node, "questiontext", text)
     _texted(node, "generalfeedback", q.explanation)
     _sub(node, "defaultgrade", "0")
