@@ -55,3 +55,6 @@ def test_embedded_answers_in_a_gift_file_are_the_cloze_they_spell(tmp_path, monk
     assert cloze.segments == ("The cell state is ", " and the hidden state ", ".")
     assert 'Blank 2, "h_t": right' in cloze.explanation
     assert q["plain"].type == "blank" and q["plain"].answers == ("answer",)
+    counts = q["gates-count"]  # codes without a weight: {:NUMERICAL:...}
+    assert counts.type == "cloze" and counts.blanks == (("3",), ("2",))
+    assert "Blank 2, 2: right" in counts.explanation
