@@ -68,7 +68,7 @@ def test_banks_lists_counts_and_json(refresher_home, mini_path):
     result = CliRunner().invoke(app, ["banks"])
     assert result.exit_code == 0
     assert "Session 14" in result.output and "Mini bank for tests" in result.output
-    data = json.loads(CliRunner().invoke(app, ["banks", "--json"]).output)
+    data = json.loads(CliRunner().invoke(app, ["banks", "--json"]).stdout)  # warnings: stderr
     ids = [b["id"] for b in data]
     assert ids == ["session-14", "mini"]
     mini = data[1]
@@ -126,3 +126,24 @@ def test_banks_skips_a_broken_user_bank(refresher_home):
     assert result.exit_code == 0
     assert "Session 14" in result.stdout
     assert result.stderr.startswith("warning: skipped ") and "bad.yaml:5: q1:" in result.stderr
+
+
+def test_banks_warns_when_two_banks_share_an_id_or_question_ids(refresher_home):
+    folder = refresher_home / "banks"
+    folder.mkdir(parents=True)
+    one = "id: {id}\ntitle: {id}\ntopics: {{t: T}}\nquestions:\n" + "".join(
+        f"  - {{{{id: {qid}, type: card, topic: t, front: F{qid}, back: B}}}}\n"
+        for qid in ("a", "b", "c", "d")
+    )
+    (folder / "first.yaml").write_text(one.format(id="deck"))
+    (folder / "second.yaml").write_text(one.format(id="deck"))
+    (folder / "third.yaml").write_text(one.format(id="other"))
+    result = CliRunner().invoke(app, ["banks"])
+    assert result.exit_code == 0
+    err = result.stderr
+    assert "first.yaml and " in err and "second.yaml have one id 'deck'" in err
+    assert "their progress would be one history" in err
+    assert "banks 'deck' and 'other' share 4 question ids (a, b, c, ...)" in err
+    assert "Session 14" in result.stdout
+    alone = CliRunner().invoke(app, ["banks"], env={"REFRESHER_HOME": str(refresher_home / "x")})
+    assert "share" not in alone.stderr and "have one id" not in alone.stderr

@@ -261,3 +261,80 @@ def test_a_collection_expanding_past_the_limit_is_refused(tmp_path, packages, mo
     )
     assert result.exit_code == 1 and "expands past 8,192 bytes" in result.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    """A collection reviewed through Anki's own scheduler with FSRS on, so each card in review
+    has the memory state Anki stores in `cards.data`; one card's state as an optimized preset
+    would leave it (a stability no default replay gives); media named and missing."""
+    from anki.collection import ExportAnkiPackageOptions
+
+    folder = tmp_path_factory.mktemp("anki-fsrs")
+    col = anki_collection.Collection(str(folder / "collection.anki2"))
+    col.set_config("fsrs", True)
+    did = col.decks.id("Deep")
+    easy = _add(
+        col, "Basic", {"Front": 'GRU <img src="gru.png">', "Back": "[sound:gru.mp3]"}, "Deep"
+    )
+    good = _add(col, "Basic", {"Front": "LSTM", "Back": 'cell <img src="gone.png">'}, "Deep")
+    tuned = _add(col, "Basic", {"Front": "BPTT", "Back": "through time"}, "Deep")
+    col.media.write_data("gru.png", b"\x89PNG\r\n\x1a\nimage")
+    col.media.write_data("gru.mp3", b"ID3sound")
+    col.media.write_data("unused.jpg", b"\xff\xd8jpeg")
+    col.decks.select(did)
+    answers = {easy.cards()[0].id: 4, good.cards()[0].id: 3, tuned.cards()[0].id: 4}
+    for _ in answers:
+        card = col.sched.getCard()
+        col.sched.answerCard(card, answers[card.id])
+    tuned_id = tuned.cards()[0].id
+    state = '{"s":31.5,"d":4.25,"dr":0.9,"decay":0.154}'
+    col.db.execute(
+        "UPDATE cards SET data = ?, due = due + 20, ivl = 28 WHERE id = ?", state, tuned_id
+    )
+    crt = col.db.scalar("SELECT crt FROM col")
+    anki = {
+        note.guid: col.db.first(
+            "SELECT type, due, data FROM cards WHERE id = ?", note.cards()[0].id
+        )
+        for note in (easy, good, tuned)
+    }
+    out = {}
+    for name, legacy in (("legacy.apkg", True), ("current.apkg", False)):
+        options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=legacy)
+        col.export_anki_package(out_path=str(folder / name), options=options, limit=None)
+        out[name] = folder / name
+    col.close()
+    return out, anki, crt, {"easy": easy.guid, "good": good.guid, "tuned": tuned.guid}
+
+
+@pytest.mark.parametrize("name", ["legacy.apkg", "current.apkg"])
+def test_anki_stored_fsrs_state_is_kept_and_media_reported(tmp_path, reviewed, name):
+    import json
+
+    files, anki, crt, guids = reviewed
+    target = tmp_path / "deck.yaml"
+    result = CliRunner().invoke(app, ["import", str(files[name]), "--to", str(target)])
+    assert result.exit_code == 0, result.stderr
+    err = result.stderr
+    assert "2 cards keep the FSRS memory state Anki stored" in err  # the learning card replays
+    assert "2 media files of the package (gru.mp3, gru.png) named in the notes stay" in err
+    assert "1 media file named in the notes (gone.png) are not in the package" in err
+    assert "unused.jpg" not in err  # Anki packs only the media its notes name
+    bank = load_bank(target)
+    q = {x.prompt: x for x in bank.questions}
+    assert q["GRU [image: gru.png]"].back == "[sound: gru.mp3]"
+    with open_store() as store:
+        for key in ("easy", "tuned"):
+            kind, due, data = anki[guids[key]]
+            assert kind == 2
+            state = store.card_state(store.question_id(bank.id, stable_id("anki", guids[key])))
+            stored = json.loads(data)
+            assert state.card.stability == pytest.approx(stored["s"])
+            assert state.card.difficulty == pytest.approx(stored["d"])
+            anki_due = datetime.fromtimestamp(crt + due * 86400, UTC)
+            assert abs((state.card.due - anki_due).total_seconds()) < 86400
+        tuned = store.card_state(store.question_id(bank.id, stable_id("anki", guids["tuned"])))
+        assert tuned.card.stability == 31.5  # no replay of one Easy rating gives this
+        learning = store.card_state(store.question_id(bank.id, stable_id("anki", guids["good"])))
+        assert learning is not None and learning.reps == 1

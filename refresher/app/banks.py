@@ -54,6 +54,36 @@ def load_all(home: Path | None = None) -> tuple[list[Bank], list[Skipped]]:
     return loaded, skipped
 
 
+def shared_ids(loaded: list[Bank]) -> list[str]:
+    """A warning for each two banks with one id (their progress would be one history), and for
+    each two banks sharing question ids (a bare question id then names either: give
+    `bank/question`)."""
+    from refresher.banks.load import display_path
+    from refresher.core.text import plural
+
+    def where(bank: Bank) -> str:
+        return display_path(Path(bank.path)) if bank.path else bank.id
+
+    out = []
+    for k, one in enumerate(loaded):
+        ids = {q.id for q in one.questions}
+        for other in loaded[k + 1 :]:
+            if other.id == one.id:
+                out.append(
+                    f"banks {where(one)} and {where(other)} have one id '{one.id}': their"
+                    " progress would be one history; give one of them another id"
+                )
+                continue
+            both = sorted(ids & {q.id for q in other.questions})
+            if both:
+                shown = ", ".join(both[:3]) + (", ..." if len(both) > 3 else "")
+                out.append(
+                    f"banks '{one.id}' and '{other.id}' share {plural(len(both), 'question id')}"
+                    f" ({shown}); name such a question as bank/question-id"
+                )
+    return out
+
+
 def open_banks(name: str | None, home: Path | None = None) -> tuple[list[Bank], list[Skipped]]:
     """The bank `name`, or every bank when `name` is None (skipping the broken ones)."""
     if name is not None:

@@ -1,5 +1,6 @@
-"""Import and export: a bank to Anki (.apkg, notes in plain text), Moodle GIFT and CSV; CSV/TSV,
-Anki plain text and GIFT files to a bank; the history store as a stream of rows.
+"""Import and export: a bank to Anki (.apkg, notes in plain text), Moodle GIFT, Moodle XML and
+CSV; CSV/TSV, Anki plain text and packages, GIFT and Moodle XML files to a bank; the history
+store as a stream of rows.
 
 Use cases only: the formats live in `refresher.formats`, the drawing of a numeric item's worked
 solution comes in from the shell as a function (`numeric_html`), and every file is written
@@ -34,8 +35,9 @@ from refresher.kinds import kind_of
 from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
-EXPORT_FORMATS = ("apkg", "txt", "gift", "csv", "tsv")
+EXPORT_FORMATS = ("apkg", "txt", "gift", "xml", "csv", "tsv")
 IMPORT_FORMATS = ("csv", "tsv", "anki", "gift", "apkg", "xml")
+ALIASES = {"moodlexml": "xml", "moodle": "xml"}  # --format moodlexml is Moodle XML
 DEFAULT_SEED = 14  # numeric items of an export: the same numbers every time unless --seed
 
 
@@ -45,10 +47,13 @@ class Exported:
     format: str
     written: int
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (question id, why)
+    described: list[tuple[str, str]] = field(default_factory=list)  # Moodle XML: (id, why)
+    changed: list[tuple[str, str]] = field(default_factory=list)  # written in a near form
 
 
 def export_format(path: Path, given: str | None) -> str:
     fmt = (given or path.suffix.lstrip(".")).lower()
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in EXPORT_FORMATS:
         known = ", ".join(EXPORT_FORMATS)
         shown = path.suffix or "(none)"
@@ -86,6 +91,10 @@ def export_bank(
         text, left_out = gift.write(bank, items)
         _write(path, text.encode("utf-8"))
         return Exported(path, fmt, len(items) - len(left_out), left_out)
+    if fmt == "xml":
+        text, described, changed = moodlexml.write(bank, items, gift.scalar)
+        _write(path, text.encode("utf-8"))
+        return Exported(path, fmt, len(items), described=described, changed=changed)
 
     notes = anki.notes(bank, items, subdecks=subdecks, numeric_html=numeric_html)
     if fmt == "apkg":
@@ -109,6 +118,22 @@ def left_out_summary(bank: Bank, left_out: list[tuple[str, str]]) -> list[str]:
         lines.append(f"left out {plural(len(entries), kind + ' question')} ({ids}): {why}")
     if lines:
         lines.append("(--verbose names each question left out and why)")
+    return lines
+
+
+def described_summary(bank: Bank, described: list[tuple[str, str]]) -> list[str]:
+    """One line per kind written as a Moodle description (shown, not graded), with its count."""
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    kinds = {q.id: q.type for q in bank.questions}
+    for qid, why in described:
+        by_kind.setdefault(kinds.get(qid, "?"), []).append((qid, why))
+    lines = []
+    for kind, entries in by_kind.items():
+        ids = ", ".join(qid for qid, _ in entries[:3]) + (", ..." if len(entries) > 3 else "")
+        lines.append(
+            f"wrote {plural(len(entries), kind + ' question')} ({ids}) as Moodle descriptions"
+            f" (shown with the answer, not graded): {entries[0][1]}"
+        )
     return lines
 
 
@@ -144,6 +169,7 @@ class Imported:
 
 def import_format(path: Path, text: str, given: str | None) -> str:
     if given:
+        given = ALIASES.get(given.lower(), given.lower())
         if given not in IMPORT_FORMATS:
             raise RefresherError(f"--format {given!r}: use one of {', '.join(IMPORT_FORMATS)}")
         return given
@@ -263,6 +289,10 @@ def import_file(
         questions=found.questions,
     )
     problems: list[tuple[int, str, str]] = []
+    if not found.questions:
+        reported = [f"{shown}:{line}: {message}" for line, message in sorted(found.problems)]
+        reported.append(f"{shown}: nothing could be imported; no bank written")
+        return Imported(target, None, reported, [])
     try:
         bank = build_bank(data, shown, problems)
     except BankError as exc:
@@ -278,7 +308,7 @@ def import_file(
     reported = [(line, m) for line, m in found.problems] + [(ln, m) for ln, _, m in problems]
     lines = [f"{shown}:{line}: {message}" for line, message in sorted(reported)]
     notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln not in bad_lines]
-    if found.media:
+    if found.media and package is None:
         notes.append(
             f"{shown}: note: {found.media} images, sounds or videos kept in the text as"
             " [image: name] / [sound: name]; the media files are not imported"
@@ -344,6 +374,33 @@ def _package(raw: bytes, shown: str, topic: str) -> apkg.Package:
 
 
 def _package_notes(package: apkg.Package, shown: str, history: bool, done: Imported) -> None:
+    held = set(package.media)
+    if held or package.referenced:
+        named = sorted(package.referenced & held)
+        missing = sorted(package.referenced - held)
+        unused = sorted(held - package.referenced)
+
+        def some(names: list[str]) -> str:
+            return ", ".join(excerpt(n, 40) for n in names[:3]) + (
+                ", ..." if len(names) > 3 else ""
+            )
+
+        if named:
+            done.notes.append(
+                f"{shown}: note: {plural(len(named), 'media file')} of the package ({some(named)})"
+                " named in the notes stay as [image: name] / [sound: name]; the files are not"
+                " copied into the bank"
+            )
+        if missing:
+            done.notes.append(
+                f"{shown}: note: {plural(len(missing), 'media file')} named in the notes"
+                f" ({some(missing)}) are not in the package"
+            )
+        if unused:
+            done.notes.append(
+                f"{shown}: note: {plural(len(unused), 'media file')} in the package"
+                f" ({some(unused)}) no note names; not imported"
+            )
     if package.buried:
         done.notes.append(
             f"{shown}: note: {package.buried} buried cards come in unburied (a bury lasts a day)"
@@ -356,12 +413,12 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
     """Store each card's Anki reviews as refresher reviews, oldest first, so its memory state is
     the one FSRS computes from them; suspended cards stay suspended. A card that already has a
     history here is left as it is (a second import adds nothing). Returns the reviews stored."""
-    from refresher.srs.rating import CardRating
+    from refresher.srs.rating import CardRating, Memory
     from refresher.srs.schedule import Rating, make_scheduler
 
     scheduler = make_scheduler()
     questions = {q.id: q for q in bank.questions}
-    stored = skipped = 0
+    stored = skipped = adopted = 0
     with open_store() as store:
         ids = store.question_ids(bank.id, [q for q in questions if q in package.reviews])
         for qid, reviews in package.reviews.items():
@@ -372,8 +429,16 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
             if store.review_logs(card_id):
                 skipped += 1
                 continue
-            for review in reviews:
+            stored_state = package.memory.get(qid)
+            if stored_state is not None:
+                adopted += 1
+            for n, review in enumerate(reviews, 1):
                 outcome = Outcome(review.rating > 1, "", "(imported from Anki)")
+                memory = None
+                if stored_state is not None and n == len(reviews):
+                    memory = Memory(
+                        stored_state.stability, stored_state.difficulty, stored_state.due
+                    )
                 store.rate_card(
                     CardRating(
                         card_id,
@@ -383,6 +448,7 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
                         seconds=review.duration_ms / 1000,
                         now=review.at,
                         scheduler=scheduler,
+                        memory=memory,
                     )
                 )
                 stored += 1
@@ -398,6 +464,11 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
         done.notes.append(
             f"{shown}: note: {skipped} cards already have a history here; their Anki reviews"
             " were not added again"
+        )
+    if adopted:
+        done.notes.append(
+            f"{shown}: note: {plural(adopted, 'card')} keep the FSRS memory state Anki stored"
+            " (stability, difficulty, due day); the others' state is computed from their reviews"
         )
     return stored
 

@@ -27,13 +27,15 @@ def list_banks(
 
     Bundled banks come first, then any .yaml files in $REFRESHER_HOME/banks.
     """
-    from refresher.app.banks import load_all
+    from refresher.app.banks import load_all, shared_ids
     from refresher.render import banks as draw
     from refresher.render.console import make_console, paged, print_warning
 
     loaded, skipped = load_all()
     for s in skipped:  # one broken bank must not hide the others
         print_warning(f"skipped {s.problem} (see `refresher check {s.path}`)")
+    for line in shared_ids(loaded):
+        print_warning(line)
     if as_json:
         typer.echo(json.dumps([draw.bank_dict(b) for b in loaded], indent=2, ensure_ascii=False))
         return

@@ -35,8 +35,8 @@ def export(
     fmt: str = typer.Option(
         None,
         "--format",
-        help="apkg, txt (Anki notes in plain text), gift, csv or tsv; default:"
-        " from the suffix of FILE.",
+        help="apkg, txt (Anki notes in plain text), gift, xml (Moodle XML; also"
+        " moodlexml), csv or tsv; default: from the suffix of FILE.",
     ),  # fmt: skip
     subdecks: bool = typer.Option(False, "--subdecks", help="Anki: one sub-deck per topic."),
     seed: int = typer.Option(
@@ -55,11 +55,13 @@ def export(
         False, "--verbose", help="Name every question left out (default: one line per kind)."
     ),
 ) -> None:
-    """Export a bank to Anki (.apkg or .txt), Moodle GIFT (.gift) or a spreadsheet (.csv/.tsv).
+    """Export a bank to Anki (.apkg or .txt), Moodle GIFT (.gift) or XML (.xml), or a
+    spreadsheet (.csv/.tsv).
 
     Re-importing a newer .apkg or .txt into Anki updates the notes it made before (their GUIDs
     come from bank id/question id) and keeps your Anki progress. GIFT cannot hold every kind:
-    each question left out is named on stderr.
+    each question left out is named on stderr. Moodle XML holds every kind; flashcards, order
+    questions and matrix answers become descriptions (shown, not graded), named on stderr.
 
     Example: refresher export --to session-14.apkg --subdecks
     """
@@ -82,11 +84,18 @@ def export(
     if verbose:
         for qid, why in done.left_out:
             print_warning(f"left out {qid}: {why}")
+        for qid, why in done.described:
+            print_warning(f"wrote {qid} as a Moodle description: {why}")
     else:
         for line in interop.left_out_summary(the_bank, done.left_out):
             print_warning(line)
+        for line in interop.described_summary(the_bank, done.described):
+            print_warning(line)
+    for qid, what in done.changed:
+        print_warning(f"{qid}: {what}")
+    described = f" ({len(done.described)} as descriptions)" if done.described else ""
     make_console(stderr=True).print(
-        f"wrote {plural(done.written, 'question')} to {done.path}",
+        f"wrote {plural(done.written, 'question')}{described} to {done.path}",
         markup=False,
         highlight=False,
         emoji=False,
@@ -103,7 +112,9 @@ def import_(
     topic: str = typer.Option(
         None, "--topic", metavar="KEY", help="Topic of questions the file gives none."
     ),
-    fmt: str = typer.Option(None, "--format", help="csv, tsv, anki or gift (default: guessed)."),
+    fmt: str = typer.Option(
+        None, "--format", help="csv, tsv, anki, gift, apkg or xml (default: guessed)."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace BANK.yaml if it exists."),
     separator: str = typer.Option(
         None,

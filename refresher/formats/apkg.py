@@ -11,7 +11,9 @@ right: a reverse card is a second card), its back the note's other fields; a tem
 `{{type:...}}` makes a typed-answer `blank`, a cloze note type one `cloze` per note (hints as the
 question's hint). Fields are HTML and become text; media stay in place as `[image: name]`.
 Deck names become topics. The `revlog` rows of each card (ratings 1-4 with their time and
-duration) and suspended cards are returned for the importer to store. Pure: the zip and the
+duration), Anki's stored FSRS memory state of each card in review (its `data`: stability and
+difficulty, with its due day), suspended cards and the names in the package's media map are
+returned for the importer to store and report. Pure: the zip and the
 database are read from bytes in memory (`sqlite3.Connection.deserialize`); `zstandard` is
 imported only for a current-format package.
 """
@@ -47,12 +49,24 @@ class Review:
     duration_ms: int
 
 
+@dataclass(frozen=True)
+class Memory:
+    """A card's FSRS memory state as Anki stored it (the card's `data`), with its due time."""
+
+    stability: float
+    difficulty: float
+    due: datetime
+
+
 @dataclass
 class Package:
     found: Collected
     reviews: dict[str, list[Review]] = field(default_factory=dict)  # question id -> oldest first
     suspended: set[str] = field(default_factory=set)
     buried: int = 0
+    memory: dict[str, Memory] = field(default_factory=dict)  # question id -> Anki's FSRS state
+    media: list[str] = field(default_factory=list)  # the media files the package holds, by name
+    referenced: set[str] = field(default_factory=set)  # media the notes name
 
 
 @dataclass(frozen=True)
@@ -78,12 +92,49 @@ def _database(data: bytes) -> sqlite3.Connection:
     return conn
 
 
-def _collection(data: bytes) -> sqlite3.Connection:
+def _archive(data: bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = {i.filename: i for i in archive.infolist()}
+        return archive, {i.filename: i for i in archive.infolist()}
     except (zipfile.BadZipFile, OSError) as exc:
         raise PackageError(f"not a readable zip archive ({exc})") from None
+
+
+def _media(data: bytes) -> list[str]:
+    """The names in a package's `media` map: JSON (`{"0": "a.jpg"}`) in a legacy package, a
+    zstd-compressed list of entries (protobuf: name, size, sha1) in a current one."""
+    archive, members = _archive(data)
+    info = members.get("media")
+    if info is None or info.file_size > limits.PACKAGE_COLLECTION_BYTES:
+        return []
+    try:
+        raw = archive.read("media")
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return []
+    if raw.startswith(b"\x28\xb5\x2f\xfd"):
+        import zstandard
+
+        try:
+            raw = _unzstd(zstandard, raw)
+        except PackageError:
+            return []
+        names = []
+        for entry in _proto_all(raw, 1):
+            name = _proto_string(entry, 1)
+            if name:
+                names.append(name)
+        return names
+    try:
+        mapping = json.loads(raw.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        return []
+    if not isinstance(mapping, dict):
+        return []
+    return [str(v) for v in mapping.values() if isinstance(v, str)]
+
+
+def _collection(data: bytes) -> sqlite3.Connection:
+    archive, members = _archive(data)
     for name in ("collection.anki21b", "collection.anki21", "collection.anki2"):
         info = members.get(name)
         if info is None:
@@ -139,6 +190,29 @@ def _proto_string(blob: bytes, tag: int = 1) -> str:
         else:
             break
     return ""
+
+
+def _proto_all(blob: bytes, tag: int) -> list[bytes]:
+    """Every length-delimited field `tag` of a protobuf message (a repeated message field)."""
+    out = []
+    k = 0
+    while k < len(blob):
+        key, k = _varint(blob, k)
+        wire = key & 7
+        if wire == 2:
+            size, k = _varint(blob, k)
+            if key >> 3 == tag:
+                out.append(blob[k : k + size])
+            k += size
+        elif wire == 0:
+            _, k = _varint(blob, k)
+        elif wire == 1:
+            k += 8
+        elif wire == 5:
+            k += 4
+        else:
+            break
+    return out
 
 
 def _varint(blob: bytes, k: int) -> tuple[int, int]:
@@ -198,7 +272,10 @@ def read(data: bytes, default_topic: str) -> Package:
     """The cards of an Anki package as questions, with each card's reviews."""
     conn = _collection(data)
     try:
-        return _read(conn, default_topic)
+        package = _read(conn, default_topic)
+        package.media = _media(data)
+        package.referenced = set(package.found.media_names)
+        return package
     except sqlite3.Error as exc:
         raise PackageError(f"the collection inside cannot be read ({exc})") from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # JSON or rows not Anki's
@@ -212,7 +289,33 @@ def read(data: bytes, default_topic: str) -> Package:
 def _text(found: Collected, html: str) -> str:
     text, media = to_text(html)
     found.media += len(media)
+    for entry in media:  # `<img> name.jpg` or `[sound:name.mp3]`
+        name = entry[7:-1] if entry.startswith("[sound:") else entry.split(" ", 1)[-1]
+        found.media_names.append(name.rsplit("/", 1)[-1].strip())
     return text
+
+
+def _memory(data: Any, kind: int, queue: int, due: int, crt: int) -> Memory | None:
+    """Anki's stored FSRS state of a card in review or relearning (`data` as JSON with `s` and
+    `d`), with its due time: a day number after the collection's creation `crt`, or for a card
+    relearning within the day a time in seconds."""
+    if int(kind) not in (2, 3) or not data:
+        return None
+    try:
+        state = json.loads(data)
+        stability, difficulty = float(state["s"]), float(state["d"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not (0 < stability < 1e6 and 1 <= difficulty <= 10):
+        return None
+    try:
+        if int(queue) == 1 or int(due) > 10_000_000:  # seconds since the epoch
+            at = datetime.fromtimestamp(int(due), UTC)
+        else:
+            at = datetime.fromtimestamp(int(crt) + int(due) * 86_400, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return Memory(stability, difficulty, at)
 
 
 def _read(conn: sqlite3.Connection, default_topic: str) -> Package:
@@ -238,8 +341,9 @@ def _read(conn: sqlite3.Connection, default_topic: str) -> Package:
     root = _common_root([decks.get(d, "") for d in used_decks])
     custom: set[str] = set()
     line = 0
-    for cid, nid, did, ordinal, queue in conn.execute(
-        "SELECT id, nid, did, ord, queue FROM cards ORDER BY nid, ord"
+    crt = int(conn.execute("SELECT crt FROM col").fetchone()[0] or 0)
+    for cid, nid, did, ordinal, queue, ctype, due, data in conn.execute(
+        "SELECT id, nid, did, ord, queue, type, due, data FROM cards ORDER BY nid, ord"
     ):
         line += 1
         if nid not in notes:
@@ -265,6 +369,9 @@ def _read(conn: sqlite3.Connection, default_topic: str) -> Package:
             continue
         if cid in history:
             package.reviews[qid] = history[cid]
+            memory = _memory(data, ctype, queue, due, crt)
+            if memory is not None:
+                package.memory[qid] = memory
         if int(queue) == -1:
             package.suspended.add(qid)
         elif int(queue) in (-2, -3):

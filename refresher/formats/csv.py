@@ -227,6 +227,13 @@ def read(
     own = names is not None and "id" in names and "type" in names
     if names is None:
         rows = _quizlet(rows, delimiter)
+    third = next((line for line, row in rows if len(row) == 3), None) if names is None else None
+    if third is not None:
+        found.note(
+            third,
+            "three columns and no header row naming them: the third is kept as the"
+            " explanation (--columns front,back,tags names them otherwise)",
+        )
     for line, row in rows:
         used = names or (["prompt", "answer"] + ["explanation"] * (len(row) > 2))
         if names is None and len(row) > 3:

@@ -11,7 +11,10 @@ cannot hold are returned with the reason, never written half.
 Read: comments, `::title::`, `$CATEGORY:`, `[html]`/`[markdown]`/`[plain]`/`[moodle]` markers,
 escapes, multi-line questions, missing-word questions (text after the answers), the answer forms
 above plus numeric ranges (`{#1..2}`), several numeric answers (the first full-credit one is kept),
-and feedback after `#`, which is added to the explanation. Pure.
+and feedback after `#`, which is added to the explanation. A question holding Moodle's embedded
+answers (`{1:SHORTANSWER:=x}`, which Moodle's GIFT import misreads) comes in as the cloze it
+spells, and says so. An answer block without `=` or `~` that is not true/false is one short
+answer, as Moodle reads it. Pure.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from refresher.core import limits
 from refresher.core.model import ID_RE, Bank
 from refresher.core.text import a_or_an, plural
+from refresher.formats import multianswer
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
 from refresher.kinds import kind_of
@@ -105,22 +109,36 @@ def _question(it: Any) -> str | None:
     return None
 
 
-def _numeric(it: Any, prompt: str, why: str) -> str | None:
+def scalar(it: Any) -> tuple[float, str] | None:
+    """A numeric item's one number and what to add to its prompt (the drawn inputs of a random
+    question, as `(hidden size = 47)`), or None when its answer is not one number."""
     q = it.question
     if q.value is not None:
-        value = q.value
-    else:
-        expected = it.instance.expected
-        if expected.size != 1:
-            return None
-        value = float(expected.reshape(()))
-        if _is_random(q.compute):
-            from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
+        return q.value, ""
+    expected = it.instance.expected
+    if expected.size != 1:
+        return None
+    value = float(expected.reshape(()))
+    if not _is_random(q.compute):
+        return value, ""
+    return value, f"\n({givens(it)})"
 
-            inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
-            shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
-            prompt += escape(f"\n({shown})")
-    return prompt + " {#" + f"{_number(value)}:{_number(q.tolerance)}" + why + "\n}"
+
+def givens(it: Any) -> str:
+    """The inputs a computed numeric item shows, as `C = [[1, 2], [3, 4]]; stride = 2`."""
+    from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
+
+    inputs = used_params(kind_of(it.question).sheet(it).get("inputs", {}))
+    return "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
+
+
+def _numeric(it: Any, prompt: str, why: str) -> str | None:
+    found = scalar(it)
+    if found is None:
+        return None
+    value, extra = found
+    prompt += escape(extra)
+    return prompt + " {#" + f"{_number(value)}:{_number(it.question.tolerance)}" + why + "\n}"
 
 
 def _shown(name: str, value: Any) -> bool:
@@ -324,6 +342,20 @@ def _one(found: Collected, line: int, block: str, topic: str, comments: list[str
         fmt = marker.group(1).lower()
         body = body[marker.end() :]
     reader = _Reader(fmt)
+    if multianswer.looks_like(body):
+        found.note(
+            line,
+            "embedded answers ({1:SHORTANSWER:...}) are Moodle XML's cloze, not GIFT (Moodle's"
+            " GIFT import reads them as one short answer); imported as the cloze they spell",
+        )
+        cloze = multianswer.read(found, line, body, fmt in ("html", "moodle"))
+        if cloze is not None:
+            notes = cloze.pop("notes")
+            cloze["explanation"] = "\n".join(notes)
+            idnumber, tags = _id_tags(comments)
+            qid = _qid(found, idnumber, title, "cloze", body, cloze)
+            found.add(item(line, id=qid, topic=topic, tags=tags or None, **cloze))
+        return
     opened = _find(body, "{")
     if opened < 0:
         found.problem(line, "a description (no {...} answers): nothing to ask; left out")
@@ -344,6 +376,13 @@ def _one(found: Collected, line: int, block: str, topic: str, comments: list[str
     if question is None:
         return
     found.media += reader.media
+    idnumber, tags = _id_tags(comments)
+    qid = _qid(found, idnumber, title, question["type"], prompt, question)
+    found.add(item(line, id=qid, topic=topic, tags=tags or None, **question))
+
+
+def _id_tags(comments: list[str]) -> tuple[str, list[str]]:
+    """The `[id:...]` and `[tag:...]` of the `//` comments before a question."""
     idnumber = ""
     tags: list[str] = []
     for what, value in _ID_TAG.findall(" ".join(comments)):
@@ -351,7 +390,12 @@ def _one(found: Collected, line: int, block: str, topic: str, comments: list[str
             idnumber = value.strip()
         elif value.strip():
             tags.append(value.strip())
-    kind = question["type"]
+    return idnumber, tags
+
+
+def _qid(found: Collected, idnumber: str, title: str, kind: str, prompt: str, body: Any) -> str:
+    """The id from `// [id:...]`, else the title, else the question's kind and text; one taken
+    already gets the content's digest."""
     if idnumber and ID_RE.match(idnumber) and len(idnumber) <= 200:
         qid = idnumber
     elif title and ID_RE.match(title) and len(title) <= 200:
@@ -360,8 +404,7 @@ def _one(found: Collected, line: int, block: str, topic: str, comments: list[str
         qid = slug(title, stable_id("gift", title), width=60)
     else:
         qid = stable_id("gift", kind, prompt)
-    qid = found.unique_id(qid, kind, prompt, repr(sorted(question.items())))
-    found.add(item(line, id=qid, topic=topic, tags=tags or None, **question))
+    return found.unique_id(qid, kind, prompt, repr(sorted(body.items())))
 
 
 def _weighted(part: str, reader: _Reader) -> tuple[str, float | None, str, str]:
@@ -435,10 +478,9 @@ def _essay(found: Collected, line: int, prompt: str, general: str) -> dict[str, 
 def _short(
     found: Collected, line: int, answers: str, prompt: str, general: str, reader: _Reader
 ) -> dict[str, Any] | None:
+    if not answers.startswith("="):  # Moodle: text before the first '=' is an answer too
+        answers = "=" + answers
     parts = [_weighted(p.strip(), reader) for p in _split(answers, "=")]
-    if not parts or any(p[0] != "=" for p in parts):
-        found.problem(line, "answers must start with '=' or '~'")
-        return None
     notes = []
     accepted = []
     for _, weight, text, feedback in parts:

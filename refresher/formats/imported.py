@@ -73,6 +73,7 @@ class Collected:
     title: str = ""
     notes: list[tuple[int, str]] = field(default_factory=list)
     media: int = 0  # images and sounds kept as `[image: name]` in the text
+    media_names: list[str] = field(default_factory=list)  # their names, where a reader keeps them
     used: set[str] = field(default_factory=set)
 
     def unique_id(self, qid: str, *content: str) -> str:

@@ -1,25 +1,40 @@
-"""Moodle XML (`<quiz>` of `<question type="...">`) read as a bank.
+"""Moodle XML (`<quiz>` of `<question type="...">`): a bank written for Moodle's importer, and
+Moodle XML files read back as a bank.
 
-Read: categories as topics, multichoice (single: one key, partial credit noted with its weight;
-multiple: the options with positive fractions), truefalse, shortanswer (every answer earning
-credit accepted, partial weights noted), numerical (the best answer and its tolerance, the others
-and units noted), matching (empty sub-questions as distractors), essay (the grader information as
-model answer), per-answer and general feedback in the explanation. Text in `html` or
-`moodle_auto_format` becomes plain text; `plain_text` and `markdown` are kept as written.
-Descriptions and cloze (multianswer) questions are reported. A DOCTYPE is refused, so no entity
-is ever expanded. Pure.
+Read: categories as topics (a category's idnumber, as refresher writes it, is the topic key),
+multichoice (single: one key, partial credit noted with its weight; multiple: the options with
+positive fractions), truefalse, shortanswer (every answer earning credit accepted, partial weights
+noted), numerical (the best answer and its tolerance, the others and units noted), matching
+(empty sub-questions as distractors), essay (the grader information as model answer, a "Key
+points:" list as its points), embedded answers (`cloze`, also named `multianswer`; see
+`formats.multianswer`), hints, tags and idnumbers, per-answer and general feedback in the
+explanation. Text in `html` or `moodle_auto_format` becomes plain text; `plain_text` and
+`markdown` are kept as written. Descriptions are reported. A DOCTYPE is refused, so no entity is
+ever expanded.
+
+Written: one category per topic (`$course$/top/<bank title>/<topic title>`, the topic key as its
+idnumber), each question named and idnumbered by its id, every text `plain_text` (so Moodle
+shows `<b>` as written), grades from Moodle's own list (a multiple-answer question's right
+options share 100%, its wrong ones share -100%), `choice`/`multi` as multichoice, `truefalse`,
+`blank` as shortanswer, a one-number `numeric` as numerical (a relative tolerance made absolute),
+`match` as matching, `open` as essay (model answer and key points as grader information),
+`cloze` as embedded answers; flashcards, order questions and matrix answers, which Moodle cannot
+grade, as descriptions showing the answer, each returned with the reason. Pure.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from typing import Any
 
-from refresher.core.model import ID_RE
+from refresher.core.model import ID_RE, Bank
 from refresher.core.text import plural
+from refresher.formats import multianswer
 from refresher.formats.imported import Collected, item, slug, stable_id
 from refresher.formats.markup import to_text
+from refresher.kinds import kind_of
 
 _MARKUP = re.compile(r"<[A-Za-z/!]|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
@@ -65,9 +80,15 @@ def read(text: str, default_topic: str) -> Collected:
         kind = question.get("type", "")
         if kind == "category":
             path = _text(found, question.find("category"), "plain_text")
-            parts = [p for p in path.split("/") if p and p not in ("$course$", "$system$")]
+            parts = [p.replace("\x00", "/") for p in path.replace("//", "\x00").split("/")]
+            parts = [p for p in parts if p and p not in ("$course$", "$system$")]
             parts = [p for p in parts if p.lower() != "top"]
-            topic = found.topic(parts[-1] if parts else "", default_topic)
+            key = (question.findtext("idnumber") or "").strip()
+            if parts and ID_RE.match(key) and len(key) <= 40 and key not in found.topics:
+                found.topics[key] = parts[-1]  # a refresher export: the topic's own key
+                topic = key
+            else:
+                topic = found.topic(parts[-1] if parts else "", default_topic)
             continue
         _question(found, line, question, kind, topic)
     return found
@@ -82,10 +103,12 @@ def _question(found: Collected, line: int, q: ET.Element, kind: str, topic: str)
     if kind == "description":
         found.problem(line, "a description (no answers): nothing to ask; left out")
         return
-    if kind == "multianswer":
-        found.problem(line, "an embedded-answers (cloze) question: not imported; left out")
-        return
-    if kind == "multichoice":
+    if kind in ("cloze", "multianswer"):  # Moodle writes a multianswer question as "cloze"
+        text_node = q.find("questiontext")
+        fmt = "html" if text_node is None else text_node.get("format", "html")
+        raw = q.findtext("questiontext/text") or ""
+        body = multianswer.read(found, line, raw, fmt in ("html", "moodle_auto_format"))
+    elif kind == "multichoice":
         body = _choice(found, line, q, answers, prompt)
     elif kind == "truefalse":
         right = max(answers, key=_fraction, default=None)
@@ -122,7 +145,9 @@ def _question(found: Collected, line: int, q: ET.Element, kind: str, topic: str)
         if not model:
             found.note(line, "an essay with no grader information: an open question to self-grade")
             model = "(The file gives no model answer.)"
-        body = {"type": "open", "prompt": prompt, "answer": model}
+        model, _, points = model.partition(f"\n\n{KEY_POINTS}\n")
+        listed = [p[2:].strip() for p in points.split("\n") if p.startswith("- ")]
+        body = {"type": "open", "prompt": prompt, "answer": model, "points": listed or None}
     else:
         found.problem(line, f"a Moodle '{kind}' question: no refresher kind holds it; left out")
         return
@@ -130,7 +155,15 @@ def _question(found: Collected, line: int, q: ET.Element, kind: str, topic: str)
         return
     notes = body.pop("notes", []) or []
     body["explanation"] = "\n".join([general, *notes]).strip()
-    if name and ID_RE.match(name) and len(name) <= 200:
+    hint = _text(found, q.find("hint"))
+    if hint and body["type"] != "open":
+        body["hint"] = hint
+    tags = [t.strip() for t in (x.text or "" for x in q.findall("tags/tag/text")) if t.strip()]
+    body["tags"] = tags or None
+    idnumber = (q.findtext("idnumber") or "").strip()
+    if idnumber and ID_RE.match(idnumber) and len(idnumber) <= 200:
+        qid = idnumber
+    elif name and ID_RE.match(name) and len(name) <= 200:
         qid = name
     elif name:
         qid = slug(name, stable_id("moodle", name), width=60)
@@ -226,3 +259,261 @@ def _matching(found: Collected, line: int, q: ET.Element, prompt: str) -> dict[s
         found.problem(line, "a matching question needs at least two pairs")
         return None
     return {"type": "match", "prompt": prompt, "pairs": pairs, "distractors": extras or None}
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+# The grades Moodle's importer accepts (question_bank's full list of fractions, in percent);
+# any other fraction makes it refuse the question.
+GRADES = (
+    100,
+    90,
+    83.33333,
+    80,
+    75,
+    70,
+    66.66667,
+    60,
+    50,
+    40,
+    33.33333,
+    30,
+    25,
+    20,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10,
+    5,
+    0,
+)
+KEY_POINTS = "Key points:"
+
+
+def _grade(percent: float) -> str | None:
+    """`percent` as Moodle writes it when it is one of Moodle's grades, else None."""
+    for grade in GRADES:
+        if abs(abs(percent) - grade) < 1e-4:
+            text = f"{grade:.7g}"
+            return text if percent >= 0 or grade == 0 else "-" + text
+    return None
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    node = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _texted(parent: ET.Element, tag: str, text: str, fmt: str | None = "plain_text") -> None:
+    node = _sub(parent, tag, **({"format": fmt} if fmt else {}))
+    _sub(node, "text", text)
+
+
+def _answer(parent: ET.Element, fraction: str, text: str, fmt: str = "plain_text") -> ET.Element:
+    node = _sub(parent, "answer", fraction=fraction, format=fmt)
+    _sub(node, "text", text)
+    _texted(node, "feedback", "")
+    return node
+
+
+def _cloze_escape(text: str) -> str:
+    """An answer inside `{1:SHORTANSWER:...}`: Moodle reads `\\` before } # ~ / " and \\."""
+    return re.sub(r'([}#~/"\\])', r"\\\1", text)
+
+
+def _category_part(text: str) -> str:
+    return text.replace("/", "//")  # Moodle's escape for a slash inside one category name
+
+
+def _head(node: ET.Element, q: Any, prompt: str) -> None:
+    name = _sub(node, "name")
+    _sub(name, "text", q.id)
+    _texted(node, "questiontext", prompt)
+    _texted(node, "generalfeedback", q.explanation)
+    _sub(node, "defaultgrade", "1")
+    _sub(node, "penalty", "0.3333333")
+    _sub(node, "hidden", "0")
+    _sub(node, "idnumber", q.id)
+
+
+def _tail(node: ET.Element, q: Any) -> None:
+    if q.hint:
+        _texted(node, "hint", q.hint)
+    if q.tags:
+        tags = _sub(node, "tags")
+        for tag in q.tags:
+            _sub(_sub(tags, "tag"), "text", tag)
+
+
+def _question_xml(it: Any, numeric: Any) -> tuple[ET.Element, str] | str:
+    """The `<question>` of one item and its Moodle type, or why it is written as a description."""
+    q = it.question
+    kind = q.type
+    if kind in ("choice", "multi"):
+        node = ET.Element("question", type="multichoice")
+        _head(node, q, q.prompt)
+        right = {q.answer} if kind == "choice" else set(q.answers)
+        wrong = len(q.options) - len(right)
+        good = _grade(100 / len(right))
+        bad = "0" if kind == "choice" else (_grade(-100 / wrong) if wrong else "0") or "-100"
+        if good is None:
+            return f"{len(right)} right options: Moodle has no grade of 1/{len(right)}"
+        _sub(node, "single", "true" if kind == "choice" else "false")
+        _sub(node, "shuffleanswers", "true")
+        _sub(node, "answernumbering", "abc")
+        for k, option in enumerate(q.options):
+            _answer(node, good if k in right else bad, option)
+        _tail(node, q)
+        return node, "multichoice"
+    if kind == "truefalse":
+        node = ET.Element("question", type="truefalse")
+        _head(node, q, q.prompt)
+        _answer(node, "100" if q.answer else "0", "true", "moodle_auto_format")
+        _answer(node, "0" if q.answer else "100", "false", "moodle_auto_format")
+        _tail(node, q)
+        return node, "truefalse"
+    if kind == "blank":
+        node = ET.Element("question", type="shortanswer")
+        _head(node, q, q.prompt)
+        _sub(node, "usecase", "0")
+        for accepted in q.answers:
+            _answer(node, "100", accepted, "moodle_auto_format")
+        _tail(node, q)
+        return node, "shortanswer"
+    if kind == "numeric":
+        found = numeric(it)
+        if found is None:
+            return "its answer is more than one number; a Moodle numerical answer is one"
+        value, extra = found
+        node = ET.Element("question", type="numerical")
+        _head(node, q, q.prompt + extra)
+        answer = _answer(node, "100", f"{value:.12g}", "moodle_auto_format")
+        tolerance = q.tolerance + q.rtol * abs(value)
+        _sub(answer, "tolerance", f"{tolerance:.12g}")
+        _sub(node, "unitgradingtype", "0")
+        _sub(node, "unitpenalty", "0.1000000")
+        _sub(node, "showunits", "3")
+        _sub(node, "unitsleft", "0")
+        _tail(node, q)
+        return node, "numerical"
+    if kind == "match":
+        node = ET.Element("question", type="matching")
+        _head(node, q, q.prompt)
+        _sub(node, "shuffleanswers", "true")
+        for left, a in zip(q.left, q.answers, strict=True):
+            sub = _sub(node, "subquestion", format="plain_text")
+            _sub(sub, "text", left)
+            _sub(_sub(sub, "answer"), "text", q.right[a])
+        for extra in q.right[max(q.answers) + 1 :]:
+            sub = _sub(node, "subquestion", format="plain_text")
+            _sub(sub, "text", "")
+            _sub(_sub(sub, "answer"), "text", extra)
+        _tail(node, q)
+        return node, "matching"
+    if kind == "open":
+        node = ET.Element("question", type="essay")
+        _head(node, q, q.prompt)
+        _sub(node, "responseformat", "plain")
+        _sub(node, "responserequired", "1")
+        _sub(node, "responsefieldlines", "10")
+        _sub(node, "attachments", "0")
+        model = q.answer
+        if q.points:
+            model += f"\n\n{KEY_POINTS}\n" + "\n".join(f"- {p}" for p in q.points)
+        _texted(node, "graderinfo", model)
+        _texted(node, "responsetemplate", "")
+        _tail(node, q)
+        return node, "essay"
+    if kind == "cloze":
+        node = ET.Element("question", type="cloze")
+        bare = q.prompt == q.passage(["____"] * len(q.blanks)).strip()
+        parts = [("" if bare else q.prompt + "\n\n") + q.segments[0]]
+        for k, accepted in enumerate(q.blanks, 1):
+            answers = "~".join("=" + _cloze_escape(a) for a in accepted)
+            parts += [f"{{1:SHORTANSWER:{answers}}}", q.segments[k]]
+        name = _sub(node, "name")
+        _sub(name, "text", q.id)
+        _texted(node, "questiontext", "".join(parts))
+        _texted(node, "generalfeedback", q.explanation)
+        _sub(node, "penalty", "0.3333333")
+        _sub(node, "hidden", "0")
+        _sub(node, "idnumber", q.id)
+        _tail(node, q)
+        return node, "cloze"
+    if kind == "card":
+        return "a flashcard has no answer Moodle can grade"
+    if kind == "order":
+        return "core Moodle has no ordering question"
+    return f"Moodle XML cannot hold a {kind} question"
+
+
+def _description(it: Any, why: str) -> ET.Element:
+    """A question Moodle cannot grade, kept for reading: its prompt and its answer, spelled out."""
+    q = it.question
+    kind = kind_of(q)
+    node = ET.Element("question", type="description")
+    name = _sub(node, "name")
+    _sub(name, "text", q.id)
+    answer = kind.answer_text(it)
+    given = ""
+    if q.type == "numeric" and not q.fixed:
+        from refresher.formats.gift import givens  # NumPy: only for a computed question
+
+        given = f"\n\nGiven: {givens(it)}"
+    text = q.prompt + given + (f"\n\nAnswer: {answer}" if answer else "")
+    _texted(node, "questiontext", text)
+    _texted(node, "generalfeedback", q.explanation)
+    _sub(node, "defaultgrade", "0")
+    _sub(node, "penalty", "0")
+    _sub(node, "hidden", "0")
+    _sub(node, "idnumber", q.id)
+    _tail(node, q)
+    node.append(ET.Comment(f" {q.type}: {why} "))
+    return node
+
+
+def write(
+    bank: Bank, items: Iterable[Any], numeric: Any
+) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
+    """Moodle XML of `items`: one category per topic (the topic key as its idnumber), each
+    question named and idnumbered by its id, every text `plain_text`. Returns the text,
+    (question id, why) of each question written as a description because Moodle cannot grade it,
+    and (question id, what) of each written with something Moodle lacks (blanks answerable in
+    any order). `numeric(item)` gives a numeric item's one number and the text to add to its
+    prompt."""
+    quiz = ET.Element("quiz")
+    described: list[tuple[str, str]] = []
+    changed: list[tuple[str, str]] = []
+    by_topic: dict[str, list[ET.Element]] = {}
+    for it in items:
+        q = it.question
+        made = _question_xml(it, numeric)
+        if isinstance(made, str):
+            described.append((q.id, made))
+            node = _description(it, made)
+        else:
+            node = made[0]
+            if q.type == "cloze" and q.groups:
+                changed.append((q.id, "its blanks answerable in any order are fixed in Moodle"))
+        by_topic.setdefault(q.topic, []).append(node)
+    for topic in [*bank.topics, *(t for t in by_topic if t not in bank.topics)]:
+        if topic not in by_topic:
+            continue
+        title = bank.topics.get(topic, topic)
+        category = ET.SubElement(quiz, "question", type="category")
+        path = f"$course$/top/{_category_part(bank.title)}/{_category_part(title)}"
+        _texted(category, "category", path, None)
+        _texted(category, "info", f"Topic '{topic}' of bank '{bank.id}'", "plain_text")
+        _sub(category, "idnumber", topic)
+        quiz.extend(by_topic[topic])
+    ET.indent(quiz, "  ")
+    body = ET.tostring(quiz, encoding="unicode", short_empty_elements=False)
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- {_comment(bank)} -->\n'
+    return head + body + "\n", described, changed
+
+
+def _comment(bank: Bank) -> str:
+    return f"exported by refresher from bank '{bank.id}'".replace("--", "- -")

@@ -35,6 +35,7 @@ class CardRating:
     preview: Rated | None = None  # what the learner saw next to `rating`, from `shown`
     shortening: Shortening | None = None  # the plan's, while an interview date is ahead
     seed: int | None = None  # the one a numeric item's numbers were drawn from
+    memory: Memory | None = None  # a state another FSRS program stored after this rating
 
     @property
     def duration_ms(self) -> int:
@@ -62,4 +63,25 @@ def settle(request: CardRating, stored: CardState | None) -> Rated:
     )
     if request.shortening is not None:
         rated = request.shortening.apply(rated)
+    if request.memory is not None:
+        rated = request.memory.adopted(rated)
     return rated
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A card's FSRS memory state as another program (Anki) computed and stored it after a
+    rating: taken as the rating's outcome instead of the one py-fsrs computes, so the schedule
+    is the one the learner had there."""
+
+    stability: float  # days
+    difficulty: float  # 1..10
+    due: datetime  # UTC
+
+    def adopted(self, rated: Rated) -> Rated:
+        card = rated.after.card
+        data = card.to_dict()
+        data.update(stability=self.stability, difficulty=self.difficulty)
+        data.update(due=self.due.isoformat(), state=int(schedule.State.Review), step=None)
+        after = replace(rated.after, card=type(card).from_dict(data))
+        return replace(rated, after=after)
