@@ -119,7 +119,23 @@ def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) ->
     console.print(Padding(off, (0, 0, 0, 2), expand=False))
 
 
+def solution_sections(
+    instance: Instance, width: int = 100, precision: int = draw_worked.DEFAULT_PRECISION
+) -> list[RenderableType]:
+    """The worked solution of what was asked: the header, the steps up to the one that gives
+    the asked value, then the result, or (stopping early) ``So z_t = [...]``."""
+    worked = instance.worked
+    sections = draw_worked.worked_sections(worked, precision, width)
+    last = instance.answered_at
+    if last == len(worked.steps):
+        return sections
+    so = Text("So ", style="right")
+    so.append(asked_name(worked.kind, instance.ask), style="right")
+    so.append(" = " + format_answer(instance.expected), style="bold")
+    return [*sections[: 1 + last], Padding(draw_worked.Hang(so), (0, 0, 0, 2), expand=False)]
+
+
 def worked_solution(console: Console, instance: Instance) -> None:
     console.print(Text("  Worked solution", style="accent"))
-    sections = draw_worked.worked_sections(instance.worked, width=console.width - 4)
+    sections = solution_sections(instance, console.width - 4)
     console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))

@@ -55,6 +55,14 @@ class Instance:
     def expected(self) -> np.ndarray:
         return np.asarray(self.worked.result[self.ask], dtype=float)
 
+    @property
+    def answered_at(self) -> int:
+        """How many steps a solution shows: up to the last step that computes the value asked
+        (a question about z_t stops at z_t), or every step when none names it."""
+        steps = self.worked.steps
+        asked = [n for n, s in enumerate(steps, 1) if self.ask in s.values]
+        return asked[-1] if asked else len(steps)
+
 
 # How a numeric question's settings read to a learner, on screen and in text exports.
 SETTING_NAMES = {

@@ -39,6 +39,6 @@ class NumericView(View):
     def sheet_workings(self, item) -> list[RenderableType]:
         if item.instance is None:
             return []
-        from refresher.render.worked import worked_sections
+        from refresher.render.numeric import solution_sections
 
-        return [Padding(Group(*worked_sections(item.instance.worked)), (0, 0, 0, 4))]
+        return [Padding(Group(*solution_sections(item.instance)), (0, 0, 0, 4))]
