@@ -15,54 +15,20 @@ from rich.padding import Padding
 from rich.text import Text
 
 from refresher.explain.steps import format_part
-from refresher.kinds.numeric.engine import Instance, format_answer, setting_parts, used_params
+from refresher.kinds.numeric.engine import (
+    EACH,
+    Instance,
+    asked_name,
+    format_answer,
+    setting_parts,
+    used_params,
+)
 from refresher.render import worked as draw_worked
 
 
 def _setting(name: str, value: Any) -> str | None:
     parts = setting_parts(name, value)
     return None if parts is None else " ".join(p for p in parts if p)
-
-
-# How asked values read to a learner: the session's notation, not result keys.
-_ASKED = {
-    "output": "the output map",
-    "output_size": "the output size (rows cols)",
-    "count": "the parameter count (one bias per weight block)",
-    "pytorch": "PyTorch's parameter count (two biases per weight block)",
-    "norms": "the gradient norms",
-    "cell_norms": "‖∂c_T/∂c_0‖ along the cell state, T = 1..steps",
-    "final_norm": "‖∂h_T/∂h_0‖ after the last step",
-    "vanish_step": "the first T at which ‖∂h_T/∂h_0‖ is below 0.01",
-    "loss": "the loss L",
-    "dL_dW_h": "∂L/∂W_h",
-    "dL_dW_x": "∂L/∂W_x",
-    "dL_db_h": "∂L/∂b_h",
-    "dL_dW_y": "∂L/∂W_y",
-    "dL_db_y": "∂L/∂b_y",
-    "dL_dh": "∂L/∂h_t for t = 1..T (one row per step)",
-    "contribution_norms": "the norm of each step's share of ∂L/∂W_h, t = 1..T",
-}
-_EACH = {
-    "norms": "one per step",
-    "cell_norms": "one per step",
-    "contribution_norms": "one per step",
-    "dL_db_y": "one per output",
-    "y": "one per output",
-    "logits": "one per output",
-}
-_CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
-
-
-def asked_name(kind: str, key: str) -> str:
-    if key in _ASKED:
-        return _ASKED[key]
-    suffix = _CELL_SUFFIX.get(kind)
-    if suffix and len(key) == 1:
-        return f"{key}{suffix}"  # h -> h1 (RNN), f -> f_t (LSTM)
-    if suffix and key.startswith("a_"):
-        return f"{key} (pre-activation)"
-    return key
 
 
 def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
@@ -99,7 +65,7 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     if len(shape) == 2:
         ask.append(f"  ({shape[0]}x{shape[1]})", style="muted")
     elif len(shape) == 1 and instance.ask != "output_size":
-        each = _EACH.get(instance.ask, "one per unit")
+        each = EACH.get(instance.ask, "one per unit")
         ask.append(f"  ({shape[0]} values, {each})", style="muted")
     parts.append(ask)
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
