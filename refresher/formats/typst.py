@@ -393,9 +393,9 @@ PREAMBLE = """\
   })
 }
 #let step(n, total, title, body) = block(breakable: false, width: 100%, above: 0.8em, {
-  text(weight: "bold", fill: accent)[Step #n of #total]
+  strong(text(fill: accent)[Step #n of #total])
   [ --- ]
-  text(weight: "bold", title)
+  strong(title)
   block(above: 0.4em, inset: (left: 0.8em), body)
 })
 #let eqs(rows) = grid(columns: (auto, auto), column-gutter: 1.5em, row-gutter: 0.45em,
