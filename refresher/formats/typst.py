@@ -331,6 +331,12 @@ def line(value: str) -> str:
         hyphen = tok.src == "-" and 0 < k < len(toks) - 1 and prose[k - 1] and tok.glued
         if hyphen and toks[k + 1].kind == "text" and toks[k + 1].glued:
             prose[k] = True
+    for k in range(len(toks) - 1, -1, -1):  # `= 23.` and `64: showing`: text punctuation
+        tok = toks[k]
+        if tok.kind == "punct" and tok.glued and tok.src in ".,:;" and not prose[k]:
+            last = k + 1 == len(toks)
+            if last or (prose[k + 1] and not toks[k + 1].glued):
+                prose[k] = True
     out: list[str] = []
     k = 0
     while k < len(toks):
@@ -364,6 +370,7 @@ PREAMBLE = """\
 #show math.equation: set text(font: "New Computer Modern Math")
 #show raw: set text(font: "DejaVu Sans Mono", size: 7pt)
 #set par(leading: 0.5em, spacing: 0.7em, justify: false)
+#show regex("\\p{L}-\\p{L}"): box  // a line never ends inside "encoder-decoder"
 #let q(n, body) = block(breakable: false, width: 100%, below: 0.9em,
   grid(columns: (2.2em, 1fr), text(weight: "bold", fill: accent)[#n.], body))
 #let opts(items, two: false) = grid(columns: if two { (1fr, 1fr) } else { (1fr,) },
@@ -461,12 +468,32 @@ def _cells(values: np.ndarray, precision: int) -> list[list[str]]:
     return [[next(texts) if _math.isfinite(v) else "·" for v in row] for row in arr]
 
 
+MAX_SIDE = 12  # rows or columns of a matrix set in full; a larger one shows its corners
+
+
+def _keep(n: int) -> list[int]:
+    """Indices along one axis of at most `MAX_SIDE` entries; -1 stands for ``…``."""
+    if n <= MAX_SIDE:
+        return list(range(n))
+    head = MAX_SIDE - 2
+    return [*range(head), -1, n - 1]
+
+
+def _corners(rows: list[list[Any]], filler: Any) -> list[list[Any]]:
+    """`rows` with the middle rows and columns of a large matrix as one `filler` row/column."""
+    if not rows:
+        return rows
+    keep_r, keep_c = _keep(len(rows)), _keep(len(rows[0]))
+    return [[filler if i < 0 or j < 0 else rows[i][j] for j in keep_c] for i in keep_r]
+
+
 def matrix(values: Any, precision: int, *, title: str = "") -> str:
-    """A matrix as a small ruled table (a vector as one column, as the units it feeds)."""
+    """A matrix as a small ruled table (a vector as one column, as the units it feeds); one
+    over `MAX_SIDE` rows or columns shows its corners around ``…``."""
     arr = np.asarray(values, dtype=float)
     if arr.ndim == 1:
         arr = arr[:, None]
-    call = f"#matrix({array(_cells(arr, precision))}"
+    call = f"#matrix({array(_corners(_cells(arr, precision), '…'))}"
     return call + (f", title: [{line(title)}])" if title else ")")
 
 
@@ -490,6 +517,7 @@ def _grid(grid: Grid, precision: int) -> str:
                 cells[i][j] = grid.pad_text
     padded = ", padded" if (o_r or o_c or rows > n) else ""
     label = f"{grid.input_label} ({n}x{m}{padded})" if grid.whole else grid.input_label
+    cells, hi, dim = _corners(cells, "…"), _corners(hi, False), _corners(dim, True)
     blocks = [
         f"#matrix({array(cells)}, hi: {array(hi)}, dim: {array(dim)}, title: [{line(label)}])"
     ]
@@ -506,6 +534,7 @@ def _grid(grid: Grid, precision: int) -> str:
                 if later[i][j]:
                     out[i][j] = "·"
         now = [[(i, j) == (pi, pj) for j in range(ocols)] for i in range(orows)]
+        out, now, later = _corners(out, "…"), _corners(now, False), _corners(later, True)
         title = f"{grid.output_label} ({orows}x{ocols})"
         blocks.append(
             f"#matrix({array(out)}, hi: {array(now)}, dim: {array(later)}, title: [{line(title)}])"
@@ -642,7 +671,9 @@ def worked_markup(
     parts = [header_markup(worked, precision, names)] if header else []
     if two_columns and len(steps) > 2:
         parts.append(steps[0])
-        parts.append("#columns(2, gutter: 1.2em)[\n" + "\n".join(steps[1:]) + "\n]")
+        # rows of two (a grid row breaks to the next page whole; columns would not balance)
+        cells = ", ".join(f"[{x}]" for x in steps[1:])
+        parts.append(f"#grid(columns: (1fr, 1fr), column-gutter: 1.2em, {cells})")
     else:
         parts.extend(steps)
     if last == total:

@@ -271,10 +271,19 @@ def _key(items: list[Item], entries: list[Entry], bank: Bank, seed: int, new_pag
         out.append("#block[#set text(size: 8.5pt)")
         for k, item, e in solved:
             expl = item.question.explanation
-            lead = f"#par[{ty.text(expl)}]\n" if expl else ""
+            number = f'text(weight: "bold", fill: accent)[{k}.]'
+            if not expl:  # the number beside the solution's first lines
+                out.append(
+                    f"#block(above: 1.1em, grid(columns: (2.4em, 1fr), {number}, "
+                    f"[\n{e.solution}\n]))"
+                )
+                continue
+            lead = f"#par[{ty.text(expl)}]"
+            # the number and explanation stick to the solution's first block (a step is whole)
             out.append(
-                f"#block(above: 1em, grid(columns: (2.4em, 1fr), "
-                f'text(weight: "bold", fill: accent)[{k}.], [\n{lead}{e.solution}\n]))'
+                f"#block(above: 1.1em, below: 0.5em, sticky: true, grid(columns: (2.4em, 1fr), "
+                f"{number}, [{lead}]))\n"
+                f"#pad(left: 2.4em)[\n{e.solution}\n]"
             )
         out.append("]")
     out.append(
