@@ -101,6 +101,45 @@ def solution_sections(
     return [*sections[: 1 + last], Padding(draw_worked.Hang(so), (0, 0, 0, 2), expand=False)]
 
 
+def focus_steps(instance: Instance, wrong: list[list[int]]) -> list[int]:
+    """The steps (1-based) to look at after a slip: the window of each cell that was off
+    (at most `FOCUS_CELLS`), or the output size for an answer of the wrong shape, or else the
+    step that computes the value asked (its units' sums and gate values)."""
+    worked = instance.worked
+    by_cell = {
+        tuple(s.grid.position): n for n, s in enumerate(worked.steps, 1) if s.grid is not None
+    }
+    picked: list[int] = []
+    for idx in wrong[:FOCUS_CELLS]:
+        n = by_cell.get(tuple(idx))
+        if n is not None and n not in picked:
+            picked.append(n)
+    if picked:
+        return picked
+    if not wrong and worked.kind in ("pool", "conv") and instance.expected.ndim == 2:
+        return [1]  # the shape was off: the output-size step
+    return [instance.answered_at] if worked.steps else []
+
+
+FOCUS_CELLS = 3  # windows shown for the cells that were off; the rest wait in the solution
+
+
+def focus(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
+    """Only the steps where the slip is: the cells that were off with their windows, or the
+    units' values of the step asked for. The whole solution waits behind a prompt."""
+    steps = focus_steps(instance, wrong)
+    if not steps:
+        return
+    worked = instance.worked
+    total = len(worked.steps)
+    label = "  Where it went off" if len(steps) == 1 else "  Where they went off"
+    console.print(Text(label, style="accent"))
+    sections = [
+        draw_worked.step_section(worked.steps[n - 1], n, total, 3, console.width - 4) for n in steps
+    ]
+    console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))
+
+
 def worked_solution(console: Console, instance: Instance) -> None:
     console.print(Text("  Worked solution", style="accent"))
     sections = solution_sections(instance, console.width - 4)
