@@ -105,6 +105,23 @@ def test_a_sentence_stays_text_that_wraps_and_its_numbers_keep_their_spaces():
     assert re.search(r"unit 2 +43", plain_of(node))  # not "unit 243%"
 
 
+def test_the_sessions_indices_and_punctuation_read_as_written():
+    bptt = compact(content(ty.line("∂L/∂W_h += δ3·h2ᵀ, then x1..x3.")))
+    assert bptt.count('"func":"attach"') >= 4  # W_h, δ₃, h₂, x₁, x₃ as subscripts
+    assert '"text":".."' in bptt and "+=" in bptt
+    plain = plain_of(content(ty.line("529 output cells, more than 64: showing a summary.")))
+    assert "64: showing a summary." in plain.replace("64 :", "64:")
+
+
+def test_a_big_matrix_shows_its_corners():
+    import numpy as np
+
+    source = ty.matrix(np.arange(900.0).reshape(30, 30), 3)
+    rows = re.findall(r"\(((?:\"[^\"]*\", )+)\)", source)
+    assert len(rows) == ty.MAX_SIDE and all(r.count('", ') == ty.MAX_SIDE for r in rows)
+    assert "…" in source and '"899"' in source  # the last corner is kept
+
+
 def _walk(node):
     if isinstance(node, dict):
         yield node

@@ -193,7 +193,16 @@ def _tokens(s: str) -> list[_Tok]:
             while k < len(s) and s[k].isalpha():
                 k += 1
             word = s[i:k]
-            if len(word) == 1:
+            d = k
+            while d < len(s) and s[d].isascii() and s[d].isdigit():
+                d += 1
+            after = s[d : d + 2]
+            more = after[:1].isascii() and after[:1].isalpha()
+            decimal = after[:1] == "." and after[1:2].isdigit()
+            if len(word) == 1 and d > k and not (more or decimal):
+                # the session's h3, x1: an index
+                tok, k = _Tok(f"{word}_({s[k:d]})", "atom", glued, i, d), d
+            elif len(word) == 1:
                 tok = _Tok(word, "atom", glued, i, k)
             elif word in FUNCTIONS:
                 tok = _Tok(f"op({string(word)})", "atom", glued, i, k)
@@ -213,6 +222,10 @@ def _tokens(s: str) -> list[_Tok]:
         elif s.startswith("...", i) or ch == "…":
             n = 3 if ch == "." else 1
             tok, i = _Tok("dots.h", "atom", glued, i, i + n), i + n
+        elif s.startswith("..", i):  # 1..T
+            tok, i = _Tok(string(".."), "atom", glued, i, i + 2), i + 2
+        elif s.startswith("+=", i):
+            tok, i = _Tok('class("relation", "+=")', "op", glued, i, i + 2), i + 2
         elif s.startswith("<=", i) or s.startswith(">=", i):
             tok, i = _Tok(s[i : i + 2], "op", glued, i, i + 2), i + 2
         elif ch in _OPS:
@@ -370,7 +383,7 @@ PREAMBLE = """\
 #show math.equation: set text(font: "New Computer Modern Math")
 #show raw: set text(font: "DejaVu Sans Mono", size: 7pt)
 #set par(leading: 0.5em, spacing: 0.7em, justify: false)
-#show regex("\\p{L}-\\p{L}"): box  // a line never ends inside "encoder-decoder"
+#show regex("\\p{L}+(-\\p{L}+)+"): box  // a line never ends inside "encoder-decoder"
 #let q(n, body) = block(breakable: false, width: 100%, below: 0.9em,
   grid(columns: (2.2em, 1fr), text(weight: "bold", fill: accent)[#n.], body))
 #let opts(items, two: false) = grid(columns: if two { (1fr, 1fr) } else { (1fr,) },

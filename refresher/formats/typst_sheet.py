@@ -67,7 +67,7 @@ def _multi(item: Item) -> Entry:
 
 
 def _truefalse(item: Item) -> Entry:
-    stem = _prompt(item) + " #h(0.6em) #text(size: 9pt, fill: muted)[True / False]"
+    stem = _prompt(item) + " #h(0.6em) #box(text(size: 9pt, fill: muted)[True / False])"
     return Entry(stem, "", "*True*" if item.question.answer else "*False*")
 
 
