@@ -441,7 +441,8 @@ def compile_pdf(source: str) -> bytes:
     try:
         out = typst.compile(source.encode("utf-8"), format="pdf", ignore_system_fonts=True)
     except typst.TypstError as exc:  # markup built here: a bug, said in one line
-        raise InputError(f"--export: Typst could not set this page: {exc}") from None
+        first = (str(exc).strip().splitlines() or ["no reason given"])[0]
+        raise InputError(f"--export: Typst could not set this page: {first}") from None
     return out if isinstance(out, bytes) else b"".join(out)
 
 
