@@ -226,6 +226,19 @@ def test_a_piped_slip_keeps_the_whole_worked_solution(quiz):
     assert "Where it went off" not in out and "Enter or w" not in out
 
 
+def test_s_or_q_after_a_wrong_answer_on_a_terminal_goes_on_or_ends(quiz, monkeypatch):
+    tty(monkeypatch)
+    went_on = quiz("1 1\n\ns\n", "--id", "conv-size")  # solution, then s at the overrule
+    assert went_on.exit_code == 0, went_on.output
+    assert "Enter goes on · o: I was right" in went_on.output and "Round over" in went_on.output
+    slip = "3.5 5.5; 3.75 5.5\n"
+    for then in ("\ns\n", "\nq\n", "q\n"):  # after the solution, or at the solution's prompt
+        ended = quiz(slip + then, "--id", "avg-pool")
+        assert ended.exit_code == 0, ended.output
+        assert "Score: 0/1" in ended.output
+    assert rows("correct") == [(0,), (0,), (0,), (0,)]
+
+
 def test_enter_keeps_the_wrong_answer(quiz, monkeypatch):
     tty(monkeypatch)
     result = quiz("1 1\n\n", "--id", "conv-size")

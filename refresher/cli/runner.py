@@ -274,8 +274,10 @@ class Runner:
         if not self.prompter.interactive:
             return
         while True:
-            word = self.prompter.ask("Enter goes on · o: I was right").strip().lower()
-            if not word:
+            word = self.prompter.read("Enter goes on · o: I was right").strip().lower()
+            if word in QUIT:
+                raise Quit
+            if not word or word in SKIP:  # the answer is in: s goes on too
                 return
             if word in OVERRULE:
                 self._overrule(rnd, attempt_id)
