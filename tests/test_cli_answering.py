@@ -177,10 +177,66 @@ def test_o_overrules_a_wrong_answer_on_a_terminal(quiz, monkeypatch):
     tty(monkeypatch)
     result = quiz("1 1\no\n", "--id", "conv-size")  # a typed answer: a typo may be why
     out = result.output
-    assert "Enter goes on · o: I was right" in out
+    assert "n: next · o: I was right" in out  # offered with the folded worked solution
     assert "✓ Counted as right: you overruled it." in out
     assert "Score: 1/1" in out
     assert rows("correct", "overruled") == [(1, 1)]
+
+
+def test_a_slip_on_a_terminal_shows_the_cell_off_and_folds_the_solution(quiz, monkeypatch):
+    tty(monkeypatch)
+    slip = "3.5 5.5; 3.75 5.5"  # one cell off: row 2, col 2
+    result = quiz(slip + "\nn\n", "--id", "avg-pool")
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "Off: row 2, col 2 should be 5.25" in out
+    assert out.index("Off: row 2") < out.index("Where it went off")
+    focus = out.split("Where it went off")[1]
+    assert "Step 5 of 5 — output (2, 2)" in focus and "= 5.25" in focus
+    assert "[6  8]" in focus  # the window, bracketed
+    assert "Enter or w: the worked solution · n: next · o: I was right" in out
+    assert "Worked solution" not in out and "Step 2 of 5" not in out
+    assert rows("correct") == [(0,)]
+    for unfold in ("\n\n", "w\n\n"):  # Enter (or w): the whole solution, then Enter goes on
+        shown = quiz(slip + "\n" + unfold, "--id", "avg-pool").output
+        after = shown.split("Enter or w: the worked solution")[1]
+        assert "Worked solution" in after and "Step 2 of 5" in after and "Result" in after
+        assert "Enter goes on · o: I was right" in after
+
+
+def test_a_slip_in_a_gate_shows_the_gate_step_with_each_unit(tmp_path, monkeypatch):
+    tty(monkeypatch)
+    bank = tmp_path / "gru.yaml"
+    bank.write_text(
+        "id: g\ntitle: G\ntopics: {gru: GRU}\nquestions:\n  - id: z\n    type: numeric\n"
+        "    topic: gru\n    prompt: Compute z_t.\n"
+        "    compute: {kind: gru, input_size: 2, hidden_size: 2, ask: z}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["quiz", str(bank)], input="0.1 0.2\nn\n")
+    focus = result.output.split("Where it went off")[1]
+    assert "update gate z_t" in focus and "unit 1:" in focus and "unit 2:" in focus
+    assert "Step 1 of" not in focus and "Worked solution" not in result.output
+
+
+def test_a_piped_slip_keeps_the_whole_worked_solution(quiz):
+    out = quiz("3.5 5.5; 3.75 5.5\n", "--id", "avg-pool").output
+    assert "Off: row 2, col 2 should be 5.25" in out
+    assert "Worked solution" in out and "Step 2 of 5" in out and "Step 5 of 5" in out
+    assert "Where it went off" not in out and "Enter or w" not in out
+
+
+def test_s_or_q_after_a_wrong_answer_on_a_terminal_goes_on_or_ends(quiz, monkeypatch):
+    tty(monkeypatch)
+    went_on = quiz("1 1\n\ns\n", "--id", "conv-size")  # solution, then s at the overrule
+    assert went_on.exit_code == 0, went_on.output
+    assert "Enter goes on · o: I was right" in went_on.output and "Round over" in went_on.output
+    slip = "3.5 5.5; 3.75 5.5\n"
+    for then in ("\ns\n", "\nq\n", "q\n"):  # after the solution, or at the solution's prompt
+        ended = quiz(slip + then, "--id", "avg-pool")
+        assert ended.exit_code == 0, ended.output
+        assert "Score: 0/1" in ended.output
+    assert rows("correct") == [(0,), (0,), (0,), (0,)]
 
 
 def test_enter_keeps_the_wrong_answer(quiz, monkeypatch):

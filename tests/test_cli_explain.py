@@ -341,8 +341,8 @@ def test_precision_changes_the_decimals() -> None:
         ),
         (["pool", "--input-file", "missing.txt"], "error: --input-file: missing.txt: no such file"),
         (
-            ["pool", "--export", "out.pdf"],
-            "error: --export: out.pdf: unknown extension '.pdf'; use .html, .svg or .txt",
+            ["pool", "--export", "out.docx"],
+            "error: --export: out.docx: unknown extension '.docx'; use .html, .pdf, .svg or .txt",
         ),
         (
             ["conv", "--kernel", "1 2 3 4 5"],

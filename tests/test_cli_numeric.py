@@ -116,8 +116,8 @@ def test_print_with_answers_and_exports(tmp_path):
         assert result.exit_code == 0, result.stderr
         text = re.sub(r"</?tspan[^>]*>", "", path.read_text())  # SVG: placed pieces
         assert "Answer" in text and ("3.75" in text or "3.75" in text.replace("&#160;", " "))
-    result = runner.invoke(app, ["print", "--export", str(tmp_path / "sheet.pdf")])
-    assert result.exit_code == 1 and "use .html, .svg or .txt" in result.stderr
+    result = runner.invoke(app, ["print", "--export", str(tmp_path / "sheet.odt")])
+    assert result.exit_code == 1 and "use .html, .pdf, .svg or .txt" in result.stderr
 
 
 def test_print_json_answers_by_type():

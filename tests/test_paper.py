@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import random
 import re
 
@@ -105,6 +106,23 @@ def test_a_worked_solution_stops_at_what_was_asked(bank):
     item = next(i for i in items_of(bank, "numeric") if i.question.id == "gru-update-gate")
     text = plain(paper.entry(item).solution)
     assert "So z_t = " in text and "Result" not in text and "Step 3 of" not in text
+
+
+@pytest.mark.parametrize("qid", ["gradients-final-norm", "gradients-vanish-step"])
+def test_a_gradient_norm_solution_stops_at_the_norm_asked(bank, qid):
+    from refresher.render.console import make_console
+    from refresher.render.numeric import solution_sections
+
+    item = next(i for i in items_of(bank, "numeric") if i.question.id == qid)
+    text = plain(paper.entry(item).solution)
+    assert "Step 3 of 4" in text and "verdict" not in text and "Result" not in text
+    assert re.search(r"So .*‖∂h_T/∂h_0‖.* = \d", text)
+    console = make_console(file=io.StringIO(), width=100)  # the quiz's feedback
+    for section in solution_sections(item.instance):
+        console.print(section)
+    shown = console.file.getvalue()
+    assert "Step 3 of 4" in shown and "Step 4 of 4" not in shown and "Result" not in shown
+    assert "So " in shown.split("Step 3 of 4")[1]
 
 
 def fixed_blocks(page: str) -> list[str]:

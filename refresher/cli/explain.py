@@ -44,7 +44,9 @@ Json = Annotated[
 Export = Annotated[
     Path | None,
     typer.Option(
-        "--export", metavar="FILE", help="Save the rendering as .html, .svg or .txt (not shown)."
+        "--export",
+        metavar="FILE",
+        help="Save the rendering as .html, .pdf, .svg or .txt (not shown).",
     ),
 ]
 Show = Annotated[bool, typer.Option("--show", help="With --export: also print the example here.")]
@@ -53,6 +55,9 @@ SvgTheme = Annotated[
     typer.Option(
         "--theme", metavar="light|dark", help="An .svg export: light to print, dark for screens."
     ),
+]
+Paper = Annotated[
+    str, typer.Option("--paper", metavar="a4|letter", help="Page size of a .pdf export.")
 ]
 StepMode = Annotated[
     bool, typer.Option("--step", help="Wait for Enter between steps (on a terminal).")
@@ -129,6 +134,7 @@ def _show(
     precision: int,
     show: bool = False,
     theme: str = "light",
+    paper: str = "a4",
 ) -> None:
     """Render to the terminal (or print JSON), or with `export` save it and say `saved FILE`
     (`show` prints it too)."""
@@ -138,6 +144,9 @@ def _show(
     if export is not None:
         check_export_path(export)  # fail before printing anything
         check_theme(theme)
+        if paper.lower() not in ("a4", "letter"):
+            raise InputError(f"--paper: {paper!r}: use a4 or letter")
+        paper = paper.lower()
     if as_json:
         indent = None if worked.summarised else 2  # big inputs: compact, one line
         typer.echo(
@@ -150,7 +159,14 @@ def _show(
 
         pause = _pause if step and stdin_is_tty() else None
         render_worked(worked, make_console(), precision=precision, pause=pause)
-    if export is not None:
+    if export is not None and export.suffix.lower() == ".pdf":
+        from refresher.render.pdf import worked_pdf, write_pdf
+
+        path = write_pdf(export, worked_pdf(worked, precision, paper))
+        make_console(stderr=True).print(
+            f"saved {path}", style="muted", soft_wrap=True, markup=False
+        )
+    elif export is not None:
         from refresher.render.export import EXPORT_WIDTH, export_sections
         from refresher.render.worked import worked_sections
 
@@ -232,6 +248,7 @@ def _command(example: Example) -> Callable[..., None]:
             precision=precision,
             show=given["show"],
             theme=given["theme"],
+            paper=given["paper"],
         )
 
     parameters = [p for key in example.command for p in _parameters(example.by_key[key])]
@@ -243,6 +260,7 @@ def _command(example: Example) -> Callable[..., None]:
             ("step", StepMode, False),
             ("show", Show, False),
             ("theme", SvgTheme, "light"),
+            ("paper", Paper, "a4"),
         )
     ]
     if example.choose_precision:

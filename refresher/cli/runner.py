@@ -42,6 +42,9 @@ QUIT = {"q", "quit", "exit"}
 YES = {"y", "yes", "1", "t", "true", "k", "knew"}
 NO = {"n", "no", "0", "f", "false"}
 OVERRULE = {"o", "overrule"}
+NEXT = {"n", "next", "s", "skip"}
+# After a numeric slip on a terminal, the whole worked solution waits behind this prompt.
+SOLUTION_LABEL = "Enter or w: the worked solution · n: next · o: I was right"
 # Kinds answered by picking a letter: a wrong pick is no typo, so `o` is not offered after one.
 PICKED = {"choice", "multi", "truefalse"}
 
@@ -232,25 +235,52 @@ class Runner:
         if self.on_answer:
             self.on_answer(answered)
         if self.mode is not Mode.EXAM:
-            draw.feedback(self.console, answered)
-            if answered.outcome.correct is False and not q.self_graded and q.type not in PICKED:
+            folded = draw.feedback(self.console, answered, fold=self.prompter.interactive)
+            if folded:
+                self._offer_solution(rnd, attempt_id, answered)
+            elif answered.outcome.correct is False and not q.self_graded and q.type not in PICKED:
                 self._offer_overrule(rnd, attempt_id)
 
     def _record(self, answered: Answered) -> int:
         return self.history.record(answered, mode=self.mode.value, round_id=self.round_id)
+
+    def _offer_solution(self, rnd: Round, attempt_id: int, answered: Answered) -> None:
+        """On a terminal, after a slip was shown where it went off: Enter or w shows the whole
+        worked solution, n goes on, o counts the answer right."""
+        while True:
+            word = self.prompter.read(SOLUTION_LABEL).strip().lower()
+            if word in QUIT:
+                raise Quit
+            if word in ("", "w"):
+                draw.unfold(self.console, answered)
+                self._offer_overrule(rnd, attempt_id)
+                return
+            if word in NEXT:
+                return
+            if word in OVERRULE:
+                self._overrule(rnd, attempt_id)
+                return
+            draw.reprompt(
+                self.console, "press Enter (or w) for the worked solution, n to go on, o if right"
+            )
+
+    def _overrule(self, rnd: Round, attempt_id: int) -> None:
+        answered = rnd.overrule()
+        self.history.overrule(attempt_id)
+        draw.overruled(self.console, answered)
 
     def _offer_overrule(self, rnd: Round, attempt_id: int) -> None:
         """On a terminal: Enter goes on, `o` counts the wrong answer right (a typo, a synonym)."""
         if not self.prompter.interactive:
             return
         while True:
-            word = self.prompter.ask("Enter goes on · o: I was right").strip().lower()
-            if not word:
+            word = self.prompter.read("Enter goes on · o: I was right").strip().lower()
+            if word in QUIT:
+                raise Quit
+            if not word or word in SKIP:  # the answer is in: s goes on too
                 return
             if word in OVERRULE:
-                answered = rnd.overrule()
-                self.history.overrule(attempt_id)
-                draw.overruled(self.console, answered)
+                self._overrule(rnd, attempt_id)
                 return
             draw.reprompt(self.console, "press Enter to go on, or o if your answer was right")
 

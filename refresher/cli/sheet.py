@@ -25,9 +25,13 @@ def print_sheet(
     key_only: bool = typer.Option(False, "--key-only", help="Print only the answer key."),
     no_cards: bool = typer.Option(False, "--no-cards", help="Leave the flashcards out."),
     paper: str = typer.Option(
-        None, "--paper", help="Page size of an .html export: a4 or letter (default: the printer's)."
+        None,
+        "--paper",
+        help="Page size of an .html or .pdf export: a4 or letter (.html: the printer's, .pdf: a4).",
     ),
-    export: Path = typer.Option(None, "--export", help="Write to FILE (.html, .svg or .txt)."),
+    export: Path = typer.Option(
+        None, "--export", help="Write to FILE (.html, .pdf, .svg or .txt)."
+    ),
     theme: str = typer.Option(
         "light", "--theme", metavar="light|dark", help="An .svg export: light to print, dark."
     ),
@@ -59,7 +63,24 @@ def print_sheet(
         entries = [sheet_entry(i) for i in items]
         typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
         return
-    if export is not None and export.suffix.lower() == ".html":
+    if export is not None and export.suffix.lower() == ".pdf":
+        from refresher.env.clock import local_now
+        from refresher.render.pdf import worksheet_pdf, write_pdf
+
+        data = worksheet_pdf(
+            the_bank,
+            items,
+            seed,
+            date=local_now().strftime("%d %B %Y"),
+            answers=answers,
+            key_only=key_only,
+            paper=(paper or "a4").lower(),
+        )
+        path = write_pdf(export, data)
+        make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
+        if not show:
+            return
+    elif export is not None and export.suffix.lower() == ".html":
         from refresher.env.clock import local_now
         from refresher.render.paper import worksheet_html
 
@@ -79,7 +100,7 @@ def print_sheet(
     sections = draw.worksheet(the_bank, items, seed, answers=answers or key_only)
     if key_only:  # the title, then the key from its rule on
         sections = sections[:2] + sections[2 + len(items) :]
-    if export is not None and export.suffix.lower() != ".html":
+    if export is not None and export.suffix.lower() not in (".html", ".pdf"):
         path = exporter.export_sections(sections, export, title=the_bank.title, theme=theme)
         make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
         if not show:

@@ -227,7 +227,8 @@ def explain_gradients(
             table=rnn_table,
             note=_reading("RNN", norms),
             role="accent",
-            values={"norms": norms},
+            # what the table reads off: asked by numeric items, whose solutions end here
+            values={k: result[k] for k in ("norms", "final_norm", "vanish_step") if k in result},
             chart=Chart(series=tuple(series), x_label="T", y_label="norm (log scale)"),
         )
     )

@@ -26,7 +26,7 @@ from refresher.env.files import check_target, write_atomically
 from refresher.render.console import make_console
 
 EXPORT_WIDTH = 100
-FORMATS = (".html", ".svg", ".txt")
+FORMATS = (".html", ".svg", ".txt", ".pdf")
 
 # Fonts every system has one of; nothing is fetched from the network, so an export looks the
 # same offline. Every character is placed at its own cell (see `_place_cells`), so a fallback
@@ -163,8 +163,13 @@ def check_export_path(path: str | Path) -> Path:
     if path.suffix.lower() not in FORMATS:
         raise InputError(
             f"--export: {path.name}: unknown extension {path.suffix or '(none)'!r}; use "
-            ".html, .svg or .txt"
+            ".html, .pdf, .svg or .txt"
         )
+    if path.suffix.lower() == ".pdf":
+        from refresher.formats.typst import MISSING, available
+
+        if not available():
+            raise InputError(MISSING)
     return check_target(path, "--export")
 
 
@@ -226,11 +231,15 @@ def write_export(path: str | Path, content: str) -> Path:
 
 
 def _write(path: Path, content: str) -> None:
+    write_bytes(path, content.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Save `data` at a checked export `path`, atomically; a failure is one clear line."""
     try:
-        write_atomically(path, content.encode("utf-8"), follow=False)
+        write_atomically(path, data, follow=False)
     except OSError as exc:
         raise InputError(f"--export: cannot write {path}: {exc.strerror or exc}") from None
-    return path
 
 
 def _svg(console, title: str, *, dark: bool = False) -> str:

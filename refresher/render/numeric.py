@@ -15,54 +15,20 @@ from rich.padding import Padding
 from rich.text import Text
 
 from refresher.explain.steps import format_part
-from refresher.kinds.numeric.engine import Instance, format_answer, setting_parts, used_params
+from refresher.kinds.numeric.engine import (
+    EACH,
+    Instance,
+    asked_name,
+    format_answer,
+    setting_parts,
+    used_params,
+)
 from refresher.render import worked as draw_worked
 
 
 def _setting(name: str, value: Any) -> str | None:
     parts = setting_parts(name, value)
     return None if parts is None else " ".join(p for p in parts if p)
-
-
-# How asked values read to a learner: the session's notation, not result keys.
-_ASKED = {
-    "output": "the output map",
-    "output_size": "the output size (rows cols)",
-    "count": "the parameter count (one bias per weight block)",
-    "pytorch": "PyTorch's parameter count (two biases per weight block)",
-    "norms": "the gradient norms",
-    "cell_norms": "‖∂c_T/∂c_0‖ along the cell state, T = 1..steps",
-    "final_norm": "‖∂h_T/∂h_0‖ after the last step",
-    "vanish_step": "the first T at which ‖∂h_T/∂h_0‖ is below 0.01",
-    "loss": "the loss L",
-    "dL_dW_h": "∂L/∂W_h",
-    "dL_dW_x": "∂L/∂W_x",
-    "dL_db_h": "∂L/∂b_h",
-    "dL_dW_y": "∂L/∂W_y",
-    "dL_db_y": "∂L/∂b_y",
-    "dL_dh": "∂L/∂h_t for t = 1..T (one row per step)",
-    "contribution_norms": "the norm of each step's share of ∂L/∂W_h, t = 1..T",
-}
-_EACH = {
-    "norms": "one per step",
-    "cell_norms": "one per step",
-    "contribution_norms": "one per step",
-    "dL_db_y": "one per output",
-    "y": "one per output",
-    "logits": "one per output",
-}
-_CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
-
-
-def asked_name(kind: str, key: str) -> str:
-    if key in _ASKED:
-        return _ASKED[key]
-    suffix = _CELL_SUFFIX.get(kind)
-    if suffix and len(key) == 1:
-        return f"{key}{suffix}"  # h -> h1 (RNN), f -> f_t (LSTM)
-    if suffix and key.startswith("a_"):
-        return f"{key} (pre-activation)"
-    return key
 
 
 def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
@@ -99,7 +65,7 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     if len(shape) == 2:
         ask.append(f"  ({shape[0]}x{shape[1]})", style="muted")
     elif len(shape) == 1 and instance.ask != "output_size":
-        each = _EACH.get(instance.ask, "one per unit")
+        each = EACH.get(instance.ask, "one per unit")
         ask.append(f"  ({shape[0]} values, {each})", style="muted")
     parts.append(ask)
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
@@ -119,7 +85,62 @@ def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) ->
     console.print(Padding(off, (0, 0, 0, 2), expand=False))
 
 
+def solution_sections(
+    instance: Instance, width: int = 100, precision: int = draw_worked.DEFAULT_PRECISION
+) -> list[RenderableType]:
+    """The worked solution of what was asked: the header, the steps up to the one that gives
+    the asked value, then the result, or (stopping early) ``So z_t = [...]``."""
+    worked = instance.worked
+    sections = draw_worked.worked_sections(worked, precision, width)
+    last = instance.answered_at
+    if last == len(worked.steps):
+        return sections
+    so = Text("So ", style="right")
+    so.append(asked_name(worked.kind, instance.ask), style="right")
+    so.append(" = " + format_answer(instance.expected), style="bold")
+    return [*sections[: 1 + last], Padding(draw_worked.Hang(so), (0, 0, 0, 2), expand=False)]
+
+
+def focus_steps(instance: Instance, wrong: list[list[int]]) -> list[int]:
+    """The steps (1-based) to look at after a slip: the window of each cell that was off
+    (at most `FOCUS_CELLS`), or the output size for an answer of the wrong shape, or else the
+    step that computes the value asked (its units' sums and gate values)."""
+    worked = instance.worked
+    by_cell = {
+        tuple(s.grid.position): n for n, s in enumerate(worked.steps, 1) if s.grid is not None
+    }
+    picked: list[int] = []
+    for idx in wrong[:FOCUS_CELLS]:
+        n = by_cell.get(tuple(idx))
+        if n is not None and n not in picked:
+            picked.append(n)
+    if picked:
+        return picked
+    if not wrong and worked.kind in ("pool", "conv") and instance.expected.ndim == 2:
+        return [1]  # the shape was off: the output-size step
+    return [instance.answered_at] if worked.steps else []
+
+
+FOCUS_CELLS = 3  # windows shown for the cells that were off; the rest wait in the solution
+
+
+def focus(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
+    """Only the steps where the slip is: the cells that were off with their windows, or the
+    units' values of the step asked for. The whole solution waits behind a prompt."""
+    steps = focus_steps(instance, wrong)
+    if not steps:
+        return
+    worked = instance.worked
+    total = len(worked.steps)
+    label = "  Where it went off" if len(steps) == 1 else "  Where they went off"
+    console.print(Text(label, style="accent"))
+    sections = [
+        draw_worked.step_section(worked.steps[n - 1], n, total, 3, console.width - 4) for n in steps
+    ]
+    console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))
+
+
 def worked_solution(console: Console, instance: Instance) -> None:
     console.print(Text("  Worked solution", style="accent"))
-    sections = draw_worked.worked_sections(instance.worked, width=console.width - 4)
+    sections = solution_sections(instance, console.width - 4)
     console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))

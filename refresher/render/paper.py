@@ -231,8 +231,7 @@ def _numeric(item: Item) -> Entry:
         room = _lines(3)
     worked = instance.worked
     total = len(worked.steps)
-    asked = [n for n, s in enumerate(worked.steps, 1) if instance.ask in s.values]
-    last = asked[-1] if asked else total  # the step that gives what was asked
+    last = instance.answered_at  # the step that gives what was asked
     sections = [
         step_section(s, n, total, 3, PRE_WIDTH) for n, s in enumerate(worked.steps[:last], 1)
     ]

@@ -161,8 +161,11 @@ def overruled(console: Console, answered: Answered) -> None:
     console.print(Text("✓ Counted as right: you overruled it.", style="right"))
 
 
-def feedback(console: Console, answered: Answered) -> None:
-    """Right/wrong, the right answer and the explanation (practice mode)."""
+def feedback(console: Console, answered: Answered, *, fold: bool = False) -> bool:
+    """Right/wrong, the right answer and the explanation (practice mode). With `fold` (on a
+    terminal) a numeric slip shows where it went off, and True says the whole worked solution
+    is held back for `unfold`."""
+    folded = False
     outcome = answered.outcome
     q = answered.item.question
     view = view_of(q)
@@ -171,7 +174,7 @@ def feedback(console: Console, answered: Answered) -> None:
             ("✓ Marked as known", "right") if outcome.correct else ("✗ Marked to review", "wrong")
         )
         console.print(Text(mark[0], style=mark[1]))
-        return
+        return False
     if outcome.correct:
         second = " on the second try" if answered.tries > 1 else ""
         console.print(Text(f"✓ Right{second}", style="right"))
@@ -191,9 +194,15 @@ def feedback(console: Console, answered: Answered) -> None:
             console.print(Padding(answer, (0, 0, 0, 4), expand=False))
         else:
             console.print(hanging([("The answer:", "")], [answer]))  # wraps under itself
-        view.after_answer(console, answered)
+        folded = view.after_answer(console, answered, fold)
     if q.explanation:
         console.print(Padding(Text(q.explanation, style="muted"), (0, 0, 0, 2), expand=False))
+    return folded
+
+
+def unfold(console: Console, answered: Answered) -> None:
+    """The part of the feedback `feedback(fold=True)` held back: the whole worked solution."""
+    view_of(answered.item.question).folded(console, answered)
 
 
 def reveal(console: Console, item: Item) -> None:

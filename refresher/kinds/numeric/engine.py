@@ -55,6 +55,56 @@ class Instance:
     def expected(self) -> np.ndarray:
         return np.asarray(self.worked.result[self.ask], dtype=float)
 
+    @property
+    def answered_at(self) -> int:
+        """How many steps a solution shows: up to the last step that computes the value asked
+        (a question about z_t stops at z_t), or every step when none names it."""
+        steps = self.worked.steps
+        asked = [n for n, s in enumerate(steps, 1) if self.ask in s.values]
+        return asked[-1] if asked else len(steps)
+
+
+# How asked values read to a learner: the session's notation, not result keys.
+ASKED = {
+    "output": "the output map",
+    "output_size": "the output size (rows cols)",
+    "count": "the parameter count (one bias per weight block)",
+    "pytorch": "PyTorch's parameter count (two biases per weight block)",
+    "norms": "the gradient norms",
+    "cell_norms": "‖∂c_T/∂c_0‖ along the cell state, T = 1..steps",
+    "final_norm": "‖∂h_T/∂h_0‖ after the last step",
+    "vanish_step": "the first T at which ‖∂h_T/∂h_0‖ is below 0.01",
+    "loss": "the loss L",
+    "dL_dW_h": "∂L/∂W_h",
+    "dL_dW_x": "∂L/∂W_x",
+    "dL_db_h": "∂L/∂b_h",
+    "dL_dW_y": "∂L/∂W_y",
+    "dL_db_y": "∂L/∂b_y",
+    "dL_dh": "∂L/∂h_t for t = 1..T (one row per step)",
+    "contribution_norms": "the norm of each step's share of ∂L/∂W_h, t = 1..T",
+}
+EACH = {
+    "norms": "one per step",
+    "cell_norms": "one per step",
+    "contribution_norms": "one per step",
+    "dL_db_y": "one per output",
+    "y": "one per output",
+    "logits": "one per output",
+}
+CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
+
+
+def asked_name(kind: str, key: str) -> str:
+    """How the value `key` asked of a `kind` example reads to a learner (``z_t``)."""
+    if key in ASKED:
+        return ASKED[key]
+    suffix = CELL_SUFFIX.get(kind)
+    if suffix and len(key) == 1:
+        return f"{key}{suffix}"  # h -> h1 (RNN), f -> f_t (LSTM)
+    if suffix and key.startswith("a_"):
+        return f"{key} (pre-activation)"
+    return key
+
 
 # How a numeric question's settings read to a learner, on screen and in text exports.
 SETTING_NAMES = {

@@ -38,8 +38,13 @@ class View:
         """Lines under the verdict: what was accepted, which parts were wrong."""
         return []
 
-    def after_answer(self, console: Console, answered: Answered) -> None:
-        """Drawn after "The answer" of a wrong answer (a worked solution)."""
+    def after_answer(self, console: Console, answered: Answered, fold: bool = False) -> bool:
+        """Drawn after "The answer" of a wrong answer (a worked solution). With `fold` a kind
+        may hold back a long part and return True: `folded` draws it when asked."""
+        return False
+
+    def folded(self, console: Console, answered: Answered) -> None:
+        """What `after_answer` held back (the whole worked solution)."""
 
     def reveal(self, item: Item) -> RenderableType | None:
         """The answer of a self-graded item, shown before the learner scores it."""

@@ -20,14 +20,24 @@ class NumericView(View):
 
         return [inputs_view(item.instance)]
 
-    def after_answer(self, console: Console, answered) -> None:
+    def after_answer(self, console: Console, answered, fold: bool = False) -> bool:
         instance = answered.item.instance
         if instance is None:
-            return
-        from refresher.render.numeric import worked_solution, wrong_cells
+            return False
+        from refresher.render.numeric import focus, worked_solution, wrong_cells
 
-        wrong_cells(console, instance, answered.outcome.detail.get("wrong_cells", []))
+        wrong = answered.outcome.detail.get("wrong_cells", [])
+        wrong_cells(console, instance, wrong)
+        if fold:  # on a terminal: where it went off; the whole solution on request
+            focus(console, instance, wrong)
+            return True
         worked_solution(console, instance)
+        return False
+
+    def folded(self, console: Console, answered) -> None:
+        from refresher.render.numeric import worked_solution
+
+        worked_solution(console, answered.item.instance)
 
     def sheet_answer(self, item) -> Text:
         from refresher.kinds.numeric.engine import format_answer
@@ -39,6 +49,6 @@ class NumericView(View):
     def sheet_workings(self, item) -> list[RenderableType]:
         if item.instance is None:
             return []
-        from refresher.render.worked import worked_sections
+        from refresher.render.numeric import solution_sections
 
-        return [Padding(Group(*worked_sections(item.instance.worked)), (0, 0, 0, 4))]
+        return [Padding(Group(*solution_sections(item.instance)), (0, 0, 0, 4))]
