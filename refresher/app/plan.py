@@ -99,15 +99,24 @@ class Policy:
         self.chosen: dict[date, Budget] = {}  # the budget plan of each study day, once made
 
     def choose(
-        self, store: Store, bank: str, question_ids: Sequence[int | None], now: datetime
+        self,
+        store: Store,
+        bank: str,
+        question_ids: Sequence[int | None],
+        now: datetime,
+        *,
+        more: bool = False,
     ) -> Budget | None:
-        """Today's budget plan (made once a study day); None without `daily_minutes`."""
+        """Today's budget plan (made once a study day; with `more`, what more minutes would
+        bring too); None without `daily_minutes`."""
         minutes = self.settings.daily_minutes
         if not minutes:
             return None
         today = self.day(now).date_of(now)
         if today not in self.chosen:
-            self.chosen[today] = budget_plan(store, bank, self, now, question_ids, minutes)
+            self.chosen[today] = budget_plan(
+                store, bank, self, now, question_ids, minutes, more=more
+            )
         return self.chosen[today]
 
     def answers_left(self, store: Store, now: datetime) -> int | None:
@@ -290,7 +299,9 @@ class Plan:
 
     @property
     def minutes_today(self) -> float:
-        return self.target_today * self.seconds_per_answer / 60
+        """Today's target in minutes: a due card one answer, a new one its learning steps."""
+        answers = self.due_today + self.new_left * schedule.NEW_CARD_ANSWERS
+        return answers * self.seconds_per_answer / 60
 
     @property
     def weakest_topics(self) -> list[str]:
@@ -380,7 +391,7 @@ def compute(
     start, end = day.start(today), day.start(today + timedelta(days=1))
     introduced = store.introduced_between(start, end, bank.id)
     pace_today = 0
-    budget = policy.choose(store, bank.id, question_ids, now)
+    budget = policy.choose(store, bank.id, question_ids, now, more=True)
     if status == "ahead" and target is not None:
         pace_today = planning.pace(target, today, counts.new + introduced)
         if budget is not None:
@@ -411,7 +422,7 @@ def compute(
         backlog_days=planning.backlog_days(queue.held_back, settings.max_reviews_per_day),
         seconds_per_answer=seconds,
         seconds_from_history=from_history,
-        desired_retention=settings.desired_retention,
+        desired_retention=settings.desired_retention if budget is None else budget.retention,
         retention_today=planning.retention_for(
             target, today, settings.desired_retention if budget is None else budget.retention
         ),
@@ -572,6 +583,8 @@ def budget_plan(
     now: datetime,
     question_ids: Sequence[int | None],
     minutes: int,
+    *,
+    more: bool = True,
 ) -> Budget:
     """The best plan within `minutes` a day (see `Budget`): every retention of
     `planning.RETENTION_CHOICES` and pace of `planning.PACE_FACTORS` simulated with one seed,
@@ -590,14 +603,14 @@ def budget_plan(
             f = sim.run(r, factor, minutes)
             tried.append(((round(f.readiness or 0.0, 4), -sum(f.answers)), r, factor, f))
     _, retention, factor, best = max(tried, key=lambda t: t[0])
-    more = None
-    for k in range(1, planning.MORE_MINUTES_TRIES + 1):
+    bought = None
+    for k in range(1, planning.MORE_MINUTES_TRIES + 1 if more else 1):
         m = minutes + k * planning.MORE_MINUTES_STEP
         f = sim.run(retention, factor, m)
-        more = (m, f)
+        bought = (m, f)
         if best.unseen_left == 0 or f.unseen_left == 0:
             break
-    return Budget(minutes, answers, sim.used, retention, factor, best, len(tried), more)
+    return Budget(minutes, answers, sim.used, retention, factor, best, len(tried), bought)
 
 
 def workload(

@@ -94,12 +94,15 @@ def simulate(
         scheduler = scheduler_on(d)
         room = None if budget is None else budget(d)
         loads: dict[date, int] = {}
+        reach = None  # a review card due from then on is shortened
         if target is not None and target.active(d):
-            loads = dict.fromkeys(target.landing_days(d), 0)
+            landing = target.landing_days(d)
+            reach = day.start(landing[-1] + timedelta(days=1))
+            loads = dict.fromkeys(landing, 0)
+            first = day.start(landing[0])
             for c in state.values():
-                due_day = day.date_of(c.due)
-                if due_day in loads:
-                    loads[due_day] += 1
+                if first <= c.due < reach:
+                    loads[day.date_of(c.due)] += 1
         due = [(card_id, card) for card_id, card in state.items() if card.due < end]
         if room is not None:  # lowest predicted recall first, as `review` takes them
             due.sort(key=lambda kv: (scheduler.get_card_retrievability(kv[1], at), kv[0]))
@@ -122,7 +125,7 @@ def simulate(
                 t = max(t, card.due)
                 card, _ = scheduler.review_card(card, Rating.Good, t)
                 n += 1
-            state[card_id] = _shortened(card, t, target, day, loads)
+            state[card_id] = _shortened(card, t, target, reach, day, loads)
         take = min(len(waiting), max(0, new_on(d, len(waiting))))
         if room is not None:
             take = min(take, max(0, room - n) // NEW_CARD_ANSWERS)
@@ -135,7 +138,7 @@ def simulate(
                 if card.state == State.Review:
                     break
                 t = card.due
-            state[card_id] = _shortened(card, t, target, day, loads)
+            state[card_id] = _shortened(card, t, target, reach, day, loads)
         del waiting[:take]
         shown.append(d)
         answers.append(n)
@@ -162,9 +165,14 @@ def simulate(
 
 
 def _shortened(
-    card: Card, now: datetime, target: Target | None, day: StudyDay, loads: dict[date, int]
+    card: Card,
+    now: datetime,
+    target: Target | None,
+    reach: datetime | None,
+    day: StudyDay,
+    loads: dict[date, int],
 ) -> Card:
-    if target is None or card.state != State.Review:
+    if target is None or reach is None or card.state != State.Review or card.due < reach:
         return card
     due = shortened_due(card.due, now, target, day, loads)
     if due == card.due:
