@@ -62,6 +62,7 @@ class QueueRules:
     review_room: int  # review-state cards still allowed today
     recall: Callable[[CardInfo], float]
     answer_room: int | None = None  # answers left in today's daily_minutes (None: no budget)
+    cards_room: int | None = None  # cards of any state still allowed (the interview day's warm-up)
 
     def queue(
         self,
@@ -74,6 +75,8 @@ class QueueRules:
         limit: int | None = None,
     ) -> Queue:
         """Today's queue over `selection` under these rules (`schedule.build_queue`)."""
+        if self.cards_room is not None:  # a card left learning the day before counts too
+            limit = self.cards_room if limit is None else min(limit, self.cards_room)
         return schedule.build_queue(
             selection,
             cards,
@@ -197,6 +200,7 @@ class Policy:
             review_room=room,
             recall=lambda info: planning.recall_at(scheduler, info, now),
             answer_room=self.answers_left(store, now),
+            cards_room=warm_up,
         )
 
     def shortening(self, store: Store, bank: str, now: datetime) -> Shortening | None:

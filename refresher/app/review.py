@@ -311,7 +311,8 @@ class ReviewSitting(OnStore):
             self.day(now),
             days=2,
         )[1]
-        left = self.left_due(now) if self.stopped_at_budget else None
+        stopped = self.stopped_at_budget or self.policy.budget_used(self.store, now)
+        left = self.left_due(now) if stopped else None
         return SittingEnd(self.session.summary(), after, now, tomorrow, self.minutes, left)
 
 

@@ -83,10 +83,15 @@ class Reviewer:
         ended = self._loop()
         end = sitting.finish()
         show.summary(
-            self.console, end.summary, time.monotonic() - started, end.after, end.now, end.tomorrow
+            self.console,
+            end.summary,
+            time.monotonic() - started,
+            end.after,
+            end.now,
+            end.tomorrow,
+            end.minutes,
+            end.left_at_budget,
         )
-        if end.left_at_budget is not None:
-            show.budget_used(self.console, end.minutes, end.left_at_budget)
         return 130 if ended is Ended.INTERRUPTED else 0
 
     def _loop(self) -> Ended:

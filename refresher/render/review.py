@@ -195,6 +195,8 @@ def summary(
     after: Queue,
     now: datetime,
     tomorrow: int,
+    minutes: int | None = None,
+    left_at_budget: int | None = None,
 ) -> None:
     console.print()
     console.rule(Text("Review over", style="accent"), align="left", style="progress")
@@ -223,13 +225,16 @@ def summary(
     if s.skipped:
         them = "it stays" if s.skipped == 1 else "they stay"
         console.print(Text(f"Skipped {s.skipped}: {them} due.", style="skip"))
+    if left_at_budget is not None:  # today's daily_minutes ended it
+        budget_used(console, minutes, left_at_budget)
+        return
     left = []
     if after.due_total:
         left.append(f"{after.due_total} due")
     if after.new_count:
         left.append(f"{after.new_count} new")
     if after.held_back:
-        console.print(Text(held_back(after.held_back) + ".", style="skip"))
+        console.print(Text(held_back(after.held_back, minutes) + ".", style="skip"))
     if left:
         console.print(Text(f"Still to review today: {' and '.join(left)}.", style="muted"))
     else:
