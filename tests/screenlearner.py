@@ -10,10 +10,12 @@ knows which card it is looking at only from the screen."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,21 @@ from typer.testing import CliRunner
 
 from refresher.cli import app
 from refresher.cli import reviewer as reviewer_module
-from tests.simlearner import Learner
+from refresher.env import config
+from refresher.env.paths import config_file
+from refresher.srs import schedule as S
+from refresher.srs.schedule import StudyDay
+from refresher.storage.store import open_store
+from tests.simlearner import T0, Learner
 
 FRONT = re.compile(r"Fact c(\d+)")
+DAY = StudyDay()
+SECONDS = 15  # the learner's seconds per answer
+
+# A second learner, unlike the first (`simlearner.TRUE`): it keeps a card well from the start
+# (high initial stabilities) and forgets along a flatter curve (decay 0.25).
+TRUE2 = (0.6, 1.8, 4.5, 12.0, 6.0, 0.6, 2.2, 0.02, 1.6, 0.12, 0.9,
+         1.6, 0.07, 0.3, 1.5, 0.4, 2.2, 0.6, 0.1, 0.05, 0.25)  # fmt: skip
 
 
 def write_cards(path: Path, n: int) -> Path:
@@ -131,3 +145,68 @@ class ScreenLearner:
             patch.setattr(typer.testing, "make_input_stream", stream)
             patch.setattr(reviewer_module, "time", Timer)
             yield keys
+
+
+# --- the second simulated learner: the budget plan against plain FSRS ------------------------
+
+N_CARDS = 40
+MINUTES = 4
+DAYS = 21  # the interview is on day 21
+WARM_UP = 8
+
+
+@dataclass
+class Run:
+    recall: float  # the learner's true mean recall on the interview morning, unseen cards 0
+    minutes: list[float]  # review minutes stored each day
+    new: list[int]  # new cards each day
+    interview_day: int  # cards reviewed on the interview day itself
+    forecast: float | None  # `plan`'s readiness if followed, on day 0
+
+
+def drive(
+    root: Path, monkeypatch: pytest.MonkeyPatch, name: str, settings: config.Config, seed: int
+) -> Run:
+    """`DAYS` daily reviews of `N_CARDS` new cards at the terminal, in `root / name`, under
+    `settings`, then the interview day's; the learner's true recall on its morning."""
+    home = root / name
+    monkeypatch.setenv("REFRESHER_HOME", str(home))
+    config.save(config_file(home), settings)
+    bank = write_cards(root / "facts.yaml", N_CARDS)
+    learner = Learner(seed=seed, truth=S.make_scheduler(parameters=TRUE2))
+    screen = ScreenLearner(learner, SECONDS, monkeypatch)
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    plan = json.loads(CliRunner().invoke(app, ["plan", str(bank), "--json"]).stdout)
+    for d in range(DAYS):
+        screen.review(bank, T0 + timedelta(days=d))
+    interview = DAY.date_of(T0) + timedelta(days=DAYS)
+    morning = DAY.start(interview)
+    recall = sum(learner.recall(k, morning) for k in learner.memory) / N_CARDS
+    screen.review(bank, T0 + timedelta(days=DAYS))  # the interview day itself
+    minutes, new = [], []
+    with open_store() as store:
+        for k in range(DAYS + 1):
+            d = DAY.date_of(T0) + timedelta(days=k)
+            start, end = DAY.start(d), DAY.start(d + timedelta(days=1))
+            minutes.append(store.review_seconds_between(start, end) / 60)
+            new.append(store.introduced_between(start, end))
+        day_cards = {c for c, at, _, _ in store.review_history(None) if at >= morning and at < end}
+    return Run(
+        recall,
+        minutes[:DAYS],
+        new,
+        len(day_cards),
+        plan["forecast"]["readiness_if_followed"],
+    )
+
+
+def compare(root: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Run, Run]:
+    """The same learner (same seed) with `MINUTES` a day toward an interview `DAYS` days out,
+    and with the same minutes under plain FSRS (no date): (planned, plain)."""
+    interview = DAY.date_of(T0) + timedelta(days=DAYS)
+    toward = config.Config(
+        fuzz=False, interview_date=interview, daily_minutes=MINUTES, interview_warm_up=WARM_UP
+    )
+    planned = drive(root, monkeypatch, f"plan-{seed}", toward, seed)
+    plain_settings = config.Config(fuzz=False, daily_minutes=MINUTES)
+    return planned, drive(root, monkeypatch, f"plain-{seed}", plain_settings, seed)

@@ -5,7 +5,6 @@ known parameters, not the first learner's) shows the budget plan beats plain FSR
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,17 +16,19 @@ from refresher.env import config
 from refresher.env.paths import config_file
 from refresher.srs import schedule as S
 from refresher.storage.store import open_store
-from tests.screenlearner import ScreenLearner, write_cards
+from tests.screenlearner import (
+    DAYS,
+    MINUTES,
+    N_CARDS,
+    SECONDS,
+    WARM_UP,
+    ScreenLearner,
+    compare,
+    write_cards,
+)
 from tests.simlearner import T0, Learner
 
 DAY = S.StudyDay()
-SECONDS = 15  # the learner's seconds per answer
-
-# A second learner, unlike the first (`simlearner.TRUE`): it keeps a card well from the start
-# (high initial stabilities) and forgets along a flatter curve (decay 0.25).
-TRUE2 = (0.6, 1.8, 4.5, 12.0, 6.0, 0.6, 2.2, 0.02, 1.6, 0.12, 0.9,
-         1.6, 0.07, 0.3, 1.5, 0.4, 2.2, 0.6, 0.1, 0.05, 0.25)  # fmt: skip
-
 
 # --- the queue within a budget ------------------------------------------------------------------
 
@@ -151,77 +152,19 @@ def test_review_stops_at_the_budget_and_goes_on_when_asked(tmp_path, refresher_h
 
 # --- the second simulated learner ---------------------------------------------------------------
 
-N_CARDS = 40
-MINUTES = 4
-DAYS = 21  # the interview is on day 21
-WARM_UP = 8
-
-
-@dataclass
-class Run:
-    recall: float  # the learner's true mean recall on the interview morning, unseen cards 0
-    minutes: list[float]  # review minutes stored each day
-    new: list[int]  # new cards each day
-    interview_day: int  # cards reviewed on the interview day itself
-    forecast: float | None  # `plan`'s readiness if followed, on day 0
-
-
-def drive(tmp_path: Path, monkeypatch, name: str, settings: config.Config, seed: int) -> Run:
-    home = tmp_path / name
-    monkeypatch.setenv("REFRESHER_HOME", str(home))
-    config.save(config_file(home), settings)
-    bank = write_cards(tmp_path / "facts.yaml", N_CARDS)
-    learner = Learner(seed=seed, truth=S.make_scheduler(parameters=TRUE2))
-    screen = ScreenLearner(learner, SECONDS, monkeypatch)
-    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
-    plan = json.loads(CliRunner().invoke(app, ["plan", str(bank), "--json"]).stdout)
-    for d in range(DAYS):
-        screen.review(bank, T0 + timedelta(days=d))
-    interview = DAY.date_of(T0) + timedelta(days=DAYS)
-    morning = DAY.start(interview)
-    recall = sum(learner.recall(k, morning) for k in learner.memory) / N_CARDS
-    screen.review(bank, T0 + timedelta(days=DAYS))  # the interview day itself
-    minutes, new = [], []
-    with open_store() as store:
-        for k in range(DAYS + 1):
-            d = DAY.date_of(T0) + timedelta(days=k)
-            start, end = DAY.start(d), DAY.start(d + timedelta(days=1))
-            minutes.append(store.review_seconds_between(start, end) / 60)
-            new.append(store.introduced_between(start, end))
-        day_cards = {c for c, at, _, _ in store.review_history(None) if at >= morning and at < end}
-    return Run(
-        recall,
-        minutes[:DAYS],
-        new,
-        len(day_cards),
-        plan["forecast"]["readiness_if_followed"],
-    )
-
 
 @pytest.mark.parametrize("seed", [11])
 def test_the_budget_plan_beats_plain_fsrs_in_the_same_minutes(tmp_path, monkeypatch, seed):
-    interview = DAY.date_of(T0) + timedelta(days=DAYS)
-    planned = drive(
-        tmp_path,
-        monkeypatch,
-        "plan",
-        config.Config(
-            fuzz=False,
-            interview_date=interview,
-            daily_minutes=MINUTES,
-            interview_warm_up=WARM_UP,
-        ),
-        seed,
-    )
-    plain = drive(
-        tmp_path, monkeypatch, "plain", config.Config(fuzz=False, daily_minutes=MINUTES), seed
-    )
-    print(f"seed {seed}: plan {planned}, plain {plain}")
+    planned, plain = compare(tmp_path, monkeypatch, seed)
     budget = MINUTES + SECONDS / 60  # the budget, give or take one card
     assert all(m <= budget for m in planned.minutes), planned.minutes
     assert all(m <= budget for m in plain.minutes), plain.minutes
+    assert max(planned.minutes) > MINUTES - SECONDS / 60  # the budget did bind
     assert planned.new[DAYS - 3 : DAYS + 1] == [0, 0, 0, 0]  # buffer days and the day itself
     assert sum(planned.new) == N_CARDS  # every card came in before the buffer
     assert planned.interview_day <= WARM_UP
-    assert planned.recall > plain.recall
-    assert planned.forecast is not None and abs(planned.forecast - planned.recall) < 0.1
+    # readier on the morning than plain FSRS in the same minutes a day (0.995 and 0.966 here,
+    # 73 and 63 minutes in all: plain FSRS had nothing more to ask in its last days)
+    assert planned.recall > plain.recall + 0.01, (planned, plain)
+    # and `plan`'s forecast on day 0 said about as much
+    assert planned.forecast is not None and abs(planned.forecast - planned.recall) < 0.05
