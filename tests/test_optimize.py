@@ -231,7 +231,8 @@ def test_a_history_of_noise_keeps_the_parameters_in_force(refresher_home, monkey
     assert data["reviews"] == ratings and data["items"] > core.MIN_ITEMS_FULL
     assert data["reason"] == "not-better" and data["kept"] == "old" and not data["saved"]
     assert data["new"]["parameters"] != list(core.default_parameters())
-    # ... but it does not predict the later reviews better on both measures: nothing changes
+    # ... but it does not predict the later reviews better on both measures (here log loss
+    # 0.32472 -> 0.32449, RMSE 0.1213 -> 0.1224: a fit to noise): nothing changes
     old, new = data["old"]["held_out"], data["new"]["held_out"]
     assert not (new["log_loss"] < old["log_loss"] and new["rmse"] < old["rmse"])
     assert config_file(refresher_home).read_bytes() == before
