@@ -104,7 +104,10 @@ def test_plan_minutes_turns_the_budget_into_answers_and_a_forecast(tmp_path, mon
     assert b["more_minutes"]["minutes"] == 20
     out = " ".join(runner.invoke(app, ["plan", str(bank), "--minutes", "10"]).output.split())
     assert "Budget 10 min a day" in out and "about 30 answers (20 s an answer, a default" in out
-    assert "within 10 min" in out and "every card is seen before the last-review days" in out
+    assert (
+        "within 10 if you follow the plan" in out
+        and "every card is seen before the last-review days" in out
+    )
 
     # too little time: the best it can do, and the minutes that would bring every card in
     data = plan_json(runner, bank, "--minutes", "2")
@@ -116,6 +119,9 @@ def test_plan_minutes_turns_the_budget_into_answers_and_a_forecast(tmp_path, mon
     out = " ".join(runner.invoke(app, ["plan", str(bank), "--minutes", "2"]).output.split())
     assert f"{b['unseen_left']} cards stay unseen before the date" in out
     assert "is the best it can do" in out and f"{more['minutes']} min a day" in out
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = runner.invoke(app, ["plan", str(bank), "--minutes", "2"]).output
+    assert "Budget" in narrow and max(len(line) for line in narrow.splitlines()) <= 60
     result = runner.invoke(app, ["plan", str(bank), "--minutes", "0"])
     assert result.exit_code == 1 and "--minutes must be between 1 and 1440" in result.output
 

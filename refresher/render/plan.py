@@ -68,12 +68,10 @@ def _rows(console: Console, rows: list[tuple[str, Text | str]]) -> None:
 
 def workload_chart(console: Console, f: Forecast, minutes: int | None = None) -> None:
     """Minutes a day, simulated: one bar a day."""
-    within = "" if minutes is None else f" within {minutes} min"
-    section(
-        console,
-        "Workload",
-        f"minutes a day if you follow the plan{within}: every answer, learning steps too",
-    )
+    note = "minutes a day if you follow the plan: every answer, learning steps too"
+    if minutes is not None:
+        note = f"minutes a day within {minutes} if you follow the plan, learning steps too"
+    section(console, "Workload", note)
     top = max(max(f.minutes, default=0.0), minutes or 0) or 1.0
     width = max(10, min(40, console.width - 24))
     for d, m in zip(f.days, f.minutes, strict=True):

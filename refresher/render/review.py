@@ -78,7 +78,10 @@ def budget_used(console: Console, minutes: int | None, left: int) -> None:
     """The one line when today's daily_minutes end the review."""
     console.print(
         Text.assemble(
-            (f"Today's {plural(minutes or 0, 'minute')} are used", "skip"),
+            (
+                f"Today's {plural(minutes or 0, 'minute')} {'is' if minutes == 1 else 'are'} used",
+                "skip",
+            ),
             f": {plural(left, 'card')} left for tomorrow",
             ("  (review --no-budget goes on)", "muted"),
         )
