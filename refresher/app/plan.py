@@ -186,8 +186,10 @@ class Policy:
         if self.target is not None and self.target.active(today):
             introduced = store.introduced_between(start, end, bank)
             pace_today = planning.pace(self.target, today, unseen + introduced)
-            if chosen is not None:  # the budget plan's pace replaces new_per_day
+            if chosen is not None and per_day == self.settings.new_per_day:
+                # the budget plan's pace replaces new_per_day (not a `review --new N`)
                 per_day = math.ceil(pace_today * chosen.pace_factor)
+                pace_today = 0
         done = store.review_ratings_between(start, end, bank)
         scheduler = self.scheduler(now)
         room = max(0, self.settings.max_reviews_per_day - done)
@@ -196,7 +198,7 @@ class Policy:
             room = min(room, warm_up)
         allowed = planning.new_cards_allowed(self.target, today)
         return QueueRules(
-            new_per_day=max(per_day, pace_today if chosen is None else 0) if allowed else 0,
+            new_per_day=max(per_day, pace_today) if allowed else 0,
             review_room=room,
             recall=lambda info: planning.recall_at(scheduler, info, now),
             answer_room=self.answers_left(store, now),
