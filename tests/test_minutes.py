@@ -94,7 +94,7 @@ def test_plan_minutes_turns_the_budget_into_answers_and_a_forecast(tmp_path, mon
     b = data["budget"]
     # no answers yet: the default 20 s an answer, and said so
     assert data["today_plan"]["seconds_from"] == "default"
-    assert b["minutes"] == 10 and b["answers_a_day"] == 30 and b["plans_tried"] == 10
+    assert b["minutes"] == 10 and b["answers_a_day"] == 30 and b["plans_tried"] == 6
     assert b["retention"] in (0.75, 0.8, 0.85, 0.9, 0.95) and b["every_card_in"]
     days = data["forecast"]["days"]
     assert len(days) == 14 and all(d["minutes"] <= 10 for d in days)

@@ -592,9 +592,10 @@ def budget_plan(
     *,
     more: bool = True,
 ) -> Budget:
-    """The best plan within `minutes` a day (see `Budget`): every retention of
-    `planning.RETENTION_CHOICES` and pace of `planning.PACE_FACTORS` simulated with one seed,
-    the highest readiness kept (the fewer answers on a tie). When it does not bring every card
+    """The best plan within `minutes` a day (see `Budget`), simulated with one seed: every
+    retention of `planning.RETENTION_CHOICES` at the pace, then the faster paces of
+    `planning.PACE_FACTORS` at the best of them; the highest readiness kept (the fewer answers
+    on a tie). When it does not bring every card
     in, the fewest more minutes (in steps of `planning.MORE_MINUTES_STEP`) that would; else
     what one more step would bring."""
     seconds, _ = seconds_per_answer(store)
@@ -603,11 +604,18 @@ def budget_plan(
     if not sim.ahead:
         f = sim.run(minutes=minutes)
         return Budget(minutes, answers, sim.used, policy.settings.desired_retention, 1.0, f, 1)
-    tried = []
-    for r in planning.RETENTION_CHOICES:
-        for factor in planning.PACE_FACTORS:
-            f = sim.run(r, factor, minutes)
-            tried.append(((round(f.readiness or 0.0, 4), -sum(f.answers)), r, factor, f))
+    tried: list[tuple[tuple[float, int], float, float, Forecast]] = []
+
+    def attempt(r: float, factor: float) -> None:
+        f = sim.run(r, factor, minutes)
+        tried.append(((round(f.readiness or 0.0, 4), -sum(f.answers)), r, factor, f))
+
+    first, *faster = planning.PACE_FACTORS
+    for r in planning.RETENTION_CHOICES:  # each retention at the plain pace, then
+        attempt(r, first)
+    _, retention, _, _ = max(tried, key=lambda t: t[0])
+    for factor in faster:  # the faster paces at the best of them
+        attempt(retention, factor)
     _, retention, factor, best = max(tried, key=lambda t: t[0])
     bought = None
     for k in range(1, planning.MORE_MINUTES_TRIES + 1 if more else 1):
