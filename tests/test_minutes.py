@@ -169,8 +169,8 @@ def test_the_budget_plan_beats_plain_fsrs_in_the_same_minutes(tmp_path, monkeypa
     assert planned.new[DAYS - 3 : DAYS + 1] == [0, 0, 0, 0]  # buffer days and the day itself
     assert sum(planned.new) == N_CARDS  # every card came in before the buffer
     assert planned.interview_day <= WARM_UP
-    # readier on the morning than plain FSRS in the same minutes a day (0.995 and 0.966 here,
-    # 73 and 63 minutes in all: plain FSRS had nothing more to ask in its last days)
+    # readier on the morning than plain FSRS in the same minutes a day (0.985 and 0.966 here,
+    # 76 and 63 minutes in all: plain FSRS had little more to ask in its last days)
     assert planned.recall > plain.recall + 0.01, (planned, plain)
     # and `plan`'s forecast on day 0 said about as much
     assert planned.forecast is not None and abs(planned.forecast - planned.recall) < 0.05
