@@ -241,3 +241,33 @@ def test_a_progress_bar_on_a_terminal_and_none_on_a_pipe():
         assert step is not None
         step(2, 5)
     assert "fitting FSRS" in out.getvalue()
+
+
+class NoiseLearner(Learner):
+    """Answers that say nothing about memory: Again one time in ten, whatever the time since
+    the card was last seen, else Good."""
+
+    def answer(self, card_id: int, now: datetime) -> S.Rating:
+        return S.Rating.Again if self.rng.random() < 0.1 else S.Rating.Good
+
+
+def test_a_history_of_noise_keeps_the_parameters_in_force(refresher_home, monkeypatch):
+    bank = bundled(60)
+    ratings = study(bank, NoiseLearner(seed=3), 60, new_per_day=5)
+    config.save(config_file(refresher_home), config.Config(fuzz=False))
+    before = config_file(refresher_home).read_bytes()
+    monkeypatch.setenv("REFRESHER_NOW", (T0 + timedelta(days=60)).isoformat())
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["optimize", "--json"]).output)
+    # enough reviews for a full fit, and a fit is made ...
+    assert data["reviews"] == ratings and data["items"] > core.MIN_ITEMS_FULL
+    assert data["reason"] == "not-better" and data["kept"] == "old" and not data["saved"]
+    assert data["new"]["parameters"] != list(core.default_parameters())
+    # ... but it does not predict the later reviews better on both measures (here log loss
+    # 0.32472 -> 0.32449, RMSE 0.1213 -> 0.1224: a fit to noise): nothing changes
+    old, new = data["old"]["held_out"], data["new"]["held_out"]
+    assert not (new["log_loss"] < old["log_loss"] and new["rmse"] < old["rmse"])
+    assert config_file(refresher_home).read_bytes() == before
+    assert runner.invoke(app, ["config", "parameters"]).output.strip() == "none"
+    out = " ".join(runner.invoke(app, ["optimize"]).output.split())
+    assert "not better on held-out reviews" in out and "the old ones stay" in out

@@ -8,9 +8,10 @@ would reach past the date (the rules are `refresher.srs.planning`'s). `compute()
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ class QueueRules:
     new_per_day: int  # new cards in all today (introduced ones included)
     review_room: int  # review-state cards still allowed today
     recall: Callable[[CardInfo], float]
+    answer_room: int | None = None  # answers left in today's daily_minutes (None: no budget)
+    cards_room: int | None = None  # cards of any state still allowed (the interview day's warm-up)
 
     def queue(
         self,
@@ -72,6 +75,8 @@ class QueueRules:
         limit: int | None = None,
     ) -> Queue:
         """Today's queue over `selection` under these rules (`schedule.build_queue`)."""
+        if self.cards_room is not None:  # a card left learning the day before counts too
+            limit = self.cards_room if limit is None else min(limit, self.cards_room)
         return schedule.build_queue(
             selection,
             cards,
@@ -82,16 +87,61 @@ class QueueRules:
             limit=limit,
             review_room=self.review_room,
             recall=self.recall,
+            answer_room=self.answer_room,
         )
 
 
 class Policy:
     """Scheduling for a review sitting: plain FSRS without a date (or once it has come), and
-    toward the date while it is ahead."""
+    toward the date while it is ahead; within `daily_minutes` when it is set (the pace and the
+    retention in force then being the budget plan's, `choose`)."""
 
     def __init__(self, settings: Config, interview: date | None = None):
         self.settings = settings
         self.target = target_of(settings, interview)
+        self.chosen: dict[date, Budget] = {}  # the budget plan of each study day, once made
+
+    def choose(
+        self,
+        store: Store,
+        bank: str,
+        question_ids: Sequence[int | None],
+        now: datetime,
+        *,
+        more: bool = False,
+    ) -> Budget | None:
+        """Today's budget plan (made once a study day; with `more`, what more minutes would
+        bring too); None without `daily_minutes`."""
+        minutes = self.settings.daily_minutes
+        if not minutes:
+            return None
+        today = self.day(now).date_of(now)
+        if today not in self.chosen:
+            self.chosen[today] = budget_plan(
+                store, bank, self, now, question_ids, minutes, more=more
+            )
+        return self.chosen[today]
+
+    def answers_left(self, store: Store, now: datetime) -> int | None:
+        """Answers still fitting in today's `daily_minutes` (None: no budget)."""
+        minutes = self.settings.daily_minutes
+        if not minutes:
+            return None
+        used = self.minutes_used(store, now)
+        seconds, _ = seconds_per_answer(store)
+        return max(0, int((minutes - used) * 60 // seconds))
+
+    def minutes_used(self, store: Store, now: datetime) -> float:
+        """Minutes of `review` answers stored today (every bank)."""
+        day = self.day(now)
+        today = day.date_of(now)
+        start, end = day.start(today), day.start(today + timedelta(days=1))
+        return store.review_seconds_between(start, end) / 60
+
+    def budget_used(self, store: Store, now: datetime) -> bool:
+        """Whether today's `daily_minutes` are used up."""
+        minutes = self.settings.daily_minutes
+        return bool(minutes) and self.minutes_used(store, now) >= (minutes or 0)
 
     def day(self, now: datetime) -> StudyDay:
         return StudyDay.local_to(now, self.settings.day_starts_at)
@@ -102,7 +152,9 @@ class Policy:
     def scheduler(self, now: datetime) -> Scheduler:
         """py-fsrs with the retention in force today (raised in the final days)."""
         today = self.day(now).date_of(now)
-        retention = planning.retention_for(self.target, today, self.settings.desired_retention)
+        chosen = self.chosen.get(today)
+        desired = self.settings.desired_retention if chosen is None else chosen.retention
+        retention = planning.retention_for(self.target, today, desired)
         return schedule.make_scheduler(
             desired_retention=retention,
             fuzz=self.settings.fuzz,
@@ -121,16 +173,23 @@ class Policy:
         unseen: int,
         now: datetime,
         per_day: int,
+        question_ids: Sequence[int | None] | None = None,
     ) -> QueueRules:
         """Today's rules; `unseen`: the questions in play never studied yet, whether or not
-        the store has given them a card id."""
+        the store has given them a card id; `question_ids`: their card ids (None: not made
+        yet), from which the budget plan is made when `daily_minutes` is set."""
         day = self.day(now)
         today = day.date_of(now)
         start, end = day.start(today), day.start(today + timedelta(days=1))
         pace_today = 0
+        chosen = None if question_ids is None else self.choose(store, bank, question_ids, now)
         if self.target is not None and self.target.active(today):
             introduced = store.introduced_between(start, end, bank)
             pace_today = planning.pace(self.target, today, unseen + introduced)
+            if chosen is not None and per_day == self.settings.new_per_day:
+                # the budget plan's pace replaces new_per_day (not a `review --new N`)
+                per_day = math.ceil(pace_today * chosen.pace_factor)
+                pace_today = 0
         done = store.review_ratings_between(start, end, bank)
         scheduler = self.scheduler(now)
         room = max(0, self.settings.max_reviews_per_day - done)
@@ -142,6 +201,8 @@ class Policy:
             new_per_day=max(per_day, pace_today) if allowed else 0,
             review_room=room,
             recall=lambda info: planning.recall_at(scheduler, info, now),
+            answer_room=self.answers_left(store, now),
+            cards_room=warm_up,
         )
 
     def shortening(self, store: Store, bank: str, now: datetime) -> Shortening | None:
@@ -232,6 +293,7 @@ class Plan:
     given_date: bool = False  # the target is a `--date` other than the saved one
     left_out: int = 0  # cards never introduced that the buffer days keep out until after the date
     forecast: Forecast | None = None  # the coming days simulated (minutes, readiness if followed)
+    budget: Budget | None = None  # the plan within daily_minutes (or --minutes)
 
     @property
     def days_left(self) -> int | None:
@@ -243,7 +305,9 @@ class Plan:
 
     @property
     def minutes_today(self) -> float:
-        return self.target_today * self.seconds_per_answer / 60
+        """Today's target in minutes: a due card one answer, a new one its learning steps."""
+        answers = self.due_today + self.new_left * schedule.NEW_CARD_ANSWERS
+        return answers * self.seconds_per_answer / 60
 
     @property
     def weakest_topics(self) -> list[str]:
@@ -287,6 +351,7 @@ class Plan:
             "date_given": self.given_date,
             "left_out": self.left_out,
             "forecast": None if self.forecast is None else self.forecast.to_dict(),
+            "budget": None if self.budget is None else self.budget.to_dict(),
         }
 
 
@@ -306,9 +371,13 @@ def compute(
     interview: date | None = None,
     *,
     remember_note: bool = True,
+    minutes: int | None = None,
 ) -> Plan:
-    """The plan for `bank` at `now`, toward `interview` (else the `interview_date` setting)."""
+    """The plan for `bank` at `now`, toward `interview` (else the `interview_date` setting),
+    within `minutes` a day (else the `daily_minutes` setting)."""
     settings = config.for_bank(settings, bank.id)
+    if minutes is not None:
+        settings = replace(settings, daily_minutes=minutes)
     policy = Policy(settings, interview)
     target = policy.target
     day = policy.day(now)
@@ -328,9 +397,12 @@ def compute(
     start, end = day.start(today), day.start(today + timedelta(days=1))
     introduced = store.introduced_between(start, end, bank.id)
     pace_today = 0
+    budget = policy.choose(store, bank.id, question_ids, now, more=True)
     if status == "ahead" and target is not None:
         pace_today = planning.pace(target, today, counts.new + introduced)
-    rules = policy.queue_rules(store, bank.id, counts.new, now, settings.new_per_day)
+        if budget is not None:
+            pace_today = math.ceil(pace_today * budget.pace_factor)
+    rules = policy.queue_rules(store, bank.id, counts.new, now, settings.new_per_day, question_ids)
     queue = rules.queue(selection, cards, now, day, introduced_today=introduced)
     new_left = min(queue.new_left_today, counts.new)
     seconds, from_history = seconds_per_answer(store)
@@ -356,77 +428,212 @@ def compute(
         backlog_days=planning.backlog_days(queue.held_back, settings.max_reviews_per_day),
         seconds_per_answer=seconds,
         seconds_from_history=from_history,
-        desired_retention=settings.desired_retention,
-        retention_today=planning.retention_for(target, today, settings.desired_retention),
+        desired_retention=settings.desired_retention if budget is None else budget.retention,
+        retention_today=planning.retention_for(
+            target, today, settings.desired_retention if budget is None else budget.retention
+        ),
         readiness_now=readiness(store, [bank], now, cards, settings),
         readiness=readiness(store, [bank], at, cards, settings),
         topic_names=dict(bank.topics),
         given_date=given,
         left_out=counts.new if target is not None and target.in_buffer(today) else 0,
-        forecast=workload(store, bank, settings, policy, now, question_ids, cards, seconds),
+        forecast=(
+            workload(store, bank.id, policy, now, question_ids, seconds)
+            if budget is None
+            else budget.forecast
+        ),
+        budget=budget,
     )
 
 
 FORECAST_DAYS = 14  # without a date ahead
 
 
-def workload(
+class Simulation:
+    """The coming days of `bank` simulated from the store as it is now (`forecast.simulate`,
+    seeded), under the retention, pace and budget asked for."""
+
+    def __init__(
+        self,
+        store: Store,
+        bank: str,
+        policy: Policy,
+        now: datetime,
+        question_ids: Sequence[int | None],
+        seconds: float,
+    ):
+        self.settings = settings = policy.settings
+        self.target = target = policy.target
+        self.day = day = policy.day(now)
+        self.today = today = day.date_of(now)
+        self.seconds = seconds
+        self.questions = len(question_ids)
+        cards = store.card_infos(bank)
+        memory = store.card_memory(bank)
+        self.cards: dict[int, schedule.Card] = {}
+        for k, info in cards.items():
+            if info.suspended or k not in memory or info.last_review is None:
+                continue
+            stability, difficulty = memory[k]
+            step = None if info.state == schedule.State.Review else 0
+            self.cards[k] = schedule.Card(
+                card_id=k, state=info.state, step=step, stability=stability,
+                difficulty=difficulty, due=info.due, last_review=info.last_review,
+            )  # fmt: skip
+        unseen = [k for k in question_ids if k is None or k not in cards]
+        self.unseen = [-(n + 1) if k is None else k for n, k in enumerate(unseen)]
+        self.ahead = target is not None and target.active(today)
+        self.days = target.days_left(today) if self.ahead and target is not None else FORECAST_DAYS
+        self.morning = target.morning(day) if self.ahead and target is not None else None
+        self.used = policy.minutes_used(store, now) if settings.daily_minutes else 0.0
+        self.schedulers: dict[float, Scheduler] = {}
+
+    def scheduler(self, retention: float) -> Scheduler:
+        if retention not in self.schedulers:
+            self.schedulers[retention] = schedule.make_scheduler(
+                desired_retention=retention, parameters=self.settings.parameters
+            )
+        return self.schedulers[retention]
+
+    def run(
+        self,
+        retention: float | None = None,
+        pace_factor: float = 1.0,
+        minutes: float | None = None,
+    ) -> Forecast:
+        """The forecast with `retention` in force before the final days (None: the setting's),
+        the plan's pace times `pace_factor`, and `minutes` a day (None: no budget)."""
+        target, settings = self.target, self.settings
+        desired = settings.desired_retention if retention is None else retention
+        ahead = self.ahead
+
+        def scheduler_on(d: date) -> Scheduler:
+            return self.scheduler(planning.retention_for(target, d, desired))
+
+        def new_on(d: date, waiting: int) -> int:
+            if not planning.new_cards_allowed(target, d):
+                return 0
+            pace = planning.pace(target, d, waiting) if ahead and target is not None else 0
+            if minutes is not None and ahead:  # the budget plan's pace, new_per_day aside
+                return math.ceil(pace * pace_factor)
+            return max(settings.new_per_day, pace)
+
+        budget = None
+        if minutes is not None:
+            per_day = int(minutes * 60 // self.seconds)
+            today_left = max(0, int((minutes - self.used) * 60 // self.seconds))
+
+            def budget(d: date) -> int:
+                return today_left if d == self.today else per_day
+
+        return forecast.simulate(
+            self.cards,
+            self.unseen,
+            self.today,
+            self.day,
+            days=self.days,
+            scheduler_on=scheduler_on,
+            new_on=new_on,
+            seconds_per_answer=self.seconds,
+            morning=self.morning,
+            questions=self.questions,
+            budget=budget,
+            target=target if ahead else None,
+        )
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The plan within `daily_minutes`: the retention and pace that bring the highest simulated
+    readiness on the interview morning (without a date ahead: the settings, within the budget)."""
+
+    minutes: int
+    answers: int  # a day, at the learner's seconds per answer
+    used_minutes: float  # today so far
+    retention: float  # desired retention in force before the final days
+    pace_factor: float  # times the pace that brings every card in before the buffer
+    forecast: Forecast
+    tried: int  # plans simulated
+    more: tuple[int, Forecast] | None = None  # more minutes a day, and what they bring
+
+    @property
+    def all_in(self) -> bool:
+        return self.forecast.unseen_left == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        more = None
+        if self.more is not None:
+            m, f = self.more
+            more = {
+                "minutes": m,
+                "readiness_if_followed": None if f.readiness is None else round(f.readiness, 6),
+                "unseen_left": f.unseen_left,
+            }
+        return {
+            "minutes": self.minutes,
+            "answers_a_day": self.answers,
+            "used_today_minutes": round(self.used_minutes, 1),
+            "retention": self.retention,
+            "pace_factor": self.pace_factor,
+            "every_card_in": self.all_in,
+            "unseen_left": self.forecast.unseen_left,
+            "plans_tried": self.tried,
+            "more_minutes": more,
+        }
+
+
+def budget_plan(
     store: Store,
-    bank: Bank,
-    settings: Config,
+    bank: str,
     policy: Policy,
     now: datetime,
     question_ids: Sequence[int | None],
-    cards: Mapping[int, CardInfo],
+    minutes: int,
+    *,
+    more: bool = True,
+) -> Budget:
+    """The best plan within `minutes` a day (see `Budget`), simulated with one seed: every
+    retention of `planning.RETENTION_CHOICES` at the pace, then the faster paces of
+    `planning.PACE_FACTORS` at the best of them; the highest readiness kept (the fewer answers
+    on a tie). When it does not bring every card
+    in, the fewest more minutes (in steps of `planning.MORE_MINUTES_STEP`) that would; else
+    what one more step would bring."""
+    seconds, _ = seconds_per_answer(store)
+    sim = Simulation(store, bank, policy, now, question_ids, seconds)
+    answers = int(minutes * 60 // seconds)
+    if not sim.ahead:
+        f = sim.run(minutes=minutes)
+        return Budget(minutes, answers, sim.used, policy.settings.desired_retention, 1.0, f, 1)
+    tried: list[tuple[tuple[float, int], float, float, Forecast]] = []
+
+    def attempt(r: float, factor: float) -> None:
+        f = sim.run(r, factor, minutes)
+        tried.append(((round(f.readiness or 0.0, 4), -sum(f.answers)), r, factor, f))
+
+    first, *faster = planning.PACE_FACTORS
+    for r in planning.RETENTION_CHOICES:  # each retention at the plain pace, then
+        attempt(r, first)
+    _, retention, _, _ = max(tried, key=lambda t: t[0])
+    for factor in faster:  # the faster paces at the best of them
+        attempt(retention, factor)
+    _, retention, factor, best = max(tried, key=lambda t: t[0])
+    bought = None
+    for k in range(1, planning.MORE_MINUTES_TRIES + 1 if more else 1):
+        m = minutes + k * planning.MORE_MINUTES_STEP
+        f = sim.run(retention, factor, m)
+        bought = (m, f)
+        if best.unseen_left == 0 or f.unseen_left == 0:
+            break
+    return Budget(minutes, answers, sim.used, retention, factor, best, len(tried), bought)
+
+
+def workload(
+    store: Store, bank: str, policy: Policy, now: datetime, question_ids: Sequence[int | None],
     seconds: float,
-) -> Forecast:
+) -> Forecast:  # fmt: skip
     """The coming days simulated with the parameters in force, the retention and the pace of
     the plan (seeded), until the interview day (else `FORECAST_DAYS`)."""
-    target = policy.target
-    day = policy.day(now)
-    today = day.date_of(now)
-    memory = store.card_memory(bank.id)
-    fsrs_cards = {}
-    for k, info in cards.items():
-        if info.suspended or k not in memory or info.last_review is None:
-            continue
-        stability, difficulty = memory[k]
-        fsrs_cards[k] = schedule.Card(
-            card_id=k, state=info.state, step=0 if info.state != schedule.State.Review else None,
-            stability=stability, difficulty=difficulty, due=info.due, last_review=info.last_review,
-        )  # fmt: skip
-    unseen = [k for k in question_ids if k is None or k not in cards]
-    unseen_ids = [-(n + 1) if k is None else k for n, k in enumerate(unseen)]
-    ahead = target is not None and target.active(today)
-    days = target.days_left(today) if ahead and target is not None else FORECAST_DAYS
-    schedulers: dict[float, Scheduler] = {}
-
-    def scheduler_on(d: date) -> Scheduler:
-        r = planning.retention_for(target, d, settings.desired_retention)
-        if r not in schedulers:
-            schedulers[r] = schedule.make_scheduler(
-                desired_retention=r, parameters=settings.parameters
-            )
-        return schedulers[r]
-
-    def new_on(d: date, waiting: int) -> int:
-        if not planning.new_cards_allowed(target, d):
-            return 0
-        pace = planning.pace(target, d, waiting) if ahead and target is not None else 0
-        return max(settings.new_per_day, pace)
-
-    return forecast.simulate(
-        fsrs_cards,
-        unseen_ids,
-        today,
-        day,
-        days=days,
-        scheduler_on=scheduler_on,
-        new_on=new_on,
-        seconds_per_answer=seconds,
-        morning=target.morning(day) if ahead and target is not None else None,
-        questions=len(question_ids),
-    )
+    return Simulation(store, bank, policy, now, question_ids, seconds).run()
 
 
 def gather(
@@ -435,11 +642,17 @@ def gather(
     home: Path | None = None,
     *,
     remember_note: bool = True,
+    minutes: int | None = None,
 ) -> Plan:
-    """The plan for the bank `name` (id or file; the bundled bank by default), as of now."""
+    """The plan for the bank `name` (id or file; the bundled bank by default), as of now,
+    within `minutes` a day when given (else `daily_minutes`)."""
     when = None if interview is None else parse_date(interview)
+    if minutes is not None and not 1 <= minutes <= config.MINUTES_MAX:
+        raise RefresherError(f"--minutes must be between 1 and {config.MINUTES_MAX}")
     bank = bank_access.open_bank(name, home)
     settings = app_settings.load(home)
     now = local_now()
     with open_store(home) as store:
-        return compute(store, bank, settings, now, when, remember_note=remember_note)
+        return compute(
+            store, bank, settings, now, when, remember_note=remember_note, minutes=minutes
+        )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -93,6 +93,8 @@ class SittingEnd:
     after: Queue  # what is left due now
     now: datetime
     tomorrow: int  # cards due on the next study day
+    minutes: int | None = None  # today's budget
+    left_at_budget: int | None = None  # cards due left when the budget ended the sitting
 
 
 class ReviewSitting(OnStore):
@@ -109,11 +111,14 @@ class ReviewSitting(OnStore):
         limit: int | None = None,
         seed: int = 0,
         clock: Clock = local_now,
+        budget: bool = True,
     ):
         clock()  # a clock out of range is refused before anything is written
         super().__init__(store)
         self.bank = bank
         settings = config.for_bank(settings, bank.id)  # the bank's own FSRS parameters, if any
+        if not budget:  # `review --no-budget`: past today's daily_minutes
+            settings = replace(settings, daily_minutes=None)
         self.settings = settings
         self.new_per_day = new_per_day
         self.limit = limit
@@ -130,6 +135,22 @@ class ReviewSitting(OnStore):
         self.by_card = {ids[q.id]: q for q in questions}
         self.selection = self.policy.order(questions, ids, self.seed)  # new cards' order
         self.session = ReviewSession([])
+        self.stopped_at_budget = False  # the sitting ended at today's daily_minutes
+
+    @property
+    def minutes(self) -> int | None:
+        """Today's budget (`daily_minutes`), None when there is none (or --no-budget)."""
+        return self.settings.daily_minutes
+
+    def budget_used(self) -> bool:
+        """Whether today's minutes are used up (before the sitting has shown anything)."""
+        return self.policy.budget_used(self.store, self.clock())
+
+    def left_due(self, now: datetime) -> int:
+        """Cards of the sitting due now, past any cap or budget."""
+        cards = self.store.card_infos(self.bank.id)
+        day = self.day(now)
+        return sum(1 for k in self.selection if k in cards and schedule.is_due(cards[k], now, day))
 
     # --- the queue --------------------------------------------------------------------------
     def day(self, now: datetime) -> StudyDay:
@@ -145,7 +166,9 @@ class ReviewSitting(OnStore):
         if cards is None:
             cards = self.store.card_infos(self.bank.id)
         unseen = sum(1 for k in self.selection if k not in cards)
-        rules = self.policy.queue_rules(self.store, self.bank.id, unseen, now, self.new_per_day)
+        rules = self.policy.queue_rules(
+            self.store, self.bank.id, unseen, now, self.new_per_day, self.selection
+        )
         return rules.queue(
             self.selection, cards, now, day, introduced_today=introduced, limit=self.limit
         )
@@ -176,6 +199,9 @@ class ReviewSitting(OnStore):
         session = self.session
         while (entry := session.current) is not None:
             now = self.clock()
+            if self.policy.budget_used(self.store, now):
+                self.stopped_at_budget = True
+                return None
             state = self.store.card_state(entry.card_id)
             if state is not None and not schedule.is_due(_info(state), now, self.day(now)):
                 session.drop()  # rated in another window meanwhile
@@ -288,7 +314,9 @@ class ReviewSitting(OnStore):
             self.day(now),
             days=2,
         )[1]
-        return SittingEnd(self.session.summary(), after, now, tomorrow)
+        stopped = self.stopped_at_budget or self.policy.budget_used(self.store, now)
+        left = self.left_due(now) if stopped else None
+        return SittingEnd(self.session.summary(), after, now, tomorrow, self.minutes, left)
 
 
 def _info(state: CardState) -> CardInfo:
@@ -348,6 +376,7 @@ def open_sitting(
     seed: int = 0,
     home: Path | None = None,
     clock: Clock = local_now,
+    budget: bool = True,
 ) -> ReviewSitting:
     """A sitting on the history in `home`; close it with `close()` or `with`."""
     store = open_store(home)
@@ -361,6 +390,7 @@ def open_sitting(
             limit=limit,
             seed=seed,
             clock=clock,
+            budget=budget,
         )
     except BaseException:
         store.close()

@@ -20,6 +20,12 @@ def plan(
         metavar="YYYY-MM-DD",
         help="Interview date for this plan (default: interview_date in `refresher config`).",
     ),
+    minutes: int = typer.Option(
+        None,
+        "--minutes",
+        metavar="N",
+        help="Minutes a day you have for this plan (default: daily_minutes in `refresher config`).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Plan toward your interview: days left, cards by state, the pace of new cards, today's
@@ -28,13 +34,17 @@ def plan(
     While a date is set, `review` works toward it: new cards at the plan's pace, nothing due
     after the date, a last review spread over the final buffer_days.
 
-    Example: refresher plan --date 2026-12-20
+    With a budget (--minutes N or daily_minutes), the plan chooses the pace of new cards and
+    the desired retention that bring the most recall on the interview morning within it, and
+    `review` follows it, stopping when the day's minutes are used.
+
+    Example: refresher plan --date 2026-12-20 --minutes 40
     """
     from refresher.app.plan import gather
     from refresher.render import plan as show
     from refresher.render.console import make_console
 
-    result = gather(bank, date, remember_note=not as_json)
+    result = gather(bank, date, remember_note=not as_json, minutes=minutes)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -29,8 +29,14 @@ def review(
     topic: Topics = None,
     qtype: Types = None,
     seed: int = typer.Option(None, "--seed", help="Seed for a reproducible option order."),
+    no_budget: bool = typer.Option(
+        False, "--no-budget", help="Go on past today's daily_minutes (`refresher config`)."
+    ),
 ) -> None:
     """Review what is due today on your FSRS schedule, then a few new cards.
+
+    With daily_minutes set, the review stops when today's minutes are used (the lowest
+    recall first when not everything fits); --no-budget goes on.
 
     Typed questions are graded and rated for you (wrong: Again, right: Good).
     Enter keeps that rating; 1-4 changes it.
@@ -61,6 +67,7 @@ def review(
         new_per_day=config.new_per_day if new is None else new,
         limit=limit,
         seed=secrets.randbelow(1_000_000) if seed is None else seed,
+        budget=not no_budget,
     ) as sitting:
         code = Reviewer(make_console(), sitting).run()
     if code:

@@ -70,15 +70,27 @@ class Reviewer:
         """Review until done or ended; returns the exit code."""
         sitting = self.sitting
         queue, now = sitting.start()
-        if not queue.entries:
-            show.nothing_due(self.console, sitting.bank.title, queue, sitting.new_per_day, now)
+        if sitting.budget_used():  # nothing of today's minutes is left
+            show.budget_used(self.console, sitting.minutes, sitting.left_due(now))
             return 0
-        show.header(self.console, sitting.bank.title, queue)
+        if not queue.entries:
+            show.nothing_due(
+                self.console, sitting.bank.title, queue, sitting.new_per_day, now, sitting.minutes
+            )
+            return 0
+        show.header(self.console, sitting.bank.title, queue, sitting.minutes)
         started = time.monotonic()
         ended = self._loop()
         end = sitting.finish()
         show.summary(
-            self.console, end.summary, time.monotonic() - started, end.after, end.now, end.tomorrow
+            self.console,
+            end.summary,
+            time.monotonic() - started,
+            end.after,
+            end.now,
+            end.tomorrow,
+            end.minutes,
+            end.left_at_budget,
         )
         return 130 if ended is Ended.INTERRUPTED else 0
 

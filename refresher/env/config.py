@@ -44,6 +44,7 @@ class Config:
     new_order: str = "interleaved"
     max_reviews_per_day: int = 200
     interview_warm_up: int = 20
+    daily_minutes: int | None = None  # a study budget a day (None: none)
     # FSRS parameters fitted by `refresher optimize` (None: py-fsrs's defaults), for all banks
     # and for single banks as (bank id, parameters) pairs.
     parameters: tuple[float, ...] | None = None
@@ -199,6 +200,33 @@ def _folder_from_toml(value: Any) -> str | None:
     return _folder_name(value)
 
 
+MINUTES_MAX = 24 * 60
+
+
+def _minutes(text: str) -> int | None:
+    """Whole minutes, or none/0 for no budget."""
+    word = text.strip()
+    if word.lower() in NO_DATE:
+        return None
+    try:
+        value = int(word)
+    except ValueError:
+        raise ValueError(f"'{excerpt(text)}' is not a whole number of minutes (or none)") from None
+    return value or None
+
+
+def _minutes_from_toml(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number of minutes")
+    return value or None
+
+
+def _minutes_range(value: int | None) -> str | None:
+    if value is None or 1 <= value <= MINUTES_MAX:
+        return None
+    return f"must be between 1 and {MINUTES_MAX} (or none)"
+
+
 def _word(text: str) -> str:
     return text.strip().lower()
 
@@ -286,6 +314,13 @@ SETTINGS: dict[str, Setting] = {
             "Cards reviewed on the interview day itself at most, the weakest first.",
             _number(int),
             _between(0, 9999),
+        ),
+        Setting(
+            "daily_minutes",
+            "Minutes a day you have for `review` (none: no budget); `plan` fits the pace to it.",
+            _minutes,
+            _minutes_range,
+            _minutes_from_toml,
         ),
         Setting(
             "parameters",

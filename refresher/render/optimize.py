@@ -81,7 +81,10 @@ def optimized(console: Console, result: Optimized) -> None:
         )
     gain = f.gain
     if f.kept:
-        console.print("The fitted parameters are no better on held-out reviews: the old ones stay.")
+        console.print(
+            "The fitted parameters are not better on held-out reviews (both log loss and RMSE"
+            " must be lower): the old ones stay."
+        )
         return
     assert gain is not None and f.old_score is not None
     console.print(

@@ -66,14 +66,13 @@ def _rows(console: Console, rows: list[tuple[str, Text | str]]) -> None:
     console.print(table)
 
 
-def workload_chart(console: Console, f: Forecast) -> None:
+def workload_chart(console: Console, f: Forecast, minutes: int | None = None) -> None:
     """Minutes a day, simulated: one bar a day."""
-    section(
-        console,
-        "Workload",
-        "minutes a day if you follow the plan: every answer, learning steps too",
-    )
-    top = max(f.minutes, default=0.0) or 1.0
+    note = "minutes a day if you follow the plan: every answer, learning steps too"
+    if minutes is not None:
+        note = f"minutes a day within {minutes} if you follow the plan, learning steps too"
+    section(console, "Workload", note)
+    top = max(max(f.minutes, default=0.0), minutes or 0) or 1.0
     width = max(10, min(40, console.width - 24))
     for d, m in zip(f.days, f.minutes, strict=True):
         cells = round(m / top * width)
@@ -251,5 +250,62 @@ def plan(console: Console, p: Plan) -> None:
         console.print(table)
         weakest = [p.topic_names.get(k, k) for k in p.weakest_topics]
         console.print(Text.assemble(("Weakest: ", "bold"), (", ".join(weakest), "wrong")))
+    if p.budget is not None:
+        budget_rows(console, p)
     if f is not None and f.days:
-        workload_chart(console, f)
+        workload_chart(console, f, None if p.budget is None else p.budget.minutes)
+
+
+def budget_rows(console: Console, p: Plan) -> None:
+    """What the minutes a day buy: answers, the plan chosen, and what more minutes would."""
+    b = p.budget
+    if b is None:
+        return
+    how = "your median" if p.seconds_from_history else "a default until you have answers"
+    section(console, "Budget", f"{b.minutes} min a day")
+    rows: list[tuple[str, Text | str]] = [
+        (
+            "A day",
+            Text.assemble(
+                (f"about {plural(b.answers, 'answer')}", "bold"),
+                (f" ({p.seconds_per_answer:.0f} s an answer, {how})", "muted"),
+            ),
+        ),
+        ("Used today", f"{b.used_minutes:.0f} min"),
+    ]
+    ahead = p.status == "ahead" and p.target is not None
+    if ahead and b.forecast.readiness is not None:
+        pace = "the pace" if b.pace_factor == 1 else f"{b.pace_factor:g} × the pace"
+        rows.append(
+            (
+                "Chosen",
+                Text.assemble(
+                    (f"retention {b.retention:g}", "bold"),
+                    f" before the final days, new cards at {pace}",
+                    (f" (best of {b.tried} plans simulated)", "muted"),
+                ),
+            )
+        )
+        if b.all_in:
+            fits = Text("every card is seen before the last-review days", style="right")
+        else:
+            fits = Text(
+                f"{plural(b.forecast.unseen_left, 'card')} stay unseen before the date:"
+                f" {pct(b.forecast.readiness)} on the morning is the best it can do",
+                style="wrong",
+            )
+        rows.append(("Fits", fits))
+        if b.more is not None and b.more[1].readiness is not None:
+            m, more = b.more
+            text = Text.assemble(
+                (f"{m} min a day", "bold"), f": {pct(more.readiness or 0.0)} on the morning"
+            )
+            if not b.all_in:
+                text.append(
+                    " with every card in"
+                    if more.unseen_left == 0
+                    else f", {plural(more.unseen_left, 'card')} still unseen",
+                    style="muted",
+                )
+            rows.append(("More minutes", text))
+    _rows(console, rows)

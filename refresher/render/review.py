@@ -53,7 +53,7 @@ def when(at: datetime, now: datetime) -> str:
     return f"in {interval(ahead)} ({local.strftime('%a %d %b')})"
 
 
-def header(console: Console, title: str, queue: Queue) -> None:
+def header(console: Console, title: str, queue: Queue, minutes: int | None = None) -> None:
     bits = [f"{queue.due_count} due", f"{queue.new_count} new"]
     if queue.due_total > queue.due_count:
         bits[0] += f" of {queue.due_total}"
@@ -62,15 +62,30 @@ def header(console: Console, title: str, queue: Queue) -> None:
         (f"  ({plural(len(queue.entries), 'card')})", "muted"),
     )
     if queue.held_back:
-        body.append(f"\n{held_back(queue.held_back)}", style="skip")
+        body.append(f"\n{held_back(queue.held_back, minutes)}", style="skip")
     body.append(f"\n{KEYS}", style="muted")
     console.print(
         Panel(body, title=Text(f"Review · {title}", style="bold"), expand=False, padding=(0, 1))
     )
 
 
-def held_back(n: int) -> str:
-    return f"{n} held back for tomorrow (the daily review cap)"
+def held_back(n: int, minutes: int | None = None) -> str:
+    why = "the daily review cap" if minutes is None else f"today's {minutes} minutes"
+    return f"{n} held back for tomorrow ({why})"
+
+
+def budget_used(console: Console, minutes: int | None, left: int) -> None:
+    """The one line when today's daily_minutes end the review."""
+    console.print(
+        Text.assemble(
+            (
+                f"Today's {plural(minutes or 0, 'minute')} {'is' if minutes == 1 else 'are'} used",
+                "skip",
+            ),
+            f": {plural(left, 'card')} left for tomorrow",
+            ("  (review --no-budget goes on)", "muted"),
+        )
+    )
 
 
 def card_heading(console: Console, number: int, total: int, topic: str, status: str) -> None:
@@ -150,10 +165,11 @@ def nothing_due(
     queue: Queue,
     new_per_day: int,
     now: datetime,
+    minutes: int | None = None,
 ) -> None:
     console.print(Text.assemble(("Nothing to review in ", "accent"), (title, "bold"), " now."))
     if queue.held_back:
-        console.print(Text(held_back(queue.held_back) + ".", style="skip"))
+        console.print(Text(held_back(queue.held_back, minutes) + ".", style="skip"))
     if queue.next_due is not None:
         console.print(Text(f"Next card due {when(queue.next_due, now)}.", style="muted"))
     if queue.new_unseen and not queue.new_left_today:
@@ -182,6 +198,8 @@ def summary(
     after: Queue,
     now: datetime,
     tomorrow: int,
+    minutes: int | None = None,
+    left_at_budget: int | None = None,
 ) -> None:
     console.print()
     console.rule(Text("Review over", style="accent"), align="left", style="progress")
@@ -210,13 +228,16 @@ def summary(
     if s.skipped:
         them = "it stays" if s.skipped == 1 else "they stay"
         console.print(Text(f"Skipped {s.skipped}: {them} due.", style="skip"))
+    if left_at_budget is not None:  # today's daily_minutes ended it
+        budget_used(console, minutes, left_at_budget)
+        return
     left = []
     if after.due_total:
         left.append(f"{after.due_total} due")
     if after.new_count:
         left.append(f"{after.new_count} new")
     if after.held_back:
-        console.print(Text(held_back(after.held_back) + ".", style="skip"))
+        console.print(Text(held_back(after.held_back, minutes) + ".", style="skip"))
     if left:
         console.print(Text(f"Still to review today: {' and '.join(left)}.", style="muted"))
     else:

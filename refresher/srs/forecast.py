@@ -13,10 +13,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from refresher.srs.schedule import Card, Rating, Scheduler, State, StudyDay, new_card
+from refresher.srs.planning import Target, shortened_due
+from refresher.srs.schedule import (
+    NEW_CARD_ANSWERS,
+    Card,
+    Rating,
+    Scheduler,
+    State,
+    StudyDay,
+    new_card,
+)
 
 REVIEW_HOUR = 9  # hours after the study day begins, when the simulated learner studies
 MAX_DAYS = 60  # days simulated at most
@@ -28,14 +37,22 @@ class Forecast:
     answers: tuple[int, ...]  # ratings each day
     minutes: tuple[float, ...]
     readiness: float | None  # on the interview morning if the plan is followed (None: no date)
+    new: tuple[int, ...] = ()  # new cards introduced each day
+    unseen_left: int = 0  # cards still never studied after the last day
+    held_back: tuple[int, ...] = ()  # due cards the day's budget left for later
 
     def to_dict(self) -> dict[str, object]:
+        news = self.new or (0,) * len(self.days)
+        held = self.held_back or (0,) * len(self.days)
         return {
             "days": [
-                {"date": d.isoformat(), "answers": a, "minutes": round(m, 1)}
-                for d, a, m in zip(self.days, self.answers, self.minutes, strict=True)
+                {"date": d.isoformat(), "answers": a, "minutes": round(m, 1), "new": n, "held": h}
+                for d, a, m, n, h in zip(
+                    self.days, self.answers, self.minutes, news, held, strict=True
+                )
             ],
             "readiness_if_followed": None if self.readiness is None else round(self.readiness, 6),
+            "unseen_left": self.unseen_left,
         }
 
 
@@ -52,23 +69,48 @@ def simulate(
     seed: int = 0,
     morning: datetime | None = None,
     questions: int = 0,
+    budget: Callable[[date], int | None] | None = None,
+    target: Target | None = None,
 ) -> Forecast:
     """`days` study days from `today` over the stored `cards` (py-fsrs cards) and the `unseen`
     card ids, new ones introduced `new_on(day, still unseen)` a day; `scheduler_on(day)` is the
-    scheduler in force. Readiness at `morning` over `questions` questions (when given)."""
+    scheduler in force. Readiness at `morning` over `questions` questions (when given).
+
+    `budget(day)`: answers allowed that day (None: no limit). Within it, the due cards go lowest
+    predicted recall first and a day ends at the budget (the rest stay due); new cards come only
+    while their learning steps still fit. `target`: intervals that would reach past the date are
+    shortened as `review` shortens them (`planning.shortened_due`)."""
     rng = random.Random(seed)
     state = dict(cards)
     waiting = list(unseen)
     shown: list[date] = []
     answers: list[int] = []
+    introduced: list[int] = []
+    held_back: list[int] = []
     for k in range(min(days, MAX_DAYS)):
         d = today + timedelta(days=k)
         at = day.start(d) + timedelta(hours=REVIEW_HOUR)
         end = day.start(d + timedelta(days=1))
         scheduler = scheduler_on(d)
+        room = None if budget is None else budget(d)
+        loads: dict[date, int] = {}
+        reach = None  # a review card due from then on is shortened
+        if target is not None and target.active(d):
+            landing = target.landing_days(d)
+            reach = day.start(landing[-1] + timedelta(days=1))
+            loads = dict.fromkeys(landing, 0)
+            first = day.start(landing[0])
+            for c in state.values():
+                if first <= c.due < reach:
+                    loads[day.date_of(c.due)] += 1
+        due = [(card_id, card) for card_id, card in state.items() if card.due < end]
+        if room is not None:  # lowest predicted recall first, as `review` takes them
+            due.sort(key=lambda kv: (scheduler.get_card_retrievability(kv[1], at), kv[0]))
         n = 0
-        for card_id, card in list(state.items()):
-            if card.due >= end:
+        held = 0
+        for card_id, card in due:
+            if room is not None and n >= room:
+                held += 1
                 continue
             t = max(at, card.due)
             p = float(scheduler.get_card_retrievability(card, t))
@@ -83,8 +125,10 @@ def simulate(
                 t = max(t, card.due)
                 card, _ = scheduler.review_card(card, Rating.Good, t)
                 n += 1
-            state[card_id] = card
+            state[card_id] = _shortened(card, t, target, reach, day, loads)
         take = min(len(waiting), max(0, new_on(d, len(waiting))))
+        if room is not None:
+            take = min(take, max(0, room - n) // NEW_CARD_ANSWERS)
         for card_id in waiting[:take]:
             card = new_card(card_id, at)
             t = at
@@ -94,10 +138,12 @@ def simulate(
                 if card.state == State.Review:
                     break
                 t = card.due
-            state[card_id] = card
+            state[card_id] = _shortened(card, t, target, reach, day, loads)
         del waiting[:take]
         shown.append(d)
         answers.append(n)
+        introduced.append(take)
+        held_back.append(held)
     readiness = None
     if morning is not None and questions:
         scheduler = scheduler_on(day.date_of(morning))
@@ -112,4 +158,25 @@ def simulate(
         answers=tuple(answers),
         minutes=tuple(a * seconds_per_answer / 60 for a in answers),
         readiness=readiness,
+        new=tuple(introduced),
+        unseen_left=len(waiting),
+        held_back=tuple(held_back),
     )
+
+
+def _shortened(
+    card: Card,
+    now: datetime,
+    target: Target | None,
+    reach: datetime | None,
+    day: StudyDay,
+    loads: dict[date, int],
+) -> Card:
+    if target is None or reach is None or card.state != State.Review or card.due < reach:
+        return card
+    due = shortened_due(card.due, now, target, day, loads)
+    if due == card.due:
+        return card
+    moved = day.date_of(due)
+    loads[moved] = loads.get(moved, 0) + 1
+    return replace(card, due=due)

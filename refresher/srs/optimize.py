@@ -12,7 +12,8 @@ and decides:
 - **evaluation**: a time-series split. The items, in the order of the rating they predict, are
   cut into `FOLDS` parts; for each part after the first, parameters are fitted on the parts
   before it and both those and the old parameters are scored on it (log loss, RMSE over bins:
-  fsrs-rs's `evaluate`). The new parameters are kept only when their held-out log loss is lower;
+  fsrs-rs's `evaluate`). The new parameters are kept only when their held-out log loss and
+  RMSE are both lower (`Score.beats`);
 - **counts**: under `MIN_ITEMS` items nothing is fitted (fsrs-rs returns its defaults); under
   `MIN_ITEMS_FULL` fsrs-rs fits only the first four parameters (the initial stabilities).
 
@@ -125,6 +126,11 @@ class Score:
 
     def to_dict(self) -> dict[str, Any]:
         return {"log_loss": round(self.log_loss, 6), "rmse": round(self.rmse, 6), "n": self.items}
+
+    def beats(self, other: Score) -> bool:
+        """Lower on both measures: a log loss a hair lower with a worse calibration is what a
+        fit to noise gives, and no reason to change a learner's schedule."""
+        return self.log_loss < other.log_loss and self.rmse < other.rmse
 
 
 @dataclass(frozen=True)
@@ -243,7 +249,7 @@ def decide(
     old_score, new_score = pooled(old_scores), pooled(new_scores)
     if not changed:
         reason = "no-fit"
-    elif old_score is None or new_score is None or new_score.log_loss >= old_score.log_loss:
+    elif old_score is None or new_score is None or not new_score.beats(old_score):
         reason = "not-better"
     else:
         reason = "better"

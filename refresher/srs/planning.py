@@ -32,6 +32,12 @@ from typing import TypeVar
 from refresher.srs.schedule import CardInfo, Rated, Scheduler, StudyDay, retrievability
 
 FINAL_DAYS = 7
+# The budget plan (`daily_minutes`) tries each desired retention with each pace (times the
+# pace that brings every card in before the buffer), and, when it falls short, more minutes.
+RETENTION_CHOICES = (0.75, 0.8, 0.85, 0.9, 0.95)
+PACE_FACTORS = (1.0, 1.5)
+MORE_MINUTES_STEP = 10
+MORE_MINUTES_TRIES = 12
 DEFAULT_SECONDS = 20.0  # per answer, until the learner's own answers say otherwise
 WEAKEST_TOPICS = 3
 
@@ -125,20 +131,29 @@ def shorten(rated: Rated, target: Target, day: StudyDay, loads: Mapping[date, in
     """`rated` with its next review brought before the date when it would fall on or after it
     (after `D` when rated in the buffer); unchanged otherwise, and from `D` on."""
     now = rated.log.review_datetime
-    today = day.date_of(now)
-    if not target.active(today):
-        return rated
-    landing = target.landing_days(today)
     due = rated.after.card.due
-    if day.date_of(due) <= landing[-1]:
-        return rated
-    least = min(loads.get(d, 0) for d in landing)
-    chosen = max(d for d in landing if loads.get(d, 0) == least)
-    new_due = now + timedelta(days=(chosen - today).days)
-    if new_due >= due:
+    new_due = shortened_due(due, now, target, day, loads)
+    if new_due == due:
         return rated
     card = replace(rated.after.card, due=new_due)
     return replace(rated, after=replace(rated.after, card=card))
+
+
+def shortened_due(
+    due: datetime, now: datetime, target: Target, day: StudyDay, loads: Mapping[date, int]
+) -> datetime:
+    """`due` (of a rating made at `now`) brought before the date as `shorten` does; `due` itself
+    when it falls before the landing days' end or the date is not ahead."""
+    today = day.date_of(now)
+    if not target.active(today):
+        return due
+    landing = target.landing_days(today)
+    if day.date_of(due) <= landing[-1]:
+        return due
+    least = min(loads.get(d, 0) for d in landing)
+    chosen = max(d for d in landing if loads.get(d, 0) == least)
+    new_due = now + timedelta(days=(chosen - today).days)
+    return new_due if new_due < due else due
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ __all__ = [
 # Learning cards due within this much of now are shown rather than left for later (Anki's
 # "learn ahead limit"): an Again (1 min) or a first Good (10 min) comes back in the same review.
 LEARN_AHEAD = timedelta(minutes=20)
+NEW_CARD_ANSWERS = 2  # answers a new card takes: Good through its learning steps (1m, 10m)
 LEECH_LAPSES = 8
 
 RATINGS: tuple[Rating, ...] = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
@@ -336,12 +337,16 @@ def build_queue(
     limit: int | None = None,
     review_room: int | None = None,
     recall: Callable[[CardInfo], float] | None = None,
+    answer_room: int | None = None,
 ) -> Queue:
     """Due cards first, most overdue first; then new cards in `selection` order, no more than
     today's allowance; at most `limit` in all. Cards outside `selection` are never due.
 
     `review_room`: review-state cards still allowed today (the daily cap); past it the cards
-    with the lowest `recall` are shown first and the rest held back (see `capped`)."""
+    with the lowest `recall` are shown first and the rest held back (see `capped`).
+    `answer_room`: answers left in today's time budget: the learning cards, then review cards
+    up to what is left (lowest `recall` first, as under the cap), then new cards only as many
+    as have room for their learning steps (`NEW_CARD_ANSWERS` each)."""
     due: list[CardInfo] = []
     unseen: list[int] = []
     later: list[datetime] = []
@@ -356,12 +361,18 @@ def build_queue(
             later.append(info.due)
     due.sort(key=lambda i: (i.due, i.card_id))
     held: list[CardInfo] = []
+    if answer_room is not None:
+        learning = sum(1 for i in due if i.state != State.Review)
+        fits = max(0, answer_room - learning)
+        review_room = fits if review_room is None else min(review_room, fits)
     if review_room is not None:
         due, held = capped(due, review_room, recall or (lambda i: 0.0))
     entries = [QueueEntry(i.card_id, False) for i in due]
     if limit is not None:
         entries = entries[:limit]
     allowance = new_left(new_per_day, introduced_today)
+    if answer_room is not None:
+        allowance = min(allowance, max(0, answer_room - len(due)) // NEW_CARD_ANSWERS)
     room = allowance if limit is None else min(allowance, limit - len(entries))
     entries.extend(QueueEntry(card_id, True) for card_id in unseen[: max(0, room)])
     return Queue(

@@ -17,6 +17,8 @@ from typing import Any
 from refresher.core.errors import StoreError
 from refresher.storage.connection import Connection, bank_filter, cards_of, damaged, guarded, iso
 
+COUNTED_SECONDS_MAX = 300  # an answer counts at most this much against the daily budget
+
 
 class Queries(Connection):
     """The store's read-only queries (a part of `Store`)."""
@@ -221,6 +223,18 @@ class Queries(Connection):
             iso(end),
         ).fetchone()
         return int(row[0])
+
+    @guarded
+    def review_seconds_between(self, start: datetime, end: datetime) -> float:
+        """Seconds spent on `review` answers in [start, end), every bank, each answer counted
+        up to `COUNTED_SECONDS_MAX` (a card left on screen while away does not eat the day)."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(min(max(seconds, 0), ?)), 0) FROM attempts"
+            " WHERE mode = 'review' AND answered_at >= ? AND answered_at < ?"
+            " AND typeof(seconds) IN ('integer', 'real')",
+            (COUNTED_SECONDS_MAX, iso(start), iso(end)),
+        ).fetchone()
+        return float(row[0])
 
     @guarded
     def true_retention(self, since: datetime, bank: str | None = None) -> tuple[int, int]:
