@@ -37,6 +37,8 @@ gradients      scale steps hidden inputs seed cell forget_bias                  
 params         cell input_size hidden_size output_size                             count
 bptt           params | seed input_size hidden_size output_size, xs h steps       dL_dW_h
                loss label | target
+attention      query keys values scaling mask                                      context
+               (also scores, scaled and weights)
 =============  ==================================================================  ===========
 """
 
@@ -49,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from refresher.core.errors import InputError
 from refresher.explain.spec import Example, Problem, Reader, SpecError
+from refresher.explain.specs.attention import ATTENTION
 from refresher.explain.specs.bptt import BPTT
 from refresher.explain.specs.conv import CONV, CONV_SIZE
 from refresher.explain.specs.gradients import GRADIENTS
@@ -65,7 +68,19 @@ __all__ = ["EXAMPLES", "SpecError", "compute", "kinds", "validate", "validate_by
 
 EXAMPLES: dict[str, Example] = {
     example.name: example
-    for example in (POOL, POOL_SIZE, CONV, CONV_SIZE, RNN, LSTM, GRU, GRADIENTS, PARAMS, BPTT)
+    for example in (
+        POOL,
+        POOL_SIZE,
+        CONV,
+        CONV_SIZE,
+        RNN,
+        LSTM,
+        GRU,
+        GRADIENTS,
+        PARAMS,
+        BPTT,
+        ATTENTION,
+    )
 }
 
 

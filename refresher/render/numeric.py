@@ -42,6 +42,10 @@ _ASKED = {
     "dL_db_y": "∂L/∂b_y",
     "dL_dh": "∂L/∂h_t for t = 1..T (one row per step)",
     "contribution_norms": "the norm of each step's share of ∂L/∂W_h, t = 1..T",
+    "scores": "the scores q·k_j (before any scaling)",
+    "scaled": "the scores the softmax takes, s_j = q·k_j / √d_k",
+    "weights": "the attention weights a_j = softmax(s)_j",
+    "context": "the context vector c = Σ a_j·v_j",
 }
 _EACH = {
     "norms": "one per step",
@@ -50,6 +54,10 @@ _EACH = {
     "dL_db_y": "one per output",
     "y": "one per output",
     "logits": "one per output",
+    "scores": "one per key",
+    "scaled": "one per key",
+    "weights": "one per key",
+    "context": "one per value entry",
 }
 _CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
 
@@ -79,7 +87,9 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
             grids.append(title)
     if grids:
         parts.append(draw_worked.side_by_side(grids, 100))
-    cell_inputs = draw_worked.inputs_text(worked, precision)
+    cell_inputs = draw_worked.inputs_text(worked, precision) or draw_worked.attention_inputs(
+        worked, precision
+    )
     if cell_inputs is not None:
         parts.append(cell_inputs)
     elif worked.kind not in ("pool", "conv"):

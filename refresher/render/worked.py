@@ -756,6 +756,31 @@ def inputs_text(worked: Worked, precision: int, width: int = 100) -> RenderableT
     return _Inputs(items, width)
 
 
+_ATTENTION_INPUTS = (("query", "q"), ("keys", "K"), ("values", "V"))
+
+
+def attention_inputs(worked: Worked, precision: int, width: int = 100) -> RenderableType | None:
+    """An attention example's q, K and V as boxed grids side by side (one row per key), and
+    its mask; None for every other kind."""
+    if worked.kind != "attention":
+        return None
+    blocks = []
+    for key, label in _ATTENTION_INPUTS:
+        value = np.asarray(worked.inputs[key], dtype=float)
+        grid = value[None, :] if value.ndim == 1 else value
+        shape = f"{grid.shape[0]}x{grid.shape[1]}"
+        title = label if value.ndim == 1 else f"{label} ({shape}, one row per key)"
+        blocks.append(_titled(title, matrix_text(grid, precision), style="accent"))
+    parts: list[RenderableType] = [side_by_side(blocks, width)]
+    if "mask" in worked.inputs:
+        mask = np.asarray(worked.inputs["mask"], dtype=float)
+        line = Text("mask ", style="accent")
+        line.append(format_part(mask, precision))
+        line.append("  (1: the query sees the key, 0: hidden)", style="muted")
+        parts.append(Hang(line))
+    return Group(*parts)
+
+
 def header_section(worked: Worked, precision: int, width: int = 100) -> RenderableType:
     parts: list[RenderableType] = [Hang(Text(worked.title, style="bold"), hang=2, prose=True)]
     if worked.intro:
@@ -767,7 +792,7 @@ def header_section(worked: Worked, precision: int, width: int = 100) -> Renderab
                 padding=(0, 1),
             )
         )
-    inputs = inputs_text(worked, precision, width)
+    inputs = inputs_text(worked, precision, width) or attention_inputs(worked, precision, width)
     if inputs is not None:
         parts.append(inputs)
     if worked.groups:

@@ -74,6 +74,7 @@ SETTING_NAMES = {
     "steps": "T",
     "hidden": "hidden units",
     "forget_bias": "forget-gate bias b_f",
+    "scaled": "scores divided by √d_k",
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from refresher.explain import conv, pooling
+from refresher.explain import attention, conv, pooling
 from refresher.explain.inputs import pair_text
 from refresher.explain.rnn import sigmoid, softmax
 from refresher.kinds.numeric.names import LABELS, label_of
@@ -565,6 +565,77 @@ def _params(worked: Any, ask: str) -> list[Candidate]:
     return out
 
 
+# --- attention -------------------------------------------------------------------------------
+
+
+def _attention(worked: Any, ask: str) -> list[Candidate]:
+    attend = attention.attend
+    q, keys, values = (
+        np.asarray(worked.inputs[k], dtype=float) for k in ("query", "keys", "values")
+    )
+    mask = worked.inputs.get("mask")
+    mask = None if mask is None else np.asarray(mask, dtype=float)
+    scaled = bool(worked.params["scaled"])
+    d = q.shape[0]
+
+    def run(**change: Any) -> Any:
+        args: dict[str, Any] = {"scaled": scaled, "mask": mask, **change}
+        return _pick(attend(q, keys, values, **args), ask)
+
+    out: list[Candidate] = []
+    if scaled and ask != "scores":
+        out.append(
+            (
+                "attention:unscaled",
+                f"This leaves out the division by √d_k = √{d}: divide each score q·k_j by it "
+                "before the softmax.",
+                run(scaled=False),
+            )
+        )
+    if mask is not None and ask != "scores":
+        out.append(
+            (
+                "attention:mask-ignored",
+                "This lets the query see the masked keys: a masked score is -∞ before the "
+                "softmax, so its weight is 0.",
+                run(mask=None),
+            )
+        )
+    if ask == "context":
+        logits = attend(q, keys, values, scaled=scaled, mask=mask)["scaled"]
+        visible = np.isfinite(logits)
+        out.append(
+            (
+                "attention:scores-as-weights",
+                "This weights the values by the raw scores: turn them into weights with the "
+                "softmax first, so that they add up to 1.",
+                np.where(visible, logits, 0.0) @ values,
+            )
+        )
+        out.append(
+            (
+                "attention:plain-average",
+                "This is the plain average of the values: each value counts by its softmax "
+                "weight, not equally.",
+                values[visible].mean(axis=0),
+            )
+        )
+    if ask == "weights":
+        logits = attend(q, keys, values, scaled=scaled, mask=mask)["scaled"]
+        visible = np.isfinite(logits)
+        shares = np.where(visible, logits, 0.0)
+        total = shares.sum()
+        out.append(
+            (
+                "attention:scores-normalised",
+                "This divides each score by their sum; the softmax divides e^(s_j) by the sum of "
+                "the e^(s_i).",
+                shares / total if total else None,
+            )
+        )
+    return out
+
+
 _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "pool": _pool,
     "conv": _conv,
@@ -574,4 +645,5 @@ _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "lstm": _lstm,
     "gru": _gru,
     "params": _params,
+    "attention": _attention,
 }

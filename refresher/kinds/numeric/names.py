@@ -54,6 +54,11 @@ LABELS: dict[str, str] = {
     "params:gates-lstm": "gate count of an LSTM",
     "params:sizes-swapped": "input and hidden sizes swapped",
     "params:output-forgotten": "output layer forgotten",
+    "attention:unscaled": "scores not divided by √d_k",
+    "attention:mask-ignored": "mask ignored",
+    "attention:scores-as-weights": "raw scores used as weights (no softmax)",
+    "attention:plain-average": "plain average of the values",
+    "attention:scores-normalised": "scores divided by their sum instead of a softmax",
 }
 
 
