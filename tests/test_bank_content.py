@@ -116,6 +116,24 @@ def test_max_pool_draws_are_never_one_repeated_value(bank, qid: str) -> None:
         assert np.unique(out).size > 1, (qid, seed)
 
 
+ATTENTION_ITEMS = [
+    "attn-scaled-weights-drill",
+    "attn-context-drill",
+    "attn-masked-weights",
+    "attn-dot-product-context",
+]
+
+
+@pytest.mark.parametrize("qid", ATTENTION_ITEMS)
+def test_attention_draws_always_favour_some_key(bank, qid: str) -> None:
+    # equal scores would make every weight the same and the context a plain average
+    q = bank.get(qid)
+    for seed in SEEDS:
+        weights = instantiate(q, seed).worked.result["weights"]
+        seen = weights[weights > 0]
+        assert seen.max() - seen.min() > 0.05, (qid, seed, weights)
+
+
 def test_conv_size_draws_keep_padding_below_the_kernel(bank) -> None:
     q = bank.get("conv-output-size-drill")
     seen = set()

@@ -54,6 +54,7 @@ RESULT_NAMES = {
         "dW_h_by_step",
         "contribution_norms",
     },
+    "attention": {"scores", "scaled", "weights", "context"},
 }
 
 

@@ -66,6 +66,11 @@ CASES = [
      ["params:gates-lstm"]),
     ({"kind": "params", "cell": "rnn", "input_size": 3, "hidden_size": 4, "answer": "pytorch"},
      ["params:one-bias"]),
+    ({"kind": "attention", "query": [2, 1], "mask": [1, 0, 1]},
+     ["attention:unscaled", "attention:mask-ignored", "attention:scores-as-weights",
+      "attention:plain-average"]),
+    ({"kind": "attention", "query": [2, 1], "answer": "weights"},
+     ["attention:unscaled", "attention:scores-normalised"]),
 ]  # fmt: skip
 
 EACH = [(spec, name) for spec, names in CASES for name in names]
