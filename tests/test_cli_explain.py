@@ -20,7 +20,8 @@ from refresher.cli.explain import explain_app
 from refresher.explain.registry import EXAMPLES
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
-COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params", "bptt", "attention"]
+COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params", "bptt", "attention",
+            "shapes"]  # fmt: skip
 
 ONE_UNIT_LSTM = """\
 # one LSTM unit, worked on paper

@@ -55,6 +55,7 @@ RESULT_NAMES = {
         "contribution_norms",
     },
     "attention": {"scores", "scaled", "weights", "context"},
+    "shapes": {"input", "output", "h_n"},
 }
 
 

@@ -71,6 +71,12 @@ CASES = [
       "attention:plain-average"]),
     ({"kind": "attention", "query": [2, 1], "answer": "weights"},
      ["attention:unscaled", "attention:scores-normalised"]),
+    ({"kind": "shapes", "layers": 3, "bidirectional": True, "batch_first": True, "answer": "h_n"},
+     ["shapes:batch-first-on-states", "shapes:directions-forgotten", "shapes:layers-forgotten"]),
+    ({"kind": "shapes", "layers": 2, "batch_first": True},
+     ["shapes:batch-first-ignored", "shapes:layers-in-output", "shapes:input-size-in-output"]),
+    ({"kind": "shapes", "framework": "keras", "return_sequences": True},
+     ["shapes:return-sequences"]),
 ]  # fmt: skip
 
 EACH = [(spec, name) for spec, names in CASES for name in names]

@@ -39,6 +39,9 @@ bptt           params | seed input_size hidden_size output_size, xs h steps     
                loss label | target
 attention      query keys values scaling mask                                      context
                (also scores, scaled and weights)
+shapes         framework cell batch steps input_size hidden_size layers           output
+               bidirectional batch_first return_sequences return_state
+               (also input, h_n, c_n, and returned: the tensors a Keras call returns)
 =============  ==================================================================  ===========
 """
 
@@ -60,6 +63,7 @@ from refresher.explain.specs.lstm import LSTM
 from refresher.explain.specs.params import PARAMS
 from refresher.explain.specs.pooling import POOL, POOL_SIZE
 from refresher.explain.specs.rnn import RNN
+from refresher.explain.specs.shapes import SHAPES
 
 if TYPE_CHECKING:
     from refresher.explain.steps import Worked
@@ -80,6 +84,7 @@ EXAMPLES: dict[str, Example] = {
         PARAMS,
         BPTT,
         ATTENTION,
+        SHAPES,
     )
 }
 

@@ -117,7 +117,7 @@ def _numeric(it: Any, prompt: str, why: str) -> str | None:
         if _is_random(q.compute):
             from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
 
-            inputs = used_params(kind_of(q).sheet(it).get("inputs", {}))
+            inputs = used_params(kind_of(q).sheet(it).get("inputs", {}), it.instance.worked.kind)
             shown = "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
             prompt += escape(f"\n({shown})")
     return prompt + " {#" + f"{_number(value)}:{_number(q.tolerance)}" + why + "\n}"

@@ -62,7 +62,21 @@ _EACH = {
 _CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
 
 
+# Asked values whose name depends on the kind (a layer's shapes, not a pooled map).
+_ASKED_BY_KIND = {
+    "shapes": {
+        "input": "the input's shape",
+        "output": "the output's shape",
+        "h_n": "the final hidden state's shape (h_n; Keras: the state h)",
+        "c_n": "the final cell state's shape (c_n; Keras: the state c)",
+        "returned": "how many tensors the layer call returns",
+    },
+}
+
+
 def asked_name(kind: str, key: str) -> str:
+    if key in _ASKED_BY_KIND.get(kind, {}):
+        return _ASKED_BY_KIND[kind][key]
     if key in _ASKED:
         return _ASKED[key]
     suffix = _CELL_SUFFIX.get(kind)
@@ -97,7 +111,9 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
             text = value if isinstance(value, str) else format_part(np.asarray(value), precision)
             shown = _setting(name, value) or f"{name} {text}"
             parts.append(Text(shown, style="accent"))
-    settings = [s for s in (_setting(k, v) for k, v in used_params(worked.params).items()) if s]
+    settings = [
+        s for s in (_setting(k, v) for k, v in used_params(worked.params, worked.kind).items()) if s
+    ]
     if settings:
         parts.append(Text(" · ".join(settings), style="accent"))
     if worked.groups:
@@ -108,7 +124,7 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     shape = instance.expected.shape
     if len(shape) == 2:
         ask.append(f"  ({shape[0]}x{shape[1]})", style="muted")
-    elif len(shape) == 1 and instance.ask != "output_size":
+    elif len(shape) == 1 and instance.ask != "output_size" and worked.kind != "shapes":
         each = _EACH.get(instance.ask, "one per unit")
         ask.append(f"  ({shape[0]} values, {each})", style="muted")
     parts.append(ask)

@@ -91,8 +91,15 @@ def setting_parts(name: str, value: Any) -> tuple[str, str] | None:
     return label, str(value)
 
 
-def used_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings that matter for the cell: the forget-gate bias only for an LSTM."""
+# Kinds whose inputs spell out every setting (the layer as code): only those inputs are shown.
+SPELLED_OUT = {"shapes": ("layer", "data")}
+
+
+def used_params(params: Mapping[str, Any], kind: str = "") -> dict[str, Any]:
+    """The settings that matter for the cell: the forget-gate bias only for an LSTM; for a kind
+    whose inputs say them all (`SPELLED_OUT`), those inputs alone."""
+    if kind in SPELLED_OUT:
+        return {k: params[k] for k in SPELLED_OUT[kind] if k in params}
     return {
         k: v for k, v in params.items() if not (k == "forget_bias" and params.get("cell") == "rnn")
     }
@@ -284,6 +291,17 @@ def first_row_problem(text: str, shapes: list[tuple[int, ...]]) -> tuple[int, st
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
+def shape_text(text: str) -> str:
+    """A tensor shape as typed or pasted (``(32, 10, 16)``, ``torch.Size([32, 10, 16])``,
+    ``32x10x16``, ``(32,)``) as plain numbers: ``32 10 16``."""
+    plain = text.strip()
+    for word in ("torch.Size", "TensorShape"):
+        if plain.startswith(word):
+            plain = plain[len(word) :]
+    plain = plain.translate({ord(c): " " for c in "()[]×xX"})
+    return plain.strip().rstrip(",")
+
+
 def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
     """Parse `text` into an array of `shape`; InputError (re-prompt) when it does not fit."""
     cleaned = text.strip().replace("×", "x")
@@ -319,6 +337,8 @@ def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 
     again)."""
     expected = instance.expected
     detail: dict[str, Any] = {"wrong_cells": [], "shape": list(expected.shape)}
+    if instance.worked.kind in SHAPE_ANSWERS and expected.ndim == 1:
+        return _grade_shape(instance, text, detail)
     try:
         given = read_answer(text, expected.shape)
     except InputError:
@@ -337,6 +357,31 @@ def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 
         if mistake is not None:
             detail.update(mistake=mistake.name, diagnosis=mistake.diagnosis)
     return Outcome(correct, format_answer(given), format_answer(expected), detail)
+
+
+# Kinds whose answers are tensor shapes: a shape of another rank is a wrong answer (the rank
+# is part of what is asked), not a misread one to ask again.
+SHAPE_ANSWERS = frozenset({"shapes"})
+
+
+def _grade_shape(instance: Instance, text: str, detail: dict[str, Any]) -> Outcome:
+    expected = instance.expected
+    plain = shape_text(text)
+    try:
+        given = np.asarray(parse_vector(plain), dtype=float) if plain.strip() else None
+    except InputError as exc:
+        raise InputError(f"{exc} — expected a shape, its sizes separated by spaces") from None
+    if given is None:
+        raise InputError("expected a shape, its sizes separated by spaces (like 32 10 16)")
+    if given.shape == expected.shape:
+        close = np.isclose(given, expected, atol=0.0)
+        detail["wrong_cells"] = [list(map(int, idx)) for idx in np.argwhere(~close)]
+        if close.all():
+            return Outcome(True, format_answer(given), format_answer(expected), detail)
+    mistake = mistakes.diagnose(instance, given, 0.0, 0.0)
+    if mistake is not None:
+        detail.update(mistake=mistake.name, diagnosis=mistake.diagnosis)
+    return Outcome(False, format_answer(given), format_answer(expected), detail)
 
 
 def grade_value(expected: Any, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from refresher.explain import attention, conv, pooling
+from refresher.explain import attention, conv, pooling, shapes
 from refresher.explain.inputs import pair_text
 from refresher.explain.rnn import sigmoid, softmax
 from refresher.kinds.numeric.names import LABELS, label_of
@@ -636,6 +636,94 @@ def _attention(worked: Any, ask: str) -> list[Candidate]:
     return out
 
 
+# --- framework shapes --------------------------------------------------------------------------
+
+
+def _shapes(worked: Any, ask: str) -> list[Candidate]:
+    p = dict(worked.params)
+    torch = p["framework"] == "pytorch"
+
+    def run(**change: Any) -> Any:
+        value = shapes.layer_shapes(**{**p, **change}).get(ask)
+        return None if value is None else np.array(value)
+
+    out: list[Candidate] = []
+    if torch and ask in ("h_n", "c_n") and p["batch_first"]:
+        d_l = (2 if p["bidirectional"] else 1) * p["layers"]
+        out.append(
+            (
+                "shapes:batch-first-on-states",
+                f"This puts the batch first in {ask}; batch_first moves it in the input and the "
+                f"output only, so {ask} stays (D·num_layers, N, H) with D·num_layers = {d_l}.",
+                np.array([p["batch"], d_l, p["hidden_size"]]),
+            )
+        )
+    if torch and ask in ("input", "output"):
+        out.append((
+            "shapes:batch-first-ignored",
+            "This has the time and batch axes the other way round: "
+            + ("batch_first=True puts the batch first." if p["batch_first"]
+               else "without batch_first, time comes first, (T, N, ·)."),
+            run(batch_first=not p["batch_first"]),
+        ))  # fmt: skip
+    if p["bidirectional"] and ask in ("output", "h_n", "c_n"):
+        out.append((
+            "shapes:directions-forgotten",
+            "This counts one direction only: a bidirectional layer doubles "
+            + ("the output's features (D·H)." if ask == "output"
+               else "the final states (D·num_layers of them)." if torch
+               else "the states returned, not their shape."),
+            run(bidirectional=False) if ask == "output" or torch else None,
+        ))  # fmt: skip
+    if torch and ask in ("h_n", "c_n") and p["layers"] > 1:
+        out.append(
+            (
+                "shapes:layers-forgotten",
+                f"This leaves out the layers: {ask} keeps the final state of each of the "
+                f"{p['layers']} layers, not only the top one.",
+                run(layers=1),
+            )
+        )
+    if torch and ask == "output" and p["layers"] > 1:
+        d = 2 if p["bidirectional"] else 1
+        out.append(
+            (
+                "shapes:layers-in-output",
+                "This stacks the layers into the output; the output is the top layer's states "
+                f"only, so its last axis is D·H = {d * p['hidden_size']}.",
+                np.array([*run()[:2], d * p["layers"] * p["hidden_size"]]),
+            )
+        )
+    if not torch and ask == "output":
+        out.append((
+            "shapes:return-sequences",
+            "This is the shape "
+            + ("without return_sequences: with it every step comes out, (N, T, D·H)."
+               if p["return_sequences"]
+               else "with return_sequences=True; without it only the last step comes out."),
+            run(return_sequences=not p["return_sequences"]),
+        ))  # fmt: skip
+    if not torch and ask == "returned" and p["bidirectional"] and p["return_state"]:
+        out.append(
+            (
+                "shapes:directions-forgotten",
+                "This counts one direction's states: Bidirectional returns the forward and the "
+                "backward states after the output.",
+                run(bidirectional=False),
+            )
+        )
+    if ask == "output":
+        out.append(
+            (
+                "shapes:input-size-in-output",
+                "This keeps the input size as the last axis; the output has one entry per hidden "
+                "unit (and direction), not per input feature.",
+                run(hidden_size=p["input_size"]),
+            )
+        )
+    return out
+
+
 _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "pool": _pool,
     "conv": _conv,
@@ -646,4 +734,5 @@ _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "gru": _gru,
     "params": _params,
     "attention": _attention,
+    "shapes": _shapes,
 }

@@ -59,6 +59,13 @@ LABELS: dict[str, str] = {
     "attention:scores-as-weights": "raw scores used as weights (no softmax)",
     "attention:plain-average": "plain average of the values",
     "attention:scores-normalised": "scores divided by their sum instead of a softmax",
+    "shapes:batch-first-on-states": "batch_first applied to h_n / c_n",
+    "shapes:batch-first-ignored": "time and batch axes the other way round",
+    "shapes:directions-forgotten": "one direction counted for a bidirectional layer",
+    "shapes:layers-forgotten": "layers left out of h_n / c_n",
+    "shapes:layers-in-output": "layers stacked into the output",
+    "shapes:return-sequences": "return_sequences the other way round",
+    "shapes:input-size-in-output": "input size instead of hidden size in the output",
 }
 
 
