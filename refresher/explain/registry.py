@@ -42,6 +42,10 @@ attention      query keys values scaling mask                                   
 shapes         framework cell batch steps input_size hidden_size layers           output
                bidirectional batch_first return_sequences return_state
                (also input, h_n, c_n, and returned: the tensors a Keras call returns)
+perplexity     probs base                                                          perplexity
+               (also log_probs, nll)
+beam           start next steps width                                              prob
+               (also sequence, greedy_prob, greedy_sequence, best_prob)
 =============  ==================================================================  ===========
 """
 
@@ -57,6 +61,7 @@ from refresher.explain.spec import Example, Problem, Reader, SpecError
 from refresher.explain.specs.attention import ATTENTION
 from refresher.explain.specs.bptt import BPTT
 from refresher.explain.specs.conv import CONV, CONV_SIZE
+from refresher.explain.specs.decoding import BEAM, PERPLEXITY
 from refresher.explain.specs.gradients import GRADIENTS
 from refresher.explain.specs.gru import GRU
 from refresher.explain.specs.lstm import LSTM
@@ -85,6 +90,8 @@ EXAMPLES: dict[str, Example] = {
         BPTT,
         ATTENTION,
         SHAPES,
+        PERPLEXITY,
+        BEAM,
     )
 }
 
