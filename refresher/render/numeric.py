@@ -46,6 +46,14 @@ _ASKED = {
     "scaled": "the scores the softmax takes, s_j = q·k_j / √d_k",
     "weights": "the attention weights a_j = softmax(s)_j",
     "context": "the context vector c = Σ a_j·v_j",
+    "log_probs": "log p_t for each token",
+    "nll": "the mean negative log-likelihood, NLL = -(1/T) Σ log p_t",
+    "perplexity": "the perplexity",
+    "prob": "the probability of the sequence beam search returns",
+    "greedy_prob": "the probability of the sequence greedy decoding writes",
+    "best_prob": "the probability of the most probable sequence",
+    "sequence": "the tokens beam search returns, as numbers (A = 1, B = 2, ...)",
+    "greedy_sequence": "the tokens greedy decoding writes, as numbers (A = 1, B = 2, ...)",
 }
 _EACH = {
     "norms": "one per step",
@@ -58,6 +66,9 @@ _EACH = {
     "scaled": "one per key",
     "weights": "one per key",
     "context": "one per value entry",
+    "log_probs": "one per token",
+    "sequence": "one per token",
+    "greedy_sequence": "one per token",
 }
 _CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
 
@@ -101,7 +112,7 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
             grids.append(title)
     if grids:
         parts.append(draw_worked.side_by_side(grids, 100))
-    cell_inputs = draw_worked.inputs_text(worked, precision) or draw_worked.attention_inputs(
+    cell_inputs = draw_worked.inputs_text(worked, precision) or draw_worked.kind_inputs(
         worked, precision
     )
     if cell_inputs is not None:

@@ -75,6 +75,8 @@ SETTING_NAMES = {
     "hidden": "hidden units",
     "forget_bias": "forget-gate bias b_f",
     "scaled": "scores divided by √d_k",
+    "base": "log base",
+    "width": "beam width k",
 }
 
 

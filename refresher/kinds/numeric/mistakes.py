@@ -14,13 +14,14 @@ explain engine's own kernels; nothing here changes how the right answer is compu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from refresher.explain import attention, conv, pooling, shapes
+from refresher.explain import attention, conv, decoding, pooling, shapes
 from refresher.explain.inputs import pair_text
 from refresher.explain.rnn import sigmoid, softmax
 from refresher.kinds.numeric.names import LABELS, label_of
@@ -724,6 +725,85 @@ def _shapes(worked: Any, ask: str) -> list[Candidate]:
     return out
 
 
+# --- decoding --------------------------------------------------------------------------------
+
+
+def _perplexity(worked: Any, ask: str) -> list[Candidate]:
+    probs = np.asarray(worked.inputs["probs"], dtype=float)
+    base = worked.params["base"]
+    b = math.e if base == "e" else 2.0
+    v = decoding.perplexity(probs, base)
+    t = probs.shape[0]
+    out: list[Candidate] = []
+    if ask == "perplexity":
+        out.append(
+            (
+                "perplexity:nll-given",
+                "This is the mean negative log-likelihood; the perplexity is e to that power "
+                "(2 to it, in bits).",
+                v["nll"],
+            )
+        )
+        out.append(
+            (
+                "perplexity:no-mean",
+                "This exponentiates the total, not the mean: divide the sum of -log p_t by "
+                f"T = {t} first.",
+                b ** (v["nll"] * t),
+            )
+        )
+        out.append(
+            (
+                "perplexity:arithmetic-mean",
+                "This is one over the plain average of the probabilities; perplexity takes their "
+                "geometric mean, (Π p_t)^(1/T), before inverting.",
+                1.0 / float(probs.mean()),
+            )
+        )
+    if ask == "nll":
+        other = "2" if base == "e" else "e"
+        out.append(
+            (
+                "perplexity:other-base",
+                f"This is the NLL with logs to base {other}; this one asks for base {base}.",
+                decoding.perplexity(probs, other)["nll"],
+            )
+        )
+        out.append(
+            (
+                "perplexity:sign",
+                "This is the mean log-probability itself; the NLL is its negative, a positive "
+                "number.",
+                -v["nll"],
+            )
+        )
+    return out
+
+
+def _beam(worked: Any, ask: str) -> list[Candidate]:
+    r = worked.result
+    out: list[Candidate] = []
+    if ask == "prob" and worked.params["width"] > 1:
+        out.append(
+            (
+                "beam:greedy",
+                "This is greedy decoding's sequence: a beam keeps the "
+                f"{worked.params['width']} most probable prefixes at each step, not only the best.",
+                r["greedy_prob"],
+            )
+        )
+    if ask in ("prob", "greedy_prob") and not math.isclose(r["prob"], r["best_prob"]):
+        out.append(
+            (
+                "beam:best-of-all",
+                "This is the most probable sequence of all, which this beam drops on the way: "
+                "keep only the prefixes the beam keeps at each step.",
+                r["best_prob"],
+            )
+        )
+    return out
+
+
 _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "pool": _pool,
     "conv": _conv,
@@ -735,4 +815,6 @@ _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "params": _params,
     "attention": _attention,
     "shapes": _shapes,
+    "perplexity": _perplexity,
+    "beam": _beam,
 }

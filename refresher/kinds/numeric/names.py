@@ -66,6 +66,13 @@ LABELS: dict[str, str] = {
     "shapes:layers-in-output": "layers stacked into the output",
     "shapes:return-sequences": "return_sequences the other way round",
     "shapes:input-size-in-output": "input size instead of hidden size in the output",
+    "perplexity:nll-given": "NLL given for the perplexity",
+    "perplexity:no-mean": "total log-likelihood exponentiated instead of the mean",
+    "perplexity:arithmetic-mean": "arithmetic mean of the probabilities",
+    "perplexity:other-base": "logs to the other base",
+    "perplexity:sign": "NLL with the wrong sign",
+    "beam:greedy": "greedy decoding instead of the beam",
+    "beam:best-of-all": "best sequence of all instead of the beam's",
 }
 
 
