@@ -203,7 +203,7 @@ def test_explain_lstm_is_eight_steps_in_the_sessions_order() -> None:
         "c_ft = c_{t-1} * f_t = [2] * [0.731] = [1.462]"
     )
     assert list(worked.result) == [
-        "a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h"
+        "a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h", "step"
     ]  # fmt: skip
 
 

@@ -77,6 +77,12 @@ CASES = [
      ["shapes:batch-first-ignored", "shapes:layers-in-output", "shapes:input-size-in-output"]),
     ({"kind": "shapes", "framework": "keras", "return_sequences": True},
      ["shapes:return-sequences"]),
+    ({"kind": "perplexity"},
+     ["perplexity:nll-given", "perplexity:no-mean", "perplexity:arithmetic-mean"]),
+    ({"kind": "perplexity", "answer": "nll"}, ["perplexity:other-base", "perplexity:sign"]),
+    ({"kind": "beam"}, ["beam:greedy"]),
+    ({"kind": "beam", "start": [0.6, 0.4], "next": [[0.5, 0.5], [1, 0]], "width": 1},
+     ["beam:best-of-all"]),
 ]  # fmt: skip
 
 EACH = [(spec, name) for spec, names in CASES for name in names]

@@ -26,7 +26,7 @@ import numpy as np
 
 from refresher.explain.inputs import as_choice, as_int, as_matrix, as_vector
 from refresher.explain.spec import Reader
-from refresher.explain.specs.decoding import MAX_STEPS, MAX_TOKENS, MAX_VOCAB, TOKENS
+from refresher.explain.specs.decoding import MAX_TOKENS, MAX_VOCAB, TOKENS
 from refresher.explain.steps import Comment, Num, Step, Sym, Table, Worked, format_number, plural
 
 __all__ = [
@@ -313,7 +313,9 @@ def read_beam(r: Reader) -> Callable[[], Worked]:
         problems.append(
             ("start", f"expected probabilities that add up to 1, got a sum of {start.sum():g}")
         )
-    if nxt.shape != (v, v):
+    if not 2 <= v <= MAX_VOCAB:
+        pass  # the table's size follows the vocabulary's: nothing more to say
+    elif nxt.shape != (v, v):
         problems.append(("next", f"expected {v}x{v}, one row per token, got "
                          f"{nxt.shape[0]}x{nxt.shape[1]}"))  # fmt: skip
     else:
@@ -325,7 +327,5 @@ def read_beam(r: Reader) -> Callable[[], Worked]:
                 ("next", f"row {row} must be probabilities that add up to 1, got a sum of "
                  f"{sums[row - 1]:g}")
             )  # fmt: skip
-    if steps is not None and steps > MAX_STEPS:
-        problems.append(("steps", f"at most {MAX_STEPS}"))
     r.require(problems)
     return lambda: explain_beam(start, nxt, steps, width)

@@ -75,6 +75,8 @@ _CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
 
 # Asked values whose name depends on the kind (a layer's shapes, not a pooled map).
 _ASKED_BY_KIND = {
+    "lstm": {"step": "the whole step, one row each: f_t; i_t; g_t; o_t; c_t; h_t"},
+    "gru": {"step": "the whole step, one row each: r_t; z_t; n_t; h_t"},
     "shapes": {
         "input": "the input's shape",
         "output": "the output's shape",

@@ -397,6 +397,7 @@ def _lstm(worked: Any, ask: str) -> list[Candidate]:
             "a_f": a["f"], "f": f, "c_ft": c_ft, "a_i": a["i"], "i": i, "a_g": a["c"], "g": g,
             "c_it": c_it, "c": c, "a_o": a["o"], "o": o, "h": h,
         }  # fmt: skip
+        result["step"] = np.stack([result[k] for k in ("f", "i", "g", "o", "c", "h")])
         return _pick(result, ask)
 
     return [
@@ -464,6 +465,7 @@ def _gru(worked: Any, ask: str) -> list[Candidate]:
         n = _ACT[act["n"]](a_n)
         new = (1.0 - z) * h + z * n if flip_z else z * h + (1.0 - z) * n
         result = {"a_r": a_r, "r": r, "a_z": a_z, "z": z, **extra, "a_n": a_n, "n": n, "h": new}
+        result["step"] = np.stack([r, z, n, new])
         return _pick(result, ask)
 
     out = [
