@@ -300,8 +300,11 @@ def explain_beam(start: np.ndarray, nxt: np.ndarray, steps: int, width: int) -> 
 
 
 def read_beam(r: Reader) -> Callable[[], Worked]:
-    start = r.get("start", as_vector)
     nxt = r.get("next", as_matrix)
+    if not r.has("start") and nxt is not None and nxt.shape[0] == nxt.shape[1] + 1:
+        start, nxt = nxt[0], nxt[1:]  # the start row first, as p(· | <s>): one table in all
+    else:
+        start = r.get("start", as_vector)
     steps = r.get("steps", as_int)
     width = r.get("width", as_int)
     r.check()

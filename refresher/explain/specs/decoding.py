@@ -51,7 +51,7 @@ BEAM = Example(
             "next",
             NEXT,
             help="p(next | previous): row i for previous token i, each row adding up to 1 "
-            '(default: "{default}").',
+            '(default: "{default}"); without --start, a first row more is p(first).',
             metavar="M",
             unset=True,
         ),
