@@ -85,7 +85,10 @@ def export(
     else:
         for line in interop.left_out_summary(the_bank, done.left_out):
             print_warning(line)
-    make_console(stderr=True).print(
+    err = make_console(stderr=True)
+    for line in done.notes:
+        err.print(f"note: {line}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+    err.print(
         f"wrote {plural(done.written, 'question')} to {done.path}",
         markup=False,
         highlight=False,

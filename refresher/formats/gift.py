@@ -147,7 +147,9 @@ def why_not(it: Any) -> str:
     if q.type == "order":
         return "GIFT has no ordering question"
     if q.type == "cloze":
-        return f"a cloze with {len(q.blanks)} blanks; GIFT holds one blank per question"
+        grouped = sum(len(g) for g in q.groups)
+        free = f", {grouped} of them answered in any order" if grouped else ""
+        return f"a cloze with {len(q.blanks)} blanks{free}; GIFT holds one blank per question"
     if q.type == "numeric":
         shape = it.instance.expected.shape
         what = (
