@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 explain_app = typer.Typer(
     cls=PagedGroup,
     help="Print worked examples computed live: pooling, convolution, RNN, LSTM, GRU, "
-    "gradients, backpropagation through time and parameter counts.",
+    "gradients, backpropagation through time, parameter counts, attention, framework shapes, "
+    "perplexity and beam search.",
     no_args_is_help=True,
 )
 
