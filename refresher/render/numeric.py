@@ -144,14 +144,28 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
 
 
+# The rows of a cell's ``step`` result, by name (refresher.explain.lstm / gru STEP_ROWS).
+_STEP_ROWS = {
+    "lstm": ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t"),
+    "gru": ("r_t", "z_t", "n_t", "h_t"),
+}
+
+
 def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
     """Point at the cells that were off, for vectors and matrices."""
     if not wrong or not instance.expected.ndim:
         return
     expected = instance.expected
+    rows = _STEP_ROWS.get(instance.worked.kind) if instance.ask == "step" else None
     cells = []
     for idx in wrong[:8]:
-        where = f"row {idx[0] + 1}, col {idx[1] + 1}" if len(idx) == 2 else f"entry {idx[0] + 1}"
+        if rows and len(idx) == 2:  # a whole cell step: the value by its name
+            unit = f" (unit {idx[1] + 1})" if expected.shape[1] > 1 else ""
+            where = rows[idx[0]] + unit
+        elif len(idx) == 2:
+            where = f"row {idx[0] + 1}, col {idx[1] + 1}"
+        else:
+            where = f"entry {idx[0] + 1}"
         cells.append(f"{where} should be {format_answer(expected[tuple(idx)])}")
     more = f" (and {len(wrong) - 8} more)" if len(wrong) > 8 else ""
     off = Text("Off: " + "; ".join(cells) + more, style="wrong")
