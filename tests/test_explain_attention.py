@@ -152,3 +152,14 @@ def test_command_prints_the_steps_and_json() -> None:
         "--keys: each key needs 2 numbers, as the query has; got 3x3"
     )
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_bank_drills_attention_with_its_inputs_shown(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("REFRESHER_HOME", str(tmp_path))
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    result = CliRunner().invoke(app, ["drill", "attention", "--seed", "3"], input="q\n", env=env)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Drill: attention" in out
+    assert "K (3x2, one row per key)" in out and "V (3x2, one row per key)" in out
+    assert "Asked: the " in out and "(2 values, one per value entry)" in out or "one per key" in out

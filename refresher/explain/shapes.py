@@ -176,7 +176,7 @@ def explain_shapes(
     else:
         lead = "(N, "
         out_note = "without return_sequences only the last step's hidden state comes out" + (
-            ", both directions' joined (merge_mode='concat')." if bidirectional else "."
+            ", both directions joined (merge_mode='concat')." if bidirectional else "."
         )
     steps_out.append(
         Step(
