@@ -208,7 +208,7 @@ def explain_attention(
             (Sym("s_j", "accent"), f" = q·k_j{div}", Comment("score of key j")),
             (Sym("a_j", "gate.i"), " = e^(s_j) / Σ_i e^(s_i)", Comment("softmax weight")),
             (Sym("c  ", "gate.c"), " = Σ_j a_j·v_j", Comment("context vector")),
-            (f"In matrix form, for every query at once: softmax(Q·Kᵀ{div})·V.",),
+            (f"All queries at once, as a matrix: softmax(Q·Kᵀ{div})·V.",),
         ),
         outro=(
             (
