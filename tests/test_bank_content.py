@@ -116,6 +116,48 @@ def test_max_pool_draws_are_never_one_repeated_value(bank, qid: str) -> None:
         assert np.unique(out).size > 1, (qid, seed)
 
 
+ATTENTION_ITEMS = [
+    "attn-scaled-weights-drill",
+    "attn-context-drill",
+    "attn-masked-weights",
+    "attn-dot-product-context",
+]
+
+
+@pytest.mark.parametrize("qid", ATTENTION_ITEMS)
+def test_attention_draws_always_favour_some_key(bank, qid: str) -> None:
+    # equal scores would make every weight the same and the context a plain average
+    q = bank.get(qid)
+    for seed in SEEDS:
+        weights = instantiate(q, seed).worked.result["weights"]
+        seen = weights[weights > 0]
+        assert seen.max() - seen.min() > 0.05, (qid, seed, weights)
+
+
+@pytest.mark.parametrize("qid", ["decode-beam-drill", "decode-greedy-vs-beam"])
+def test_beam_draws_have_no_ties_and_beat_greedy(bank, qid: str) -> None:
+    # a tie at the beam's edge would make the kept prefixes a matter of order, not of maths
+    q = bank.get(qid)
+    for seed in range(60):
+        worked = instantiate(q, seed).worked
+        width = worked.params["width"]
+        for step in worked.steps[:-1]:
+            probs = sorted((float(row[2].value) for row in step.table.rows), reverse=True)
+            if len(probs) > width:
+                assert probs[width - 1] - probs[width] > 0.005, (qid, seed, probs)
+        assert worked.result["prob"] - worked.result["greedy_prob"] > 0.01, (qid, seed)
+
+
+def test_full_step_items_ask_every_gate_and_the_state(bank) -> None:
+    lstm = instantiate(bank.get("lstm-full-step-one-unit"), 3)
+    r = lstm.worked.result
+    rows = [r[k][0] for k in ("f", "i", "g", "o", "c", "h")]
+    assert lstm.expected.ravel().tolist() == rows
+    gru = instantiate(bank.get("gru-full-step-one-unit"), 3)
+    r = gru.worked.result
+    assert gru.expected.ravel().tolist() == [r[k][0] for k in ("r", "z", "n", "h")]
+
+
 def test_conv_size_draws_keep_padding_below_the_kernel(bank) -> None:
     q = bank.get("conv-output-size-drill")
     seen = set()

@@ -20,7 +20,8 @@ from refresher.cli.explain import explain_app
 from refresher.explain.registry import EXAMPLES
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
-COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params", "bptt"]
+COMMANDS = ["pool", "conv", "rnn", "lstm", "gru", "gradients", "params", "bptt", "attention",
+            "shapes", "perplexity", "beam"]  # fmt: skip
 
 ONE_UNIT_LSTM = """\
 # one LSTM unit, worked on paper
@@ -254,7 +255,7 @@ def test_json_values() -> None:
     assert maxed["result"]["output"] == [[6, 8], [7, 8]]
     lstm = json.loads(run("lstm", "--json").stdout)
     assert list(lstm["result"]) == ["a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c",
-                                    "a_o", "o", "h"]  # fmt: skip
+                                    "a_o", "o", "h", "step"]  # fmt: skip
     assert set(json.loads(run("gru", "--json").stdout)["result"]) >= {"r", "z", "n", "h"}
     assert set(json.loads(run("rnn", "--json").stdout)["result"]) == {"a_h", "h", "logits", "y"}
     assert (

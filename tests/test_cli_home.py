@@ -38,7 +38,9 @@ def test_a_fresh_home_says_what_to_run_first(columns: int) -> None:
 def test_home_after_a_round_shows_streak_interview_and_last_study(columns: int) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["config", "interview_date", "2026-03-24"]).exit_code == 0
-    quiz = runner.invoke(app, ["quiz", "--seed", "1", "--count", "1"], input="t\n\n\n")
+    quiz = runner.invoke(
+        app, ["quiz", "--seed", "1", "--count", "1", "--type", "truefalse"], input="t\n\n\n"
+    )
     assert quiz.exit_code == 0, quiz.output
     out = _home(columns)
     assert "Streak      1 day" in out

@@ -203,7 +203,7 @@ def test_explain_lstm_is_eight_steps_in_the_sessions_order() -> None:
         "c_ft = c_{t-1} * f_t = [2] * [0.731] = [1.462]"
     )
     assert list(worked.result) == [
-        "a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h"
+        "a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h", "step"
     ]  # fmt: skip
 
 
@@ -324,3 +324,50 @@ def test_explain_gru_says_which_variant() -> None:
     assert cho.groups[-1].names == ("W_nx", "W_nh", "b_n")
     assert torch.groups[-1].names == ("W_nx", "W_nh", "b_in", "b_hn")
     assert "+ b_n" in format_line(cho.intro[2]) and "b_hn" in format_line(torch.intro[2])
+
+
+# ------------------------------------------------------------------------------ the whole step
+
+
+@pytest.mark.parametrize(("hidden", "inputs"), [(1, 1), (3, 2)])
+def test_lstm_step_result_is_every_gate_and_the_state_of_the_loop(hidden, inputs) -> None:
+    p = random_weights(LSTM_LAYOUT, hidden, inputs, seed=7 + hidden)
+    rng = np.random.default_rng(hidden)
+    x, h, c = rng.normal(size=inputs), rng.normal(size=hidden), rng.normal(size=hidden)
+    step = explain_lstm(p, x, h, c).result["step"]
+    want = loop_lstm(as_lists(p), x.tolist(), h.tolist(), c.tolist())
+    assert step.shape == (6, hidden)
+    for row, name in zip(step, ("f", "i", "g", "o", "c", "h"), strict=True):
+        assert row.tolist() == pytest.approx(want[name], rel=1e-12, abs=1e-12)
+
+
+def test_gru_step_result_is_r_z_n_and_h_of_the_loop() -> None:
+    p = random_weights(GRU_LAYOUT, 2, 3, seed=3)
+    rng = np.random.default_rng(3)
+    x, h = rng.normal(size=3), rng.normal(size=2)
+    r = [sig(a) for a in add(matvec(p["W_rx"], x), matvec(p["W_rh"], h), p["b_r"])]
+    z = [sig(a) for a in add(matvec(p["W_zx"], x), matvec(p["W_zh"], h), p["b_z"])]
+    rh = [ri * hi for ri, hi in zip(r, h, strict=True)]
+    n = [math.tanh(a) for a in add(matvec(p["W_nx"], x), matvec(p["W_nh"], rh), p["b_n"])]
+    step = explain_gru(p, x, h).result["step"]
+    assert step.shape == (4, 2)
+    for row, want in zip(step, (r, z, n, loop_gru_cho(as_lists(p), x, h)), strict=True):
+        assert row.tolist() == pytest.approx(want, rel=1e-12)
+
+
+def test_a_wrong_value_of_the_step_is_named() -> None:
+    import io
+
+    from rich.console import Console
+
+    from refresher.kinds.numeric.engine import format_answer, grade, solve
+    from refresher.render.numeric import wrong_cells
+
+    inst = solve({"kind": "lstm", "seed": 3, "input_size": 1, "hidden_size": 2, "answer": "step"})
+    typed = inst.expected.copy()
+    typed[5, 1] += 1.0  # h_t of unit 2
+    out = grade(inst, format_answer(typed, precision=12))
+    assert out.correct is False and out.detail["wrong_cells"] == [[5, 1]]
+    console = Console(width=100, file=io.StringIO(), no_color=True)
+    wrong_cells(console, inst, out.detail["wrong_cells"])
+    assert console.file.getvalue().strip().startswith("Off: h_t (unit 2) should be")

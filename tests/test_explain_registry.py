@@ -54,6 +54,10 @@ RESULT_NAMES = {
         "dW_h_by_step",
         "contribution_norms",
     },
+    "attention": {"scores", "scaled", "weights", "context"},
+    "shapes": {"input", "output", "h_n"},
+    "perplexity": {"log_probs", "nll", "perplexity"},
+    "beam": {"prob", "sequence", "greedy_prob", "greedy_sequence", "best_prob"},
 }
 
 
@@ -104,7 +108,7 @@ def test_answer_key_picks_the_graded_value() -> None:
     assert worked.answer is worked.result["c"]
     assert validate({"kind": "lstm", "answer": "q"}) == [
         "answer: 'q' is not a result of lstm; one of: a_f, f, c_ft, a_i, i, a_g, g, c_it, c, "
-        "a_o, o, h"
+        "a_o, o, h, step"
     ]
 
 

@@ -64,7 +64,11 @@ def test_anki_imports_every_question_and_updates_on_reimport(tmp_path, suffix):
             "type in" in blank.note_type()["name"].lower() or "Type-in" in blank.note_type()["name"]
         )
         cloze = _note(col, "session-14/cell-update-cloze")
-        assert "{{c1::f_t}}" in cloze["Text"] and "{{c3::g_t}}" in cloze["Text"]
+        assert "{{c1::f_t}}" in cloze["Text"]
+        # the any-order group i_t * g_t shares one cloze number: one card hides both
+        assert "{{c2::i_t::any order}} * {{c2::g_t::any order}}" in cloze["Text"]
+        assert len(cloze.cards()) == 2
+        assert "Blanks i_t and g_t may be answered in either order." in cloze["Back Extra"]
         numeric = _note(col, "session-14/avg-pool-session")
         assert "<pre" in numeric["Back"]  # the worked solution, drawn as the HTML export draws it
         decks = {d.name for d in col.decks.all_names_and_ids()}

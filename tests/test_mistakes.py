@@ -66,6 +66,23 @@ CASES = [
      ["params:gates-lstm"]),
     ({"kind": "params", "cell": "rnn", "input_size": 3, "hidden_size": 4, "answer": "pytorch"},
      ["params:one-bias"]),
+    ({"kind": "attention", "query": [2, 1], "mask": [1, 0, 1]},
+     ["attention:unscaled", "attention:mask-ignored", "attention:scores-as-weights",
+      "attention:plain-average"]),
+    ({"kind": "attention", "query": [2, 1], "answer": "weights"},
+     ["attention:unscaled", "attention:scores-normalised"]),
+    ({"kind": "shapes", "layers": 3, "bidirectional": True, "batch_first": True, "answer": "h_n"},
+     ["shapes:batch-first-on-states", "shapes:directions-forgotten", "shapes:layers-forgotten"]),
+    ({"kind": "shapes", "layers": 2, "batch_first": True},
+     ["shapes:batch-first-ignored", "shapes:layers-in-output", "shapes:input-size-in-output"]),
+    ({"kind": "shapes", "framework": "keras", "return_sequences": True},
+     ["shapes:return-sequences"]),
+    ({"kind": "perplexity"},
+     ["perplexity:nll-given", "perplexity:no-mean", "perplexity:arithmetic-mean"]),
+    ({"kind": "perplexity", "answer": "nll"}, ["perplexity:other-base", "perplexity:sign"]),
+    ({"kind": "beam"}, ["beam:greedy"]),
+    ({"kind": "beam", "start": [0.6, 0.4], "next": [[0.5, 0.5], [1, 0]], "width": 1},
+     ["beam:best-of-all"]),
 ]  # fmt: skip
 
 EACH = [(spec, name) for spec, names in CASES for name in names]

@@ -156,7 +156,7 @@ def test_spec_problems_carry_their_key():
     # random input's own key, a key read under another's name (steps, not x)
     assert spec_problems_by_key({"kind": "lstm", "seed": 1, "ask": "zz"}) == [
         ("ask", "ask: 'zz' is not a result of lstm; one of: a_f, f, c_ft, a_i, i, a_g, g, "
-         "c_it, c, a_o, o, h"),
+         "c_it, c, a_o, o, h, step"),
     ]  # fmt: skip
     assert spec_problems_by_key({"kind": "pool", "size": {"random": [], "low": 3, "high": 1}}) == [
         ("size", "size: low (3) is above high (1)")

@@ -32,6 +32,7 @@ from refresher.formats import csv as table
 from refresher.formats import yaml as bank_yaml
 from refresher.formats.imported import Collected, TooManyQuestions, slug
 from refresher.kinds import kind_of
+from refresher.kinds.cloze import ClozeQuestion
 from refresher.quiz.round import attach_instances, make_items
 from refresher.storage.store import open_store
 
@@ -47,6 +48,7 @@ class Exported:
     format: str
     written: int
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (question id, why)
+    notes: list[str] = field(default_factory=list)  # what the format keeps only in part
     described: list[tuple[str, str]] = field(default_factory=list)  # Moodle XML: (id, why)
     changed: list[tuple[str, str]] = field(default_factory=list)  # written in a near form
 
@@ -90,7 +92,16 @@ def export_bank(
     if fmt == "gift":
         text, left_out = gift.write(bank, items)
         _write(path, text.encode("utf-8"))
-        return Exported(path, fmt, len(items) - len(left_out), left_out)
+        grouped = _grouped(questions)
+        notes = (
+            [
+                f"GIFT cannot carry blanks answered in any order ({_ids(grouped)}): a GIFT "
+                "question holds one blank"
+            ]
+            if grouped
+            else []
+        )
+        return Exported(path, fmt, len(items) - len(left_out), left_out, notes)
     if fmt == "xml":
         text, described, changed = moodlexml.write(bank, items, gift.scalar)
         _write(path, text.encode("utf-8"))
@@ -102,7 +113,29 @@ def export_bank(
     else:
         data = anki.write_text(notes).encode("utf-8")
     _write(path, data)
-    return Exported(path, fmt, len(notes))
+    return Exported(path, fmt, len(notes), notes=_anki_groups_note(questions))
+
+
+def _grouped(questions: list[Any]) -> list[str]:
+    """The ids of the cloze questions with blanks answered in any order."""
+    return [q.id for q in questions if isinstance(q, ClozeQuestion) and q.groups]
+
+
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+
+
+def _anki_groups_note(questions: list[Any]) -> list[str]:
+    """What an Anki export does with cloze blanks answered in any order (it cannot grade them)."""
+    grouped = _grouped(questions)
+    if not grouped:
+        return []
+    return [
+        f"{plural(len(grouped), 'cloze question')} ({_ids(grouped)}) "
+        f"{'has' if len(grouped) == 1 else 'have'} blanks answered in any order: in Anki each "
+        "such group is hidden on one card, hinted 'any order', and Anki leaves the order to "
+        "you (importing the file back keeps the groups)"
+    ]
 
 
 def left_out_summary(bank: Bank, left_out: list[tuple[str, str]]) -> list[str]:

@@ -8,13 +8,14 @@ import typer
 
 from refresher.cli import complete
 from refresher.cli.options import BankArg
+from refresher.explain.registry import kinds
 
 
 def drill(
     kind: str = typer.Argument(
         None,
-        help="What to drill: pool, conv, pool-size, conv-size, params, rnn, lstm, gru, "
-        "gradients, bptt (without it, the kinds the bank has are listed).",
+        help=f"What to drill: {', '.join(kinds())} (without it, the kinds the bank has are "
+        "listed).",
         metavar="kind",
         autocompletion=complete.drill_kinds,
     ),

@@ -93,8 +93,11 @@ def export(
             print_warning(line)
     for qid, what in done.changed:
         print_warning(f"{qid}: {what}")
+    err = make_console(stderr=True)
+    for line in done.notes:
+        err.print(f"note: {line}", markup=False, highlight=False, emoji=False, soft_wrap=True)
     described = f" ({len(done.described)} as descriptions)" if done.described else ""
-    make_console(stderr=True).print(
+    err.print(
         f"wrote {plural(done.written, 'question')}{described} to {done.path}",
         markup=False,
         highlight=False,

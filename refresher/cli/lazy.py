@@ -16,7 +16,8 @@ from refresher.cli.help import PagedGroup
 
 EXPLAIN_HELP = (
     "Print worked examples computed live: pooling, convolution, RNN, LSTM, GRU, "
-    "gradients, backpropagation through time and parameter counts."
+    "gradients, backpropagation through time, parameter counts, attention, framework shapes, "
+    "perplexity and beam search."
 )
 
 

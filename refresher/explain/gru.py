@@ -28,6 +28,7 @@ import numpy as np
 
 from refresher.core.errors import InputError
 from refresher.explain.inputs import Layout, as_choice
+from refresher.explain.lstm import step_rows
 from refresher.explain.rnn import (
     activation_line,
     affine_lines,
@@ -45,6 +46,7 @@ from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked
 
 __all__ = [
     "GRU_LAYOUT",
+    "STEP_ROWS",
     "LAYOUTS",
     "TORCH_LAYOUT",
     "VARIANTS",
@@ -60,6 +62,7 @@ _GATES: Layout = (
 GRU_LAYOUT: Layout = (*_GATES, ("W_nx", "hx"), ("W_nh", "hh"), ("b_n", "h"))  # cho
 TORCH_LAYOUT: Layout = (*_GATES, ("W_nx", "hx"), ("W_nh", "hh"), ("b_in", "h"), ("b_hn", "h"))
 LAYOUTS: dict[str, Layout] = {"cho": GRU_LAYOUT, "pytorch": TORCH_LAYOUT}
+STEP_ROWS = ("r", "z", "n", "h")  # the rows of the ``step`` result
 
 
 def gru_step(
@@ -230,7 +233,7 @@ def explain_gru(
         weights_note=seeded_note(seed),
         inputs={"x": x, "h": h},
         params={**p, "variant": variant},
-        result=v,
+        result={**v, "step": step_rows(v, STEP_ROWS)},
         steps=(reset, update, applied, candidate, new),
         answer_key="h",
         intro=(

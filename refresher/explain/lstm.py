@@ -34,7 +34,24 @@ from refresher.explain.rnn import (
 from refresher.explain.spec import Reader
 from refresher.explain.steps import Comment, Num, ParamGroup, Step, Sym, Worked, format_number
 
-__all__ = ["GATES", "LSTM_LAYOUT", "explain_lstm", "lstm_forward", "lstm_step"]
+__all__ = [
+    "GATES",
+    "LSTM_LAYOUT",
+    "STEP_ROWS",
+    "explain_lstm",
+    "lstm_forward",
+    "lstm_step",
+    "step_rows",
+]
+
+# The rows of the ``step`` result: every gate and the new state, each one row of H values.
+STEP_ROWS = ("f", "i", "g", "o", "c", "h")
+
+
+def step_rows(values: Mapping[str, np.ndarray], rows: tuple[str, ...]) -> np.ndarray:
+    """The named values as the rows of one matrix (rows x hidden units), the ``step`` result."""
+    return np.stack([np.asarray(values[k], dtype=float) for k in rows])
+
 
 # gate letter in the weight names -> (name of its pre-activation, theme role)
 GATES = {
@@ -203,7 +220,7 @@ def explain_lstm(
         weights_note=seeded_note(seed),
         inputs={"x": x, "h": h, "c": c},
         params=dict(p),
-        result=v,
+        result={**v, "step": step_rows(v, STEP_ROWS)},
         steps=steps,
         answer_key="h",
         intro=(

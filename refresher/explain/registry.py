@@ -37,6 +37,15 @@ gradients      scale steps hidden inputs seed cell forget_bias                  
 params         cell input_size hidden_size output_size                             count
 bptt           params | seed input_size hidden_size output_size, xs h steps       dL_dW_h
                loss label | target
+attention      query keys values scaling mask                                      context
+               (also scores, scaled and weights)
+shapes         framework cell batch steps input_size hidden_size layers           output
+               bidirectional batch_first return_sequences return_state
+               (also input, h_n, c_n, and returned: the tensors a Keras call returns)
+perplexity     probs base                                                          perplexity
+               (also log_probs, nll)
+beam           start next steps width                                              prob
+               (also sequence, greedy_prob, greedy_sequence, best_prob)
 =============  ==================================================================  ===========
 """
 
@@ -49,14 +58,17 @@ from typing import TYPE_CHECKING, Any
 
 from refresher.core.errors import InputError
 from refresher.explain.spec import Example, Problem, Reader, SpecError
+from refresher.explain.specs.attention import ATTENTION
 from refresher.explain.specs.bptt import BPTT
 from refresher.explain.specs.conv import CONV, CONV_SIZE
+from refresher.explain.specs.decoding import BEAM, PERPLEXITY
 from refresher.explain.specs.gradients import GRADIENTS
 from refresher.explain.specs.gru import GRU
 from refresher.explain.specs.lstm import LSTM
 from refresher.explain.specs.params import PARAMS
 from refresher.explain.specs.pooling import POOL, POOL_SIZE
 from refresher.explain.specs.rnn import RNN
+from refresher.explain.specs.shapes import SHAPES
 
 if TYPE_CHECKING:
     from refresher.explain.steps import Worked
@@ -65,7 +77,22 @@ __all__ = ["EXAMPLES", "SpecError", "compute", "kinds", "validate", "validate_by
 
 EXAMPLES: dict[str, Example] = {
     example.name: example
-    for example in (POOL, POOL_SIZE, CONV, CONV_SIZE, RNN, LSTM, GRU, GRADIENTS, PARAMS, BPTT)
+    for example in (
+        POOL,
+        POOL_SIZE,
+        CONV,
+        CONV_SIZE,
+        RNN,
+        LSTM,
+        GRU,
+        GRADIENTS,
+        PARAMS,
+        BPTT,
+        ATTENTION,
+        SHAPES,
+        PERPLEXITY,
+        BEAM,
+    )
 }
 
 

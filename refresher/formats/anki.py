@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from refresher.core.model import Bank
-from refresher.formats.imported import Collected, item, stable_id
+from refresher.formats.imported import ANY_ORDER, Collected, cloze_passage, item, stable_id
 from refresher.formats.markup import escape, to_text
 from refresher.kinds.blank import BlankQuestion
 from refresher.kinds.card import CardQuestion
 from refresher.kinds.choice import ChoiceQuestion
-from refresher.kinds.cloze import ClozeQuestion
+from refresher.kinds.cloze import ClozeQuestion, group_of, group_sentences
 from refresher.kinds.letters import letter
 from refresher.kinds.match import MatchQuestion
 from refresher.kinds.multi import MultiQuestion
@@ -129,17 +129,25 @@ def _fields(it: Any, numeric_html: NumericHtml | None) -> tuple[str, tuple[str, 
         front = prompt + "<br><br>" + _lines(left) + "<br><br>" + _lines(right)
         return BASIC, (front, _lines(pairs) + why)
     if isinstance(q, ClozeQuestion):
+        # The blanks of a group share one cloze number, so Anki hides them on one card, and
+        # carry the hint "any order" (read back on import as that group).
+        groups = group_of(q)
+        number: dict[tuple[str, int], int] = {}
         text = [escape(q.segments[0])]
         also = []
-        for k, accepted in enumerate(q.blanks, 1):
-            text.append(f"{{{{c{k}::{escape(accepted[0])}}}}}{escape(q.segments[k])}")
+        for k, accepted in enumerate(q.blanks):
+            key = ("g", groups[k]) if k in groups else ("b", k)
+            n = number.setdefault(key, len(number) + 1)
+            hint = f"::{ANY_ORDER}" if k in groups else ""
+            text.append(f"{{{{c{n}::{escape(accepted[0])}{hint}}}}}{escape(q.segments[k + 1])}")
             if len(accepted) > 1:
                 also.append(f"{escape(accepted[0])}: also {escape(', '.join(accepted[1:]))}")
+        order = group_sentences(q, [escape(b[0]) for b in q.blanks])
         derived = "".join(
             s + ("____" if k < len(q.blanks) else "") for k, s in enumerate(q.segments)
         )
         head = "" if q.prompt == derived.strip() else prompt + "<br><br>"
-        extra = ("Also accepted: " + "; ".join(also)) if also else ""
+        extra = "<br>".join([*order, *(["Also accepted: " + "; ".join(also)] if also else [])])
         return CLOZE, (head + "".join(text), extra + why if extra else why.removeprefix("<br><br>"))
     if isinstance(q, NumericQuestion):
         from refresher.kinds.numeric.engine import format_answer  # NumPy: only when needed
@@ -243,7 +251,6 @@ _SEPARATORS = {
     "pipe": "|",
     "colon": ":",
 }
-_CLOZE_MARK = re.compile(r"\{\{c\d+::(.*?)(?:::([^{}]*?))?\}\}", re.DOTALL)
 
 
 def looks_like(text: str) -> bool:
@@ -393,14 +400,7 @@ def _note(
         found.problem(line, "the note's first field is empty: nothing to ask")
         return
     if kind == "cloze":
-        hints: list[str] = []
-
-        def blank(m: re.Match[str]) -> str:
-            if m.group(2) and m.group(2).strip():
-                hints.append(f"{len(hints) + 1}: {m.group(2).strip()}")
-            return "{{" + m.group(1).strip() + "}}"
-
-        passage, n = _CLOZE_MARK.subn(blank, fields[0])
+        passage, n, hints = cloze_passage(fields[0])
         if n == 0:
             found.problem(line, f"a {notetype} note without any {{{{c1::...}}}}: nothing to ask")
             return

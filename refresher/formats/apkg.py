@@ -30,10 +30,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from refresher.core import limits
-from refresher.formats.imported import Collected, item, stable_id
+from refresher.formats.imported import Collected, cloze_passage, item, stable_id
 from refresher.formats.markup import to_text
 
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::([^{}]*?))?\}\}", re.DOTALL)
 _REF = re.compile(r"\{\{([#^/]?)([^{}]+?)\}\}")
 _SPECIAL_REFS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "CardFlag", "Type"}
 
@@ -443,15 +442,7 @@ def _cloze(
     tags: list[str] | None,
 ) -> str | None:
     first = kind.fields[0] if kind.fields else ""
-    passage = _text(found, values.get(first, ""))
-    hints: list[str] = []
-
-    def blank(m: re.Match[str]) -> str:
-        if m.group(2) and m.group(2).strip():
-            hints.append(f"{len(hints) + 1}: {m.group(2).strip()}")
-        return "{{" + m.group(1).strip() + "}}"
-
-    passage, n = _CLOZE.subn(blank, passage)
+    passage, n, hints = cloze_passage(_text(found, values.get(first, "")))
     if n == 0:
         found.problem(line, f"a {kind.name} note without any {{{{c1::...}}}}: nothing to ask")
         return None

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from refresher.formats.imported import Collected, item, stable_id
+from refresher.kinds.cloze import bank_text
 from refresher.kinds.letters import letter
 
 COLUMNS = (
@@ -76,11 +77,8 @@ def _row(q: Any) -> dict[str, str]:
         pairs += [f"-> {extra}" for extra in q.right[max(q.answers) + 1 :]]
         row["options"] = "\n".join(pairs)
     elif kind == "cloze":
-        text = [q.segments[0]]
-        for k, accepted in enumerate(q.blanks, 1):
-            text.append("{{" + "|".join(accepted) + "}}" + q.segments[k])
         row["options"] = ""
-        row["answer"] = "".join(text)
+        row["answer"] = bank_text(q)  # groups as ~g1: ..., read back as the same groups
     elif kind == "numeric":
         if q.value is not None:
             row["answer"] = f"{q.value:.12g}"

@@ -128,7 +128,7 @@ def givens(it: Any) -> str:
     """The inputs a computed numeric item shows, as `C = [[1, 2], [3, 4]]; stride = 2`."""
     from refresher.kinds.numeric.engine import used_params  # NumPy: only when needed
 
-    inputs = used_params(kind_of(it.question).sheet(it).get("inputs", {}))
+    inputs = used_params(kind_of(it.question).sheet(it).get("inputs", {}), it.instance.worked.kind)
     return "; ".join(_given(k, v) for k, v in inputs.items() if _shown(k, v))
 
 
@@ -165,7 +165,9 @@ def why_not(it: Any) -> str:
     if q.type == "order":
         return "GIFT has no ordering question"
     if q.type == "cloze":
-        return f"a cloze with {len(q.blanks)} blanks; GIFT holds one blank per question"
+        grouped = sum(len(g) for g in q.groups)
+        free = f", {grouped} of them answered in any order" if grouped else ""
+        return f"a cloze with {len(q.blanks)} blanks{free}; GIFT holds one blank per question"
     if q.type == "numeric":
         shape = it.instance.expected.shape
         what = (

@@ -125,3 +125,36 @@ class Collected:
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append((line, message))
+
+
+# --- Anki cloze text (a note's text field, .txt or .apkg) --------------------------------------
+
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^{}]*?))?\}\}", re.DOTALL)
+ANY_ORDER = "any order"  # the hint refresher's export gives the blanks of one group
+
+
+def cloze_passage(text: str) -> tuple[str, int, list[str]]:
+    """An Anki cloze text as a bank passage: ``{{c1::answer}}`` -> ``{{answer}}``, with the
+    count of blanks and the hints (``1: a gate``) in order. Blanks that share a cloze number
+    and are all hinted ``any order`` (as refresher exports a group) become one group again,
+    ``{{~c2:answer}}``; any other shared number stays a blank of its own."""
+    marks = list(_CLOZE.finditer(text))
+    numbers: dict[str, list[re.Match[str]]] = {}
+    for m in marks:
+        numbers.setdefault(m.group(1), []).append(m)
+    grouped = {
+        n
+        for n, found in numbers.items()
+        if len(found) > 1 and all((m.group(3) or "").strip().lower() == ANY_ORDER for m in found)
+    }
+    hints: list[str] = []
+
+    def blank(m: re.Match[str]) -> str:
+        if m.group(1) in grouped:
+            return "{{~c" + m.group(1) + ":" + m.group(2).strip() + "}}"
+        if m.group(3) and m.group(3).strip():
+            hints.append(f"{len(hints) + 1}: {m.group(3).strip()}")
+        return "{{" + m.group(2).strip() + "}}"
+
+    passage, n = _CLOZE.subn(blank, text)
+    return passage, n, hints

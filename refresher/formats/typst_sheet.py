@@ -155,7 +155,7 @@ def _numeric_stem(item: Item, precision: int = 3) -> str:
                 parts.append(f"#par[{ty.line(f'{name} {text}')}]")
             else:
                 parts.append(f"#par[{ty.text(' '.join(p for p in shown if p))}]")
-    settings = [setting_parts(k, v) for k, v in used_params(worked.params).items()]
+    settings = [setting_parts(k, v) for k, v in used_params(worked.params, worked.kind).items()]
     shown = [" ".join(p for p in s if p) for s in settings if s]
     if shown:
         parts.append(f"#par[{ty.text(' · '.join(shown))}]")

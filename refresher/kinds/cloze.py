@@ -51,6 +51,37 @@ class ClozeQuestion(Question):
 Passage = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...]]
 
 
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def group_sentences(q: ClozeQuestion, names: list[str] | None = None) -> list[str]:
+    """One sentence per group saying its blanks may be answered in any order: ``Blanks [2] and
+    [3] may be answered in either order.`` (`names`: how each blank is named; default ``[k]``)."""
+    out = []
+    for group in q.groups:
+        shown = [names[k] if names else f"[{k + 1}]" for k in group]
+        order = "either order" if len(group) == 2 else "any order"
+        out.append(f"Blanks {_and(shown)} may be answered in {order}.")
+    return out
+
+
+def group_of(q: ClozeQuestion) -> dict[int, int]:
+    """Blank (0-based) -> the number of its group (1-based), for the blanks in a group."""
+    return {k: n for n, group in enumerate(q.groups, 1) for k in group}
+
+
+def bank_text(q: ClozeQuestion) -> str:
+    """The passage as a bank writes it, groups named ``~g1:``, ``~g2:`` ... (the names are not
+    kept, only which blanks share one)."""
+    groups = group_of(q)
+    text = [q.segments[0]]
+    for k, accepted in enumerate(q.blanks):
+        name = f"~g{groups[k]}:" if k in groups else ""
+        text.append("{{" + name + "|".join(accepted) + "}}" + q.segments[k + 1])
+    return "".join(text)
+
+
 def split_passage(text: str) -> Passage | str:
     """(segments, blanks, groups) of a cloze passage, or why it cannot be read."""
     parts = _BLANK.split(text)

@@ -45,7 +45,9 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
             grids.append(title)
     if grids:
         parts.append(draw_worked.side_by_side(grids, 100))
-    cell_inputs = draw_worked.inputs_text(worked, precision)
+    cell_inputs = draw_worked.inputs_text(worked, precision) or draw_worked.kind_inputs(
+        worked, precision
+    )
     if cell_inputs is not None:
         parts.append(cell_inputs)
     elif worked.kind not in ("pool", "conv"):
@@ -53,7 +55,9 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
             text = value if isinstance(value, str) else format_part(np.asarray(value), precision)
             shown = _setting(name, value) or f"{name} {text}"
             parts.append(Text(shown, style="accent"))
-    settings = [s for s in (_setting(k, v) for k, v in used_params(worked.params).items()) if s]
+    settings = [
+        s for s in (_setting(k, v) for k, v in used_params(worked.params, worked.kind).items()) if s
+    ]
     if settings:
         parts.append(Text(" · ".join(settings), style="accent"))
     if worked.groups:
@@ -64,11 +68,18 @@ def inputs_view(instance: Instance, precision: int = 3) -> RenderableType:
     shape = instance.expected.shape
     if len(shape) == 2:
         ask.append(f"  ({shape[0]}x{shape[1]})", style="muted")
-    elif len(shape) == 1 and instance.ask != "output_size":
+    elif len(shape) == 1 and instance.ask != "output_size" and worked.kind != "shapes":
         each = EACH.get(instance.ask, "one per unit")
         ask.append(f"  ({shape[0]} values, {each})", style="muted")
     parts.append(ask)
     return Padding(Group(*parts), (0, 0, 0, 2), expand=False)
+
+
+# The rows of a cell's ``step`` result, by name (refresher.explain.lstm / gru STEP_ROWS).
+_STEP_ROWS = {
+    "lstm": ("f_t", "i_t", "g_t", "o_t", "c_t", "h_t"),
+    "gru": ("r_t", "z_t", "n_t", "h_t"),
+}
 
 
 def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
@@ -76,9 +87,16 @@ def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) ->
     if not wrong or not instance.expected.ndim:
         return
     expected = instance.expected
+    rows = _STEP_ROWS.get(instance.worked.kind) if instance.ask == "step" else None
     cells = []
     for idx in wrong[:8]:
-        where = f"row {idx[0] + 1}, col {idx[1] + 1}" if len(idx) == 2 else f"entry {idx[0] + 1}"
+        if rows and len(idx) == 2:  # a whole cell step: the value by its name
+            unit = f" (unit {idx[1] + 1})" if expected.shape[1] > 1 else ""
+            where = rows[idx[0]] + unit
+        elif len(idx) == 2:
+            where = f"row {idx[0] + 1}, col {idx[1] + 1}"
+        else:
+            where = f"entry {idx[0] + 1}"
         cells.append(f"{where} should be {format_answer(expected[tuple(idx)])}")
     more = f" (and {len(wrong) - 8} more)" if len(wrong) > 8 else ""
     off = Text("Off: " + "; ".join(cells) + more, style="wrong")

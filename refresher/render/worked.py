@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.core import limits
+from refresher.explain.specs.decoding import TOKENS
 from refresher.explain.steps import (
     COMMENT_GAP,
     Chart,
@@ -756,6 +757,61 @@ def inputs_text(worked: Worked, precision: int, width: int = 100) -> RenderableT
     return _Inputs(items, width)
 
 
+_ATTENTION_INPUTS = (("query", "q"), ("keys", "K"), ("values", "V"))
+
+
+def kind_inputs(worked: Worked, precision: int, width: int = 100) -> RenderableType | None:
+    """The inputs of the kinds drawn their own way: attention's q, K and V, a beam search's
+    probability tables, perplexity's probabilities; None for every other kind."""
+    if worked.kind == "attention":
+        return _attention_inputs(worked, precision, width)
+    if worked.kind == "beam":
+        return _beam_inputs(worked, precision)
+    if worked.kind == "perplexity":
+        probs = np.asarray(worked.inputs["probs"], dtype=float)
+        line = Text("p_t ", style="accent")
+        line.append(format_part(probs, precision))
+        line.append("  (what the model gave each true token, t = 1..T)", style="muted")
+        return Hang(line)
+    return None
+
+
+def _beam_inputs(worked: Worked, precision: int) -> RenderableType:
+    start = np.asarray(worked.inputs["start"], dtype=float)
+    nxt = np.asarray(worked.inputs["next"], dtype=float)
+    tokens = TOKENS[: start.shape[0]]
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="muted")
+    table.add_column("", style="accent", no_wrap=True)
+    for token in tokens:
+        table.add_column(token, justify="right", no_wrap=True)
+    table.add_row("p(first)", *format_entries(start, precision))
+    cells = format_entries(nxt, precision)
+    for i, token in enumerate(tokens):
+        row = cells[i * len(tokens) : (i + 1) * len(tokens)]
+        table.add_row(f"p(next | {token})", *row)
+    return table
+
+
+def _attention_inputs(worked: Worked, precision: int, width: int) -> RenderableType:
+    """An attention example's q, K and V as boxed grids side by side (one row per key), and
+    its mask."""
+    blocks = []
+    for key, label in _ATTENTION_INPUTS:
+        value = np.asarray(worked.inputs[key], dtype=float)
+        grid = value[None, :] if value.ndim == 1 else value
+        shape = f"{grid.shape[0]}x{grid.shape[1]}"
+        title = label if value.ndim == 1 else f"{label} ({shape}, one row per key)"
+        blocks.append(_titled(title, matrix_text(grid, precision), style="accent"))
+    parts: list[RenderableType] = [side_by_side(blocks, width)]
+    if "mask" in worked.inputs:
+        mask = np.asarray(worked.inputs["mask"], dtype=float)
+        line = Text("mask ", style="accent")
+        line.append(format_part(mask, precision))
+        line.append("  (1: the query sees the key, 0: hidden)", style="muted")
+        parts.append(Hang(line))
+    return Group(*parts)
+
+
 def header_section(worked: Worked, precision: int, width: int = 100) -> RenderableType:
     parts: list[RenderableType] = [Hang(Text(worked.title, style="bold"), hang=2, prose=True)]
     if worked.intro:
@@ -767,7 +823,7 @@ def header_section(worked: Worked, precision: int, width: int = 100) -> Renderab
                 padding=(0, 1),
             )
         )
-    inputs = inputs_text(worked, precision, width)
+    inputs = inputs_text(worked, precision, width) or kind_inputs(worked, precision, width)
     if inputs is not None:
         parts.append(inputs)
     if worked.groups:

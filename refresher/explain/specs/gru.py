@@ -29,7 +29,7 @@ GRU = Example(
             choices=VARIANTS,
         ),
     ),
-    ("a_r", "r", "a_z", "z", "rh", "hn", "r_hn", "a_n", "n", "h"),
+    ("a_r", "r", "a_z", "z", "rh", "hn", "r_hn", "a_n", "n", "h", "step"),
     "h",
     "gru:read_gru",
     command=(*GATED_COMMAND, "variant", *SEEDED_COMMAND),

@@ -27,7 +27,7 @@ LSTM = Example(
             unset=True,
         ),
     ),  # fmt: skip
-    ("a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h"),
+    ("a_f", "f", "c_ft", "a_i", "i", "a_g", "g", "c_it", "c", "a_o", "o", "h", "step"),
     "h",
     "lstm:read_lstm",
     command=(*GATED_COMMAND, "c", *SEEDED_COMMAND),

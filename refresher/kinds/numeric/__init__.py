@@ -130,6 +130,8 @@ class Numeric(
         if item.instance is None:
             return self.hint
         shape = item.instance.expected.shape
+        if item.instance.worked.kind == "shapes" and item.instance.ask != "returned":
+            return "a shape, its sizes separated by spaces, e.g. 4 7 9"
         if item.instance.ask == "output_size" and shape == (2,):
             example = "8 8" if list(item.instance.expected) != [8, 8] else "12 12"
             return f"rows columns, e.g. {example}"

@@ -82,6 +82,30 @@ ASKED = {
     "dL_db_y": "∂L/∂b_y",
     "dL_dh": "∂L/∂h_t for t = 1..T (one row per step)",
     "contribution_norms": "the norm of each step's share of ∂L/∂W_h, t = 1..T",
+    "scores": "the scores q·k_j (before any scaling)",
+    "scaled": "the scores the softmax takes, s_j = q·k_j / √d_k",
+    "weights": "the attention weights a_j = softmax(s)_j",
+    "context": "the context vector c = Σ a_j·v_j",
+    "log_probs": "log p_t for each token",
+    "nll": "the mean negative log-likelihood, NLL = -(1/T) Σ log p_t",
+    "perplexity": "the perplexity",
+    "prob": "the probability of the sequence beam search returns",
+    "greedy_prob": "the probability of the sequence greedy decoding writes",
+    "best_prob": "the probability of the most probable sequence",
+    "sequence": "the tokens beam search returns, as numbers (A = 1, B = 2, ...)",
+    "greedy_sequence": "the tokens greedy decoding writes, as numbers (A = 1, B = 2, ...)",
+}
+# Asked values whose name depends on the kind (a layer's shapes, not a pooled map).
+ASKED_BY_KIND = {
+    "lstm": {"step": "the whole step, one row each: f_t; i_t; g_t; o_t; c_t; h_t"},
+    "gru": {"step": "the whole step, one row each: r_t; z_t; n_t; h_t"},
+    "shapes": {
+        "input": "the input's shape",
+        "output": "the output's shape",
+        "h_n": "the final hidden state's shape (h_n; Keras: the state h)",
+        "c_n": "the final cell state's shape (c_n; Keras: the state c)",
+        "returned": "how many tensors the layer call returns",
+    },
 }
 EACH = {
     "norms": "one per step",
@@ -90,12 +114,21 @@ EACH = {
     "dL_db_y": "one per output",
     "y": "one per output",
     "logits": "one per output",
+    "scores": "one per key",
+    "scaled": "one per key",
+    "weights": "one per key",
+    "context": "one per value entry",
+    "log_probs": "one per token",
+    "sequence": "one per token",
+    "greedy_sequence": "one per token",
 }
 CELL_SUFFIX = {"rnn": "1", "lstm": "_t", "gru": "_t"}
 
 
 def asked_name(kind: str, key: str) -> str:
     """How the value `key` asked of a `kind` example reads to a learner (``z_t``)."""
+    if key in ASKED_BY_KIND.get(kind, {}):
+        return ASKED_BY_KIND[kind][key]
     if key in ASKED:
         return ASKED[key]
     suffix = CELL_SUFFIX.get(kind)
@@ -124,6 +157,9 @@ SETTING_NAMES = {
     "steps": "T",
     "hidden": "hidden units",
     "forget_bias": "forget-gate bias b_f",
+    "scaled": "scores divided by √d_k",
+    "base": "log base",
+    "width": "beam width k",
 }
 
 
@@ -140,8 +176,15 @@ def setting_parts(name: str, value: Any) -> tuple[str, str] | None:
     return label, str(value)
 
 
-def used_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings that matter for the cell: the forget-gate bias only for an LSTM."""
+# Kinds whose inputs spell out every setting (the layer as code): only those inputs are shown.
+SPELLED_OUT = {"shapes": ("layer", "data")}
+
+
+def used_params(params: Mapping[str, Any], kind: str = "") -> dict[str, Any]:
+    """The settings that matter for the cell: the forget-gate bias only for an LSTM; for a kind
+    whose inputs say them all (`SPELLED_OUT`), those inputs alone."""
+    if kind in SPELLED_OUT:
+        return {k: params[k] for k in SPELLED_OUT[kind] if k in params}
     return {
         k: v for k, v in params.items() if not (k == "forget_bias" and params.get("cell") == "rnn")
     }
@@ -333,6 +376,17 @@ def first_row_problem(text: str, shapes: list[tuple[int, ...]]) -> tuple[int, st
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
+def shape_text(text: str) -> str:
+    """A tensor shape as typed or pasted (``(32, 10, 16)``, ``torch.Size([32, 10, 16])``,
+    ``32x10x16``, ``(32,)``) as plain numbers: ``32 10 16``."""
+    plain = text.strip()
+    for word in ("torch.Size", "TensorShape"):
+        if plain.startswith(word):
+            plain = plain[len(word) :]
+    plain = plain.translate({ord(c): " " for c in "()[]×xX"})
+    return plain.strip().rstrip(",")
+
+
 def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
     """Parse `text` into an array of `shape`; InputError (re-prompt) when it does not fit."""
     cleaned = text.strip().replace("×", "x")
@@ -368,6 +422,8 @@ def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 
     again)."""
     expected = instance.expected
     detail: dict[str, Any] = {"wrong_cells": [], "shape": list(expected.shape)}
+    if instance.worked.kind in SHAPE_ANSWERS and expected.ndim == 1:
+        return _grade_shape(instance, text, detail)
     try:
         given = read_answer(text, expected.shape)
     except InputError:
@@ -386,6 +442,31 @@ def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 
         if mistake is not None:
             detail.update(mistake=mistake.name, diagnosis=mistake.diagnosis)
     return Outcome(correct, format_answer(given), format_answer(expected), detail)
+
+
+# Kinds whose answers are tensor shapes: a shape of another rank is a wrong answer (the rank
+# is part of what is asked), not a misread one to ask again.
+SHAPE_ANSWERS = frozenset({"shapes"})
+
+
+def _grade_shape(instance: Instance, text: str, detail: dict[str, Any]) -> Outcome:
+    expected = instance.expected
+    plain = shape_text(text)
+    try:
+        given = np.asarray(parse_vector(plain), dtype=float) if plain.strip() else None
+    except InputError as exc:
+        raise InputError(f"{exc} — expected a shape, its sizes separated by spaces") from None
+    if given is None:
+        raise InputError("expected a shape, its sizes separated by spaces (like 32 10 16)")
+    if given.shape == expected.shape:
+        close = np.isclose(given, expected, atol=0.0)
+        detail["wrong_cells"] = [list(map(int, idx)) for idx in np.argwhere(~close)]
+        if close.all():
+            return Outcome(True, format_answer(given), format_answer(expected), detail)
+    mistake = mistakes.diagnose(instance, given, 0.0, 0.0)
+    if mistake is not None:
+        detail.update(mistake=mistake.name, diagnosis=mistake.diagnosis)
+    return Outcome(False, format_answer(given), format_answer(expected), detail)
 
 
 def grade_value(expected: Any, text: str, tolerance: float = 0.01, rtol: float = 0.0) -> Outcome:

@@ -14,13 +14,14 @@ explain engine's own kernels; nothing here changes how the right answer is compu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from refresher.explain import conv, pooling
+from refresher.explain import attention, conv, decoding, pooling, shapes
 from refresher.explain.inputs import pair_text
 from refresher.explain.rnn import sigmoid, softmax
 from refresher.kinds.numeric.names import LABELS, label_of
@@ -396,6 +397,7 @@ def _lstm(worked: Any, ask: str) -> list[Candidate]:
             "a_f": a["f"], "f": f, "c_ft": c_ft, "a_i": a["i"], "i": i, "a_g": a["c"], "g": g,
             "c_it": c_it, "c": c, "a_o": a["o"], "o": o, "h": h,
         }  # fmt: skip
+        result["step"] = np.stack([result[k] for k in ("f", "i", "g", "o", "c", "h")])
         return _pick(result, ask)
 
     return [
@@ -463,6 +465,7 @@ def _gru(worked: Any, ask: str) -> list[Candidate]:
         n = _ACT[act["n"]](a_n)
         new = (1.0 - z) * h + z * n if flip_z else z * h + (1.0 - z) * n
         result = {"a_r": a_r, "r": r, "a_z": a_z, "z": z, **extra, "a_n": a_n, "n": n, "h": new}
+        result["step"] = np.stack([r, z, n, new])
         return _pick(result, ask)
 
     out = [
@@ -565,6 +568,244 @@ def _params(worked: Any, ask: str) -> list[Candidate]:
     return out
 
 
+# --- attention -------------------------------------------------------------------------------
+
+
+def _attention(worked: Any, ask: str) -> list[Candidate]:
+    attend = attention.attend
+    q, keys, values = (
+        np.asarray(worked.inputs[k], dtype=float) for k in ("query", "keys", "values")
+    )
+    mask = worked.inputs.get("mask")
+    mask = None if mask is None else np.asarray(mask, dtype=float)
+    scaled = bool(worked.params["scaled"])
+    d = q.shape[0]
+
+    def run(**change: Any) -> Any:
+        args: dict[str, Any] = {"scaled": scaled, "mask": mask, **change}
+        return _pick(attend(q, keys, values, **args), ask)
+
+    out: list[Candidate] = []
+    if scaled and ask != "scores":
+        out.append(
+            (
+                "attention:unscaled",
+                f"This leaves out the division by √d_k = √{d}: divide each score q·k_j by it "
+                "before the softmax.",
+                run(scaled=False),
+            )
+        )
+    if mask is not None and ask != "scores":
+        out.append(
+            (
+                "attention:mask-ignored",
+                "This lets the query see the masked keys: a masked score is -∞ before the "
+                "softmax, so its weight is 0.",
+                run(mask=None),
+            )
+        )
+    if ask == "context":
+        logits = attend(q, keys, values, scaled=scaled, mask=mask)["scaled"]
+        visible = np.isfinite(logits)
+        out.append(
+            (
+                "attention:scores-as-weights",
+                "This weights the values by the raw scores: turn them into weights with the "
+                "softmax first, so that they add up to 1.",
+                np.where(visible, logits, 0.0) @ values,
+            )
+        )
+        out.append(
+            (
+                "attention:plain-average",
+                "This is the plain average of the values: each value counts by its softmax "
+                "weight, not equally.",
+                values[visible].mean(axis=0),
+            )
+        )
+    if ask == "weights":
+        logits = attend(q, keys, values, scaled=scaled, mask=mask)["scaled"]
+        visible = np.isfinite(logits)
+        shares = np.where(visible, logits, 0.0)
+        total = shares.sum()
+        out.append(
+            (
+                "attention:scores-normalised",
+                "This divides each score by their sum; the softmax divides e^(s_j) by the sum of "
+                "the e^(s_i).",
+                shares / total if total else None,
+            )
+        )
+    return out
+
+
+# --- framework shapes --------------------------------------------------------------------------
+
+
+def _shapes(worked: Any, ask: str) -> list[Candidate]:
+    p = dict(worked.params)
+    torch = p["framework"] == "pytorch"
+
+    def run(**change: Any) -> Any:
+        value = shapes.layer_shapes(**{**p, **change}).get(ask)
+        return None if value is None else np.array(value)
+
+    out: list[Candidate] = []
+    if torch and ask in ("h_n", "c_n") and p["batch_first"]:
+        d_l = (2 if p["bidirectional"] else 1) * p["layers"]
+        out.append(
+            (
+                "shapes:batch-first-on-states",
+                f"This puts the batch first in {ask}; batch_first moves it in the input and the "
+                f"output only, so {ask} stays (D·num_layers, N, H) with D·num_layers = {d_l}.",
+                np.array([p["batch"], d_l, p["hidden_size"]]),
+            )
+        )
+    if torch and ask in ("input", "output"):
+        out.append((
+            "shapes:batch-first-ignored",
+            "This has the time and batch axes the other way round: "
+            + ("batch_first=True puts the batch first." if p["batch_first"]
+               else "without batch_first, time comes first, (T, N, ·)."),
+            run(batch_first=not p["batch_first"]),
+        ))  # fmt: skip
+    if p["bidirectional"] and ask in ("output", "h_n", "c_n"):
+        out.append((
+            "shapes:directions-forgotten",
+            "This counts one direction only: a bidirectional layer doubles "
+            + ("the output's features (D·H)." if ask == "output"
+               else "the final states (D·num_layers of them)." if torch
+               else "the states returned, not their shape."),
+            run(bidirectional=False) if ask == "output" or torch else None,
+        ))  # fmt: skip
+    if torch and ask in ("h_n", "c_n") and p["layers"] > 1:
+        out.append(
+            (
+                "shapes:layers-forgotten",
+                f"This leaves out the layers: {ask} keeps the final state of each of the "
+                f"{p['layers']} layers, not only the top one.",
+                run(layers=1),
+            )
+        )
+    if torch and ask == "output" and p["layers"] > 1:
+        d = 2 if p["bidirectional"] else 1
+        out.append(
+            (
+                "shapes:layers-in-output",
+                "This stacks the layers into the output; the output is the top layer's states "
+                f"only, so its last axis is D·H = {d * p['hidden_size']}.",
+                np.array([*run()[:2], d * p["layers"] * p["hidden_size"]]),
+            )
+        )
+    if not torch and ask == "output":
+        out.append((
+            "shapes:return-sequences",
+            "This is the shape "
+            + ("without return_sequences: with it every step comes out, (N, T, D·H)."
+               if p["return_sequences"]
+               else "with return_sequences=True; without it only the last step comes out."),
+            run(return_sequences=not p["return_sequences"]),
+        ))  # fmt: skip
+    if not torch and ask == "returned" and p["bidirectional"] and p["return_state"]:
+        out.append(
+            (
+                "shapes:directions-forgotten",
+                "This counts one direction's states: Bidirectional returns the forward and the "
+                "backward states after the output.",
+                run(bidirectional=False),
+            )
+        )
+    if ask == "output":
+        out.append(
+            (
+                "shapes:input-size-in-output",
+                "This keeps the input size as the last axis; the output has one entry per hidden "
+                "unit (and direction), not per input feature.",
+                run(hidden_size=p["input_size"]),
+            )
+        )
+    return out
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+def _perplexity(worked: Any, ask: str) -> list[Candidate]:
+    probs = np.asarray(worked.inputs["probs"], dtype=float)
+    base = worked.params["base"]
+    b = math.e if base == "e" else 2.0
+    v = decoding.perplexity(probs, base)
+    t = probs.shape[0]
+    out: list[Candidate] = []
+    if ask == "perplexity":
+        out.append(
+            (
+                "perplexity:nll-given",
+                "This is the mean negative log-likelihood; the perplexity is e to that power "
+                "(2 to it, in bits).",
+                v["nll"],
+            )
+        )
+        out.append(
+            (
+                "perplexity:no-mean",
+                "This exponentiates the total, not the mean: divide the sum of -log p_t by "
+                f"T = {t} first.",
+                b ** (v["nll"] * t),
+            )
+        )
+        out.append(
+            (
+                "perplexity:arithmetic-mean",
+                "This is one over the plain average of the probabilities; perplexity takes their "
+                "geometric mean, (Π p_t)^(1/T), before inverting.",
+                1.0 / float(probs.mean()),
+            )
+        )
+    if ask == "nll":
+        other = "2" if base == "e" else "e"
+        out.append(
+            (
+                "perplexity:other-base",
+                f"This is the NLL with logs to base {other}; this one asks for base {base}.",
+                decoding.perplexity(probs, other)["nll"],
+            )
+        )
+        out.append(
+            (
+                "perplexity:sign",
+                "This is the mean log-probability itself; the NLL is its negative, a positive "
+                "number.",
+                -v["nll"],
+            )
+        )
+    return out
+
+
+def _beam(worked: Any, ask: str) -> list[Candidate]:
+    r = worked.result
+    out: list[Candidate] = []
+    if ask == "prob" and worked.params["width"] > 1:
+        out.append(
+            (
+                "beam:greedy",
+                "This is greedy decoding's sequence: a beam keeps the "
+                f"{worked.params['width']} most probable prefixes at each step, not only the best.",
+                r["greedy_prob"],
+            )
+        )
+    if ask in ("prob", "greedy_prob") and not math.isclose(r["prob"], r["best_prob"]):
+        out.append(
+            (
+                "beam:best-of-all",
+                "This is the most probable sequence of all, which this beam drops on the way: "
+                "keep only the prefixes the beam keeps at each step.",
+                r["best_prob"],
+            )
+        )
+    return out
+
+
 _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "pool": _pool,
     "conv": _conv,
@@ -574,4 +815,8 @@ _KINDS: dict[str, Callable[[Any, str], list[Candidate]]] = {
     "lstm": _lstm,
     "gru": _gru,
     "params": _params,
+    "attention": _attention,
+    "shapes": _shapes,
+    "perplexity": _perplexity,
+    "beam": _beam,
 }

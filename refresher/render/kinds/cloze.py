@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 
+from refresher.kinds.cloze import group_sentences
 from refresher.render.kinds.base import View
 from refresher.render.kinds.blank import accepted_note
 from refresher.render.layout import diff_text, marked
@@ -40,6 +41,7 @@ class ClozeView(View):
             parts.append(
                 Text("  One answer per blank: all on one line split by ';'.", style="muted")
             )
+        parts.extend(Text("  " + line, style="muted") for line in group_sentences(q))
         return parts
 
     def expected(self, answered) -> Text:
@@ -66,7 +68,8 @@ class ClozeView(View):
 
     def sheet_question(self, item) -> list[RenderableType]:
         q = item.question
-        return [] if _bare(q) else [Text("   ").append_text(_numbered(q))]
+        shown = [] if _bare(q) else [Text("   ").append_text(_numbered(q))]
+        return shown + [Text("   " + line, style="muted") for line in group_sentences(q)]
 
     def sheet_answer(self, item) -> Text:
         q = item.question
