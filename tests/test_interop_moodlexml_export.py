@@ -126,15 +126,19 @@ def test_round_trip_through_our_own_importer_gives_the_same_bank(tmp_path, monke
     result = _run("export", "--format", "moodlexml", "--to", "s14.moodle")
     assert result.exit_code == 0, result.stderr
     assert "as Moodle descriptions (shown with the answer, not graded)" in result.stderr
-    assert f"wrote {len(bank.questions)} questions (95 as descriptions) to s14.moodle" in (
-        result.stderr
+    root = ET.parse(tmp_path / "s14.moodle").getroot()
+    as_descriptions = sum(1 for q in root.iter("question") if q.get("type") == "description")
+    assert as_descriptions > 0
+    wrote = (
+        f"wrote {len(bank.questions)} questions ({as_descriptions} as descriptions) to s14.moodle"
     )
+    assert wrote in result.stderr
     assert "cell-update-cloze: its blanks answerable in any order are fixed in Moodle" in (
         result.stderr
     )
     back = _run("import", "s14.moodle", "--format", "moodlexml", "--to", "back.yaml", "--id", "b")
     described = [ln for ln in back.stderr.splitlines() if ": a description" in ln]
-    root = ET.parse(tmp_path / "s14.moodle").getroot()
+    assert len(described) == as_descriptions
     written = [q for q in root.iter("question") if q.get("type") != "category"]
     assert len(written) == len(bank.questions)  # every question is in the file
     pool = next(q for q in written if q.findtext("idnumber") == "avg-pool-session")
