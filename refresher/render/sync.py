@@ -13,6 +13,7 @@ from refresher.core.text import plural
 _KINDS = (
     ("review", "review"),
     ("answer", "answer"),
+    ("round", "quiz round"),
     ("undo", "undo"),
     ("overrule", "overrule"),
     ("suspend", "suspension"),

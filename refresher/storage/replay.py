@@ -94,8 +94,16 @@ def checked(value: object) -> dict[str, Any] | None:
     return value
 
 
-def _time(text: str) -> str:
+def stored_time(text: str) -> str:
+    """A time of an event as the store writes times (UTC, milliseconds)."""
+    if len(text) == 32 and text[10] == "T" and text[19] == "." and text.endswith("+00:00"):
+        return text[:23] + "+00:00"  # py-fsrs's microseconds, cut as `iso` cuts them
+    if len(text) == 29 and text[10] == "T" and text[19] == "." and text.endswith("+00:00"):
+        return text  # already so
     return iso(datetime.fromisoformat(text))
+
+
+_time = stored_time
 
 
 def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
@@ -156,6 +164,8 @@ class ReplayedReview:
 class Replayed:
     row: dict[str, Any] | None  # the card's `cards` row; None: no review left
     reviews: list[ReplayedReview]
+    state: dict[str, Any] | None = None  # the same, portable: where a later replay starts
+    last: tuple[str, str] | None = None  # the (time, event id) of the last step replayed
 
 
 class Settings:
@@ -183,16 +193,26 @@ def order(steps: Iterable[Step]) -> list[Step]:
     return sorted(steps, key=lambda s: (s.at, s.event_id))
 
 
-def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
-    """Card `card_id`'s state after `steps` (in `order`), and each review's state before."""
+def replay(
+    card_id: int,
+    steps: Sequence[Step],
+    settings: Settings,
+    start: dict[str, Any] | None = None,
+) -> Replayed:
+    """Card `card_id`'s state after `steps` (in `order`), and each review's state before.
+
+    `start` is the portable state a replay of the card's earlier steps reached (`Replayed.state`):
+    replaying the later steps on it gives what replaying all of them from nothing gives."""
     from refresher.srs import schedule
     from refresher.storage.cards import card_row
 
-    state: dict[str, Any] | None = None  # portable
+    state: dict[str, Any] | None = start  # portable
     row: dict[str, Any] | None = None  # the same as a local `cards` row, made when needed
     reviews: list[ReplayedReview] = []
     schedulers: dict[float, Any] = {}
+    last: tuple[str, str] | None = None
     for step in order(steps):
+        last = (step.at, step.event_id)
         if step.kind == "suspend":
             if state is not None:
                 state = {**state, "suspended": int(bool(step.payload.get("suspended")))}
@@ -233,4 +253,4 @@ def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
             )
     if state is not None and row is None:
         row = local_row(state, card_id)
-    return Replayed(row, reviews)
+    return Replayed(row, reviews, state, last)

@@ -43,8 +43,16 @@ from refresher.core.model import ID_RE
 from refresher.env import paths
 from refresher.env.files import write_atomically
 from refresher.storage import replay
-from refresher.storage.connection import guarded, iso
-from refresher.storage.events import MACHINE_RE, Bad, Event, decode, encode, valid_time
+from refresher.storage.connection import compact, guarded, iso
+from refresher.storage.events import (
+    EVENT_ID_RE,
+    MACHINE_RE,
+    Bad,
+    Event,
+    decode,
+    encode,
+    valid_time,
+)
 from refresher.storage.store import Store
 
 SUFFIX = ".jsonl"
@@ -324,7 +332,27 @@ def checked_payload(event: Event) -> dict[str, Any]:
     p = event.payload
     try:
         if event.kind == "answer":
-            return {"answer": answer_row(p.get("answer"))}
+            found = {"answer": answer_row(p.get("answer"))}
+            if "round" in p:  # the quiz round it was given in (format 2)
+                round_id = p["round"]
+                if not isinstance(round_id, str) or not EVENT_ID_RE.match(round_id):
+                    raise BadEvent("a round")
+                found["round"] = round_id
+            return found
+        if event.kind == "round":
+            mode = p.get("mode")
+            if not isinstance(mode, str) or len(mode) > 40 or not ID_RE.match(mode):
+                raise BadEvent("a word")
+            bank = p.get("bank")
+            if not isinstance(bank, str) or len(bank) > 200 or not ID_RE.match(bank):
+                raise BadEvent("a bank")
+            return {
+                "bank": bank,
+                "mode": mode,
+                "seed": _int(
+                    p.get("seed"), -limits.SQLITE_INT_MAX, limits.SQLITE_INT_MAX, none=True
+                ),
+            }
         if event.kind == "review":
             answer = p.get("answer")
             after = replay.checked(p.get("after"))
@@ -380,18 +408,20 @@ def _normalised(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Import:
-    """One import's transaction: rows waiting to be written in bulk, the next ids, and the
-    cards and machines touched."""
+    """One chunk's transaction: rows waiting to be written in bulk, the next ids, the new steps
+    of each card and the cards to replay from the start."""
 
     def __init__(self, conn: sqlite3.Connection, result: SyncResult):
         self.conn, self.result = conn, result
-        self.affected: set[tuple[str, str]] = set()
+        self.steps: dict[tuple[str, str], list[replay.Step]] = {}
+        self.full: set[tuple[str, str]] = set()
         self.settings_from: set[str] = set()
         self.attempts: list[tuple[Any, ...]] = []
         self.reviews: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
         self._next: dict[str, int] = {}
         self.renumber()
+        self.first_seq = self._next["sync_events"] + 1  # the chunk's events are from here
 
     def renumber(self) -> None:
         for table, key in (("attempts", "id"), ("reviews", "id"), ("sync_events", "seq")):
@@ -408,8 +438,8 @@ class _Import:
         if self.attempts:
             columns = ", ".join(ANSWER_COLUMNS)
             conn.executemany(
-                f"INSERT INTO attempts (id, question_id, {columns})"
-                f" VALUES (?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
+                f"INSERT INTO attempts (id, question_id, round_id, {columns})"
+                f" VALUES (?, ?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
                 self.attempts,
             )
         if self.reviews:
@@ -422,8 +452,8 @@ class _Import:
         if self.events:
             conn.executemany(
                 "INSERT INTO sync_events (seq, event_id, machine, at, kind, bank, qid, payload,"
-                " target, review_id, attempt_id, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?, ?)",
+                " target, review_id, attempt_id, cancelled, round_id) VALUES (?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?, ?, ?, ?, ?)",
                 self.events,
             )
         self.attempts, self.reviews, self.events = [], [], []
@@ -454,10 +484,10 @@ class Sync:
                 f" is now {self.machine}; put {paths.MACHINE_NAME} back as it was"
             )
         rows = conn.execute(
-            "SELECT seq, kind, payload, target_seq FROM sync_events WHERE event_id IS NULL"
-            " ORDER BY seq"
+            "SELECT seq, kind, payload, target_seq, round_id FROM sync_events"
+            " WHERE event_id IS NULL ORDER BY seq"
         ).fetchall()
-        for seq, kind, payload, target_seq in rows:
+        for seq, kind, payload, target_seq, round_id in rows:
             target = None
             if target_seq is not None:
                 found = conn.execute(
@@ -465,6 +495,14 @@ class Sync:
                 ).fetchone()
                 target = found[0] if found else None
             data = _normalised(kind, json.loads(payload))
+            if kind == "answer" and round_id is not None:  # named before its answers
+                found = conn.execute(
+                    "SELECT event_id FROM sync_events WHERE round_id = ? AND kind = 'round'"
+                    " AND machine = ?",
+                    (round_id, self.machine),
+                ).fetchone()
+                if found is not None:
+                    data["round"] = found[0]
             conn.execute(
                 "UPDATE sync_events SET event_id = ?, machine = ?, payload = ?, target = ?"
                 " WHERE seq = ?",
@@ -593,36 +631,19 @@ class Sync:
     # --- in -----------------------------------------------------------------------------------
     @guarded
     def import_all(self, result: SyncResult, now: datetime) -> None:
-        """Read every other file from where the last sync stopped; import and replay, all in
-        one transaction with the marks of what was read."""
-        with self.store.write() as conn:
-            conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
-            self._name_events(conn)
-            self._ids = {}
-            self._targets = {"undo": set(), "overrule": set()}
-            for kind, target in conn.execute(
-                "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
-            ):
-                self._targets.setdefault(kind, set()).add(target)
-            job = _Import(conn, result)
-            for path in event_files(self.folder):
-                if path.name != self.own.name:
-                    self._import_file(job, path, now)
-            for machine in job.settings_from:
-                job.affected.update(
-                    conn.execute(
-                        "SELECT DISTINCT bank, qid FROM sync_events WHERE kind = 'review'"
-                        " AND machine = ?",
-                        (machine,),
-                    ).fetchall()
-                )
-            self._replay(conn, job.affected)
-            result.cards = len(job.affected)
-            conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
+        """Read every other file from where the last sync stopped and import it in chunks: each
+        chunk's events, the replay of the cards they touch and the mark of how far the file was
+        read are one short transaction, so another command writing the store waits for one
+        chunk at most, and a sync stopped between two chunks goes on from there next time."""
+        self._ids, self._rounds, self._replayed = {}, {}, set()
+        for path in event_files(self.folder):
+            if path.name != self.own.name:
+                self._import_file(result, path, now)
+        result.cards = len(self._replayed)
 
-    def _import_file(self, job: _Import, path: Path, now: datetime) -> None:
-        conn, result, name = job.conn, job.result, path.name
-        mark = conn.execute(
+    def _import_file(self, result: SyncResult, path: Path, now: datetime) -> None:
+        name = path.name
+        mark = self.conn.execute(
             "SELECT offset, tail FROM sync_files WHERE name = ?", (name,)
         ).fetchone()
         try:
@@ -644,49 +665,94 @@ class Sync:
             good = start
             machine = None
             batch: list[Event] = []
+            lines = 0
             for end, line in read_lines(fh, start):
                 event = decode(line)
                 if isinstance(event, Bad):
                     result.problem(event.why, name)
                     if event.why == "torn":
                         break  # read again next time: the sync tool may be writing it
-                    good = end
-                    continue
-                good = end
-                machine = machine or event.machine
-                batch.append(event)
-                if len(batch) >= limits.SYNC_BATCH:
-                    self._import_batch(job, batch, name)
-                    batch = []
-            self._import_batch(job, batch, name)
-            fh.seek(max(0, good - TAIL_BYTES))
-            tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
-        conn.execute(
-            "INSERT INTO sync_files (name, offset, tail, machine, read_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, tail = excluded.tail,"
-            " machine = coalesce(excluded.machine, machine), read_at = excluded.read_at",
-            (name, good, tail, machine, iso(now)),
-        )
+                else:
+                    machine = machine or event.machine
+                    if event.machine != self.machine:  # else ours, in a copy: the store has it
+                        batch.append(event)
+                good, lines = end, lines + 1
+                if len(batch) >= limits.SYNC_BATCH or lines >= limits.SYNC_CHUNK_LINES:
+                    self._import_chunk(result, name, batch, (fh, good, machine), now)
+                    batch, lines = [], 0
+            self._import_chunk(result, name, batch, (fh, good, machine), now)
 
-    def _import_batch(self, job: _Import, batch: list[Event], name: str) -> None:
-        """Answers and reviews (nearly every event) are written in bulk, with ids given here
-        (the write lock is held); the other kinds one by one, in their order."""
-        conn, result = job.conn, job.result
+    def _import_chunk(
+        self,
+        result: SyncResult,
+        name: str,
+        batch: list[Event],
+        read: tuple[Any, int, str | None],
+        now: datetime,
+    ) -> None:
+        """One chunk of a file: its events, the cards they touch replayed, and the file's mark
+        moved to `good` (the end of the chunk's last whole line), in one transaction."""
+        fh, good, machine = read
+        at = fh.tell()  # the reading goes on from here
+        fh.seek(max(0, good - TAIL_BYTES))
+        tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
+        fh.seek(at)
+        fresh = self._fresh(result, name, batch)  # read only: no lock held yet
+        with self.store.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
+            self._name_events(conn)
+            self._targets = {"undo": set(), "overrule": set()}
+            for kind, target in conn.execute(
+                "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
+            ):
+                self._targets.setdefault(kind, set()).add(target)
+            job = _Import(conn, result)
+            for event, payload in fresh:
+                if event.kind in ("answer", "review"):
+                    self._stage(job, event, payload)
+                else:
+                    job.flush()
+                    self._import_event(job, event, payload)
+                    job.renumber()
+            job.flush()
+            for from_machine in job.settings_from:  # its reviews may be rated anew
+                job.full.update(
+                    conn.execute(
+                        "SELECT DISTINCT bank, qid FROM sync_events WHERE kind = 'review'"
+                        " AND machine = ?",
+                        (from_machine,),
+                    ).fetchall()
+                )
+            self._replay(conn, job)
+            conn.execute(
+                "INSERT INTO sync_files (name, offset, tail, machine, read_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " offset = excluded.offset, tail = excluded.tail,"
+                " machine = coalesce(excluded.machine, machine), read_at = excluded.read_at",
+                (name, good, tail, machine, iso(now)),
+            )
+            conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
+
+    def _fresh(
+        self, result: SyncResult, name: str, batch: list[Event]
+    ) -> list[tuple[Event, dict[str, Any]]]:
+        """The events of `batch` not in the store yet, each with its checked payload. Only a
+        sync imports another machine's events, and syncs wait for each other: this can be read
+        before the chunk's write."""
         ids = [e.event_id for e in batch]
         known: set[str] = set()
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
             known.update(
                 r[0]
-                for r in conn.execute(
+                for r in self.conn.execute(
                     "SELECT event_id FROM sync_events WHERE event_id IN"
                     f" ({', '.join('?' for _ in chunk)})",
                     chunk,
                 )
             )
+        fresh = []
         for event in batch:
-            if event.machine == self.machine:
-                continue  # ours, in a copy of our file: the store has it
             if event.event_id in known:
                 result.duplicates += 1
                 continue
@@ -697,29 +763,29 @@ class Sync:
                 continue
             known.add(event.event_id)
             result.brought.setdefault(event.machine, Counter())[event.kind] += 1
-            if event.kind in ("answer", "review"):
-                self._stage(job, event, payload)
-            else:
-                job.flush()
-                self._import_event(job, event, payload)
-                job.renumber()
-        job.flush()
+            fresh.append((event, payload))
+        return fresh
 
     def _stage(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+        """An answer or a review, written in bulk with ids given here (the write lock is
+        held); a review not undone is a step of its card's replay."""
         card = (event.bank or "", event.qid or "")
         card_id = self._card_id(job.conn, card)
         answer = payload.get("answer")
         stored = {k: v for k, v in payload.items() if k != "answer"}  # the answer is a row
         attempt_id = review_id = None
+        round_id = self._round_id(job.conn, payload.get("round"))
         cancelled = event.kind == "review" and event.event_id in self._targets["undo"]
         if answer is not None and not cancelled:
             if event.event_id in self._targets["overrule"] and answer["correct"] == 0:
                 answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
             attempt_id = job.next_id("attempts")
-            job.attempts.append((attempt_id, card_id, *(answer[c] for c in ANSWER_COLUMNS)))
+            job.attempts.append(
+                (attempt_id, card_id, round_id, *(answer[c] for c in ANSWER_COLUMNS))
+            )
         if event.kind == "review" and not cancelled:
             review_id = job.next_id("reviews")
-            due = iso(datetime.fromisoformat(payload["after"]["fsrs"]["due"]))
+            due = replay.stored_time(payload["after"]["fsrs"]["due"])
             job.reviews.append(
                 (
                     review_id,
@@ -732,7 +798,9 @@ class Sync:
                     attempt_id,
                 )
             )
-            job.affected.add(card)
+            job.steps.setdefault(card, []).append(
+                replay.Step("review", event.at, event.event_id, event.machine, stored, review_id)
+            )
         job.events.append(
             (
                 job.next_id("sync_events"),
@@ -747,15 +815,35 @@ class Sync:
                 review_id,
                 attempt_id,
                 int(cancelled),
+                round_id,
             )
         )
 
+    def _round_id(self, conn: sqlite3.Connection, event_id: str | None) -> int | None:
+        """The `rounds` row made here for a round event (None: not brought in)."""
+        if event_id is None:
+            return None
+        if event_id not in self._rounds:
+            row = conn.execute(
+                "SELECT round_id FROM sync_events WHERE event_id = ? AND kind = 'round'",
+                (event_id,),
+            ).fetchone()
+            self._rounds[event_id] = None if row is None else row[0]
+        return self._rounds[event_id]
+
     def _import_event(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
-        """An undo, an overrule, a suspension or a setting."""
+        """An undo, an overrule, a suspension, a setting or a quiz round."""
         conn = job.conn
-        conn.execute(
-            "INSERT INTO sync_events (event_id, machine, at, kind, bank, qid, payload, target)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        round_id = None
+        if event.kind == "round":
+            cur = conn.execute(
+                "INSERT INTO rounds (bank, mode, seed, started_at) VALUES (?, ?, ?, ?)",
+                (payload["bank"], payload["mode"], payload["seed"], event.at),
+            )
+            round_id = self._rounds[event.event_id] = int(cur.lastrowid or 0)
+        cur = conn.execute(
+            "INSERT INTO sync_events (event_id, machine, at, kind, bank, qid, payload, target,"
+            " round_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.event_id,
                 event.machine,
@@ -765,6 +853,7 @@ class Sync:
                 event.qid,
                 _compact(payload),
                 event.target,
+                round_id,
             ),
         )
         if event.target is not None:
@@ -785,7 +874,7 @@ class Sync:
                     " WHERE seq = ?",
                     (target[0],),
                 )
-                job.affected.add((target[3], target[4]))
+                job.full.add((target[3], target[4]))  # a step taken out: from the start
         elif event.kind == "overrule":
             target = conn.execute(
                 "SELECT attempt_id FROM sync_events WHERE event_id = ?", (event.target,)
@@ -793,7 +882,10 @@ class Sync:
             if target is not None and target[0] is not None:
                 _overrule(conn, int(target[0]))
         elif event.kind == "suspend":
-            job.affected.add((event.bank or "", event.qid or ""))
+            card = (event.bank or "", event.qid or "")
+            job.steps.setdefault(card, []).append(
+                replay.Step("suspend", event.at, event.event_id, event.machine, payload)
+            )
         elif event.kind == "setting":
             job.settings_from.add(event.machine)
 
@@ -805,38 +897,120 @@ class Sync:
             found = self._ids[card] = int(row.fetchone()[0])
         return found
 
-    def _replay(self, conn: sqlite3.Connection, cards: set[tuple[str, str]]) -> None:
+    def _replay(self, conn: sqlite3.Connection, job: _Import) -> None:
+        """Each card the chunk touched, replayed on the state its last replay reached when
+        every step since comes after that replay's last one (in both orders), else from the
+        start; its `cards` row, its reviews' states before, and its mark written in bulk."""
+        cards = set(job.steps) | job.full
+        if not cards:
+            return
+        self._replayed.update(cards)
         settings = replay.Settings(
             (r[0], r[1], r[2], json.loads(r[3]))
             for r in conn.execute(
                 "SELECT machine, at, event_id, payload FROM sync_events WHERE kind = 'setting'"
             )
         )
-        for bank, qid in sorted(cards):
-            card_id = self._card_id(conn, (bank, qid))
-            steps = [
-                replay.Step(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
-                for r in conn.execute(
-                    "SELECT kind, at, event_id, machine, payload, review_id FROM sync_events"
-                    " WHERE bank = ? AND qid = ? AND kind IN ('review', 'suspend')"
-                    " AND cancelled = 0",
-                    (bank, qid),
-                )
-            ]
-            done = replay.replay(card_id, steps, settings)
-            if done.row is None:
-                conn.execute("DELETE FROM cards WHERE question_id = ?", (card_id,))
+        ids = {card: self._card_id(conn, card) for card in cards}
+        marks: dict[int, tuple[int, str | None, str | None, str | None]] = {}
+        wanted = list(ids.values())
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            for row in conn.execute(
+                "SELECT question_id, seq, at, event_id, state FROM sync_cards"
+                f" WHERE question_id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
+                marks[int(row[0])] = (int(row[1]), row[2], row[3], row[4])
+        upto = int(conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0] or 0)
+        rows: list[dict[str, Any]] = []
+        gone: list[tuple[int]] = []
+        before: list[tuple[Any, ...]] = []
+        marked: list[tuple[Any, ...]] = []
+        for card in sorted(cards):
+            card_id = ids[card]
+            mark = marks.get(card_id)
+            steps = None if card in job.full or mark is None else self._since(conn, card, mark, job)
+            start = None
+            if steps is None:
+                steps = self._all_steps(conn, card)
             else:
-                fields = list(done.row)
-                conn.execute(
-                    f"INSERT OR REPLACE INTO cards ({', '.join(fields)})"
-                    f" VALUES ({', '.join('?' for _ in fields)})",
-                    [done.row[f] for f in fields],
-                )
-            conn.executemany(
-                "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
-                [(r.card_before, r.state_before, r.due_after, r.review_id) for r in done.reviews],
+                assert mark is not None
+                start = None if mark[3] is None else json.loads(mark[3])
+            done = replay.replay(card_id, steps, settings, start)
+            if done.row is None:
+                gone.append((card_id,))
+            else:
+                rows.append(done.row)
+            before.extend(
+                (r.card_before, r.state_before, r.due_after, r.review_id) for r in done.reviews
             )
+            last = done.last or (None if start is None or mark is None else (mark[1], mark[2]))
+            marked.append(
+                (
+                    card_id,
+                    upto,
+                    None if last is None else last[0],
+                    None if last is None else last[1],
+                    None if done.state is None else compact(done.state),
+                )
+            )
+        conn.executemany("DELETE FROM cards WHERE question_id = ?", gone)
+        if rows:
+            fields = list(rows[0])
+            conn.executemany(
+                f"INSERT OR REPLACE INTO cards ({', '.join(fields)})"
+                f" VALUES ({', '.join('?' for _ in fields)})",
+                [[r[f] for f in fields] for r in rows],
+            )
+        conn.executemany(
+            "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
+            before,
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO sync_cards (question_id, seq, at, event_id, state)"
+            " VALUES (?, ?, ?, ?, ?)",
+            marked,
+        )
+
+    def _since(
+        self,
+        conn: sqlite3.Connection,
+        card: tuple[str, str],
+        mark: tuple[int, str | None, str | None, str | None],
+        job: _Import,
+    ) -> list[replay.Step] | None:
+        """The steps of `card` after its mark (this machine's since then and the chunk's),
+        or None when one of them comes before the mark's last step or an undo took one out:
+        then the card is replayed from the start."""
+        seq, at, event_id, _ = mark
+        steps = []
+        for kind, when, eid, machine, payload, review_id, cancelled in conn.execute(
+            "SELECT kind, at, event_id, machine, payload, review_id, cancelled FROM sync_events"
+            " WHERE bank = ? AND qid = ? AND seq > ? AND seq < ?"
+            " AND kind IN ('review', 'suspend', 'undo')",
+            (card[0], card[1], seq, job.first_seq),
+        ):
+            if kind == "undo":
+                return None
+            if not cancelled:
+                steps.append(replay.Step(kind, when, eid, machine, json.loads(payload), review_id))
+        steps.extend(job.steps.get(card, ()))
+        key = (at or "", event_id or "")
+        if any((s.at, s.event_id) <= key for s in steps):
+            return None
+        return steps
+
+    def _all_steps(self, conn: sqlite3.Connection, card: tuple[str, str]) -> list[replay.Step]:
+        return [
+            replay.Step(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
+            for r in conn.execute(
+                "SELECT kind, at, event_id, machine, payload, review_id FROM sync_events"
+                " WHERE bank = ? AND qid = ? AND kind IN ('review', 'suspend')"
+                " AND cancelled = 0",
+                card,
+            )
+        ]
 
     # --- status -------------------------------------------------------------------------------
     @guarded
