@@ -23,8 +23,8 @@ EVENTS = 100_000
 CARDS = 2_000
 
 
-def _run(folder: Path, home: Path) -> tuple[float, float]:
-    """(seconds, peak MiB) of one `refresher sync` in a fresh interpreter. The peak is the
+def _run(folder: Path, home: Path) -> tuple[float, float, float]:
+    """(seconds, peak MiB, seconds of CPU) of one `refresher sync` in a fresh interpreter. The peak is the
     child's own high-water mark (`VmHWM`: `ru_maxrss` would carry the parent's across exec)."""
     env = {**os.environ, "REFRESHER_HOME": str(home), "REFRESHER_NOW": "2026-12-01T09:00:00+00:00"}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
@@ -36,12 +36,15 @@ def _run(folder: Path, home: Path) -> tuple[float, float]:
         "peak = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(time.perf_counter() - t, peak)\n"
     )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-c", code, str(folder)], env=env, capture_output=True, text=True
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     last = done.stdout.strip().splitlines()[-1].split()
     seconds, kib = float(last[0]), int(last[1])
-    return seconds, kib / 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, kib / 1024, cpu
 
 
 def main() -> None:
@@ -56,28 +59,28 @@ def main() -> None:
         (folder / "far-1.jsonl").write_bytes(b"".join(lines[:EVENTS]))
         size = (folder / "far-1.jsonl").stat().st_size / 1024 / 1024
         print(f"a machine file of {EVENTS:,} events ({size:.0f} MiB, {CARDS:,} cards)")
-        t10, m10 = _run(small, root / "home-small")
-        print(f"sync bringing in 10,000 events:  {t10:6.2f} s  peak {m10:5.0f} MiB")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t100, m100 = _run(folder, root / "home")
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        t10, m10, c10 = _run(small, root / "home-small")
         print(
-            f"sync bringing in {EVENTS:,} events: {t100:6.2f} s  peak {m100:5.0f} MiB"
-            f"  ({used:.1f} s of CPU)"
+            f"sync bringing in 10,000 events:   {t10:6.2f} s  peak {m10:5.0f} MiB  ({c10:.1f} s of CPU)"
         )
-        t0, _ = _run(folder, root / "home")
-        print(f"sync again, nothing new:          {t0:6.2f} s")
+        t100, m100, c100 = _run(folder, root / "home")
+        print(
+            f"sync bringing in {EVENTS:,} events:  {t100:6.2f} s  peak {m100:5.0f} MiB  ({c100:.1f} s of CPU)"
+        )
+        t0, _, c0 = _run(folder, root / "home")
+        print(f"sync again, nothing new:          {t0:6.2f} s  ({c0:.1f} s of CPU)")
         with (folder / "far-1.jsonl").open("ab") as fh:
             fh.write(b"".join(lines[EVENTS:]))
-        t1, _ = _run(folder, root / "home")
-        print(f"sync of 1,000 new events on top:  {t1:6.2f} s")
+        t1, _, c1 = _run(folder, root / "home")
+        print(f"sync of 1,000 new events on top:  {t1:6.2f} s  ({c1:.1f} s of CPU)")
         junk = root / "junk"
         junk.mkdir()
         with (junk / "junk-1.jsonl").open("wb") as fh:
             fh.write(b"not an event at all\n" * 1_000_000)
-        tj, mj = _run(junk, root / "home-junk")
-        print(f"sync of a file of 10^6 junk lines: {tj:6.2f} s  peak {mj:5.0f} MiB")
+        tj, mj, cj = _run(junk, root / "home-junk")
+        print(
+            f"sync of a file of 10^6 junk lines: {tj:6.2f} s  peak {mj:5.0f} MiB  ({cj:.1f} s of CPU)"
+        )
 
 
 if __name__ == "__main__":

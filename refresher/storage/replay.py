@@ -156,6 +156,7 @@ class Step:
 class ReplayedReview:
     review_id: int
     card_before: str | None  # the whole `cards` row before, as JSON (as cards.py writes it)
+    #                          for this machine's reviews; None for a new card or another's
     state_before: int | None
     due_after: str
 
@@ -198,11 +199,14 @@ def replay(
     steps: Sequence[Step],
     settings: Settings,
     start: dict[str, Any] | None = None,
+    own: str | None = None,
 ) -> Replayed:
     """Card `card_id`'s state after `steps` (in `order`), and each review's state before.
 
     `start` is the portable state a replay of the card's earlier steps reached (`Replayed.state`):
-    replaying the later steps on it gives what replaying all of them from nothing gives."""
+    replaying the later steps on it gives what replaying all of them from nothing gives. The
+    whole row before (`card_before`, which undo puts back) is kept for the reviews of machine
+    `own` only: another machine's review is never undone here."""
     from refresher.srs import schedule
     from refresher.storage.cards import card_row
 
@@ -219,8 +223,6 @@ def replay(
                 row = None
             continue
         before, before_row = state, row
-        if before is not None and before_row is None and step.review_id is not None:
-            before_row = local_row(before, card_id)
         if step.payload.get("before") == before:
             state, row = step.payload["after"], None
         else:
@@ -240,17 +242,19 @@ def replay(
             )
             row = card_row(card_id, rated.after)
             state = portable(row)
-        if step.review_id is not None:
-            if row is None:
-                row = local_row(state, card_id)
-            reviews.append(
-                ReplayedReview(
-                    step.review_id,
-                    None if before_row is None else compact(before_row),
-                    None if before_row is None else int(before_row["state"]),
-                    row["due"],
-                )
+        if step.review_id is None:
+            continue
+        kept = None  # the whole row before: only undo reads it, of this machine's reviews
+        if before is not None and own is not None and step.machine == own:
+            kept = compact(before_row or local_row(before, card_id))
+        reviews.append(
+            ReplayedReview(
+                step.review_id,
+                kept,
+                None if before is None else int(before["fsrs"]["state"]),
+                stored_time(state["fsrs"]["due"]) if row is None else row["due"],
             )
+        )
     if state is not None and row is None:
         row = local_row(state, card_id)
     return Replayed(row, reviews, state, last)

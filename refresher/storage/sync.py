@@ -923,6 +923,9 @@ class Sync:
             ):
                 marks[int(row[0])] = (int(row[1]), row[2], row[3], row[4])
         upto = int(conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0] or 0)
+        since = self._since(
+            conn, [ids[c] for c in cards if c not in job.full and ids[c] in marks], job
+        )
         rows: list[dict[str, Any]] = []
         gone: list[tuple[int]] = []
         before: list[tuple[Any, ...]] = []
@@ -930,14 +933,21 @@ class Sync:
         for card in sorted(cards):
             card_id = ids[card]
             mark = marks.get(card_id)
-            steps = None if card in job.full or mark is None else self._since(conn, card, mark, job)
+            steps = None
+            if card not in job.full and mark is not None:
+                steps = since.get(card_id, [])
+                if steps is not None:
+                    steps = steps + job.steps.get(card, [])
+                    key = (mark[1] or "", mark[2] or "")
+                    if any((s.at, s.event_id) <= key for s in steps):
+                        steps = None  # one came before the mark's last step
             start = None
             if steps is None:
                 steps = self._all_steps(conn, card)
             else:
                 assert mark is not None
                 start = None if mark[3] is None else json.loads(mark[3])
-            done = replay.replay(card_id, steps, settings, start)
+            done = replay.replay(card_id, steps, settings, start, self.machine)
             if done.row is None:
                 gone.append((card_id,))
             else:
@@ -974,32 +984,31 @@ class Sync:
         )
 
     def _since(
-        self,
-        conn: sqlite3.Connection,
-        card: tuple[str, str],
-        mark: tuple[int, str | None, str | None, str | None],
-        job: _Import,
-    ) -> list[replay.Step] | None:
-        """The steps of `card` after its mark (this machine's since then and the chunk's),
-        or None when one of them comes before the mark's last step or an undo took one out:
-        then the card is replayed from the start."""
-        seq, at, event_id, _ = mark
-        steps = []
-        for kind, when, eid, machine, payload, review_id, cancelled in conn.execute(
-            "SELECT kind, at, event_id, machine, payload, review_id, cancelled FROM sync_events"
-            " WHERE bank = ? AND qid = ? AND seq > ? AND seq < ?"
-            " AND kind IN ('review', 'suspend', 'undo')",
-            (card[0], card[1], seq, job.first_seq),
-        ):
-            if kind == "undo":
-                return None
-            if not cancelled:
-                steps.append(replay.Step(kind, when, eid, machine, json.loads(payload), review_id))
-        steps.extend(job.steps.get(card, ()))
-        key = (at or "", event_id or "")
-        if any((s.at, s.event_id) <= key for s in steps):
-            return None
-        return steps
+        self, conn: sqlite3.Connection, card_ids: list[int], job: _Import
+    ) -> dict[int, list[replay.Step] | None]:
+        """The steps of each card after its mark and before the chunk (this machine's: another
+        machine's would have replayed the card then), or None when an undo took one out."""
+        found: dict[int, list[replay.Step] | None] = {}
+        for k in range(0, len(card_ids), 500):
+            chunk = card_ids[k : k + 500]
+            for card_id, kind, when, eid, machine, payload, review_id, cancelled in conn.execute(
+                "SELECT q.id, e.kind, e.at, e.event_id, e.machine, e.payload, e.review_id,"
+                " e.cancelled FROM questions q JOIN sync_cards m ON m.question_id = q.id"
+                " JOIN sync_events e ON e.bank = q.bank AND e.qid = q.qid AND e.seq > m.seq"
+                f" AND e.seq < ? WHERE q.id IN ({', '.join('?' for _ in chunk)})"
+                " AND e.kind IN ('review', 'suspend', 'undo')",
+                (job.first_seq, *chunk),
+            ):
+                steps = found.setdefault(card_id, [])
+                if steps is None:
+                    continue
+                if kind == "undo":
+                    found[card_id] = None
+                elif not cancelled:
+                    steps.append(
+                        replay.Step(kind, when, eid, machine, json.loads(payload), review_id)
+                    )
+        return found
 
     def _all_steps(self, conn: sqlite3.Connection, card: tuple[str, str]) -> list[replay.Step]:
         return [
