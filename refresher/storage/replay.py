@@ -100,6 +100,8 @@ def stored_time(text: str) -> str:
         return text[:23] + "+00:00"  # py-fsrs's microseconds, cut as `iso` cuts them
     if len(text) == 29 and text[10] == "T" and text[19] == "." and text.endswith("+00:00"):
         return text  # already so
+    if len(text) == 25 and text[10] == "T" and text.endswith("+00:00"):
+        return text[:19] + ".000+00:00"  # a whole second
     return iso(datetime.fromisoformat(text))
 
 

@@ -327,8 +327,13 @@ ANSWER_COLUMNS = (
 )
 
 
-def checked_payload(event: Event) -> dict[str, Any]:
-    """The payload of `event` if it can be what refresher wrote; raises BadEvent."""
+def checked_payload(
+    event: Event, seen: dict[tuple[str | None, str | None], Any] | None = None
+) -> dict[str, Any]:
+    """The payload of `event` if it can be what refresher wrote; raises BadEvent.
+
+    `seen` keeps each card's last state after checked: a review's state before that equals it
+    (as it does when one machine's reviews of a card follow each other) is not checked again."""
     p = event.payload
     try:
         if event.kind == "answer":
@@ -358,14 +363,21 @@ def checked_payload(event: Event) -> dict[str, Any]:
             after = replay.checked(p.get("after"))
             if after is None:
                 raise BadEvent("a review without its state after")
-            return {
+            before = p.get("before")
+            card = (event.bank, event.qid)
+            if before is not None and (seen is None or seen.get(card) != before):
+                before = replay.checked(before)
+            found = {
                 "rating": _int(p.get("rating"), 1, 4),
                 "auto": _int(p.get("auto"), 0, 1),
                 "duration_ms": _int(p.get("duration_ms"), 0, 10**10, none=True),
-                "before": replay.checked(p.get("before")),
+                "before": before,
                 "after": after,
                 "answer": None if answer is None else answer_row(answer),
             }
+            if seen is not None:
+                seen[card] = after
+            return found
         if event.kind == "suspend":
             return {"suspended": _int(p.get("suspended"), 0, 1)}
         if event.kind == "setting":
@@ -419,6 +431,7 @@ class _Import:
         self.attempts: list[tuple[Any, ...]] = []
         self.reviews: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
+        self.replayed: dict[int, tuple[Any, ...]] = {}  # review id -> its replayed columns
         self._next: dict[str, int] = {}
         self.renumber()
         self.first_seq = self._next["sync_events"] + 1  # the chunk's events are from here
@@ -433,7 +446,9 @@ class _Import:
         self._next[table] += 1
         return self._next[table]
 
-    def flush(self) -> None:
+    def flush(self, *, hold_reviews: bool = False) -> None:
+        """Write the rows staged; the reviews wait when `hold_reviews` (the chunk's replay then
+        writes them whole, their states before included, instead of updating each after)."""
         conn = self.conn
         if self.attempts:
             columns = ", ".join(ANSWER_COLUMNS)
@@ -442,13 +457,8 @@ class _Import:
                 f" VALUES (?, ?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
                 self.attempts,
             )
-        if self.reviews:
-            conn.executemany(
-                "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
-                " state_before, due_after, attempt_id, card_before)"
-                " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
-                self.reviews,
-            )
+        if self.reviews and not hold_reviews:
+            self.write_reviews()
         if self.events:
             conn.executemany(
                 "INSERT INTO sync_events (seq, event_id, machine, at, kind, bank, qid, payload,"
@@ -456,7 +466,25 @@ class _Import:
                 " ?, ?, ?, ?, ?, ?, ?)",
                 self.events,
             )
-        self.attempts, self.reviews, self.events = [], [], []
+        self.attempts, self.events = [], []
+
+    def write_reviews(self) -> None:
+        """The staged reviews, with the card before, state before and due after of the replay
+        when it was done."""
+        rows = []
+        for review_id, card_id, at, rating, auto, duration, due, attempt_id in self.reviews:
+            card_before, state_before, due = self.replayed.pop(review_id, (None, None, due))
+            rows.append(
+                (review_id, card_id, at, rating, auto, duration)
+                + (due, attempt_id, card_before, state_before)
+            )
+        self.conn.executemany(
+            "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
+            " due_after, attempt_id, card_before, state_before)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self.reviews = []
 
 
 class Sync:
@@ -643,6 +671,7 @@ class Sync:
 
     def _import_file(self, result: SyncResult, path: Path, now: datetime) -> None:
         name = path.name
+        self._seen: dict[tuple[str | None, str | None], Any] = {}
         mark = self.conn.execute(
             "SELECT offset, tail FROM sync_files WHERE name = ?", (name,)
         ).fetchone()
@@ -714,7 +743,7 @@ class Sync:
                     job.flush()
                     self._import_event(job, event, payload)
                     job.renumber()
-            job.flush()
+            job.flush(hold_reviews=True)
             for from_machine in job.settings_from:  # its reviews may be rated anew
                 job.full.update(
                     conn.execute(
@@ -724,6 +753,7 @@ class Sync:
                     ).fetchall()
                 )
             self._replay(conn, job)
+            job.write_reviews()
             conn.execute(
                 "INSERT INTO sync_files (name, offset, tail, machine, read_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
@@ -751,13 +781,15 @@ class Sync:
                     chunk,
                 )
             )
+        if len(self._seen) > 4 * limits.SYNC_BATCH:  # bounded: a file of many cards
+            self._seen.clear()
         fresh = []
         for event in batch:
             if event.event_id in known:
                 result.duplicates += 1
                 continue
             try:
-                payload = checked_payload(event)
+                payload = checked_payload(event, self._seen)
             except BadEvent:
                 result.problem("junk", name)
                 continue
@@ -973,9 +1005,11 @@ class Sync:
                 f" VALUES ({', '.join('?' for _ in fields)})",
                 [[r[f] for f in fields] for r in rows],
             )
+        held = {r[0] for r in job.reviews}
+        job.replayed.update((r[3], r[:3]) for r in before if r[3] in held)
         conn.executemany(
             "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
-            before,
+            [r for r in before if r[3] not in held],
         )
         conn.executemany(
             "INSERT OR REPLACE INTO sync_cards (question_id, seq, at, event_id, state)"
