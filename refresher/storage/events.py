@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from refresher.core import limits
 from refresher.core.model import ID_RE
 from refresher.core.text import first_control
@@ -98,7 +100,9 @@ def _has_control(text: str) -> bool:
     interview answer holds, and JSON writes them `\\n` and `\\t`."""
     if first_control(text) is not None:
         return True
-    return any(first_control(chr(int(m.group(1), 16))) for m in _ESCAPE.finditer(text))
+    return "\\u" in text and any(
+        first_control(chr(int(m.group(1), 16))) for m in _ESCAPE.finditer(text)
+    )
 
 
 def valid_time(text: object) -> bool:
@@ -133,7 +137,7 @@ def decode(line: bytes) -> Event | Bad:
         return Bad("too-long")
     try:
         text = line[:-1].decode("utf-8")
-        obj = json.loads(text)
+        obj = msgspec.json.decode(text)  # as json.loads, several times faster
     except (UnicodeDecodeError, ValueError, RecursionError):
         return Bad("junk")
     if not isinstance(obj, dict):

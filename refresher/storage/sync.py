@@ -37,13 +37,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.core.model import ID_RE
 from refresher.env import paths
 from refresher.env.files import write_atomically
 from refresher.storage import replay
-from refresher.storage.connection import compact, guarded, iso
+from refresher.storage.connection import guarded, iso
 from refresher.storage.events import (
     EVENT_ID_RE,
     MACHINE_RE,
@@ -664,6 +666,7 @@ class Sync:
         read are one short transaction, so another command writing the store waits for one
         chunk at most, and a sync stopped between two chunks goes on from there next time."""
         self._ids, self._rounds, self._replayed = {}, {}, set()
+        self.conn.execute(f"PRAGMA cache_size = -{limits.SYNC_CACHE_KIB}")
         for path in event_files(self.folder):
             if path.name != self.own.name:
                 self._import_file(result, path, now)
@@ -706,7 +709,7 @@ class Sync:
                     if event.machine != self.machine:  # else ours, in a copy: the store has it
                         batch.append(event)
                 good, lines = end, lines + 1
-                if len(batch) >= limits.SYNC_BATCH or lines >= limits.SYNC_CHUNK_LINES:
+                if len(batch) >= limits.SYNC_CHUNK or lines >= limits.SYNC_CHUNK_LINES:
                     self._import_chunk(result, name, batch, (fh, good, machine), now)
                     batch, lines = [], 0
             self._import_chunk(result, name, batch, (fh, good, machine), now)
@@ -794,7 +797,10 @@ class Sync:
                 result.problem("junk", name)
                 continue
             known.add(event.event_id)
-            result.brought.setdefault(event.machine, Counter())[event.kind] += 1
+            kinds = result.brought.get(event.machine)
+            if kinds is None:
+                kinds = result.brought[event.machine] = Counter()
+            kinds[event.kind] += 1
             fresh.append((event, payload))
         return fresh
 
@@ -955,9 +961,7 @@ class Sync:
             ):
                 marks[int(row[0])] = (int(row[1]), row[2], row[3], row[4])
         upto = int(conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0] or 0)
-        since = self._since(
-            conn, [ids[c] for c in cards if c not in job.full and ids[c] in marks], job
-        )
+        since = self._since(conn, [ids[c] for c in cards if c not in job.full], job)
         rows: list[dict[str, Any]] = []
         gone: list[tuple[int]] = []
         before: list[tuple[Any, ...]] = []
@@ -966,19 +970,18 @@ class Sync:
             card_id = ids[card]
             mark = marks.get(card_id)
             steps = None
-            if card not in job.full and mark is not None:
+            if card not in job.full:
                 steps = since.get(card_id, [])
                 if steps is not None:
                     steps = steps + job.steps.get(card, [])
-                    key = (mark[1] or "", mark[2] or "")
+                    key = ("", "") if mark is None else (mark[1] or "", mark[2] or "")
                     if any((s.at, s.event_id) <= key for s in steps):
                         steps = None  # one came before the mark's last step
             start = None
             if steps is None:
                 steps = self._all_steps(conn, card)
-            else:
-                assert mark is not None
-                start = None if mark[3] is None else json.loads(mark[3])
+            elif mark is not None and mark[3] is not None:
+                start = loads(mark[3])
             done = replay.replay(card_id, steps, settings, start, self.machine)
             if done.row is None:
                 gone.append((card_id,))
@@ -994,7 +997,7 @@ class Sync:
                     upto,
                     None if last is None else last[0],
                     None if last is None else last[1],
-                    None if done.state is None else compact(done.state),
+                    None if done.state is None else dumps(done.state),
                 )
             )
         conn.executemany("DELETE FROM cards WHERE question_id = ?", gone)
@@ -1020,16 +1023,29 @@ class Sync:
     def _since(
         self, conn: sqlite3.Connection, card_ids: list[int], job: _Import
     ) -> dict[int, list[replay.Step] | None]:
-        """The steps of each card after its mark and before the chunk (this machine's: another
-        machine's would have replayed the card then), or None when an undo took one out."""
+        """The steps of each card before the chunk and after its mark (this machine's: another
+        machine's would have replayed the card then), or all of them for a card without a
+        mark; None when an undo took out a step the mark covers."""
         found: dict[int, list[replay.Step] | None] = {}
         for k in range(0, len(card_ids), 500):
             chunk = card_ids[k : k + 500]
-            for card_id, kind, when, eid, machine, payload, review_id, cancelled in conn.execute(
-                "SELECT q.id, e.kind, e.at, e.event_id, e.machine, e.payload, e.review_id,"
-                " e.cancelled FROM questions q JOIN sync_cards m ON m.question_id = q.id"
-                " JOIN sync_events e ON e.bank = q.bank AND e.qid = q.qid AND e.seq > m.seq"
-                f" AND e.seq < ? WHERE q.id IN ({', '.join('?' for _ in chunk)})"
+            for (
+                card_id,
+                marked,
+                kind,
+                when,
+                eid,
+                machine,
+                payload,
+                review_id,
+                cancelled,
+            ) in conn.execute(
+                "SELECT q.id, m.seq IS NOT NULL, e.kind, e.at, e.event_id, e.machine,"
+                " e.payload, e.review_id, e.cancelled FROM questions q"
+                " LEFT JOIN sync_cards m ON m.question_id = q.id"
+                " JOIN sync_events e ON e.bank = q.bank AND e.qid = q.qid"
+                " AND e.seq > coalesce(m.seq, 0) AND e.seq < ?"
+                f" WHERE q.id IN ({', '.join('?' for _ in chunk)})"
                 " AND e.kind IN ('review', 'suspend', 'undo')",
                 (job.first_seq, *chunk),
             ):
@@ -1037,16 +1053,15 @@ class Sync:
                 if steps is None:
                     continue
                 if kind == "undo":
-                    found[card_id] = None
+                    if marked:
+                        found[card_id] = None
                 elif not cancelled:
-                    steps.append(
-                        replay.Step(kind, when, eid, machine, json.loads(payload), review_id)
-                    )
+                    steps.append(replay.Step(kind, when, eid, machine, loads(payload), review_id))
         return found
 
     def _all_steps(self, conn: sqlite3.Connection, card: tuple[str, str]) -> list[replay.Step]:
         return [
-            replay.Step(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
+            replay.Step(r[0], r[1], r[2], r[3], loads(r[4]), r[5])
             for r in conn.execute(
                 "SELECT kind, at, event_id, machine, payload, review_id FROM sync_events"
                 " WHERE bank = ? AND qid = ? AND kind IN ('review', 'suspend')"
@@ -1101,8 +1116,21 @@ class Sync:
             _set_state(conn, "last_sync", iso(now))
 
 
+_SORTED = msgspec.json.Encoder(order="sorted")
+_PLAIN = msgspec.json.Encoder()
+
+
 def _compact(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """JSON for the store, keys sorted (msgspec: several times faster than json, the same
+    JSON)."""
+    return _SORTED.encode(data).decode()
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return _PLAIN.encode(data).decode()
+
+
+loads = msgspec.json.decode
 
 
 def _overrule(conn: sqlite3.Connection, attempt_id: int) -> None:
