@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import secrets
 import socket
@@ -327,6 +328,7 @@ ANSWER_COLUMNS = (
     "overruled",
     "seed",
 )
+_ANSWER_VALUES = operator.itemgetter(*ANSWER_COLUMNS)
 
 
 def checked_payload(
@@ -819,7 +821,7 @@ class Sync:
                 answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
             attempt_id = job.next_id("attempts")
             job.attempts.append(
-                (attempt_id, card_id, round_id, *(answer[c] for c in ANSWER_COLUMNS))
+                (attempt_id, card_id, round_id, *_ANSWER_VALUES(answer))
             )
         if event.kind == "review" and not cancelled:
             review_id = job.next_id("reviews")
