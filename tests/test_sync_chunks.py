@@ -313,3 +313,24 @@ def test_a_round_line_is_format_2_and_refused_as_format_1():
     assert events.decode(events.seal({k: v for k, v in old.items() if k != "sum"})) == events.Bad(
         "junk"
     )
+
+
+def test_an_undo_here_of_a_review_already_replayed_replays_the_card_from_the_start(pair_folder):
+    a, b, folder = pair_folder
+    rate(a, "c1", S.Rating.Good, T0)
+    sync(a, folder)
+    sync(b, folder)
+    mine = rate(b, "c1", S.Rating.Again, T0 + timedelta(hours=1))
+    with open_store(a) as store:
+        store.set_suspended(store.question_id("b", "c1"), True)
+    sync(a, folder)
+    sync(b, folder)  # the suspension is replayed on top of b's review: b's mark covers it
+    with open_store(b) as store:
+        store.undo_review(mine)  # then taken back here
+    rate(a, "c1", S.Rating.Good, T0 + timedelta(hours=2))  # after b's mark
+    sync(a, folder)
+    sync(b, folder)
+    sync(a, folder)
+    assert stored(b) == replayed_from_nothing(b)
+    assert card_states(a) == card_states(b)
+    assert [s[1] for s in card_states(b).values()] == [2]  # a's two reviews alone
