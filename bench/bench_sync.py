@@ -3,7 +3,9 @@
 Writes a machine file of 100,000 reviews (each with its answer) of 2,000 cards, as another
 machine's `refresher sync` would have, then times the real CLI in a subprocess, `refresher sync
 DIR` on a fresh data folder (reading, checking and importing every line, then replaying every
-card), a second sync with nothing new, and a sync of 1,000 new events on top. Peak memory is the
+card), a second sync with nothing new, and a sync of 1,000 new events on top; while the large
+import runs, another connection takes the write lock every second (a `review` storing a rating)
+and the longest it waited is shown: one chunk at most. Peak memory is the
 child's maximum resident set size, beside the same import of 10,000 events: streaming keeps it
 flat. Run with `make bench` or `python -m bench sync`.
 """
@@ -12,12 +14,16 @@ from __future__ import annotations
 
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from bench.sync_data import event_lines
+from refresher.storage.store import DB_NAME
 
 EVENTS = 100_000
 CARDS = 2_000
@@ -47,6 +53,29 @@ def _run(folder: Path, home: Path) -> tuple[float, float, float]:
     return seconds, kib / 1024, cpu
 
 
+class Writer(threading.Thread):
+    """Another command writing the store while a sync imports: each second it takes the write
+    lock (as `review` does to store a rating) and notes how long it waited for it."""
+
+    def __init__(self, db: Path):
+        super().__init__(daemon=True)
+        self.db, self.waits, self.done = db, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            if self.db.exists():
+                try:
+                    conn = sqlite3.connect(self.db, timeout=120, isolation_level=None)
+                    started = time.perf_counter()
+                    conn.execute("BEGIN IMMEDIATE")
+                    self.waits.append(time.perf_counter() - started)
+                    conn.execute("ROLLBACK")
+                    conn.close()
+                except sqlite3.Error:
+                    pass  # the file is being made
+            self.done.wait(1.0)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -63,9 +92,18 @@ def main() -> None:
         print(
             f"sync bringing in 10,000 events:   {t10:6.2f} s  peak {m10:5.0f} MiB  ({c10:.1f} s of CPU)"
         )
+        writer = Writer(root / "home" / DB_NAME)
+        writer.start()
         t100, m100, c100 = _run(folder, root / "home")
+        writer.done.set()
+        writer.join()
         print(
             f"sync bringing in {EVENTS:,} events:  {t100:6.2f} s  peak {m100:5.0f} MiB  ({c100:.1f} s of CPU)"
+        )
+        waited = max(writer.waits, default=0.0)
+        print(
+            f"  meanwhile another connection took the write lock {len(writer.waits)} times,"
+            f" waiting at most {waited:.2f} s"
         )
         t0, _, c0 = _run(folder, root / "home")
         print(f"sync again, nothing new:          {t0:6.2f} s  ({c0:.1f} s of CPU)")
