@@ -185,9 +185,7 @@ def test_stats_tell_how_well_the_model_fits(refresher_home, monkeypatch):
     assert f"Model fit: log loss {data['log_loss']:.3f}" in " ".join(shown.split())
 
 
-def test_stats_score_again_only_when_the_history_or_parameters_change(
-    refresher_home, monkeypatch
-):
+def test_stats_score_again_only_when_the_history_or_parameters_change(refresher_home, monkeypatch):
     bank = bundled(12)
     study(bank, Learner(seed=4), 12, new_per_day=4)
     monkeypatch.setenv("REFRESHER_NOW", (T0 + timedelta(days=12)).isoformat())

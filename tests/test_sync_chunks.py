@@ -334,3 +334,32 @@ def test_an_undo_here_of_a_review_already_replayed_replays_the_card_from_the_sta
     assert stored(b) == replayed_from_nothing(b)
     assert card_states(a) == card_states(b)
     assert [s[1] for s in card_states(b).values()] == [2]  # a's two reviews alone
+
+
+def test_lines_an_older_refresher_skipped_are_read_once_it_is_upgraded(
+    pair_folder, monkeypatch, mini_path
+):
+    a, b, folder = pair_folder
+    runner = CliRunner()
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    quiz = ["quiz", str(mini_path), "--no-shuffle", "--count", "2"]
+    assert runner.invoke(app, quiz, input="A\nA\n").exit_code == 0
+    sync(a, folder)
+    with monkeypatch.context() as old:  # b runs a refresher of format 1
+        old.setattr(events, "FORMAT", 1)
+        old.setattr(storage_sync, "FORMAT", 1)
+        before = sync(b, folder)
+        with open_store(b) as store:
+            store.conn.execute("DELETE FROM sync_state WHERE key = 'format'")
+    assert before.brought == {"laptop-1": {"answer": 2, "setting": 1}}
+    assert list(before.problems) == ["newer"]
+    with open_store(b) as store:
+        assert store.missed_in_last_round("mini") == (None, [])
+    after = sync(b, folder)  # upgraded: the round comes in, and its answers find it
+    assert after.brought == {"laptop-1": {"round": 1}} and after.duplicates == 0
+    assert not after.problems
+    with open_store(b) as store:
+        assert store.missed_in_last_round("mini")[1] == ["rnn-acronym", "lstm-sigmoid-gates"]
+    again = sync(b, folder)
+    assert not again.brought and not again.duplicates

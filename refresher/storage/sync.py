@@ -49,6 +49,7 @@ from refresher.storage import replay
 from refresher.storage.connection import guarded, iso
 from refresher.storage.events import (
     EVENT_ID_RE,
+    FORMAT,
     MACHINE_RE,
     Bad,
     Event,
@@ -669,9 +670,19 @@ class Sync:
         chunk at most, and a sync stopped between two chunks goes on from there next time."""
         self._ids, self._rounds, self._replayed = {}, {}, set()
         self.conn.execute(f"PRAGMA cache_size = -{limits.SYNC_CACHE_KIB}")
+        self._again: set[str] = set()  # files read again from the start after an upgrade
+        if int(_state(self.conn, "format") or 1) < FORMAT:
+            # lines an older refresher skipped as newer are in files it marked read: read
+            # them all again (what is here already is passed over, and not told as copies)
+            with self.store.write() as conn:
+                self._again = {r[0] for r in conn.execute("SELECT name FROM sync_files")}
+                conn.execute("UPDATE sync_files SET offset = 0, tail = ?", (_tail_hash(b""),))
         for path in event_files(self.folder):
             if path.name != self.own.name:
                 self._import_file(result, path, now)
+        if int(_state(self.conn, "format") or 1) < FORMAT:
+            with self.store.write() as conn:
+                _set_state(conn, "format", FORMAT)
         result.cards = len(self._replayed)
 
     def _import_file(self, result: SyncResult, path: Path, now: datetime) -> None:
@@ -731,6 +742,7 @@ class Sync:
         fh.seek(max(0, good - TAIL_BYTES))
         tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
         fh.seek(at)
+        self._relink: list[tuple[str, str]] = []
         fresh = self._fresh(result, name, batch)  # read only: no lock held yet
         with self.store.write() as conn:
             conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
@@ -749,6 +761,18 @@ class Sync:
                     self._import_event(job, event, payload)
                     job.renumber()
             job.flush(hold_reviews=True)
+            for event_id, round_event in self._relink:  # brought in before its round was
+                round_id = self._round_id(conn, round_event)
+                if round_id is not None:
+                    conn.execute(
+                        "UPDATE attempts SET round_id = ? WHERE round_id IS NULL AND id ="
+                        " (SELECT attempt_id FROM sync_events WHERE event_id = ?)",
+                        (round_id, event_id),
+                    )
+                    conn.execute(
+                        "UPDATE sync_events SET round_id = ? WHERE event_id = ?",
+                        (round_id, event_id),
+                    )
             for from_machine in job.settings_from:  # its reviews may be rated anew
                 job.full.update(
                     conn.execute(
@@ -791,7 +815,10 @@ class Sync:
         fresh = []
         for event in batch:
             if event.event_id in known:
-                result.duplicates += 1
+                if name not in self._again:
+                    result.duplicates += 1
+                elif event.kind == "answer" and isinstance(event.payload.get("round"), str):
+                    self._relink.append((event.event_id, event.payload["round"]))
                 continue
             try:
                 payload = checked_payload(event, self._seen)
@@ -820,9 +847,7 @@ class Sync:
             if event.event_id in self._targets["overrule"] and answer["correct"] == 0:
                 answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
             attempt_id = job.next_id("attempts")
-            job.attempts.append(
-                (attempt_id, card_id, round_id, *_ANSWER_VALUES(answer))
-            )
+            job.attempts.append((attempt_id, card_id, round_id, *_ANSWER_VALUES(answer)))
         if event.kind == "review" and not cancelled:
             review_id = job.next_id("reviews")
             due = replay.stored_time(payload["after"]["fsrs"]["due"])
