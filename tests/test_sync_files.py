@@ -256,6 +256,7 @@ def test_the_cli_says_what_it_did_and_what_waits(pair, monkeypatch):
     assert json.loads(out.output)["brought"] == {"laptop-1": {"review": 1, "setting": 1}}
     shown = runner.invoke(app, ["sync", str(folder), "--status"])
     assert "laptop-1" in shown.output and "lab-2 (this one)" in shown.output
+    assert shown.output.startswith("This machine: lab-2  sync folder:")  # no markup shown
     missing = runner.invoke(app, ["sync", str(folder / "nope")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
     assert "Traceback" not in missing.output
