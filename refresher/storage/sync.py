@@ -669,7 +669,6 @@ class Sync:
         read are one short transaction, so another command writing the store waits for one
         chunk at most, and a sync stopped between two chunks goes on from there next time."""
         self._ids, self._rounds, self._replayed = {}, {}, set()
-        self.conn.execute(f"PRAGMA cache_size = -{limits.SYNC_CACHE_KIB}")
         self._again: set[str] = set()  # files read again from the start after an upgrade
         if int(_state(self.conn, "format") or 1) < FORMAT:
             # lines an older refresher skipped as newer are in files it marked read: read
