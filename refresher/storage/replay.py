@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from refresher.storage.connection import compact, iso
 from refresher.storage.events import valid_time
 
+_JSON = msgspec.json.Encoder()
 PORTABLE = ("fsrs", "reps", "lapses", "suspended", "leech", "introduced_at")
 DEFAULT_SETTINGS = {"desired_retention": 0.9, "leech_threshold": 8}
 
@@ -115,7 +118,7 @@ def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
     last = fsrs["last_review"]
     return {
         "question_id": card_id,
-        "fsrs": compact(fsrs),
+        "fsrs": _JSON.encode(fsrs).decode(),  # as `compact` writes it, several times faster
         "state": int(fsrs["state"]),
         "due": _time(fsrs["due"]),
         "stability": fsrs["stability"],
