@@ -6,7 +6,12 @@ only ever appended, and only by its machine. Events are made by triggers in the 
 `Sync` names them (`MACHINE.SEQ`) and appends the ones not yet in this machine's file, then reads
 every `*.jsonl` file of the folder (conflicted copies included: an event names itself, so a copy
 only brings duplicates, which are ignored) from where the last sync stopped, imports the events
-not seen, and replays each card they touch (`storage.replay`).
+not seen, and replays each card they touch (`storage.replay`). A file is imported in chunks of
+`limits.SYNC_CHUNK` events, each one transaction, so another command waits for a chunk at most.
+Each replayed card keeps a mark (`sync_cards`): the state reached and the last step in it; a
+card whose new steps all come after that step is replayed on the mark's state, any other (a step
+that lands earlier, an undo here of a step the mark covers, a setting of the machine) from the
+start. Quiz rounds are events too (`round`, format 2), and an answer names its round.
 
 What can go wrong is counted, never fatal: a torn last line (read again next time, as a sync tool
 may still be writing it), a line too long, junk or a bad checksum (skipped), a line from a newer
@@ -15,9 +20,11 @@ events already imported are kept). Another machine's file is never written. This
 file is checked when its size is not the one the last sync left: the events missing from it are
 appended again and a torn last line of ours is cut off.
 
-Crash safety: lines are appended whole and synced before the store records them exported; the
-store's marks of files read and the rows imported are one transaction. A `kill -9` anywhere leaves
-a prefix of whole lines (plus at most one torn line) and a store as before or after the import.
+Crash safety: lines are appended whole and synced before the store records them exported; a
+file's mark (how far it was read) moves only in the transaction of the rows it covers. A
+`kill -9` anywhere leaves a prefix of whole lines (plus at most one torn line) and a store as
+before or after a chunk; the next sync reads on from the last chunk stored. After an upgrade of
+the line format every file is read once more from its start, for the lines skipped as newer.
 """
 
 from __future__ import annotations
