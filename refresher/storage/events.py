@@ -135,6 +135,8 @@ def decode(line: bytes) -> Event | Bad:
         return Bad("torn")
     if len(line) > limits.SYNC_LINE_BYTES:
         return Bad("too-long")
+    if not line.startswith(b"{"):  # refresher writes an object, from the line's first byte
+        return Bad("junk")
     try:
         text = line[:-1].decode("utf-8")
         obj = msgspec.json.decode(text)  # as json.loads, several times faster
