@@ -329,9 +329,9 @@ def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refr
             " qtype, topic) VALUES (1, '2026-11-01T09:00:00.000+00:00', 'y', 1, 3, 'practice',"
             " 'open', 'lstm')"
         )
-        for trigger in ("answer", "review", "undo", "overrule", "suspend"):  # later ones
+        for trigger in ("answer", "review", "undo", "overrule", "suspend", "round"):  # later ones
             store.conn.execute(f"DROP TRIGGER sync_{trigger}")
-        for table in ("sync_events", "sync_state", "sync_files"):
+        for table in ("sync_events", "sync_state", "sync_files", "sync_cards"):
             store.conn.execute(f"DROP TABLE {table}")
         for column in ("points", "mistake", "tries", "first_given", "overruled", "seed"):
             store.conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")

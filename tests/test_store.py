@@ -85,6 +85,19 @@ def test_newer_schema_is_refused(refresher_home):
         open_store()
 
 
+def test_newer_schema_with_triggers_of_its_own_is_refused_as_newer(refresher_home):
+    """A newer refresher may change a trigger (as migration 8 changed sync_answer): an older
+    one says to upgrade, not that the store holds a trigger it did not make."""
+    with open_store() as store:
+        store.conn.execute("DROP TRIGGER sync_answer")
+        store.conn.execute(
+            "CREATE TRIGGER sync_answer AFTER INSERT ON attempts BEGIN SELECT 1; END"
+        )
+        store.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StoreError, match="newer refresher"):
+        open_store()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
 def test_unwritable_folder(tmp_path):
     locked = tmp_path / "locked"

@@ -157,7 +157,7 @@ def test_hostile_lines_are_refused_one_by_one_and_reported_once_each(pair):
     sync(a, folder)
     good = (folder / "laptop-1.jsonl").read_bytes().splitlines(keepends=True)
     base = json.loads(good[0])
-    newer = dict(base, v=2, id="evil-9.1", machine="evil-9")
+    newer = dict(base, v=events.FORMAT + 1, id="evil-9.1", machine="evil-9")
     bad_sum = dict(base, id="evil-9.2", machine="evil-9")
     control = dict(base, id="evil-9.3", machine="evil-9")
     control["payload"] = dict(control["payload"], answer=dict(base["payload"]["answer"]))
@@ -256,6 +256,7 @@ def test_the_cli_says_what_it_did_and_what_waits(pair, monkeypatch):
     assert json.loads(out.output)["brought"] == {"laptop-1": {"review": 1, "setting": 1}}
     shown = runner.invoke(app, ["sync", str(folder), "--status"])
     assert "laptop-1" in shown.output and "lab-2 (this one)" in shown.output
+    assert shown.output.startswith("This machine: lab-2  sync folder:")  # no markup shown
     missing = runner.invoke(app, ["sync", str(folder / "nope")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
     assert "Traceback" not in missing.output
@@ -291,9 +292,9 @@ def test_a_history_made_before_sync_is_sent_whole(pair):
     rate(a, "c1", S.Rating.Good, T0 + timedelta(minutes=11))
     with open_store(a) as store:  # as a refresher without sync left it
         conn = store.conn
-        for trigger in ("answer", "review", "undo", "overrule", "suspend"):
+        for trigger in ("answer", "review", "undo", "overrule", "suspend", "round"):
             conn.execute(f"DROP TRIGGER sync_{trigger}")
-        for name in ("sync_events", "sync_state", "sync_files"):
+        for name in ("sync_events", "sync_state", "sync_files", "sync_cards"):
             conn.execute(f"DROP TABLE {name}")
         conn.execute("PRAGMA user_version = 5")
     sync(a, folder)
@@ -363,7 +364,7 @@ def test_studying_commands_sync_before_and_after_with_sync_dir(pair, monkeypatch
     monkeypatch.setenv("REFRESHER_HOME", str(b))
     other = runner.invoke(app, ["review", str(mini_path), "--limit", "1"], input="q\n")
     assert other.exit_code == 0, other.output
-    assert "sync: brought in 1 answer, 1 setting from laptop-1" in other.output  # before
+    assert "sync: brought in 1 answer, 1 quiz round, 1 setting from laptop-1" in other.output
     assert table(b, "SELECT given FROM attempts") == [("B",)]
     app_settings.change("sync_dir", str(folder / "gone"), b)
     failed = runner.invoke(app, ["review", str(mini_path), "--limit", "1"], input="q\n")

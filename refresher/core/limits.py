@@ -56,4 +56,6 @@ SVG_LINES = 600
 # --- the sync folder (storage.sync) ------------------------------------------------------------
 SYNC_LINE_BYTES = 256 * 1024  # one event line; longer lines are skipped as bad, unread past this
 SYNC_FILES = 1_000  # event files read from one sync folder
-SYNC_BATCH = 2_000  # events appended or imported per batch, so memory stays flat
+SYNC_BATCH = 2_000  # events appended per write, so memory stays flat
+SYNC_CHUNK = 5_000  # events imported in one transaction: another command waits for one at most
+SYNC_CHUNK_LINES = 50_000  # lines read (junk included) before a chunk's mark is written

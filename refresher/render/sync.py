@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from refresher.app.sync import SyncResult, SyncStatus
 from refresher.core.text import plural
@@ -13,6 +14,7 @@ from refresher.core.text import plural
 _KINDS = (
     ("review", "review"),
     ("answer", "answer"),
+    ("round", "quiz round"),
     ("undo", "undo"),
     ("overrule", "overrule"),
     ("suspend", "suspension"),
@@ -97,7 +99,11 @@ def status_json(status: SyncStatus) -> dict[str, Any]:
 
 
 def status_view(console: Console, status: SyncStatus) -> None:
-    console.print(f"This machine: [accent]{status.machine}[/]  sync folder: {status.folder}")
+    console.print(
+        Text.assemble(
+            "This machine: ", (status.machine, "accent"), f"  sync folder: {status.folder}"
+        )
+    )
     table = Table(box=None, pad_edge=False)
     for name in ("machine", "events", "latest event (UTC)", "last sync (UTC)"):
         table.add_column(name)

@@ -126,6 +126,40 @@ SYNC_SCHEMA = f"""
     JOIN questions q ON q.id = r.question_id ORDER BY r.reviewed_at, r.id;
 """
 
+# `round_id`: the `rounds` row a round event made here, or the round of an answer event.
+# `sync_cards`: each card's replayed state (portable, JSON) and what it covers: every event of
+# the card with `seq` up to `seq`, the last of them in (time, event id) order being `at`,
+# `event_id`. Events after that in both orders are replayed on top of it; any other is replayed
+# with all the card's events from the start.
+SYNC_ROUNDS_SCHEMA = f"""
+    ALTER TABLE sync_events ADD COLUMN round_id INTEGER;
+    DROP INDEX sync_events_by_card;
+    CREATE INDEX sync_events_by_card ON sync_events (bank, qid, seq);
+    CREATE INDEX sync_events_by_round ON sync_events (round_id) WHERE round_id IS NOT NULL;
+    CREATE TABLE sync_cards (
+        question_id INTEGER PRIMARY KEY REFERENCES questions (id),
+        seq INTEGER NOT NULL,
+        at TEXT,
+        event_id TEXT,
+        state TEXT
+    );
+    DROP TRIGGER sync_answer;
+    CREATE TRIGGER sync_answer AFTER INSERT ON attempts
+    WHEN NEW.mode != 'review' AND {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, bank, qid, payload, attempt_id, round_id)
+        SELECT NEW.answered_at, 'answer', q.bank, q.qid,
+            json_object('answer', {_ATTEMPT_JSON.format(a="NEW")}), NEW.id, NEW.round_id
+        FROM questions q WHERE q.id = NEW.question_id;
+    END;
+    CREATE TRIGGER sync_round AFTER INSERT ON rounds WHEN {_NOT_IMPORTING}
+    BEGIN
+        INSERT INTO sync_events (at, kind, payload, round_id)
+        VALUES (NEW.started_at, 'round',
+            json_object('bank', NEW.bank, 'mode', NEW.mode, 'seed', NEW.seed), NEW.id);
+    END;
+"""
+
 # Ordered; entry k brings the schema from version k to k + 1. Never edit a released entry.
 MIGRATIONS: list[str] = [
     """
@@ -227,6 +261,9 @@ MIGRATIONS: list[str] = [
     DROP INDEX reviews_by_time;
     CREATE INDEX reviews_by_time ON reviews (reviewed_at, question_id);
     """,
+    # 8: quiz rounds travel too (a `round` event, and each answer names its round), and each
+    # replayed card keeps the state it reached, so a sync replays only what came after it.
+    SYNC_ROUNDS_SCHEMA,
 ]
 
 
@@ -245,8 +282,11 @@ def triggers_at(version: int) -> dict[str, str]:
     for script in MIGRATIONS[:version]:
         for statement in statements(script):
             match = re.match(r"\s*CREATE TRIGGER (\w+)", statement)
-            if match:
+            if match:  # a later migration's trigger of the same name replaces it
                 found[match.group(1)] = one_spaced(statement.strip().rstrip(";"))
+            dropped = re.match(r"\s*DROP TRIGGER (\w+)", statement)
+            if dropped:
+                found.pop(dropped.group(1), None)
     return found
 
 

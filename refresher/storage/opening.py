@@ -115,6 +115,10 @@ def check_existing(path: Path) -> None:
         conn.close()
     if app_id != 0 and not ours:
         raise _foreign(path)
+    if ours and version > len(migrations.MIGRATIONS):  # its triggers may be newer too
+        raise StoreError(
+            f"{path} was written by a newer refresher (schema {version}); upgrade refresher"
+        )
     if planted is not None:
         kind, name = planted
         raise StoreError(

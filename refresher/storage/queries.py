@@ -30,7 +30,7 @@ class Queries(Connection):
         row = self.conn.execute(
             "SELECT r.id, r.started_at FROM rounds r WHERE r.bank = ? AND EXISTS"
             " (SELECT 1 FROM attempts a WHERE a.round_id = r.id AND a.correct IS NOT NULL)"
-            " ORDER BY r.id DESC LIMIT 1",
+            " ORDER BY r.started_at DESC, r.id DESC LIMIT 1",  # a synced round comes in late
             (bank,),
         ).fetchone()
         if row is None:

@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from refresher.storage.connection import compact, iso
 from refresher.storage.events import valid_time
 
+_JSON = msgspec.json.Encoder()
 PORTABLE = ("fsrs", "reps", "lapses", "suspended", "leech", "introduced_at")
 DEFAULT_SETTINGS = {"desired_retention": 0.9, "leech_threshold": 8}
 
@@ -94,8 +97,18 @@ def checked(value: object) -> dict[str, Any] | None:
     return value
 
 
-def _time(text: str) -> str:
+def stored_time(text: str) -> str:
+    """A time of an event as the store writes times (UTC, milliseconds)."""
+    if len(text) == 32 and text[10] == "T" and text[19] == "." and text.endswith("+00:00"):
+        return text[:23] + "+00:00"  # py-fsrs's microseconds, cut as `iso` cuts them
+    if len(text) == 29 and text[10] == "T" and text[19] == "." and text.endswith("+00:00"):
+        return text  # already so
+    if len(text) == 25 and text[10] == "T" and text.endswith("+00:00"):
+        return text[:19] + ".000+00:00"  # a whole second
     return iso(datetime.fromisoformat(text))
+
+
+_time = stored_time
 
 
 def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
@@ -105,7 +118,7 @@ def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
     last = fsrs["last_review"]
     return {
         "question_id": card_id,
-        "fsrs": compact(fsrs),
+        "fsrs": _JSON.encode(fsrs).decode(),  # as `compact` writes it, several times faster
         "state": int(fsrs["state"]),
         "due": _time(fsrs["due"]),
         "stability": fsrs["stability"],
@@ -148,6 +161,7 @@ class Step:
 class ReplayedReview:
     review_id: int
     card_before: str | None  # the whole `cards` row before, as JSON (as cards.py writes it)
+    #                          for this machine's reviews; None for a new card or another's
     state_before: int | None
     due_after: str
 
@@ -156,6 +170,8 @@ class ReplayedReview:
 class Replayed:
     row: dict[str, Any] | None  # the card's `cards` row; None: no review left
     reviews: list[ReplayedReview]
+    state: dict[str, Any] | None = None  # the same, portable: where a later replay starts
+    last: tuple[str, str] | None = None  # the (time, event id) of the last step replayed
 
 
 class Settings:
@@ -183,24 +199,35 @@ def order(steps: Iterable[Step]) -> list[Step]:
     return sorted(steps, key=lambda s: (s.at, s.event_id))
 
 
-def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
-    """Card `card_id`'s state after `steps` (in `order`), and each review's state before."""
+def replay(
+    card_id: int,
+    steps: Sequence[Step],
+    settings: Settings,
+    start: dict[str, Any] | None = None,
+    own: str | None = None,
+) -> Replayed:
+    """Card `card_id`'s state after `steps` (in `order`), and each review's state before.
+
+    `start` is the portable state a replay of the card's earlier steps reached (`Replayed.state`):
+    replaying the later steps on it gives what replaying all of them from nothing gives. The
+    whole row before (`card_before`, which undo puts back) is kept for the reviews of machine
+    `own` only: another machine's review is never undone here."""
     from refresher.srs import schedule
     from refresher.storage.cards import card_row
 
-    state: dict[str, Any] | None = None  # portable
+    state: dict[str, Any] | None = start  # portable
     row: dict[str, Any] | None = None  # the same as a local `cards` row, made when needed
     reviews: list[ReplayedReview] = []
     schedulers: dict[float, Any] = {}
+    last: tuple[str, str] | None = None
     for step in order(steps):
+        last = (step.at, step.event_id)
         if step.kind == "suspend":
             if state is not None:
                 state = {**state, "suspended": int(bool(step.payload.get("suspended")))}
                 row = None
             continue
         before, before_row = state, row
-        if before is not None and before_row is None and step.review_id is not None:
-            before_row = local_row(before, card_id)
         if step.payload.get("before") == before:
             state, row = step.payload["after"], None
         else:
@@ -220,17 +247,19 @@ def replay(card_id: int, steps: Sequence[Step], settings: Settings) -> Replayed:
             )
             row = card_row(card_id, rated.after)
             state = portable(row)
-        if step.review_id is not None:
-            if row is None:
-                row = local_row(state, card_id)
-            reviews.append(
-                ReplayedReview(
-                    step.review_id,
-                    None if before_row is None else compact(before_row),
-                    None if before_row is None else int(before_row["state"]),
-                    row["due"],
-                )
+        if step.review_id is None:
+            continue
+        kept = None  # the whole row before: only undo reads it, of this machine's reviews
+        if before is not None and own is not None and step.machine == own:
+            kept = compact(before_row or local_row(before, card_id))
+        reviews.append(
+            ReplayedReview(
+                step.review_id,
+                kept,
+                None if before is None else int(before["fsrs"]["state"]),
+                stored_time(state["fsrs"]["due"]) if row is None else row["due"],
             )
+        )
     if state is not None and row is None:
         row = local_row(state, card_id)
-    return Replayed(row, reviews)
+    return Replayed(row, reviews, state, last)

@@ -6,7 +6,12 @@ only ever appended, and only by its machine. Events are made by triggers in the 
 `Sync` names them (`MACHINE.SEQ`) and appends the ones not yet in this machine's file, then reads
 every `*.jsonl` file of the folder (conflicted copies included: an event names itself, so a copy
 only brings duplicates, which are ignored) from where the last sync stopped, imports the events
-not seen, and replays each card they touch (`storage.replay`).
+not seen, and replays each card they touch (`storage.replay`). A file is imported in chunks of
+`limits.SYNC_CHUNK` events, each one transaction, so another command waits for a chunk at most.
+Each replayed card keeps a mark (`sync_cards`): the state reached and the last step in it; a
+card whose new steps all come after that step is replayed on the mark's state, any other (a step
+that lands earlier, an undo here of a step the mark covers, a setting of the machine) from the
+start. Quiz rounds are events too (`round`, format 2), and an answer names its round.
 
 What can go wrong is counted, never fatal: a torn last line (read again next time, as a sync tool
 may still be writing it), a line too long, junk or a bad checksum (skipped), a line from a newer
@@ -15,9 +20,11 @@ events already imported are kept). Another machine's file is never written. This
 file is checked when its size is not the one the last sync left: the events missing from it are
 appended again and a torn last line of ours is cut off.
 
-Crash safety: lines are appended whole and synced before the store records them exported; the
-store's marks of files read and the rows imported are one transaction. A `kill -9` anywhere leaves
-a prefix of whole lines (plus at most one torn line) and a store as before or after the import.
+Crash safety: lines are appended whole and synced before the store records them exported; a
+file's mark (how far it was read) moves only in the transaction of the rows it covers. A
+`kill -9` anywhere leaves a prefix of whole lines (plus at most one torn line) and a store as
+before or after a chunk; the next sync reads on from the last chunk stored. After an upgrade of
+the line format every file is read once more from its start, for the lines skipped as newer.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import secrets
 import socket
@@ -37,6 +45,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.core.model import ID_RE
@@ -44,7 +54,16 @@ from refresher.env import paths
 from refresher.env.files import write_atomically
 from refresher.storage import replay
 from refresher.storage.connection import guarded, iso
-from refresher.storage.events import MACHINE_RE, Bad, Event, decode, encode, valid_time
+from refresher.storage.events import (
+    EVENT_ID_RE,
+    FORMAT,
+    MACHINE_RE,
+    Bad,
+    Event,
+    decode,
+    encode,
+    valid_time,
+)
 from refresher.storage.store import Store
 
 SUFFIX = ".jsonl"
@@ -317,27 +336,60 @@ ANSWER_COLUMNS = (
     "overruled",
     "seed",
 )
+_ANSWER_VALUES = operator.itemgetter(*ANSWER_COLUMNS)
 
 
-def checked_payload(event: Event) -> dict[str, Any]:
-    """The payload of `event` if it can be what refresher wrote; raises BadEvent."""
+def checked_payload(
+    event: Event, seen: dict[tuple[str | None, str | None], Any] | None = None
+) -> dict[str, Any]:
+    """The payload of `event` if it can be what refresher wrote; raises BadEvent.
+
+    `seen` keeps each card's last state after checked: a review's state before that equals it
+    (as it does when one machine's reviews of a card follow each other) is not checked again."""
     p = event.payload
     try:
         if event.kind == "answer":
-            return {"answer": answer_row(p.get("answer"))}
+            found = {"answer": answer_row(p.get("answer"))}
+            if "round" in p:  # the quiz round it was given in (format 2)
+                round_id = p["round"]
+                if not isinstance(round_id, str) or not EVENT_ID_RE.match(round_id):
+                    raise BadEvent("a round")
+                found["round"] = round_id
+            return found
+        if event.kind == "round":
+            mode = p.get("mode")
+            if not isinstance(mode, str) or len(mode) > 40 or not ID_RE.match(mode):
+                raise BadEvent("a word")
+            bank = p.get("bank")
+            if not isinstance(bank, str) or len(bank) > 200 or not ID_RE.match(bank):
+                raise BadEvent("a bank")
+            return {
+                "bank": bank,
+                "mode": mode,
+                "seed": _int(
+                    p.get("seed"), -limits.SQLITE_INT_MAX, limits.SQLITE_INT_MAX, none=True
+                ),
+            }
         if event.kind == "review":
             answer = p.get("answer")
             after = replay.checked(p.get("after"))
             if after is None:
                 raise BadEvent("a review without its state after")
-            return {
+            before = p.get("before")
+            card = (event.bank, event.qid)
+            if before is not None and (seen is None or seen.get(card) != before):
+                before = replay.checked(before)
+            found = {
                 "rating": _int(p.get("rating"), 1, 4),
                 "auto": _int(p.get("auto"), 0, 1),
                 "duration_ms": _int(p.get("duration_ms"), 0, 10**10, none=True),
-                "before": replay.checked(p.get("before")),
+                "before": before,
                 "after": after,
                 "answer": None if answer is None else answer_row(answer),
             }
+            if seen is not None:
+                seen[card] = after
+            return found
         if event.kind == "suspend":
             return {"suspended": _int(p.get("suspended"), 0, 1)}
         if event.kind == "setting":
@@ -380,18 +432,21 @@ def _normalised(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Import:
-    """One import's transaction: rows waiting to be written in bulk, the next ids, and the
-    cards and machines touched."""
+    """One chunk's transaction: rows waiting to be written in bulk, the next ids, the new steps
+    of each card and the cards to replay from the start."""
 
     def __init__(self, conn: sqlite3.Connection, result: SyncResult):
         self.conn, self.result = conn, result
-        self.affected: set[tuple[str, str]] = set()
+        self.steps: dict[tuple[str, str], list[replay.Step]] = {}
+        self.full: set[tuple[str, str]] = set()
         self.settings_from: set[str] = set()
         self.attempts: list[tuple[Any, ...]] = []
         self.reviews: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
+        self.replayed: dict[int, tuple[Any, ...]] = {}  # review id -> its replayed columns
         self._next: dict[str, int] = {}
         self.renumber()
+        self.first_seq = self._next["sync_events"] + 1  # the chunk's events are from here
 
     def renumber(self) -> None:
         for table, key in (("attempts", "id"), ("reviews", "id"), ("sync_events", "seq")):
@@ -403,30 +458,45 @@ class _Import:
         self._next[table] += 1
         return self._next[table]
 
-    def flush(self) -> None:
+    def flush(self, *, hold_reviews: bool = False) -> None:
+        """Write the rows staged; the reviews wait when `hold_reviews` (the chunk's replay then
+        writes them whole, their states before included, instead of updating each after)."""
         conn = self.conn
         if self.attempts:
             columns = ", ".join(ANSWER_COLUMNS)
             conn.executemany(
-                f"INSERT INTO attempts (id, question_id, {columns})"
-                f" VALUES (?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
+                f"INSERT INTO attempts (id, question_id, round_id, {columns})"
+                f" VALUES (?, ?, ?, {', '.join('?' for _ in ANSWER_COLUMNS)})",
                 self.attempts,
             )
-        if self.reviews:
-            conn.executemany(
-                "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
-                " state_before, due_after, attempt_id, card_before)"
-                " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
-                self.reviews,
-            )
+        if self.reviews and not hold_reviews:
+            self.write_reviews()
         if self.events:
             conn.executemany(
                 "INSERT INTO sync_events (seq, event_id, machine, at, kind, bank, qid, payload,"
-                " target, review_id, attempt_id, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?, ?)",
+                " target, review_id, attempt_id, cancelled, round_id) VALUES (?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?, ?, ?, ?, ?)",
                 self.events,
             )
-        self.attempts, self.reviews, self.events = [], [], []
+        self.attempts, self.events = [], []
+
+    def write_reviews(self) -> None:
+        """The staged reviews, with the card before, state before and due after of the replay
+        when it was done."""
+        rows = []
+        for review_id, card_id, at, rating, auto, duration, due, attempt_id in self.reviews:
+            card_before, state_before, due = self.replayed.pop(review_id, (None, None, due))
+            rows.append(
+                (review_id, card_id, at, rating, auto, duration)
+                + (due, attempt_id, card_before, state_before)
+            )
+        self.conn.executemany(
+            "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
+            " due_after, attempt_id, card_before, state_before)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self.reviews = []
 
 
 class Sync:
@@ -454,10 +524,10 @@ class Sync:
                 f" is now {self.machine}; put {paths.MACHINE_NAME} back as it was"
             )
         rows = conn.execute(
-            "SELECT seq, kind, payload, target_seq FROM sync_events WHERE event_id IS NULL"
-            " ORDER BY seq"
+            "SELECT seq, kind, payload, target_seq, round_id FROM sync_events"
+            " WHERE event_id IS NULL ORDER BY seq"
         ).fetchall()
-        for seq, kind, payload, target_seq in rows:
+        for seq, kind, payload, target_seq, round_id in rows:
             target = None
             if target_seq is not None:
                 found = conn.execute(
@@ -465,6 +535,14 @@ class Sync:
                 ).fetchone()
                 target = found[0] if found else None
             data = _normalised(kind, json.loads(payload))
+            if kind == "answer" and round_id is not None:  # named before its answers
+                found = conn.execute(
+                    "SELECT event_id FROM sync_events WHERE round_id = ? AND kind = 'round'"
+                    " AND machine = ?",
+                    (round_id, self.machine),
+                ).fetchone()
+                if found is not None:
+                    data["round"] = found[0]
             conn.execute(
                 "UPDATE sync_events SET event_id = ?, machine = ?, payload = ?, target = ?"
                 " WHERE seq = ?",
@@ -593,36 +671,30 @@ class Sync:
     # --- in -----------------------------------------------------------------------------------
     @guarded
     def import_all(self, result: SyncResult, now: datetime) -> None:
-        """Read every other file from where the last sync stopped; import and replay, all in
-        one transaction with the marks of what was read."""
-        with self.store.write() as conn:
-            conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
-            self._name_events(conn)
-            self._ids = {}
-            self._targets = {"undo": set(), "overrule": set()}
-            for kind, target in conn.execute(
-                "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
-            ):
-                self._targets.setdefault(kind, set()).add(target)
-            job = _Import(conn, result)
-            for path in event_files(self.folder):
-                if path.name != self.own.name:
-                    self._import_file(job, path, now)
-            for machine in job.settings_from:
-                job.affected.update(
-                    conn.execute(
-                        "SELECT DISTINCT bank, qid FROM sync_events WHERE kind = 'review'"
-                        " AND machine = ?",
-                        (machine,),
-                    ).fetchall()
-                )
-            self._replay(conn, job.affected)
-            result.cards = len(job.affected)
-            conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
+        """Read every other file from where the last sync stopped and import it in chunks: each
+        chunk's events, the replay of the cards they touch and the mark of how far the file was
+        read are one short transaction, so another command writing the store waits for one
+        chunk at most, and a sync stopped between two chunks goes on from there next time."""
+        self._ids, self._rounds, self._replayed = {}, {}, set()
+        self._again: set[str] = set()  # files read again from the start after an upgrade
+        if int(_state(self.conn, "format") or 1) < FORMAT:
+            # lines an older refresher skipped as newer are in files it marked read: read
+            # them all again (what is here already is passed over, and not told as copies)
+            with self.store.write() as conn:
+                self._again = {r[0] for r in conn.execute("SELECT name FROM sync_files")}
+                conn.execute("UPDATE sync_files SET offset = 0, tail = ?", (_tail_hash(b""),))
+        for path in event_files(self.folder):
+            if path.name != self.own.name:
+                self._import_file(result, path, now)
+        if int(_state(self.conn, "format") or 1) < FORMAT:
+            with self.store.write() as conn:
+                _set_state(conn, "format", FORMAT)
+        result.cards = len(self._replayed)
 
-    def _import_file(self, job: _Import, path: Path, now: datetime) -> None:
-        conn, result, name = job.conn, job.result, path.name
-        mark = conn.execute(
+    def _import_file(self, result: SyncResult, path: Path, now: datetime) -> None:
+        name = path.name
+        self._seen: dict[tuple[str | None, str | None], Any] = {}
+        mark = self.conn.execute(
             "SELECT offset, tail FROM sync_files WHERE name = ?", (name,)
         ).fetchone()
         try:
@@ -644,82 +716,147 @@ class Sync:
             good = start
             machine = None
             batch: list[Event] = []
+            lines = 0
             for end, line in read_lines(fh, start):
                 event = decode(line)
                 if isinstance(event, Bad):
                     result.problem(event.why, name)
                     if event.why == "torn":
                         break  # read again next time: the sync tool may be writing it
-                    good = end
-                    continue
-                good = end
-                machine = machine or event.machine
-                batch.append(event)
-                if len(batch) >= limits.SYNC_BATCH:
-                    self._import_batch(job, batch, name)
-                    batch = []
-            self._import_batch(job, batch, name)
-            fh.seek(max(0, good - TAIL_BYTES))
-            tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
-        conn.execute(
-            "INSERT INTO sync_files (name, offset, tail, machine, read_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET offset = excluded.offset, tail = excluded.tail,"
-            " machine = coalesce(excluded.machine, machine), read_at = excluded.read_at",
-            (name, good, tail, machine, iso(now)),
-        )
+                else:
+                    machine = machine or event.machine
+                    if event.machine != self.machine:  # else ours, in a copy: the store has it
+                        batch.append(event)
+                good, lines = end, lines + 1
+                if len(batch) >= limits.SYNC_CHUNK or lines >= limits.SYNC_CHUNK_LINES:
+                    self._import_chunk(result, name, batch, (fh, good, machine), now)
+                    batch, lines = [], 0
+            self._import_chunk(result, name, batch, (fh, good, machine), now)
 
-    def _import_batch(self, job: _Import, batch: list[Event], name: str) -> None:
-        """Answers and reviews (nearly every event) are written in bulk, with ids given here
-        (the write lock is held); the other kinds one by one, in their order."""
-        conn, result = job.conn, job.result
+    def _import_chunk(
+        self,
+        result: SyncResult,
+        name: str,
+        batch: list[Event],
+        read: tuple[Any, int, str | None],
+        now: datetime,
+    ) -> None:
+        """One chunk of a file: its events, the cards they touch replayed, and the file's mark
+        moved to `good` (the end of the chunk's last whole line), in one transaction."""
+        fh, good, machine = read
+        at = fh.tell()  # the reading goes on from here
+        fh.seek(max(0, good - TAIL_BYTES))
+        tail = _tail_hash(fh.read(good - max(0, good - TAIL_BYTES)))
+        fh.seek(at)
+        self._relink: list[tuple[str, str]] = []
+        fresh = self._fresh(result, name, batch)  # read only: no lock held yet
+        with self.store.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
+            self._name_events(conn)
+            self._targets = {"undo": set(), "overrule": set()}
+            for kind, target in conn.execute(
+                "SELECT kind, target FROM sync_events WHERE target IS NOT NULL"
+            ):
+                self._targets.setdefault(kind, set()).add(target)
+            job = _Import(conn, result)
+            for event, payload in fresh:
+                if event.kind in ("answer", "review"):
+                    self._stage(job, event, payload)
+                else:
+                    job.flush()
+                    self._import_event(job, event, payload)
+                    job.renumber()
+            job.flush(hold_reviews=True)
+            for event_id, round_event in self._relink:  # brought in before its round was
+                round_id = self._round_id(conn, round_event)
+                if round_id is not None:
+                    conn.execute(
+                        "UPDATE attempts SET round_id = ? WHERE round_id IS NULL AND id ="
+                        " (SELECT attempt_id FROM sync_events WHERE event_id = ?)",
+                        (round_id, event_id),
+                    )
+                    conn.execute(
+                        "UPDATE sync_events SET round_id = ? WHERE event_id = ?",
+                        (round_id, event_id),
+                    )
+            for from_machine in job.settings_from:  # its reviews may be rated anew
+                job.full.update(
+                    conn.execute(
+                        "SELECT DISTINCT bank, qid FROM sync_events WHERE kind = 'review'"
+                        " AND machine = ?",
+                        (from_machine,),
+                    ).fetchall()
+                )
+            self._replay(conn, job)
+            job.write_reviews()
+            conn.execute(
+                "INSERT INTO sync_files (name, offset, tail, machine, read_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " offset = excluded.offset, tail = excluded.tail,"
+                " machine = coalesce(excluded.machine, machine), read_at = excluded.read_at",
+                (name, good, tail, machine, iso(now)),
+            )
+            conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
+
+    def _fresh(
+        self, result: SyncResult, name: str, batch: list[Event]
+    ) -> list[tuple[Event, dict[str, Any]]]:
+        """The events of `batch` not in the store yet, each with its checked payload. Only a
+        sync imports another machine's events, and syncs wait for each other: this can be read
+        before the chunk's write."""
         ids = [e.event_id for e in batch]
         known: set[str] = set()
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
             known.update(
                 r[0]
-                for r in conn.execute(
+                for r in self.conn.execute(
                     "SELECT event_id FROM sync_events WHERE event_id IN"
                     f" ({', '.join('?' for _ in chunk)})",
                     chunk,
                 )
             )
+        if len(self._seen) > 4 * limits.SYNC_BATCH:  # bounded: a file of many cards
+            self._seen.clear()
+        fresh = []
         for event in batch:
-            if event.machine == self.machine:
-                continue  # ours, in a copy of our file: the store has it
             if event.event_id in known:
-                result.duplicates += 1
+                if name not in self._again:
+                    result.duplicates += 1
+                elif event.kind == "answer" and isinstance(event.payload.get("round"), str):
+                    self._relink.append((event.event_id, event.payload["round"]))
                 continue
             try:
-                payload = checked_payload(event)
+                payload = checked_payload(event, self._seen)
             except BadEvent:
                 result.problem("junk", name)
                 continue
             known.add(event.event_id)
-            result.brought.setdefault(event.machine, Counter())[event.kind] += 1
-            if event.kind in ("answer", "review"):
-                self._stage(job, event, payload)
-            else:
-                job.flush()
-                self._import_event(job, event, payload)
-                job.renumber()
-        job.flush()
+            kinds = result.brought.get(event.machine)
+            if kinds is None:
+                kinds = result.brought[event.machine] = Counter()
+            kinds[event.kind] += 1
+            fresh.append((event, payload))
+        return fresh
 
     def _stage(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+        """An answer or a review, written in bulk with ids given here (the write lock is
+        held); a review not undone is a step of its card's replay."""
         card = (event.bank or "", event.qid or "")
         card_id = self._card_id(job.conn, card)
         answer = payload.get("answer")
         stored = {k: v for k, v in payload.items() if k != "answer"}  # the answer is a row
         attempt_id = review_id = None
+        round_id = self._round_id(job.conn, payload.get("round"))
         cancelled = event.kind == "review" and event.event_id in self._targets["undo"]
         if answer is not None and not cancelled:
             if event.event_id in self._targets["overrule"] and answer["correct"] == 0:
                 answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
             attempt_id = job.next_id("attempts")
-            job.attempts.append((attempt_id, card_id, *(answer[c] for c in ANSWER_COLUMNS)))
+            job.attempts.append((attempt_id, card_id, round_id, *_ANSWER_VALUES(answer)))
         if event.kind == "review" and not cancelled:
             review_id = job.next_id("reviews")
-            due = iso(datetime.fromisoformat(payload["after"]["fsrs"]["due"]))
+            due = replay.stored_time(payload["after"]["fsrs"]["due"])
             job.reviews.append(
                 (
                     review_id,
@@ -732,7 +869,9 @@ class Sync:
                     attempt_id,
                 )
             )
-            job.affected.add(card)
+            job.steps.setdefault(card, []).append(
+                replay.Step("review", event.at, event.event_id, event.machine, stored, review_id)
+            )
         job.events.append(
             (
                 job.next_id("sync_events"),
@@ -747,15 +886,35 @@ class Sync:
                 review_id,
                 attempt_id,
                 int(cancelled),
+                round_id,
             )
         )
 
+    def _round_id(self, conn: sqlite3.Connection, event_id: str | None) -> int | None:
+        """The `rounds` row made here for a round event (None: not brought in)."""
+        if event_id is None:
+            return None
+        if event_id not in self._rounds:
+            row = conn.execute(
+                "SELECT round_id FROM sync_events WHERE event_id = ? AND kind = 'round'",
+                (event_id,),
+            ).fetchone()
+            self._rounds[event_id] = None if row is None else row[0]
+        return self._rounds[event_id]
+
     def _import_event(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
-        """An undo, an overrule, a suspension or a setting."""
+        """An undo, an overrule, a suspension, a setting or a quiz round."""
         conn = job.conn
-        conn.execute(
-            "INSERT INTO sync_events (event_id, machine, at, kind, bank, qid, payload, target)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        round_id = None
+        if event.kind == "round":
+            cur = conn.execute(
+                "INSERT INTO rounds (bank, mode, seed, started_at) VALUES (?, ?, ?, ?)",
+                (payload["bank"], payload["mode"], payload["seed"], event.at),
+            )
+            round_id = self._rounds[event.event_id] = int(cur.lastrowid or 0)
+        cur = conn.execute(
+            "INSERT INTO sync_events (event_id, machine, at, kind, bank, qid, payload, target,"
+            " round_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.event_id,
                 event.machine,
@@ -765,6 +924,7 @@ class Sync:
                 event.qid,
                 _compact(payload),
                 event.target,
+                round_id,
             ),
         )
         if event.target is not None:
@@ -785,7 +945,7 @@ class Sync:
                     " WHERE seq = ?",
                     (target[0],),
                 )
-                job.affected.add((target[3], target[4]))
+                job.full.add((target[3], target[4]))  # a step taken out: from the start
         elif event.kind == "overrule":
             target = conn.execute(
                 "SELECT attempt_id FROM sync_events WHERE event_id = ?", (event.target,)
@@ -793,7 +953,10 @@ class Sync:
             if target is not None and target[0] is not None:
                 _overrule(conn, int(target[0]))
         elif event.kind == "suspend":
-            job.affected.add((event.bank or "", event.qid or ""))
+            card = (event.bank or "", event.qid or "")
+            job.steps.setdefault(card, []).append(
+                replay.Step("suspend", event.at, event.event_id, event.machine, payload)
+            )
         elif event.kind == "setting":
             job.settings_from.add(event.machine)
 
@@ -805,38 +968,140 @@ class Sync:
             found = self._ids[card] = int(row.fetchone()[0])
         return found
 
-    def _replay(self, conn: sqlite3.Connection, cards: set[tuple[str, str]]) -> None:
+    def _replay(self, conn: sqlite3.Connection, job: _Import) -> None:
+        """Each card the chunk touched, replayed on the state its last replay reached when
+        every step since comes after that replay's last one (in both orders), else from the
+        start; its `cards` row, its reviews' states before, and its mark written in bulk."""
+        cards = set(job.steps) | job.full
+        if not cards:
+            return
+        self._replayed.update(cards)
         settings = replay.Settings(
             (r[0], r[1], r[2], json.loads(r[3]))
             for r in conn.execute(
                 "SELECT machine, at, event_id, payload FROM sync_events WHERE kind = 'setting'"
             )
         )
-        for bank, qid in sorted(cards):
-            card_id = self._card_id(conn, (bank, qid))
-            steps = [
-                replay.Step(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
-                for r in conn.execute(
-                    "SELECT kind, at, event_id, machine, payload, review_id FROM sync_events"
-                    " WHERE bank = ? AND qid = ? AND kind IN ('review', 'suspend')"
-                    " AND cancelled = 0",
-                    (bank, qid),
-                )
-            ]
-            done = replay.replay(card_id, steps, settings)
+        ids = {card: self._card_id(conn, card) for card in cards}
+        marks: dict[int, tuple[int, str | None, str | None, str | None]] = {}
+        wanted = list(ids.values())
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            for row in conn.execute(
+                "SELECT question_id, seq, at, event_id, state FROM sync_cards"
+                f" WHERE question_id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
+                marks[int(row[0])] = (int(row[1]), row[2], row[3], row[4])
+        upto = int(conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0] or 0)
+        since = self._since(conn, [ids[c] for c in cards if c not in job.full], job)
+        rows: list[dict[str, Any]] = []
+        gone: list[tuple[int]] = []
+        before: list[tuple[Any, ...]] = []
+        marked: list[tuple[Any, ...]] = []
+        for card in sorted(cards):
+            card_id = ids[card]
+            mark = marks.get(card_id)
+            steps = None
+            if card not in job.full:
+                steps = since.get(card_id, [])
+                if steps is not None:
+                    steps = steps + job.steps.get(card, [])
+                    key = ("", "") if mark is None else (mark[1] or "", mark[2] or "")
+                    if any((s.at, s.event_id) <= key for s in steps):
+                        steps = None  # one came before the mark's last step
+            start = None
+            if steps is None:
+                steps = self._all_steps(conn, card)
+            elif mark is not None and mark[3] is not None:
+                start = loads(mark[3])
+            done = replay.replay(card_id, steps, settings, start, self.machine)
             if done.row is None:
-                conn.execute("DELETE FROM cards WHERE question_id = ?", (card_id,))
+                gone.append((card_id,))
             else:
-                fields = list(done.row)
-                conn.execute(
-                    f"INSERT OR REPLACE INTO cards ({', '.join(fields)})"
-                    f" VALUES ({', '.join('?' for _ in fields)})",
-                    [done.row[f] for f in fields],
-                )
-            conn.executemany(
-                "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
-                [(r.card_before, r.state_before, r.due_after, r.review_id) for r in done.reviews],
+                rows.append(done.row)
+            before.extend(
+                (r.card_before, r.state_before, r.due_after, r.review_id) for r in done.reviews
             )
+            last = done.last or (None if start is None or mark is None else (mark[1], mark[2]))
+            marked.append(
+                (
+                    card_id,
+                    upto,
+                    None if last is None else last[0],
+                    None if last is None else last[1],
+                    None if done.state is None else dumps(done.state),
+                )
+            )
+        conn.executemany("DELETE FROM cards WHERE question_id = ?", gone)
+        if rows:
+            fields = list(rows[0])
+            conn.executemany(
+                f"INSERT OR REPLACE INTO cards ({', '.join(fields)})"
+                f" VALUES ({', '.join('?' for _ in fields)})",
+                [[r[f] for f in fields] for r in rows],
+            )
+        held = {r[0] for r in job.reviews}
+        job.replayed.update((r[3], r[:3]) for r in before if r[3] in held)
+        conn.executemany(
+            "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
+            [r for r in before if r[3] not in held],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO sync_cards (question_id, seq, at, event_id, state)"
+            " VALUES (?, ?, ?, ?, ?)",
+            marked,
+        )
+
+    def _since(
+        self, conn: sqlite3.Connection, card_ids: list[int], job: _Import
+    ) -> dict[int, list[replay.Step] | None]:
+        """The steps of each card before the chunk and after its mark (this machine's: another
+        machine's would have replayed the card then), or all of them for a card without a
+        mark; None when an undo took out a step the mark covers."""
+        found: dict[int, list[replay.Step] | None] = {}
+        for k in range(0, len(card_ids), 500):
+            chunk = card_ids[k : k + 500]
+            for (
+                card_id,
+                marked,
+                kind,
+                when,
+                eid,
+                machine,
+                payload,
+                review_id,
+                cancelled,
+            ) in conn.execute(
+                "SELECT q.id, m.seq IS NOT NULL, e.kind, e.at, e.event_id, e.machine,"
+                " e.payload, e.review_id, e.cancelled FROM questions q"
+                " LEFT JOIN sync_cards m ON m.question_id = q.id"
+                " JOIN sync_events e ON e.bank = q.bank AND e.qid = q.qid"
+                " AND e.seq > coalesce(m.seq, 0) AND e.seq < ?"
+                f" WHERE q.id IN ({', '.join('?' for _ in chunk)})"
+                " AND e.kind IN ('review', 'suspend', 'undo')",
+                (job.first_seq, *chunk),
+            ):
+                steps = found.setdefault(card_id, [])
+                if steps is None:
+                    continue
+                if kind == "undo":
+                    if marked:
+                        found[card_id] = None
+                elif not cancelled:
+                    steps.append(replay.Step(kind, when, eid, machine, loads(payload), review_id))
+        return found
+
+    def _all_steps(self, conn: sqlite3.Connection, card: tuple[str, str]) -> list[replay.Step]:
+        return [
+            replay.Step(r[0], r[1], r[2], r[3], loads(r[4]), r[5])
+            for r in conn.execute(
+                "SELECT kind, at, event_id, machine, payload, review_id FROM sync_events"
+                " WHERE bank = ? AND qid = ? AND kind IN ('review', 'suspend')"
+                " AND cancelled = 0",
+                card,
+            )
+        ]
 
     # --- status -------------------------------------------------------------------------------
     @guarded
@@ -884,8 +1149,21 @@ class Sync:
             _set_state(conn, "last_sync", iso(now))
 
 
+_SORTED = msgspec.json.Encoder(order="sorted")
+_PLAIN = msgspec.json.Encoder()
+
+
 def _compact(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """JSON for the store, keys sorted (msgspec: several times faster than json, the same
+    JSON)."""
+    return _SORTED.encode(data).decode()
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return _PLAIN.encode(data).decode()
+
+
+loads = msgspec.json.decode
 
 
 def _overrule(conn: sqlite3.Connection, attempt_id: int) -> None:
