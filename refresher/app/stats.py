@@ -106,7 +106,17 @@ def compute(
         readiness=plan.readiness(store, banks, at, cards, settings),
         interview_date=None if target is None else target.day,
     )
-    return replace(result, model_fit=app_optimize.model_fit(store, settings, scope, now))
+    by_key = {(b.id, q.id): q for b in banks for q in b.questions}
+    flagged = tuple(
+        core.Flagged(by_key[(f.bank, f.qid)], day.date_of(f.flagged_at))
+        for f in store.flags(scope)
+        if (f.bank, f.qid) in by_key
+    )
+    return replace(
+        result,
+        model_fit=app_optimize.model_fit(store, settings, scope, now),
+        flagged=flagged,
+    )
 
 
 def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport:

@@ -60,7 +60,8 @@ def header(
             "the answer."
         )
     lines.append(
-        "Enter alone: you answered aloud. s skips, q ends (Ctrl-C too): nothing answered is lost."
+        "Enter alone: you answered aloud. s skips, f flags the question, q ends (Ctrl-C too):"
+        " nothing answered is lost."
     )
     keys = "\n".join(lines)
     body = Text.assemble((" · ".join(bits), "accent"), "\n", (keys, "muted"))

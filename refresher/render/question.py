@@ -37,7 +37,8 @@ def header(
         (" · ".join(bits), "accent"),
         "\n",
         (
-            "At any prompt: s skips, q ends the round (Ctrl-C too). Nothing answered is lost.",
+            "At any prompt: s skips, f flags the question, q ends the round (Ctrl-C too)."
+            " Nothing answered is lost.",
             "muted",
         ),
     )
@@ -90,6 +91,15 @@ def hint_for(item: Item | None) -> str:
 
 def reprompt(console: Console, message: str) -> None:
     console.print(Text.assemble(("  ? ", "skip"), (message, "skip")))
+
+
+def flagged(console: Console, qid: str, newly: bool) -> None:
+    """One line after `f`: the question is flagged (the prompt is asked again below)."""
+    if newly:
+        said = "Flagged: refresher quiz --flagged asks it again."
+    else:
+        said = f"Flagged already: refresher unflag {qid} clears it."
+    console.print(hanging([("⚑", "accent")], [Text(said, style="accent")]))
 
 
 def skipped(console: Console) -> None:

@@ -30,7 +30,7 @@ RATING_STYLES = {
     Rating.Easy: "bold cyan",
 }
 
-KEYS = "Enter reveals · 1 Again  2 Hard  3 Good  4 Easy · u undoes · s skips · q ends"
+KEYS = "Enter reveals · 1 Again  2 Hard  3 Good  4 Easy · u undoes · s skips · f flags · q ends"
 
 
 def interval(value: timedelta) -> str:

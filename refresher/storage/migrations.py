@@ -216,6 +216,14 @@ MIGRATIONS: list[str] = [
     # 6: sync (storage.sync): every answer, review, undo, overrule and suspension as an event,
     # written by triggers in the transaction that makes it; imported events are kept too.
     SYNC_SCHEMA,
+    # 7: flags: the questions the learner marked to look at again (`f` at a prompt), one row
+    # each; `refresher unflag` deletes it.
+    """
+    CREATE TABLE flags (
+        question_id INTEGER PRIMARY KEY REFERENCES questions (id),
+        flagged_at TEXT NOT NULL         -- ISO 8601 UTC
+    );
+    """,
 ]
 
 
