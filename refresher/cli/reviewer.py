@@ -249,6 +249,8 @@ class Reviewer:
         )
         result = done.result
         show.rated(self.console, choice.rating, result.interval, again=done.again, auto=choice.auto)
+        if done.buried:
+            show.notice(self.console, show.buried_now(done.buried))
         if result.became_leech:
             show.leech(
                 self.console,

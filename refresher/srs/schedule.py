@@ -287,6 +287,7 @@ class Queue:
     new_unseen: int  # cards in the selection never reviewed
     next_due: datetime | None  # the soonest card not due yet (for "come back at ...")
     held_back: int = 0  # due review cards past today's cap, left for the following days
+    buried: int = 0  # due or new cards whose sibling was answered today: left for tomorrow
 
     @property
     def due_count(self) -> int:
@@ -430,6 +431,7 @@ class ReviewSession:
     done: list[Done] = field(default_factory=list)
     skipped: list[QueueEntry] = field(default_factory=list)
     dropped: int = 0  # cards rated elsewhere meanwhile, no longer due
+    buried: int = 0  # siblings of cards rated in this sitting, left for tomorrow
 
     def __post_init__(self) -> None:
         ids = dict.fromkeys(e.card_id for e in self.pending)
@@ -477,6 +479,15 @@ class ReviewSession:
         entry = self.pending.pop(0)
         self.skipped.append(entry)
         return entry
+
+    def bury(self, card_ids: set[int]) -> int:
+        """Leave out the pending cards `card_ids` (siblings of a card just rated) until
+        tomorrow; returns how many were pending."""
+        kept = [e for e in self.pending if e.card_id not in card_ids]
+        n = len(self.pending) - len(kept)
+        self.pending = kept
+        self.buried += n
+        return n
 
     def drop(self) -> QueueEntry:
         """Leave out the current card without counting it (it is not due any more)."""
