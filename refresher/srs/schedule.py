@@ -180,17 +180,15 @@ def new_card(card_id: int, now: datetime) -> Card:
     return Card(card_id=card_id, due=_utc(now))
 
 
-def rate(
+def _rate_once(
     scheduler: Scheduler,
     before: CardState | None,
     card_id: int,
     rating: Rating,
     now: datetime,
-    *,
-    duration_ms: int | None = None,
-    leech_threshold: int = LEECH_LAPSES,
+    duration_ms: int | None,
+    leech_threshold: int,
 ) -> Rated:
-    """Rate one card at `now`. `before` is None for a card seen for the first time."""
     now = _utc(now)
     card = before.card if before is not None else new_card(card_id, now)
     after_card, log = scheduler.review_card(card, rating, now, duration_ms)
@@ -211,6 +209,57 @@ def rate(
     return Rated(rating, before, after, log)
 
 
+# Hard, Good and Easy on a card in review, kept at least a day apart (as Anki does), so that two
+# neighbouring buttons never offer the same interval (fuzz or an early review can make them meet).
+APART = (Rating.Hard, Rating.Good, Rating.Easy)
+
+
+def _in_review(before: CardState | None) -> bool:
+    return before is not None and before.card.state == State.Review
+
+
+def _apart(results: Mapping[Rating, Rated]) -> dict[Rating, Rated]:
+    """`results` with Good at least a day after Hard and Easy a day after Good, where each of
+    them leaves the card in review; whole days, as review intervals are."""
+    out = dict(results)
+    floor: int | None = None
+    for r in APART:
+        rated = out.get(r)
+        if rated is None or rated.after.card.state != State.Review:
+            floor = None
+            continue
+        days = round(rated.interval / timedelta(days=1))
+        if floor is not None and days < floor:
+            days = floor
+            due = rated.log.review_datetime + timedelta(days=days)
+            card = replace(rated.after.card, due=due)
+            out[r] = replace(rated, after=replace(rated.after, card=card))
+        floor = days + 1
+    return out
+
+
+def rate(
+    scheduler: Scheduler,
+    before: CardState | None,
+    card_id: int,
+    rating: Rating,
+    now: datetime,
+    *,
+    duration_ms: int | None = None,
+    leech_threshold: int = LEECH_LAPSES,
+) -> Rated:
+    """Rate one card at `now`. `before` is None for a card seen for the first time. On a card
+    in review, Good and Easy are kept at least a day past the ratings below them (`_apart`)."""
+    if not _in_review(before) or rating not in APART[1:]:
+        return _rate_once(scheduler, before, card_id, rating, now, duration_ms, leech_threshold)
+    results = {
+        r: _rate_once(scheduler, before, card_id, r, now, duration_ms, leech_threshold)
+        for r in APART
+        if r <= rating
+    }
+    return _apart(results)[rating]
+
+
 def preview(
     scheduler: Scheduler,
     before: CardState | None,
@@ -220,11 +269,12 @@ def preview(
     leech_threshold: int = LEECH_LAPSES,
 ) -> dict[Rating, Rated]:
     """What each of the four ratings would do now. The chosen one is applied as is, so the
-    interval shown next to a rating is the interval given, fuzz included."""
-    return {
-        r: rate(scheduler, before, card_id, r, now, leech_threshold=leech_threshold)
-        for r in RATINGS
+    interval shown next to a rating is the interval given, fuzz included; on a card in review,
+    Hard, Good and Easy are at least a day apart."""
+    results = {
+        r: _rate_once(scheduler, before, card_id, r, now, None, leech_threshold) for r in RATINGS
     }
+    return _apart(results) if _in_review(before) else results
 
 
 def retrievability(scheduler: Scheduler, card: CardState | CardInfo, now: datetime) -> float:
