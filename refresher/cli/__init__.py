@@ -18,7 +18,7 @@ import sys
 import typer
 
 from refresher import __version__
-from refresher.cli.help import PagedCommand, PagedGroup
+from refresher.cli.help import PagedCommand, PagedGroup, name_values
 from refresher.core.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
@@ -108,6 +108,7 @@ def _flags_take_no_value() -> None:
 
 
 _flags_take_no_value()
+name_values()
 
 app = typer.Typer(
     name="refresher",

@@ -72,7 +72,7 @@ def _precision(default: int) -> inspect.Parameter:
         min=1,
         max=10,
         metavar="N",
-        help="Decimals shown, at most (trailing zeros are dropped).",
+        help="Decimals shown, at most, 1 to 10 (trailing zeros are dropped).",
     )
     return inspect.Parameter(
         "precision", inspect.Parameter.KEYWORD_ONLY, default=option, annotation=int

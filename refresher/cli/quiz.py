@@ -53,8 +53,8 @@ def quiz(
         "--tries",
         min=1,
         max=2,
-        help="2: after a wrong answer, a hint and a second try (practice; default: the"
-        " `tries` setting).",
+        help="1 or 2; 2: after a wrong answer, a hint and a second try (practice; default:"
+        " the `tries` setting).",
     ),
 ) -> None:
     """Take a quiz round. Answer with a letter, t/f or text; s skips, f flags, q quits.

@@ -22,7 +22,9 @@ def stats(
         help="Bank id or a .yaml file (default: every bank).",
         autocompletion=complete.bank_ids,
     ),
-    days: int = typer.Option(14, "--days", "-d", min=1, max=3650, help="Look back N days."),
+    days: int = typer.Option(
+        14, "--days", "-d", min=1, max=3650, help="Look back N days (at most 3650)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
     no_pager: NoPager = False,
 ) -> None:
