@@ -128,3 +128,14 @@ def test_review_buries_the_siblings_of_a_card_answered_today(grouped_bank, monke
     assert "Nothing to review" in later and "1 related card waits for tomorrow" in later
     tomorrow = _review(grouped_bank, now + timedelta(days=1), "q\n", monkeypatch)
     assert "The forget-gate bias b_f is set to" in tomorrow
+
+
+def test_a_buried_new_card_gives_its_place_to_the_next_new_one(
+    grouped_bank, refresher_home, monkeypatch
+) -> None:
+    settings.save(config_file(refresher_home), settings.Config(fuzz=False, new_per_day=2))
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    out = _review(grouped_bank, now, "\n4\n\n4\n", monkeypatch)
+    assert "0 due · 2 new" in out and "↷ Its related card waits for tomorrow." in out
+    assert "What does the cell state carry?" in out  # today's second new card all the same
+    assert "Rated: 2 cards" in out

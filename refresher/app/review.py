@@ -303,7 +303,19 @@ class ReviewSitting(OnStore):
             return 0
         infos = self.store.card_infos(self.bank.id)
         day = self.day(now)
-        return self.session.bury({k for k in related if self._buriable(infos.get(k), now, day)})
+        buried = {k for k in related if self._buriable(infos.get(k), now, day)}
+        new = sum(1 for e in self.session.pending if e.card_id in buried and e.new)
+        n = self.session.bury(buried)
+        if new:  # today's new cards stay as many: the next ones in order take their place
+            seen = {e.card_id for e in self.session.pending}
+            seen |= {d.entry.card_id for d in self.session.done}
+            seen |= {e.card_id for e in self.session.skipped}
+            held = self._buried(infos, day, now)
+            fresh = [
+                k for k in self.selection if k not in infos and k not in seen and k not in held
+            ]
+            self.session.add_new(fresh[:new])
+        return n
 
     def skip(self) -> None:
         """Leave the current card for another day (it stays due)."""

@@ -539,6 +539,12 @@ class ReviewSession:
         self.buried += n
         return n
 
+    def add_new(self, card_ids: Iterable[int]) -> None:
+        """New cards joining the sitting (in the place of buried ones)."""
+        for card_id in card_ids:
+            self.pending.append(QueueEntry(card_id, True))
+            self._order.setdefault(card_id, len(self._order))
+
     def drop(self) -> QueueEntry:
         """Leave out the current card without counting it (it is not due any more)."""
         self.dropped += 1
