@@ -345,6 +345,13 @@ def check_file(path: str | os.PathLike[str]) -> tuple[Bank | None, list[str]]:
     return (None if problems else bank), _lines(shown, problems)
 
 
+def every_problem(path: str | os.PathLike[str], exc: BankError) -> BankError:
+    """The error to show for a bank asked for by name that does not load: every problem
+    `check` finds in it (the numeric specs' too, which loading alone does not reach)."""
+    _, problems = check_file(path)
+    return BankError(problems) if problems else exc
+
+
 def display_path(p: Path) -> str:
     cwd = Path.cwd().resolve()
     try:

@@ -37,7 +37,7 @@ def find(
 
     result = look(" ".join(text), bank)
     for s in result.skipped:
-        print_warning(f"skipped {s.path.name}: {s.problem} (see `refresher check`)")
+        print_warning(s.warning)
     console = make_console()
     with paged(console, pager_on(ctx, no_pager)):
         draw.finding(console, result)
@@ -107,7 +107,7 @@ def flag(
 def unflag(
     questions: list[str] = typer.Argument(
         None,
-        metavar="[ID]...",
+        metavar="ID...",
         help="Question ids (or BANK/ID).",
         autocompletion=complete.question_ids,
         show_default=False,

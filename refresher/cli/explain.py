@@ -145,12 +145,13 @@ def _show(
         check_export_path(export)  # fail before printing anything
         check_theme(theme)
     if as_json:
-        indent = None if worked.summarised else 2  # big inputs: compact, one line
-        typer.echo(
-            json.dumps(
-                worked.to_dict(precision), indent=indent, ensure_ascii=False, allow_nan=False
-            )
-        )
+        data = worked.to_dict(precision)
+        if worked.summarised:  # big inputs: compact, one line
+            typer.echo(json.dumps(data, ensure_ascii=False, allow_nan=False))
+        else:  # indented, each row of a matrix on one line
+            from refresher.core.jsonrows import dumps
+
+            typer.echo(dumps(data))
     elif export is None or show:
         from refresher.render.worked import render_worked
 

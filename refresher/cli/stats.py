@@ -40,7 +40,7 @@ def stats(
 
     report = gather(bank, days)
     for s in report.skipped:  # one broken bank must not hide the others' progress
-        print_warning(f"skipped {s.path.name}: {s.problem} (see `refresher check`)")
+        print_warning(s.warning)
     if as_json:
         typer.echo(json.dumps(report.stats.to_dict(), indent=2, ensure_ascii=False))
         return

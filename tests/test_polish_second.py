@@ -1,0 +1,95 @@
+"""A newcomer's second pass, the output polish: explain --json rows on one line, bank problems
+said alike by `check`, `quiz` and the skipped-bank warnings, YAML mistakes named where they are
+made, and counts in good grammar."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from refresher.cli import app
+
+BROKEN = """\
+id: my-bank
+title: Mine
+topics: {rnn: RNN}
+questions:
+  - id: q1
+    type: order
+    topic: rnn
+    tags: [x]
+    prompt: P
+    items: [a]
+  - id: q2
+    type: numeric
+    topic: rnn
+    tags: [x]
+    prompt: P
+    compute: {kind: pool, size: 0}
+"""
+
+
+def _run(*args: str, input: str | None = None, columns: int = 100):
+    return CliRunner().invoke(app, list(args), input=input, env={"COLUMNS": str(columns)})
+
+
+@pytest.fixture
+def broken(refresher_home: Path) -> Path:
+    folder = refresher_home / "banks"
+    folder.mkdir(parents=True)
+    path = folder / "my-bank.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    return path
+
+
+def test_explain_json_puts_each_matrix_row_on_one_line() -> None:
+    out = _run("explain", "pool", "--json").stdout
+    assert "      [1.0, 2.0, 3.0, 4.0],\n      [5.0, 6.0, 7.0, 8.0]," in out
+    assert len(out.splitlines()) < 120
+    assert json.loads(out)["inputs"]["input"][3] == [5.0, 7.0, 6.0, 8.0]
+
+
+def test_quiz_on_a_broken_bank_lists_what_check_lists(broken: Path) -> None:
+    check = _run("check", "my-bank")  # a bank id, as other commands take
+    assert check.exit_code == 1
+    listed = [line for line in check.stdout.splitlines() if "my-bank.yaml:" in line]
+    assert len(listed) == 2 and any("compute: size" in line for line in listed)
+    quiz = _run("quiz", "my-bank")
+    assert quiz.exit_code == 1
+    for line in listed:
+        assert line.split("my-bank.yaml:")[1] in quiz.stderr
+
+
+def test_the_skipped_bank_warning_is_worded_alike(broken: Path) -> None:
+    said = {
+        command: [
+            line
+            for line in _run(*args).stderr.splitlines()
+            if "skipped" in line and "my-bank.yaml" in line
+        ]
+        for command, args in {
+            "banks": ("banks",),
+            "stats": ("stats", "--no-pager"),
+            "find": ("find", "forget"),
+        }.items()
+    }
+    assert said["banks"] == said["stats"] == said["find"]
+    assert said["banks"][0].endswith("(see `refresher check my-bank`)")
+
+
+def test_yaml_mistakes_are_named_where_they_are(tmp_path: Path) -> None:
+    colon = tmp_path / "colon.yaml"
+    colon.write_text("id: c\ntitle: Session: colon\ntopics: {rnn: RNN}\n", encoding="utf-8")
+    out = _run("check", str(colon)).stdout
+    assert "colon.yaml:2:15: YAML syntax error:" in out
+    assert "quote a value that contains ': '" in out
+
+
+def test_one_question_is_one_question(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text(BROKEN.split("  - id: q2")[0].replace("[a]", "[a, b]"), encoding="utf-8")
+    out = " ".join(_run("check", str(one), columns=200).stdout.split())
+    assert "my-bank: 1 question, no problems" in out
