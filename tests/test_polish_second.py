@@ -93,3 +93,57 @@ def test_one_question_is_one_question(tmp_path: Path) -> None:
     one.write_text(BROKEN.split("  - id: q2")[0].replace("[a]", "[a, b]"), encoding="utf-8")
     out = " ".join(_run("check", str(one), columns=200).stdout.split())
     assert "my-bank: 1 question, no problems" in out
+
+
+def test_piped_transcripts_have_no_trailing_spaces() -> None:
+    interview = _run("interview", "--time", "0", "--seed", "1", input="\n\n\nq\n").stdout
+    card = _run("quiz", "--type", "card", "--seed", "1", input="\n\nq\n").stdout
+    for out in (interview, card):
+        assert "Answer ›" in out or "Enter to turn the card ›" in out
+        assert not [line for line in out.splitlines() if line != line.rstrip()]
+
+
+def test_a_match_answer_and_a_refusal_hang_under_their_text_at_60_columns() -> None:
+    out = _run("quiz", "--id", "gate-role-match", input="1A 2A 3A 4A\n", columns=60).stdout
+    lines = out.split("The answer:")[1].splitlines()[1:9]
+    marks = [line for line in lines if line.lstrip()[:1] in ("✓", "✗")]
+    follow = [line for line in lines if line.strip() and line.lstrip()[:1] not in ("✓", "✗")]
+    assert len(marks) == 4 and follow  # the long pairs wrapped ...
+    text_at = marks[0].index("forget")
+    assert all(line[:text_at].strip() == "" for line in follow)  # ... under their own text
+    said = _run("interview", "--time", "0", "--seed", "1", input="An RNN\n\n99\n\nq\n", columns=60)
+    refusal = said.stdout.split("? type the numbers")[1].splitlines()
+    assert refusal[1].startswith("    ") and refusal[1].strip()  # hangs under the reason
+
+
+def test_the_gru_legend_stays_beside_its_equations_at_80_columns() -> None:
+    out = _run("explain", "gru", "--variant", "pytorch", columns=80).stdout
+    assert "+ b_r)                      reset gate" in out
+    assert "* n_t                       new hidden state" in out
+
+
+def test_the_bank_writes_the_sigmoid_as_the_worked_solutions_do() -> None:
+    from refresher.app.banks import open_bank
+    from refresher.quiz.points import match
+
+    bank = open_bank(None)
+    texts = [
+        str(getattr(q, name, ""))
+        for q in bank.questions
+        for name in ("prompt", "explanation", "back", "answer")
+    ]
+    assert not [t for t in texts if "sigma(" in t]
+    q = bank.get("lstm-architecture")
+    assert q is not None
+    point = next(k for k, p in enumerate(q.points) if p.startswith("Forget:"))
+    typed = "the forget gate f_t = sigma(W_fh h_{t-1} + W_fx x_t + b_f) applied to c_{t-1}"
+    assert point in match(typed, q.points).ticked
+
+
+def test_every_weakest_question_shows_its_id(refresher_home) -> None:
+    long_one = "lstm-architecture"
+    for qid in ("rnn-acronym", long_one):
+        _run("quiz", "--id", qid, input="A\nn\n\n\nn\n")
+    out = _run("stats", "session-14", "--no-pager", columns=60).stdout
+    weakest = out.split("Weakest questions")[1].split("\n\n")[0]
+    assert "rnn-acronym" in weakest and long_one in weakest

@@ -118,7 +118,11 @@ def _input_line(console: Console, prompt: str, interactive: bool, limit: int) ->
         text = console.input(prompt)
         return text, len(text)
     piped = _PipedLine(limit)
-    text = console.input(prompt, stream=piped)
+    try:
+        text = console.input("", stream=piped)  # the prompt is shown with the line (`read_line`)
+    except EOFError:
+        draw.echo(console, "", prompt, end="")  # the transcript ends at the prompt, as before
+        raise
     return text, piped.size if piped.used else len(text)
 
 
@@ -129,13 +133,13 @@ def read_line(console: Console, prompt: str, interactive: bool, what: str = "ans
     while True:
         text, size = _input_line(console, prompt, interactive, limits.ANSWER_CHARS)
         text = strip_controls(text)
+        if not interactive:  # the prompt and the line read, as a terminal shows them
+            draw.echo(console, text, prompt)
         if size <= limits.ANSWER_CHARS:
             break
         draw.reprompt(
             console, f"that {what} is {size:,} characters; at most {limits.ANSWER_CHARS:,}"
         )
-    if not interactive:
-        draw.echo(console, text)
     return text
 
 
@@ -330,11 +334,16 @@ class Runner:
     def confirm(self, label: str) -> bool:
         """A y/N question after the round; end of input or anything else means no."""
         self.console.print()
+        prompt = prompt_markup(label, "(y/N) ›")
+        interactive = self.prompter.interactive
         try:
-            text = self.console.input(prompt_markup(label, "(y/N) ›"))
+            text = self.console.input(prompt if interactive else "", stream=None)
         except EOFError:
-            self.console.print()
+            if not interactive:
+                draw.echo(self.console, "", prompt)
+            else:
+                self.console.print()
             return False
-        if not self.prompter.interactive:
-            draw.echo(self.console, text)
+        if not interactive:
+            draw.echo(self.console, text, prompt)
         return text.strip().lower() in {"y", "yes"}

@@ -98,7 +98,10 @@ def times_up(console: Console, limit: int) -> None:
 
 
 def reprompt(console: Console, message: str) -> None:
-    console.print(Text.assemble(("  ? ", "skip"), (message, "skip")))
+    """Why a line is asked again; a long reason wraps under itself."""
+    from refresher.render.question import reprompt as said
+
+    said(console, message)
 
 
 def skipped(console: Console) -> None:

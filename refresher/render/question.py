@@ -11,7 +11,7 @@ from refresher.core.model import Outcome
 from refresher.kinds import KINDS, kind_of
 from refresher.quiz.round import Answered, Item
 from refresher.render.kinds import view_of
-from refresher.render.layout import hanging, options_view, progress_rule
+from refresher.render.layout import hanging, hung, options_view, progress_rule
 
 __all__ = ["hanging", "options_view"]
 
@@ -90,7 +90,8 @@ def hint_for(item: Item | None) -> str:
 
 
 def reprompt(console: Console, message: str) -> None:
-    console.print(Text.assemble(("  ? ", "skip"), (message, "skip")))
+    """Why an answer is asked again; a long reason wraps under itself."""
+    console.print(hanging([("?", "skip")], [Text(message, style="skip")]))
 
 
 def flagged(console: Console, qid: str, newly: bool) -> None:
@@ -106,9 +107,13 @@ def skipped(console: Console) -> None:
     console.print(Text("↷ Skipped", style="skip"))
 
 
-def echo(console: Console, text: str) -> None:
-    """Show a piped answer, so a scripted transcript reads like a typed one."""
-    console.print(Text(text, style="muted"))
+def echo(console: Console, text: str, prompt: str = "", end: str = "\n") -> None:
+    """Show a piped answer after its prompt (Rich markup), so a scripted transcript reads like a
+    typed one; an empty answer leaves no space after the prompt."""
+    line = Text.from_markup(prompt) if prompt else Text()
+    line.append(text, style="muted")
+    line.rstrip()
+    console.print(line, end=end)
 
 
 def given_text(answered: Answered) -> Text:
@@ -198,7 +203,7 @@ def feedback(console: Console, answered: Answered) -> None:
         answer = expected_text(answered)
         if "\n" in answer.plain:  # several lines: one per line, aligned
             console.print(Text("  The answer:"))
-            console.print(Padding(answer, (0, 0, 0, 4), expand=False))
+            console.print(hung(answer, 4))
         else:
             console.print(hanging([("The answer:", "")], [answer]))  # wraps under itself
         view.after_answer(console, answered)
