@@ -147,3 +147,16 @@ def test_every_weakest_question_shows_its_id(refresher_home) -> None:
     out = _run("stats", "session-14", "--no-pager", columns=60).stdout
     weakest = out.split("Weakest questions")[1].split("\n\n")[0]
     assert "rnn-acronym" in weakest and long_one in weakest
+
+
+def test_explain_writes_numbers_alike() -> None:
+    lstm = _run("explain", "lstm").stdout
+    units = [line.strip() for line in lstm.splitlines() if line.strip().startswith("unit 1: (")]
+    assert units and not [u for u in units if "(-0" in u and "((-0" not in u.replace("+ (-", "")]
+    assert "unit 1: ((-0.4)·0.5 + 0.2·(-0.5))" in lstm  # the first factor as the others
+    one = _run("explain", "pool", "--size", "1").stdout
+    assert "  1 / 1 = 1" in one and "(1) / 1" not in one
+    edge = _run("explain", "pool", "--size", "3", "--stride", "2", "--ceil").stdout
+    assert "hangs past the input's edge" in edge and "past the padding" not in edge
+    padded = _run("explain", "pool", "--size", "3", "--stride", "2", "--ceil", "-p", "1").stdout
+    assert "hangs past the padding" in padded
