@@ -158,6 +158,6 @@ def test_explain_writes_numbers_alike() -> None:
     one = _run("explain", "pool", "--size", "1").stdout
     assert "  1 / 1 = 1" in one and "(1) / 1" not in one
     edge = _run("explain", "pool", "--size", "3", "--stride", "2", "--ceil").stdout
-    assert "hangs past the input's edge" in edge and "past the padding" not in edge
+    assert "hangs past the input's edge" in edge and "hangs past the padding" not in edge
     padded = _run("explain", "pool", "--size", "3", "--stride", "2", "--ceil", "-p", "1").stdout
     assert "hangs past the padding" in padded
