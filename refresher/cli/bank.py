@@ -67,7 +67,7 @@ def check(
     for path in paths or []:
         if is_folder(path):
             files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
-        elif not path.exists() and not catalog.is_file_name(str(path)) and str(path) in known:
+        elif str(path) in known and not catalog.is_file_name(str(path)) and not path.exists():
             files.append(known[str(path)])  # a bank named by its id, as other commands take
         else:
             files.append(path)
