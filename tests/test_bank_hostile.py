@@ -117,7 +117,7 @@ def test_a_file_that_is_not_a_bank_is_quoted_short_and_clean(tmp_path):
 def test_an_unclosed_quote_names_where_it_started():
     text = HEAD + CARD.replace("front: F", 'front: "F') + "  - id: d\n    type: card\n"
     out = problems(text)
-    assert len(out) == 1 and "on line 8)" in out[0]
+    assert len(out) == 1 and ":8:" in out[0] and "this quote is never closed" in out[0]
 
 
 # --- the parsed-bank cache ---------------------------------------------------------------------

@@ -186,7 +186,8 @@ def test_all_banks_by_default_and_a_broken_user_bank_is_skipped(cli, refresher_h
     (refresher_home / "banks" / "bad.yaml").write_text("id: bad\nquestions: [\n")
     result = cli("stats", "--json")
     assert result.exit_code == 0
-    assert "skipped bad.yaml" in result.stderr
+    assert "skipped " in result.stderr and "bad.yaml:" in result.stderr
+    assert "(see `refresher check bad`)" in result.stderr
     data = json.loads(result.stdout)
     assert data["bank"] is None and data["cards"]["new"] > 50  # the bundled bank
     assert "all banks" in cli("stats").output

@@ -41,7 +41,8 @@ def test_buffer_days_hold_no_new_cards_and_the_day_itself_a_warm_up(refresher_ho
             per_day.append((store.introduced_between(start, end), len(cards)))
     assert per_day[0][0] == per_day[1][0] == 16  # the pace: 80 cards over the 5 days before
     assert [n for n, _ in per_day[5:8]] == [0, 0, 0]  # no new card on a buffer day
-    assert per_day[8][1] <= 10 and per_day[7][1] > 10  # the interview day: the warm-up only
+    # the interview day: the warm-up only, though the buffer days reviewed more than that
+    assert per_day[8][1] <= 10 < max(n for _, n in per_day[5:8])
     assert per_day[9][0] > 0  # after the date: plain FSRS, new cards again
 
 

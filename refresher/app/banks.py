@@ -26,6 +26,11 @@ class Skipped:
     path: Path
     problem: str
 
+    @property
+    def warning(self) -> str:
+        """The one line every command gives for it, worded alike everywhere."""
+        return f"skipped {self.problem} (see `refresher check {self.path.stem}`)"
+
 
 def user_dirs(home: Path | None = None) -> list[Path]:
     """Folders searched for the learner's own banks."""

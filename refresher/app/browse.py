@@ -11,7 +11,7 @@ import difflib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class Found:
     question: Question
     topic_name: str
     record: Record | None
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,12 @@ def find(text: str, bank: str | None = None, home: Path | None = None) -> Findin
     records: dict[str, dict[str, Record]] = {}
     found = []
     with open_store(home) as store:
+        flagged = {(f.bank, f.qid) for f in store.flags()}
         for b, q in hits[:FIND_LIMIT]:
             if b.id not in records:
                 records[b.id] = store.records(b.id)
             topic = b.topics.get(q.topic, q.topic)
-            found.append(Found(b.id, q, topic, records[b.id].get(q.id)))
+            found.append(Found(b.id, q, topic, records[b.id].get(q.id), (b.id, q.id) in flagged))
     return Finding(text, found, len(hits), skipped, local_now().tzinfo)
 
 
@@ -117,6 +119,7 @@ class Shown:
     card: CardInfo | None
     also_in: list[str]  # other banks with a question of this id
     zone: tzinfo | None
+    flagged_at: datetime | None = None  # when the learner flagged it, if flagged
 
 
 def unknown_question(ref: str, known: Sequence[str]) -> RefresherError:
@@ -142,6 +145,7 @@ def show(ref: str, bank: str | None = None, home: Path | None = None) -> Shown:
         attempts = [a for a in store.attempts(b.id) if a.qid == q.id]
         reviews = store.review_logs(card_id) if card_id is not None else []
         card = store.card_infos(b.id).get(card_id) if card_id is not None else None
+        flagged_at = next((f.flagged_at for f in store.flags(b.id) if f.qid == q.id), None)
     if q.type == "numeric" and not getattr(q, "fixed", False):
         answer = "drawn afresh for each attempt (see `refresher explain`)"
     else:
@@ -159,4 +163,5 @@ def show(ref: str, bank: str | None = None, home: Path | None = None) -> Shown:
         card=card,
         also_in=[other.id for other, _ in matches[1:]],
         zone=local_now().tzinfo,
+        flagged_at=flagged_at,
     )

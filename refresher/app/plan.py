@@ -241,9 +241,12 @@ def readiness(
     at: datetime,
     cards: Mapping[int, CardInfo] | None = None,
     settings: Config | None = None,
+    *,
+    by_bank: bool = False,
 ) -> Readiness:
     """Readiness at `at` over every question of `banks` (never studied: 0), with the FSRS
-    parameters in force for each bank in `settings` (None: the defaults)."""
+    parameters in force for each bank in `settings` (None: the defaults); with `by_bank`, its
+    topics are keyed `bank/topic` (two banks may both have a topic `rnn`)."""
     pairs: list[tuple[str, CardInfo | None]] = []
     schedulers: list[Scheduler] = []
     made: dict[tuple[float, ...] | None, Scheduler] = {}
@@ -255,7 +258,8 @@ def readiness(
         infos = cards if cards is not None else store.card_infos(b.id)
         for q in b.questions:
             card_id = known.get(q.id)
-            pairs.append((q.topic, None if card_id is None else infos.get(card_id)))
+            topic = f"{b.id}/{q.topic}" if by_bank else q.topic
+            pairs.append((topic, None if card_id is None else infos.get(card_id)))
             schedulers.append(made[params])
     return planning.readiness(schedulers, pairs, at)
 

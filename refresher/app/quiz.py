@@ -177,6 +177,7 @@ def plan_round(
     ids: Sequence[str] = (),
     missed: bool = False,
     missed_days: int | None = None,
+    flagged: bool = False,
     seed: int | None = None,
     shuffle: bool = True,
     mode: Mode = Mode.PRACTICE,
@@ -185,7 +186,8 @@ def plan_round(
 ) -> RoundPlan:
     """The round `quiz` asks: bank `bank` (id or file; the bundled one by default) filtered,
     ordered from `seed` (drawn when None), cut to `count`, each numeric item with this round's
-    numbers, or, for `missed`/`missed_days`, the very numbers that were missed."""
+    numbers, or, for `missed`/`missed_days`, the very numbers that were missed; `flagged` keeps
+    the questions the learner flagged."""
     if seed is not None:
         check_seed(seed)
     the_bank = banks.open_bank(bank)
@@ -193,6 +195,8 @@ def plan_round(
     seeds: dict[str, int] = {}
     if missed or missed_days:
         wanted, seeds = find_missed_with_seeds(the_bank, missed_days, wanted, home)
+    if flagged:
+        wanted = _flagged_among(the_bank, wanted, home)
     questions = select(the_bank, topics=topics, types=types, tags=tags, ids=wanted)
     if tries is None:
         tries = settings.load().tries
@@ -202,6 +206,19 @@ def plan_round(
     items = make_items(questions, rng, shuffle=shuffle, count=count)
     items = attach_instances(items, seed, the_bank.path, seeds)
     return RoundPlan(the_bank, items, len(questions), seed, mode, tries, shuffle, rng)
+
+
+def _flagged_among(bank: Bank, wanted: list[str], home: Path | None) -> list[str]:
+    """The flagged questions of `bank` still in it, narrowed to `wanted` ids if any."""
+    from refresher.app.flags import flagged_ids, no_flags
+
+    with open_store(home) as store:
+        ids = flagged_ids(store, bank.id)
+    present = {q.id for q in bank.questions}
+    ids = [i for i in ids if i in present and (not wanted or i in wanted)]
+    if not ids:
+        raise no_flags(bank.id)
+    return ids
 
 
 @dataclass

@@ -11,6 +11,7 @@ another window is left out if it is no longer due. The front end only prompts an
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -76,6 +77,7 @@ class RatedCard:
     result: Rated
     again: bool  # comes back later in this sitting
     auto: bool
+    buried: int = 0  # its siblings left for tomorrow (`group:` in the bank)
 
 
 @dataclass(frozen=True)
@@ -165,13 +167,44 @@ class ReviewSitting(OnStore):
         )
         if cards is None:
             cards = self.store.card_infos(self.bank.id)
-        unseen = sum(1 for k in self.selection if k not in cards)
+        buried = self._buried(cards, day, now)
+        selection = [k for k in self.selection if k not in buried]
+        unseen = sum(1 for k in selection if k not in cards)
         rules = self.policy.queue_rules(
-            self.store, self.bank.id, unseen, now, self.new_per_day, self.selection
+            self.store, self.bank.id, unseen, now, self.new_per_day, selection
         )
-        return rules.queue(
-            self.selection, cards, now, day, introduced_today=introduced, limit=self.limit
+        queue = rules.queue(
+            selection, cards, now, day, introduced_today=introduced, limit=self.limit
         )
+        return dataclasses.replace(queue, buried=len(buried))
+
+    def _buried(self, cards: Mapping[int, CardInfo], day: StudyDay, now: datetime) -> set[int]:
+        """Cards of the selection left for tomorrow, as Anki buries siblings: new or due
+        review cards sharing a `group` with a card answered today (not learning ones)."""
+        today = day.date_of(now)
+        touched = {
+            k
+            for k, info in cards.items()
+            if k in self.by_card
+            and info.last_review is not None
+            and day.date_of(info.last_review) == today
+        }
+        groups = {name for k in touched for name in self.by_card[k].group}
+        if not groups:
+            return set()
+        return {
+            k
+            for k in self.selection
+            if k not in touched
+            and groups & set(self.by_card[k].group)
+            and self._buriable(cards.get(k), now, day)
+        }
+
+    @staticmethod
+    def _buriable(info: CardInfo | None, now: datetime, day: StudyDay) -> bool:
+        if info is None:
+            return True  # new
+        return info.state == schedule.State.Review and schedule.is_due(info, now, day)
 
     def start(self) -> tuple[Queue, datetime]:
         """The queue now; the sitting goes through its entries."""
@@ -283,7 +316,34 @@ class ReviewSitting(OnStore):
         record = self.store.rate_card(request)
         graded = None if q.self_graded else bool(outcome.correct)
         again = self.session.rated(record.review_id, record.rated, offer.now, graded=graded)
-        return RatedCard(card_id, q, rating, record.rated, again, auto)
+        buried = self._bury_siblings(card_id, offer.now)
+        return RatedCard(card_id, q, rating, record.rated, again, auto, buried)
+
+    def _bury_siblings(self, card_id: int, now: datetime) -> int:
+        """Leave the rated card's siblings still pending (new or review) for tomorrow."""
+        q = self.by_card[card_id]
+        if not q.group:
+            return 0
+        pending = {e.card_id for e in self.session.pending if e.card_id != card_id}
+        mine = set(q.group)
+        related = {k for k in pending if mine & set(self.by_card[k].group)}
+        if not related:
+            return 0
+        infos = self.store.card_infos(self.bank.id)
+        day = self.day(now)
+        buried = {k for k in related if self._buriable(infos.get(k), now, day)}
+        new = sum(1 for e in self.session.pending if e.card_id in buried and e.new)
+        n = self.session.bury(buried)
+        if new:  # today's new cards stay as many: the next ones in order take their place
+            seen = {e.card_id for e in self.session.pending}
+            seen |= {d.entry.card_id for d in self.session.done}
+            seen |= {e.card_id for e in self.session.skipped}
+            held = self._buried(infos, day, now)
+            fresh = [
+                k for k in self.selection if k not in infos and k not in seen and k not in held
+            ]
+            self.session.add_new(fresh[:new])
+        return n
 
     def skip(self) -> None:
         """Leave the current card for another day (it stays due)."""

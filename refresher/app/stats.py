@@ -50,6 +50,9 @@ def compute(
         parameters=config.parameters_for(settings, scope),
     )
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
+    # Over several banks, topics are keyed by bank: a user bank's `rnn: RNN` is not the
+    # bundled bank's `rnn`, and must neither rename it nor be counted with it.
+    by_bank = scope is None and len(banks) > 1
     questions: dict[int, Question] = {}
     unseen = 0
     for b in banks:
@@ -92,22 +95,52 @@ def compute(
         bank=scope,
         questions=questions,
         daily_rows=daily_rows,
-        accuracy_rows=store.accuracy_rows(since, scope),
+        accuracy_rows=_keyed(store, store.accuracy_rows(since, scope), by_bank),
         rating_counts=store.rating_counts(since, scope),
         cards=cards,
         study_streak=core.streak(studied, day.date_of(now)),
         unseen=unseen,
-        topic_names={k: v for b in banks for k, v in b.topics.items()},
+        topic_names=topic_names(banks, by_bank),
         first_try=store.first_try_counts(since, scope),
         mistake_rows=store.mistake_counts(since, scope),
         retention_rows=retention,
         heatmap_rows=[(d, a, r) for d, a, r, _ in year],
         memory_rows=store.card_memory(scope),
         answer_time=store.answer_seconds(since, scope),
-        readiness=plan.readiness(store, banks, at, cards, settings),
+        readiness=plan.readiness(store, banks, at, cards, settings, by_bank=by_bank),
         interview_date=None if target is None else target.day,
     )
-    return replace(result, model_fit=app_optimize.model_fit(store, settings, scope, now, cache))
+    by_key = {(b.id, q.id): q for b in banks for q in b.questions}
+    flagged = tuple(
+        core.Flagged(by_key[(f.bank, f.qid)], day.date_of(f.flagged_at))
+        for f in store.flags(scope)
+        if (f.bank, f.qid) in by_key
+    )
+    return replace(
+        result,
+        model_fit=app_optimize.model_fit(store, settings, scope, now, cache),
+        flagged=flagged,
+    )
+
+
+def topic_names(banks: Sequence[Bank], by_bank: bool) -> dict[str, str]:
+    """Topic key -> the name shown: `bank/topic` -> `name (bank)` over several banks."""
+    if not by_bank:
+        return {k: v for b in banks for k, v in b.topics.items()}
+    return {f"{b.id}/{k}": f"{v} ({b.id})" for b in banks for k, v in b.topics.items()}
+
+
+def _keyed(
+    store: Store, rows: Sequence[tuple[int, str, str, int, int]], by_bank: bool
+) -> list[tuple[int, str, str, int, int]]:
+    """Accuracy rows with their topic keyed `bank/topic` when `by_bank`."""
+    if not by_bank:
+        return list(rows)
+    keys = store.card_keys({r[0] for r in rows})
+    return [
+        (card_id, f"{keys[card_id][0]}/{topic}" if card_id in keys else topic, *rest)
+        for card_id, topic, *rest in rows
+    ]
 
 
 def gather(name: str | None, days: int, home: Path | None = None) -> StatsReport:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refresher.banks.load import load_bank
+from refresher.banks.load import every_problem, load_bank
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import Bank
 from refresher.core.text import excerpt
@@ -65,7 +65,10 @@ def is_file_name(name: str) -> bool:
 def resolve(name: str | None, paths: list[Path], cache: Path | None = None) -> Bank:
     """A bank by id (or by file path), or the first bundled bank when `name` is None."""
     if name and is_file_name(name):
-        return load_bank(name, cache)
+        try:
+            return load_bank(name, cache)
+        except BankError as exc:
+            raise every_problem(name, exc) from None
     if not paths:
         raise RefresherError("no question banks found")
     banks: list[Bank] = []
@@ -81,7 +84,7 @@ def resolve(name: str | None, paths: list[Path], cache: Path | None = None) -> B
         banks.append(bank)
     for path, exc in broken:
         if name is None or path.stem == name:  # the bank asked for is the broken one
-            raise exc
+            raise every_problem(path, exc) from None
     known = ", ".join(b.id for b in banks) or "none"
     message = f"unknown bank '{excerpt(name or '', 60)}'; available: {known}"
     if broken:

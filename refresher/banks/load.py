@@ -27,7 +27,7 @@ from refresher.kinds import KINDS, NAMES, kind_of
 from refresher.kinds.fields import Fields, Problem, as_text, text_problem
 
 BANK_KEYS = {"id", "title", "description", "topics", "questions"}
-COMMON_KEYS = {"id", "type", "topic", "tags", "explanation", "source", "hint"}
+COMMON_KEYS = {"id", "type", "topic", "tags", "explanation", "source", "hint", "group"}
 
 
 def _suggest(key: Any, allowed: Iterable[str]) -> str:
@@ -85,6 +85,7 @@ def _build_question(
     tags: tuple[str, ...] = ()
     if "tags" in item:
         tags = f.text_list("tags", min_len=0) or ()
+    group = _group(item, f)
     explanation = f.text("explanation", required=False) or ""
     source = f.text("source", required=False) or ""
     hint = f.text("hint", required=False) or ""
@@ -97,8 +98,51 @@ def _build_question(
         source=source,
         line=line,
         hint=hint,
+        group=group,
     )
     return kind.build(f, common)
+
+
+_GROUP_SHAPE = "'group' must be a name like forget-bias, or a list of names"
+
+
+def _group(item: dict, f: Fields) -> tuple[str, ...]:
+    """The groups a question belongs to: one name or a list of names, each like an id."""
+    if "group" not in item:
+        return ()
+    raw = item["group"]
+    names = [raw] if isinstance(raw, str) else raw
+    if (
+        not isinstance(names, list)
+        or not names
+        or len(names) > limits.ITEMS_PER_QUESTION
+        or not all(isinstance(n, str) and ID_RE.match(n) and len(n) <= 200 for n in names)
+    ):
+        f.problem("group", _GROUP_SHAPE)
+        return ()
+    return tuple(dict.fromkeys(names))
+
+
+def _check_groups(built: list[tuple[Question, Any]], problems: list[Problem]) -> None:
+    """A group holds at least two questions: a name no other question gives is a typo."""
+    members: dict[str, list[tuple[Question, Any]]] = {}
+    for q, item in built:
+        for name in q.group:
+            members.setdefault(name, []).append((q, item))
+    names = sorted(members)
+    for name, found in members.items():
+        if len(found) > 1:
+            continue
+        q, item = found[0]
+        near = _suggest(name, [n for n in names if n != name])
+        problems.append(
+            (
+                line_of(item, "group", q.line),
+                q.id,
+                f"group '{name}' has no other question{near}; give the same name to the"
+                " questions that share a fact",
+            )
+        )
 
 
 def _check_links(built: list[tuple[Question, Any]], raw: list, problems: list[Problem]) -> None:
@@ -214,6 +258,7 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
                 questions.append(q)
                 built.append((q, item))
         _check_links(built, questions_raw, problems)
+        _check_groups(built, problems)
     return Bank(
         id=bank_id,
         title=title.strip(),
@@ -298,6 +343,13 @@ def check_file(path: str | os.PathLike[str]) -> tuple[Bank | None, list[str]]:
         return None, exc.problems
     problems = problems + _deep_problems(bank)
     return (None if problems else bank), _lines(shown, problems)
+
+
+def every_problem(path: str | os.PathLike[str], exc: BankError) -> BankError:
+    """The error to show for a bank asked for by name that does not load: every problem
+    `check` finds in it (the numeric specs' too, which loading alone does not reach)."""
+    _, problems = check_file(path)
+    return BankError(problems) if problems else exc
 
 
 def display_path(p: Path) -> str:

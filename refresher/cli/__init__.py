@@ -21,7 +21,7 @@ from typing import Any
 import typer
 
 from refresher import __version__
-from refresher.cli.help import PagedCommand, PagedGroup
+from refresher.cli.help import PagedCommand, PagedGroup, name_values
 from refresher.core.errors import RefresherError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
@@ -118,6 +118,7 @@ def _flags_take_no_value() -> None:
 
 
 _flags_take_no_value()
+name_values()
 
 app = typer.Typer(
     name="refresher",
@@ -188,6 +189,8 @@ COMMANDS: dict[str, str] = {
     "check": "bank",
     "find": "browse",
     "show": "browse",
+    "flag": "browse",
+    "unflag": "browse",
     "explain": "lazy",
     "export": "interop",
     "import": "interop",

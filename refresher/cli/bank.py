@@ -33,7 +33,7 @@ def list_banks(
 
     loaded, skipped = load_all()
     for s in skipped:  # one broken bank must not hide the others
-        print_warning(f"skipped {s.problem} (see `refresher check {s.path}`)")
+        print_warning(s.warning)
     for line in shared_ids(loaded):
         print_warning(line)
     if as_json:
@@ -46,7 +46,10 @@ def list_banks(
 
 def check(
     paths: list[Path] = typer.Argument(
-        None, help="Bank files or folders (default: every bundled and user bank)."
+        None,
+        metavar="BANK...",
+        help="Bank files, folders or bank ids (default: every bundled and user bank).",
+        show_default=False,
     ),
 ) -> None:
     """Validate bank files; print every problem as FILE:LINE: QUESTION-ID: message.
@@ -62,9 +65,12 @@ def check(
     from refresher.render.console import make_console
 
     files: list[Path] = []
+    known = {p.stem: p for p in reversed(catalog.bank_paths(_user_dirs()))}
     for path in paths or []:
         if is_folder(path):
             files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        elif str(path) in known and not catalog.is_file_name(str(path)) and not path.exists():
+            files.append(known[str(path)])  # a bank named by its id, as other commands take
         else:
             files.append(path)
     if not paths:

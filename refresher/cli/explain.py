@@ -71,7 +71,7 @@ def _precision(default: int) -> inspect.Parameter:
         min=1,
         max=10,
         metavar="N",
-        help="Decimals shown, at most (trailing zeros are dropped).",
+        help="Decimals shown, at most, 1 to 10 (trailing zeros are dropped).",
     )
     return inspect.Parameter(
         "precision", inspect.Parameter.KEYWORD_ONLY, default=option, annotation=int
@@ -148,12 +148,13 @@ def _show(
             raise InputError(f"--paper: {paper!r}: use a4 or letter")
         paper = paper.lower()
     if as_json:
-        indent = None if worked.summarised else 2  # big inputs: compact, one line
-        typer.echo(
-            json.dumps(
-                worked.to_dict(precision), indent=indent, ensure_ascii=False, allow_nan=False
-            )
-        )
+        data = worked.to_dict(precision)
+        if worked.summarised:  # big inputs: compact, one line
+            typer.echo(json.dumps(data, ensure_ascii=False, allow_nan=False))
+        else:  # indented, each row of a matrix on one line
+            from refresher.core.jsonrows import dumps
+
+            typer.echo(dumps(data))
     elif export is None or show:
         from refresher.render.worked import render_worked
 

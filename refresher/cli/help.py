@@ -1,12 +1,24 @@
-"""Help that pages: `--help` text taller than the terminal goes through the pager, as long
-output does (`refresher.render.console.page`); piped help, `--no-pager` and `PAGER=cat` print
-it at once, without the spaces Typer pads lines with."""
+"""Help that pages and reads like the rest: `--help` text taller than the terminal goes through
+the pager, as long output does (`refresher.render.console.page`); piped help, `--no-pager` and
+`PAGER=cat` print it at once, without the spaces Typer pads lines with.
+
+Help text wraps to the terminal: the line breaks of a docstring are not kept (`reflow`), only its
+paragraphs and list items. Every value an option or argument takes is named for what it is
+(`N`, `FILE`, `BANK`, `avg|max`), never by its Python type (`<int range> [x>=0]`, `<str>`), and
+the usage line shows a required argument as `FILE`, an optional one as `[BANK]` (`name_values`).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import enum
+import inspect
 import io
+import re
 import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, get_args, get_origin
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -58,9 +70,95 @@ def _take_no_pager(command, ctx, args):
     return args
 
 
+_ITEM = re.compile(r"^(\s+|[-*•] |\d+[.)] )")
+
+
+def reflow(text: str | None) -> str | None:
+    """Help text whose paragraphs are each one line, so that help wraps to the terminal; a
+    line starting a list item (`- `, `1. `) or indented stays a line of its own, and a paragraph
+    marked with click's `\\b` is kept as written."""
+    if not text:
+        return text
+    paragraphs = []
+    for para in inspect.cleandoc(text).split("\n\n"):
+        if para.startswith("\b"):
+            paragraphs.append(para)
+            continue
+        lines: list[str] = []
+        for line in para.split("\n"):
+            if lines and not _ITEM.match(line):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _value_name(param: Any) -> str | None:
+    """What an option's value is, in capitals (`N`, `FILE`, `TITLE`) or as its choices."""
+    if param.metavar is not None:
+        return str(param.metavar)
+    if getattr(param, "is_flag", False):
+        return None
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if get_origin(annotation) is list:
+        (annotation,) = get_args(annotation) or (str,)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "|".join(str(m.value) for m in annotation)
+    if annotation is bool:
+        return None
+    if annotation is int:
+        return "N"
+    if annotation is float:
+        return "X"
+    if isinstance(annotation, type) and issubclass(annotation, Path):
+        return "FILE"
+    if annotation is datetime:
+        return "DATE"
+    longs = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+    word = longs[0][2:] if longs else str(param.name or "value")
+    return word.replace("-", "_").upper()
+
+
+def name_values() -> None:
+    """Name every value in help for what it is (see the module's docstring).
+
+    This Typer labels values with Python types (`<int range> [x>=0]`, `<list[str]>`), names an
+    argument in lower case and writes a required one `{FILE}` on the usage line."""
+    from typer import core
+
+    option, argument = getattr(core, "TyperOption", None), getattr(core, "TyperArgument", None)
+    if option is None or argument is None or getattr(option, "_refresher_named", False):
+        return
+
+    def option_value(self: Any, ctx: Any) -> str | None:
+        return _value_name(self)
+
+    def argument_name(self: Any) -> str:
+        return str(self.metavar) if self.metavar is not None else str(self.name).upper()
+
+    def usage_name(self: Any) -> str:
+        name = argument_name(self)
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+    option.display_type_rich = option_value
+    option._get_number_range_help_str = lambda self: None
+    argument.display_name_raw = property(argument_name)
+    argument.display_type_rich = lambda self, ctx: None
+    argument._get_number_range_help_str = lambda self: None
+    argument._usage_display_name = usage_name
+    option._refresher_named = True
+
+
 class PagedCommand(TyperCommand):
     """A command whose help pages; every command takes `--no-pager`, wherever it stands (even
     after `-h`), whether or not its output is long enough to page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help"] = reflow(kwargs.get("help"))
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx, args):
         return super().parse_args(ctx, _take_no_pager(self, ctx, args))
@@ -70,6 +168,10 @@ class PagedCommand(TyperCommand):
 
 
 class PagedGroup(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help"] = reflow(kwargs.get("help"))
+        super().__init__(*args, **kwargs)
+
     def parse_args(self, ctx, args):
         return super().parse_args(ctx, _take_no_pager(self, ctx, args))
 

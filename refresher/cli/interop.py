@@ -165,7 +165,8 @@ def import_(
         err.print(strip_controls(line), markup=False, highlight=False, emoji=False, soft_wrap=True)
     if done.bank is not None:
         err.print(
-            f"wrote {len(done.bank.questions)} questions to {done.path} (bank '{done.bank.id}')",
+            f"wrote {plural(len(done.bank.questions), 'question')} to {done.path}"
+            f" (bank '{done.bank.id}')",
             markup=False,
             highlight=False,
             emoji=False,

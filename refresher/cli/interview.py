@@ -60,7 +60,7 @@ def interview(
     model answer: the key points your answer covers are ticked for you; Enter keeps the ticks,
     or type the numbers of the points you covered (1 3 4). A good answer may get a follow-up.
 
-    At the answer prompt: s skips, q ends (Ctrl-C too).
+    At the answer prompt: s skips, f flags the question, q ends (Ctrl-C too).
 
     Example: refresher interview session-14 --count 4 --time 90
     """
@@ -100,17 +100,24 @@ def interview(
 
 @dataclass
 class Lines:
-    """Reads one line at a time; on a pipe, echoes it so a transcript reads like a session."""
+    """Reads one line at a time; on a pipe, echoes it so a transcript reads like a session.
+    With a `flagger`, a line `f` or `flag` flags the question on screen and is read again."""
 
     console: Console
     interactive: bool
+    flagger: Callable[[], None] | None = None
 
     def read(self, prompt: str) -> str:
         """One line with its control characters replaced (before it is shown, matched or
         stored); a line longer than `limits.ANSWER_CHARS` is refused and asked again."""
+        from refresher.app.flags import is_flag
         from refresher.cli.runner import read_line
 
-        return read_line(self.console, prompt, self.interactive, "line")
+        while True:
+            text = read_line(self.console, prompt, self.interactive, "line")
+            if self.flagger is None or not is_flag(text):
+                return text
+            self.flagger()
 
 
 def read_answer(
@@ -231,6 +238,7 @@ class Interviewer:
         q = asked.question
         session = self.session
         draw.question(self.console, asked, session.total, session.bank.topics.get(q.topic, q.topic))
+        self.lines.flagger = lambda: self._flag(q)
         started = _now()
         try:
             text = read_answer(self.lines, limit=session.limit, on_first=_quit_or_skip)
@@ -247,6 +255,12 @@ class Interviewer:
             raise then
         if session.follow_up is not None:
             draw.follow_up(self.console, session.follow_up)
+
+    def _flag(self, q: OpenQuestion) -> None:
+        from refresher.app.flags import flag_question
+        from refresher.render import question as draw
+
+        draw.flagged(self.console, q.id, flag_question(self.history.store, q))
 
 
 def _now() -> float:
@@ -269,13 +283,13 @@ def register(app: typer.Typer) -> None:
 
 
 def typed_points(
-    console: Console, q: OpenQuestion, first: str
+    console: Console, q: OpenQuestion, first: str, flagger: Callable[[], None] | None = None
 ) -> tuple[str, tuple[int, ...], BaseException | None]:
     """An interview question answered in writing on a terminal (a quiz round's): the rest of
     the answer, then the checklist pre-ticked from it for the learner to confirm."""
     from refresher.app.interview import guess
 
-    lines = Lines(console, True)
+    lines = Lines(console, True, flagger)
     text = read_answer(lines, first)
     ticks, then = confirm_points(lines, q, text, guess(q, text))
     return text, ticks, then

@@ -35,6 +35,9 @@ def quiz(
     missed_days: int = typer.Option(
         None, "--missed-days", min=1, help="Only those last answered wrong in the past N days."
     ),
+    flagged: bool = typer.Option(
+        False, "--flagged", help="Only the questions you flagged (f at a prompt)."
+    ),
     seed: int = typer.Option(None, "--seed", help="Seed for a reproducible order."),
     no_shuffle: bool = typer.Option(
         False, "--no-shuffle", help="Keep bank order and option order."
@@ -50,11 +53,11 @@ def quiz(
         "--tries",
         min=1,
         max=2,
-        help="2: after a wrong answer, a hint and a second try (practice; default: the"
-        " `tries` setting).",
+        help="1 or 2; 2: after a wrong answer, a hint and a second try (practice; default:"
+        " the `tries` setting).",
     ),
 ) -> None:
-    """Take a quiz round. Answer with a letter, t/f or text; s skips, q quits.
+    """Take a quiz round. Answer with a letter, t/f or text; s skips, f flags, q quits.
 
     After a wrong answer in practice, o counts it right ("I was right": a typo, a synonym).
 
@@ -78,6 +81,7 @@ def quiz(
         ids=qid,
         missed=missed,
         missed_days=missed_days,
+        flagged=flagged,
         seed=seed,
         shuffle=not no_shuffle,
         mode=Mode(mode.value),
@@ -94,7 +98,7 @@ def quiz(
             plan.mode,
             round_id=history.start_round(the_bank.id, plan.mode.value, plan.seed, utcnow()),
             tries=plan.tries,
-            typed_open=lambda q, first: typed_points(console, q, first),
+            typed_open=lambda q, first, flagger: typed_points(console, q, first, flagger),
         )
         draw.header(
             console,

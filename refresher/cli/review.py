@@ -48,7 +48,7 @@ def review(
     key points it covers are ticked for you to confirm, and their share suggests the rating
     (below 25% Again, below 60% Hard, below 90% Good, else Easy).
 
-    At any prompt: u undoes the last rating, s skips, q ends.
+    At any prompt: u undoes the last rating, s skips, f flags the card, q ends.
 
     Example: refresher review session-14 --new 5 --limit 20
     """

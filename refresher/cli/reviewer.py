@@ -3,7 +3,7 @@
 What is due, each card's status, the previews and the stored rating are the app's
 (`app.review.ReviewSitting`); this loop prompts and draws. Every rating is committed before the
 next card appears, so a killed process loses at most the card on screen. `u` takes back ratings
-of this sitting, most recent first.
+of this sitting, most recent first; `f` flags the card on screen (at any prompt).
 
 Lines are read one per answer, typed or piped alike: a card or an interview question reads one
 line to turn it (Enter), then its rating, so `printf '\\n3\\n\\n1\\nq\\n' | refresher review`
@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from refresher.app.flags import f_answers, flag_question
 from refresher.app.interview import guess, points_outcome, rating_for_share
 from refresher.app.review import CardView, Offer, ReviewSitting
 from refresher.cli.interview import Lines, confirm_points, read_answer
@@ -138,6 +139,11 @@ class Reviewer:
     def _one(self, card: CardView) -> None:
         show.card_heading(self.console, card.position, card.total, card.topic, card.status)
         draw.body(self.console, card.item)
+        q = card.question
+        self.prompter.flagger = lambda: draw.flagged(
+            self.console, q.id, flag_question(self.sitting.store, q)
+        )
+        self.prompter.f_is_answer = f_answers(q)
         started = time.monotonic()
         choice = self._self_rated(card) if card.question.self_graded else self._answered(card)
         self._commit(card, choice, time.monotonic() - started)
@@ -168,7 +174,7 @@ class Reviewer:
         points it covers are ticked for the learner to confirm, and their share suggests the
         rating (Enter keeps it, 1-4 changes it)."""
         q = card.question
-        lines = Lines(self.console, self.prompter.interactive)
+        lines = Lines(self.console, self.prompter.interactive, self.prompter.flagger)
         text = read_answer(lines, first)
         ticks, then = confirm_points(lines, q, text, guess(q, text))
         n = len(q.points)
@@ -255,6 +261,8 @@ class Reviewer:
         )
         result = done.result
         show.rated(self.console, choice.rating, result.interval, again=done.again, auto=choice.auto)
+        if done.buried:
+            show.notice(self.console, show.buried_now(done.buried))
         if result.became_leech:
             show.leech(
                 self.console,

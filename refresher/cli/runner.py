@@ -8,6 +8,7 @@ Piped input follows the same steps as typed input: a card or an interview questi
 line to turn it (Enter), then y or n. With `tries` 2 a wrong typed answer is followed by a hint
 and a second try (practice and drill). On a terminal, a wrong answer in practice may be
 overruled with `o` ("I was right"); a pipe keeps the grade, as `review` keeps its rating.
+`f` (or `flag`) at any prompt flags the question on screen and asks the same prompt again.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from refresher.app.flags import f_answers, flag_question, is_flag
 from refresher.app.quiz import QuizHistory
 from refresher.core import limits
 from refresher.core.errors import InputError
-from refresher.core.model import Bank, Outcome
+from refresher.core.model import Bank, Outcome, Question
 from refresher.core.text import strip_controls
 from refresher.kinds import kind_of
 from refresher.quiz.round import Answered, Item, Mode, Round, second_try
@@ -33,7 +35,10 @@ if TYPE_CHECKING:
     from refresher.kinds.open import OpenQuestion
     from refresher.render.console import Console
 
-    TypedOpen = Callable[[OpenQuestion, str], tuple[str, tuple[int, ...], BaseException | None]]
+    TypedOpen = Callable[
+        [OpenQuestion, str, Callable[[], None] | None],
+        tuple[str, tuple[int, ...], BaseException | None],
+    ]
 
 OPEN_LABEL = "Type your answer (an empty line ends it), or Enter to reveal"
 
@@ -116,7 +121,11 @@ def _input_line(console: Console, prompt: str, interactive: bool, limit: int) ->
         text = console.input(prompt)
         return text, len(text)
     piped = _PipedLine(limit)
-    text = console.input(prompt, stream=piped)
+    try:
+        text = console.input("", stream=piped)  # the prompt is shown with the line (`read_line`)
+    except EOFError:
+        draw.echo(console, "", prompt, end="")  # the transcript ends at the prompt, as before
+        raise
     return text, piped.size if piped.used else len(text)
 
 
@@ -127,30 +136,41 @@ def read_line(console: Console, prompt: str, interactive: bool, what: str = "ans
     while True:
         text, size = _input_line(console, prompt, interactive, limits.ANSWER_CHARS)
         text = strip_controls(text)
+        if not interactive:  # the prompt and the line read, as a terminal shows them
+            draw.echo(console, text, prompt)
         if size <= limits.ANSWER_CHARS:
             break
         draw.reprompt(
             console, f"that {what} is {size:,} characters; at most {limits.ANSWER_CHARS:,}"
         )
-    if not interactive:
-        draw.echo(console, text)
     return text
 
 
 @dataclass
 class Prompter:
-    """Reads one line per answer. On a pipe, echoes what it read so transcripts make sense."""
+    """Reads one line per answer. On a pipe, echoes what it read so transcripts make sense.
+
+    With a `flagger` (the question on screen), `flag` or `f` flags it and the same prompt is
+    asked again; `f` only where it is no answer (`f_is_answer`: a true/false question, a y/n
+    prompt, the letter F)."""
 
     console: Console
     interactive: bool
+    flagger: Callable[[], None] | None = None
+    f_is_answer: bool = False
 
-    def read(self, label: str) -> str:
-        """One line (`read_line`); no word is given a meaning here."""
+    def read(self, label: str, *, f_is_answer: bool | None = None) -> str:
+        """One line (`read_line`); only the flag words are given a meaning here."""
         prompt = prompt_markup(label)
-        return read_line(self.console, prompt, self.interactive)
+        f_taken = self.f_is_answer if f_is_answer is None else f_is_answer
+        while True:
+            text = read_line(self.console, prompt, self.interactive)
+            if self.flagger is None or not is_flag(text, f_taken):
+                return text
+            self.flagger()
 
-    def ask(self, label: str) -> str:
-        text = self.read(label)
+    def ask(self, label: str, *, f_is_answer: bool | None = None) -> str:
+        text = self.read(label, f_is_answer=f_is_answer)
         word = text.strip().lower()
         if word in QUIT:
             raise Quit
@@ -218,6 +238,8 @@ class Runner:
             show_score=self.mode is not Mode.EXAM,
         )
         started = time.monotonic()
+        self.prompter.flagger = lambda: self._flag(q)
+        self.prompter.f_is_answer = f_answers(q)
         try:
             if q.self_graded:
                 answered = self._self_graded(rnd, started)
@@ -240,6 +262,9 @@ class Runner:
                 self._offer_solution(rnd, attempt_id, answered)
             elif answered.outcome.correct is False and not q.self_graded and q.type not in PICKED:
                 self._offer_overrule(rnd, attempt_id)
+
+    def _flag(self, question: Question) -> None:
+        draw.flagged(self.console, question.id, flag_question(self.history.store, question))
 
     def _record(self, answered: Answered) -> int:
         return self.history.record(answered, mode=self.mode.value, round_id=self.round_id)
@@ -319,7 +344,7 @@ class Runner:
             if first.strip():  # typed: scored by its key points, as in `interview`
                 from refresher.app.interview import points_outcome, rating_for_share
 
-                text, ticks, self.pending = self.typed_open(q, first)
+                text, ticks, self.pending = self.typed_open(q, first, self.prompter.flagger)
                 share = len(ticks) / len(q.points) if q.points else 0.0
                 right = int(rating_for_share(share)) > 1  # not Again
                 outcome = points_outcome(q, text, ticks, correct=right)
@@ -328,7 +353,7 @@ class Runner:
             self.prompter.ask(draw.hint(q.type))  # Enter turns it, typed or piped
         draw.reveal(self.console, item)
         while True:
-            text = self.prompter.ask("Did you know it? (y/n)").strip().lower()
+            text = self.prompter.ask("Did you know it? (y/n)", f_is_answer=True).strip().lower()
             if text in YES or text in NO:
                 return rnd.self_score(text in YES, time.monotonic() - started)
             draw.reprompt(self.console, "answer y (I knew it) or n (review it again)")
@@ -339,11 +364,16 @@ class Runner:
     def confirm(self, label: str) -> bool:
         """A y/N question after the round; end of input or anything else means no."""
         self.console.print()
+        prompt = prompt_markup(label, "(y/N) ›")
+        interactive = self.prompter.interactive
         try:
-            text = self.console.input(prompt_markup(label, "(y/N) ›"))
+            text = self.console.input(prompt if interactive else "", stream=None)
         except EOFError:
-            self.console.print()
+            if not interactive:
+                draw.echo(self.console, "", prompt)
+            else:
+                self.console.print()
             return False
-        if not self.prompter.interactive:
-            draw.echo(self.console, text)
+        if not interactive:
+            draw.echo(self.console, text, prompt)
         return text.strip().lower() in {"y", "yes"}

@@ -22,7 +22,9 @@ def stats(
         help="Bank id or a .yaml file (default: every bank).",
         autocompletion=complete.bank_ids,
     ),
-    days: int = typer.Option(14, "--days", "-d", min=1, max=3650, help="Look back N days."),
+    days: int = typer.Option(
+        14, "--days", "-d", min=1, max=3650, help="Look back N days (at most 3650)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
     no_pager: NoPager = False,
 ) -> None:
@@ -38,7 +40,7 @@ def stats(
 
     report = gather(bank, days)
     for s in report.skipped:  # one broken bank must not hide the others' progress
-        print_warning(f"skipped {s.path.name}: {s.problem} (see `refresher check`)")
+        print_warning(s.warning)
     if as_json:
         typer.echo(json.dumps(report.stats.to_dict(), indent=2, ensure_ascii=False))
         return

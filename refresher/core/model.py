@@ -33,6 +33,9 @@ class Question:
     source: str = ""
     line: int = 0
     hint: str = ""  # a tutor's nudge, shown before a second try
+    # Names of the facts this question shares with others (`group:` in a bank): questions of a
+    # group are kept apart in a round, and a review buries a group's other cards for the day.
+    group: tuple[str, ...] = ()
 
     type: ClassVar[str] = ""
     self_graded: ClassVar[bool] = False

@@ -484,6 +484,8 @@ def _window_lines(
     if mode == "avg":
         terms = cells[real] if exclude_pad else cells[~np.isnan(cells)]
         total = exact_sum(terms)
+        if terms.size == 1:  # one cell: nothing to add up
+            return ((Num(float(terms[0])), " / ", Num(divisor), " = ", Num(value, "cell.out")),)
         if terms.size <= MAX_TERMS:
             parts: list = ["("]
             for i, t in enumerate(terms):
@@ -588,7 +590,11 @@ def explain_pool(
             note = f"divided by {int(divs[i, j])}, not {size[0] * size[1]}: " + (
                 "only real input cells count."
                 if exclude_pad
-                else "the window hangs past the padding; only the cells it covers count."
+                else (
+                    "the window hangs past the padding; only the cells it covers count."
+                    if any(padding)
+                    else "the window hangs past the input's edge; only the cells it covers count."
+                )
             )
         return Step(
             title=heading,

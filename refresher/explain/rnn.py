@@ -165,7 +165,7 @@ def affine_lines(
                 for j in range(w.shape[1]):
                     parts += [
                         " + " if j else "",
-                        Num(float(w[u, j]), paren=j > 0 or k > 0),
+                        Num(float(w[u, j]), paren=True),  # every negative factor alike
                         "·",
                         Num(float(v[j]), paren=True),
                     ]

@@ -230,8 +230,17 @@ def _syntax(exc: yaml.MarkedYAMLError) -> str:
     where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
     reason = exc.problem or exc.context or "invalid YAML"
     start = exc.context_mark
+    if exc.context and "quoted scalar" in exc.context and start is not None:
+        # the quote that was never closed is the mistake, not the end where it was noticed
+        found = f"; noticed on line {mark.line + 1}" if mark and mark.line != start.line else ""
+        return (
+            f"{start.line + 1}:{start.column + 1}: YAML syntax error: this quote is never"
+            f" closed{found}"
+        )
     if start is not None and mark is not None and start.line != mark.line and exc.context:
         reason += f" ({exc.context} on line {start.line + 1})"
+    if "mapping values are not allowed" in reason:
+        reason += "; quote a value that contains ': ' (title: \"Session 14: RNN\")"
     return f"{where}: YAML syntax error: {reason}"
 
 

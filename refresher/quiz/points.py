@@ -67,6 +67,8 @@ def stem(word: str) -> str:
     w = word.lower()
     if w in _NUMBER_WORDS:
         return _NUMBER_WORDS[w]
+    if w == "σ":  # the sigmoid as the worked solutions write it; typed, it is "sigma"
+        return "sigma"
     if len(w) <= _MIN_STEM or w[0].isdigit():
         return w
     for suffix in _IZE:

@@ -18,6 +18,7 @@ from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Outcome, Question
 from refresher.kinds import NAMES, kind_of
 from refresher.kinds.base import Item
+from refresher.quiz.related import spread
 
 
 class Mode(StrEnum):
@@ -128,13 +129,15 @@ def make_items(
     shuffle: bool = True,
     count: int | None = None,
 ) -> list[Item]:
-    """Order questions (and the options of each) reproducibly from `rng`, then take `count`."""
+    """Order questions (and the options of each) reproducibly from `rng`, then take `count`.
+    A shuffled order keeps related questions apart (`related.spread`)."""
     questions = list(questions)
     if shuffle:
         rng.shuffle(questions)
     if count is not None:
         questions = questions[:count]
-    return [Item(q, kind_of(q).arrange(q, rng, shuffle)) for q in questions]
+    items = [Item(q, kind_of(q).arrange(q, rng, shuffle)) for q in questions]
+    return spread(items) if shuffle else items
 
 
 def attach_instances(

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refresher.core.model import Bank
+from refresher.core.text import plural
 from refresher.kinds import NAMES
 
 
@@ -62,7 +63,7 @@ def clean(console: Console, bank: Bank | None) -> None:
         Text.assemble(
             ("✓ ", "right"),
             bank.path,
-            (f"  {bank.id}: {len(bank.questions)} questions, no problems", "muted"),
+            (f"  {bank.id}: {plural(len(bank.questions), 'question')}, no problems", "muted"),
         )
     )
 

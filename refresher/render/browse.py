@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from refresher.app.browse import Finding, Shown
+from refresher.app.flags import Changed
 from refresher.core.text import plural
 from refresher.kinds.letters import letter
 from refresher.render.layout import hanging
@@ -50,6 +51,7 @@ def finding(console: Console, result: Finding) -> None:
                 "  ",
                 (f.topic_name, ""),
                 ("" if f.bank == "session-14" else f"  [{f.bank}]", "muted"),
+                ("  ⚑ flagged" if f.flagged else "", "accent"),
             ),
             overflow="fold",
         )
@@ -71,6 +73,15 @@ def shown(console: Console, s: Shown) -> None:
     head = Text.assemble((q.id, "accent"), "  ", (q.type, "letter"), "  ", s.topic_name)
     head.append(f"  {s.bank.id}", "muted")
     console.print(head, overflow="fold")
+    if s.flagged_at is not None:
+        console.print(
+            Text(
+                f"⚑ flagged {s.flagged_at.astimezone(s.zone):%Y-%m-%d}"
+                f" (refresher unflag {q.id} clears it)",
+                "accent",
+            ),
+            overflow="fold",
+        )
     if q.tags:
         console.print(Text(f"tags: {', '.join(q.tags)}", "muted"), overflow="fold")
     console.print()
@@ -133,3 +144,20 @@ def shown(console: Console, s: Shown) -> None:
         )
     if s.also_in:
         console.print(Text(f"Also in: {', '.join(s.also_in)} (refresher show BANK/ID)", "muted"))
+
+
+def flag_changes(console: Console, changes: list[Changed], *, flagged: bool) -> None:
+    """One line per question flagged or unflagged (or already so)."""
+    for c in changes:
+        if flagged:
+            said = f"⚑ Flagged {c.key}." if c.done else f"{c.key} was flagged already."
+        else:
+            said = f"Unflagged {c.key}." if c.done else f"{c.key} was not flagged."
+        console.print(Text(said, "accent" if c.done else "muted"), overflow="fold")
+
+
+def flags_cleared(console: Console, n: int) -> None:
+    if n:
+        console.print(Text(f"Cleared {plural(n, 'flag')}.", "accent"))
+    else:
+        console.print(Text("No flags to clear.", "muted"))

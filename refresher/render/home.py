@@ -48,7 +48,7 @@ def home(console: Console, home: Home) -> None:
     else:
         console.print("No bank loads: see `refresher banks`.")
     for s in home.skipped:
-        console.print(Text(f"skipped {s.path.name}: {s.problem} (see `refresher check`)", "skip"))
+        console.print(Text(s.warning, "skip"))
     console.print()
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="muted", no_wrap=True)

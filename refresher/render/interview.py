@@ -60,7 +60,8 @@ def header(
             "the answer."
         )
     lines.append(
-        "Enter alone: you answered aloud. s skips, q ends (Ctrl-C too): nothing answered is lost."
+        "Enter alone: you answered aloud. s skips, f flags the question, q ends (Ctrl-C too):"
+        " nothing answered is lost."
     )
     keys = "\n".join(lines)
     body = Text.assemble((" · ".join(bits), "accent"), "\n", (keys, "muted"))
@@ -97,7 +98,10 @@ def times_up(console: Console, limit: int) -> None:
 
 
 def reprompt(console: Console, message: str) -> None:
-    console.print(Text.assemble(("  ? ", "skip"), (message, "skip")))
+    """Why a line is asked again; a long reason wraps under itself."""
+    from refresher.render.question import reprompt as said
+
+    said(console, message)
 
 
 def skipped(console: Console) -> None:

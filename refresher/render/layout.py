@@ -73,6 +73,22 @@ def checked_lines(
     return out
 
 
+def hung(text: Text, indent: int) -> Padding:
+    """A multi-line answer whose lines wrap under their own text: a line led by a mark and a
+    code (`✗ 1B  forget gate → ...`) keeps its text in a column after them; other lines (a
+    matrix's rows) are shown as they are."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in text.split("\n"):
+        plain = line.plain
+        cut = plain.find("  ", 2) if plain[:2] in ("✓ ", "✗ ") else -1
+        if cut < 0:
+            return Padding(text, (0, 0, 0, indent), expand=False)
+        grid.add_row(line[:cut], line[cut + 2 :])
+    return Padding(grid, (0, 0, 0, indent), expand=False)
+
+
 def diff_text(segments: list[tuple[str, str]]) -> Text:
     """A typed answer against the right one: `hidd[+e]n`, `[-x]` for a character too many."""
     out = Text()

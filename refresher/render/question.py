@@ -11,7 +11,7 @@ from refresher.core.model import Outcome
 from refresher.kinds import KINDS, kind_of
 from refresher.quiz.round import Answered, Item
 from refresher.render.kinds import view_of
-from refresher.render.layout import hanging, options_view, progress_rule
+from refresher.render.layout import hanging, hung, options_view, progress_rule
 
 __all__ = ["hanging", "options_view"]
 
@@ -37,7 +37,8 @@ def header(
         (" · ".join(bits), "accent"),
         "\n",
         (
-            "At any prompt: s skips, q ends the round (Ctrl-C too). Nothing answered is lost.",
+            "At any prompt: s skips, f flags the question, q ends the round (Ctrl-C too)."
+            " Nothing answered is lost.",
             "muted",
         ),
     )
@@ -89,16 +90,30 @@ def hint_for(item: Item | None) -> str:
 
 
 def reprompt(console: Console, message: str) -> None:
-    console.print(Text.assemble(("  ? ", "skip"), (message, "skip")))
+    """Why an answer is asked again; a long reason wraps under itself."""
+    console.print(hanging([("?", "skip")], [Text(message, style="skip")]))
+
+
+def flagged(console: Console, qid: str, newly: bool) -> None:
+    """One line after `f`: the question is flagged (the prompt is asked again below)."""
+    if newly:
+        said = "Flagged: refresher quiz --flagged asks it again."
+    else:
+        said = f"Flagged already: refresher unflag {qid} clears it."
+    console.print(hanging([("⚑", "accent")], [Text(said, style="accent")]))
 
 
 def skipped(console: Console) -> None:
     console.print(Text("↷ Skipped", style="skip"))
 
 
-def echo(console: Console, text: str) -> None:
-    """Show a piped answer, so a scripted transcript reads like a typed one."""
-    console.print(Text(text, style="muted"))
+def echo(console: Console, text: str, prompt: str = "", end: str = "\n") -> None:
+    """Show a piped answer after its prompt (Rich markup), so a scripted transcript reads like a
+    typed one; an empty answer leaves no space after the prompt."""
+    line = Text.from_markup(prompt) if prompt else Text()
+    line.append(text, style="muted")
+    line.rstrip()
+    console.print(line, end=end)
 
 
 def given_text(answered: Answered) -> Text:
@@ -191,7 +206,7 @@ def feedback(console: Console, answered: Answered, *, fold: bool = False) -> boo
         answer = expected_text(answered)
         if "\n" in answer.plain:  # several lines: one per line, aligned
             console.print(Text("  The answer:"))
-            console.print(Padding(answer, (0, 0, 0, 4), expand=False))
+            console.print(hung(answer, 4))
         else:
             console.print(hanging([("The answer:", "")], [answer]))  # wraps under itself
         folded = view.after_answer(console, answered, fold)

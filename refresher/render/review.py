@@ -30,7 +30,7 @@ RATING_STYLES = {
     Rating.Easy: "bold cyan",
 }
 
-KEYS = "Enter reveals · 1 Again  2 Hard  3 Good  4 Easy · u undoes · s skips · q ends"
+KEYS = "Enter reveals · 1 Again  2 Hard  3 Good  4 Easy · u undoes · s skips · f flags · q ends"
 
 
 def interval(value: timedelta) -> str:
@@ -63,6 +63,8 @@ def header(console: Console, title: str, queue: Queue, minutes: int | None = Non
     )
     if queue.held_back:
         body.append(f"\n{held_back(queue.held_back, minutes)}", style="skip")
+    if queue.buried:
+        body.append(f"\n{buried(queue.buried)}", style="skip")
     body.append(f"\n{KEYS}", style="muted")
     console.print(
         Panel(body, title=Text(f"Review · {title}", style="bold"), expand=False, padding=(0, 1))
@@ -86,6 +88,19 @@ def budget_used(console: Console, minutes: int | None, left: int) -> None:
             ("  (review --no-budget goes on)", "muted"),
         )
     )
+
+
+def buried(n: int) -> str:
+    """Siblings left for tomorrow, as Anki buries them."""
+    them = "waits" if n == 1 else "wait"
+    return f"{plural(n, 'related card')} {them} for tomorrow (its group was answered today)"
+
+
+def buried_now(n: int) -> str:
+    """After a rating: the card's siblings still in this sitting are left for tomorrow."""
+    if n == 1:
+        return "↷ Its related card waits for tomorrow."
+    return f"↷ Its {n} related cards wait for tomorrow."
 
 
 def card_heading(console: Console, number: int, total: int, topic: str, status: str) -> None:
@@ -170,6 +185,8 @@ def nothing_due(
     console.print(Text.assemble(("Nothing to review in ", "accent"), (title, "bold"), " now."))
     if queue.held_back:
         console.print(Text(held_back(queue.held_back, minutes) + ".", style="skip"))
+    if queue.buried:
+        console.print(Text(buried(queue.buried) + ".", style="skip"))
     if queue.next_due is not None:
         console.print(Text(f"Next card due {when(queue.next_due, now)}.", style="muted"))
     if queue.new_unseen and not queue.new_left_today:

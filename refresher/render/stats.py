@@ -209,6 +209,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
         )
         c = s.cards  # what there is to start on; charts of nothing say nothing
         section(console, "Cards", f"{c.new} new, ready for `refresher review`")
+        flagged(console, s)
         return
 
     # activity
@@ -306,13 +307,27 @@ def stats(console: Console, s: Stats, title: str) -> None:
             )
         console.print(table)
 
+    flagged(console, s)
     _panels(console, s)
 
 
+def flagged(console: Console, s: Stats) -> None:
+    """The questions the learner flagged (`f` at a prompt), oldest flag first."""
+    if not s.flagged:
+        return
+    section(console, "Flagged", "quiz --flagged asks them; unflag ID clears one")
+    table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
+    table.add_column("Flagged", style="muted", no_wrap=True)
+    table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
+    for f in s.flagged:
+        table.add_row(f"{f.day:%Y-%m-%d}", _named(f.question.prompt, f.question.id))
+    console.print(table)
+
+
 def _named(prompt: str, qid: str) -> Text:
-    """A question in a table: its text first (what the learner knows it by), its id after, so a
-    narrow terminal cuts the id rather than the text."""
-    return Text.assemble((" ".join(prompt.split()), "bold"), "  ", (qid, "muted"))
+    """A question in a table: its id first (what `show`, `unflag` and `quiz --id` take), then
+    its text, so every row has its id and a narrow terminal cuts the text, never the id."""
+    return Text.assemble((qid, "muted"), "  ", (" ".join(prompt.split()), "bold"))
 
 
 def practice(console: Console, s: Stats) -> None:

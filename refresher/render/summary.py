@@ -9,7 +9,7 @@ from rich.text import Text
 
 from refresher.core.text import excerpt
 from refresher.quiz.round import Answered, Summary
-from refresher.render.layout import hanging
+from refresher.render.layout import hanging, hung
 from refresher.render.question import expected_text, given_text
 
 
@@ -92,7 +92,7 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
         lines = [Text.assemble(("You: ", "muted"), given)]
     answer = expected_text(miss)
     if "\n" in answer.plain:
-        lines += [Text("Answer:", style="muted"), Padding(answer, (0, 0, 0, 2), expand=False)]
+        lines += [Text("Answer:", style="muted"), hung(answer, 2)]
     else:
         lines.append(Text.assemble(("Answer: ", "muted"), answer))
     said = miss.outcome.detail.get("diagnosis")

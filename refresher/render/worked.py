@@ -278,8 +278,14 @@ class Equations:
         return Measurement(min(max((cell_len(w) for w in words), default=0), widest), widest)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        aligned = self._aligned_width() <= options.max_width
+        # Only the commented lines decide: a long sentence or equation without a comment wraps
+        # on its own and must not push every comment under its equation.
         column = self._column()
+        aligned = all(
+            column + len(COMMENT_GAP) + cell_len(c) <= options.max_width
+            for _, c in self.rows
+            if c is not None
+        )
         for (body, comment), prose in zip(self.rows, self.prose, strict=True):
             if prose:
                 yield Hang(body, hang=INDENT, prose=True)

@@ -181,17 +181,15 @@ def new_card(card_id: int, now: datetime) -> Card:
     return Card(card_id=card_id, due=_utc(now))
 
 
-def rate(
+def _rate_once(
     scheduler: Scheduler,
     before: CardState | None,
     card_id: int,
     rating: Rating,
     now: datetime,
-    *,
-    duration_ms: int | None = None,
-    leech_threshold: int = LEECH_LAPSES,
+    duration_ms: int | None,
+    leech_threshold: int,
 ) -> Rated:
-    """Rate one card at `now`. `before` is None for a card seen for the first time."""
     now = _utc(now)
     card = before.card if before is not None else new_card(card_id, now)
     after_card, log = scheduler.review_card(card, rating, now, duration_ms)
@@ -212,6 +210,57 @@ def rate(
     return Rated(rating, before, after, log)
 
 
+# Hard, Good and Easy on a card in review, kept at least a day apart (as Anki does), so that two
+# neighbouring buttons never offer the same interval (fuzz or an early review can make them meet).
+APART = (Rating.Hard, Rating.Good, Rating.Easy)
+
+
+def _in_review(before: CardState | None) -> bool:
+    return before is not None and before.card.state == State.Review
+
+
+def _apart(results: Mapping[Rating, Rated]) -> dict[Rating, Rated]:
+    """`results` with Good at least a day after Hard and Easy a day after Good, where each of
+    them leaves the card in review; whole days, as review intervals are."""
+    out = dict(results)
+    floor: int | None = None
+    for r in APART:
+        rated = out.get(r)
+        if rated is None or rated.after.card.state != State.Review:
+            floor = None
+            continue
+        days = round(rated.interval / timedelta(days=1))
+        if floor is not None and days < floor:
+            days = floor
+            due = rated.log.review_datetime + timedelta(days=days)
+            card = replace(rated.after.card, due=due)
+            out[r] = replace(rated, after=replace(rated.after, card=card))
+        floor = days + 1
+    return out
+
+
+def rate(
+    scheduler: Scheduler,
+    before: CardState | None,
+    card_id: int,
+    rating: Rating,
+    now: datetime,
+    *,
+    duration_ms: int | None = None,
+    leech_threshold: int = LEECH_LAPSES,
+) -> Rated:
+    """Rate one card at `now`. `before` is None for a card seen for the first time. On a card
+    in review, Good and Easy are kept at least a day past the ratings below them (`_apart`)."""
+    if not _in_review(before) or rating not in APART[1:]:
+        return _rate_once(scheduler, before, card_id, rating, now, duration_ms, leech_threshold)
+    results = {
+        r: _rate_once(scheduler, before, card_id, r, now, duration_ms, leech_threshold)
+        for r in APART
+        if r <= rating
+    }
+    return _apart(results)[rating]
+
+
 def preview(
     scheduler: Scheduler,
     before: CardState | None,
@@ -221,11 +270,12 @@ def preview(
     leech_threshold: int = LEECH_LAPSES,
 ) -> dict[Rating, Rated]:
     """What each of the four ratings would do now. The chosen one is applied as is, so the
-    interval shown next to a rating is the interval given, fuzz included."""
-    return {
-        r: rate(scheduler, before, card_id, r, now, leech_threshold=leech_threshold)
-        for r in RATINGS
+    interval shown next to a rating is the interval given, fuzz included; on a card in review,
+    Hard, Good and Easy are at least a day apart."""
+    results = {
+        r: _rate_once(scheduler, before, card_id, r, now, None, leech_threshold) for r in RATINGS
     }
+    return _apart(results) if _in_review(before) else results
 
 
 def retrievability(scheduler: Scheduler, card: CardState | CardInfo, now: datetime) -> float:
@@ -294,6 +344,7 @@ class Queue:
     new_unseen: int  # cards in the selection never reviewed
     next_due: datetime | None  # the soonest card not due yet (for "come back at ...")
     held_back: int = 0  # due review cards past today's cap, left for the following days
+    buried: int = 0  # due or new cards whose sibling was answered today: left for tomorrow
 
     @property
     def due_count(self) -> int:
@@ -448,6 +499,7 @@ class ReviewSession:
     done: list[Done] = field(default_factory=list)
     skipped: list[QueueEntry] = field(default_factory=list)
     dropped: int = 0  # cards rated elsewhere meanwhile, no longer due
+    buried: int = 0  # siblings of cards rated in this sitting, left for tomorrow
 
     def __post_init__(self) -> None:
         ids = dict.fromkeys(e.card_id for e in self.pending)
@@ -495,6 +547,21 @@ class ReviewSession:
         entry = self.pending.pop(0)
         self.skipped.append(entry)
         return entry
+
+    def bury(self, card_ids: set[int]) -> int:
+        """Leave out the pending cards `card_ids` (siblings of a card just rated) until
+        tomorrow; returns how many were pending."""
+        kept = [e for e in self.pending if e.card_id not in card_ids]
+        n = len(self.pending) - len(kept)
+        self.pending = kept
+        self.buried += n
+        return n
+
+    def add_new(self, card_ids: Iterable[int]) -> None:
+        """New cards joining the sitting (in the place of buried ones)."""
+        for card_id in card_ids:
+            self.pending.append(QueueEntry(card_id, True))
+            self._order.setdefault(card_id, len(self._order))
 
     def drop(self) -> QueueEntry:
         """Leave out the current card without counting it (it is not due any more)."""

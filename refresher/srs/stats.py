@@ -104,6 +104,14 @@ class Leech:
 
 
 @dataclass(frozen=True)
+class Flagged:
+    """A question the learner flagged to look at again, and the day it was flagged."""
+
+    question: Question
+    day: date
+
+
+@dataclass(frozen=True)
 class CardCounts:
     new: int = 0
     learning: int = 0
@@ -224,6 +232,7 @@ class Stats:
     readiness: Readiness | None = None
     interview_date: date | None = None
     model_fit: ModelFit | None = None  # how well the FSRS parameters in force fit the history
+    flagged: tuple[Flagged, ...] = ()  # oldest flag first
 
     @property
     def attempts(self) -> int:
@@ -281,6 +290,9 @@ class Stats:
                     "suspended": x.suspended,
                 }
                 for x in self.leeches
+            ],
+            "flagged": [
+                {"question": f.question.key, "flagged_on": f.day.isoformat()} for f in self.flagged
             ],
             "first_try": self.first_try.to_dict(),
             "overruled": self.overruled,

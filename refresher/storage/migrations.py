@@ -264,6 +264,14 @@ MIGRATIONS: list[str] = [
     # 8: quiz rounds travel too (a `round` event, and each answer names its round), and each
     # replayed card keeps the state it reached, so a sync replays only what came after it.
     SYNC_ROUNDS_SCHEMA,
+    # 9: flags: the questions the learner marked to look at again (`f` at a prompt), one row
+    # each; `refresher unflag` deletes it.
+    """
+    CREATE TABLE flags (
+        question_id INTEGER PRIMARY KEY REFERENCES questions (id),
+        flagged_at TEXT NOT NULL         -- ISO 8601 UTC
+    );
+    """,
 ]
 
 

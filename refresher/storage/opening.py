@@ -146,6 +146,7 @@ _TIME_COLUMNS = (
     ("cards", "due", True),
     ("cards", "introduced_at", True),
     ("cards", "last_review", True),
+    ("flags", "flagged_at", True),
     ("attempts", "answered_at", False),
     ("reviews", "reviewed_at", False),
     ("rounds", "started_at", False),

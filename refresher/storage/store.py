@@ -9,7 +9,8 @@ gives a `Store`, whose methods come from one module per concern:
 - `cards`: card states, ratings (settled on the state as stored, under the write lock), undo;
 - `memory`: the review history as FSRS training data, and card states rescheduled;
 - `queries`: the read-only queries behind stats, plan, redo rounds and the history export;
-- `browse`: the reads of the home screen, `find` and `show`.
+- `browse`: the reads of the home screen, `find` and `show`;
+- `flags`: the questions the learner flagged to look at again.
 
 Every write commits at once (autocommit with explicit short transactions); WAL mode and a busy
 timeout let two terminals study at the same time. A value read back that cannot be right (a time
@@ -26,6 +27,7 @@ from refresher.storage.attempts import AttemptRow, Attempts, ScoredAnswer
 from refresher.storage.browse import Browse
 from refresher.storage.cards import Cards, ReviewRecord, UndoConflict
 from refresher.storage.connection import Closing, guarded, iso
+from refresher.storage.flags import Flag, Flags
 from refresher.storage.memory import Memory
 from refresher.storage.opening import BUSY_TIMEOUT_MS, SQLITE_MAGIC, connect
 from refresher.storage.queries import Queries
@@ -35,6 +37,7 @@ __all__ = [
     "DB_NAME",
     "SQLITE_MAGIC",
     "AttemptRow",
+    "Flag",
     "OnStore",
     "ReviewRecord",
     "ScoredAnswer",
@@ -47,7 +50,7 @@ __all__ = [
 DB_NAME = paths.DB_NAME
 
 
-class Store(Attempts, Cards, Memory, Queries, Browse):
+class Store(Attempts, Cards, Memory, Queries, Browse, Flags):
     """An open history database. Use `open_store()`; close with `close()` or `with`."""
 
     # --- one-time notices --------------------------------------------------------------------

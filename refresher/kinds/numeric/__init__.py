@@ -129,16 +129,18 @@ class Numeric(
             return "a number"
         if item.instance is None:
             return self.hint
+        from refresher.kinds.numeric.engine import instance_example
+
         shape = item.instance.expected.shape
         if item.instance.worked.kind == "shapes" and item.instance.ask != "returned":
             return "a shape, its sizes separated by spaces, e.g. 4 7 9"
+        example = instance_example(item.instance)
         if item.instance.ask == "output_size" and shape == (2,):
-            example = "8 8" if list(item.instance.expected) != [8, 8] else "12 12"
             return f"rows columns, e.g. {example}"
         if len(shape) == 2:
             return f"a {shape[0]}x{shape[1]} matrix, rows split by ';'"
         if len(shape) == 1 and shape[0] > 1:
-            return f"{shape[0]} numbers separated by spaces"
+            return f"{shape[0]} numbers separated by spaces, e.g. {example}"
         return "a number"
 
     def more_inputs(self, item: Any, first: str, interactive: bool) -> tuple[str, ...]:

@@ -344,12 +344,40 @@ def solve(spec: Mapping[str, Any]) -> Instance:
 # --- reading and grading answers -------------------------------------------------------------
 
 
-def shape_name(shape: tuple[int, ...]) -> str:
-    if len(shape) == 0:
+_SAMPLE = ("0.2", "0.7", "0.1", "0.5", "0.9", "0.3", "0.6", "0.4")
+
+
+def answer_example(shape: tuple[int, ...], expected: Any = None, sizes: bool = False) -> str:
+    """An answer of the question's own shape to show as an example: as many numbers as it
+    wants (`0.2 0.7 0.1` for three), whole sizes for an output size (`8 8`, never the answer
+    itself), rows split by ';' for a matrix."""
+    if sizes:
+        count = shape[0] if shape else 1
+        same = expected is not None and [float(v) for v in np.ravel(expected)] == [8.0] * count
+        return " ".join(["12" if same else "8"] * count)
+    if len(shape) == 0 or math.prod(shape) == 1:
+        return "0.5"
+    if len(shape) == 1:
+        return " ".join(_SAMPLE[k % len(_SAMPLE)] for k in range(shape[0]))
+    rows, cols = shape[0], shape[1]
+    cells = [_SAMPLE[k % len(_SAMPLE)] for k in range(rows * cols)]
+    return "; ".join(" ".join(cells[r * cols : (r + 1) * cols]) for r in range(rows))
+
+
+def shape_name(shape: tuple[int, ...], example: str | None = None) -> str:
+    """What an answer of `shape` is, with an example of that very shape."""
+    if len(shape) == 0 or (len(shape) == 1 and shape[0] == 1):
         return "a single number"
     if len(shape) == 1:
-        return f"{shape[0]} numbers (like 0.2 0.7)" if shape[0] > 1 else "a single number"
+        return f"{shape[0]} numbers (like {example or answer_example(shape)})"
     return f"a {shape[0]}x{shape[1]} matrix (rows split by ';')"
+
+
+def instance_example(instance: Instance) -> str:
+    """The example shown for `instance` in its hint and in a refusal alike."""
+    expected = instance.expected
+    sizes = instance.ask == "output_size"
+    return answer_example(expected.shape, expected, sizes=sizes)
 
 
 def first_row_problem(text: str, shapes: list[tuple[int, ...]]) -> tuple[int, str | None]:
@@ -387,11 +415,12 @@ def shape_text(text: str) -> str:
     return plain.strip().rstrip(",")
 
 
-def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
-    """Parse `text` into an array of `shape`; InputError (re-prompt) when it does not fit."""
+def read_answer(text: str, shape: tuple[int, ...], example: str | None = None) -> np.ndarray:
+    """Parse `text` into an array of `shape`; InputError (re-prompt) when it does not fit,
+    naming the shape with `example` (one of that shape) when given."""
     cleaned = text.strip().replace("×", "x")
     if not cleaned:
-        raise InputError(f"expected {shape_name(shape)}")
+        raise InputError(f"expected {shape_name(shape, example)}")
     if len(shape) == 0 and _THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(",", "")  # 2,480 is one number here, not two
     try:
@@ -407,11 +436,11 @@ def read_answer(text: str, shape: tuple[int, ...]) -> np.ndarray:
             if value.shape[0] == 1 and value.size == math.prod(shape) and value.shape != shape:
                 value = value.reshape(shape)  # every number on one line, row after row
     except InputError as exc:
-        raise InputError(f"{exc} — expected {shape_name(shape)}") from None
+        raise InputError(f"{exc} — expected {shape_name(shape, example)}") from None
     if value.shape != shape:
         count = f"{value.size} number{'s' if value.size != 1 else ''}"
         got = "x".join(map(str, value.shape)) if value.ndim == 2 else count
-        raise InputError(f"expected {shape_name(shape)}, got {got}")
+        raise InputError(f"expected {shape_name(shape, example)}, got {got}")
     return value
 
 
@@ -425,7 +454,7 @@ def grade(instance: Instance, text: str, tolerance: float = 0.01, rtol: float = 
     if instance.worked.kind in SHAPE_ANSWERS and expected.ndim == 1:
         return _grade_shape(instance, text, detail)
     try:
-        given = read_answer(text, expected.shape)
+        given = read_answer(text, expected.shape, instance_example(instance))
     except InputError:
         found = _mistaken_shape(instance, text, tolerance, rtol)
         if found is None:
