@@ -19,8 +19,11 @@ def _commands() -> list[list[str]]:
 
     def walk(cmd, path: list[str]) -> None:
         found.append(path)
-        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
-            walk(sub, [*path, name])
+        if not hasattr(cmd, "list_commands"):
+            return
+        # listed and looked up as help does: the groups build their commands when asked
+        for name in sorted(cmd.list_commands(None)):
+            walk(cmd.get_command(None, name), [*path, name])
 
     walk(get_command(app), [])
     return found
