@@ -21,7 +21,10 @@ from refresher.quiz.round import attach_instances, make_items
 BUNDLED = bundled_dir() / "session-14.yaml"
 DOC = Path(__file__).parent / "data" / "interop" / "moodle-doc-export.xml"
 # Refresher's own: who asks what next in an interview (Moodle has no such link)
-NOT_IN_MOODLE = {"bank_id", "line", "source", "follow_ups", "compute", "compute_lines", "rtol"}
+# what a Moodle question has no field for; `group` (siblings buried together) is refresher's own
+NOT_IN_MOODLE = {
+    "bank_id", "line", "source", "follow_ups", "compute", "compute_lines", "rtol", "group"
+}  # fmt: skip
 
 
 def _run(*args: str):
