@@ -30,6 +30,8 @@ def test_schema_version_and_wal(refresher_home):
     with open_store() as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        # no fsync per answer (NORMAL is 1; FULL, SQLite's default, is 2): see opening.connect
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
     with open_store() as store:  # re-opening does not migrate twice
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 

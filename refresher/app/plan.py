@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refresher.app import banks as bank_access
 from refresher.app import settings as app_settings
@@ -28,7 +28,9 @@ from refresher.srs import forecast, planning, schedule
 from refresher.srs.forecast import Forecast
 from refresher.srs.planning import Readiness, Shortening, Target
 from refresher.srs.schedule import CardInfo, Queue, Scheduler, StudyDay
-from refresher.srs.stats import CardCounts, card_counts
+
+if TYPE_CHECKING:  # `review` builds its queue through `Policy` and needs no stats
+    from refresher.srs.stats import CardCounts
 from refresher.storage.store import Store, open_store
 
 SECONDS_SAMPLE = 200  # the learner's last answers the time estimate is the median of
@@ -390,6 +392,8 @@ def compute(
     cards = store.card_infos(bank.id)
     question_ids = [ids.get(q.id) for q in bank.questions]
     selection = [k for k in question_ids if k is not None]
+    from refresher.srs.stats import card_counts
+
     counts = card_counts(question_ids, cards)
 
     status = "none" if target is None else ("ahead" if target.active(today) else "passed")

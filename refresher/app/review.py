@@ -181,13 +181,13 @@ class ReviewSitting(OnStore):
     def _buried(self, cards: Mapping[int, CardInfo], day: StudyDay, now: datetime) -> set[int]:
         """Cards of the selection left for tomorrow, as Anki buries siblings: new or due
         review cards sharing a `group` with a card answered today (not learning ones)."""
-        today = day.date_of(now)
+        start = day.start(day.date_of(now))
+        end = start + timedelta(days=1)
+        by_card = self.by_card
         touched = {
             k
             for k, info in cards.items()
-            if k in self.by_card
-            and info.last_review is not None
-            and day.date_of(info.last_review) == today
+            if (last := info.last_review) is not None and start <= last < end and k in by_card
         }
         groups = {name for k in touched for name in self.by_card[k].group}
         if not groups:

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from refresher.app.flags import f_answers, flag_question
-from refresher.app.interview import guess, points_outcome, rating_for_share
 from refresher.app.review import CardView, Offer, ReviewSitting
-from refresher.cli.interview import Lines, confirm_points, read_answer
 from refresher.cli.runner import (
     OPEN_LABEL,
     QUIT,
@@ -36,7 +34,6 @@ from refresher.core.errors import InputError
 from refresher.core.model import Outcome
 from refresher.kinds.base import Item
 from refresher.quiz.round import Answered, grade, second_try
-from refresher.render import interview as talk
 from refresher.render import question as draw
 from refresher.render import review as show
 from refresher.render.console import stdin_is_tty
@@ -173,6 +170,11 @@ class Reviewer:
         """An interview question answered in writing, as in `refresher interview`: the key
         points it covers are ticked for the learner to confirm, and their share suggests the
         rating (Enter keeps it, 1-4 changes it)."""
+        # the interview's reader and scoring, imported when a written answer is given
+        from refresher.app.interview import guess, points_outcome, rating_for_share
+        from refresher.cli.interview import Lines, confirm_points, read_answer
+        from refresher.render import interview as talk
+
         q = card.question
         lines = Lines(self.console, self.prompter.interactive, self.prompter.flagger)
         text = read_answer(lines, first)

@@ -221,6 +221,11 @@ def connect(home: Path | None = None) -> tuple[sqlite3.Connection, Path]:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         enable_wal(conn)
+        # WAL with synchronous=NORMAL: a commit is in the WAL file (in the OS's cache) when it
+        # returns, so a Ctrl-C, a crash or `kill -9` loses nothing; only a power cut or an OS
+        # crash may take back the last commits, never corrupting the file. FULL would fsync
+        # at every answer: 25-55 ms each here, before the first question is even shown.
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrations.apply(conn, path)
     except sqlite3.DatabaseError as exc:
