@@ -44,8 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Long fuzzing of the bank loader and the importers (10,000 mutants each: of the bundled bank,
-# and of its CSV, TSV, Anki text and GIFT exports; `make test` runs 200 of each), and 20 rounds
-# of kill -9 during a sync (`make test` runs 2).
+# and of its CSV, TSV, Anki text, GIFT and Moodle XML exports; `make test` runs 200 of each),
+# and 20 rounds of kill -9 during a sync (`make test` runs 2).
 fuzz: $(TESTED)
 	REFRESHER_FUZZ=10000 $(BIN)/python -m pytest -q tests/test_bank_fuzz.py tests/test_import_fuzz.py
 	REFRESHER_KILLS=20 $(BIN)/python -m pytest -q tests/test_sync_kill.py
