@@ -59,3 +59,4 @@ SYNC_FILES = 1_000  # event files read from one sync folder
 SYNC_BATCH = 2_000  # events appended per write, so memory stays flat
 SYNC_CHUNK = 5_000  # events imported in one transaction: another command waits for one at most
 SYNC_CHUNK_LINES = 50_000  # lines read (junk included) before a chunk's mark is written
+SYNC_CACHE_KIB = 16 * 1024  # SQLite's page cache while a sync imports (its default: 2 MiB)
