@@ -13,6 +13,11 @@ card whose new steps all come after that step is replayed on the mark's state, a
 that lands earlier, an undo here of a step the mark covers, a setting of the machine) from the
 start. Quiz rounds are events too (`round`, format 2), and an answer names its round.
 
+Speed (`python -m bench sync`): while files are imported Python's cycle collector is off (run
+once a chunk instead) and SQLite's page cache is `limits.SYNC_CACHE_KIB`; a review's or an
+answer's payload is checked first against its msgspec shape (`storage.shapes`), field by field
+only when the shape refuses it.
+
 What can go wrong is counted, never fatal: a torn last line (read again next time, as a sync tool
 may still be writing it), a line too long, junk or a bad checksum (skipped), a line from a newer
 refresher (skipped: upgrade), a file rewritten from an older copy (read again from the start:
