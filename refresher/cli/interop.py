@@ -246,7 +246,7 @@ def history(
         history_table(console, extent, rows)
 
 
-_PIECE_ROWS = 1_000  # rows of --json or --csv written at a time
+_PIECE_ROWS = limits.HISTORY_CHUNK_ROWS  # rows of --json or --csv written at a time
 
 
 def _json_pieces(rows: Iterator[dict[str, Any]]) -> Iterator[str]:

@@ -21,13 +21,14 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from refresher.core import limits
 from refresher.core.text import strip_controls
 from refresher.srs.schedule import interval_parts
 
 if TYPE_CHECKING:
     from refresher.storage.history import Extent
 
-CHUNK_ROWS = 500  # rows written at a time
+CHUNK_ROWS = limits.HISTORY_CHUNK_ROWS  # rows written at a time
 WIDE = 100  # from this many columns one line a row; narrower, a second line under each
 GAP = "  "
 TIME_WIDTH = len("2026-11-25 08:00")

@@ -16,15 +16,16 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
+from refresher.core import limits
 from refresher.core.errors import StoreError
 from refresher.storage.connection import Connection, guarded, iso
 
-# The history is read with a page cache of this many KiB (SQLite's default is 2,000): the
-# reviews an attempt joins come back to pages read a moment before, and a cache that holds them
-# reads each page about once (a third less CPU time for 100,000 rows, for about 15 MB). Only for
-# this read; a memory map would be faster still, but every page it touches counts as the
-# command's own memory, so a large history would look (and be measured) as large as its file.
-HISTORY_CACHE_KIB = 16 * 1024
+# The history is read with a page cache of `limits.HISTORY_CACHE_KIB`: the reviews an attempt
+# joins come back to pages read a moment before, and a cache that holds them reads each page
+# about once (a third less CPU time for 100,000 rows, for about 15 MB). Only for this read; a
+# memory map would be faster still, but every page it touches counts as the command's own
+# memory, so a large history would look (and be measured) as large as its file.
+HISTORY_CACHE_KIB = limits.HISTORY_CACHE_KIB
 
 # From this share of a table asked for (1 / SCAN_SHARE), it is read whole and sorted rather
 # than through its time index (see `History._scan`).
@@ -57,32 +58,40 @@ class History(Connection):
     def _where(self, bank: str | None) -> tuple[str, list[Any]]:
         return ("", []) if bank is None else (" AND q.bank = ?", [bank])
 
-    def _times(self, bank: str | None, start: str, descending: bool) -> str:
+    def _times(self, bank: str | None, order: str) -> str:
+        """The times of the rows from a start on, in `order` (`""`: any)."""
         where, _ = self._where(bank)
-        order = " DESC" if descending else ""
         return (
             "SELECT a.answered_at FROM attempts a JOIN questions q ON q.id = a.question_id"
             f" WHERE a.answered_at >= ?{where}"
             " UNION ALL SELECT r.reviewed_at FROM reviews r"
             " JOIN questions q ON q.id = r.question_id"
-            f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ?{where}"
-            f" ORDER BY 1{order}"
+            f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ?{where}{order}"
         )
 
     def _start_of_last(self, bank: str | None, start: str, last: int) -> tuple[str, int]:
-        """(the time the last `last` rows start at, how many rows from that time on to skip)."""
+        """(the time the last `last` rows start at, how many rows from that time on to skip):
+        the time from the two time indexes read backwards (`last` rows, not all), the count
+        from that time on. Which rows at that time are skipped is `history_rows`' own order.
+        Kept for the store's life: the table asks for its extent, then for its rows."""
+        cuts: dict[tuple[str | None, str, int], tuple[str, int]] = self.__dict__.setdefault(
+            "_history_cuts", {}
+        )
+        if (bank, start, last) not in cuts:
+            cuts[bank, start, last] = self._find_start_of_last(bank, start, last)
+        return cuts[bank, start, last]
+
+    def _find_start_of_last(self, bank: str | None, start: str, last: int) -> tuple[str, int]:
         _, args = self._where(bank)
-        params = (start, *args, start, *args)
         row = self.conn.execute(
-            f"SELECT * FROM ({self._times(bank, start, True)}) LIMIT 1 OFFSET ?",
-            (*params, last - 1),
+            f"{self._times(bank, ' ORDER BY 1 DESC')} LIMIT 1 OFFSET ?",
+            (start, *args, start, *args, last - 1),
         ).fetchone()
         if row is None:  # fewer rows than that: all of them
             return start, 0
         cut = row[0]
         (count,) = self.conn.execute(
-            f"SELECT count(*) FROM ({self._times(bank, cut, False)})",
-            (cut, *args, cut, *args),
+            f"SELECT count(*) FROM ({self._times(bank, '')})", (cut, *args, cut, *args)
         ).fetchone()
         return cut, max(0, count - last)
 
@@ -174,18 +183,18 @@ class History(Connection):
         sql = (
             "SELECT a.answered_at, q.bank, q.qid, a.qtype, a.topic, a.mode, a.given, a.correct,"
             " a.seconds, r.rating, r.reviewed_at, r.due_after,"
-            f" {_MADE_ON.format(column='attempt_id', row='a.id') if machine else 'NULL'}"
+            f" {_MADE_ON.format(column='attempt_id', row='a.id') if machine else 'NULL'}, 0, a.id"
             f" FROM attempts a{attempts}"
             " JOIN questions q ON q.id = a.question_id"
             " LEFT JOIN reviews r ON r.attempt_id = a.id"
             f" WHERE a.answered_at >= ?{where}"
             " UNION ALL SELECT r.reviewed_at, q.bank, q.qid, NULL, NULL, 'review', NULL, NULL,"
             " r.duration_ms / 1000.0, r.rating, r.reviewed_at, r.due_after,"
-            f" {_MADE_ON.format(column='review_id', row='r.id') if machine else 'NULL'}"
+            f" {_MADE_ON.format(column='review_id', row='r.id') if machine else 'NULL'}, 1, r.id"
             f" FROM reviews r{reviews}"
             " JOIN questions q ON q.id = r.question_id"
             f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ?{where}"
-            " ORDER BY 1"
+            " ORDER BY 1, 14, 15"  # ties by answers before reviews, then as written: one order
         )
         try:
             (cache,) = self.conn.execute("PRAGMA cache_size").fetchone()
@@ -194,7 +203,8 @@ class History(Connection):
             try:
                 # the few rows at the first time shown that come before the last `last` (an
                 # OFFSET would make SQLite sort with a limit, twice as slow)
-                yield from islice(cursor, skip, None)
+                for row in islice(cursor, skip, None):
+                    yield row[:13]
             finally:
                 cursor.close()
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
