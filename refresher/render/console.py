@@ -185,8 +185,12 @@ def paged_stream(console: Console, enabled: bool = True) -> Iterator[None]:
     console.file = stream  # a file-like object: the console only writes and flushes it
     try:
         yield
-    except (_PagerGone, KeyboardInterrupt):
-        pass  # the reader quit the pager (or pressed Ctrl-C in it): nothing more to show
+    except _PagerGone:
+        pass  # the reader quit the pager: nothing more to show
+    except KeyboardInterrupt:
+        if not stream.paging:
+            raise
+        # Ctrl-C in the pager is the pager's: the rows stop, the pager stays
     finally:
         console.file = original
         stream.close()
@@ -206,6 +210,10 @@ class _PagerStream:
         self._lines = 0
         self._pager: subprocess.Popen[bytes] | None = None
         self._direct = False  # no pager could start: straight to the file
+
+    @property
+    def paging(self) -> bool:
+        return self._pager is not None
 
     def isatty(self) -> bool:
         return True

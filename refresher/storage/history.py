@@ -73,7 +73,7 @@ class History(Connection):
         """(the time the last `last` rows start at, how many rows from that time on to skip):
         the time from the two time indexes read backwards (`last` rows, not all), the count
         from that time on. Which rows at that time are skipped is `history_rows`' own order.
-        Kept for the store's life: the table asks for its extent, then for its rows."""
+        Kept until the rows are read: the table asks for its extent, then for its rows."""
         cuts: dict[tuple[str | None, str, int], tuple[str, int]] = self.__dict__.setdefault(
             "_history_cuts", {}
         )
@@ -207,6 +207,7 @@ class History(Connection):
                     yield row[:13]
             finally:
                 cursor.close()
+                self.__dict__.pop("_history_cuts", None)  # the next read finds its own
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the history database {self.path}: {exc}") from None
