@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
-from refresher.app import interop
+from refresher.app import history as past
 from refresher.banks.catalog import bundled_dir
 from refresher.banks.load import check_file, load_bank
 from refresher.cli import app
@@ -328,7 +328,7 @@ def test_history_streams_attempts_and_reviews(tmp_path):
 
 def test_history_reports_reviews_with_rating_and_interval():
     rows = list(
-        interop.history(
+        past.history(
             _FakeStore(
                 [
                     (
@@ -350,7 +350,7 @@ class _FakeStore:
     def __init__(self, rows):
         self.rows = rows
 
-    def history_rows(self, bank, since):
+    def history_rows(self, bank, since, last=None, machine=True):
         yield from self.rows
 
 

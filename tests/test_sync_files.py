@@ -125,10 +125,10 @@ def test_reviews_undo_overrule_and_suspension_travel(pair):
         ("typo", 1, 1)
     ]
     assert table(b, "SELECT count(*) FROM reviews") == [(1,)]
-    from refresher.app import interop
+    from refresher.app import history as past
 
     with open_store(b) as store:
-        made_on = {(r["question"], r["machine"]) for r in interop.history(store, None, None)}
+        made_on = {(r["question"], r["machine"]) for r in past.history(store, None, None)}
     assert made_on == {("c2", "laptop-1"), ("c3", "laptop-1")}
 
 

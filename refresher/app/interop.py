@@ -11,12 +11,9 @@ line it came from, and the bank written is parsed back before it replaces anythi
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -504,86 +501,3 @@ def import_history(bank: Bank, package: apkg.Package, done: Imported, shown: str
             " (stability, difficulty, due day); the others' state is computed from their reviews"
         )
     return stored
-
-
-# --- history ---------------------------------------------------------------------------------
-
-HISTORY_COLUMNS = (
-    "time",
-    "bank",
-    "question",
-    "kind",
-    "topic",
-    "mode",
-    "given",
-    "correct",
-    "seconds",
-    "rating",
-    "interval_days",
-    "machine",
-)
-RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-
-
-def safe_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A history row for a spreadsheet: text that would run as a formula starts with `'`."""
-    return {k: table.safe_cell(v) for k, v in row.items()}
-
-
-def history(store: Any, bank: str | None, since: datetime | None) -> Iterator[dict[str, Any]]:
-    """Every attempt and review in the store, oldest first, one dict at a time (streamed).
-
-    The start-up check reads only what it can read fast, so each value is checked here as it
-    streams: a text column holding bytes is decoded, a number that is not one is null, and an
-    interval is computed only between two times."""
-    for row in store.history_rows(bank, since):
-        (at, bank_id, qid, kind, topic, mode, given, correct, seconds, rating, rated, due, on) = row
-        interval = None
-        start, end = _stored_time(rated), _stored_time(due)
-        if start is not None and end is not None:
-            interval = round((end - start).total_seconds() / 86400, 3)
-        yield {
-            "time": _stored_text(at),
-            "bank": _stored_text(bank_id),
-            "question": _stored_text(qid),
-            "kind": _stored_text(kind),
-            "topic": _stored_text(topic),
-            "mode": _stored_text(mode) or "-",
-            "given": _stored_text(given),
-            "correct": bool(correct) if correct in (0, 1) else None,
-            "seconds": _stored_number(seconds),
-            "rating": RATINGS.get(rating) if isinstance(rating, int) else None,
-            "interval_days": interval,
-            "machine": on,
-        }
-
-
-def _stored_text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def _stored_number(value: Any) -> float | int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _stored_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else None
-
-
-@contextmanager
-def history_rows(bank: str | None, since: datetime | None) -> Iterator[Iterator[dict[str, Any]]]:
-    """The history store opened for the length of a `with`, and its rows streamed from it."""
-    with open_store() as store:
-        yield history(store, bank, since)

@@ -5,8 +5,9 @@ Anki, Moodle and spreadsheets, and decks from them back in. Options only; the wo
 from __future__ import annotations
 
 import csv
-import json
+import io
 import sys
+from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -224,35 +225,66 @@ def history(
 
     Example: refresher history session-14 --since 2026-11-01 --csv > history.csv
     """
-    from collections import deque
-
-    from refresher.app import interop
-    from refresher.core.text import strip_controls
-    from refresher.render.console import make_console, paged
-    from refresher.render.history import history_table
+    from refresher.app import history as past
 
     if as_json and as_csv:
         raise RefresherError("--json and --csv: choose one")
     when = _since(since)
-    out = sys.stdout
-    with interop.history_rows(bank, when) as streamed:
-        rows = streamed if limit is None else iter(deque(streamed, maxlen=limit))
-        if as_json:
-            out.write("[")
-            for n, row in enumerate(rows):
-                out.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-            out.write("\n]\n")
-            return
-        if as_csv:
-            writer = csv.DictWriter(out, fieldnames=interop.HISTORY_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                row["given"] = strip_controls(row["given"] or "")
-                writer.writerow(row if raw else interop.safe_row(row))
-            return
-        console = make_console()
-        with paged(console, pager_on(ctx, no_pager)):
-            history_table(console, rows)
+    if as_json or as_csv:
+        with past.history_rows(bank, when, limit) as rows:
+            for piece in _json_pieces(rows) if as_json else _csv_pieces(rows, raw):
+                sys.stdout.write(piece)
+        return
+    from refresher.render.console import make_console, paged_stream
+    from refresher.render.history import history_table
+
+    console = make_console()
+    with (
+        past.history_table(bank, when, limit) as (extent, rows),
+        paged_stream(console, pager_on(ctx, no_pager)),
+    ):
+        history_table(console, extent, rows)
+
+
+_PIECE_ROWS = limits.HISTORY_CHUNK_ROWS  # rows of --json or --csv written at a time
+
+
+def _json_pieces(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """A JSON array, one object a line, in pieces of `_PIECE_ROWS` rows."""
+    import msgspec
+
+    encode = msgspec.json.Encoder().encode
+    yield "["
+    lines: list[bytes] = []
+    first = True
+    for row in rows:
+        lines.append(encode(row))
+        if len(lines) == _PIECE_ROWS:
+            yield ("" if first else ",") + "\n  " + b",\n  ".join(lines).decode("utf-8")
+            lines, first = [], False
+    if lines:
+        yield ("" if first else ",") + "\n  " + b",\n  ".join(lines).decode("utf-8")
+    yield "\n]\n"
+
+
+def _csv_pieces(rows: Iterator[dict[str, Any]], raw: bool) -> Iterator[str]:
+    """CSV with a header row, in pieces of `_PIECE_ROWS` rows; formula-like cells get a `'`
+    unless `raw`, and a typed answer's control characters are replaced."""
+    from refresher.app import history as past
+    from refresher.core.text import strip_controls
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(past.HISTORY_COLUMNS)
+    for n, row in enumerate(rows, 1):
+        given = row["given"] or ""
+        row["given"] = given if given.isprintable() else strip_controls(given)
+        writer.writerow((row if raw else past.safe_row(row)).values())
+        if n % _PIECE_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def register(app: typer.Typer) -> None:

@@ -41,6 +41,8 @@ INTERVIEW_ANSWER_CHARS = 20_000  # a typed interview answer (several lines)
 SEED_MAX = 2**63 - 1  # --seed and stored seeds fit SQLite's INTEGER
 DAYS_MAX = 36_500  # --days, --missed-days: a hundred years
 PAST_ANSWERS_SHOWN = 6  # `interview --history ID`: the latest answers read, checked and shown
+HISTORY_CHUNK_ROWS = 1_000  # `history` (table, --csv, --json) writes this many rows at a time
+HISTORY_CACHE_KIB = 16 * 1024  # SQLite's page cache while `history` reads (default: 2,000 KiB)
 
 # --- time ------------------------------------------------------------------------------------
 # The clock (REFRESHER_NOW) must fall in these years: a century of intervals ahead and of

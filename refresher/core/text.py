@@ -1,5 +1,5 @@
 """Text that came from a file or a keyboard, made safe to show: control characters found or cut;
-and `plural`, a count with its noun.
+`plural`, a count with its noun; and `safe_cell`, a spreadsheet cell that cannot run.
 
 A bank is shared between learners, so its text must not be able to drive the terminal (escape
 sequences that retitle the window, write the clipboard, hide text or clear the screen) or
@@ -32,6 +32,18 @@ def codepoint(char: str) -> str:
 def strip_controls(text: str) -> str:
     """`text` with every control character replaced by a visible `?` (for echoing input)."""
     return _CONTROL.sub("?", text)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
+    with a leading `'`, which spreadsheets show as text; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def excerpt(value: object, width: int = 40) -> str:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from refresher.core.text import FORMULA_STARTS, safe_cell
 from refresher.formats.imported import Collected, item, stable_id
 from refresher.kinds.cloze import bank_text
 from refresher.kinds.letters import letter
@@ -88,20 +89,9 @@ def _row(q: Any) -> dict[str, str]:
     return row
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
-    with a leading `'`, which spreadsheets show as text; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
 def _unsafe(cell: str) -> str:
     """A cell `safe_cell` quoted, as it was."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA) else cell
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def write(questions: Iterable[Any], delimiter: str = ",", *, raw: bool = False) -> str:

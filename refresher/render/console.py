@@ -54,7 +54,10 @@ class _TrimmedLines:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        self._stream.write(_TRAILING.sub("\n", text))
+        if " \n" in text or "\t\n" in text:  # most text has none: no regular expression run
+            self._stream.write(_TRAILING.sub("\n", text))
+        else:
+            self._stream.write(text)
         return len(text)
 
     def __getattr__(self, name: str):
@@ -166,6 +169,110 @@ def _run_pager(text: str) -> bool:
     except KeyboardInterrupt:
         pass  # Ctrl-C in the pager ends the paging, not refresher with a traceback
     return True
+
+
+@contextlib.contextmanager
+def paged_stream(console: Console, enabled: bool = True) -> Iterator[None]:
+    """Like `paged`, for output too long to hold in memory: what is printed inside the block
+    is kept only until it is taller than the terminal, then the pager starts and the rest goes
+    to it as it is printed (the printing waits while the pager waits for the reader). Leaving
+    the pager early ends the block quietly. Only on a terminal, never when piped."""
+    if not enabled or not console.is_terminal or console.is_dumb_terminal:
+        yield
+        return
+    original = console.file
+    stream = _PagerStream(original, console.size.height)
+    console.file = stream  # a file-like object: the console only writes and flushes it
+    try:
+        yield
+    except _PagerGone:
+        pass  # the reader quit the pager: nothing more to show
+    except KeyboardInterrupt:
+        if not stream.paging:
+            raise
+        # Ctrl-C in the pager is the pager's: the rows stop, the pager stays
+    finally:
+        console.file = original
+        stream.close()
+
+
+class _PagerGone(Exception):
+    """The pager's input closed: the reader has left it."""
+
+
+class _PagerStream:
+    """A console file that holds text until there is a screenful, then feeds a pager."""
+
+    def __init__(self, file: IO[str], height: int) -> None:
+        self._file = file
+        self._height = height
+        self._held: list[str] = []
+        self._lines = 0
+        self._pager: subprocess.Popen[bytes] | None = None
+        self._direct = False  # no pager could start: straight to the file
+
+    @property
+    def paging(self) -> bool:
+        return self._pager is not None
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._pager is not None:
+            self._send(text)
+        elif self._direct:
+            self._file.write(text)
+        else:
+            self._held.append(text)
+            self._lines += text.count("\n")
+            if self._lines >= self._height:
+                self._start()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._direct:
+            self._file.flush()
+
+    def _start(self) -> None:
+        command = _pager_command()
+        held, self._held = "".join(self._held), []
+        if command is not None:
+            env = dict(os.environ)
+            env.setdefault("LESS", "-FRX")  # as `_run_pager`
+            try:
+                self._pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+            except OSError:  # no such pager: print instead
+                self._pager = None
+        if self._pager is None:
+            self._direct = True
+            self._file.write(held)
+        else:
+            self._send(held)
+
+    def _send(self, text: str) -> None:
+        assert self._pager is not None and self._pager.stdin is not None
+        try:
+            self._pager.stdin.write(text.encode("utf-8", "replace"))
+        except OSError:  # BrokenPipeError: the reader quit
+            raise _PagerGone from None
+
+    def close(self) -> None:
+        if self._pager is None:
+            if self._held:
+                self._file.write("".join(self._held))
+                self._held = []
+            self._file.flush()
+            return
+        with contextlib.suppress(OSError):
+            assert self._pager.stdin is not None
+            self._pager.stdin.close()
+        while True:
+            try:
+                self._pager.wait()
+                return
+            except KeyboardInterrupt:
+                continue  # Ctrl-C in the pager is the pager's; wait until it is left
 
 
 def stdin_is_tty() -> bool:

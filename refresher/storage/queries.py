@@ -2,19 +2,17 @@
 
 The questions to redo (`quiz --missed`, `--missed-days`) and their seeds; counts per study day,
 accuracy, first tries, named mistakes, ratings, retention and answer times for `stats` and
-`plan`; the stability and difficulty of every card; and the whole history streamed for
-`refresher history`. Nothing here writes. A study day SQLite cannot compute from a stored time
-is a `StoreError` saying the file is damaged.
+`plan`; the stability and difficulty of every card (`history` streams `refresher history`).
+Nothing here writes. A study day SQLite cannot compute from a stored time is a `StoreError`
+saying the file is damaged.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from refresher.core.errors import StoreError
 from refresher.storage.connection import Connection, bank_filter, cards_of, damaged, guarded, iso
 
 COUNTED_SECONDS_MAX = 300  # an answer counts at most this much against the daily budget
@@ -285,45 +283,6 @@ class Queries(Connection):
             if isinstance(stability, int | float) and isinstance(difficulty, int | float):
                 out[int(card_id)] = (float(stability), float(difficulty))
         return out
-
-    # --- history export (streamed) -------------------------------------------------------------
-    def history_rows(
-        self, bank: str | None = None, since: datetime | None = None
-    ) -> Iterator[tuple[Any, ...]]:
-        """Every attempt (with the review it gave, if any) and every review without an attempt,
-        oldest first, as (time, bank, qid, qtype, topic, mode, given, correct, seconds, rating,
-        reviewed_at, due_after, machine). `machine` is the sync id of the machine it was made
-        on (None before any sync). Rows come from the cursor one by one, never all in memory."""
-        where, args = "", []
-        if bank is not None:
-            where += " AND q.bank = ?"
-            args.append(bank)
-        start = iso(since) if since is not None else ""
-        sql = (
-            "SELECT a.answered_at, q.bank, q.qid, a.qtype, a.topic, a.mode, a.given, a.correct,"
-            " a.seconds, r.rating, r.reviewed_at, r.due_after,"
-            f" {_MADE_ON.format(column='attempt_id', row='a.id')} FROM attempts a"
-            " JOIN questions q ON q.id = a.question_id"
-            " LEFT JOIN reviews r ON r.attempt_id = a.id"
-            f" WHERE a.answered_at >= ?{where}"
-            " UNION ALL SELECT r.reviewed_at, q.bank, q.qid, NULL, NULL, 'review', NULL, NULL,"
-            " r.duration_ms / 1000.0, r.rating, r.reviewed_at, r.due_after,"
-            f" {_MADE_ON.format(column='review_id', row='r.id')} FROM reviews r"
-            " JOIN questions q ON q.id = r.question_id"
-            f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ?{where}"
-            " ORDER BY 1"
-        )
-        try:
-            yield from self.conn.execute(sql, (start, *args, start, *args))
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the history database {self.path}: {exc}") from None
-
-
-# The machine an answer or review was made on: its event's, else this machine's (not yet named).
-_MADE_ON = (
-    "coalesce((SELECT e.machine FROM sync_events e WHERE e.{column} = {row} LIMIT 1),"
-    " (SELECT value FROM sync_state WHERE key = 'machine'))"
-)
 
 
 def _shift(minutes: int) -> str:

@@ -8,7 +8,8 @@ gives a `Store`, whose methods come from one module per concern:
 - `attempts`: questions and their ids, rounds and answers;
 - `cards`: card states, ratings (settled on the state as stored, under the write lock), undo;
 - `memory`: the review history as FSRS training data, and card states rescheduled;
-- `queries`: the read-only queries behind stats, plan, redo rounds and the history export;
+- `queries`: the read-only queries behind stats, plan and redo rounds;
+- `history`: the whole history streamed for `refresher history` and its exports;
 - `browse`: the reads of the home screen, `find` and `show`;
 - `flags`: the questions the learner flagged to look at again.
 
@@ -28,6 +29,7 @@ from refresher.storage.browse import Browse
 from refresher.storage.cards import Cards, ReviewRecord, UndoConflict
 from refresher.storage.connection import Closing, guarded, iso
 from refresher.storage.flags import Flag, Flags
+from refresher.storage.history import Extent, History
 from refresher.storage.memory import Memory
 from refresher.storage.opening import BUSY_TIMEOUT_MS, SQLITE_MAGIC, connect
 from refresher.storage.queries import Queries
@@ -37,6 +39,7 @@ __all__ = [
     "DB_NAME",
     "SQLITE_MAGIC",
     "AttemptRow",
+    "Extent",
     "Flag",
     "OnStore",
     "ReviewRecord",
@@ -50,7 +53,7 @@ __all__ = [
 DB_NAME = paths.DB_NAME
 
 
-class Store(Attempts, Cards, Memory, Queries, Browse, Flags):
+class Store(Attempts, Cards, Memory, Queries, History, Browse, Flags):
     """An open history database. Use `open_store()`; close with `close()` or `with`."""
 
     # --- one-time notices --------------------------------------------------------------------
