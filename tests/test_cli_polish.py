@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from refresher.cli import app
+from tests.terminal import on_a_terminal
 
 HEAD = "id: demo\ntitle: Demo\ntopics: {rnn: RNN, cnn: CNN}\nquestions:\n"
 CARD = "  - id: c\n    type: card\n    topic: rnn\n    tags: [basics]\n    front: F\n    back: B\n"
@@ -202,38 +203,6 @@ def test_completion_from_the_real_data(refresher_home):
 
 
 # --- long output through a pager, piped output without padding --------------------------------
-
-
-def on_a_terminal(args: list[str], tmp_path, *, lines: int = 10) -> tuple[bool, bytes]:
-    """Run refresher on a pseudo-terminal `lines` rows tall; whether the pager got the output,
-    and what reached the screen."""
-    pty = pytest.importorskip("pty")
-    paged = tmp_path / "paged.txt"
-    pager = f"{sys.executable} -c \"import sys; open({str(paged)!r}, 'w').write(sys.stdin.read())\""
-    master, slave = pty.openpty()
-    env = {**os.environ, "PAGER": pager, "LINES": str(lines), "COLUMNS": "80", "TERM": "xterm"}
-    env.pop("NO_COLOR", None)
-    script = "import sys; from refresher.cli import app; app(prog_name='refresher')"
-    try:
-        subprocess.run(
-            [sys.executable, "-c", script, *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        os.close(slave)
-    screen = b""
-    try:
-        while chunk := os.read(master, 65536):
-            screen += chunk
-    except OSError:
-        pass
-    os.close(master)
-    return paged.exists(), screen
 
 
 @pytest.mark.parametrize("args", [["banks"], ["print", "--seed", "1"], ["explain", "bptt", "-h"]])

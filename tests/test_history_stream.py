@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +20,7 @@ from refresher.core.model import Outcome
 from refresher.render.console import make_console
 from refresher.render.history import history_table, layout
 from refresher.storage.history import Extent
+from tests.terminal import on_a_terminal
 
 MANY = 3_000
 EXTENT = Extent(banks=("b",), bank_count=1, question=12, bank=1, kind=6, topic=4, mode=8)
@@ -195,27 +194,7 @@ def test_the_app_reports_the_extent_of_what_it_streams(many):
 
 
 def test_a_long_history_on_a_terminal_is_paged_as_it_comes(many, tmp_path):
-    pty = pytest.importorskip("pty")
-    import subprocess
-
-    paged = tmp_path / "paged.txt"
-    pager = f"{sys.executable} -c \"import sys; open({str(paged)!r}, 'w').write(sys.stdin.read())\""
-    master, slave = pty.openpty()
-    env = {**os.environ, "PAGER": pager, "LINES": "10", "COLUMNS": "100", "TERM": "xterm"}
-    script = "from refresher.cli import app; app(prog_name='refresher')"
-    try:
-        subprocess.run(
-            [sys.executable, "-c", script, "history"],
-            stdin=slave, stdout=slave, stderr=slave, env=env, timeout=120, check=False,
-        )  # fmt: skip
-    finally:
-        os.close(slave)
-    screen = b""
-    try:
-        while chunk := os.read(master, 65536):
-            screen += chunk
-    except OSError:
-        pass
-    os.close(master)
+    paged, screen = on_a_terminal(["history"], tmp_path, columns=100, colour=False)
+    assert paged is not None
     lines = paged.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 + MANY and len(screen) < 200
