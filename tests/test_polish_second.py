@@ -144,7 +144,8 @@ def test_the_bank_writes_the_sigmoid_as_the_worked_solutions_do() -> None:
 def test_every_weakest_question_shows_its_id(refresher_home) -> None:
     long_one = "lstm-architecture"
     for qid in ("rnn-acronym", long_one):
-        _run("quiz", "--id", qid, input="A\nn\n\n\nn\n")
+        # seed 1: "A" is a wrong option of rnn-acronym (unseeded, it is right one time in four)
+        _run("quiz", "--id", qid, "--seed", "1", input="A\nn\n\n\nn\n")
     out = _run("stats", "session-14", "--no-pager", columns=60).stdout
     weakest = out.split("Weakest questions")[1].split("\n\n")[0]
     assert "rnn-acronym" in weakest and long_one in weakest
