@@ -7,28 +7,26 @@ New cards come at the day's pace, each rated Good twice (its learning steps). Th
 day times the learner's seconds per answer give its minutes. `readiness` is the mean predicted
 recall on the interview morning over every question, a card never studied counting 0: what the
 plan brings if it is followed.
+
+The reviews are py-fsrs's, run on light cards changed in place (`srs/lean.py`): the same floats,
+without copying a card at every rating.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from refresher.srs.lean import LeanCard, LeanScheduler
 from refresher.srs.planning import Target, shortened_due
-from refresher.srs.schedule import (
-    NEW_CARD_ANSWERS,
-    Card,
-    Rating,
-    Scheduler,
-    State,
-    StudyDay,
-    new_card,
-)
+from refresher.srs.schedule import NEW_CARD_ANSWERS, Card, Rating, Scheduler, State, StudyDay
 
 REVIEW_HOUR = 9  # hours after the study day begins, when the simulated learner studies
 MAX_DAYS = 60  # days simulated at most
+AGAIN, GOOD = int(Rating.Again), int(Rating.Good)
+TEN_MINUTES = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,16 @@ def simulate(
     while their learning steps still fit. `target`: intervals that would reach past the date are
     shortened as `review` shortens them (`planning.shortened_due`)."""
     rng = random.Random(seed)
-    state = dict(cards)
+    lean: dict[int, LeanScheduler] = {}  # by id of the py-fsrs scheduler in force
+
+    def lean_on(d: date) -> LeanScheduler:
+        scheduler = scheduler_on(d)
+        if id(scheduler) not in lean:
+            lean[id(scheduler)] = LeanScheduler(scheduler)
+        return lean[id(scheduler)]
+
+    shift = day.shift  # all times here are UTC: a study day is the date of time + shift
+    state = {card_id: LeanCard.of(card) for card_id, card in cards.items()}
     waiting = list(unseen)
     shown: list[date] = []
     answers: list[int] = []
@@ -91,7 +98,8 @@ def simulate(
         d = today + timedelta(days=k)
         at = day.start(d) + timedelta(hours=REVIEW_HOUR)
         end = day.start(d + timedelta(days=1))
-        scheduler = scheduler_on(d)
+        fsrs = lean_on(d)
+        review, recall = fsrs.review, fsrs.retrievability
         room = None if budget is None else budget(d)
         loads: dict[date, int] = {}
         reach = None  # a review card due from then on is shortened
@@ -102,43 +110,43 @@ def simulate(
             first = day.start(landing[0])
             for c in state.values():
                 if first <= c.due < reach:
-                    loads[day.date_of(c.due)] += 1
+                    loads[(c.due + shift).date()] += 1
         due = [(card_id, card) for card_id, card in state.items() if card.due < end]
         if room is not None:  # lowest predicted recall first, as `review` takes them
-            due.sort(key=lambda kv: (scheduler.get_card_retrievability(kv[1], at), kv[0]))
+            due.sort(key=lambda kv: (recall(kv[1], at), kv[0]))
         n = 0
         held = 0
-        for card_id, card in due:
+        for _, card in due:
             if room is not None and n >= room:
                 held += 1
                 continue
             t = max(at, card.due)
-            p = float(scheduler.get_card_retrievability(card, t))
-            if rng.random() < p:
-                card, _ = scheduler.review_card(card, Rating.Good, t)
+            if rng.random() < float(recall(card, t)):
+                review(card, GOOD, t)
                 n += 1
             else:
-                card, _ = scheduler.review_card(card, Rating.Again, t)
-                card, _ = scheduler.review_card(card, Rating.Good, t + timedelta(minutes=10))
+                review(card, AGAIN, t)
+                review(card, GOOD, t + TEN_MINUTES)
                 n += 2
             while card.due < end and card.state != State.Review:  # learning steps left today: Good
                 t = max(t, card.due)
-                card, _ = scheduler.review_card(card, Rating.Good, t)
+                review(card, GOOD, t)
                 n += 1
-            state[card_id] = _shortened(card, t, target, reach, day, loads)
+            _shorten(card, t, target, reach, day, loads)
         take = min(len(waiting), max(0, new_on(d, len(waiting))))
         if room is not None:
             take = min(take, max(0, room - n) // NEW_CARD_ANSWERS)
         for card_id in waiting[:take]:
-            card = new_card(card_id, at)
+            card = LeanCard(at)
             t = at
             for _ in range(3):  # Good through the learning steps (1m, 10m)
-                card, _ = scheduler.review_card(card, Rating.Good, t)
+                review(card, GOOD, t)
                 n += 1
                 if card.state == State.Review:
                     break
                 t = card.due
-            state[card_id] = _shortened(card, t, target, reach, day, loads)
+            _shorten(card, t, target, reach, day, loads)
+            state[card_id] = card
         del waiting[:take]
         shown.append(d)
         answers.append(n)
@@ -146,12 +154,8 @@ def simulate(
         held_back.append(held)
     readiness = None
     if morning is not None and questions:
-        scheduler = scheduler_on(day.date_of(morning))
-        total = sum(
-            float(scheduler.get_card_retrievability(c, morning))
-            for c in state.values()
-            if c.last_review is not None
-        )
+        recall = lean_on(day.date_of(morning)).retrievability
+        total = sum(float(recall(c, morning)) for c in state.values() if c.last_review is not None)
         readiness = total / questions
     return Forecast(
         days=tuple(shown),
@@ -164,19 +168,19 @@ def simulate(
     )
 
 
-def _shortened(
-    card: Card,
+def _shorten(
+    card: LeanCard,
     now: datetime,
     target: Target | None,
     reach: datetime | None,
     day: StudyDay,
     loads: dict[date, int],
-) -> Card:
+) -> None:
     if target is None or reach is None or card.state != State.Review or card.due < reach:
-        return card
+        return
     due = shortened_due(card.due, now, target, day, loads)
     if due == card.due:
-        return card
+        return
     moved = day.date_of(due)
     loads[moved] = loads.get(moved, 0) + 1
-    return replace(card, due=due)
+    card.due = due
