@@ -13,8 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from refresher.app import banks as bank_access
+from refresher.app import day_cache, plan
 from refresher.app import optimize as app_optimize
-from refresher.app import plan
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
 from refresher.env import config, paths
@@ -23,6 +23,7 @@ from refresher.env.config import Config
 from refresher.srs import schedule
 from refresher.srs import stats as core
 from refresher.srs.stats import Stats
+from refresher.storage.days import DAY_FIELDS
 from refresher.storage.store import Store, open_store
 
 
@@ -66,26 +67,32 @@ def compute(
     target = plan.target_of(settings)
     cards = store.card_infos(scope)
     at = plan.readiness_moment(target, now, day)
+    # The totals of every study day (kept between runs) serve the calendar, the daily chart,
+    # the streaks, the ratings and true retention.
+    days_of = day_cache.totals(store, scope, day.shift_minutes, cache)
+    totals = sorted((date.fromisoformat(d), row) for d, row in days_of.items())
+    heat_first = day.date_of(core.window_start(now, day, core.HEATMAP_DAYS))
+    first_day = day.date_of(since)
+
+    def over(first: date) -> list[list[int]]:
+        return [row for d, row in totals if d >= first]
+
     retention = {
-        k: store.true_retention(core.window_start(now, day, n), scope)
+        k: _sums(over(day.date_of(core.window_start(now, day, n))), RECALLED, IN_REVIEW)
         for k, n in core.RETENTION_WINDOWS.items()
     }
-
-    # One pass over the last year serves the calendar, the daily chart and most streaks.
-    heat_first = day.date_of(core.window_start(now, day, core.HEATMAP_DAYS))
-    year = store.activity_by_day(day.start(heat_first), day.shift_minutes, scope)
-    year_days = {date.fromisoformat(d) for d, _, _, n in year if n}
-    first_day = day.date_of(since)
-    if days <= core.HEATMAP_DAYS:
-        daily_rows = [(d, a, r) for d, a, r, _ in year if date.fromisoformat(d) >= first_day]
-    else:
-        daily_rows = store.daily_activity(since, day.shift_minutes, scope)
+    year = [(d.isoformat(), r[ANSWERS], r[RATINGS], r[ATTEMPTS] + r[RATINGS]) for d, r in totals
+            if d >= heat_first]  # fmt: skip
+    daily_rows = [(d.isoformat(), r[ANSWERS], r[RATINGS]) for d, r in totals if d >= first_day]
+    study_days = {d for d, r in totals if r[ATTEMPTS] + r[RATINGS]}
+    window = over(first_day)
 
     def studied(first: date) -> set[date]:
-        if first >= heat_first:
-            return {d for d in year_days if d >= first}
-        rows = store.study_days(day.start(first), day.shift_minutes, scope, day.start(heat_first))
-        return year_days | {date.fromisoformat(d) for d in rows}
+        return {d for d in study_days if d >= first}
+
+    answered = store.answer_totals(since, scope)  # per question: one pass over the window
+    accuracy = [r[:5] for r in answered]
+    graded, first_right, overruled = _sums(answered, 4, 5, 6)
 
     result = core.compute(
         now=now,
@@ -95,18 +102,18 @@ def compute(
         bank=scope,
         questions=questions,
         daily_rows=daily_rows,
-        accuracy_rows=_keyed(store, store.accuracy_rows(since, scope), by_bank),
-        rating_counts=store.rating_counts(since, scope),
+        accuracy_rows=_keyed(store, accuracy, by_bank),
+        rating_counts=dict(zip((1, 2, 3, 4), _sums(window, *RATING_FIELDS), strict=True)),
         cards=cards,
         study_streak=core.streak(studied, day.date_of(now)),
         unseen=unseen,
         topic_names=topic_names(banks, by_bank),
-        first_try=store.first_try_counts(since, scope),
+        first_try=(graded, first_right, overruled),
         mistake_rows=store.mistake_counts(since, scope),
         retention_rows=retention,
         heatmap_rows=[(d, a, r) for d, a, r, _ in year],
         memory_rows=store.card_memory(scope),
-        answer_time=store.answer_seconds(since, scope),
+        answer_time=(float(sum(r[7] for r in answered)), graded),
         readiness=plan.readiness(store, banks, at, cards, settings, by_bank=by_bank),
         interview_date=None if target is None else target.day,
     )
@@ -121,6 +128,16 @@ def compute(
         model_fit=app_optimize.model_fit(store, settings, scope, now, cache),
         flagged=flagged,
     )
+
+
+ANSWERS, ATTEMPTS, RATINGS, RECALLED, IN_REVIEW = (
+    DAY_FIELDS.index(f) for f in ("answers", "attempts", "ratings", "recalled", "in_review")
+)
+RATING_FIELDS = tuple(DAY_FIELDS.index(f) for f in ("again", "hard", "good", "easy"))
+
+
+def _sums(rows: Sequence[Sequence[float]], *fields: int) -> tuple[int, ...]:
+    return tuple(int(sum(r[f] for r in rows)) for f in fields)
 
 
 def topic_names(banks: Sequence[Bank], by_bank: bool) -> dict[str, str]:

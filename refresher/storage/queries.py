@@ -65,66 +65,6 @@ class Queries(Connection):
         return [r[0] for r in rows if not r[1]]
 
     # --- stats -------------------------------------------------------------------------------
-    def _reviews_by_day(self, shift: str, since: datetime, bank: str | None) -> sqlite3.Cursor:
-        """(study day, ratings) for each study day with a rating since `since`."""
-        return self.scoped(
-            "r",
-            bank,
-            "SELECT date(r.reviewed_at, ?) d, count(*) FROM reviews r WHERE r.reviewed_at >= ?"
-            "{bank} GROUP BY d",
-            shift,
-            iso(since),
-        )
-
-    @guarded
-    def daily_activity(
-        self, since: datetime, shift_minutes: int, bank: str | None = None
-    ) -> list[tuple[str, int, int]]:
-        """(study day, quiz answers, review ratings) for each day with activity since `since`.
-
-        `shift_minutes` moves UTC times onto study days (local offset minus the day's start)."""
-        shift = _shift(shift_minutes)
-        days: dict[str, list[int]] = {}
-        for day, n in self.scoped(
-            "a",
-            bank,
-            "SELECT date(a.answered_at, ?) d, count(*) FROM attempts a WHERE a.answered_at >= ?"
-            " AND a.mode != 'review' AND a.correct IS NOT NULL{bank} GROUP BY d",
-            shift,
-            iso(since),
-        ):
-            days.setdefault(self._day(day), [0, 0])[0] = n
-        for day, n in self._reviews_by_day(shift, since, bank):
-            days.setdefault(self._day(day), [0, 0])[1] = n
-        return [(d, a, r) for d, (a, r) in sorted(days.items())]
-
-    @guarded
-    def activity_by_day(
-        self, since: datetime, shift_minutes: int, bank: str | None = None
-    ) -> list[tuple[str, int, int, int]]:
-        """(study day, quiz answers, review ratings, everything) for each day with any activity
-        since `since`: `daily_activity`'s counts, and all answers (skips too) plus ratings,
-        which make a study day, in one pass over each table."""
-        shift = _shift(shift_minutes)
-        days: dict[str, list[int]] = {}
-        for day, answers, n in self.scoped(
-            "a",
-            bank,
-            "SELECT date(a.answered_at, ?) d,"
-            " sum(a.mode != 'review' AND a.correct IS NOT NULL), count(*) FROM attempts a"
-            " WHERE a.answered_at >= ?{bank} GROUP BY d",
-            shift,
-            iso(since),
-        ):
-            row = days.setdefault(self._day(day), [0, 0, 0])
-            row[0] = int(answers or 0)
-            row[2] += n
-        for day, n in self._reviews_by_day(shift, since, bank):
-            row = days.setdefault(self._day(day), [0, 0, 0])
-            row[1] = n
-            row[2] += n
-        return [(d, a, r, n) for d, (a, r, n) in sorted(days.items())]
-
     @guarded
     def study_days(
         self,
@@ -153,32 +93,23 @@ class Queries(Connection):
         return day
 
     @guarded
-    def accuracy_rows(
+    def answer_totals(
         self, since: datetime, bank: str | None = None
-    ) -> list[tuple[int, str, str, int, int]]:
-        """(card id, topic, type, right, answered) per question, over answers since `since`."""
+    ) -> list[tuple[int, str, str, int, int, int, int, float]]:
+        """Per question, over graded answers since `since`: (card id, topic, type, right,
+        answered, right at the first try, overruled by the learner, seconds)."""
         return [
-            (int(r[0]), r[1], r[2], int(r[3]), int(r[4]))
+            (int(r[0]), r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]), float(r[7]))
             for r in self._answers_since(
-                "SELECT a.question_id, a.topic, a.qtype, sum(a.correct), count(*) FROM attempts a"
+                "SELECT a.question_id, a.topic, a.qtype, sum(a.correct), count(*),"
+                " coalesce(sum(a.correct = 1 AND a.tries = 1), 0), coalesce(sum(a.overruled), 0),"
+                " coalesce(sum(a.seconds), 0) FROM attempts a"
                 " WHERE a.answered_at >= ? AND a.correct IS NOT NULL{bank}"
                 " GROUP BY a.question_id, a.topic, a.qtype",
                 since,
                 bank,
             )
         ]
-
-    @guarded
-    def first_try_counts(self, since: datetime, bank: str | None = None) -> tuple[int, int, int]:
-        """(answers graded, right at the first try, overruled by the learner) since `since`."""
-        row = self._answers_since(
-            "SELECT count(*), coalesce(sum(a.correct = 1 AND a.tries = 1), 0),"
-            " coalesce(sum(a.overruled), 0) FROM attempts a"
-            " WHERE a.answered_at >= ? AND a.correct IS NOT NULL{bank}",
-            since,
-            bank,
-        ).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
 
     @guarded
     def mistake_counts(self, since: datetime, bank: str | None = None) -> list[tuple[str, int]]:
@@ -193,17 +124,6 @@ class Queries(Connection):
                 bank,
             )
         ]
-
-    @guarded
-    def answer_seconds(self, since: datetime, bank: str | None = None) -> tuple[float, int]:
-        """(total seconds, answers) since `since`."""
-        row = self._answers_since(
-            "SELECT coalesce(sum(a.seconds), 0), count(*) FROM attempts a"
-            " WHERE a.answered_at >= ? AND a.correct IS NOT NULL{bank}",
-            since,
-            bank,
-        ).fetchone()
-        return float(row[0]), int(row[1])
 
     def _answers_since(self, sql: str, since: datetime, bank: str | None) -> sqlite3.Cursor:
         """`sql` over `attempts a` from `since` on, narrowed to `bank` at its `{bank}`."""
@@ -233,32 +153,6 @@ class Queries(Connection):
             (COUNTED_SECONDS_MAX, iso(start), iso(end)),
         ).fetchone()
         return float(row[0])
-
-    @guarded
-    def true_retention(self, since: datetime, bank: str | None = None) -> tuple[int, int]:
-        """(recalled, rated) over ratings since `since` of cards in review state: Hard, Good and
-        Easy count as recalled, Again as forgotten."""
-        row = self.scoped(
-            "r",
-            bank,
-            "SELECT coalesce(sum(r.rating > 1), 0), count(*) FROM reviews r"
-            " WHERE r.reviewed_at >= ? AND r.state_before = 2{bank}",
-            iso(since),
-        ).fetchone()
-        return int(row[0]), int(row[1])
-
-    @guarded
-    def rating_counts(self, since: datetime, bank: str | None = None) -> dict[int, int]:
-        return {
-            int(r[0]): int(r[1])
-            for r in self.scoped(
-                "r",
-                bank,
-                "SELECT r.rating, count(*) FROM reviews r WHERE r.reviewed_at >= ?{bank}"
-                " GROUP BY r.rating",
-                iso(since),
-            )
-        }
 
     @guarded
     def recent_answer_seconds(self, n: int) -> list[float]:

@@ -28,6 +28,7 @@ from refresher.storage.attempts import AttemptRow, Attempts, ScoredAnswer
 from refresher.storage.browse import Browse
 from refresher.storage.cards import Cards, ReviewRecord, UndoConflict
 from refresher.storage.connection import Closing, guarded, iso
+from refresher.storage.days import Days
 from refresher.storage.flags import Flag, Flags
 from refresher.storage.history import Extent, History
 from refresher.storage.memory import Memory
@@ -53,7 +54,7 @@ __all__ = [
 DB_NAME = paths.DB_NAME
 
 
-class Store(Attempts, Cards, Memory, Queries, History, Browse, Flags):
+class Store(Attempts, Cards, Memory, Queries, Days, History, Browse, Flags):
     """An open history database. Use `open_store()`; close with `close()` or `with`."""
 
     # --- one-time notices --------------------------------------------------------------------
