@@ -24,12 +24,13 @@ from refresher.core.model import Bank, Question
 from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
-from refresher.srs import forecast, planning, schedule
-from refresher.srs.forecast import Forecast
+from refresher.srs import planning, schedule
+from refresher.srs.lean import LeanCard
 from refresher.srs.planning import Readiness, Shortening, Target
 from refresher.srs.schedule import CardInfo, Queue, Scheduler, StudyDay
 
 if TYPE_CHECKING:  # `review` builds its queue through `Policy` and needs no stats
+    from refresher.srs.forecast import Forecast
     from refresher.srs.stats import CardCounts
 from refresher.storage.store import Store, open_store
 
@@ -446,7 +447,7 @@ def compute(
         given_date=given,
         left_out=counts.new if target is not None and target.in_buffer(today) else 0,
         forecast=(
-            workload(store, bank.id, policy, now, question_ids, seconds)
+            workload(store, bank.id, policy, now, question_ids, seconds, cards)
             if budget is None
             else budget.forecast
         ),
@@ -469,6 +470,7 @@ class Simulation:
         now: datetime,
         question_ids: Sequence[int | None],
         seconds: float,
+        cards: Mapping[int, CardInfo] | None = None,
     ):
         self.settings = settings = policy.settings
         self.target = target = policy.target
@@ -476,18 +478,18 @@ class Simulation:
         self.today = today = day.date_of(now)
         self.seconds = seconds
         self.questions = len(question_ids)
-        cards = store.card_infos(bank)
+        if cards is None:
+            cards = store.card_infos(bank)
         memory = store.card_memory(bank)
-        self.cards: dict[int, schedule.Card] = {}
+        self.cards: dict[int, LeanCard] = {}  # the simulation's own cards (`srs/lean.py`)
         for k, info in cards.items():
             if info.suspended or k not in memory or info.last_review is None:
                 continue
             stability, difficulty = memory[k]
             step = None if info.state == schedule.State.Review else 0
-            self.cards[k] = schedule.Card(
-                card_id=k, state=info.state, step=step, stability=stability,
-                difficulty=difficulty, due=info.due, last_review=info.last_review,
-            )  # fmt: skip
+            self.cards[k] = LeanCard(
+                info.due, info.last_review, stability, difficulty, info.state, step
+            )
         unseen = [k for k in question_ids if k is None or k not in cards]
         self.unseen = [-(n + 1) if k is None else k for n, k in enumerate(unseen)]
         self.ahead = target is not None and target.active(today)
@@ -533,6 +535,8 @@ class Simulation:
 
             def budget(d: date) -> int:
                 return today_left if d == self.today else per_day
+
+        from refresher.srs import forecast  # stats needs readiness here, not the simulation
 
         return forecast.simulate(
             self.cards,
@@ -637,11 +641,11 @@ def budget_plan(
 
 def workload(
     store: Store, bank: str, policy: Policy, now: datetime, question_ids: Sequence[int | None],
-    seconds: float,
+    seconds: float, cards: Mapping[int, CardInfo] | None = None,
 ) -> Forecast:  # fmt: skip
     """The coming days simulated with the parameters in force, the retention and the pace of
     the plan (seeded), until the interview day (else `FORECAST_DAYS`)."""
-    return Simulation(store, bank, policy, now, question_ids, seconds).run()
+    return Simulation(store, bank, policy, now, question_ids, seconds, cards).run()
 
 
 def gather(

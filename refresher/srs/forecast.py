@@ -55,7 +55,7 @@ class Forecast:
 
 
 def simulate(
-    cards: Mapping[int, Card],
+    cards: Mapping[int, Card | LeanCard],
     unseen: Sequence[int],
     today: date,
     day: StudyDay,
@@ -70,9 +70,10 @@ def simulate(
     budget: Callable[[date], int | None] | None = None,
     target: Target | None = None,
 ) -> Forecast:
-    """`days` study days from `today` over the stored `cards` (py-fsrs cards) and the `unseen`
-    card ids, new ones introduced `new_on(day, still unseen)` a day; `scheduler_on(day)` is the
-    scheduler in force. Readiness at `morning` over `questions` questions (when given).
+    """`days` study days from `today` over the stored `cards` (py-fsrs or lean cards, left as
+    they are) and the `unseen` card ids, new ones introduced `new_on(day, still unseen)` a day;
+    `scheduler_on(day)` is the scheduler in force. Readiness at `morning` over `questions`
+    questions (when given).
 
     `budget(day)`: answers allowed that day (None: no limit). Within it, the due cards go lowest
     predicted recall first and a day ends at the budget (the rest stay due); new cards come only

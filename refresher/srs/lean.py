@@ -44,7 +44,7 @@ class LeanCard:
         self.step = step
 
     @classmethod
-    def of(cls, card: Card) -> LeanCard:
+    def of(cls, card: Card | LeanCard) -> LeanCard:
         return cls(
             card.due, card.last_review, card.stability, card.difficulty, card.state, card.step
         )

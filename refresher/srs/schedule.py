@@ -12,6 +12,7 @@ by default, as in Anki), so a card due "tomorrow" at 18:00 is already due tomorr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -118,9 +119,10 @@ class StudyDay:
             raise ValueError("times must be timezone-aware")
         return cls(now.utcoffset() or timedelta(0), starts_at)
 
-    @property
+    @functools.cached_property
     def shift(self) -> timedelta:
-        """What to add to a UTC time so that its date is its study day."""
+        """What to add to a UTC time so that its date is its study day (worked out once: it is
+        asked for every card of a plan's simulation)."""
         return self.utc_offset - timedelta(hours=self.starts_at)
 
     @property
