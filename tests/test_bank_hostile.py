@@ -170,8 +170,8 @@ def test_a_consistent_but_edited_entry_must_still_type_check(tmp_path, mini_path
     entry = _entry(folder)
     head, body = entry.read_bytes().split(b"\n", 1)
     data = json.loads(body)
-    kind, values = data["questions"][0]
-    assert kind == "choice" and isinstance(values[-1], int)  # the answer: an option's index
+    values = data["questions"][0]
+    assert values[0] == "ChoiceQuestion" and isinstance(values[-1], int)  # the answer's index
     values[-1] = "not an index"
     body = json.dumps(data).encode()
     doc = json.loads(head)

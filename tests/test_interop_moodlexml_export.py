@@ -4,11 +4,11 @@ as descriptions, and the file read back by refresher's own importer to the same 
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import msgspec
 from typer.testing import CliRunner
 
 from refresher.banks.catalog import bundled_dir
@@ -105,7 +105,7 @@ def _same(original: Bank, back: Bank, items) -> int:
             continue
         other = got[q.id]
         assert type(other) is type(q), q.id
-        for f in dataclasses.fields(q):
+        for f in msgspec.structs.fields(q):
             if f.name in NOT_IN_MOODLE:
                 continue
             want, have = getattr(q, f.name), getattr(other, f.name)

@@ -5,9 +5,9 @@ the date it was given."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import timedelta
 
+from msgspec.structs import replace
 from typer.testing import CliRunner
 
 from refresher.app import banks as app_banks

@@ -7,10 +7,10 @@ import json
 import math
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from msgspec.structs import replace
 from typer.testing import CliRunner
 
 from refresher.app import banks as app_banks

@@ -15,7 +15,6 @@ kind is a new key. Entries not used for `STALE_DAYS` are removed.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import os
@@ -28,11 +27,11 @@ from typing import Any
 import msgspec
 
 from refresher.core import limits
-from refresher.core.model import Bank, Question
+from refresher.core.model import Bank
 from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.kinds import KINDS
 
-FORMAT = 2  # 2: typed rows decoded by msgspec (1 was field-named JSON)
+FORMAT = 3  # 3: tagged arrays decoded into the models (2: typed rows, 1: field-named JSON)
 SUFFIX = ".json"
 STALE_DAYS = 30
 _SHAPERS = ("banks/load.py", "banks/cache.py")
@@ -79,7 +78,7 @@ def read(folder: Path, raw: bytes, shown: str) -> Bank | None:
         if doc.sha256 != hashlib.sha256(body).hexdigest():
             return None
         bank = decode_bank(body, shown)
-    except (msgspec.DecodeError, ValueError, TypeError, KeyError, RecursionError):
+    except (msgspec.DecodeError, RecursionError):
         return None
     _touch(entry)
     return bank
@@ -91,7 +90,7 @@ def write(folder: Path, raw: bytes, bank: Bank) -> None:
         body = encode_bank(bank)
         if decode_bank(body, bank.path) != bank:
             return  # e.g. a compute spec with non-text keys: parse it each time instead
-    except (msgspec.DecodeError, ValueError, TypeError, KeyError):
+    except (msgspec.DecodeError, msgspec.EncodeError, TypeError):
         return
     key = key_of(raw)
     head = _Head(FORMAT, key, hashlib.sha256(body).hexdigest())
@@ -130,12 +129,12 @@ def _touch(entry: Path) -> None:
         os.utime(entry)
 
 
-# --- questions as typed rows and back --------------------------------------------------------
+# --- the bank as typed arrays and back ------------------------------------------------------
 #
-# Each question is stored as `[type, [field values in the model's order]]`. msgspec decodes the
-# values into a row type made from the kind's model (`_Rows`), checking every field's type while
-# it decodes and refusing a row with a value too many or too few; the row then becomes the
-# kind's frozen dataclass.
+# Each question is stored as an array: its model's class name (the tag), then its field values
+# in the model's order (`Question` is an `array_like`, tagged msgspec struct). One decoder reads
+# the whole body straight into the kinds' models, checking every field's type while it decodes
+# and refusing an array with a value too many or too few, or a tag no kind has.
 
 
 class _Head(msgspec.Struct, forbid_unknown_fields=True):
@@ -144,80 +143,28 @@ class _Head(msgspec.Struct, forbid_unknown_fields=True):
     sha256: str
 
 
-class _Body(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
-    title: str
-    topics: dict[str, str]
-    questions: list[tuple[str, msgspec.Raw]]
-
-
 _HEAD = msgspec.json.Decoder(_Head)
-_BODY = msgspec.json.Decoder(_Body)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Rows:
-    """How one kind's questions are stored: its model's field names and a typed row decoder."""
-
-    model: type[Question]
-    names: tuple[str, ...]
-    decoder: msgspec.json.Decoder
-    direct: bool  # fields set straight into a new instance (see `build`)
-
-    def build(self, raw: msgspec.Raw) -> Question:
-        values = msgspec.structs.astuple(self.decoder.decode(raw))
-        if self.direct:
-            # What the frozen dataclass's __init__ would do, without its object.__setattr__
-            # call per field (most of the time of a cache hit): the values are already checked.
-            q = object.__new__(self.model)
-            q.__dict__.update(zip(self.names, values, strict=True))
-            return q
-        return self.model(**dict(zip(self.names, values, strict=True)))
 
 
 @functools.cache
-def _rows() -> dict[str, _Rows]:
-    out = {}
-    for name, kind in KINDS.items():
-        model = kind.model
-        hints = typing.get_type_hints(model)
-        fields = dataclasses.fields(model)
-        row = msgspec.defstruct(
-            f"{model.__name__}Row", [(f.name, hints[f.name]) for f in fields], array_like=True
-        )
-        # Set directly only a plain dataclass: no __post_init__ to run, no slots, every field
-        # an __init__ argument.
-        direct = (
-            not hasattr(model, "__post_init__")
-            and not hasattr(model, "__slots__")
-            and all(f.init for f in fields)
-        )
-        out[name] = _Rows(model, tuple(f.name for f in fields), msgspec.json.Decoder(row), direct)
-    return out
-
-
-def _plain(value: Any) -> Any:
-    return sorted(value) if isinstance(value, frozenset) else value
+def _body_decoder() -> msgspec.json.Decoder[Any]:
+    question = typing.Union[tuple(kind.model for kind in KINDS.values())]  # noqa: UP007
+    fields = [("id", str), ("title", str), ("topics", dict[str, str])]
+    body = msgspec.defstruct(
+        "Body", [*fields, ("questions", tuple[question, ...])], forbid_unknown_fields=True
+    )
+    return msgspec.json.Decoder(body)
 
 
 def encode_bank(bank: Bank) -> bytes:
-    rows = _rows()
-    questions = [
-        (q.type, [_plain(getattr(q, name)) for name in rows[q.type].names]) for q in bank.questions
-    ]
     return msgspec.json.encode(
-        {"id": bank.id, "title": bank.title, "topics": dict(bank.topics), "questions": questions}
+        {"id": bank.id, "title": bank.title, "topics": bank.topics, "questions": bank.questions}
     )
 
 
 def decode_bank(body: bytes, shown: str) -> Bank:
-    """The bank stored in `body` (msgspec.DecodeError, KeyError or TypeError if it is not one)."""
-    data = _BODY.decode(body)
-    rows = _rows()
+    """The bank stored in `body` (msgspec.DecodeError if it is not one)."""
+    data = _body_decoder().decode(body)
     return Bank(
-        id=data.id,
-        title=data.title,
-        path=shown,
-        topics=data.topics,
-        questions=tuple(rows[kind].build(raw) for kind, raw in data.questions),
+        id=data.id, title=data.title, path=shown, topics=data.topics, questions=data.questions
     )

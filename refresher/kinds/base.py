@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
+
+import msgspec
 
 from refresher.core.errors import InputError
 from refresher.core.model import Outcome, Question
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from refresher.kinds.fields import Fields
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(msgspec.Struct, frozen=True):
     """One question as asked: `order[k]` is the bank index of the option (or step, or
     right-hand entry) shown at letter k.
 

@@ -6,7 +6,6 @@ the blank may be repeated, plurals, one typo in a long word and numbers as words
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core.errors import InputError
@@ -16,7 +15,6 @@ from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields, as_text
 
 
-@dataclass(frozen=True)
 class BlankQuestion(Question):
     answers: tuple[str, ...] = ()  # accepted answers; the first is the one shown
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core import limits
@@ -16,7 +15,6 @@ from refresher.kinds.fields import Fields
 from refresher.kinds.letters import letter, parse_letters
 
 
-@dataclass(frozen=True)
 class ChoiceQuestion(Question):
     options: tuple[str, ...] = ()
     answer: int = 0  # index into options

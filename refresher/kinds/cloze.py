@@ -18,7 +18,6 @@ order (each blank used once). The question counts right only when every blank is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core import limits
@@ -32,7 +31,6 @@ _BLANK = re.compile(r"\{\{(.*?)\}\}")
 _GROUP = re.compile(r"\s*~([a-z0-9][a-z0-9_-]*)\s*:", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
 class ClozeQuestion(Question):
     segments: tuple[str, ...] = ()  # the passage's text around the blanks: len(blanks) + 1
     blanks: tuple[tuple[str, ...], ...] = ()  # accepted answers per blank; the first is shown

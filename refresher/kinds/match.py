@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core import limits
@@ -22,7 +21,6 @@ from refresher.kinds.letters import LETTERS, letter
 from refresher.kinds.order import shuffled
 
 
-@dataclass(frozen=True)
 class MatchQuestion(Question):
     left: tuple[str, ...] = ()
     right: tuple[str, ...] = ()  # each entry once: the matches first, then the distractors

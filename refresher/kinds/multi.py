@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core.model import Outcome, Question
@@ -13,7 +12,6 @@ from refresher.kinds.fields import Fields
 from refresher.kinds.letters import letter, parse_letters
 
 
-@dataclass(frozen=True)
 class MultiQuestion(Question):
     options: tuple[str, ...] = ()
     answers: frozenset[int] = frozenset()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core.model import Question
@@ -10,7 +9,6 @@ from refresher.kinds.base import Kind
 from refresher.kinds.fields import Fields
 
 
-@dataclass(frozen=True)
 class OpenQuestion(Question):
     answer: str = ""
     points: tuple[str, ...] = ()

@@ -5,7 +5,6 @@ are shuffled even when a round keeps bank order (`--no-shuffle`), reproducibly f
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core import limits
@@ -16,7 +15,6 @@ from refresher.kinds.fields import Fields
 from refresher.kinds.letters import letter, parse_letters
 
 
-@dataclass(frozen=True)
 class OrderQuestion(Question):
     items: tuple[str, ...] = ()  # in the right order
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from refresher.core.errors import InputError
@@ -15,7 +14,6 @@ _TRUE = {"t", "true", "y", "yes"}
 _FALSE = {"f", "false", "n", "no"}
 
 
-@dataclass(frozen=True)
 class TrueFalseQuestion(Question):
     answer: bool = True
 

@@ -6,15 +6,15 @@ import it from here, so that none of them imports another to learn the question'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from refresher.core.model import Question
 
 
-@dataclass(frozen=True)
 class NumericQuestion(Question):
-    compute: dict[str, Any] = field(default_factory=dict)
+    compute: dict[str, Any] = msgspec.field(default_factory=dict)
     tolerance: float = 0.01
     rtol: float = 0.0
     value: float | None = None  # a fixed answer (imported questions), instead of `compute`
@@ -24,6 +24,6 @@ class NumericQuestion(Question):
         return self.value is not None
 
     # The line of each compute key in the bank file, so `check` points at the key at fault.
-    compute_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    compute_lines: dict[str, int] = msgspec.field(default_factory=dict)
 
     type = "numeric"
