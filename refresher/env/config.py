@@ -14,7 +14,6 @@ import difflib
 import json
 import math
 import os
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -392,6 +391,8 @@ def load(path: Path, dropped: list[str] | None = None) -> Config:
     if not os.path.exists(path):  # a dangling link too: no settings yet
         return Config()
     raw = read_regular(path, limits.INPUT_FILE_BYTES, str(path))
+    import tomllib  # here: most commands run without a settings file
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -110,7 +110,7 @@ def skipped(console: Console) -> None:
 def echo(console: Console, text: str, prompt: str = "", end: str = "\n") -> None:
     """Show a piped answer after its prompt (Rich markup), so a scripted transcript reads like a
     typed one; an empty answer leaves no space after the prompt."""
-    line = Text.from_markup(prompt) if prompt else Text()
+    line = Text.from_markup(prompt, emoji=False) if prompt else Text()
     line.append(text, style="muted")
     line.rstrip()
     console.print(line, end=end)
