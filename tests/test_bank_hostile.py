@@ -264,3 +264,27 @@ def test_a_value_that_contains_itself_is_one_line(value):
     # found by `make fuzz`: an alias inside its own anchor made a loop that copying never ended
     out = problems(HEAD + CARD.replace("back: B", f"back: {value}"))
     assert out == ["demo.yaml:9: -: a value contains itself (an alias inside its anchor)"]
+
+
+def test_the_cache_key_changes_when_a_module_that_shapes_a_bank_changes(tmp_path, monkeypatch):
+    module = tmp_path / "refresher" / "kinds" / "choice.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("x = 1\n")
+    monkeypatch.setattr(cache, "_shaper_files", lambda: [module])
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "refresher" / "banks" / "cache.py"))
+
+    def key() -> str:
+        cache._salt.cache_clear()
+        return cache.key_of(b"id: b\n")
+
+    try:
+        first = key()
+        assert key() == first  # nothing changed: the same key
+        module.write_text("x = 22\n")  # edited: another size
+        second = key()
+        assert second != first
+        info = module.stat()
+        os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))  # same size, touched
+        assert key() not in (first, second)
+    finally:
+        cache._salt.cache_clear()

@@ -5,11 +5,12 @@ Edge module. The data folder may be shared or synced, so an entry is untrusted: 
 JSON (nothing in it can run code), carries a format version, the key it was written for and a
 SHA-256 of its body, is read only when it is a regular file under `limits.CACHE_ENTRY_BYTES`
 (`refresher.env.files.read_bounded`, links not followed), is written whole (`write_atomically`),
-and is decoded by msgspec straight into typed rows, every field's type checked as it is read
-(a typed decoder: about four times faster than JSON parsing followed by checks in Python);
-any mismatch is a miss, and the bank is parsed again. The key covers the file's bytes and the
-source of every module that shapes a parsed bank, so a change to the reader, the validator or a
-kind is a new key. Entries not used for `STALE_DAYS` are removed.
+and is decoded by msgspec straight into the kinds' models, every field's type checked as it is
+read (a typed decoder: about four times faster than JSON parsing followed by checks in Python);
+any mismatch is a miss, and the bank is parsed again. The key covers the file's bytes, the
+package's version and the name, size and modification time of every module that shapes a
+parsed bank (what Python's own bytecode cache trusts), so a change to the reader, the validator
+or a kind is a new key. Entries not used for `STALE_DAYS` are removed.
 """
 
 from __future__ import annotations
@@ -48,10 +49,14 @@ def _shaper_files() -> list[Path]:
 
 @functools.cache
 def _salt() -> bytes:
-    digest = hashlib.sha256(f"format {FORMAT}".encode())
+    from refresher import __version__
+
+    digest = hashlib.sha256(f"format {FORMAT} version {__version__}".encode())
     package = Path(__file__).resolve().parent.parent
     for path in _shaper_files():
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+        info = path.stat()
+        name = path.relative_to(package).as_posix()
+        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.digest()
 
 

@@ -23,7 +23,9 @@ import msgspec
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class Question(msgspec.Struct, frozen=True, array_like=True, tag=True, forbid_unknown_fields=True):
+class Question(
+    msgspec.Struct, frozen=True, array_like=True, tag=True, forbid_unknown_fields=True, gc=False
+):
     """Fields every kind has. `line` is where the item starts in its file (1-based).
 
     `type` is the kind's name (`choice`, `cloze`, ...), as written in the bank; `self_graded`
