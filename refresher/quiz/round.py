@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -79,8 +79,11 @@ def rearranged(item: Item, rng: random.Random) -> Item:
     return Item(item.question, order, item.instance)
 
 
-def _check_known(kind: str, wanted: Iterable[str], known: Iterable[str]) -> None:
-    known = list(known)
+def _check_known(kind: str, wanted: Sequence[str], known: Callable[[], Iterable[str]]) -> None:
+    """Each of `wanted` is one of `known()` (worked out only when something is wanted)."""
+    if not wanted:
+        return
+    known = list(known())
     for value in wanted:
         if value in known:
             continue
@@ -104,10 +107,12 @@ def select(
     exclude_types: Sequence[str] = (),
 ) -> list[Question]:
     """Questions of `bank` matching every given filter, in bank order."""
-    _check_known("topic", topics, bank.topics)
-    _check_known("type", types, NAMES)
-    _check_known("tag", tags, sorted({t for q in bank.questions for t in q.tags}))
-    _check_known("question id", ids, [q.id for q in bank.questions])
+    _check_known("topic", topics, lambda: bank.topics)
+    _check_known("type", types, lambda: NAMES)
+    _check_known("tag", tags, lambda: sorted({t for q in bank.questions for t in q.tags}))
+    _check_known("question id", ids, lambda: [q.id for q in bank.questions])
+    if bank.questions and not (topics or types or tags or ids or exclude_types):
+        return list(bank.questions)
     chosen = [
         q
         for q in bank.questions
@@ -132,7 +137,9 @@ def make_items(
     """Order questions (and the options of each) reproducibly from `rng`, then take `count`.
     A shuffled order keeps related questions apart (`related.spread`)."""
     questions = list(questions)
-    if shuffle:
+    if shuffle and count is not None and count < len(questions):
+        questions = rng.sample(questions, count)  # a part of a large bank: no need to order all
+    elif shuffle:
         rng.shuffle(questions)
     if count is not None:
         questions = questions[:count]
