@@ -21,9 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from bench.bench_review import CARDS, NOW, _env, build_history, generated_bank
 

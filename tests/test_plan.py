@@ -5,7 +5,6 @@ runs it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +18,7 @@ from refresher.app import plan as app_plan
 from refresher.app.banks import open_bank
 from refresher.app.review import CardView, open_sitting
 from refresher.cli import app
+from refresher.core.values import replace
 from refresher.env import config as settings
 from refresher.env.paths import config_file
 from refresher.srs import planning
@@ -405,7 +405,7 @@ def test_plan_on_a_fresh_store_asks_for_the_pace_review_will_show(
     assert before["pace"] == 3  # 45 cards over the 18 days before the buffer
     assert before["today_plan"]["new"] == 3
     bank = open_bank(str(bank_path))
-    config = dataclasses.replace(config, interview_date=date(2026, 12, 21))
+    config = replace(config, interview_date=date(2026, 12, 21))
     with open_sitting(bank, bank.questions, config, new_per_day=2) as sitting:
         queue, _ = sitting.start()
     assert sum(1 for e in queue.entries if e.new) == 3

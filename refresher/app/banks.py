@@ -6,9 +6,10 @@ Broken user banks do not hide the others where every bank is wanted: they come b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from refresher.banks import catalog
 from refresher.banks import load as banks
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from refresher.core.model import Bank
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(msgspec.Struct, frozen=True):
     """A bank file left out because it does not load; `problem` is its first problem line."""
 
     path: Path

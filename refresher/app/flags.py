@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 from refresher.app import banks as bank_access
 from refresher.core.errors import RefresherError
@@ -41,8 +42,7 @@ def flag_question(store: Store, question: Question, now: datetime | None = None)
     return store.flag(question.bank_id, question.id, now or utcnow())
 
 
-@dataclass(frozen=True)
-class Changed:
+class Changed(msgspec.Struct, frozen=True):
     key: str  # bank/qid
     done: bool  # False: it was already (un)flagged
 

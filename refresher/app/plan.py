@@ -11,16 +11,18 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from refresher.app import banks as bank_access
 from refresher.app import settings as app_settings
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Question
+from refresher.core.values import replace
 from refresher.env import config
 from refresher.env.clock import local_now
 from refresher.env.config import Config
@@ -57,8 +59,7 @@ def parse_date(text: str) -> date:
     return value
 
 
-@dataclass(frozen=True)
-class QueueRules:
+class QueueRules(msgspec.Struct, frozen=True):
     """What the plan asks of today's queue."""
 
     new_per_day: int  # new cards in all today (introduced ones included)
@@ -270,8 +271,7 @@ def readiness(
 # --- `refresher plan` -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(msgspec.Struct, frozen=True):
     bank: str
     title: str
     now: datetime
@@ -554,8 +554,7 @@ class Simulation:
         )
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(msgspec.Struct, frozen=True):
     """The plan within `daily_minutes`: the retention and pace that bring the highest simulated
     readiness on the interview morning (without a date ahead: the settings, within the budget)."""
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 from refresher.app import banks, settings
 from refresher.core import limits
@@ -142,8 +143,7 @@ def find_missed_with_seeds(
         return ids, store.missed_seeds(bank.id, ids)
 
 
-@dataclass
-class RoundPlan:
+class RoundPlan(msgspec.Struct):
     """A quiz round ready to ask: its items, how many questions matched, its seed and mode."""
 
     bank: Bank
@@ -153,7 +153,7 @@ class RoundPlan:
     mode: Mode
     tries: int
     shuffle: bool
-    rng: random.Random = field(repr=False)
+    rng: random.Random
 
     def start(self) -> Round:
         return Round(self.items, self.mode)
@@ -221,15 +221,14 @@ def _flagged_among(bank: Bank, wanted: list[str], home: Path | None) -> list[str
     return ids
 
 
-@dataclass
-class DrillPlan:
+class DrillPlan(msgspec.Struct):
     """A drill ready to run: its bank, kind, seed, and an endless supply of fresh items."""
 
     bank: Bank
     kind: str
     seed: int
     tries: int
-    supply: Iterator[Item] = field(repr=False)
+    supply: Iterator[Item]
 
     def start(self) -> Round:
         return Round([], Mode.DRILL)

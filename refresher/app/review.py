@@ -11,17 +11,18 @@ another window is left out if it is no longer due. The front end only prompts an
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 from refresher.app.plan import Policy
 from refresher.app.quiz import check_seed
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Outcome, Question
+from refresher.core.values import replace
 from refresher.env import config
 from refresher.env.clock import Clock, local_now
 from refresher.env.config import Config
@@ -43,8 +44,7 @@ from refresher.srs.schedule import (
 from refresher.storage.store import OnStore, Store, UndoConflict, open_store
 
 
-@dataclass(frozen=True)
-class CardView:
+class CardView(msgspec.Struct, frozen=True):
     """The card to show now, as read from the store just before it is shown."""
 
     entry: QueueEntry
@@ -57,8 +57,7 @@ class CardView:
     total: int  # that, plus what is left after this one: a card coming back adds one
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(msgspec.Struct, frozen=True):
     """What each rating would do, at the moment the learner is asked (None: not shown)."""
 
     now: datetime
@@ -69,8 +68,7 @@ class Offer:
         return {r: p.interval for r, p in (self.options or {}).items()}
 
 
-@dataclass(frozen=True)
-class RatedCard:
+class RatedCard(msgspec.Struct, frozen=True):
     card_id: int
     question: Question
     rating: Rating
@@ -80,8 +78,7 @@ class RatedCard:
     buried: int = 0  # its siblings left for tomorrow (`group:` in the bank)
 
 
-@dataclass(frozen=True)
-class Undone:
+class Undone(msgspec.Struct, frozen=True):
     """The result of `u`: the rating taken back, or why it could not be."""
 
     done: Done | None
@@ -89,8 +86,7 @@ class Undone:
     conflict: str | None = None
 
 
-@dataclass(frozen=True)
-class SittingEnd:
+class SittingEnd(msgspec.Struct, frozen=True):
     summary: SessionSummary
     after: Queue  # what is left due now
     now: datetime
@@ -176,7 +172,7 @@ class ReviewSitting(OnStore):
         queue = rules.queue(
             selection, cards, now, day, introduced_today=introduced, limit=self.limit
         )
-        return dataclasses.replace(queue, buried=len(buried))
+        return replace(queue, buried=len(buried))
 
     def _buried(self, cards: Mapping[int, CardInfo], day: StudyDay, now: datetime) -> set[int]:
         """Cards of the selection left for tomorrow, as Anki buries siblings: new or due
@@ -387,8 +383,7 @@ def _info(state: CardState) -> CardInfo:
 # --- unsuspend ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Unsuspended:
+class Unsuspended(msgspec.Struct, frozen=True):
     card_id: int
     key: str  # bank/question-id
     was_suspended: bool

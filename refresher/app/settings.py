@@ -6,8 +6,9 @@ returns what `refresher config` shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from refresher.core.errors import RefresherError
 from refresher.env import config as settings
@@ -15,8 +16,7 @@ from refresher.env import paths
 from refresher.env.clock import local_now
 
 
-@dataclass(frozen=True)
-class SettingRow:
+class SettingRow(msgspec.Struct, frozen=True):
     name: str
     value: str
     default: str

@@ -8,15 +8,17 @@ says which broken banks were skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+
+import msgspec
 
 from refresher.app import banks as bank_access
 from refresher.app import day_cache, plan
 from refresher.app import optimize as app_optimize
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
+from refresher.core.values import replace
 from refresher.env import config, paths
 from refresher.env.clock import local_now
 from refresher.env.config import Config
@@ -27,8 +29,7 @@ from refresher.storage.days import DAY_FIELDS
 from refresher.storage.store import Store, open_store
 
 
-@dataclass(frozen=True)
-class StatsReport:
+class StatsReport(msgspec.Struct, frozen=True):
     stats: Stats
     title: str  # the bank's title, or "all banks"
     skipped: list[bank_access.Skipped]  # broken banks left out of "all banks"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from refresher.banks.load import every_problem, load_bank
 from refresher.core.errors import BankError, RefresherError
@@ -40,12 +41,11 @@ def bank_paths(extra_dirs: Iterable[Path] = ()) -> list[Path]:
     return out
 
 
-@dataclass
-class Loaded:
+class Loaded(msgspec.Struct):
     """Every bank that loaded, and the files that did not (path, first problem)."""
 
-    banks: list[Bank] = field(default_factory=list)
-    broken: list[tuple[Path, BankError]] = field(default_factory=list)
+    banks: list[Bank] = msgspec.field(default_factory=list)
+    broken: list[tuple[Path, BankError]] = msgspec.field(default_factory=list)
 
 
 def load_all(paths: list[Path], cache: Path | None = None) -> Loaded:

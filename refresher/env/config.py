@@ -15,22 +15,23 @@ import json
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from refresher.core import limits
 from refresher.core.errors import RefresherError
 from refresher.core.text import excerpt, strip_controls
+from refresher.core.values import replace
 from refresher.env import paths
 from refresher.env.files import read_regular, write_atomically
 
 CONFIG_NAME = paths.CONFIG_NAME
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     desired_retention: float = 0.9
     new_per_day: int = 10
     day_starts_at: int = 4
@@ -55,8 +56,7 @@ NEW_ORDERS = ("interleaved", "bank", "random")
 NO_DATE = {"", "none", "off", "no", "-"}
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(msgspec.Struct, frozen=True):
     name: str
     help: str
     parse: Callable[[str], Any]
@@ -345,7 +345,7 @@ SETTINGS: dict[str, Setting] = {
     )
 }
 
-assert list(SETTINGS) == [f.name for f in fields(Config)]
+assert list(SETTINGS) == list(Config.__struct_fields__)
 
 
 def unknown_setting(path: Path | str, key: str) -> RefresherError:

@@ -18,7 +18,8 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 BLANK_MARK = re.compile(r"_{3,}")
 _NUMBERS = (
@@ -56,8 +57,7 @@ def _context(text: str, *, last: bool) -> list[str]:
     return words[-3:] if last else words[:3]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(msgspec.Struct, frozen=True):
     ok: bool
     nearest: str  # the accepted answer the typed one matched, or came closest to
     note: str = ""  # said when accepted with a plural or a typo: "spelled hidden state"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+import msgspec
 
 from refresher.core.errors import RefresherError
 from refresher.core.model import Bank, Outcome, Question
@@ -27,8 +28,7 @@ class Mode(StrEnum):
     DRILL = "drill"  # endless practice of one generator; feedback as in practice
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(msgspec.Struct, frozen=True):
     item: Item
     outcome: Outcome
     seconds: float
@@ -165,8 +165,7 @@ def attach_instances(
     return out
 
 
-@dataclass
-class Summary:
+class Summary(msgspec.Struct):
     answered: int
     right: int
     skipped: list[Item]
@@ -186,15 +185,14 @@ class Summary:
         return 100.0 * self.right / self.answered if self.answered else 0.0
 
 
-@dataclass
-class Round:
+class Round(msgspec.Struct):
     """The state of one round. Answers are graded here and handed back for storing."""
 
     items: list[Item]
     mode: Mode = Mode.PRACTICE
     position: int = 0
-    answers: list[Answered] = field(default_factory=list)
-    skipped: list[Item] = field(default_factory=list)
+    answers: list[Answered] = msgspec.field(default_factory=list)
+    skipped: list[Item] = msgspec.field(default_factory=list)
 
     @property
     def current(self) -> Item | None:

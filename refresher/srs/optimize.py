@@ -23,10 +23,11 @@ and decides:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from refresher.core.values import replace
 from refresher.srs.schedule import CardState, Rating, Scheduler, StudyDay, new_card
 
 FOLDS = 5

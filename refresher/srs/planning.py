@@ -25,10 +25,12 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+import msgspec
+
+from refresher.core.values import replace
 from refresher.srs.schedule import CardInfo, Rated, Scheduler, StudyDay, retrievability
 
 FINAL_DAYS = 7
@@ -44,8 +46,7 @@ WEAKEST_TOPICS = 3
 K = TypeVar("K", bound=Hashable)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     """An interview day and the buffer of days before it kept for a last review."""
 
     day: date
@@ -156,8 +157,7 @@ def shortened_due(
     return new_due if new_due < due else due
 
 
-@dataclass(frozen=True)
-class Shortening:
+class Shortening(msgspec.Struct, frozen=True):
     """`shorten` with its target and the loads of the landing days as read when the learner
     was asked: a value the store applies to a rating it computes under its write lock."""
 
@@ -206,8 +206,7 @@ def new_order(items: Sequence[tuple[int, str, str]], how: str, seed: int = 0) ->
 # --- readiness ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Readiness:
+class Readiness(msgspec.Struct, frozen=True):
     """Mean predicted recall at `at` over every question, never-studied ones counting 0."""
 
     at: datetime

@@ -8,10 +8,11 @@ shortening of intervals comes as a value (`planning.Shortening`) computed before
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass, replace
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 
 from refresher.core.model import Outcome, Question
+from refresher.core.values import replace
 from refresher.srs import schedule
 from refresher.srs.planning import Shortening
 from refresher.srs.schedule import LEECH_LAPSES, CardState, Rated, Rating, Scheduler

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import msgspec
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
 from refresher.core.errors import RefresherError
 from refresher.core.model import Outcome
+from refresher.core.values import replace
 
 __all__ = [
     "Card",
@@ -144,8 +146,7 @@ class StudyDay:
 # --- card states --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CardState:
+class CardState(msgspec.Struct, frozen=True):
     """One card's schedule: the py-fsrs `Card` plus what py-fsrs does not keep."""
 
     card: Card
@@ -160,8 +161,7 @@ class CardState:
         return self.card.card_id
 
 
-@dataclass(frozen=True)
-class Rated:
+class Rated(msgspec.Struct, frozen=True):
     """The result of rating a card: its state before (None when new) and after, and the log."""
 
     rating: Rating
@@ -304,8 +304,7 @@ def self_rated(rating: Rating) -> Outcome:
 # --- the queue ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CardInfo:
+class CardInfo(msgspec.Struct, frozen=True):
     """A stored card's schedule as plain columns: what the queue and stats need, no JSON."""
 
     card_id: int
@@ -332,14 +331,12 @@ def _due_by(info: CardInfo, day_ends: datetime, learn_until: datetime) -> bool:
     return info.due <= learn_until
 
 
-@dataclass(frozen=True)
-class QueueEntry:
+class QueueEntry(msgspec.Struct, frozen=True):
     card_id: int
     new: bool
 
 
-@dataclass(frozen=True)
-class Queue:
+class Queue(msgspec.Struct, frozen=True):
     entries: tuple[QueueEntry, ...]
     due_total: int  # due cards in the selection under today's cap, before --limit
     new_left_today: int  # new cards still allowed today
@@ -481,8 +478,7 @@ def interval_parts(interval: timedelta) -> tuple[float, str]:
 # --- one review sitting -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Done:
+class Done(msgspec.Struct, frozen=True):
     """A rating made in this sitting, kept so `u` can take it back."""
 
     entry: QueueEntry
@@ -598,8 +594,7 @@ class ReviewSession:
         )
 
 
-@dataclass(frozen=True)
-class SessionSummary:
+class SessionSummary(msgspec.Struct, frozen=True):
     ratings: int
     cards: int
     new: int

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from refresher.core import limits
 from refresher.core.model import Outcome, Question
@@ -27,8 +28,7 @@ from refresher.storage.connection import (
 )
 
 
-@dataclass(frozen=True)
-class AttemptRow:
+class AttemptRow(msgspec.Struct, frozen=True):
     bank: str
     qid: str
     round_id: int | None
@@ -49,8 +49,7 @@ _SCORED_ANSWERS = (
 )
 
 
-@dataclass(frozen=True)
-class ScoredAnswer:
+class ScoredAnswer(msgspec.Struct, frozen=True):
     """One stored answer to an interview question and the key points it covered."""
 
     answered_at: datetime

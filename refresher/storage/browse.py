@@ -6,21 +6,20 @@ home screen, and one question's record (answers, last answer) for `find` and `sh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from refresher.storage.connection import Connection, bank_filter, guarded, iso, stored_time
 
 
-@dataclass(frozen=True)
-class LastStudy:
+class LastStudy(msgspec.Struct, frozen=True):
     at: datetime  # the last answer or rating, UTC
     bank: str
     mode: str  # "quiz", "review", "drill", "interview", …
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(msgspec.Struct, frozen=True):
     """One question's answers so far (quiz, review, drill and interview alike)."""
 
     answers: int

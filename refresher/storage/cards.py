@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from refresher.core import limits
 from refresher.core.errors import RefresherError, StoreError
@@ -54,8 +55,7 @@ class UndoConflict(StoreError):
     """A rating cannot be undone (the card changed since); nothing was changed."""
 
 
-@dataclass(frozen=True)
-class ReviewRecord:
+class ReviewRecord(msgspec.Struct, frozen=True):
     review_id: int
     rated: Rated
 

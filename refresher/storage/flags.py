@@ -6,14 +6,14 @@ flagged. A flag is set by `f` at a prompt or `refresher flag`, cleared by `refre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from refresher.storage.connection import Connection, guarded, iso, stored_time
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(msgspec.Struct, frozen=True):
     bank: str
     qid: str
     flagged_at: datetime

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any
+
+import msgspec
 
 from refresher.core import limits
 from refresher.core.errors import StoreError
@@ -38,8 +39,7 @@ _MADE_ON = (
 )
 
 
-@dataclass(frozen=True)
-class Extent:
+class Extent(msgspec.Struct, frozen=True):
     """What the rows of a history hold, at most: the banks (all of them when there are at
     most two), and the longest question id, bank id, kind, topic and mode (in characters)."""
 
