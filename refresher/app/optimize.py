@@ -10,10 +10,11 @@ state of every card they apply to from its history. `reset()` removes them the s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from refresher.app import banks as bank_access
 from refresher.app import fit_cache
@@ -28,8 +29,7 @@ from refresher.storage.store import Store, open_store
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Optimized:
+class Optimized(msgspec.Struct, frozen=True):
     scope: str | None  # the bank id, or None for all banks (the global parameters)
     fitted: Fitted | None  # None after a reset
     saved: bool  # the settings changed

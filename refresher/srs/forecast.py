@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+import msgspec
 
 from refresher.srs.lean import LeanCard, LeanScheduler
 from refresher.srs.planning import Target, shortened_due
@@ -29,8 +30,7 @@ AGAIN, GOOD = int(Rating.Again), int(Rating.Good)
 TEN_MINUTES = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(msgspec.Struct, frozen=True):
     days: tuple[date, ...]
     answers: tuple[int, ...]  # ratings each day
     minutes: tuple[float, ...]

@@ -23,9 +23,10 @@ and decides:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
+
+import msgspec
 
 from refresher.core.values import replace
 from refresher.srs.schedule import CardState, Rating, Scheduler, StudyDay, new_card
@@ -41,8 +42,7 @@ MODEL_FIT_ITEMS = 10_000  # `stats` scores the parameters in force on the latest
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(msgspec.Struct, frozen=True):
     """One training item: the ratings of a card up to `at`, as (rating 1-4, delta_t days).
 
     The items of one card share that card's list of ratings and differ in `length`, so a card
@@ -117,8 +117,7 @@ def _fit(rs_items: list[Any]) -> tuple[float, ...]:
     return tuple(float(p) for p in params)
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(msgspec.Struct, frozen=True):
     """How well parameters predict ratings: fsrs-rs's log loss and RMSE over bins."""
 
     log_loss: float
@@ -134,8 +133,7 @@ class Score:
         return self.log_loss < other.log_loss and self.rmse < other.rmse
 
 
-@dataclass(frozen=True)
-class ModelFit:
+class ModelFit(msgspec.Struct, frozen=True):
     """How well the parameters in force predict the learner's own history (for `stats`)."""
 
     score: Score | None  # None: too few reviews to score
@@ -185,8 +183,7 @@ def folds(items: Sequence[T], k: int = FOLDS) -> list[list[T]]:
     return [list(items[n * j // k : n * (j + 1) // k]) for j in range(k)]
 
 
-@dataclass(frozen=True)
-class Fitted:
+class Fitted(msgspec.Struct, frozen=True):
     """What `optimize` found: the decision, the scores behind it, the parameters."""
 
     reviews: int

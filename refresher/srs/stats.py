@@ -13,9 +13,10 @@ leeches: only questions that still exist appear by name.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from refresher.core.model import Question
 from refresher.kinds.numeric.names import label_of
@@ -50,8 +51,7 @@ STABILITY_BUCKETS = (
 DIFFICULTY_BUCKETS = tuple((f"{k}-{k + 1}", float(k + 1)) for k in range(1, 10))
 
 
-@dataclass(frozen=True)
-class Accuracy:
+class Accuracy(msgspec.Struct, frozen=True):
     right: int = 0
     answered: int = 0
 
@@ -71,8 +71,7 @@ class Accuracy:
         }
 
 
-@dataclass(frozen=True)
-class DayActivity:
+class DayActivity(msgspec.Struct, frozen=True):
     day: date
     answers: int = 0
     reviews: int = 0
@@ -82,8 +81,7 @@ class DayActivity:
         return self.answers + self.reviews
 
 
-@dataclass(frozen=True)
-class QuestionStat:
+class QuestionStat(msgspec.Struct, frozen=True):
     card_id: int
     question: Question
     missed: int
@@ -95,24 +93,21 @@ class QuestionStat:
         return self.question.key
 
 
-@dataclass(frozen=True)
-class Leech:
+class Leech(msgspec.Struct, frozen=True):
     card_id: int
     question: Question
     lapses: int
     suspended: bool
 
 
-@dataclass(frozen=True)
-class Flagged:
+class Flagged(msgspec.Struct, frozen=True):
     """A question the learner flagged to look at again, and the day it was flagged."""
 
     question: Question
     day: date
 
 
-@dataclass(frozen=True)
-class CardCounts:
+class CardCounts(msgspec.Struct, frozen=True):
     new: int = 0
     learning: int = 0
     review: int = 0
@@ -151,8 +146,7 @@ def card_counts(
     return CardCounts(**n)
 
 
-@dataclass(frozen=True)
-class Heatmap:
+class Heatmap(msgspec.Struct, frozen=True):
     """Study activity (answers + reviews) on each of the days from `first`, oldest first."""
 
     first: date
@@ -170,8 +164,7 @@ class Heatmap:
         }
 
 
-@dataclass(frozen=True)
-class Memory:
+class Memory(msgspec.Struct, frozen=True):
     """What the scheduler believes you know: stability and difficulty spreads, and the total."""
 
     stability: tuple[tuple[str, int], ...] = ()
@@ -203,8 +196,7 @@ def buckets(
     return tuple(counts.items())
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(msgspec.Struct, frozen=True):
     bank: str | None
     days: int
     first_day: date
@@ -220,14 +212,16 @@ class Stats:
     weakest: tuple[QuestionStat, ...]
     leeches: tuple[Leech, ...]
     cards: CardCounts
-    topic_names: dict[str, str] = field(default_factory=dict)
+    topic_names: dict[str, str] = msgspec.field(default_factory=dict)
     first_try: Accuracy = Accuracy()  # right at the first try, of all graded answers
     overruled: int = 0  # wrong answers the learner counted right
     mistakes: tuple[tuple[str, int], ...] = ()  # named mistake, times made; most frequent first
     desired_retention: float = 0.9
-    true_retention: dict[str, Accuracy] = field(default_factory=dict)  # window -> recalled/rated
+    true_retention: dict[str, Accuracy] = msgspec.field(
+        default_factory=dict
+    )  # window -> recalled/rated
     heatmap: Heatmap | None = None
-    memory: Memory = field(default_factory=Memory)
+    memory: Memory = msgspec.field(default_factory=Memory)
     seconds_per_answer: float | None = None  # mean over the answers of the period
     readiness: Readiness | None = None
     interview_date: date | None = None
