@@ -16,7 +16,6 @@ finds the questions to redo for `quiz --missed` / `--missed-days`.
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -201,7 +200,7 @@ def plan_round(
     if tries is None:
         tries = settings.load().tries
     if seed is None:
-        seed = secrets.randbelow(1_000_000)
+        seed = random.SystemRandom().randrange(1_000_000)
     rng = random.Random(seed)
     items = make_items(questions, rng, shuffle=shuffle, count=count)
     items = attach_instances(items, seed, the_bank.path, seeds)
@@ -276,7 +275,7 @@ def plan_drill(
         where = "" if bank is None and bank_option is None else f" {the_bank.id}"
         raise KindsToChoose(the_bank, kinds, where)
     if seed is None:
-        seed = secrets.randbelow(1_000_000)
+        seed = random.SystemRandom().randrange(1_000_000)
     supply = drill_items(the_bank, kind, seed, random.Random(seed))
     return DrillPlan(the_bank, kind, seed, settings.load().tries, supply)
 
@@ -305,6 +304,6 @@ def plan_sheet(
     if not cards:
         questions = [q for q in questions if q.type != "card"]
     if seed is None:
-        seed = secrets.randbelow(1_000_000)
+        seed = random.SystemRandom().randrange(1_000_000)
     items = make_items(questions, random.Random(seed), shuffle=False)
     return the_bank, attach_instances(items, seed, the_bank.path), seed

@@ -11,7 +11,6 @@ exits 130. The typed-answer path of `review` uses `read_answer` and `confirm_poi
 from __future__ import annotations
 
 import random
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,7 +83,7 @@ def interview(
                 draw.history(console, past.past(the_bank, history.strip()))
         return
     if seed is None:
-        seed = secrets.randbelow(1_000_000)
+        seed = random.SystemRandom().randrange(1_000_000)
     rng = random.Random(seed)
     planned, matching = choose(the_bank, rng, topics=topic or (), count=count or None)
     with open_interview_history() as past:

@@ -7,7 +7,7 @@ runs, so `refresher --help` and `quiz` do not pay for them.
 
 from __future__ import annotations
 
-import secrets
+import random
 
 import typer
 
@@ -66,7 +66,7 @@ def review(
         config,
         new_per_day=config.new_per_day if new is None else new,
         limit=limit,
-        seed=secrets.randbelow(1_000_000) if seed is None else seed,
+        seed=random.SystemRandom().randrange(1_000_000) if seed is None else seed,
         budget=not no_budget,
     ) as sitting:
         code = Reviewer(make_console(), sitting).run()

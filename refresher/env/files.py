@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -171,7 +170,7 @@ def write_atomically(path: Path, data: bytes, *, follow: bool = True) -> None:
         mode: int | None = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
     except FileNotFoundError:
         mode = None
-    tmp = target.with_name(f".refresher-{secrets.token_hex(6)}.tmp")
+    tmp = target.with_name(f".refresher-{os.urandom(6).hex()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(tmp, flags, 0o666)
     try:
