@@ -113,8 +113,11 @@ def carry(src: Path, dst: Path, rng: random.Random, *, whole: bool = False) -> N
 
 
 def rows(home: Path) -> dict[str, object]:
+    """The reviews and answers of a store (whose every reference leads to a row: a sync imports
+    without foreign key checks)."""
     conn = sqlite3.connect(home / DB_NAME)
     try:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         return {
             "reviews": Counter(
                 conn.execute(

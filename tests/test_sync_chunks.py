@@ -105,9 +105,9 @@ def test_an_incremental_replay_equals_a_full_replay_whatever_the_order(tmp_path,
     starts = []
     real = replay.replay
 
-    def counted(card_id, steps, settings, start=None, own=None):
+    def counted(card_id, steps, settings, start=None, own=None, **how):
         starts.append(start is not None)
-        return real(card_id, steps, settings, start, own)
+        return real(card_id, steps, settings, start, own, **how)
 
     monkeypatch.setattr(replay, "replay", counted)
     rng = random.Random(seed)

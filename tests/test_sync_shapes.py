@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from typing import Any
 
 import msgspec
@@ -132,3 +133,74 @@ def test_a_control_as_is_makes_a_line_junk_wherever_it_is():
             assert events.decode(_resealed(line) + b"\n") == events.Bad("junk"), hex(code)
     tab = text.replace('"given":', '"given":\t', 1)
     assert isinstance(events.decode(_resealed(tab) + b"\n"), events.Event)
+
+
+def _answer_line(event: events.Event, rounded: bool) -> dict[str, Any]:
+    """The line of an answer event made of a review's answer."""
+    payload: dict[str, Any] = {"answer": copy.deepcopy(event.payload["answer"])}
+    if rounded:
+        payload["round"] = "far-1.77"
+    return {**_line(event), "id": event.event_id + "0", "kind": "answer", "payload": payload}
+
+
+def _line(event: events.Event) -> dict[str, Any]:
+    return {
+        "v": 1,
+        "id": event.event_id,
+        "machine": event.machine,
+        "at": event.at,
+        "kind": event.kind,
+        "card": f"{event.bank}/{event.qid}",
+        "target": None,
+        "payload": copy.deepcopy(event.payload),
+    }
+
+
+def _reversed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reversed(value[k]) for k in reversed(value)}
+    return value
+
+
+def _read(line: bytes, seen: dict[Any, Any], *, shaped: bool) -> tuple[Any, ...]:
+    """What an import makes of a line: why it is bad, or (kind, stored JSON, answer columns)."""
+    event = events.decode(line, shaped=shaped)
+    if isinstance(event, events.Bad):
+        return ("bad", event.why)
+    try:
+        if isinstance(event.payload, dict):
+            payload = sync.checked_payload(event, seen)
+            answer = payload.get("answer")
+            stored = {k: v for k, v in payload.items() if k != "answer"}
+            answer = None if answer is None else sync._ANSWER_VALUES(answer)
+        else:
+            stored, answer = sync._shaped_payload(event, seen)
+    except sync.BadEvent:
+        return ("junk",)
+    return (event.kind, event.event_id, sync._compact(stored), answer)
+
+
+@settings(max_examples=400)
+@given(st.integers(0, len(EVENTS) - 8), st.data())
+def test_a_line_read_into_its_shape_is_judged_as_a_plain_read(first, data):
+    """`events.decode(shaped=True)` and `sync._shaped_payload` give what the plain read and
+    `checked_payload` give, line after line of a few cards (a state before may be the state
+    after of the card's line before, which is then not checked again), on lines altered
+    anywhere: their payloads, their other keys, and their JSON's key order."""
+    plain_seen: dict[Any, Any] = {}
+    shaped_seen: dict[Any, Any] = {}
+    for event in EVENTS[first : first + 8]:
+        assert isinstance(event, events.Event)
+        kind = data.draw(st.sampled_from(["review", "review", "answer", "rounded"]))
+        obj = _line(event) if kind == "review" else _answer_line(event, kind == "rounded")
+        if data.draw(st.booleans()):
+            obj["payload"] = _alter(obj["payload"], data)
+        if data.draw(st.integers(0, 9)) == 0:
+            key = data.draw(st.sampled_from(sorted(obj)))
+            obj[key] = copy.deepcopy(data.draw(st.sampled_from([*VALUES[:12], "far-1.3", "x/y"])))
+        line = events.seal(obj)
+        if data.draw(st.integers(0, 9)) == 0:  # the same line, its keys in another order
+            line = _resealed(json.dumps(_reversed(json.loads(line)), separators=(",", ":"))) + b"\n"
+        plain = _read(line, plain_seen, shaped=False)
+        assert _read(line, shaped_seen, shaped=True) == plain
+    assert {k: msgspec.to_builtins(v) for k, v in shaped_seen.items()} == plain_seen

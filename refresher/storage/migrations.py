@@ -298,6 +298,20 @@ def triggers_at(version: int) -> dict[str, str]:
     return found
 
 
+def trigger_sql(name: str) -> str:
+    """The statement that made trigger `name` as the schema has it now (the last migration's
+    that creates it), as that migration ran it: made again with it, `sqlite_master` reads the
+    same."""
+    found = None
+    for script in MIGRATIONS:
+        for statement in statements(script):
+            if re.match(rf"\s*CREATE TRIGGER {re.escape(name)}\b", statement):
+                found = statement
+    if found is None:
+        raise KeyError(name)
+    return found
+
+
 def one_spaced(sql: str) -> str:
     return " ".join(sql.split())
 

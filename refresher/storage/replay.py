@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
+from refresher.storage import shapes
 from refresher.storage.connection import compact, iso
 from refresher.storage.events import valid_time
 
@@ -114,6 +116,7 @@ _time = stored_time
 def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
     """A portable row as this machine's `cards` row of card `card_id` (the copied columns
     computed as `cards.card_row` computes them from py-fsrs's card)."""
+    row = shapes.plain(row)
     fsrs = {"card_id": card_id, **row["fsrs"]}
     last = fsrs["last_review"]
     return {
@@ -145,9 +148,8 @@ def state_of(row: Mapping[str, Any]):
     )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One event of a card, as replay needs it."""
+class Step(NamedTuple):
+    """One event of a card, as replay needs it (a tuple: a sync makes one per review)."""
 
     kind: str  # review | suspend
     at: str
@@ -157,8 +159,7 @@ class Step:
     review_id: int | None = None
 
 
-@dataclass(frozen=True)
-class ReplayedReview:
+class ReplayedReview(NamedTuple):
     review_id: int
     card_before: str | None  # the whole `cards` row before, as JSON (as cards.py writes it)
     #                          for this machine's reviews; None for a new card or another's
@@ -195,8 +196,11 @@ class Settings:
         return chosen
 
 
+_WHEN = operator.itemgetter(1, 2)  # a step's (time, event id)
+
+
 def order(steps: Iterable[Step]) -> list[Step]:
-    return sorted(steps, key=lambda s: (s.at, s.event_id))
+    return sorted(steps, key=_WHEN)
 
 
 def replay(
@@ -205,56 +209,43 @@ def replay(
     settings: Settings,
     start: dict[str, Any] | None = None,
     own: str | None = None,
+    *,
+    ordered: bool = False,
 ) -> Replayed:
-    """Card `card_id`'s state after `steps` (in `order`), and each review's state before.
+    """Card `card_id`'s state after `steps` (in `order`; `ordered`: they are already), and each
+    review's state before.
 
     `start` is the portable state a replay of the card's earlier steps reached (`Replayed.state`):
-    replaying the later steps on it gives what replaying all of them from nothing gives. The
-    whole row before (`card_before`, which undo puts back) is kept for the reviews of machine
-    `own` only: another machine's review is never undone here."""
-    from refresher.srs import schedule
-    from refresher.storage.cards import card_row
-
+    replaying the later steps on it gives what replaying all of them from nothing gives. A state
+    may be a dict or a `shapes.State` (a review read from a line into its shape): both read
+    alike, and are equal when they hold the same. The whole row before (`card_before`, which
+    undo puts back) is kept for the reviews of machine `own` only: another machine's review is
+    never undone here."""
     state: dict[str, Any] | None = start  # portable
     row: dict[str, Any] | None = None  # the same as a local `cards` row, made when needed
     reviews: list[ReplayedReview] = []
     schedulers: dict[float, Any] = {}
-    last: tuple[str, str] | None = None
-    for step in order(steps):
-        last = (step.at, step.event_id)
-        if step.kind == "suspend":
+    if not ordered:
+        steps = order(steps)
+    for kind, at, _, machine, payload, review_id in steps:
+        if kind == "suspend":
             if state is not None:
-                state = {**state, "suspended": int(bool(step.payload.get("suspended")))}
+                state = {**shapes.plain(state), "suspended": int(bool(payload.get("suspended")))}
                 row = None
             continue
         before, before_row = state, row
-        if step.payload.get("before") == before:
-            state, row = step.payload["after"], None
+        if shapes.same(payload.get("before"), before):
+            state, row = payload["after"], None
         else:
-            rules = settings.at(step.machine, step.at)
-            retention = float(rules["desired_retention"])
-            if retention not in schedulers:
-                schedulers[retention] = schedule.make_scheduler(desired_retention=retention)
-            duration = step.payload.get("duration_ms")
-            rated = schedule.rate(
-                schedulers[retention],
-                None if before is None else state_of(before),
-                card_id,
-                schedule.Rating(int(step.payload["rating"])),
-                datetime.fromisoformat(step.at),
-                duration_ms=duration if isinstance(duration, int) else None,
-                leech_threshold=int(rules["leech_threshold"]),
-            )
-            row = card_row(card_id, rated.after)
-            state = portable(row)
-        if step.review_id is None:
+            state, row = _rated(card_id, before, machine, at, payload, settings, schedulers)
+        if review_id is None:
             continue
         kept = None  # the whole row before: only undo reads it, of this machine's reviews
-        if before is not None and own is not None and step.machine == own:
+        if before is not None and own is not None and machine == own:
             kept = compact(before_row or local_row(before, card_id))
         reviews.append(
             ReplayedReview(
-                step.review_id,
+                review_id,
                 kept,
                 None if before is None else int(before["fsrs"]["state"]),
                 stored_time(state["fsrs"]["due"]) if row is None else row["due"],
@@ -262,4 +253,37 @@ def replay(
         )
     if state is not None and row is None:
         row = local_row(state, card_id)
+    last = (steps[-1].at, steps[-1].event_id) if steps else None
     return Replayed(row, reviews, state, last)
+
+
+def _rated(
+    card_id: int,
+    before: dict[str, Any] | None,
+    machine: str,
+    at: str,
+    payload: Mapping[str, Any],
+    settings: Settings,
+    schedulers: dict[float, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A review rated afresh by FSRS on the state `before` the replay reached: (the portable
+    state after, the `cards` row)."""
+    from refresher.srs import schedule
+    from refresher.storage.cards import card_row
+
+    rules = settings.at(machine, at)
+    retention = float(rules["desired_retention"])
+    if retention not in schedulers:
+        schedulers[retention] = schedule.make_scheduler(desired_retention=retention)
+    duration = payload.get("duration_ms")
+    rated = schedule.rate(
+        schedulers[retention],
+        None if before is None else state_of(shapes.plain(before)),
+        card_id,
+        schedule.Rating(int(payload["rating"])),
+        datetime.fromisoformat(at),
+        duration_ms=duration if isinstance(duration, int) else None,
+        leech_threshold=int(rules["leech_threshold"]),
+    )
+    row = card_row(card_id, rated.after)
+    return portable(row), row

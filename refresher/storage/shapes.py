@@ -87,3 +87,101 @@ def fits(value: Any, shape: type) -> bool:
     except msgspec.ValidationError:
         return False
     return True
+
+
+# --- whole lines of the two common kinds, read in one call ----------------------------------
+#
+# `events.decode(line, shaped=True)` reads a review's or an answer's line straight into these
+# (`events.ReviewLine`, `events.AnswerLine`)
+# (types, ranges, words and exact key sets, in C), and only a line they refuse is read as plain
+# JSON and checked in Python. The same rule holds: never looser than the check. A number keeps
+# its JSON type (`1` stays an int, `1.0` a float), so the stored payload written from them is
+# the JSON a plain read would write, byte for byte; and the structs' fields are in sorted order,
+# as the stored JSON's keys are. A state (`State`) reads like the dict it stands for
+# (`state["fsrs"]["due"]`, `state.get(...)`), so the replay takes either.
+
+_Num = Annotated[int, Meta(ge=0, lt=10**9)] | Annotated[float, Meta(ge=0, lt=1e9)]
+
+
+class _Like:
+    """Read a struct's fields as a dict's keys."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+
+class Fsrs(_Like, msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    difficulty: _Num | None
+    due: _Time
+    last_review: _Time | None
+    stability: _Num | None
+    state: Literal[1, 2, 3]
+    step: _Count | None
+
+
+class State(_Like, msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A portable card row (`Row`), as read from a line."""
+
+    fsrs: Fsrs
+    introduced_at: _Time
+    lapses: _Count
+    leech: _Flag
+    reps: _Count
+    suspended: _Flag
+
+
+class LineAnswer(msgspec.Struct, kw_only=True, gc=False):
+    """`Answer`, its fields in the order of the `attempts` columns (`sync.ANSWER_COLUMNS`)."""
+
+    answered_at: _Time
+    given: _Answer_text
+    correct: _Flag | None = None
+    seconds: Annotated[float, Meta(ge=0, le=10**7)]
+    mode: _Word
+    qtype: _Word
+    topic: Annotated[str, Meta(max_length=200)]
+    points: str | None = None
+    mistake: Annotated[str, Meta(max_length=200)] | None = None
+    tries: Annotated[int, Meta(ge=1, le=9)]
+    first_given: _Answer_text | None = None
+    overruled: _Flag
+    seed: _Seed | None = None
+
+
+class ReviewPayload(msgspec.Struct, gc=False):
+    """`Review`, its state before a `State` too (a line whose state before is not one is read
+    the plain way, which may still take it)."""
+
+    rating: Annotated[int, Meta(ge=1, le=4)]
+    auto: _Flag
+    after: State
+    before: State | None = None
+    duration_ms: Annotated[int, Meta(ge=0, le=10**10)] | None = None
+    answer: LineAnswer | None = None
+
+
+class StoredReview(_Like, msgspec.Struct, gc=False):
+    """A review's payload as the store keeps it: without its answer (a row of its own)."""
+
+    after: State
+    auto: int
+    before: State | None
+    duration_ms: int | None
+    rating: int
+
+
+def plain(value: Any) -> Any:
+    """A state read into a struct as the dict a plain read gives (any other value as is)."""
+    return msgspec.to_builtins(value) if isinstance(value, msgspec.Struct) else value
+
+
+def same(a: Any, b: Any) -> bool:
+    """`a == b` for states read either way (a struct and a dict of the same state are equal)."""
+    if type(a) is type(b) or a is None or b is None:
+        return a == b
+    return plain(a) == plain(b)

@@ -13,10 +13,12 @@ card whose new steps all come after that step is replayed on the mark's state, a
 that lands earlier, an undo here of a step the mark covers, a setting of the machine) from the
 start. Quiz rounds are events too (`round`, format 2), and an answer names its round.
 
-Speed (`python -m bench sync`): while files are imported Python's cycle collector is off (run
-once a chunk instead) and SQLite's page cache is `limits.SYNC_CACHE_KIB`; a review's or an
-answer's payload is checked first against its msgspec shape (`storage.shapes`), field by field
-only when the shape refuses it.
+Speed (`python -m bench sync`): a review's or an answer's line is read straight into its
+msgspec shape (`events.decode(shaped=True)`, `storage.shapes`: types, bounds and keys checked
+in C, the stored payload written from it), any other line as plain JSON and checked field by
+field. While files are imported Python's cycle collector is off (run once a chunk instead) and
+SQLite is set for bulk writes (`_bulk`); each chunk writes its rows with `executemany` and
+without the triggers that make this machine's events (`_QUIET`).
 
 What can go wrong is counted, never fatal: a torn last line (read again next time, as a sync tool
 may still be writing it), a line too long, junk or a bad checksum (skipped), a line from a newer
@@ -49,7 +51,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -58,7 +60,7 @@ from refresher.core.errors import RefresherError
 from refresher.core.model import ID_RE
 from refresher.env import paths
 from refresher.env.files import write_atomically
-from refresher.storage import replay, shapes
+from refresher.storage import migrations, replay, shapes
 from refresher.storage.connection import guarded, iso
 from refresher.storage.events import (
     EVENT_ID_RE,
@@ -390,12 +392,51 @@ def checked_payload(
     """The payload of `event` if it can be what refresher wrote; raises BadEvent.
 
     `seen` keeps each card's last state after checked: a review's state before that equals it
-    (as it does when one machine's reviews of a card follow each other) is not checked again."""
+    (as it does when one machine's reviews of a card follow each other) is not checked again.
+    (A state there may be a `shapes.State`, from `_shaped_payload`.)"""
     if event.kind == "review":
         found = _review_shaped(event, seen)
         if found is not None:
             return found
     return _payload_fields(event, seen)
+
+
+def _shaped_payload(
+    event: Event, seen: dict[tuple[str | None, str | None], Any]
+) -> tuple[Any, tuple[Any, ...] | None]:
+    """`checked_payload` of an event read into its shape (`events.decode(shaped=True)`): (the
+    payload as stored, a `shapes.StoredReview` or a dict; the answer's `ANSWER_COLUMNS`). What the
+    shapes leave to it is checked as `checked_payload` checks it, and what it refuses,
+    `checked_payload` would refuse too (a state before the shape refuses is read the plain
+    way)."""
+    p = event.payload
+    answer = p.answer
+    if answer is not None:
+        if not valid_time(answer.answered_at):
+            raise BadEvent("a time")
+        if answer.points is not None:
+            _points(answer.points)
+        answer = msgspec.structs.astuple(answer)
+    if event.kind == "answer":
+        return ({} if p.round is msgspec.UNSET else {"round": p.round}), answer
+    after, before = p.after, p.before
+    if not _state_times(after):
+        raise BadEvent("a time")
+    card = (event.bank, event.qid)
+    trusted = before is None or shapes.same(seen.get(card), before)
+    if not trusted and not _state_times(before):
+        raise BadEvent("a time")
+    seen[card] = after
+    return shapes.StoredReview(after, p.auto, before, p.duration_ms, p.rating), answer
+
+
+def _state_times(state: shapes.State) -> bool:
+    fsrs = state.fsrs
+    return (
+        valid_time(fsrs.due)
+        and (fsrs.last_review is None or valid_time(fsrs.last_review))
+        and valid_time(state.introduced_at)
+    )
 
 
 def _row_times(value: Any) -> bool:
@@ -417,7 +458,7 @@ def _review_shaped(
         return None  # (the shape holds the state after and the answer, not the state before)
     card = (event.bank, event.qid)
     before = p.get("before")
-    checked = before is None or (seen is not None and seen.get(card) == before)
+    checked = before is None or (seen is not None and shapes.same(seen.get(card), before))
     if not checked and not (shapes.fits(before, shapes.Row) and _row_times(before)):
         return None
     answer = p.get("answer")
@@ -473,7 +514,7 @@ def _payload_fields(
                 raise BadEvent("a review without its state after")
             before = p.get("before")
             card = (event.bank, event.qid)
-            if before is not None and (seen is None or seen.get(card) != before):
+            if before is not None and (seen is None or not shapes.same(seen.get(card), before)):
                 before = replay.checked(before)
             found = {
                 "rating": _int(p.get("rating"), 1, 4),
@@ -544,16 +585,51 @@ def _collected_per_chunk() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
-    """SQLite's page cache at `kib` KiB for a while. An import adds to several indexes in the
-    order of the cards (each card's events, answers and reviews): with the default 2 MiB their
-    pages were read again from the file at almost every row."""
-    was = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+def _bulk(conn: sqlite3.Connection) -> Iterator[None]:
+    """SQLite set for a large import on this connection, and back as it was after it:
+
+    - a page cache of `limits.SYNC_CACHE_KIB`: an import adds to several indexes in the order
+      of the cards (each card's events, answers and reviews); with the default 2 MiB their pages
+      were read again from the file at almost every row;
+    - the write-ahead log copied into the database every `limits.SYNC_WAL_PAGES` pages (SQLite's
+      default: every 1,000), and all of it at the end: each chunk writes more than 1,000 pages,
+      and each copy syncs two files to disk. A crash meanwhile loses nothing: the log is the
+      database's, replayed by whoever opens it next;
+    - foreign keys not checked: an import's rows name only cards, answers and rounds it has
+      just written itself, or found, in the same transaction (the sync tests check the whole
+      store with `PRAGMA foreign_key_check` after their syncs)."""
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-int(limits.SYNC_CACHE_KIB)}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {int(limits.SYNC_WAL_PAGES)}")
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA cache_size = {int(was)}")
+        conn.execute(f"PRAGMA foreign_keys = {int(keys)}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        with contextlib.suppress(sqlite3.Error):  # busy: a later commit copies it
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+# The triggers that make an event of each answer and review stored: an import stores its answers
+# and reviews without them. They stand by their `importing` check, yet are run for each row
+# (a sixth of the time an import spends writing them): each chunk drops them and makes them
+# again in its own transaction, so no other connection ever sees the store without them, and a
+# chunk cut short by a crash takes the drop back with the rest.
+_QUIET = ("sync_answer", "sync_review")
+
+
+class _Fresh(NamedTuple):
+    """An event to import, checked: its payload, and for an answer or a review the payload as
+    stored (JSON, without the answer) and the answer's columns (`ANSWER_COLUMNS`)."""
+
+    event: Event
+    payload: dict[str, Any]
+    text: str | None
+    answer: tuple[Any, ...] | None
 
 
 class _Import:
@@ -569,19 +645,17 @@ class _Import:
         self.reviews: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
         self.replayed: dict[int, tuple[Any, ...]] = {}  # review id -> its replayed columns
-        self._next: dict[str, int] = {}
+        self.attempt_id = self.review_id = self.seq = 0  # the last ids given
         self.renumber()
-        self.first_seq = self._next["sync_events"] + 1  # the chunk's events are from here
+        self.first_seq = self.seq + 1  # the chunk's events are from here
 
     def renumber(self) -> None:
-        for table, key in (("attempts", "id"), ("reviews", "id"), ("sync_events", "seq")):
-            self._next[table] = (
-                self.conn.execute(f"SELECT max({key}) FROM {table}").fetchone()[0] or 0
-            )
+        def last(table: str, key: str) -> int:
+            return int(self.conn.execute(f"SELECT max({key}) FROM {table}").fetchone()[0] or 0)
 
-    def next_id(self, table: str) -> int:
-        self._next[table] += 1
-        return self._next[table]
+        self.attempt_id = last("attempts", "id")
+        self.review_id = last("reviews", "id")
+        self.seq = last("sync_events", "seq")
 
     def flush(self, *, hold_reviews: bool = False) -> None:
         """Write the rows staged; the reviews wait when `hold_reviews` (the chunk's replay then
@@ -810,7 +884,7 @@ class Sync:
             with self.store.write() as conn:
                 self._again = {r[0] for r in conn.execute("SELECT name FROM sync_files")}
                 conn.execute("UPDATE sync_files SET offset = 0, tail = ?", (_tail_hash(b""),))
-        with _collected_per_chunk(), _cache(self.conn, limits.SYNC_CACHE_KIB):
+        with _collected_per_chunk(), _bulk(self.conn):
             for path in event_files(self.folder):
                 if path.name != self.own.name:
                     self._import_file(result, path, now)
@@ -846,7 +920,7 @@ class Sync:
             batch: list[Event] = []
             lines = 0
             for end, line in read_lines(fh, start):
-                event = decode(line)
+                event = decode(line, shaped=True)
                 if isinstance(event, Bad):
                     result.problem(event.why, name)
                     if event.why == "torn":
@@ -881,6 +955,8 @@ class Sync:
         fresh = self._fresh(result, name, batch)  # read only: no lock held yet
         with self.store.write() as conn:
             conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('importing', 1)")
+            for trigger in _QUIET:  # made again below, in this same transaction
+                conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             self._name_events(conn)
             self._targets = {"undo": set(), "overrule": set()}
             for kind, target in conn.execute(
@@ -888,12 +964,12 @@ class Sync:
             ):
                 self._targets.setdefault(kind, set()).add(target)
             job = _Import(conn, result)
-            for event, payload in fresh:
-                if event.kind in ("answer", "review"):
-                    self._stage(job, event, payload)
+            for one in fresh:
+                if one.text is not None:
+                    self._stage(job, one)
                 else:
                     job.flush()
-                    self._import_event(job, event, payload)
+                    self._import_event(job, one.event, one.payload)
                     job.renumber()
             job.flush(hold_reviews=True)
             for event_id, round_event in self._relink:  # brought in before its round was
@@ -925,14 +1001,14 @@ class Sync:
                 " machine = coalesce(excluded.machine, machine), read_at = excluded.read_at",
                 (name, good, tail, machine, iso(now)),
             )
+            for trigger in _QUIET:
+                conn.execute(migrations.trigger_sql(trigger))
             conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
 
-    def _fresh(
-        self, result: SyncResult, name: str, batch: list[Event]
-    ) -> list[tuple[Event, dict[str, Any]]]:
-        """The events of `batch` not in the store yet, each with its checked payload. Only a
-        sync imports another machine's events, and syncs wait for each other: this can be read
-        before the chunk's write."""
+    def _fresh(self, result: SyncResult, name: str, batch: list[Event]) -> list[_Fresh]:
+        """The events of `batch` not in the store yet, each checked, and an answer's or a
+        review's stored payload and answer columns made. Only a sync imports another machine's
+        events, and syncs wait for each other: this is done before the chunk's write."""
         ids = [e.event_id for e in batch]
         known: set[str] = set()
         for k in range(0, len(ids), 500):
@@ -947,70 +1023,89 @@ class Sync:
             )
         if len(self._seen) > 4 * limits.SYNC_BATCH:  # bounded: a file of many cards
             self._seen.clear()
-        fresh = []
+        fresh: list[_Fresh] = []
+        seen, brought = self._seen, result.brought
         for event in batch:
+            payload = event.payload
             if event.event_id in known:
                 if name not in self._again:
                     result.duplicates += 1
-                elif event.kind == "answer" and isinstance(event.payload.get("round"), str):
-                    self._relink.append((event.event_id, event.payload["round"]))
+                elif event.kind == "answer":
+                    round_event = _round_of(payload)
+                    if isinstance(round_event, str):
+                        self._relink.append((event.event_id, round_event))
                 continue
             try:
-                payload = checked_payload(event, self._seen)
+                if type(payload) is dict:
+                    payload = checked_payload(event, seen)
+                    answer = payload.get("answer")
+                    stored = {k: v for k, v in payload.items() if k != "answer"}  # a row instead
+                    answer = None if answer is None else _ANSWER_VALUES(answer)
+                else:
+                    stored, answer = _shaped_payload(event, seen)
             except BadEvent:
                 result.problem("junk", name)
                 continue
             known.add(event.event_id)
-            kinds = result.brought.get(event.machine)
+            kinds = brought.get(event.machine)
             if kinds is None:
-                kinds = result.brought[event.machine] = Counter()
+                kinds = brought[event.machine] = Counter()
             kinds[event.kind] += 1
-            fresh.append((event, payload))
+            if event.kind == "review" or event.kind == "answer":
+                fresh.append(_Fresh(event, stored, _compact(stored), answer))
+            else:
+                fresh.append(_Fresh(event, payload, None, None))
         return fresh
 
-    def _stage(self, job: _Import, event: Event, payload: dict[str, Any]) -> None:
+    def _stage(self, job: _Import, fresh: _Fresh) -> None:
         """An answer or a review, written in bulk with ids given here (the write lock is
         held); a review not undone is a step of its card's replay."""
+        event, stored, text, answer = fresh
         card = (event.bank or "", event.qid or "")
-        card_id = self._card_id(job.conn, card)
-        answer = payload.get("answer")
-        stored = {k: v for k, v in payload.items() if k != "answer"}  # the answer is a row
+        card_id = self._ids.get(card) or self._card_id(job.conn, card)
         attempt_id = review_id = None
-        round_id = self._round_id(job.conn, payload.get("round"))
+        round_id = None if event.kind == "review" else self._round_id(job.conn, stored.get("round"))
+        # (a review's `stored` is a `shapes.StoredReview` or a dict: both read by key)
         cancelled = event.kind == "review" and event.event_id in self._targets["undo"]
         if answer is not None and not cancelled:
-            if event.event_id in self._targets["overrule"] and answer["correct"] == 0:
-                answer = {**answer, "correct": 1, "overruled": 1, "mistake": None}
-            attempt_id = job.next_id("attempts")
-            job.attempts.append((attempt_id, card_id, round_id, *_ANSWER_VALUES(answer)))
+            if answer[2] == 0 and event.event_id in self._targets["overrule"]:
+                answer = (*answer[:2], 1, *answer[3:8], None, *answer[9:11], 1, answer[12])
+            job.attempt_id += 1
+            attempt_id = job.attempt_id
+            job.attempts.append((attempt_id, card_id, round_id, *answer))
         if event.kind == "review" and not cancelled:
-            review_id = job.next_id("reviews")
-            due = replay.stored_time(payload["after"]["fsrs"]["due"])
+            job.review_id += 1
+            review_id = job.review_id
+            due = replay.stored_time(stored["after"]["fsrs"]["due"])
             job.reviews.append(
                 (
                     review_id,
                     card_id,
                     event.at,
-                    payload["rating"],
-                    payload["auto"],
-                    payload["duration_ms"],
+                    stored["rating"],
+                    stored["auto"],
+                    stored["duration_ms"],
                     due,
                     attempt_id,
                 )
             )
-            job.steps.setdefault(card, []).append(
+            steps = job.steps.get(card)
+            if steps is None:
+                steps = job.steps[card] = []
+            steps.append(
                 replay.Step("review", event.at, event.event_id, event.machine, stored, review_id)
             )
+        job.seq += 1
         job.events.append(
             (
-                job.next_id("sync_events"),
+                job.seq,
                 event.event_id,
                 event.machine,
                 event.at,
                 event.kind,
                 event.bank,
                 event.qid,
-                _compact(stored),
+                text,
                 event.target,
                 review_id,
                 attempt_id,
@@ -1139,16 +1234,16 @@ class Sync:
             if card not in job.full:
                 steps = since.get(card_id, [])
                 if steps is not None:
-                    steps = steps + job.steps.get(card, [])
+                    steps = replay.order(steps + job.steps.get(card, []))
                     key = ("", "") if mark is None else (mark[1] or "", mark[2] or "")
-                    if any((s.at, s.event_id) <= key for s in steps):
+                    if steps and (steps[0].at, steps[0].event_id) <= key:
                         steps = None  # one came before the mark's last step
             start = None
             if steps is None:
-                steps = self._all_steps(conn, card)
+                steps = replay.order(self._all_steps(conn, card))
             elif mark is not None and mark[3] is not None:
                 start = loads(mark[3])
-            done = replay.replay(card_id, steps, settings, start, self.machine)
+            done = replay.replay(card_id, steps, settings, start, self.machine, ordered=True)
             if done.row is None:
                 gone.append((card_id,))
             else:
@@ -1286,7 +1381,15 @@ _SORTED = msgspec.json.Encoder(order="sorted")
 _PLAIN = msgspec.json.Encoder()
 
 
-def _compact(data: dict[str, Any]) -> str:
+def _round_of(payload: Any) -> object:
+    """The round an answer's payload names (read either way), or None."""
+    if type(payload) is dict:
+        return payload.get("round")
+    found = getattr(payload, "round", None)
+    return None if found is msgspec.UNSET else found
+
+
+def _compact(data: Any) -> str:
     """JSON for the store, keys sorted (msgspec: several times faster than json, the same
     JSON)."""
     return _SORTED.encode(data).decode()
