@@ -63,7 +63,10 @@ def test_kept_totals_follow_answers_reviews_undos_and_syncs(refresher_home):
         counted = store.day_totals(SHIFT, None, mark)
         assert not counted.whole and counted.mark != mark
         added = sum(r[2] for r in counted.days.values())
-        assert added == counted.mark.reviews - mark.reviews > 0
+        (new,) = store.conn.execute(
+            "SELECT count(*) FROM reviews WHERE id > ?", (mark.review_id,)
+        ).fetchone()
+        assert added == new > 0
     for scope in (None, bank.id):
         assert kept(refresher_home, scope) == afresh(scope)
 
@@ -84,6 +87,38 @@ def test_kept_totals_follow_answers_reviews_undos_and_syncs(refresher_home):
             " VALUES ('lab.jsonl', 10, 'x', 'lab', '2026-01-01')"
         )
         assert store.day_totals(SHIFT, None, mark).whole
+    assert kept(refresher_home) == afresh()
+
+
+def test_the_mark_reads_deletions_and_a_store_made_anew(refresher_home):
+    """No table is counted for the mark: each deletion is counted by a trigger, and a store
+    made again (its ids start over) has another name, so nothing kept for the first matches."""
+    bank = bundled(10)
+    learner = Learner(seed=8)
+    study(bank, learner, 3, new_per_day=4)
+    assert kept(refresher_home) == afresh()
+    with open_store() as store:
+        mark = store.day_totals(SHIFT, None, None).mark
+        assert mark.store and mark.removed == 0
+        (last,) = store.conn.execute("SELECT max(id) FROM reviews").fetchone()
+        store.conn.execute("DELETE FROM reviews WHERE id = ?", (last,))  # the latest row
+        after = store.day_totals(SHIFT, None, mark)
+        assert after.whole and after.mark.removed == 1 and after.mark.store == mark.store
+    assert kept(refresher_home) == afresh()
+
+    (refresher_home / "refresher.db").unlink()  # made anew: the same ids, other rows
+    study(bank, Learner(seed=9), 3, new_per_day=4)
+    with open_store() as store:
+        anew = store.day_totals(SHIFT, None, None).mark
+        assert anew.store != mark.store
+    assert kept(refresher_home) == afresh()
+
+    with open_store() as store:  # its mark's row lost: counted whole every time, still right
+        store.conn.execute("DELETE FROM history_mark")
+        lost = store.day_totals(SHIFT, None, None).mark
+        assert lost.store == "" and store.day_totals(SHIFT, None, lost).whole
+    assert kept(refresher_home) == afresh()
+    study(bank, learner, 1, new_per_day=4, day_offset=3)
     assert kept(refresher_home) == afresh()
 
 

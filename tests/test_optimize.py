@@ -210,14 +210,40 @@ def test_stats_score_again_only_when_the_history_or_parameters_change(refresher_
         sitting.rate(card, S.Rating.Good, outcome=outcome, auto=False, seconds=3, offer=offer)
     after = fit()
     assert len(scored) == 2 and after["reviews"] == first["reviews"] + 1  # a new review
-    with open_store() as store:  # taken back: the history is the first one again, and so is
+    with open_store() as store:  # taken back: scored again, and the history is the first one
         (last,) = store.conn.execute("SELECT max(id) FROM reviews").fetchone()
         store.undo_review(last)
-    assert fit() == first and len(scored) == 2  # its fit, kept
+    assert fit() == first and len(scored) == 3
+    assert fit() == first and len(scored) == 3
     config.save(config_file(refresher_home), config.Config(parameters=TRUE))
-    assert fit()["parameters"] != first["parameters"] and len(scored) == 3
+    assert fit()["parameters"] != first["parameters"] and len(scored) == 4
     (refresher_home / "cache" / "fit.json").write_bytes(b"\x00{not json")  # damaged: a miss
-    assert fit()["reviews"] == first["reviews"] and len(scored) == 4
+    assert fit()["reviews"] == first["reviews"] and len(scored) == 5
+
+
+def test_a_banks_fit_is_kept_when_another_bank_is_studied(refresher_home, monkeypatch):
+    bank = bundled(12)
+    other = replace(bank, id="other-bank", questions=bank.questions[:4])
+    study(bank, Learner(seed=4), 6, new_per_day=4)
+    scored = []
+    real = core.training_items
+    monkeypatch.setattr(core, "training_items", lambda *a: scored.append(1) or real(*a))
+    runner = CliRunner()
+
+    def fit(*scope: str) -> dict:
+        monkeypatch.setenv("REFRESHER_NOW", (T0 + timedelta(days=9)).isoformat())
+        result = runner.invoke(app, ["stats", *scope, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["model_fit"]
+
+    first = fit(bank.id)
+    assert fit(bank.id) == first and len(scored) == 1  # the quick mark of every bank: kept
+    study(other, Learner(seed=5), 2, new_per_day=4, day_offset=6)
+    assert fit(bank.id) == first and len(scored) == 1  # another bank's reviews: its own mark
+    assert fit(bank.id) == first and len(scored) == 1
+    assert fit()["reviews"] > first["reviews"] and len(scored) == 2  # every bank: scored
+    study(bank, Learner(seed=6), 1, new_per_day=4, day_offset=8)
+    assert fit(bank.id)["reviews"] > first["reviews"] and len(scored) == 3
 
 
 def test_the_optimizer_is_not_loaded_to_start_up():

@@ -294,7 +294,16 @@ def test_a_history_made_before_sync_is_sent_whole(pair):
         conn = store.conn
         for trigger in ("answer", "review", "undo", "overrule", "suspend", "round"):
             conn.execute(f"DROP TRIGGER sync_{trigger}")
-        for name in ("sync_events", "sync_state", "sync_files", "sync_cards", "flags"):
+        for trigger in ("review", "answer"):
+            conn.execute(f"DROP TRIGGER history_{trigger}_removed")
+        for name in (
+            "sync_events",
+            "sync_state",
+            "sync_files",
+            "sync_cards",
+            "flags",
+            "history_mark",
+        ):
             conn.execute(f"DROP TABLE {name}")
         conn.execute("PRAGMA user_version = 5")
     sync(a, folder)

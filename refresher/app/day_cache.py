@@ -21,7 +21,7 @@ from refresher.storage.days import DAY_FIELDS, Mark
 from refresher.storage.store import Store
 
 FILE = "days.json"
-FORMAT = 1
+FORMAT = 2
 KEEP = 8  # one for each bank and for all banks, and a day shift or two (summer time)
 MAX_BYTES = 8 * 1024 * 1024  # a few decades of days for each of KEEP
 
@@ -29,7 +29,7 @@ MAX_BYTES = 8 * 1024 * 1024  # a few decades of days for each of KEEP
 class _Kept(msgspec.Struct, forbid_unknown_fields=True):
     scope: str | None
     shift: int
-    mark: tuple[int, int, int, int, str]
+    mark: tuple[str, int, int, int, str]
     days: dict[str, list[int]]
 
 

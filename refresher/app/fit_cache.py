@@ -19,8 +19,8 @@ from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.srs.optimize import MODEL_FIT_ITEMS, ModelFit, Score
 
 FILE = "fit.json"
-FORMAT = 1
-KEEP = 8  # results kept: one per bank and for all banks, for the same history
+FORMAT = 2
+KEEP = 16  # results kept: two keys each, one per bank and for all banks
 MAX_BYTES = 64 * 1024
 
 
@@ -40,7 +40,7 @@ def key(
     scope: str | None,
     params: tuple[float, ...] | None,
     shift_minutes: int,
-    mark: tuple[int, int, str],
+    mark: tuple[str, int, int],
 ) -> str:
     parts = (FORMAT, MODEL_FIT_ITEMS, scope, params, shift_minutes, mark)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -62,12 +62,12 @@ def read(folder: Path, wanted: str) -> ModelFit | None:
     return None
 
 
-def write(folder: Path, wanted: str, fit: ModelFit) -> None:
+def write(folder: Path, keys: tuple[str, ...], fit: ModelFit) -> None:
+    """Keep `fit` under each of `keys` (a history's quick mark and its exact one)."""
     s = fit.score
-    kept = _Kept(
-        wanted, fit.reviews, fit.fitted, None if s is None else (s.log_loss, s.rmse, s.items)
-    )
-    fits = [kept] + [k for k in _load(folder) if k.key != wanted][: KEEP - 1]
+    score = None if s is None else (s.log_loss, s.rmse, s.items)
+    fresh = [_Kept(k, fit.reviews, fit.fitted, score) for k in dict.fromkeys(keys)]
+    fits = fresh + [k for k in _load(folder) if k.key not in keys][: KEEP - len(fresh)]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / FILE, msgspec.json.encode(_File(FORMAT, fits)))

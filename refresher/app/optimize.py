@@ -145,14 +145,26 @@ def model_fit(
     scores again only when one of them changed. Without `cache` (a folder) it always scores."""
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     params = config.parameters_for(settings, scope)
-    key = fit_cache.key(scope, params, day.shift_minutes, store.history_mark(scope))
-    kept = None if cache is None else fit_cache.read(cache, key)
+
+    def key(mark: tuple[str, int, int]) -> str:
+        return fit_cache.key(scope, params, day.shift_minutes, mark)
+
+    # First under the mark of every bank (no scan), then of the bank alone (a scan of its
+    # entries in an index): a review of another bank changes only the first.
+    keys = (key(store.history_mark()),)
+    kept = None if cache is None else fit_cache.read(cache, keys[0])
     if kept is not None:
         return kept
+    if scope is not None:
+        keys += (key(store.history_mark(scope)),)
+        kept = None if cache is None else fit_cache.read(cache, keys[1])
+        if kept is not None and cache is not None:
+            fit_cache.write(cache, keys, kept)
+            return kept
     items, count = core.training_items(store.review_history(scope), day)
     recent = items[-core.MODEL_FIT_ITEMS :]
     score = core.evaluate(params or core.default_parameters(), recent) if items else None
     fit = ModelFit(score, count, params is not None)
     if cache is not None:
-        fit_cache.write(cache, key, fit)
+        fit_cache.write(cache, keys, fit)
     return fit

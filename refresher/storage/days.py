@@ -6,13 +6,16 @@ answers and reviews are only ever added, except when one is undone (a row delete
 replays a card (its reviews' states before rewritten). So the totals can be kept (the app layer
 keeps them, `app/day_cache.py`) and brought up to date from the rows added since: `day_totals`
 is given the `Mark` of what was kept and counts only the rows after it, unless a row it counted
-is gone or a sync read more of its folder since, and then counts everything again. The mark and
+is gone or a sync read more of its folder since, and then counts everything again. The mark is
+read from the ends of indexes and one row the store keeps (`history_mark`: its name, and the
+deletions counted by triggers), never by counting a table. The mark and
 the counts come from one read of the file, so a write in between cannot fall between them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -36,12 +39,13 @@ DAY_FIELDS = (
 
 
 class Mark(NamedTuple):
-    """The history as last counted: rows and the highest id of each table, and a digest of how
-    far each sync file has been read (a sync may rewrite earlier reviews' states)."""
+    """The history as last counted, read without a scan: the store's name, the answers and
+    reviews deleted from it so far, the highest id of each table, and a digest of how far each
+    sync file has been read (a sync may rewrite earlier reviews' states)."""
 
-    attempts: int
+    store: str  # "" when the store has lost its mark (then everything is counted each time)
+    removed: int
     attempt_id: int
-    reviews: int
     review_id: int
     synced: str
 
@@ -79,29 +83,24 @@ class Days(Connection):
 
     def _mark(self) -> Mark:
         conn = self.conn
-        attempts, attempt_id = conn.execute("SELECT count(*), max(id) FROM attempts").fetchone()
-        reviews, review_id = conn.execute("SELECT count(*), max(id) FROM reviews").fetchone()
+        store, removed = history_mark(conn)
+        (attempt_id,) = conn.execute("SELECT max(id) FROM attempts").fetchone()
+        (review_id,) = conn.execute("SELECT max(id) FROM reviews").fetchone()
         digest = hashlib.sha256()
         for name, offset, tail in conn.execute(
             "SELECT name, offset, tail FROM sync_files ORDER BY name"
         ):
             digest.update(repr((name, offset, tail)).encode())
-        return Mark(attempts, attempt_id or 0, reviews, review_id or 0, digest.hexdigest())
+        return Mark(store, removed, attempt_id or 0, review_id or 0, digest.hexdigest())
 
     def _only_added(self, since: Mark, now: Mark) -> bool:
-        """Whether the history is `since`'s rows and rows after them (ids only grow)."""
-        if since.synced != now.synced:
-            return False
-        conn = self.conn
-        (new_attempts,) = conn.execute(
-            "SELECT count(*) FROM attempts WHERE id > ?", (since.attempt_id,)
-        ).fetchone()
-        (new_reviews,) = conn.execute(
-            "SELECT count(*) FROM reviews WHERE id > ?", (since.review_id,)
-        ).fetchone()
+        """Whether the history is `since`'s rows and rows after them (ids only grow, and every
+        deletion is counted)."""
         return (
-            now.attempts == since.attempts + new_attempts
-            and now.reviews == since.reviews + new_reviews
+            bool(now.store)
+            and (since.store, since.removed, since.synced) == (now.store, now.removed, now.synced)
+            and since.attempt_id <= now.attempt_id
+            and since.review_id <= now.review_id
         )
 
     def _count(self, shift_minutes: int, bank: str | None, after: tuple[int, int]) -> dict:
@@ -142,3 +141,12 @@ class Days(Connection):
         if day is None:
             raise damaged(self.path, "an answer or review has a time that is not a time")
         return day
+
+
+def history_mark(conn: sqlite3.Connection) -> tuple[str, int]:
+    """(the store's name, answers and reviews deleted so far): ("", 0) when its row is gone,
+    so that nothing kept matches it."""
+    row = conn.execute("SELECT store, removed FROM history_mark WHERE id = 1").fetchone()
+    if row is None or not isinstance(row[0], str) or not isinstance(row[1], int):
+        return "", 0
+    return row[0], row[1]

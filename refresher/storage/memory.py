@@ -8,12 +8,14 @@ card rated meanwhile (its number of reviews is not the one replayed).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from refresher.storage.cards import CARD_FIELDS, card_row
 from refresher.storage.connection import Connection, damaged, guarded
+from refresher.storage.days import history_mark
 
 if TYPE_CHECKING:
     from refresher.srs.schedule import CardState
@@ -49,20 +51,23 @@ class Memory(Connection):
         return rows
 
     @guarded
-    def history_mark(self, bank: str | None = None) -> tuple[int, int, str]:
-        """(reviews, highest review id, latest review time) of the cards of `bank`: changes
-        whenever a review is added, undone or synced in, and costs an index walk, not a read
-        of the history (what `stats` keys its model fit on)."""
+    def history_mark(self, bank: str | None = None) -> tuple[str, int, int]:
+        """(the store's name, reviews and answers deleted so far, highest review id) of the
+        cards of `bank` (every bank when None): changes whenever a review is added, undone or
+        synced in (what `stats` keys its model fit on). Of every bank it is read from the end
+        of an index and one row; of one bank, from that bank's entries of an index."""
+        store, removed = history_mark(self.conn)
         if bank is None:
-            sql, args = "SELECT count(*), max(id), max(reviewed_at) FROM reviews", ()
+            sql, args = "SELECT max(id) FROM reviews", ()
         else:
             sql = (
-                "SELECT count(*), max(r.id), max(r.reviewed_at) FROM reviews r"
-                " JOIN questions q ON q.id = r.question_id WHERE q.bank = ?"
+                "SELECT max(r.id) FROM questions q CROSS JOIN reviews r"
+                " ON r.question_id = q.id WHERE q.bank = ?"
             )
             args = (bank,)
-        count, top, latest = self.conn.execute(sql, args).fetchone()
-        return int(count), int(top or 0), str(latest or "")
+        (top,) = self.conn.execute(sql, args).fetchone()
+        # a store that lost its mark's row matches nothing kept: its fit is scored each time
+        return store or os.urandom(8).hex(), removed, int(top or 0)
 
     @guarded
     def reschedule(self, states: Iterable[tuple[int, int, CardState]]) -> int:

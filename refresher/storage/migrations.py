@@ -272,6 +272,26 @@ MIGRATIONS: list[str] = [
         flagged_at TEXT NOT NULL         -- ISO 8601 UTC
     );
     """,
+    # 10: a mark of the history that costs no scan (`storage/days.py`): answers and reviews are
+    # only added (their ids grow) except when deleted (an undo), so the highest ids with a count
+    # of deletions tell whether anything changed; the store's own name tells a store made anew
+    # (its ids start again) from the one a cache counted.
+    """
+    CREATE TABLE history_mark (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        store TEXT NOT NULL,             -- made once, at random
+        removed INTEGER NOT NULL         -- answers and reviews deleted so far
+    );
+    INSERT INTO history_mark (id, store, removed) VALUES (1, lower(hex(randomblob(8))), 0);
+    CREATE TRIGGER history_review_removed AFTER DELETE ON reviews
+    BEGIN
+        UPDATE history_mark SET removed = removed + 1 WHERE id = 1;
+    END;
+    CREATE TRIGGER history_answer_removed AFTER DELETE ON attempts
+    BEGIN
+        UPDATE history_mark SET removed = removed + 1 WHERE id = 1;
+    END;
+    """,
 ]
 
 
