@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from refresher.cli import app
-from refresher.srs import forecast
+from refresher.srs import forecast, planning
 from refresher.srs import schedule as S
+from refresher.srs.lean import LeanCard
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 DAY = S.StudyDay()
@@ -52,3 +55,40 @@ def test_plan_shows_the_workload_and_the_readiness_if_followed(monkeypatch):
     assert data["forecast"]["readiness_if_followed"] > data["readiness"] == 0
     out = runner.invoke(app, ["plan"]).output
     assert "if you follow the plan" in out and "Workload" in out and "Mon 14 Dec" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    offset=st.integers(-12 * 60, 14 * 60),
+    starts_at=st.integers(0, 12),
+    rated=st.integers(0, 24 * 60 - 1),
+    ahead=st.integers(0, 40),
+    buffer_days=st.integers(1, 5),
+    interval=st.integers(1, 400),
+    loads=st.lists(st.integers(0, 6), min_size=5, max_size=5),
+)
+def test_the_simulated_shortening_is_the_review_s(
+    offset, starts_at, rated, ahead, buffer_days, interval, loads
+):
+    """The simulation shortens an interval with the day's landing days worked out once: the
+    same date, the same loads after, as `planning.shortened_due` gives a real review."""
+    day = S.StudyDay(timedelta(minutes=offset), starts_at)
+    today = date(2026, 12, 1)
+    target = planning.Target(today + timedelta(days=ahead + 1), buffer_days)
+    landing = target.landing_days(today)
+    now = day.start(today) + timedelta(minutes=rated)
+    due = now + timedelta(days=interval)
+    if due < day.start(landing[-1] + timedelta(days=1)):
+        return  # not past the landing days: the simulation does not shorten it
+    kept = {d: n for d, n in zip(landing, loads, strict=False)}
+    kept.update((d, 0) for d in landing if d not in kept)
+    expected = planning.shortened_due(due, now, target, day, kept)
+    card = LeanCard(due, now, 10.0, 5.0, S.State.Review, None)
+    mine = dict(kept)
+    forecast._shorten(card, now, today, landing, mine, day.shift)
+    assert card.due == expected
+    if expected != due:
+        moved = day.date_of(expected)
+        assert mine == {**kept, moved: kept.get(moved, 0) + 1}
+    else:
+        assert mine == kept

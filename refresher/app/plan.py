@@ -204,7 +204,7 @@ class Policy:
         return QueueRules(
             new_per_day=max(per_day, pace_today) if allowed else 0,
             review_room=room,
-            recall=lambda info: planning.recall_at(scheduler, info, now),
+            recall=schedule.recall_curve(scheduler, now),
             answer_room=self.answers_left(store, now),
             cards_room=warm_up,
         )
@@ -251,6 +251,21 @@ def readiness(
     """Readiness at `at` over every question of `banks` (never studied: 0), with the FSRS
     parameters in force for each bank in `settings` (None: the defaults); with `by_bank`, its
     topics are keyed `bank/topic` (two banks may both have a topic `rnn`)."""
+    return readiness_at(store, banks, (at,), cards, settings, by_bank=by_bank)[0]
+
+
+def readiness_at(
+    store: Store,
+    banks: Iterable[Bank],
+    moments: Sequence[datetime],
+    cards: Mapping[int, CardInfo] | None = None,
+    settings: Config | None = None,
+    *,
+    by_bank: bool = False,
+    known: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[Readiness]:
+    """`readiness` at each of `moments`, the questions and cards read once; `known`: the card
+    ids of each bank's questions, when already read (`Store.known_ids`)."""
     pairs: list[tuple[str, CardInfo | None]] = []
     schedulers: list[Scheduler] = []
     made: dict[tuple[float, ...] | None, Scheduler] = {}
@@ -258,14 +273,16 @@ def readiness(
         params = None if settings is None else config.parameters_for(settings, b.id)
         if params not in made:
             made[params] = schedule.make_scheduler(parameters=params)
-        known = store.known_ids(b.id)
+        ids = known.get(b.id) if known is not None else None
+        if ids is None:
+            ids = store.known_ids(b.id)
         infos = cards if cards is not None else store.card_infos(b.id)
         for q in b.questions:
-            card_id = known.get(q.id)
+            card_id = ids.get(q.id)
             topic = f"{b.id}/{q.topic}" if by_bank else q.topic
             pairs.append((topic, None if card_id is None else infos.get(card_id)))
             schedulers.append(made[params])
-    return planning.readiness(schedulers, pairs, at)
+    return [planning.readiness(schedulers, pairs, at) for at in moments]
 
 
 # --- `refresher plan` -----------------------------------------------------------------------------
@@ -416,6 +433,7 @@ def compute(
     new_left = min(queue.new_left_today, counts.new)
     seconds, from_history = seconds_per_answer(store)
     at = readiness_moment(target, now, day)
+    ready_now, ready = readiness_at(store, [bank], (now, at), cards, settings, known={bank.id: ids})
     return Plan(
         bank=bank.id,
         title=bank.title,
@@ -441,8 +459,8 @@ def compute(
         retention_today=planning.retention_for(
             target, today, settings.desired_retention if budget is None else budget.retention
         ),
-        readiness_now=readiness(store, [bank], now, cards, settings),
-        readiness=readiness(store, [bank], at, cards, settings),
+        readiness_now=ready_now,
+        readiness=ready,
         topic_names=dict(bank.topics),
         given_date=given,
         left_out=counts.new if target is not None and target.in_buffer(today) else 0,

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 import msgspec
 
 from refresher.srs.lean import LeanCard, LeanScheduler
-from refresher.srs.planning import Target, shortened_due
+from refresher.srs.planning import Target
 from refresher.srs.schedule import NEW_CARD_ANSWERS, Card, Rating, Scheduler, State, StudyDay
 
 REVIEW_HOUR = 9  # hours after the study day begins, when the simulated learner studies
@@ -103,6 +103,7 @@ def simulate(
         review, recall = fsrs.review, fsrs.retrievability
         room = None if budget is None else budget(d)
         loads: dict[date, int] = {}
+        landing: list[date] = []
         reach = None  # a review card due from then on is shortened
         if target is not None and target.active(d):
             landing = target.landing_days(d)
@@ -133,7 +134,8 @@ def simulate(
                 t = max(t, card.due)
                 review(card, GOOD, t)
                 n += 1
-            _shorten(card, t, target, reach, day, loads)
+            if reach is not None and card.due >= reach and card.state == State.Review:
+                _shorten(card, t, d, landing, loads, shift)
         take = min(len(waiting), max(0, new_on(d, len(waiting))))
         if room is not None:
             take = min(take, max(0, room - n) // NEW_CARD_ANSWERS)
@@ -146,7 +148,8 @@ def simulate(
                 if card.state == State.Review:
                     break
                 t = card.due
-            _shorten(card, t, target, reach, day, loads)
+            if reach is not None and card.due >= reach and card.state == State.Review:
+                _shorten(card, t, d, landing, loads, shift)
             state[card_id] = card
         del waiting[:take]
         shown.append(d)
@@ -172,16 +175,18 @@ def simulate(
 def _shorten(
     card: LeanCard,
     now: datetime,
-    target: Target | None,
-    reach: datetime | None,
-    day: StudyDay,
+    today: date,
+    landing: Sequence[date],
     loads: dict[date, int],
+    shift: timedelta,
 ) -> None:
-    if target is None or reach is None or card.state != State.Review or card.due < reach:
-        return
-    due = shortened_due(card.due, now, target, day, loads)
-    if due == card.due:
-        return
-    moved = day.date_of(due)
-    loads[moved] = loads.get(moved, 0) + 1
-    card.due = due
+    """`planning.shortened_due` of a review card rated at `now`, on `today`, whose interval
+    reaches past today's `landing` days (`loads`: the cards due on each): the date ahead and
+    the landing days are the day's, so only the least loaded day is looked for at each card."""
+    least = min(loads[x] for x in landing)
+    chosen = max(x for x in landing if loads[x] == least)
+    due = now + timedelta(days=(chosen - today).days)
+    if due < card.due:
+        moved = (due + shift).date()
+        loads[moved] = loads.get(moved, 0) + 1
+        card.due = due

@@ -24,14 +24,21 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import msgspec
 
 from refresher.core.values import replace
-from refresher.srs.schedule import CardInfo, Rated, Scheduler, StudyDay, retrievability
+from refresher.srs.schedule import (
+    CardInfo,
+    Rated,
+    Scheduler,
+    StudyDay,
+    recall_curve,
+    retrievability,
+)
 
 FINAL_DAYS = 7
 # The budget plan (`daily_minutes`) tries each desired retention with each pace (times the
@@ -235,9 +242,16 @@ def readiness(
     total = 0.0
     n = 0
     sums: dict[str, list[float]] = {}
+    curves: dict[int, Callable[[CardInfo], float]] = {}  # by id of the scheduler
     for k, (topic, info) in enumerate(questions):
         one = scheduler[k] if isinstance(scheduler, Sequence) else scheduler
-        r = recall_at(one, info, at)
+        if info is None:
+            r = 0.0
+        else:
+            curve = curves.get(id(one))
+            if curve is None:
+                curve = curves[id(one)] = recall_curve(one, at)
+            r = curve(info)
         total += r
         n += 1
         acc = sums.setdefault(topic, [0.0, 0])

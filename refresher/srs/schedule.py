@@ -288,12 +288,24 @@ def retrievability(scheduler: Scheduler, card: CardState | CardInfo, now: dateti
     a py-fsrs `Card` built for each card (most of the time of `stats` at 5,000 cards)."""
     if not isinstance(card, CardInfo):
         return float(scheduler.get_card_retrievability(card.card, _utc(now)))
-    if card.last_review is None or card.stability is None:
-        return 0.0
+    return recall_curve(scheduler, now)(card)
+
+
+def recall_curve(scheduler: Scheduler, now: datetime) -> Callable[[CardInfo], float]:
+    """`retrievability(scheduler, card, now)` of plain columns, as a function of the card: the
+    curve's constants and `now` in UTC worked out once for the thousands of cards of a stats
+    run, a readiness or a queue."""
     decay = -scheduler.parameters[20]
     factor = 0.9 ** (1 / decay) - 1
-    elapsed = max(0, (_utc(now) - card.last_review).days)
-    return float((1 + factor * elapsed / card.stability) ** decay)
+    utc = _utc(now)
+
+    def recall(card: CardInfo) -> float:
+        if card.last_review is None or card.stability is None:
+            return 0.0
+        elapsed = max(0, (utc - card.last_review).days)
+        return float((1 + factor * elapsed / card.stability) ** decay)
+
+    return recall
 
 
 def self_rated(rating: Rating) -> Outcome:

@@ -31,7 +31,7 @@ from refresher.srs.schedule import (
     State,
     StudyDay,
     forecast,
-    retrievability,
+    recall_curve,
 )
 
 WEAKEST = 10
@@ -400,12 +400,13 @@ def compute(
             heat_first,
             tuple(per_day.get(heat_first + timedelta(days=k), 0) for k in range(HEATMAP_DAYS)),
         )
+    recall = recall_curve(scheduler, now)
     studied = [c for c in live.values() if c.last_review is not None and c.stability is not None]
     mem = {k: v for k, v in (memory_rows or {}).items() if k in live}
     memory = Memory(
         stability=buckets((s for s, _ in mem.values()), STABILITY_BUCKETS),
         difficulty=buckets((d for _, d in mem.values()), DIFFICULTY_BUCKETS),
-        knowledge=sum(retrievability(scheduler, c, now) for c in studied),
+        knowledge=sum(recall(c) for c in studied),
         studied=len(studied),
     )
     total_seconds, timed = answer_time
@@ -414,11 +415,7 @@ def compute(
     for card_id, q in questions.items():
         acc = per_card.get(card_id, Accuracy())
         info = live.get(card_id)
-        r = (
-            retrievability(scheduler, info, now)
-            if info is not None and info.last_review is not None
-            else None
-        )
+        r = recall(info) if info is not None and info.last_review is not None else None
         missed = acc.answered - acc.right
         if missed > 0 or (r is not None and r < scheduler.desired_retention):
             weak.append(QuestionStat(card_id, q, missed, acc.answered, r))
