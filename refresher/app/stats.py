@@ -57,8 +57,9 @@ def compute(
     by_bank = scope is None and len(banks) > 1
     questions: dict[int, Question] = {}
     unseen = 0
+    known_of: dict[str, dict[str, int]] = {}
     for b in banks:
-        known = store.known_ids(b.id)
+        known = known_of[b.id] = store.known_ids(b.id)
         for q in b.questions:
             if q.id in known:
                 questions[known[q.id]] = q
@@ -115,7 +116,9 @@ def compute(
         heatmap_rows=[(d, a, r) for d, a, r, _ in year],
         memory_rows=store.card_memory(scope),
         answer_time=(float(sum(r[7] for r in answered)), graded),
-        readiness=plan.readiness(store, banks, at, cards, settings, by_bank=by_bank),
+        readiness=plan.readiness_at(
+            store, banks, (at,), cards, settings, by_bank=by_bank, known=known_of
+        )[0],
         interview_date=None if target is None else target.day,
     )
     by_key = {(b.id, q.id): q for b in banks for q in b.questions}

@@ -12,6 +12,7 @@ leeches: only questions that still exist appear by name.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -185,15 +186,13 @@ def buckets(
     values: Iterable[float], edges: Sequence[tuple[str, float]]
 ) -> tuple[tuple[str, int], ...]:
     """How many `values` fall under each (label, upper bound), in order."""
-    counts = dict.fromkeys((label for label, _ in edges), 0)
-    for v in values:
-        for label, upper in edges:
-            if v < upper:
-                counts[label] += 1
-                break
-        else:
-            counts[edges[-1][0]] += 1
-    return tuple(counts.items())
+    uppers = [upper for _, upper in edges]
+    last = len(edges) - 1
+    counts = [0] * len(edges)
+    for v in values:  # the first bound above v; past every bound (a NaN too): the last
+        k = bisect_right(uppers, v)
+        counts[k if k < last else last] += 1
+    return tuple((label, n) for (label, _), n in zip(edges, counts, strict=True))
 
 
 class Stats(msgspec.Struct, frozen=True):
@@ -378,16 +377,24 @@ def compute(
         for d in (first + timedelta(days=k) for k in range(days))
     )
 
-    total = Accuracy()
-    by_topic: dict[str, Accuracy] = {}
-    by_type: dict[str, Accuracy] = {}
-    per_card: dict[int, Accuracy] = {}
+    # plain [right, answered] sums while counting (thousands of rows), Accuracy at the end
+    right_total = answered_total = 0
+    topic_sums: dict[str, list[int]] = {}
+    type_sums: dict[str, list[int]] = {}
+    card_sums: dict[int, list[int]] = {}
     for card_id, topic, qtype, right, answered in accuracy_rows:
-        acc = Accuracy(right, answered)
-        total += acc
-        by_topic[topic] = by_topic.get(topic, Accuracy()) + acc
-        by_type[qtype] = by_type.get(qtype, Accuracy()) + acc
-        per_card[card_id] = per_card.get(card_id, Accuracy()) + acc
+        right_total += right
+        answered_total += answered
+        for sums, key in ((topic_sums, topic), (type_sums, qtype), (card_sums, card_id)):
+            acc = sums.get(key)
+            if acc is None:
+                sums[key] = [right, answered]
+            else:
+                acc[0] += right
+                acc[1] += answered
+    total = Accuracy(right_total, answered_total)
+    by_topic = {k: Accuracy(*v) for k, v in topic_sums.items()}
+    by_type = {k: Accuracy(*v) for k, v in type_sums.items()}
 
     live = {k: v for k, v in cards.items() if k in questions}
     counts = card_counts(questions, live, unseen)
@@ -401,24 +408,25 @@ def compute(
             tuple(per_day.get(heat_first + timedelta(days=k), 0) for k in range(HEATMAP_DAYS)),
         )
     recall = recall_curve(scheduler, now)
+    recalls = {k: recall(c) for k, c in live.items() if c.last_review is not None}
     studied = [c for c in live.values() if c.last_review is not None and c.stability is not None]
     mem = {k: v for k, v in (memory_rows or {}).items() if k in live}
     memory = Memory(
         stability=buckets((s for s, _ in mem.values()), STABILITY_BUCKETS),
         difficulty=buckets((d for _, d in mem.values()), DIFFICULTY_BUCKETS),
-        knowledge=sum(recall(c) for c in studied),
+        knowledge=sum(recalls.values()),  # a card without a stability adds 0.0
         studied=len(studied),
     )
     total_seconds, timed = answer_time
 
     weak: list[QuestionStat] = []
+    desired = scheduler.desired_retention
     for card_id, q in questions.items():
-        acc = per_card.get(card_id, Accuracy())
-        info = live.get(card_id)
-        r = recall(info) if info is not None and info.last_review is not None else None
-        missed = acc.answered - acc.right
-        if missed > 0 or (r is not None and r < scheduler.desired_retention):
-            weak.append(QuestionStat(card_id, q, missed, acc.answered, r))
+        right, answered = card_sums.get(card_id, (0, 0))
+        r = recalls.get(card_id)
+        missed = answered - right
+        if missed > 0 or (r is not None and r < desired):
+            weak.append(QuestionStat(card_id, q, missed, answered, r))
     weak.sort(
         key=lambda w: (
             -w.missed,
