@@ -34,6 +34,7 @@ from refresher.srs.schedule import CardInfo, Queue, Scheduler, StudyDay
 if TYPE_CHECKING:  # `review` builds its queue through `Policy` and needs no stats
     from refresher.srs.forecast import Forecast
     from refresher.srs.stats import CardCounts
+from refresher.storage.cards import CardTable
 from refresher.storage.store import Store, open_store
 
 SECONDS_SAMPLE = 200  # the learner's last answers the time estimate is the median of
@@ -407,7 +408,8 @@ def compute(
     day = policy.day(now)
     today = day.date_of(now)
     ids = store.known_ids(bank.id)
-    cards = store.card_infos(bank.id)
+    table = store.card_table(bank.id)
+    cards = table.infos
     question_ids = [ids.get(q.id) for q in bank.questions]
     selection = [k for k in question_ids if k is not None]
     from refresher.srs.stats import card_counts
@@ -465,7 +467,7 @@ def compute(
         given_date=given,
         left_out=counts.new if target is not None and target.in_buffer(today) else 0,
         forecast=(
-            workload(store, bank.id, policy, now, question_ids, seconds, cards)
+            workload(store, bank.id, policy, now, question_ids, seconds, table)
             if budget is None
             else budget.forecast
         ),
@@ -488,7 +490,7 @@ class Simulation:
         now: datetime,
         question_ids: Sequence[int | None],
         seconds: float,
-        cards: Mapping[int, CardInfo] | None = None,
+        table: CardTable | None = None,
     ):
         self.settings = settings = policy.settings
         self.target = target = policy.target
@@ -496,9 +498,9 @@ class Simulation:
         self.today = today = day.date_of(now)
         self.seconds = seconds
         self.questions = len(question_ids)
-        if cards is None:
-            cards = store.card_infos(bank)
-        memory = store.card_memory(bank)
+        if table is None:
+            table = store.card_table(bank)
+        cards, memory = table.infos, table.memory
         self.cards: dict[int, LeanCard] = {}  # the simulation's own cards (`srs/lean.py`)
         for k, info in cards.items():
             if info.suspended or k not in memory or info.last_review is None:
@@ -658,11 +660,11 @@ def budget_plan(
 
 def workload(
     store: Store, bank: str, policy: Policy, now: datetime, question_ids: Sequence[int | None],
-    seconds: float, cards: Mapping[int, CardInfo] | None = None,
+    seconds: float, table: CardTable | None = None,
 ) -> Forecast:  # fmt: skip
     """The coming days simulated with the parameters in force, the retention and the pace of
     the plan (seeded), until the interview day (else `FORECAST_DAYS`)."""
-    return Simulation(store, bank, policy, now, question_ids, seconds, cards).run()
+    return Simulation(store, bank, policy, now, question_ids, seconds, table).run()
 
 
 def gather(

@@ -67,7 +67,8 @@ def compute(
                 unseen += 1
     since = core.window_start(now, day, days)
     target = plan.target_of(settings)
-    cards = store.card_infos(scope)
+    table = store.card_table(scope)
+    cards = table.infos
     at = plan.readiness_moment(target, now, day)
     # The totals of every study day (kept between runs) serve the calendar, the daily chart,
     # the streaks, the ratings and true retention.
@@ -114,7 +115,7 @@ def compute(
         mistake_rows=store.mistake_counts(since, scope),
         retention_rows=retention,
         heatmap_rows=[(d, a, r) for d, a, r, _ in year],
-        memory_rows=store.card_memory(scope),
+        memory_rows=table.memory,
         answer_time=(float(sum(r[7] for r in answered)), graded),
         readiness=plan.readiness_at(
             store, banks, (at,), cards, settings, by_bank=by_bank, known=known_of

@@ -55,6 +55,11 @@ class UndoConflict(StoreError):
     """A rating cannot be undone (the card changed since); nothing was changed."""
 
 
+class CardTable(msgspec.Struct, frozen=True):
+    infos: dict[int, CardInfo]  # every rated card, as plain columns
+    memory: dict[int, tuple[float, float]]  # stability and difficulty, of the cards with both
+
+
 class ReviewRecord(msgspec.Struct, frozen=True):
     review_id: int
     rated: Rated
@@ -91,21 +96,37 @@ class Cards(Connection):
     @guarded
     def card_infos(self, bank: str | None = None) -> dict[int, CardInfo]:
         """Every rated card (of `bank`), as plain columns: enough for the queue and for stats."""
+        return self._table(bank, memory=False).infos
+
+    @guarded
+    def card_table(self, bank: str | None = None) -> CardTable:
+        """Every rated card (of `bank`) as plain columns, with the stability and difficulty of
+        each card that has both (in its py-fsrs JSON), from one read of the table (`stats` and
+        `plan` want both: the table is wide and its read is most of the time)."""
+        return self._table(bank, memory=True)
+
+    def _table(self, bank: str | None, *, memory: bool) -> CardTable:
+        """The cards of `bank` (every bank when None), with their memory when asked for; a
+        damaged row is named by its card."""
         from refresher.srs.schedule import CardInfo, State
 
         join, args = cards_of(bank)
+        difficulty = "json_extract(c.fsrs, '$.difficulty')" if memory else "NULL"
         sql = (
             "SELECT c.question_id, c.due, c.state, c.suspended, c.stability, c.last_review,"
-            " c.lapses, c.leech FROM cards c" + join
+            f" c.lapses, c.leech, {difficulty} FROM cards c" + join
         )
         parse = datetime.fromisoformat
         lo, hi = limits.STORED_YEAR_MIN, limits.STORED_YEAR_MAX
         states = {s.value: s for s in State}  # a dict lookup: an Enum call per card is slow
         infos = {}
+        memory = {}
         for r in self.conn.execute(sql, args):
             try:
                 due = parse(r[1])
                 last = parse(r[5]) if r[5] else None
+                if due.tzinfo is None or (last is not None and last.tzinfo is None):
+                    raise ValueError("a time without its zone")
                 if not lo <= due.year <= hi or (last is not None and not lo <= last.year <= hi):
                     raise ValueError("out of range")
                 if type(r[2]) is not int or r[2] not in states:
@@ -122,7 +143,10 @@ class Cards(Connection):
                 )
             except (TypeError, ValueError) as exc:
                 raise damaged(self.path, f"the schedule of card {r[0]} ({exc})") from None
-        return infos
+            stability, difficulty = r[4], r[8]
+            if isinstance(stability, int | float) and isinstance(difficulty, int | float):
+                memory[int(r[0])] = (float(stability), float(difficulty))
+        return CardTable(infos, memory)
 
     @guarded
     def card_state(self, card_id: int) -> CardState | None:

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-from refresher.storage.connection import Connection, bank_filter, cards_of, damaged, guarded, iso
+from refresher.storage.connection import Connection, bank_filter, damaged, guarded, iso
 
 COUNTED_SECONDS_MAX = 300  # an answer counts at most this much against the daily budget
 
@@ -166,17 +166,6 @@ class Queries(Connection):
                 (n,),
             )
         ]
-
-    @guarded
-    def card_memory(self, bank: str | None = None) -> dict[int, tuple[float, float]]:
-        """card id -> (stability in days, difficulty 1-10) of every rated card with both."""
-        join, args = cards_of(bank)
-        sql = "SELECT c.question_id, c.stability, json_extract(c.fsrs, '$.difficulty') FROM cards c"
-        out = {}
-        for card_id, stability, difficulty in self.conn.execute(sql + join, args):
-            if isinstance(stability, int | float) and isinstance(difficulty, int | float):
-                out[int(card_id)] = (float(stability), float(difficulty))
-        return out
 
 
 def _shift(minutes: int) -> str:
