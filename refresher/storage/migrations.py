@@ -275,8 +275,11 @@ MIGRATIONS: list[str] = [
     # 10: a mark of the history that costs no scan (`storage/days.py`): answers and reviews are
     # only added (their ids grow) except when deleted (an undo), so the highest ids with a count
     # of deletions tell whether anything changed; the store's own name tells a store made anew
-    # (its ids start again) from the one a cache counted.
+    # (its ids start again) from the one a cache counted. And the answers with a named mistake
+    # by time, few among many: `stats` counts them from this index alone.
     """
+    CREATE INDEX attempts_with_mistakes ON attempts (answered_at, mistake)
+        WHERE mistake IS NOT NULL;
     CREATE TABLE history_mark (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         store TEXT NOT NULL,             -- made once, at random

@@ -117,7 +117,9 @@ class Queries(Connection):
         return [
             (str(r[0]), int(r[1]))
             for r in self._answers_since(
-                "SELECT a.mistake, count(*) n FROM attempts a"
+                # the few answers with a mistake, by time (else SQLite looks up each question
+                # of the bank in the index by question)
+                "SELECT a.mistake, count(*) n FROM attempts a INDEXED BY attempts_with_mistakes"
                 " WHERE a.answered_at >= ? AND a.mistake IS NOT NULL{bank}"
                 " GROUP BY a.mistake ORDER BY n DESC, a.mistake",
                 since,
