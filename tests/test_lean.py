@@ -57,13 +57,15 @@ def test_every_review_is_py_fsrs_s_to_the_last_bit(steps, params, retention, rel
     lean = LeanScheduler(scheduler)
     card = S.new_card(7, START)
     mine = LeanCard.of(card)
+    told = LeanCard.of(card)  # given its recall, as the forecast gives it
     t = START
     for rating, gap, at_due in steps:
         t = max(t, card.due) if at_due else t + gap
         assert lean.retrievability(mine, t) == scheduler.get_card_retrievability(card, t)
         card, _ = scheduler.review_card(card, S.Rating(rating), t)
         lean.review(mine, rating, t)
-        assert fields(mine) == fields(card)
+        lean.review(told, rating, t, lean.retrievability(told, t))
+        assert fields(mine) == fields(card) == fields(told)
     assert fields(mine.to_card(7)) == fields(card) and mine.to_card(7).card_id == 7
 
 

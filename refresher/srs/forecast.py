@@ -123,11 +123,12 @@ def simulate(
                 held += 1
                 continue
             t = max(at, card.due)
-            if rng.random() < float(recall(card, t)):
-                review(card, GOOD, t)
+            r = float(recall(card, t))
+            if rng.random() < r:
+                review(card, GOOD, t, r)
                 n += 1
             else:
-                review(card, AGAIN, t)
+                review(card, AGAIN, t, r)
                 review(card, GOOD, t + TEN_MINUTES)
                 n += 2
             while card.due < end and card.state != State.Review:  # learning steps left today: Good

@@ -125,8 +125,11 @@ class LeanScheduler:
         return max(nxt, STABILITY_MIN)
 
     # --- a review -------------------------------------------------------------------------------
-    def review(self, card: LeanCard, rating: int, now: datetime) -> None:
-        """Rate `card` `rating` at `now` (UTC), as `Scheduler.review_card` would."""
+    def review(
+        self, card: LeanCard, rating: int, now: datetime, recall: float | None = None
+    ) -> None:
+        """Rate `card` `rating` at `now` (UTC), as `Scheduler.review_card` would; `recall`: its
+        retrievability at `now`, when the caller has just worked it out."""
         last = card.last_review
         elapsed = (now - last).days if last is not None else None
         state = card.state
@@ -136,7 +139,9 @@ class LeanScheduler:
             if elapsed is not None and elapsed < 1:
                 card.stability = self._short_term(s, rating)
             else:
-                card.stability = self._next_stability(d, s, self.retrievability(card, now), rating)
+                card.stability = self._next_stability(
+                    d, s, self.retrievability(card, now) if recall is None else recall, rating
+                )
             card.difficulty = self._next_difficulty(d, rating)
             if rating == 1 and self.relearning:
                 card.state, card.step = _RELEARNING, 0
@@ -155,7 +160,9 @@ class LeanScheduler:
                 card.stability = self._short_term(s, rating)
                 card.difficulty = self._next_difficulty(d, rating)
             else:
-                card.stability = self._next_stability(d, s, self.retrievability(card, now), rating)
+                card.stability = self._next_stability(
+                    d, s, self.retrievability(card, now) if recall is None else recall, rating
+                )
                 card.difficulty = self._next_difficulty(d, rating)
             if not steps or (step >= len(steps) and rating > 1):
                 interval = self._graduate(card)
