@@ -120,33 +120,37 @@ class Cards(Connection):
         lo, hi = limits.STORED_YEAR_MIN, limits.STORED_YEAR_MAX
         states = {s.value: s for s in State}  # a dict lookup: an Enum call per card is slow
         infos = {}
-        memory = {}
-        for r in self.conn.execute(sql, args):
-            try:
-                due = parse(r[1])
-                last = parse(r[5]) if r[5] else None
+        kept = {}
+        card_id = None
+        try:
+            for (
+                card_id,
+                due_at,
+                state,
+                suspended,
+                stability,
+                last_at,
+                lapses,
+                leech,
+                hard,
+            ) in self.conn.execute(sql, args):
+                due = parse(due_at)
+                last = parse(last_at) if last_at else None
                 if due.tzinfo is None or (last is not None and last.tzinfo is None):
                     raise ValueError("a time without its zone")
                 if not lo <= due.year <= hi or (last is not None and not lo <= last.year <= hi):
                     raise ValueError("out of range")
-                if type(r[2]) is not int or r[2] not in states:
-                    raise ValueError(f"{r[2]!r} is not a card state")
-                infos[int(r[0])] = CardInfo(
-                    card_id=int(r[0]),
-                    due=due,
-                    state=states[r[2]],
-                    suspended=bool(r[3]),
-                    stability=None if r[4] is None else float(r[4]),
-                    last_review=last,
-                    lapses=int(r[6]),
-                    leech=bool(r[7]),
-                )
-            except (TypeError, ValueError) as exc:
-                raise damaged(self.path, f"the schedule of card {r[0]} ({exc})") from None
-            stability, difficulty = r[4], r[8]
-            if isinstance(stability, int | float) and isinstance(difficulty, int | float):
-                memory[int(r[0])] = (float(stability), float(difficulty))
-        return CardTable(infos, memory)
+                if type(state) is not int or state not in states:
+                    raise ValueError(f"{state!r} is not a card state")
+                infos[card_id] = CardInfo(
+                    card_id, due, states[state], bool(suspended),
+                    None if stability is None else float(stability), last, int(lapses), bool(leech),
+                )  # fmt: skip
+                if isinstance(stability, int | float) and isinstance(hard, int | float):
+                    kept[card_id] = (float(stability), float(hard))
+        except (TypeError, ValueError) as exc:
+            raise damaged(self.path, f"the schedule of card {card_id} ({exc})") from None
+        return CardTable(infos, kept)
 
     @guarded
     def card_state(self, card_id: int) -> CardState | None:
