@@ -9,7 +9,8 @@ the ratio printed is the median of the rounds' ratios. Read the ratios, not the 
   cache warm) beside that Typer app running one command;
 - `check` on the 10,000-question bank beside PyYAML's C loader reading the file alone;
 - `review` to its first card on a store of 100,000 reviews over 5,000 cards beside
-  `refresher --help`; `stats` and `plan` there, whole, against 500 ms;
+  `refresher --help`; `stats` and `plan` there, whole, against 500 ms (beside the Typer app
+  running one command: what is left once the interpreter and the argument parser are paid);
 - card to card in process: rating a card and drawing the next one on that store.
 
 Run with `make bench` or `python -m bench startup`.
@@ -141,12 +142,6 @@ def paired(work: str, ours: Run, floor: Run, floor_name: str, **goal: float) -> 
     return Row(work, a, b, floor_name, **goal)
 
 
-def alone(work: str, ours: Run, limit_ms: float) -> Row:
-    ours()
-    times = [ours() for _ in range(ROUNDS)]
-    return Row(work, times, times, "", limit_ms=limit_ms)
-
-
 def card_to_card(home: Path, bank_path: Path) -> list[float]:
     """Milliseconds from a rating's call to the next card drawn, in this process."""
     os.environ["REFRESHER_HOME"] = str(home)
@@ -184,12 +179,14 @@ def table(rows: list[Row]) -> None:
     print(f"{'work':<62}{'refresher':>10}{'floor':>10}{'ratio':>8}  goal")
     for row in rows:
         ours = statistics.median(row.ours) * 1000
-        if row.limit_ms is not None:
+        if row.limit_ms is not None and not row.floor_name:
             goal = f"< {row.limit_ms:.0f} ms"
             print(f"{row.work:<62}{ours:7.0f} ms{'':>10}{'':>8}  {goal:<10} {row.verdict()}")
             continue
         floor = statistics.median(row.floor) * 1000
         goal = f"<= {row.target:.2f}x" if row.target is not None else ""
+        if row.limit_ms is not None:
+            goal = f"< {row.limit_ms:.0f} ms"
         print(
             f"{row.work:<62}{ours:7.0f} ms{floor:7.0f} ms{row.ratio():7.2f}x  {goal:<10}"
             f" {row.verdict()}"
@@ -249,10 +246,14 @@ def main() -> None:
                    until(review, "Card 1 of", loaded), whole([*cli, "--help"], loaded),
                    "refresher --help", target=1.5)
         )  # fmt: skip
-        rows.append(alone("stats on that store, whole", whole([*cli, "stats", str(bank_path)],
-                                                                 loaded), 500))  # fmt: skip
+        # against 500 ms whole; beside the Typer app running one command, for what is left
+        # after the interpreter and the argument parser
+        stats = whole([*cli, "stats", str(bank_path)], loaded)
+        rows.append(paired("stats on that store, whole", stats, run_floor,
+                           "the Typer app running one command", limit_ms=500))  # fmt: skip
         plan = [*cli, "plan", str(bank_path), "--date", bench_review.INTERVIEW.isoformat()]
-        rows.append(alone("plan --date on that store, whole", whole(plan, loaded), 500))
+        rows.append(paired("plan --date on that store, whole", whole(plan, loaded), run_floor,
+                           "the Typer app running one command", limit_ms=500))  # fmt: skip
         steps = card_to_card(home, bank_path)
 
     print(f"paired runs: {ROUNDS} rounds each; times are medians")
