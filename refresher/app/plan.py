@@ -283,7 +283,9 @@ def readiness_at(
             topic = f"{b.id}/{q.topic}" if by_bank else q.topic
             pairs.append((topic, None if card_id is None else infos.get(card_id)))
             schedulers.append(made[params])
-    return [planning.readiness(schedulers, pairs, at) for at in moments]
+    one = list(made.values())
+    each: Scheduler | list[Scheduler] = one[0] if len(one) == 1 else schedulers
+    return [planning.readiness(each, pairs, at) for at in moments]
 
 
 # --- `refresher plan` -----------------------------------------------------------------------------

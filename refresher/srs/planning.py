@@ -243,11 +243,17 @@ def readiness(
     n = 0
     sums: dict[str, list[float]] = {}
     curves: dict[int, Callable[[CardInfo], float]] = {}  # by id of the scheduler
+    if isinstance(scheduler, Sequence):
+        each, single = scheduler, None
+    else:
+        each, single = (), recall_curve(scheduler, at)
     for k, (topic, info) in enumerate(questions):
-        one = scheduler[k] if isinstance(scheduler, Sequence) else scheduler
         if info is None:
             r = 0.0
+        elif single is not None:
+            r = single(info)
         else:
+            one = each[k]
             curve = curves.get(id(one))
             if curve is None:
                 curve = curves[id(one)] = recall_curve(one, at)
