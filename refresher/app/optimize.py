@@ -140,11 +140,15 @@ def model_fit(
     """How well the parameters in force for `scope` predict its whole history.
 
     Scoring reads the whole history (seconds at 100,000 reviews), so the result is kept in the
-    cache folder under a key made of the parameters, the study day's start and the history's
-    mark (`Store.history_mark`: any review added, undone or synced in changes it); `stats`
-    scores again only when one of them changed. Without `cache` (a folder) it always scores."""
+    cache folder under keys made of the parameters, the study day's start and the history's
+    marks (`Store.history_mark`, of every bank and of `scope`'s: any review added, undone or
+    synced in changes them); `stats` scores again only when one of them changed. Without
+    `cache` (a folder) it always scores."""
     day = schedule.StudyDay.local_to(now, settings.day_starts_at)
     params = config.parameters_for(settings, scope)
+
+    if cache is None:
+        return _score(store, params, scope, day)
 
     def key(mark: tuple[str, int, int]) -> str:
         return fit_cache.key(scope, params, day.shift_minutes, mark)
@@ -152,19 +156,23 @@ def model_fit(
     # First under the mark of every bank (no scan), then of the bank alone (a scan of its
     # entries in an index): a review of another bank changes only the first.
     keys = (key(store.history_mark()),)
-    kept = None if cache is None else fit_cache.read(cache, keys[0])
+    kept = fit_cache.read(cache, keys[0])
+    if kept is None and scope is not None:
+        keys += (key(store.history_mark(scope)),)
+        kept = fit_cache.read(cache, keys[1])
+        if kept is not None:
+            fit_cache.write(cache, keys, kept)  # found again under the quick mark next time
     if kept is not None:
         return kept
-    if scope is not None:
-        keys += (key(store.history_mark(scope)),)
-        kept = None if cache is None else fit_cache.read(cache, keys[1])
-        if kept is not None and cache is not None:
-            fit_cache.write(cache, keys, kept)
-            return kept
+    fit = _score(store, params, scope, day)
+    fit_cache.write(cache, keys, fit)
+    return fit
+
+
+def _score(
+    store: Store, params: tuple[float, ...] | None, scope: str | None, day: schedule.StudyDay
+) -> ModelFit:
     items, count = core.training_items(store.review_history(scope), day)
     recent = items[-core.MODEL_FIT_ITEMS :]
     score = core.evaluate(params or core.default_parameters(), recent) if items else None
-    fit = ModelFit(score, count, params is not None)
-    if cache is not None:
-        fit_cache.write(cache, keys, fit)
-    return fit
+    return ModelFit(score, count, params is not None)
