@@ -333,6 +333,7 @@ def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refr
             store.conn.execute(f"DROP TRIGGER sync_{trigger}")
         for table in ("sync_events", "sync_state", "sync_files", "sync_cards"):
             store.conn.execute(f"DROP TABLE {table}")
+        store.conn.execute("DROP INDEX attempts_with_mistakes")
         for column in ("points", "mistake", "tries", "first_given", "overruled", "seed"):
             store.conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
         for trigger in ("review", "answer"):

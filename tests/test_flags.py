@@ -127,6 +127,7 @@ def test_an_older_history_gains_the_flags_table(refresher_home) -> None:
     conn.execute("DROP TRIGGER history_review_removed")
     conn.execute("DROP TRIGGER history_answer_removed")
     conn.execute("DROP TABLE history_mark")
+    conn.execute("DROP INDEX attempts_with_mistakes")
     conn.execute("PRAGMA user_version = 8")
     conn.commit()
     conn.close()
