@@ -16,14 +16,9 @@ from refresher.app import settings as app_settings
 from refresher.core.errors import RefresherError
 from refresher.env.clock import Clock, utcnow
 from refresher.storage.store import open_store
-from refresher.storage.sync import (
-    Sync,
-    SyncError,
-    SyncResult,
-    SyncStatus,
-    machine_id,
-    sync_lock,
-)
+from refresher.storage.sync import Sync
+from refresher.storage.sync_folder import SyncError, machine_id, sync_lock
+from refresher.storage.sync_report import SyncResult, SyncStatus
 
 __all__ = ["SyncResult", "SyncStatus", "around_study", "status", "sync"]
 
