@@ -38,7 +38,7 @@ from refresher.storage.sync_folder import (
 )
 from refresher.storage.sync_import import Importer
 from refresher.storage.sync_log import state
-from refresher.storage.sync_report import MachineSeen, SyncResult, SyncStatus
+from refresher.storage.sync_report import MachineSeen, Progress, SyncResult, SyncStatus
 
 
 class Sync:
@@ -64,9 +64,12 @@ class Sync:
         sync_export.export(self.store, self.folder, self.machine, result)
 
     @guarded
-    def import_all(self, result: SyncResult, now: datetime) -> None:
-        """Bring in every other machine's events not seen yet (`sync_import.Importer`)."""
-        Importer(self.store, self.folder, self.machine).import_all(result, now)
+    def import_all(
+        self, result: SyncResult, now: datetime, progress: Progress | None = None
+    ) -> None:
+        """Bring in every other machine's events not seen yet (`sync_import.Importer`),
+        telling `progress` how far each file is read."""
+        Importer(self.store, self.folder, self.machine).import_all(result, now, progress)
 
     # --- status -------------------------------------------------------------------------------
     @guarded

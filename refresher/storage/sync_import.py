@@ -59,7 +59,7 @@ from refresher.storage.sync_folder import (
     tail_hash,
 )
 from refresher.storage.sync_log import compact, name_events, set_state, state
-from refresher.storage.sync_report import SyncResult
+from refresher.storage.sync_report import Progress, Reading, SyncResult
 
 
 @contextlib.contextmanager
@@ -192,6 +192,50 @@ class _Import:
         self.reviews = []
 
 
+TELL_LINES = 2_000  # lines read between two tellings of a file's progress
+
+
+class _Telling:
+    """A file's progress told to the import's callback (`Reading`), if it has one: at the
+    start, every `TELL_LINES` lines, after each chunk stored and at the end. Nothing is told of
+    a file with nothing new to read."""
+
+    def __init__(self, progress: Progress | None, name: str, file: int, files: int):
+        self.progress, self.name, self.file, self.files = progress, name, file, files
+        self.start_at = self.size = self.lines = 0
+        self.next = TELL_LINES if progress is not None else -1  # -1: never
+
+    def start(self, start: int, size: int) -> None:
+        self.start_at, self.size = start, size
+        if size <= start:
+            self.next = -1
+        else:
+            self(start)
+
+    def line(self, end: int) -> None:
+        """A line read, ending at `end`: told every `TELL_LINES`."""
+        self.lines += 1
+        if self.lines == self.next:
+            self.next += TELL_LINES
+            self(end)
+
+    def __call__(self, end: int, *, done: bool = False) -> None:
+        if self.progress is None or self.size <= self.start_at:
+            return
+        size = max(self.size, end)  # the file grew while it was read
+        self.progress(
+            Reading(
+                self.name,
+                end - self.start_at,
+                size - self.start_at,
+                self.lines,
+                self.file,
+                self.files,
+                done,
+            )
+        )
+
+
 class Importer:
     """The other machines' files of one sync brought in (see the module's docstring)."""
 
@@ -210,27 +254,30 @@ class Importer:
         self._seen: dict[tuple[str | None, str | None], Any] = {}  # see `checked_payload`
         self._relink: list[tuple[str, str]] = []  # (answer, round) of a chunk, to link
 
-    def import_all(self, result: SyncResult, now: datetime) -> None:
+    def import_all(
+        self, result: SyncResult, now: datetime, progress: Progress | None = None
+    ) -> None:
         """Read every other file from where the last sync stopped and import it in chunks: each
         chunk's events, the replay of the cards they touch and the mark of how far the file was
         read are one short transaction, so another command writing the store waits for one
-        chunk at most, and a sync stopped between two chunks goes on from there next time."""
+        chunk at most, and a sync stopped between two chunks goes on from there next time.
+        `progress` is told how far each file is read (`sync_report.Reading`)."""
         if int(state(self.conn, "format") or 1) < FORMAT:
             # lines an older refresher skipped as newer are in files it marked read: read
             # them all again (what is here already is passed over, and not told as copies)
             with self.store.write() as conn:
                 self._again = {r[0] for r in conn.execute("SELECT name FROM sync_files")}
                 conn.execute("UPDATE sync_files SET offset = 0, tail = ?", (tail_hash(b""),))
+        files = [p for p in event_files(self.folder) if p.name != self.own.name]
         with _collected_per_chunk(), _bulk(self.conn):
-            for path in event_files(self.folder):
-                if path.name != self.own.name:
-                    self._import_file(result, path, now)
+            for k, path in enumerate(files, 1):
+                self._import_file(result, path, now, _Telling(progress, path.name, k, len(files)))
         if int(state(self.conn, "format") or 1) < FORMAT:
             with self.store.write() as conn:
                 set_state(conn, "format", FORMAT)
         result.cards = len(self._replayed)
 
-    def _import_file(self, result: SyncResult, path: Path, now: datetime) -> None:
+    def _import_file(self, result: SyncResult, path: Path, now: datetime, tell: _Telling) -> None:
         name = path.name
         self._seen = {}
         mark = self.conn.execute(
@@ -254,6 +301,7 @@ class Importer:
             machine = None
             batch: list[Event] = []
             lines = 0
+            tell.start(start, size)
             for end, line in read_lines(fh, start):
                 event = decode(line, shaped=True)
                 if isinstance(event, Bad):
@@ -265,11 +313,14 @@ class Importer:
                     if event.machine != self.machine:  # else ours, in a copy: the store has it
                         batch.append(event)
                 good, lines = end, lines + 1
+                tell.line(end)
                 if len(batch) >= limits.SYNC_CHUNK or lines >= limits.SYNC_CHUNK_LINES:
                     self._import_chunk(result, name, batch, (fh, good, machine), now)
                     batch, lines = [], 0
                     gc.collect(1)  # the chunk's garbage: see `_collected_per_chunk`
+                    tell(end)
             self._import_chunk(result, name, batch, (fh, good, machine), now)
+            tell(good, done=True)
 
     def _import_chunk(
         self,

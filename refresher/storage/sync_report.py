@@ -3,13 +3,16 @@
 `SyncResult` is counted as a sync goes: events sent and sent again, what each machine's file
 brought in by kind, copies passed over, each kind of problem by file, and cards replayed.
 `SyncStatus` is what `sync --status` shows: each machine seen, and events waiting either way.
+`Reading` is how far an import has read a file, told to a progress callback as it goes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass
@@ -42,3 +45,20 @@ class SyncStatus:
     to_send: int  # events of this machine not in its file yet
     to_bring: int  # lines in the folder not read yet
     machines: list[MachineSeen]
+
+
+class Reading(NamedTuple):
+    """How far an import has read one file of the folder (told to its progress callback at the
+    start of each file with something to read, every few thousand lines, after each chunk is
+    stored, and when the file is done)."""
+
+    name: str  # the file's name in the folder
+    read: int  # its bytes read so far, from where the last sync stopped
+    size: int  # its bytes to read, from there
+    lines: int  # its lines read so far
+    file: int  # which of the files with something to read (from 1)
+    files: int  # the files of the folder this sync reads
+    done: bool = False  # the file is read, and all of it stored
+
+
+Progress = Callable[[Reading], None]  # what an import tells how far it has read
