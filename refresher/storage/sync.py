@@ -6,7 +6,8 @@ in the store in the very transaction of the answer, review, undo, overrule or su
 names them and sends the ones not yet in this machine's file (`storage.sync_log`,
 `storage.sync_export`), then brings in every other file of the folder from where the last sync
 stopped, in chunks, checking each line (`storage.sync_checks`, `storage.sync_import`), and
-replays each card the new events touch (`storage.sync_cards`, `storage.replay`). What it did is
+replays each card the new events touch, and each card this machine reviewed out of time order
+(`storage.sync_cards`, `storage.replay`). What it did is
 a `sync_report.SyncResult`; `status` says what is waiting, either way, without changing
 anything.
 

@@ -6,6 +6,11 @@ come after that step is replayed on the mark's state; any other (a step that lan
 undo here of a step the mark covers, a setting of a machine whose reviews it holds) from the
 start (`storage.replay`). Its `cards` row, its reviews' states before and its mark are written
 in bulk, in the caller's transaction.
+
+A card only this machine's steps touched since its mark is not replayed by an import: its state
+is the one computed as each review was made. That is the replay too, unless this clock stepped
+back and a step was taken before one already taken (`out_of_order`): such a card is replayed
+from the start at the next sync.
 """
 
 from __future__ import annotations
@@ -160,6 +165,39 @@ def _since(
                     found[card_id] = None
             elif not cancelled:
                 steps.append(replay.Step(kind, when, eid, machine, loads(payload), review_id))
+    return found
+
+
+def out_of_order(conn: sqlite3.Connection, machine: str, since: int) -> list[Card]:
+    """The cards of this machine's reviews and suspensions after event `since` whose steps since
+    their mark were not taken in replay order, (time, event id): this clock stepped back (behind
+    a review of its own, or one brought in). Such a card's state here was computed in the order
+    the steps were taken, not the replay's, which every other machine makes; a card whose steps
+    since its mark each come after all before it holds its replay already.
+
+    The steps after a card's mark are all this machine's: a step brought in replays the card
+    and moves its mark past it. They are taken in the order of their sequence numbers."""
+    found: list[Card] = []
+    for bank, qid in conn.execute(
+        "SELECT DISTINCT bank, qid FROM sync_events WHERE seq > ? AND machine = ?"
+        " AND kind IN ('review', 'suspend') AND bank IS NOT NULL ORDER BY bank, qid",
+        (since, machine),
+    ).fetchall():
+        mark = conn.execute(
+            "SELECT m.seq, m.at, m.event_id FROM sync_cards m JOIN questions q"
+            " ON q.id = m.question_id WHERE q.bank = ? AND q.qid = ?",
+            (bank, qid),
+        ).fetchone()
+        last = ("", "") if mark is None else (mark[1] or "", mark[2] or "")
+        for step in conn.execute(
+            "SELECT at, event_id FROM sync_events WHERE bank = ? AND qid = ? AND seq > ?"
+            " AND kind IN ('review', 'suspend') AND cancelled = 0 ORDER BY seq",
+            (bank, qid, 0 if mark is None else mark[0]),
+        ):
+            if step <= last:
+                found.append((bank, qid))
+                break
+            last = step
     return found
 
 

@@ -9,7 +9,9 @@ replays each card they touch (`storage.sync_cards`). A file is imported in chunk
 file's mark (how far it was read, and a hash of the bytes before: `sync_folder.tail_at`), so
 another command waits for a chunk at most and a sync stopped between two chunks goes on from
 there. An undo, an overrule, a suspension, a setting or a quiz round is stored as it comes; an
-answer's round may come after it (`_relink`).
+answer's round may come after it (`_relink`). Last, this machine's cards whose own reviews since
+the last sync were made out of time order (its clock stepped back: `sync_cards.out_of_order`)
+are replayed from the start, as every other machine replays them.
 
 What can go wrong is counted in the result, never fatal: a torn last line (read again next time,
 as a sync tool may still be writing it), a line too long, junk or a bad checksum (skipped), a line
@@ -275,7 +277,39 @@ class Importer:
         if int(state(self.conn, "format") or 1) < FORMAT:
             with self.store.write() as conn:
                 set_state(conn, "format", FORMAT)
+        self._replay_out_of_order()
         result.cards = len(self._replayed)
+
+    def _replay_out_of_order(self) -> None:
+        """This machine's cards whose own steps since the last sync were taken out of time
+        order (`sync_cards.out_of_order`: its clock stepped back), replayed from the start, as
+        every other machine replays them; in one transaction with the mark of how far the
+        steps were looked at (`ordered_seq`)."""
+        with self.store.write() as conn:
+            name_events(conn, self.machine)
+            since = int(state(conn, "ordered_seq") or 0)
+            cards = sync_cards.out_of_order(conn, self.machine, since)
+            if cards:
+                set_state(conn, "importing", 1)
+                if self._settings is None:
+                    self._settings = sync_cards.settings(conn)
+                ids = {card: self._card_id(conn, card) for card in cards}
+                before = sync_cards.replay_cards(
+                    conn, ids, {}, set(cards), 0, self._settings, self.machine
+                )
+                conn.executemany(
+                    "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ?"
+                    " WHERE id = ?",
+                    before,
+                )
+                # Reviews kept their ids but not their states before: the study days `stats`
+                # keeps count those, and count again when a row is gone (`storage.days`), or
+                # changed like this (no file was read on to tell it).
+                conn.execute("UPDATE history_mark SET removed = removed + 1 WHERE id = 1")
+                conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
+                self._replayed.update(cards)
+            upto = conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0]
+            set_state(conn, "ordered_seq", int(upto or 0))
 
     def _import_file(self, result: SyncResult, path: Path, now: datetime, tell: _Telling) -> None:
         name = path.name
