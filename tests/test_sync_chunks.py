@@ -18,8 +18,7 @@ from refresher.app import sync as app_sync
 from refresher.cli import app
 from refresher.core import limits
 from refresher.srs import schedule as S
-from refresher.storage import events, replay
-from refresher.storage import sync as storage_sync
+from refresher.storage import events, replay, sync_cards, sync_import
 from refresher.storage.store import DB_NAME, open_store
 from tests.test_sync import card_states, rows
 from tests.test_sync_files import Clock, machine, rate
@@ -161,13 +160,13 @@ def test_a_card_reviewed_late_on_this_machine_is_replayed_from_the_start(pair_fo
     rate(a, "c1", S.Rating.Easy, T0 + timedelta(hours=6))
     sync(a, folder)
     from_start = []
-    real = storage_sync.Sync._all_steps
+    real = sync_cards.all_steps
 
-    def all_steps(self, conn, card):
+    def all_steps(conn, card):
         from_start.append(card)
-        return real(self, conn, card)
+        return real(conn, card)
 
-    monkeypatch.setattr(storage_sync.Sync, "_all_steps", all_steps)
+    monkeypatch.setattr(sync_cards, "all_steps", all_steps)
     sync(b, folder)  # a's +6h comes after b's mark, but b's own +1h came before it
     assert from_start == [("b", "c1")]
     sync(a, folder)
@@ -192,7 +191,7 @@ def test_another_command_writes_between_two_chunks_of_a_large_import(
     write_events(folder / "far-1.jsonl", "far-1", 400, 30)
     monkeypatch.setattr(limits, "SYNC_CHUNK", 100)
     chunks = []
-    real = storage_sync.Sync._import_chunk
+    real = sync_import.Importer._import_chunk
 
     def chunk_then_write(self, *args, **kwargs):
         real(self, *args, **kwargs)
@@ -208,7 +207,7 @@ def test_another_command_writes_between_two_chunks_of_a_large_import(
         finally:
             other.close()
 
-    monkeypatch.setattr(storage_sync.Sync, "_import_chunk", chunk_then_write)
+    monkeypatch.setattr(sync_import.Importer, "_import_chunk", chunk_then_write)
     result = sync(home, folder)
     assert len(chunks) >= 4 and result.brought == {"far-1": {"review": 400}}
     with open_store(home) as store:
@@ -223,7 +222,7 @@ def test_a_sync_stopped_between_chunks_goes_on_from_there(tmp_path, monkeypatch,
     _, home, folder = pair_folder
     write_events(folder / "far-1.jsonl", "far-1", 500, 40)
     monkeypatch.setattr(limits, "SYNC_CHUNK", 100)
-    real = storage_sync.Sync._import_chunk
+    real = sync_import.Importer._import_chunk
     done = []
 
     def dies_after_two(self, *args, **kwargs):
@@ -232,7 +231,7 @@ def test_a_sync_stopped_between_chunks_goes_on_from_there(tmp_path, monkeypatch,
         real(self, *args, **kwargs)
         done.append(1)
 
-    monkeypatch.setattr(storage_sync.Sync, "_import_chunk", dies_after_two)
+    monkeypatch.setattr(sync_import.Importer, "_import_chunk", dies_after_two)
     with pytest.raises(KeyboardInterrupt):
         sync(home, folder)
     with open_store(home) as store:
@@ -241,7 +240,7 @@ def test_a_sync_stopped_between_chunks_goes_on_from_there(tmp_path, monkeypatch,
         offset = conn.execute("SELECT offset FROM sync_files").fetchone()[0]
     with (folder / "far-1.jsonl").open("rb") as fh:
         assert fh.read(offset).count(b"\n") == 200  # the mark covers exactly what is in
-    monkeypatch.setattr(storage_sync.Sync, "_import_chunk", real)
+    monkeypatch.setattr(sync_import.Importer, "_import_chunk", real)
     again = sync(home, folder)
     assert again.brought == {"far-1": {"review": 300}} and again.duplicates == 0
     whole = machine(tmp_path, "whole-3")
@@ -348,7 +347,7 @@ def test_lines_an_older_refresher_skipped_are_read_once_it_is_upgraded(
     sync(a, folder)
     with monkeypatch.context() as old:  # b runs a refresher of format 1
         old.setattr(events, "FORMAT", 1)
-        old.setattr(storage_sync, "FORMAT", 1)
+        old.setattr(sync_import, "FORMAT", 1)
         before = sync(b, folder)
         with open_store(b) as store:
             store.conn.execute("DELETE FROM sync_state WHERE key = 'format'")

@@ -395,3 +395,21 @@ def test_each_machine_s_retention_is_used_alike_on_both(pair):
     state = S.rate(SCHED, state, 1, S.Rating.Good, T0 + timedelta(minutes=10)).after
     state = S.rate(loose, state, 1, S.Rating.Good, T0 + timedelta(days=3)).after
     assert states(a)[0][1] == state.card.due.isoformat(timespec="milliseconds")
+
+
+def test_a_database_error_in_a_sync_is_one_line(pair, monkeypatch):
+    """SQLite's error inside a sync (a store locked too long) is the store's one-line error,
+    not a traceback."""
+    import sqlite3
+
+    from refresher.core.errors import StoreError
+    from refresher.storage import sync_export
+
+    a, _, folder = pair
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sync_export, "_export", locked)
+    with pytest.raises(StoreError, match="database is locked"):
+        sync(a, folder)

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.sync_data import event_lines
-from refresher.storage import events, sync
+from refresher.storage import events, sync_log
+from refresher.storage import sync_checks as checks
 
 LINES = list(event_lines("far-1", 300, 40, seed=3))
 EVENTS = [events.decode(line) for line in LINES]
@@ -66,7 +67,7 @@ def _outcome(call) -> tuple[str, str | None]:
     """("ok", the result as sorted JSON: True, 1 and 1.0 told apart) or ("bad", None)."""
     try:
         found = call()
-    except sync.BadEvent:
+    except checks.BadEvent:
         return "bad", None
     return "ok", msgspec.json.encode(found, order="sorted").decode()
 
@@ -79,10 +80,10 @@ def test_every_review_written_has_the_shape():
     seen: dict[Any, Any] = {}
     for event in EVENTS:
         assert isinstance(event, events.Event)
-        shaped = sync._review_shaped(event, seen)
+        shaped = checks._review_shaped(event, seen)
         assert shaped is not None
-        assert _json(shaped) == _json(sync._payload_fields(event, None))
-        assert sync._answer_shaped(event.payload["answer"]) is not None
+        assert _json(shaped) == _json(checks._payload_fields(event, None))
+        assert checks._answer_shaped(event.payload["answer"]) is not None
 
 
 @settings(max_examples=1500)
@@ -92,26 +93,26 @@ def test_a_review_the_shape_takes_the_check_takes_alike(event, with_seen, data):
     altered = dataclasses.replace(event, payload=payload)
     card = (event.bank, event.qid)
     seen = {card: copy.deepcopy(event.payload["before"])} if with_seen else None
-    slow = _outcome(lambda: sync._payload_fields(altered, None if seen is None else dict(seen)))
+    slow = _outcome(lambda: checks._payload_fields(altered, None if seen is None else dict(seen)))
     fast_seen = None if seen is None else dict(seen)
-    fast = sync._review_shaped(altered, fast_seen)
+    fast = checks._review_shaped(altered, fast_seen)
     if fast is not None:
         assert slow == ("ok", _json(fast))
         assert fast_seen is None or fast_seen[card] is payload["after"]
     elif fast_seen is not None:
         assert fast_seen == seen  # nothing noted of a payload passed on
-    assert _outcome(lambda: sync.checked_payload(altered, seen)) == slow
+    assert _outcome(lambda: checks.checked_payload(altered, seen)) == slow
 
 
 @settings(max_examples=1500)
 @given(st.sampled_from(EVENTS), st.data())
 def test_an_answer_the_shape_takes_the_check_takes_alike(event, data):
     answer = _alter({"answer": event.payload["answer"]}, data).get("answer")
-    slow = _outcome(lambda: sync._answer_fields(answer))
-    fast = sync._answer_shaped(answer)
+    slow = _outcome(lambda: checks._answer_fields(answer))
+    fast = checks._answer_shaped(answer)
     if fast is not None:
         assert slow == ("ok", _json(fast))
-    assert _outcome(lambda: sync.answer_row(answer)) == slow
+    assert _outcome(lambda: checks.answer_row(answer)) == slow
 
 
 def _resealed(text: str) -> bytes:
@@ -169,21 +170,21 @@ def _read(line: bytes, seen: dict[Any, Any], *, shaped: bool) -> tuple[Any, ...]
         return ("bad", event.why)
     try:
         if isinstance(event.payload, dict):
-            payload = sync.checked_payload(event, seen)
+            payload = checks.checked_payload(event, seen)
             answer = payload.get("answer")
             stored = {k: v for k, v in payload.items() if k != "answer"}
-            answer = None if answer is None else sync._ANSWER_VALUES(answer)
+            answer = None if answer is None else checks.answer_values(answer)
         else:
-            stored, answer = sync._shaped_payload(event, seen)
-    except sync.BadEvent:
+            stored, answer = checks.shaped_payload(event, seen)
+    except checks.BadEvent:
         return ("junk",)
-    return (event.kind, event.event_id, sync._compact(stored), answer)
+    return (event.kind, event.event_id, sync_log.compact(stored), answer)
 
 
 @settings(max_examples=400)
 @given(st.integers(0, len(EVENTS) - 8), st.data())
 def test_a_line_read_into_its_shape_is_judged_as_a_plain_read(first, data):
-    """`events.decode(shaped=True)` and `sync._shaped_payload` give what the plain read and
+    """`events.decode(shaped=True)` and `checks.shaped_payload` give what the plain read and
     `checked_payload` give, line after line of a few cards (a state before may be the state
     after of the card's line before, which is then not checked again), on lines altered
     anywhere: their payloads, their other keys, and their JSON's key order."""

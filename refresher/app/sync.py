@@ -10,30 +10,32 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from refresher.app import settings as app_settings
 from refresher.core.errors import RefresherError
 from refresher.env.clock import Clock, utcnow
 from refresher.storage.store import open_store
-from refresher.storage.sync import (
-    Sync,
-    SyncError,
-    SyncResult,
-    SyncStatus,
-    machine_id,
-    sync_lock,
-)
+from refresher.storage.sync import Sync
+from refresher.storage.sync_folder import SyncError, machine_id, sync_lock
+from refresher.storage.sync_report import Progress, Reading, SyncResult, SyncStatus
 
-__all__ = ["SyncResult", "SyncStatus", "around_study", "status", "sync"]
+__all__ = ["Progress", "Reading", "SyncResult", "SyncStatus", "around_study", "status", "sync"]
 
 
 def _folder(folder: Path | str) -> Path:
     return Path(folder).expanduser()
 
 
-def sync(folder: Path | str, home: Path | None = None, clock: Clock = utcnow) -> SyncResult:
-    """One sync of the data folder `home` with `folder`."""
+def sync(
+    folder: Path | str,
+    home: Path | None = None,
+    clock: Clock = utcnow,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """One sync of the data folder `home` with `folder`; `progress` is told how far each
+    file of the folder is read (`Reading`)."""
     config = app_settings.load(home)
     now = clock()
     with sync_lock(home):
@@ -50,7 +52,7 @@ def sync(folder: Path | str, home: Path | None = None, clock: Clock = utcnow) ->
             )
             job.export(result)
             try:
-                job.import_all(result, now)
+                job.import_all(result, now, progress)
             except OSError as exc:  # the folder went away or cannot be listed
                 raise SyncError(f"cannot read sync folder {folder}: {exc.strerror}") from None
             job.finished(now)
@@ -70,9 +72,11 @@ def around_study(
     tell: Callable[[SyncResult], None],
     warn: Callable[[str], None],
     home: Path | None = None,
+    showing: Callable[[], AbstractContextManager[Progress | None]] | None = None,
 ) -> Iterator[None]:
     """Sync before and after a studying command when `sync_dir` is set. A sync that fails
-    is one warning: studying goes on, and the next sync catches up."""
+    is one warning: studying goes on, and the next sync catches up. `showing` makes what
+    shows each sync's progress while it lasts (gone before `tell`)."""
     folder = app_settings.load(home).sync_dir
     if not folder:
         yield
@@ -80,7 +84,9 @@ def around_study(
 
     def once() -> None:
         try:
-            tell(sync(folder, home))
+            with showing() if showing is not None else contextlib.nullcontext() as progress:
+                result = sync(folder, home, progress=progress)
+            tell(result)
         except RefresherError as exc:
             warn(f"sync with {folder} failed: {exc}")
 

@@ -46,7 +46,11 @@ def sync(
         else:
             show.status_view(make_console(), status)
         return
-    result = app.sync(chosen)
+    if as_json:
+        result = app.sync(chosen)
+    else:  # a bar on stderr while a long import runs, on a terminal only
+        with show.import_progress(make_console(stderr=True)) as progress:
+            result = app.sync(chosen, progress=progress)
     for line in show.problem_lines(result):
         print_warning(line)
     if as_json:
@@ -75,7 +79,7 @@ def studying(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         from refresher.app.sync import around_study
         from refresher.render import sync as show
-        from refresher.render.console import print_warning
+        from refresher.render.console import make_console, print_warning
 
         def tell(result: Any) -> None:
             for line in show.problem_lines(result):
@@ -84,7 +88,10 @@ def studying(command: Callable[..., Any]) -> Callable[..., Any]:
                 for line in show.summary_lines(result)[:-1]:
                     typer.echo(f"sync: {line}", err=True)
 
-        with around_study(tell, print_warning):
+        def showing() -> Any:
+            return show.import_progress(make_console(stderr=True))
+
+        with around_study(tell, print_warning, showing=showing):
             return command(*args, **kwargs)
 
     return wrapper

@@ -55,7 +55,7 @@ STORED_YEAR_MAX = 9200
 # An SVG export is one image: past this many lines (about 15,000 px) HTML prints better.
 SVG_LINES = 600
 
-# --- the sync folder (storage.sync) ------------------------------------------------------------
+# --- the sync folder (storage.sync_*) ----------------------------------------------------------
 SYNC_LINE_BYTES = 256 * 1024  # one event line; longer lines are skipped as bad, unread past this
 SYNC_FILES = 1_000  # event files read from one sync folder
 SYNC_BATCH = 2_000  # events appended per write, so memory stays flat

@@ -58,7 +58,7 @@ SYNC_LOCK_NAME = "sync.lock"
 
 
 def machine_file(home: Path | None = None) -> Path:
-    """This machine's id for the sync folder, made once (see `storage.sync`)."""
+    """This machine's id for the sync folder, made once (see `storage.sync_folder`)."""
     return (home if home is not None else home_dir()) / MACHINE_NAME
 
 

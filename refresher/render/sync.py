@@ -1,15 +1,32 @@
-"""What a sync did and what is waiting, in words and as JSON (shell, render)."""
+"""What a sync did and what is waiting, in words and as JSON; a long import's progress bar
+(shell, render)."""
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
-from refresher.app.sync import SyncResult, SyncStatus
-from refresher.core.text import plural
+from refresher.app.sync import Reading, SyncResult, SyncStatus
+from refresher.core.text import excerpt, plural
+
+SHOW_AFTER = 1.0  # seconds an import runs before its bar is drawn
+SHOW_LINES = 5_000  # an import of a file expected to hold more lines than this: drawn at once
 
 _KINDS = (
     ("review", "review"),
@@ -124,3 +141,104 @@ def status_view(console: Console, status: SyncStatus) -> None:
 
 def _time(text: str | None) -> str:
     return "-" if not text else text[:16].replace("T", " ")
+
+
+# --- a long import's progress ------------------------------------------------------------------
+
+
+class ImportBars:
+    """The callback an import tells how far it has read (`Reading`): a bar on `console` once the
+    import has run `SHOW_AFTER` seconds, or at once for a file expected to hold more than
+    `SHOW_LINES` lines (from the lines in the bytes read so far); nothing before, and nothing
+    left on the screen after (`stop`)."""
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        auto_refresh: bool = True,
+    ):
+        self.console, self.clock = console, clock
+        self.began = clock()
+        self.auto_refresh = auto_refresh
+        self.bars: Progress | None = None
+        self.task: TaskID | None = None
+        self.name: str | None = None
+
+    def __call__(self, reading: Reading) -> None:
+        if self.bars is None:
+            if reading.done or not self._worth_showing(reading):
+                return
+            columns: list[ProgressColumn] = [
+                TextColumn("{task.description}", markup=False),
+                BarColumn(bar_width=None),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[lines]:>7,} lines", markup=False),
+                TimeRemainingColumn(),
+            ]
+            if self.console.width >= 100:  # room for the bytes too
+                columns.insert(3, DownloadColumn(binary_units=True))
+            self.bars = Progress(
+                *columns,
+                console=self.console,
+                transient=True,
+                expand=True,
+                get_time=self.clock,
+                auto_refresh=self.auto_refresh,
+                refresh_per_second=5,
+            )
+            self.bars.start()
+        self._draw(reading)
+
+    def _worth_showing(self, reading: Reading) -> bool:
+        if self.clock() - self.began >= SHOW_AFTER:
+            return True
+        return reading.read > 0 and reading.lines * reading.size / reading.read > SHOW_LINES
+
+    def _draw(self, reading: Reading) -> None:
+        bars = self.bars
+        assert bars is not None
+        what = f"bringing in {excerpt(reading.name, 20)}"
+        if reading.files > 1:
+            what += f" ({reading.file} of {reading.files})"
+        if self.task is None:
+            self.task = bars.add_task(what, total=reading.size, lines=0)
+        elif reading.name != self.name:  # the next file: its own bar, from nothing
+            bars.reset(self.task, total=reading.size, description=what, lines=0)
+        self.name = reading.name
+        bars.update(self.task, completed=reading.read, total=reading.size, lines=reading.lines)
+        if not self.auto_refresh:
+            bars.refresh()
+
+    def renderable(self) -> RenderableType | None:
+        """The bar as it is now (None: not drawn)."""
+        return None if self.bars is None else self.bars.get_renderable()
+
+    def stop(self) -> None:
+        if self.bars is not None:
+            self.bars.stop()
+            self.bars = None
+
+
+def _on_terminal(console: Console) -> bool:
+    if not console.is_terminal or console.is_dumb_terminal:
+        return False
+    try:  # FORCE_COLOR makes Rich take a pipe for a terminal: a bar is for a person's screen
+        return bool(console.file.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def import_progress(console: Console) -> Iterator[ImportBars | None]:
+    """`ImportBars` on `console` (stderr) while it is a terminal; None on a pipe or a dumb
+    terminal, where nothing is drawn. The bar is gone when the block ends."""
+    if not _on_terminal(console):
+        yield None
+        return
+    bars = ImportBars(console)
+    try:
+        yield bars
+    finally:
+        bars.stop()

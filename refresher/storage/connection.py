@@ -41,16 +41,16 @@ def sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> StoreError:
 
 
 def guarded(method: Callable[P, R]) -> Callable[P, R]:
-    """A store method whose SQLite errors become one-line StoreErrors naming the file."""
+    """A store method whose SQLite errors become one-line StoreErrors naming the file (its
+    object has the file's `path`: a store, or a `storage.sync.Sync`)."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
         except sqlite3.Error as exc:
-            store = args[0]
-            assert isinstance(store, Connection)
-            raise sqlite_error(store.path, exc, "read") from None
+            path = args[0].path  # a store's, or a sync's
+            raise sqlite_error(path, exc, "read") from None
 
     return wrapper
 

@@ -10,9 +10,10 @@ A line is one JSON object on one line, UTF-8, ending in a newline:
 event is replayed at, `target` the event an undo or an overrule acts on, `sum` the first 16 hex
 digits of the SHA-256 of the line as written (sorted keys, no spaces) with `sum` empty. JSON
 nested too deep for the parser, a control character (as is or escaped) and a key refresher does
-not write make a line junk; `storage.sync` then checks each payload's exact shape. `decode` never
-raises: a line that cannot be one refresher wrote gives a `Bad` saying what kind of bad it is
-(`torn`, `too-long`, `junk`, `checksum`, `newer`), which sync counts and reports in one line.
+not write make a line junk; `storage.sync_checks` then checks each payload's exact shape.
+`decode` never raises: a line that cannot be one refresher wrote gives a `Bad` saying what kind
+of bad it is (`torn`, `too-long`, `junk`, `checksum`, `newer`), which sync counts and reports in
+one line.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def _card(text: object) -> tuple[str, str] | None:
 
 
 class AnswerPayload(msgspec.Struct, gc=False):
-    """An answer's payload (`sync.checked_payload`): other keys are passed over."""
+    """An answer's payload (`sync_checks.checked_payload`): other keys are passed over."""
 
     answer: shapes.LineAnswer
     round: Annotated[str, Meta(pattern=EVENT_ID_RE.pattern)] | msgspec.UnsetType = msgspec.UNSET

@@ -134,12 +134,12 @@ def local_row(row: Mapping[str, Any], card_id: int) -> dict[str, Any]:
     }
 
 
-def state_of(row: Mapping[str, Any]):
-    """A portable row as the scheduler's `CardState`."""
+def state_of(row: Mapping[str, Any], card_id: int = 1):
+    """A portable row as the scheduler's `CardState` of card `card_id`."""
     from refresher.srs.schedule import Card, CardState
 
     return CardState(
-        card=Card.from_dict({"card_id": 1, **row["fsrs"]}),
+        card=Card.from_dict({"card_id": card_id, **row["fsrs"]}),
         reps=int(row["reps"]),
         lapses=int(row["lapses"]),
         suspended=bool(row["suspended"]),
@@ -278,7 +278,7 @@ def _rated(
     duration = payload.get("duration_ms")
     rated = schedule.rate(
         schedulers[retention],
-        None if before is None else state_of(shapes.plain(before)),
+        None if before is None else state_of(shapes.plain(before), card_id),
         card_id,
         schedule.Rating(int(payload["rating"])),
         datetime.fromisoformat(at),

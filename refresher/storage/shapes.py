@@ -1,10 +1,10 @@
 """The shapes of the payloads refresher writes, checked in one call (an edge module's pure part).
 
-`storage.sync` checks each payload it reads field by field in Python (`checked_payload`): of a
-large import, a third of the time. The common payloads, a review and an answer, are first
-checked here against a msgspec shape (types, ranges, lengths, words and exact key sets, in C),
-and only a payload the shape refuses goes through the field-by-field check, which then says
-what is wrong with it or takes it after all.
+`storage.sync_checks` checks each payload it reads field by field in Python
+(`checked_payload`): of a large import, a third of the time. The common payloads, a review and
+an answer, are first checked here against a msgspec shape (types, ranges, lengths, words and
+exact key sets, in C), and only a payload the shape refuses goes through the field-by-field
+check, which then says what is wrong with it or takes it after all.
 
 So the shapes may be stricter than the check, never looser: they take a number for a float,
 but no bool and no float for an int, only 0 and 1 for a flag (not `True`, `1.0`), and each field
@@ -54,7 +54,7 @@ class Row(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 class Answer(msgspec.Struct, gc=False):
-    """An answer (`sync.answer_row`): other keys are passed over, a missing one is None."""
+    """An answer (`sync_checks.answer_row`): other keys are passed over, a missing one is None."""
 
     answered_at: _Time
     given: _Answer_text
@@ -65,7 +65,7 @@ class Answer(msgspec.Struct, gc=False):
     tries: Annotated[int, Meta(ge=1, le=9)]
     overruled: _Flag
     correct: _Flag | None = None
-    points: str | None = None  # its JSON is read by `sync._points`
+    points: str | None = None  # its JSON is read by `sync_checks._points`
     mistake: Annotated[str, Meta(max_length=200)] | None = None
     first_given: _Answer_text | None = None
     seed: _Seed | None = None
@@ -136,7 +136,8 @@ class State(_Like, msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 class LineAnswer(msgspec.Struct, kw_only=True, gc=False):
-    """`Answer`, its fields in the order of the `attempts` columns (`sync.ANSWER_COLUMNS`)."""
+    """`Answer`, its fields in the order of the `attempts` columns
+    (`sync_checks.ANSWER_COLUMNS`)."""
 
     answered_at: _Time
     given: _Answer_text
