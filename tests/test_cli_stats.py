@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
+from rich.table import Table
 from typer.testing import CliRunner
 
 from refresher.cli import app
@@ -202,3 +205,42 @@ def test_window_start_is_the_first_study_day():
     day = StudyDay(timedelta(hours=1))
     start = core.window_start(NOW, day, 7)
     assert start == datetime(2026, 11, 19, 3, 0, tzinfo=UTC)  # 04:00 at UTC+1
+
+
+def _chart_as_a_table(daily, width):
+    """The chart as a Rich table with no border lays it out: what `activity_chart` must print."""
+    from refresher.render import stats as show
+
+    rows = show._buckets(daily)
+    top = max((a + r for _, a, r in rows), default=0)
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, width=width, overflow="crop")
+    table.add_column(no_wrap=True, justify="right")
+    for label, answers, reviews in rows:
+        a_cells = r_cells = 0
+        if top:
+            a_cells = round(answers * width / top)
+            r_cells = round((answers + reviews) * width / top) - a_cells
+            a_cells = a_cells or (1 if answers else 0)
+            r_cells = r_cells if r_cells > 0 else (1 if reviews else 0)
+        numbers = f"{answers} + {reviews}" if answers or reviews else "·"
+        table.add_row(label, show.ANSWER_BAR * a_cells + show.REVIEW_BAR * r_cells, numbers)
+    return table
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    counts=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 900)), min_size=1, max_size=70),
+    width=st.integers(8, 40),
+)
+def test_the_activity_chart_is_laid_out_as_a_table_would_be(counts, width):
+    first = date(2026, 1, 1)
+    daily = [core.DayActivity(first + timedelta(days=k), a, r) for k, (a, r) in enumerate(counts)]
+    shown = []
+    for chart in (activity_chart(daily, width), _chart_as_a_table(daily, width)):
+        console = make_console(width=100, force_terminal=False)
+        with console.capture() as cap:
+            console.print(chart)
+        shown.append(cap.get())
+    assert shown[0] == shown[1]

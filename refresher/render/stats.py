@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -54,14 +55,15 @@ def _buckets(daily: Sequence[DayActivity]) -> list[tuple[str, int, int]]:
     return out
 
 
-def activity_chart(daily: Sequence[DayActivity], width: int = BAR_WIDTH) -> Table:
-    """One line per day (or per week over a long span): answers then reviews, stacked."""
+def activity_chart(daily: Sequence[DayActivity], width: int = BAR_WIDTH) -> Text:
+    """One line per day (or per week over a long span): answers then reviews, stacked.
+
+    Laid out as a table with no border would be (the label, the bar in `width` cells, the
+    counts on the right, two spaces between), as lines of text: a Rich table measures each of
+    its cells, most of the time of `stats`' chart."""
     rows = _buckets(daily)
     top = max((a + r for _, a, r in rows), default=0)
-    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-    table.add_column(no_wrap=True, style="muted")
-    table.add_column(no_wrap=True, width=width, overflow="crop")
-    table.add_column(no_wrap=True, justify="right")
+    cells: list[tuple[str, Text, Text]] = []
     for label, answers, reviews in rows:
         a_cells = r_cells = 0
         if top:
@@ -76,14 +78,26 @@ def activity_chart(daily: Sequence[DayActivity], width: int = BAR_WIDTH) -> Tabl
         bar = Text.assemble(
             (ANSWER_BAR * a_cells, ANSWER_STYLE), (REVIEW_BAR * r_cells, REVIEW_STYLE)
         )
+        bar.truncate(width, pad=True)
         if answers or reviews:
             numbers = Text.assemble(
                 (str(answers), ANSWER_STYLE), (" + ", "muted"), (str(reviews), REVIEW_STYLE)
             )
         else:
             numbers = Text("·", style="muted")
-        table.add_row(label, bar, numbers)
-    return table
+        cells.append((label, bar, numbers))
+    label_width = max((cell_len(label) for label, _, _ in cells), default=0)
+    numbers_width = max((n.cell_len for _, _, n in cells), default=0)
+    chart = Text(no_wrap=True, overflow="crop", end="\n")
+    for k, (label, bar, numbers) in enumerate(cells):
+        if k:
+            chart.append("\n")
+        chart.append(label + " " * (label_width - cell_len(label)), style="muted")
+        chart.append("  ")
+        chart.append_text(bar)
+        chart.append("  " + " " * (numbers_width - numbers.cell_len))
+        chart.append_text(numbers)
+    return chart
 
 
 def _accuracy_table(title: str, rows: dict[str, Accuracy], names: dict[str, str]) -> Table:
