@@ -244,3 +244,34 @@ def test_the_activity_chart_is_laid_out_as_a_table_would_be(counts, width):
             console.print(chart)
         shown.append(cap.get())
     assert shown[0] == shown[1]
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    counts=st.lists(st.integers(0, 5000), min_size=1, max_size=10),
+    width=st.integers(8, 24),
+    head=st.sampled_from(["Stability (days until recall falls to 90%)", "Difficulty"]),
+)
+def test_the_memory_bars_are_laid_out_as_a_table_would_be(counts, width, head):
+    from refresher.render.stats import bars
+
+    labels = ["< 1 d", "1-7 d", "3-12 mo", "9-10", "1 y +"] * 2
+    rows = list(zip(labels[: len(counts)], counts, strict=True))
+    top = max(counts)
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True, justify="right")
+    table.add_column(no_wrap=True, width=width, overflow="crop")
+    table.add_column(no_wrap=True, justify="right")
+    for label, n in rows:
+        cells = round(n * width / top) if top else 0
+        table.add_row(label, "█" * (cells or (1 if n else 0)), str(n))
+    shown = []
+    for chart in (bars(rows, width), table):
+        outer = Table(box=None, padding=(0, 1), pad_edge=False)  # as the Memory panel holds it
+        outer.add_column(head, no_wrap=True)
+        outer.add_row(chart)
+        console = make_console(width=100, force_terminal=False)
+        with console.capture() as cap:
+            console.print(outer)
+        shown.append(cap.get())
+    assert shown[0] == shown[1]

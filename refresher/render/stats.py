@@ -168,19 +168,26 @@ def heatmap(h: Heatmap, width: int) -> Text:
     return text
 
 
-def bars(rows: Sequence[tuple[str, int]], width: int) -> Table:
-    """A small horizontal bar chart: label, bar, count."""
+def bars(rows: Sequence[tuple[str, int]], width: int) -> Text:
+    """A small horizontal bar chart: label (on the right of its room), bar, count (on the right),
+    two spaces apart, as lines of text (a table of tables measures every cell again)."""
     top = max((n for _, n in rows), default=0)
-    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-    table.add_column(no_wrap=True, style="muted", justify="right")
-    table.add_column(no_wrap=True, width=width, overflow="crop")
-    table.add_column(no_wrap=True, justify="right")
-    for label, n in rows:
+    label_width = max((cell_len(label) for label, _ in rows), default=0)
+    count_width = max((len(str(n)) for _, n in rows), default=0)
+    chart = Text(no_wrap=True, overflow="crop", end="\n")
+    for k, (label, n) in enumerate(rows):
         cells = round(n * width / top) if top else 0
         if n and not cells:
             cells = 1
-        table.add_row(label, Text("█" * cells, style="accent"), str(n))
-    return table
+        bar = Text("█" * cells, style="accent")
+        bar.truncate(width, pad=True)
+        if k:
+            chart.append("\n")
+        chart.append(" " * (label_width - cell_len(label)) + label, style="muted")
+        chart.append("  ")
+        chart.append_text(bar)
+        chart.append("  " + str(n).rjust(count_width))
+    return chart
 
 
 def _retention_table(s: Stats) -> Table:
