@@ -338,6 +338,7 @@ def test_a_history_from_before_interviews_is_migrated_and_keeps_its_answers(refr
             store.conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
         for trigger in ("review", "answer"):
             store.conn.execute(f"DROP TRIGGER history_{trigger}_removed")
+        store.conn.execute("DROP TRIGGER history_answer_regraded")
         for table in ("notices", "flags", "history_mark"):  # later tables: not there at 2
             store.conn.execute(f"DROP TABLE {table}")
         store.conn.execute("PRAGMA user_version = 2")

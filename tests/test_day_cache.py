@@ -99,11 +99,11 @@ def test_the_mark_reads_deletions_and_a_store_made_anew(refresher_home):
     assert kept(refresher_home) == afresh()
     with open_store() as store:
         mark = store.day_totals(SHIFT, None, None).mark
-        assert mark.store and mark.removed == 0
+        assert mark.store and mark.changed == 0
         (last,) = store.conn.execute("SELECT max(id) FROM reviews").fetchone()
         store.conn.execute("DELETE FROM reviews WHERE id = ?", (last,))  # the latest row
         after = store.day_totals(SHIFT, None, mark)
-        assert after.whole and after.mark.removed == 1 and after.mark.store == mark.store
+        assert after.whole and after.mark.changed == 1 and after.mark.store == mark.store
     assert kept(refresher_home) == afresh()
 
     (refresher_home / "refresher.db").unlink()  # made anew: the same ids, other rows

@@ -126,6 +126,7 @@ def test_an_older_history_gains_the_flags_table(refresher_home) -> None:
     conn.execute("DROP TABLE flags")  # and what the migrations after it made
     conn.execute("DROP TRIGGER history_review_removed")
     conn.execute("DROP TRIGGER history_answer_removed")
+    conn.execute("DROP TRIGGER history_answer_regraded")
     conn.execute("DROP TABLE history_mark")
     conn.execute("DROP INDEX attempts_with_mistakes")
     conn.execute("PRAGMA user_version = 8")

@@ -296,6 +296,7 @@ def test_a_history_made_before_sync_is_sent_whole(pair):
             conn.execute(f"DROP TRIGGER sync_{trigger}")
         for trigger in ("review", "answer"):
             conn.execute(f"DROP TRIGGER history_{trigger}_removed")
+        conn.execute("DROP TRIGGER history_answer_regraded")
         conn.execute("DROP INDEX attempts_with_mistakes")
         for name in (
             "sync_events",

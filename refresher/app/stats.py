@@ -13,8 +13,8 @@ from pathlib import Path
 
 import msgspec
 
+from refresher.app import answer_cache, day_cache, plan
 from refresher.app import banks as bank_access
-from refresher.app import day_cache, plan
 from refresher.app import optimize as app_optimize
 from refresher.app import settings as app_settings
 from refresher.core.model import Bank, Question
@@ -93,7 +93,7 @@ def compute(
     def studied(first: date) -> set[date]:
         return {d for d in study_days if d >= first}
 
-    answered = store.answer_totals(since, scope)  # per question: one pass over the window
+    answered = answer_cache.totals(store, scope, since, cache)  # per question, kept
     accuracy = [r[:5] for r in answered]
     graded, first_right, overruled = _sums(answered, 4, 5, 6)
 

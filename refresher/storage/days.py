@@ -8,8 +8,10 @@ keeps them, `app/day_cache.py`) and brought up to date from the rows added since
 is given the `Mark` of what was kept and counts only the rows after it, unless a row it counted
 is gone or a sync read more of its folder since, and then counts everything again. The mark is
 read from the ends of indexes and one row the store keeps (`history_mark`: its name, and the
-deletions counted by triggers), never by counting a table. The mark and
+deletions and regradings counted by triggers), never by counting a table. The mark and
 the counts come from one read of the file, so a write in between cannot fall between them.
+`answers_counted` does the same for the answers of `stats`' period question by question
+(`app/answer_cache.py` keeps them): those an overrule regrades are counted again too.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import NamedTuple
 
 from refresher.storage.connection import Connection, damaged, guarded
+from refresher.storage.queries import AnswerTotal, answer_totals
 
 # What each day holds, in this order: quiz answers graded (not skips, not review answers),
 # answers of any kind, ratings, ratings 1-4, and of ratings made in review state the recalled
@@ -44,7 +48,7 @@ class Mark(NamedTuple):
     sync file has been read (a sync may rewrite earlier reviews' states)."""
 
     store: str  # "" when the store has lost its mark (then everything is counted each time)
-    removed: int
+    changed: int
     attempt_id: int
     review_id: int
     synced: str
@@ -54,6 +58,12 @@ class Counted(NamedTuple):
     mark: Mark
     whole: bool  # `days` counts everything (else only the rows after the mark given)
     days: dict[str, list[int]]  # study day (YYYY-MM-DD) -> DAY_FIELDS
+
+
+class Answered(NamedTuple):
+    mark: Mark
+    whole: bool  # `rows` count every answer since the time asked (else those after the mark)
+    rows: list[AnswerTotal]
 
 
 class Days(Connection):
@@ -70,6 +80,18 @@ class Days(Connection):
             after = (0, 0) if whole or since is None else (since.attempt_id, since.review_id)
             return Counted(mark, whole, self._count(shift_minutes, bank, after))
 
+    @guarded
+    def answers_counted(self, since: datetime, bank: str | None, kept: Mark | None) -> Answered:
+        """`answer_totals` since `since` of `bank`: of the answers after `kept` when the rows it
+        counted are all still there, none regraded and no sync read on since, else of all."""
+        with self._snapshot():
+            mark = self._mark()
+            whole = kept is None or not self._only_added(kept, mark)
+            after = 0 if whole or kept is None else kept.attempt_id
+            if not whole and after == mark.attempt_id:
+                return Answered(mark, whole, [])
+            return Answered(mark, whole, answer_totals(self.conn, since, bank, after))
+
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
         if self.conn.in_transaction:
@@ -83,7 +105,7 @@ class Days(Connection):
 
     def _mark(self) -> Mark:
         conn = self.conn
-        store, removed = history_mark(conn)
+        store, changed = history_mark(conn)
         (attempt_id,) = conn.execute("SELECT max(id) FROM attempts").fetchone()
         (review_id,) = conn.execute("SELECT max(id) FROM reviews").fetchone()
         digest = hashlib.sha256()
@@ -91,14 +113,14 @@ class Days(Connection):
             "SELECT name, offset, tail FROM sync_files ORDER BY name"
         ):
             digest.update(repr((name, offset, tail)).encode())
-        return Mark(store, removed, attempt_id or 0, review_id or 0, digest.hexdigest())
+        return Mark(store, changed, attempt_id or 0, review_id or 0, digest.hexdigest())
 
     def _only_added(self, since: Mark, now: Mark) -> bool:
         """Whether the history is `since`'s rows and rows after them (ids only grow, and every
-        deletion is counted)."""
+        deletion and regrading is counted)."""
         return (
             bool(now.store)
-            and (since.store, since.removed, since.synced) == (now.store, now.removed, now.synced)
+            and (since.store, since.changed, since.synced) == (now.store, now.changed, now.synced)
             and since.attempt_id <= now.attempt_id
             and since.review_id <= now.review_id
         )
@@ -144,9 +166,9 @@ class Days(Connection):
 
 
 def history_mark(conn: sqlite3.Connection) -> tuple[str, int]:
-    """(the store's name, answers and reviews deleted so far): ("", 0) when its row is gone,
-    so that nothing kept matches it."""
-    row = conn.execute("SELECT store, removed FROM history_mark WHERE id = 1").fetchone()
+    """(the store's name, answers and reviews deleted or regraded so far): ("", 0) when its
+    row is gone, so that nothing kept matches it."""
+    row = conn.execute("SELECT store, changed FROM history_mark WHERE id = 1").fetchone()
     if row is None or not isinstance(row[0], str) or not isinstance(row[1], int):
         return "", 0
     return row[0], row[1]

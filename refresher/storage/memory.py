@@ -56,7 +56,7 @@ class Memory(Connection):
         cards of `bank` (every bank when None): changes whenever a review is added, undone or
         synced in (what `stats` keys its model fit on). Of every bank it is read from the end
         of an index and one row; of one bank, from that bank's entries of an index."""
-        store, removed = history_mark(self.conn)
+        store, changed = history_mark(self.conn)
         if bank is None:
             sql, args = "SELECT max(id) FROM reviews", ()
         else:
@@ -67,7 +67,7 @@ class Memory(Connection):
             args = (bank,)
         (top,) = self.conn.execute(sql, args).fetchone()
         # a store that lost its mark's row matches nothing kept: its fit is scored each time
-        return store or os.urandom(8).hex(), removed, int(top or 0)
+        return store or os.urandom(8).hex(), changed, int(top or 0)
 
     @guarded
     def reschedule(self, states: Iterable[tuple[int, int, CardState]]) -> int:

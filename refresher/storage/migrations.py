@@ -273,26 +273,32 @@ MIGRATIONS: list[str] = [
     );
     """,
     # 10: a mark of the history that costs no scan (`storage/days.py`): answers and reviews are
-    # only added (their ids grow) except when deleted (an undo), so the highest ids with a count
-    # of deletions tell whether anything changed; the store's own name tells a store made anew
-    # (its ids start again) from the one a cache counted. And the answers with a named mistake
-    # by time, few among many: `stats` counts them from this index alone.
+    # only added (their ids grow) except when one is deleted (an undo) or regraded (an overrule),
+    # so the highest ids with a count of those changes tell whether anything changed; the store's
+    # own name tells a store made anew (its ids start again) from the one a cache counted. And
+    # the answers with a named mistake by time, few among many: `stats` counts them from this
+    # index alone.
     """
     CREATE INDEX attempts_with_mistakes ON attempts (answered_at, mistake)
         WHERE mistake IS NOT NULL;
     CREATE TABLE history_mark (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         store TEXT NOT NULL,             -- made once, at random
-        removed INTEGER NOT NULL         -- answers and reviews deleted so far
+        changed INTEGER NOT NULL         -- answers and reviews deleted or regraded so far
     );
-    INSERT INTO history_mark (id, store, removed) VALUES (1, lower(hex(randomblob(8))), 0);
+    INSERT INTO history_mark (id, store, changed) VALUES (1, lower(hex(randomblob(8))), 0);
     CREATE TRIGGER history_review_removed AFTER DELETE ON reviews
     BEGIN
-        UPDATE history_mark SET removed = removed + 1 WHERE id = 1;
+        UPDATE history_mark SET changed = changed + 1 WHERE id = 1;
     END;
     CREATE TRIGGER history_answer_removed AFTER DELETE ON attempts
     BEGIN
-        UPDATE history_mark SET removed = removed + 1 WHERE id = 1;
+        UPDATE history_mark SET changed = changed + 1 WHERE id = 1;
+    END;
+    CREATE TRIGGER history_answer_regraded
+    AFTER UPDATE OF correct, overruled, mistake, tries, seconds ON attempts
+    BEGIN
+        UPDATE history_mark SET changed = changed + 1 WHERE id = 1;
     END;
     """,
 ]

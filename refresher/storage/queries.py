@@ -18,6 +18,31 @@ from refresher.storage.connection import Connection, bank_filter, damaged, guard
 COUNTED_SECONDS_MAX = 300  # an answer counts at most this much against the daily budget
 
 
+# card id, topic, type, right, answered, right at the first try, overruled, seconds
+AnswerTotal = tuple[int, str, str, int, int, int, int, float]
+
+
+def answer_totals(
+    conn: sqlite3.Connection, since: datetime, bank: str | None, after: int = 0
+) -> list[AnswerTotal]:
+    """`Queries.answer_totals`, of the answers after id `after` only when it is not 0 (found
+    by id then: the few added since a mark)."""
+    where, extra = bank_filter("a", bank)
+    newer = " AND a.id > ?" if after else ""
+    rows = conn.execute(
+        "SELECT a.question_id, a.topic, a.qtype, sum(a.correct), count(*),"
+        " coalesce(sum(a.correct = 1 AND a.tries = 1), 0), coalesce(sum(a.overruled), 0),"
+        " coalesce(sum(a.seconds), 0) FROM attempts a"
+        f" WHERE a.answered_at >= ?{newer} AND a.correct IS NOT NULL{where}"
+        " GROUP BY a.question_id, a.topic, a.qtype ORDER BY a.question_id, a.topic, a.qtype",
+        (iso(since), *((after,) if after else ()), *extra),
+    )
+    return [
+        (int(r[0]), r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]), float(r[7]))
+        for r in rows
+    ]
+
+
 class Queries(Connection):
     """The store's read-only queries (a part of `Store`)."""
 
@@ -93,23 +118,10 @@ class Queries(Connection):
         return day
 
     @guarded
-    def answer_totals(
-        self, since: datetime, bank: str | None = None
-    ) -> list[tuple[int, str, str, int, int, int, int, float]]:
+    def answer_totals(self, since: datetime, bank: str | None = None) -> list[AnswerTotal]:
         """Per question, over graded answers since `since`: (card id, topic, type, right,
         answered, right at the first try, overruled by the learner, seconds)."""
-        return [
-            (int(r[0]), r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]), float(r[7]))
-            for r in self._answers_since(
-                "SELECT a.question_id, a.topic, a.qtype, sum(a.correct), count(*),"
-                " coalesce(sum(a.correct = 1 AND a.tries = 1), 0), coalesce(sum(a.overruled), 0),"
-                " coalesce(sum(a.seconds), 0) FROM attempts a"
-                " WHERE a.answered_at >= ? AND a.correct IS NOT NULL{bank}"
-                " GROUP BY a.question_id, a.topic, a.qtype",
-                since,
-                bank,
-            )
-        ]
+        return answer_totals(self.conn, since, bank)
 
     @guarded
     def mistake_counts(self, since: datetime, bank: str | None = None) -> list[tuple[str, int]]:
