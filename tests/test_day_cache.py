@@ -187,3 +187,30 @@ def test_stats_are_the_same_from_kept_totals_as_from_none(refresher_home, monkey
         from_kept = stats_json(runner, *args)
         (refresher_home / "cache" / day_cache.FILE).unlink()
         assert stats_json(runner, *args) == from_kept
+
+
+def test_a_store_put_back_from_an_older_copy_is_counted_afresh(refresher_home):
+    """A backup put back has the same name and, once studied on, the same ids with other rows:
+    the row at the mark's id is not the one the totals saw, so everything is counted again."""
+    from refresher.app import answer_cache
+
+    bank = bundled(10)
+    study(bank, Learner(seed=11), 2, new_per_day=4)
+    db = refresher_home / "refresher.db"
+    saved = db.read_bytes()
+    study(bank, Learner(seed=11), 2, new_per_day=4, day_offset=2)
+    assert kept(refresher_home) == afresh()
+    since = T0 - timedelta(days=30)
+    with open_store() as store:
+        answers = answer_cache.totals(store, None, since, refresher_home / "cache")
+        assert answers == store.answer_totals(since, None)
+        (top,) = store.conn.execute("SELECT max(id) FROM reviews").fetchone()
+    for suffix in ("-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    db.write_bytes(saved)
+    study(bank, Learner(seed=12), 6, new_per_day=4, day_offset=2)  # other rows, past those ids
+    with open_store() as store:
+        assert store.conn.execute("SELECT max(id) FROM reviews").fetchone()[0] > top
+        answers = answer_cache.totals(store, None, since, refresher_home / "cache")
+        assert answers == store.answer_totals(since, None)
+    assert kept(refresher_home) == afresh()

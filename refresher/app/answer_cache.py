@@ -37,7 +37,7 @@ Row = tuple[int, str, str, int, int, int, int, float]
 class _Kept(msgspec.Struct, forbid_unknown_fields=True):
     scope: str | None
     since: str
-    mark: tuple[str, int, int, int, str]
+    mark: tuple[str, int, int, int, str, str]
     rows: list[Row]
 
 

@@ -29,7 +29,7 @@ MAX_BYTES = 8 * 1024 * 1024  # a few decades of days for each of KEEP
 class _Kept(msgspec.Struct, forbid_unknown_fields=True):
     scope: str | None
     shift: int
-    mark: tuple[str, int, int, int, str]
+    mark: tuple[str, int, int, int, str, str]
     days: dict[str, list[int]]
 
 

@@ -40,7 +40,7 @@ def key(
     scope: str | None,
     params: tuple[float, ...] | None,
     shift_minutes: int,
-    mark: tuple[str, int, int],
+    mark: tuple[str, int, int, str],
 ) -> str:
     parts = (FORMAT, MODEL_FIT_ITEMS, scope, params, shift_minutes, mark)
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -150,7 +150,7 @@ def model_fit(
     if cache is None:
         return _score(store, params, scope, day)
 
-    def key(mark: tuple[str, int, int]) -> str:
+    def key(mark: tuple[str, int, int, str]) -> str:
         return fit_cache.key(scope, params, day.shift_minutes, mark)
 
     # First under the mark of every bank (no scan), then of the bank alone (a scan of its

@@ -44,13 +44,16 @@ DAY_FIELDS = (
 
 class Mark(NamedTuple):
     """The history as last counted, read without a scan: the store's name, the answers and
-    reviews deleted from it so far, the highest id of each table, and a digest of how far each
-    sync file has been read (a sync may rewrite earlier reviews' states)."""
+    reviews deleted or regraded in it so far, the highest id of each table with the time of the
+    row there (a store put back from an older copy and studied on reaches the same ids with
+    other rows), and a digest of how far each sync file has been read (a sync may rewrite
+    earlier reviews' states)."""
 
     store: str  # "" when the store has lost its mark (then everything is counted each time)
     changed: int
     attempt_id: int
     review_id: int
+    last: str  # the times of the answer and the review at those ids
     synced: str
 
 
@@ -113,16 +116,30 @@ class Days(Connection):
             "SELECT name, offset, tail FROM sync_files ORDER BY name"
         ):
             digest.update(repr((name, offset, tail)).encode())
-        return Mark(store, changed, attempt_id or 0, review_id or 0, digest.hexdigest())
+        attempt_id, review_id = attempt_id or 0, review_id or 0
+        last = self._last(attempt_id, review_id)
+        return Mark(store, changed, attempt_id, review_id, last, digest.hexdigest())
+
+    def _last(self, attempt_id: int, review_id: int) -> str:
+        """The times of the answer and the review at these ids ("" for none)."""
+        conn = self.conn
+        answered = conn.execute(
+            "SELECT answered_at FROM attempts WHERE id = ?", (attempt_id,)
+        ).fetchone()
+        reviewed = conn.execute(
+            "SELECT reviewed_at FROM reviews WHERE id = ?", (review_id,)
+        ).fetchone()
+        return repr((answered and answered[0], reviewed and reviewed[0]))
 
     def _only_added(self, since: Mark, now: Mark) -> bool:
-        """Whether the history is `since`'s rows and rows after them (ids only grow, and every
-        deletion and regrading is counted)."""
+        """Whether the history is `since`'s rows and rows after them (ids only grow, every
+        deletion and regrading is counted, and the rows at `since`'s ids are the ones it saw)."""
         return (
             bool(now.store)
             and (since.store, since.changed, since.synced) == (now.store, now.changed, now.synced)
             and since.attempt_id <= now.attempt_id
             and since.review_id <= now.review_id
+            and since.last == self._last(since.attempt_id, since.review_id)
         )
 
     def _count(self, shift_minutes: int, bank: str | None, after: tuple[int, int]) -> dict:

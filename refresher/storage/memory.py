@@ -51,11 +51,11 @@ class Memory(Connection):
         return rows
 
     @guarded
-    def history_mark(self, bank: str | None = None) -> tuple[str, int, int]:
-        """(the store's name, reviews and answers deleted so far, highest review id) of the
-        cards of `bank` (every bank when None): changes whenever a review is added, undone or
-        synced in (what `stats` keys its model fit on). Of every bank it is read from the end
-        of an index and one row; of one bank, from that bank's entries of an index."""
+    def history_mark(self, bank: str | None = None) -> tuple[str, int, int, str]:
+        """(the store's name, reviews and answers deleted or regraded so far, highest review id
+        and its time) of the cards of `bank` (every bank when None): changes whenever a review
+        is added, undone or synced in (what `stats` keys its model fit on). Of every bank it is
+        read from the end of an index and two rows; of one bank, from its entries of an index."""
         store, changed = history_mark(self.conn)
         if bank is None:
             sql, args = "SELECT max(id) FROM reviews", ()
@@ -66,8 +66,10 @@ class Memory(Connection):
             )
             args = (bank,)
         (top,) = self.conn.execute(sql, args).fetchone()
-        # a store that lost its mark's row matches nothing kept: its fit is scored each time
-        return store or os.urandom(8).hex(), changed, int(top or 0)
+        row = self.conn.execute("SELECT reviewed_at FROM reviews WHERE id = ?", (top,)).fetchone()
+        # a store that lost its mark's row matches nothing kept: its fit is scored each time;
+        # the time of the latest review tells a store put back from a copy and studied on
+        return store or os.urandom(8).hex(), changed, int(top or 0), str(row[0] if row else "")
 
     @guarded
     def reschedule(self, states: Iterable[tuple[int, int, CardState]]) -> int:
