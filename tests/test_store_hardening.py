@@ -155,6 +155,8 @@ def damage(db: Path, sql: str) -> None:
         ("UPDATE cards SET introduced_at = '2026-13-45'", ["cards.introduced_at"]),
         ("DROP TABLE reviews", [f"schema {len(MIGRATIONS)}", "reviews"]),
         ("DROP TABLE questions", [f"schema {len(MIGRATIONS)}", "questions"]),
+        ("DROP TRIGGER history_review_removed", ["without its trigger history_review_removed"]),
+        ("DROP TRIGGER sync_answer", ["without its trigger sync_answer"]),
     ],
 )
 def test_a_damaged_history_is_one_line_and_nothing_is_written(refresher_home, sql, words):

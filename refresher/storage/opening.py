@@ -96,16 +96,20 @@ def check_existing(path: Path) -> None:
         # run or stand in for its own SQL (a trigger deleting each answer as it is stored, or
         # raising with escape sequences)
         known = migrations.triggers_at(version)
+        schema = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+        ).fetchall()
         planted = next(
             (
                 (kind, name)
-                for kind, name, sql in conn.execute(
-                    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
-                )
+                for kind, name, sql in schema
                 if kind == "view" or known.get(name) != migrations.one_spaced(str(sql))
             ),
             None,
         )
+        # and each of its own is there: without one, a deletion goes uncounted or an answer
+        # unsynced, and what is kept from the history no longer matches it
+        lost = sorted(set(known) - {name for kind, name, _ in schema if kind == "trigger"})
         ours = app_id == migrations.APPLICATION_ID
         if ours or (tables and not tables - migrations.tables_at(version)):
             _check_times(conn, path, tables)
@@ -138,6 +142,8 @@ def check_existing(path: Path) -> None:
         )
     if missing := migrations.tables_at(version) - tables:
         raise damaged(path, f"schema {version} without its table {sorted(missing)[0]}")
+    if ours and lost:
+        raise damaged(path, f"schema {version} without its trigger {lost[0]}")
 
 
 # (table, column, whether every row is checked): the other columns are checked at their

@@ -305,7 +305,7 @@ class Importer:
                 # Reviews kept their ids but not their states before: the study days `stats`
                 # keeps count those, and count again when a row is gone (`storage.days`), or
                 # changed like this (no file was read on to tell it).
-                conn.execute("UPDATE history_mark SET removed = removed + 1 WHERE id = 1")
+                conn.execute("UPDATE history_mark SET changed = changed + 1 WHERE id = 1")
                 conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
                 self._replayed.update(cards)
             upto = conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0]
