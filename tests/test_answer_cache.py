@@ -96,6 +96,7 @@ def test_kept_answers_follow_new_answers_overrules_undos_and_syncs(refresher_hom
         b"\x00{not json",
         b'{"format": 1, "kept": [{"scope": null}]}',
         "negative",
+        "too large",
         "more right than answered",
         "directory",
         "huge",
@@ -110,6 +111,9 @@ def test_a_damaged_file_of_answers_is_a_miss(refresher_home, damage):
         path.write_bytes(damage)
     elif damage == "negative":
         data["kept"][0]["rows"][0][3] = -5
+        path.write_text(json.dumps(data))
+    elif damage == "too large":
+        data["kept"][0]["rows"][0][4] = 10**30
         path.write_text(json.dumps(data))
     elif damage == "more right than answered":
         data["kept"][0]["rows"][0][3] = data["kept"][0]["rows"][0][4] + 1

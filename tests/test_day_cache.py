@@ -136,6 +136,7 @@ def stats_json(runner: CliRunner, *args: str) -> dict:
         b'{"format": 1, "fields": ["answers"], "kept": [{"scope": null}]}',
         "bad day",
         "negative",
+        "too large",
         "short row",
         "directory",
         "fifo",
@@ -153,12 +154,14 @@ def test_a_damaged_file_of_totals_is_a_miss(refresher_home, monkeypatch, damage)
     day = next(iter(data["kept"][0]["days"]))
     if isinstance(damage, bytes):
         path.write_bytes(damage)
-    elif damage in ("bad day", "negative", "short row"):
+    elif damage in ("bad day", "negative", "too large", "short row"):
         row = data["kept"][0]["days"].pop(day)
         if damage == "bad day":
             data["kept"][0]["days"]["2026-13-45"] = row
         elif damage == "negative":
             data["kept"][0]["days"][day] = [-5, *row[1:]]
+        elif damage == "too large":
+            data["kept"][0]["days"][day] = [10**30, *row[1:]]
         else:
             data["kept"][0]["days"][day] = row[:3]
         path.write_text(json.dumps(data))

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
+from refresher.core import limits
 from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.storage.days import Mark
 from refresher.storage.queries import AnswerTotal
@@ -31,7 +33,9 @@ FORMAT = 1
 KEEP = 4  # one for each bank and for all banks, and a period or two
 MAX_BYTES = 32 * 1024 * 1024  # a few hundred thousand questions
 
-Row = tuple[int, str, str, int, int, int, int, float]
+_Count = Annotated[int, msgspec.Meta(ge=0, lt=limits.COUNT_MAX)]
+_Seconds = Annotated[float, msgspec.Meta(ge=0, lt=limits.COUNT_MAX)]
+Row = tuple[int, str, str, _Count, _Count, _Count, _Count, _Seconds]
 
 
 class _Kept(msgspec.Struct, forbid_unknown_fields=True):
@@ -92,7 +96,7 @@ def _load(folder: Path) -> list[_Kept]:
     if data.format != FORMAT:
         return []
     for k in data.kept:
-        if any(min(r[3:7]) < 0 or r[3] > r[4] for r in k.rows):
+        if any(r[3] > r[4] or r[5] > r[3] for r in k.rows):  # right <= answered, first <= right
             return []
     return data.kept
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
+from refresher.core import limits
 from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.storage.days import DAY_FIELDS, Mark
 from refresher.storage.store import Store
@@ -26,11 +28,14 @@ KEEP = 8  # one for each bank and for all banks, and a day shift or two (summer 
 MAX_BYTES = 8 * 1024 * 1024  # a few decades of days for each of KEEP
 
 
+_Count = Annotated[int, msgspec.Meta(ge=0, lt=limits.COUNT_MAX)]
+
+
 class _Kept(msgspec.Struct, forbid_unknown_fields=True):
     scope: str | None
     shift: int
     mark: tuple[str, int, int, int, str, str]
-    days: dict[str, list[int]]
+    days: dict[str, list[_Count]]
 
 
 class _File(msgspec.Struct, forbid_unknown_fields=True):

@@ -52,6 +52,7 @@ YEAR_MAX = 9000
 SQLITE_INT_MAX = 2**63 - 1  # a card id or seed above this cannot be in the history
 STORED_YEAR_MIN = 1800  # a time read back from the history outside these years means damage
 STORED_YEAR_MAX = 9200
+COUNT_MAX = 10**9  # answers, reviews or seconds no history reaches: a kept total above is junk
 # An SVG export is one image: past this many lines (about 15,000 px) HTML prints better.
 SVG_LINES = 600
 

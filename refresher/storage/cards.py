@@ -11,6 +11,7 @@ py-fsrs is imported when a card is first read, which keeps `quiz` light.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from refresher.srs.rating import CardRating
     from refresher.srs.schedule import CardInfo, CardState, Rated
 
+
+# py-fsrs keeps a card's difficulty within these
+MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
 
 CARD_FIELDS = (
     "question_id",
@@ -142,12 +146,18 @@ class Cards(Connection):
                     raise ValueError("out of range")
                 if type(state) is not int or state not in states:
                     raise ValueError(f"{state!r} is not a card state")
+                if stability is not None:
+                    stability = float(stability)
+                    if not 0 < stability < math.inf:  # a recall curve needs a positive one
+                        raise ValueError(f"{stability!r} is not a stability")
                 infos[card_id] = CardInfo(
-                    card_id, due, states[state], bool(suspended),
-                    None if stability is None else float(stability), last, int(lapses), bool(leech),
+                    card_id, due, states[state], bool(suspended), stability, last, int(lapses),
+                    bool(leech),
                 )  # fmt: skip
-                if isinstance(stability, int | float) and isinstance(hard, int | float):
-                    kept[card_id] = (float(stability), float(hard))
+                if stability is not None and isinstance(hard, int | float):
+                    if not MIN_DIFFICULTY <= hard <= MAX_DIFFICULTY:
+                        raise ValueError(f"{hard!r} is not a difficulty")
+                    kept[card_id] = (stability, float(hard))
         except (TypeError, ValueError) as exc:
             raise damaged(self.path, f"the schedule of card {card_id} ({exc})") from None
         return CardTable(infos, kept)
