@@ -5,7 +5,6 @@ in many ways (a field's type, a bound and one past it, a key gone or added)."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 from typing import Any
 
@@ -90,7 +89,7 @@ def test_every_review_written_has_the_shape():
 @given(st.sampled_from(EVENTS), st.booleans(), st.data())
 def test_a_review_the_shape_takes_the_check_takes_alike(event, with_seen, data):
     payload = _alter(event.payload, data)
-    altered = dataclasses.replace(event, payload=payload)
+    altered = msgspec.structs.replace(event, payload=payload)
     card = (event.bank, event.qid)
     seen = {card: copy.deepcopy(event.payload["before"])} if with_seen else None
     slow = _outcome(lambda: checks._payload_fields(altered, None if seen is None else dict(seen)))

@@ -45,8 +45,10 @@ _KEYS = {"v", "id", "machine", "at", "kind", "card", "target", "payload", "sum"}
 _TARGETED = ("undo", "overrule")
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True, gc=False):
+    """One event of a line (a struct: made in C, 100,000 of them in a large import; it holds no
+    cycle, and is not tracked by the cycle collector)."""
+
     event_id: str
     machine: str
     at: str  # ISO 8601 UTC, as the store writes times
@@ -244,8 +246,10 @@ def decode(line: bytes, *, shaped: bool = False) -> Event | Bad:
 
 def _sealed(data: bytes, plain: bool, text: str | None, written: object) -> Bad | None:
     """Why a line read whole is bad for its characters or its checksum, or None."""
-    if plain:  # see `_has_control`
-        if b"\x7f" in data or b"\r" in data or (b"\\u" in data and _has_control(None, data)):
+    if plain:  # see `_has_control`; `find` of one byte is memchr's, several times `in`'s speed
+        if data.find(b"\x7f") >= 0 or data.find(b"\r") >= 0:
+            return Bad("junk")
+        if data.find(b"\\") >= 0 and b"\\u" in data and _has_control(None, data):
             return Bad("junk")
     elif _has_control(text, data):
         return Bad("junk")

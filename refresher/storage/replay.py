@@ -160,11 +160,13 @@ class Step(NamedTuple):
 
 
 class ReplayedReview(NamedTuple):
-    review_id: int
+    """A review's columns the replay gives, in the order `reviews` is updated with them."""
+
     card_before: str | None  # the whole `cards` row before, as JSON (as cards.py writes it)
     #                          for this machine's reviews; None for a new card or another's
     state_before: int | None
     due_after: str
+    review_id: int
 
 
 @dataclass(frozen=True)
@@ -234,8 +236,12 @@ def replay(
                 row = None
             continue
         before, before_row = state, row
-        if shapes.same(payload.get("before"), before):
-            state, row = payload["after"], None
+        if type(payload) is shapes.StoredReview:  # read from a line: its fields, not keys
+            recorded, after = payload.before, payload.after
+        else:
+            recorded, after = payload.get("before"), payload["after"]
+        if recorded is before or shapes.same(recorded, before):
+            state, row = after, None
         else:
             state, row = _rated(card_id, before, machine, at, payload, settings, schedulers)
         if review_id is None:
@@ -243,14 +249,19 @@ def replay(
         kept = None  # the whole row before: only undo reads it, of this machine's reviews
         if before is not None and own is not None and machine == own:
             kept = compact(before_row or local_row(before, card_id))
-        reviews.append(
-            ReplayedReview(
-                review_id,
-                kept,
-                None if before is None else int(before["fsrs"]["state"]),
-                stored_time(state["fsrs"]["due"]) if row is None else row["due"],
-            )
-        )
+        if row is not None:
+            due = row["due"]
+        elif type(state) is shapes.State:
+            due = stored_time(state.fsrs.due)
+        else:
+            due = stored_time(state["fsrs"]["due"])
+        if before is None:
+            was = None
+        elif type(before) is shapes.State:
+            was = before.fsrs.state
+        else:
+            was = int(before["fsrs"]["state"])
+        reviews.append(ReplayedReview(kept, was, due, review_id))
     if state is not None and row is None:
         row = local_row(state, card_id)
     last = (steps[-1].at, steps[-1].event_id) if steps else None

@@ -60,7 +60,8 @@ def replay_cards(
     step since (`new`: the steps of the events from `first_seq` on; the store's, from after the
     mark to there) comes after the mark's last one, else from the start (and always a card of
     `full`). Their `cards` rows and marks are written; returned: each replayed review's
-    (card before, state before, due after, review id), for the caller to store."""
+    (card before, state before, due after, review id: `replay.ReplayedReview`), for the
+    caller to store."""
     marks: dict[int, tuple[int, str | None, str | None, str | None]] = {}
     wanted = list(ids.values())
     for k in range(0, len(wanted), 500):
@@ -98,9 +99,7 @@ def replay_cards(
             gone.append((card_id,))
         else:
             rows.append(done.row)
-        before.extend(
-            (r.card_before, r.state_before, r.due_after, r.review_id) for r in done.reviews
-        )
+        before.extend(done.reviews)
         last = done.last or (None if start is None or mark is None else (mark[1], mark[2]))
         marked.append(
             (

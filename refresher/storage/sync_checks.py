@@ -178,7 +178,8 @@ def shaped_payload(
     p = event.payload
     answer = p.answer
     if answer is not None:
-        if not valid_time(answer.answered_at):
+        when = answer.answered_at
+        if when != event.at and not valid_time(when):  # (the event's time is checked)
             raise BadEvent("a time")
         if answer.points is not None:
             _points(answer.points)
@@ -186,22 +187,27 @@ def shaped_payload(
     if event.kind == "answer":
         return ({} if p.round is msgspec.UNSET else {"round": p.round}), answer
     after, before = p.after, p.before
-    if not _state_times(after):
-        raise BadEvent("a time")
     card = (event.bank, event.qid)
     trusted = before is None or shapes.same(seen.get(card), before)
     if not trusted and not _state_times(before):
+        raise BadEvent("a time")
+    if not _state_times(after, before):
         raise BadEvent("a time")
     seen[card] = after
     return shapes.StoredReview(after, p.auto, before, p.duration_ms, p.rating), answer
 
 
-def _state_times(state: shapes.State) -> bool:
+def _state_times(state: shapes.State, checked: shapes.State | None = None) -> bool:
+    """Whether the times of `state` are valid; its first review's time is not read again when
+    it is that of `checked`, a state whose times are known valid (the state before it)."""
     fsrs = state.fsrs
+    introduced = state.introduced_at
     return (
         valid_time(fsrs.due)
         and (fsrs.last_review is None or valid_time(fsrs.last_review))
-        and valid_time(state.introduced_at)
+        and (
+            (checked is not None and introduced == checked.introduced_at) or valid_time(introduced)
+        )
     )
 
 

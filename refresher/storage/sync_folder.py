@@ -153,19 +153,23 @@ def read_lines(fh: Any, start: int) -> Iterator[tuple[int, bytes]]:
     first `limits.SYNC_LINE_BYTES + 1` bytes and the rest is skipped unread into memory; a last
     line without its newline comes as is (torn)."""
     fh.seek(start)
+    at = start  # counted, not asked of the file at each line
     limit = limits.SYNC_LINE_BYTES
+    readline = fh.readline
     while True:
-        line = fh.readline(limit + 1)
+        line = readline(limit + 1)
         if not line:
             return
         if len(line) > limit and not line.endswith(b"\n"):
             while True:  # skip the rest of a long line
-                more = fh.readline(1 << 16)
+                more = readline(1 << 16)
                 if not more or more.endswith(b"\n"):
                     break
-            yield fh.tell(), line[: limit + 1] + b"\n"
+            at = fh.tell()
+            yield at, line[: limit + 1] + b"\n"
             continue
-        yield fh.tell(), line
+        at += len(line)
+        yield at, line
 
 
 def append_lines(path: Path, lines: list[bytes]) -> int:

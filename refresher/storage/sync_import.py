@@ -9,9 +9,9 @@ replays each card they touch (`storage.sync_cards`). A file is imported in chunk
 file's mark (how far it was read, and a hash of the bytes before: `sync_folder.tail_at`), so
 another command waits for a chunk at most and a sync stopped between two chunks goes on from
 there. An undo, an overrule, a suspension, a setting or a quiz round is stored as it comes; an
-answer's round may come after it (`_relink`). Last, this machine's cards whose own reviews since
-the last sync were made out of time order (its clock stepped back: `sync_cards.out_of_order`)
-are replayed from the start, as every other machine replays them.
+answer's round may come after it (`_relink`). First, this machine's cards whose own reviews
+since the last sync were made out of time order (its clock stepped back:
+`sync_cards.out_of_order`) are replayed from the start, as every other machine replays them.
 
 What can go wrong is counted in the result, never fatal: a torn last line (read again next time,
 as a sync tool may still be writing it), a line too long, junk or a bad checksum (skipped), a line
@@ -44,6 +44,7 @@ from refresher.core import limits
 from refresher.storage import migrations, replay, sync_cards
 from refresher.storage.connection import iso
 from refresher.storage.events import FORMAT, Bad, Event, decode
+from refresher.storage.shapes import StoredReview
 from refresher.storage.store import Store
 from refresher.storage.sync_checks import (
     ANSWER_COLUMNS,
@@ -140,7 +141,7 @@ class _Import:
         self.attempts: list[tuple[Any, ...]] = []
         self.reviews: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
-        self.replayed: dict[int, tuple[Any, ...]] = {}  # review id -> its replayed columns
+        self.replayed: dict[int, replay.ReplayedReview] = {}  # review id -> its columns
         self.attempt_id = self.review_id = self.seq = 0  # the last ids given
         self.renumber()
         self.first_seq = self.seq + 1  # the chunk's events are from here
@@ -177,19 +178,23 @@ class _Import:
 
     def write_reviews(self) -> None:
         """The staged reviews, with the card before, state before and due after of the replay
-        when it was done."""
+        when it was done (else as recorded: the replay updates them after)."""
         rows = []
-        for review_id, card_id, at, rating, auto, duration, due, attempt_id in self.reviews:
-            card_before, state_before, due = self.replayed.pop(review_id, (None, None, due))
-            rows.append(
-                (review_id, card_id, at, rating, auto, duration)
-                + (due, attempt_id, card_before, state_before)
-            )
+        replayed = self.replayed
+        for review_id, card_id, at, rating, auto, duration, attempt_id, stored in self.reviews:
+            done = replayed.pop(review_id, None)
+            if done is None:
+                due = replay.stored_time(stored["after"]["fsrs"]["due"])
+                rows.append((review_id, card_id, at, rating, auto, duration, due, attempt_id))
+            else:
+                rows.append(
+                    (review_id, card_id, at, rating, auto, duration, done[2], attempt_id) + done[:2]
+                )
         self.conn.executemany(
             "INSERT INTO reviews (id, question_id, reviewed_at, rating, auto, duration_ms,"
             " due_after, attempt_id, card_before, state_before)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            [r if len(r) == 10 else (*r, None, None) for r in rows],
         )
         self.reviews = []
 
@@ -270,6 +275,7 @@ class Importer:
             with self.store.write() as conn:
                 self._again = {r[0] for r in conn.execute("SELECT name FROM sync_files")}
                 conn.execute("UPDATE sync_files SET offset = 0, tail = ?", (tail_hash(b""),))
+        self._replay_out_of_order()
         files = [p for p in event_files(self.folder) if p.name != self.own.name]
         with _collected_per_chunk(), _bulk(self.conn):
             for k, path in enumerate(files, 1):
@@ -277,14 +283,14 @@ class Importer:
         if int(state(self.conn, "format") or 1) < FORMAT:
             with self.store.write() as conn:
                 set_state(conn, "format", FORMAT)
-        self._replay_out_of_order()
         result.cards = len(self._replayed)
 
     def _replay_out_of_order(self) -> None:
         """This machine's cards whose own steps since the last sync were taken out of time
         order (`sync_cards.out_of_order`: its clock stepped back), replayed from the start, as
         every other machine replays them; in one transaction with the mark of how far the
-        steps were looked at (`ordered_seq`)."""
+        steps were looked at (`ordered_seq`, moved on by each chunk of events brought in
+        right after it, so the next sync does not look through them again)."""
         with self.store.write() as conn:
             name_events(conn, self.machine)
             since = int(state(conn, "ordered_seq") or 0)
@@ -334,23 +340,28 @@ class Importer:
             good = start
             machine = None
             batch: list[Event] = []
+            add = batch.append
             lines = 0
+            ours, most, most_lines = self.machine, limits.SYNC_CHUNK, limits.SYNC_CHUNK_LINES
             tell.start(start, size)
             for end, line in read_lines(fh, start):
                 event = decode(line, shaped=True)
-                if isinstance(event, Bad):
+                if type(event) is Bad:
                     result.problem(event.why, name)
                     if event.why == "torn":
                         break  # read again next time: the sync tool may be writing it
                 else:
-                    machine = machine or event.machine
-                    if event.machine != self.machine:  # else ours, in a copy: the store has it
-                        batch.append(event)
-                good, lines = end, lines + 1
+                    if machine is None:
+                        machine = event.machine
+                    if event.machine != ours:  # else ours, in a copy: the store has it
+                        add(event)
+                good = end
+                lines += 1
                 tell.line(end)
-                if len(batch) >= limits.SYNC_CHUNK or lines >= limits.SYNC_CHUNK_LINES:
+                if len(batch) >= most or lines >= most_lines:
                     self._import_chunk(result, name, batch, (fh, good, machine), now)
                     batch, lines = [], 0
+                    add = batch.append
                     gc.collect(1)  # the chunk's garbage: see `_collected_per_chunk`
                     tell(end)
             self._import_chunk(result, name, batch, (fh, good, machine), now)
@@ -381,13 +392,17 @@ class Importer:
             ):
                 self._targets.setdefault(kind, set()).add(target)
             job = _Import(conn, result)
+            run: list[_Fresh] = []  # answers and reviews, staged together
             for one in fresh:
                 if one.text is not None:
-                    self._stage(job, one)
+                    run.append(one)
                 else:
+                    self._stage(job, run)
+                    run = []
                     job.flush()
                     self._import_event(job, one.event, one.payload)
                     job.renumber()
+            self._stage(job, run)
             job.flush(hold_reviews=True)
             for event_id, round_event in self._relink:  # brought in before its round was
                 round_id = self._round_id(conn, round_event)
@@ -420,6 +435,9 @@ class Importer:
             )
             for trigger in _QUIET:
                 conn.execute(migrations.trigger_sql(trigger))
+            if state(conn, "ordered_seq") == str(job.first_seq - 1):  # none of ours between
+                upto = conn.execute("SELECT max(seq) FROM sync_events").fetchone()[0]
+                set_state(conn, "ordered_seq", int(upto or 0))
             conn.execute("DELETE FROM sync_state WHERE key = 'importing'")
 
     def _fresh(self, result: SyncResult, name: str, batch: list[Event]) -> list[_Fresh]:
@@ -441,16 +459,19 @@ class Importer:
         if len(self._seen) > 4 * limits.SYNC_BATCH:  # bounded: a file of many cards
             self._seen.clear()
         fresh: list[_Fresh] = []
-        seen, brought = self._seen, result.brought
+        add, seen, brought = fresh.append, self._seen, result.brought
+        kinds: Counter[str] = Counter()
+        kinds_of = None  # the machine `kinds` counts
         for event in batch:
             payload = event.payload
-            if event.event_id in known:
+            event_id, kind = event.event_id, event.kind
+            if event_id in known:
                 if name not in self._again:
                     result.duplicates += 1
-                elif event.kind == "answer":
+                elif kind == "answer":
                     round_event = _round_of(payload)
                     if isinstance(round_event, str):
-                        self._relink.append((event.event_id, round_event))
+                        self._relink.append((event_id, round_event))
                 continue
             try:
                 if type(payload) is dict:
@@ -463,73 +484,76 @@ class Importer:
             except BadEvent:
                 result.problem("junk", name)
                 continue
-            known.add(event.event_id)
-            kinds = brought.get(event.machine)
-            if kinds is None:
-                kinds = brought[event.machine] = Counter()
-            kinds[event.kind] += 1
-            if event.kind == "review" or event.kind == "answer":
-                fresh.append(_Fresh(event, stored, compact(stored), answer))
+            known.add(event_id)
+            if event.machine != kinds_of:  # (a file's events are most often of one machine)
+                kinds_of = event.machine
+                kinds = brought.setdefault(kinds_of, Counter())
+            kinds[kind] += 1
+            if kind == "review" or kind == "answer":
+                add(_Fresh(event, stored, compact(stored), answer))
             else:
-                fresh.append(_Fresh(event, payload, None, None))
+                add(_Fresh(event, payload, None, None))
         return fresh
 
-    def _stage(self, job: _Import, fresh: _Fresh) -> None:
-        """An answer or a review, written in bulk with ids given here (the write lock is
-        held); a review not undone is a step of its card's replay."""
-        event, stored, text, answer = fresh
-        card = (event.bank or "", event.qid or "")
-        card_id = self._ids.get(card) or self._card_id(job.conn, card)
-        attempt_id = review_id = None
-        round_id = None if event.kind == "review" else self._round_id(job.conn, stored.get("round"))
-        # (a review's `stored` is a `shapes.StoredReview` or a dict: both read by key)
-        cancelled = event.kind == "review" and event.event_id in self._targets["undo"]
-        if answer is not None and not cancelled:
-            if answer[2] == 0 and event.event_id in self._targets["overrule"]:
-                answer = (*answer[:2], 1, *answer[3:8], None, *answer[9:11], 1, answer[12])
-            job.attempt_id += 1
-            attempt_id = job.attempt_id
-            job.attempts.append((attempt_id, card_id, round_id, *answer))
-        if event.kind == "review" and not cancelled:
-            job.review_id += 1
-            review_id = job.review_id
-            due = replay.stored_time(stored["after"]["fsrs"]["due"])
-            job.reviews.append(
+    def _stage(self, job: _Import, run: list[_Fresh]) -> None:
+        """Answers and reviews, written in bulk with ids given here (the write lock is held);
+        a review not undone is a step of its card's replay. (One loop over many, its lookups
+        made once: it runs for every event of a large import.)"""
+        conn = job.conn
+        ids, card_id_of = self._ids, self._card_id
+        undone, overruled = self._targets["undo"], self._targets["overrule"]
+        attempts, reviews, events = job.attempts.append, job.reviews.append, job.events.append
+        steps_of = job.steps
+        step = replay.Step
+        attempt_id, review_id, seq = job.attempt_id, job.review_id, job.seq
+        for event, stored, text, answer in run:
+            card = (event.bank or "", event.qid or "")
+            card_id = ids.get(card) or card_id_of(conn, card)
+            event_id, kind = event.event_id, event.kind
+            a_id = r_id = None
+            if kind == "review":
+                round_id = None
+                cancelled = event_id in undone
+            else:
+                round_id = self._round_id(conn, stored.get("round"))
+                cancelled = False
+            if answer is not None and not cancelled:
+                if answer[2] == 0 and event_id in overruled:
+                    answer = (*answer[:2], 1, *answer[3:8], None, *answer[9:11], 1, answer[12])
+                attempt_id += 1
+                a_id = attempt_id
+                attempts((a_id, card_id, round_id, *answer))
+            if kind == "review" and not cancelled:
+                review_id += 1
+                r_id = review_id
+                if type(stored) is StoredReview:  # read from a line: its fields, not keys
+                    rating, auto, duration = stored.rating, stored.auto, stored.duration_ms
+                else:
+                    rating, auto, duration = stored["rating"], stored["auto"], stored["duration_ms"]
+                reviews((r_id, card_id, event.at, rating, auto, duration, a_id, stored))
+                steps = steps_of.get(card)
+                if steps is None:
+                    steps = steps_of[card] = []
+                steps.append(step("review", event.at, event_id, event.machine, stored, r_id))
+            seq += 1
+            events(
                 (
-                    review_id,
-                    card_id,
+                    seq,
+                    event_id,
+                    event.machine,
                     event.at,
-                    stored["rating"],
-                    stored["auto"],
-                    stored["duration_ms"],
-                    due,
-                    attempt_id,
+                    kind,
+                    event.bank,
+                    event.qid,
+                    text,
+                    event.target,
+                    r_id,
+                    a_id,
+                    int(cancelled),
+                    round_id,
                 )
             )
-            steps = job.steps.get(card)
-            if steps is None:
-                steps = job.steps[card] = []
-            steps.append(
-                replay.Step("review", event.at, event.event_id, event.machine, stored, review_id)
-            )
-        job.seq += 1
-        job.events.append(
-            (
-                job.seq,
-                event.event_id,
-                event.machine,
-                event.at,
-                event.kind,
-                event.bank,
-                event.qid,
-                text,
-                event.target,
-                review_id,
-                attempt_id,
-                int(cancelled),
-                round_id,
-            )
-        )
+        job.attempt_id, job.review_id, job.seq = attempt_id, review_id, seq
 
     def _round_id(self, conn: sqlite3.Connection, event_id: str | None) -> int | None:
         """The `rounds` row made here for a round event (None: not brought in)."""
@@ -624,10 +648,16 @@ class Importer:
             conn, ids, job.steps, job.full, job.first_seq, self._settings, self.machine
         )
         held = {r[0] for r in job.reviews}
-        job.replayed.update((r[3], r[:3]) for r in before if r[3] in held)
+        replayed = job.replayed
+        written = []
+        for r in before:
+            if r[3] in held:
+                replayed[r[3]] = r
+            else:
+                written.append(r)
         conn.executemany(
             "UPDATE reviews SET card_before = ?, state_before = ?, due_after = ? WHERE id = ?",
-            [r for r in before if r[3] not in held],
+            written,
         )
 
 
