@@ -26,6 +26,19 @@ from tests.test_sync_files import Clock, machine, rate
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
 
+def replays_from_start(monkeypatch) -> list[tuple[str, str]]:
+    """The cards a sync replays from their first step from now on, (bank, question id) each."""
+    from_start: list[tuple[str, str]] = []
+    real = sync_cards.all_steps
+
+    def all_steps(conn, card):
+        from_start.append(card)
+        return real(conn, card)
+
+    monkeypatch.setattr(sync_cards, "all_steps", all_steps)
+    return from_start
+
+
 def sync(home: Path, folder: Path, now: datetime = T0) -> app_sync.SyncResult:
     return app_sync.sync(folder, home, Clock(now))
 
@@ -159,14 +172,7 @@ def test_a_card_reviewed_late_on_this_machine_is_replayed_from_the_start(pair_fo
     rate(b, "c1", S.Rating.Again, T0 + timedelta(hours=1))  # b's clock is behind
     rate(a, "c1", S.Rating.Easy, T0 + timedelta(hours=6))
     sync(a, folder)
-    from_start = []
-    real = sync_cards.all_steps
-
-    def all_steps(conn, card):
-        from_start.append(card)
-        return real(conn, card)
-
-    monkeypatch.setattr(sync_cards, "all_steps", all_steps)
+    from_start = replays_from_start(monkeypatch)
     sync(b, folder)  # a's +6h comes after b's mark, but b's own +1h came before it
     assert from_start == [("b", "c1")]
     sync(a, folder)

@@ -10,9 +10,8 @@ from datetime import timedelta
 import pytest
 
 from refresher.srs import schedule as S
-from refresher.storage import sync_cards
 from tests.test_sync import card_states, rows
-from tests.test_sync_chunks import T0, replayed_from_nothing, stored, sync
+from tests.test_sync_chunks import T0, replayed_from_nothing, replays_from_start, stored, sync
 from tests.test_sync_files import machine, rate
 
 
@@ -64,14 +63,7 @@ def test_only_cards_out_of_order_are_replayed_and_only_once(pair, monkeypatch):
     for k in range(3):
         rate(a, f"c{k}", S.Rating.Good, T0 + timedelta(minutes=k))
     rate(a, "c1", S.Rating.Easy, T0 - timedelta(minutes=1))  # c1 only: behind its last
-    from_start = []
-    real = sync_cards.all_steps
-
-    def all_steps(conn, card):
-        from_start.append(card)
-        return real(conn, card)
-
-    monkeypatch.setattr(sync_cards, "all_steps", all_steps)
+    from_start = replays_from_start(monkeypatch)
     assert sync(a, folder).cards == 1
     assert from_start == [("b", "c1")]
     assert sync(a, folder).cards == 0 and from_start == [("b", "c1")]  # checked once

@@ -22,8 +22,8 @@ from typing import Annotated
 
 import msgspec
 
+from refresher.app import kept_file
 from refresher.core import limits
-from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.storage.days import Mark
 from refresher.storage.queries import AnswerTotal
 from refresher.storage.store import Store
@@ -89,11 +89,8 @@ def _added(kept: list[Row], new: list[AnswerTotal]) -> list[AnswerTotal]:
 
 
 def _load(folder: Path) -> list[_Kept]:
-    try:
-        data = msgspec.json.decode(read_bounded(folder / FILE, MAX_BYTES, follow=False), type=_File)
-    except (Refused, msgspec.DecodeError):
-        return []
-    if data.format != FORMAT:
+    data = kept_file.read(folder / FILE, MAX_BYTES, _File)
+    if data is None or data.format != FORMAT:
         return []
     for k in data.kept:
         if any(r[3] > r[4] or r[5] > r[3] for r in k.rows):  # right <= answered, first <= right
@@ -102,8 +99,4 @@ def _load(folder: Path) -> list[_Kept]:
 
 
 def _write(folder: Path, kept: list[_Kept]) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / FILE, msgspec.json.encode(_File(FORMAT, kept)))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    kept_file.write(folder / FILE, _File(FORMAT, kept))

@@ -17,8 +17,8 @@ from typing import Annotated
 
 import msgspec
 
+from refresher.app import kept_file
 from refresher.core import limits
-from refresher.env.files import Refused, read_bounded, write_atomically
 from refresher.storage.days import DAY_FIELDS, Mark
 from refresher.storage.store import Store
 
@@ -71,11 +71,8 @@ def totals(
 
 
 def _load(folder: Path) -> list[_Kept]:
-    try:
-        data = msgspec.json.decode(read_bounded(folder / FILE, MAX_BYTES, follow=False), type=_File)
-    except (Refused, msgspec.DecodeError):
-        return []
-    if data.format != FORMAT or tuple(data.fields) != DAY_FIELDS:
+    data = kept_file.read(folder / FILE, MAX_BYTES, _File)
+    if data is None or data.format != FORMAT or tuple(data.fields) != DAY_FIELDS:
         return []
     width = len(DAY_FIELDS)
     try:
@@ -90,8 +87,4 @@ def _load(folder: Path) -> list[_Kept]:
 
 
 def _write(folder: Path, kept: list[_Kept]) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / FILE, msgspec.json.encode(_File(FORMAT, list(DAY_FIELDS), kept)))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    kept_file.write(folder / FILE, _File(FORMAT, list(DAY_FIELDS), kept))

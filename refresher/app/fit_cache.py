@@ -15,7 +15,7 @@ from pathlib import Path
 
 import msgspec
 
-from refresher.env.files import Refused, read_bounded, write_atomically
+from refresher.app import kept_file
 from refresher.srs.optimize import MODEL_FIT_ITEMS, ModelFit, Score
 
 FILE = "fit.json"
@@ -47,11 +47,8 @@ def key(
 
 
 def _load(folder: Path) -> list[_Kept]:
-    try:
-        data = msgspec.json.decode(read_bounded(folder / FILE, MAX_BYTES, follow=False), type=_File)
-    except (Refused, msgspec.DecodeError):
-        return []
-    return data.fits if data.format == FORMAT else []
+    data = kept_file.read(folder / FILE, MAX_BYTES, _File)
+    return data.fits if data is not None and data.format == FORMAT else []
 
 
 def read(folder: Path, wanted: str) -> ModelFit | None:
@@ -68,8 +65,4 @@ def write(folder: Path, keys: tuple[str, ...], fit: ModelFit) -> None:
     score = None if s is None else (s.log_loss, s.rmse, s.items)
     fresh = [_Kept(k, fit.reviews, fit.fitted, score) for k in dict.fromkeys(keys)]
     fits = fresh + [k for k in _load(folder) if k.key not in keys][: KEEP - len(fresh)]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / FILE, msgspec.json.encode(_File(FORMAT, fits)))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    kept_file.write(folder / FILE, _File(FORMAT, fits))
