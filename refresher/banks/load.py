@@ -22,6 +22,7 @@ from refresher.core.document import line_of
 from refresher.core.errors import BankError, RefresherError
 from refresher.core.model import ID_RE, Bank, Question
 from refresher.core.text import a_or_an, excerpt
+from refresher.env import collector
 from refresher.env.files import Refused, read_bounded
 from refresher.kinds import KINDS, NAMES, kind_of
 from refresher.kinds.fields import Fields, Problem, as_text, text_problem
@@ -271,9 +272,10 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
 def _parse(text: str, path: str) -> tuple[Bank, list[Problem]]:
     from refresher.formats import yaml as reader  # PyYAML only on a cache miss
 
-    data, found = reader.read(text, path)
-    problems: list[Problem] = [(line, "-", message) for line, message in found]
-    bank = build_bank(data, path, problems)
+    with collector.paused():  # a node, then a dict or list, for every value: none is garbage
+        data, found = reader.read(text, path)
+        problems: list[Problem] = [(line, "-", message) for line, message in found]
+        bank = build_bank(data, path, problems)
     return bank, problems
 
 

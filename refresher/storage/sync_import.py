@@ -29,7 +29,6 @@ without the triggers that make this machine's events (`_QUIET`).
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sqlite3
 from collections import Counter
@@ -41,6 +40,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from refresher.core import limits
+from refresher.env import collector
 from refresher.storage import migrations, replay, sync_cards
 from refresher.storage.connection import iso
 from refresher.storage.events import FORMAT, Bad, Event, decode
@@ -63,22 +63,6 @@ from refresher.storage.sync_folder import (
 )
 from refresher.storage.sync_log import compact, name_events, set_state, state
 from refresher.storage.sync_report import Progress, Reading, SyncResult
-
-
-@contextlib.contextmanager
-def _collected_per_chunk() -> Iterator[None]:
-    """Python's cycle collector off while files are imported, and the young objects collected
-    after each chunk instead. An import makes a chunk's worth of containers (each event's
-    payload) that all live until the chunk is written: the collector, run every few hundred
-    of them, went through them again and again (a third of the CPU time of a large import).
-    Collected once a chunk, garbage in cycles still cannot build up: memory stays flat."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @contextlib.contextmanager
@@ -277,7 +261,8 @@ class Importer:
                 conn.execute("UPDATE sync_files SET offset = 0, tail = ?", (tail_hash(b""),))
         self._replay_out_of_order()
         files = [p for p in event_files(self.folder) if p.name != self.own.name]
-        with _collected_per_chunk(), _bulk(self.conn):
+        # collector off, the young garbage collected after each chunk instead
+        with collector.paused(), _bulk(self.conn):
             for k, path in enumerate(files, 1):
                 self._import_file(result, path, now, _Telling(progress, path.name, k, len(files)))
         if int(state(self.conn, "format") or 1) < FORMAT:
@@ -362,7 +347,7 @@ class Importer:
                     self._import_chunk(result, name, batch, (fh, good, machine), now)
                     batch, lines = [], 0
                     add = batch.append
-                    gc.collect(1)  # the chunk's garbage: see `_collected_per_chunk`
+                    collector.collect_young()  # the chunk's garbage in cycles
                     tell(end)
             self._import_chunk(result, name, batch, (fh, good, machine), now)
             tell(good, done=True)
