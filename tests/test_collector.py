@@ -62,3 +62,47 @@ def test_a_bank_is_read_and_built_with_the_collector_off(monkeypatch):
     assert [q.id for q in bank.questions] == ["q1"]
     assert seen == [("read", False), ("build", False)]
     assert gc.isenabled()
+
+
+def test_release_without_a_hold_changes_nothing():
+    gc.enable()
+    frozen = gc.get_freeze_count()
+    collector.release_after_start_up()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+PROGRAM = """
+import atexit, builtins, gc, sys
+seen = {}
+real_import = builtins.__import__
+
+def spy(name, *args, **kwargs):
+    seen.setdefault(name.split(".")[0], gc.isenabled())
+    return real_import(name, *args, **kwargs)
+
+builtins.__import__ = spy
+atexit.register(lambda: print("after", gc.isenabled(), gc.get_freeze_count() > 1000,
+                              "typer", seen["typer"]))
+from refresher.__main__ import run
+sys.argv = ["refresher", "banks"]
+run()
+"""
+
+
+def test_the_program_starts_with_the_collector_off_and_runs_the_command_with_it_on(tmp_path):
+    """The console script is `refresher.__main__:run`: Typer is imported with the collector
+    off, and the command ends with it on and start-up's objects frozen."""
+    import os
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["refresher"] == "refresher.__main__:run"
+    env = {**os.environ, "REFRESHER_HOME": str(tmp_path), "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "after True True typer False"

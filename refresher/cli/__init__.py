@@ -23,6 +23,7 @@ import typer
 from refresher import __version__
 from refresher.cli.help import PagedCommand, PagedGroup, name_values
 from refresher.core.errors import RefresherError
+from refresher.env import collector
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
 
@@ -72,6 +73,7 @@ class _Boundary(PagedGroup):
         return None if module is None else built(module).get(cmd_name)
 
     def invoke(self, ctx):
+        collector.release_after_start_up()  # the command begins: its own garbage is collected
         stdout = sys.stdout
         sys.stdout = _Pieces(stdout)
         try:
