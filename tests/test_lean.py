@@ -80,3 +80,24 @@ def test_a_card_from_the_store_keeps_its_state():
 def test_a_fuzzing_scheduler_is_refused():
     with pytest.raises(ValueError, match="fuzz"):
         LeanScheduler(S.make_scheduler(fuzz=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stability=st.one_of(st.none(), st.floats(0.001, 36500)),
+    reviewed=st.one_of(st.none(), st.integers(-3 * 24 * 60, 400 * 24 * 60)),
+    card_id=st.integers(-5, 5),
+)
+def test_the_recall_sort_key_is_the_retrievability_and_the_id(stability, reviewed, card_id):
+    """The budget's sort key works out py-fsrs's retrievability inline: the same float (a card
+    reviewed after `now`, by a clock stepped back, counts no days; one never reviewed, 0)."""
+    lean = LeanScheduler(S.make_scheduler())
+    last = None if reviewed is None else START - timedelta(minutes=reviewed)
+    card = LeanCard(
+        START, last, stability, None if stability is None else 5.0, S.State.Review, None
+    )
+    expected = S.make_scheduler().get_card_retrievability(card.to_card(1), START)
+    if last is None or stability is None:
+        expected = 0
+    assert lean.recall_key(START)((card_id, card)) == (expected, card_id)
+    assert lean.retrievability(card, START) == expected

@@ -9,11 +9,14 @@ recall on the interview morning over every question, a card never studied counti
 plan brings if it is followed.
 
 The reviews are py-fsrs's, run on light cards changed in place (`srs/lean.py`): the same floats,
-without copying a card at every rating.
+without copying a card at every rating. A day looks only at the cards due by then (each waits in
+the bucket of its due day), not at every card; `tests/test_forecast_reference.py` holds the
+whole to a plain day-by-day scan on py-fsrs's own cards, float for float.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -90,6 +93,25 @@ def simulate(
 
     shift = day.shift  # all times here are UTC: a study day is the date of time + shift
     state = {card_id: LeanCard.of(card) for card_id, card in cards.items()}
+    # Each card waits in the bucket of its due day; a day takes the buckets up to it, and the
+    # cards it leaves due (over its budget) stay in `overdue`. The cards go in the order they
+    # came (`order`), as a scan of every card each day took them, and a landing day's load is
+    # its bucket's size.
+    order = {card_id: k for k, card_id in enumerate(state)}
+    buckets: dict[date, dict[int, LeanCard]] = {}
+    days_ahead: list[date] = []  # a heap of the buckets' days
+    overdue: dict[int, LeanCard] = {}
+
+    def place(card_id: int, card: LeanCard) -> None:
+        key = (card.due + shift).date()
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = {}
+            heapq.heappush(days_ahead, key)
+        bucket[card_id] = card
+
+    for card_id, card in state.items():
+        place(card_id, card)
     waiting = list(unseen)
     shown: list[date] = []
     answers: list[int] = []
@@ -102,23 +124,22 @@ def simulate(
         fsrs = lean_on(d)
         review, recall = fsrs.review, fsrs.retrievability
         room = None if budget is None else budget(d)
+        while days_ahead and days_ahead[0] <= d:
+            overdue.update(buckets.pop(heapq.heappop(days_ahead)))
         loads: dict[date, int] = {}
         landing: list[date] = []
         reach = None  # a review card due from then on is shortened
         if target is not None and target.active(d):
-            landing = target.landing_days(d)
+            landing = target.landing_days(d)  # days after today's: no due card is counted
             reach = day.start(landing[-1] + timedelta(days=1))
-            loads = dict.fromkeys(landing, 0)
-            first = day.start(landing[0])
-            for c in state.values():
-                if first <= c.due < reach:
-                    loads[(c.due + shift).date()] += 1
-        due = [(card_id, card) for card_id, card in state.items() if card.due < end]
-        if room is not None:  # lowest predicted recall first, as `review` takes them
-            due.sort(key=lambda kv: (recall(kv[1], at), kv[0]))
+            loads = {x: len(buckets.get(x, ())) for x in landing}
+        if room is None:
+            due = sorted(overdue.items(), key=lambda kv: order[kv[0]])
+        else:  # lowest predicted recall first, as `review` takes them
+            due = sorted(overdue.items(), key=fsrs.recall_key(at))
         n = 0
         held = 0
-        for _, card in due:
+        for card_id, card in due:
             if room is not None and n >= room:
                 held += 1
                 continue
@@ -137,6 +158,8 @@ def simulate(
                 n += 1
             if reach is not None and card.due >= reach and card.state == State.Review:
                 _shorten(card, t, d, landing, loads, shift)
+            del overdue[card_id]
+            place(card_id, card)
         take = min(len(waiting), max(0, new_on(d, len(waiting))))
         if room is not None:
             take = min(take, max(0, room - n) // NEW_CARD_ANSWERS)
@@ -152,6 +175,8 @@ def simulate(
             if reach is not None and card.due >= reach and card.state == State.Review:
                 _shorten(card, t, d, landing, loads, shift)
             state[card_id] = card
+            order[card_id] = len(order)
+            place(card_id, card)
         del waiting[:take]
         shown.append(d)
         answers.append(n)

@@ -13,6 +13,7 @@ is refused: fuzz draws from py-fsrs's own random generator and cannot be reprodu
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from fsrs import Card, Scheduler, State
@@ -82,10 +83,28 @@ class LeanScheduler:
 
     # --- py-fsrs's formulas, term for term ------------------------------------------------------
     def retrievability(self, card: LeanCard, now: datetime) -> float:
-        if card.last_review is None or card.stability is None:
+        last, stability = card.last_review, card.stability
+        if last is None or stability is None:
             return 0
-        elapsed = max(0, (now - card.last_review).days)
-        return (1 + self.factor * elapsed / card.stability) ** self.decay
+        elapsed = (now - last).days
+        if elapsed < 0:
+            elapsed = 0
+        return (1 + self.factor * elapsed / stability) ** self.decay
+
+    def recall_key(self, now: datetime) -> Callable[[tuple[int, LeanCard]], tuple[float, int]]:
+        """The sort key of (card id, card) pairs by retrievability at `now`, then id: the same
+        floats as `retrievability`, worked out inline (a budget sorts every due card each day)."""
+        factor, decay, recall = self.factor, self.decay, self.retrievability
+
+        def key(item: tuple[int, LeanCard]) -> tuple[float, int]:
+            card = item[1]
+            last, stability = card.last_review, card.stability
+            if last is None or stability is None:
+                return recall(card, now), item[0]
+            elapsed = (now - last).days
+            return (1 + factor * (elapsed if elapsed > 0 else 0) / stability) ** decay, item[0]
+
+        return key
 
     def _days(self, stability: float) -> int:
         interval = round((stability / self.factor) * self._interval)
