@@ -198,3 +198,24 @@ def test_a_long_history_on_a_terminal_is_paged_as_it_comes(many, tmp_path):
     assert paged is not None
     lines = paged.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 + MANY and len(screen) < 200
+
+
+@pytest.mark.parametrize("opened", [past.history_rows, past.history_table])
+def test_a_stream_left_part_read_is_closed_before_the_store(many, opened):
+    """A reader gone from the pipe (`history | head -1`) leaves the rows part-read: the
+    cursor is closed while the store is still open, and nothing is raised after it is closed
+    ('Exception ignored ... Cannot operate on a closed database' before)."""
+    import gc
+    import sys
+
+    raised = []
+    hook, sys.unraisablehook = sys.unraisablehook, raised.append
+    try:
+        with opened("session-14", None) as got:
+            rows = got[1] if isinstance(got, tuple) else got
+            next(rows)
+        del got, rows
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert raised == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +65,8 @@ def history(
     interval is computed only between two times."""
     texty = _TEXTY
     parse_time = datetime.fromisoformat
+    # a stream left part-read is closed by its `with` (`history_rows`), which closes this
+    # cursor (its frame let go) while the store is still open
     for row in store.history_rows(bank, since, last, machine):
         (at, bank_id, qid, kind, topic, mode, given, correct, seconds, rating, rated, due, on) = row
         if not {type(at), type(bank_id), type(qid), type(kind), type(topic), type(mode),
@@ -119,9 +121,10 @@ def _stored_number(value: Any) -> float | int | None:
 def history_rows(
     bank: str | None, since: datetime | None, last: int | None = None
 ) -> Iterator[Iterator[dict[str, Any]]]:
-    """The history store opened for the length of a `with`, and its rows streamed from it."""
-    with open_store() as store:
-        yield history(store, bank, since, last)
+    """The history store opened for the length of a `with`, and its rows streamed from it (a
+    stream left part-read, by a reader gone from the pipe, is closed before the store is)."""
+    with open_store() as store, closing(history(store, bank, since, last)) as rows:
+        yield rows
 
 
 @contextmanager
@@ -132,4 +135,5 @@ def history_table(
     column widths)."""
     with open_store() as store:
         extent = store.history_extent(bank, since, last)
-        yield extent, history(store, bank, since, last, machine=False)
+        with closing(history(store, bank, since, last, machine=False)) as rows:
+            yield extent, rows
