@@ -137,7 +137,40 @@ def test_duplicate_yaml_key_is_reported():
     out = problems(
         "  - id: q\n    type: truefalse\n    topic: rnn\n    prompt: P\n    answer: true\n    answer: false\n"
     )
-    assert out == ["demo.yaml:10: -: duplicate key 'answer'"]
+    assert out == ["demo.yaml:10: q: duplicate key 'answer'"]  # named by its question
+
+
+def test_a_raw_control_character_is_named_by_its_line_and_question_and_the_rest_is_checked():
+    """YAML refuses a raw control character before anything is read: each line holding one is
+    a problem of its question, and the file is read on (a stand-in for each) for the rest."""
+    out = problems(
+        "  - id: fine\n    type: card\n    topic: rnn\n    front: F\n    back: B\n"
+        "  - id: z\n    type: card\n    topic: rnn\n    front: 'a\x1bb \x1b'\n    back: 'B\x7f'\n"
+        "  - id: y\n    type: card\n    topic: nowhere\n    front: F\n    back: B\n"
+    )
+    assert out == [
+        "demo.yaml:13: z: control character U+001B: YAML allows none as is (remove it)",
+        "demo.yaml:14: z: control character U+007F: YAML allows none as is (remove it)",
+        "demo.yaml:17: y: unknown topic 'nowhere'; the bank's topics are: rnn",
+    ]
+
+
+def test_control_characters_on_many_lines_name_the_first_lines_then_say_more_follow():
+    from refresher.formats import yaml as reader
+
+    body = "".join(
+        f"  - id: q{k}\n    type: card\n    topic: rnn\n    front: 'x\x07'\n    back: B\n"
+        for k in range(30)
+    )
+    out = problems(body)
+    shown = reader.REFUSED_SHOWN
+    assert len(out) == shown + 1
+    assert out[0] == "demo.yaml:8: q0: control character U+0007: YAML allows none as is (remove it)"
+    assert out[shown - 1].startswith(f"demo.yaml:{8 + 5 * (shown - 1)}: q{shown - 1}: ")
+    assert (
+        out[-1]
+        == f"demo.yaml:{8 + 5 * (shown - 1)}: q{shown - 1}: and lines below hold more such characters"
+    )
 
 
 def test_syntax_error_gives_line_and_column():

@@ -10,6 +10,7 @@ validates that data (bank keys, ids, topics, text fields) and hands each questio
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 from collections.abc import Iterable
@@ -274,9 +275,29 @@ def _parse(text: str, path: str) -> tuple[Bank, list[Problem]]:
 
     with collector.paused():  # a node, then a dict or list, for every value: none is garbage
         data, found = reader.read(text, path)
-        problems: list[Problem] = [(line, "-", message) for line, message in found]
+        problems: list[Problem] = [(line, _question_at(data, line), m) for line, m in found]
         bank = build_bank(data, path, problems)
     return bank, problems
+
+
+def _question_at(data: Any, line: int) -> str:
+    """Which question the reader's problem at `line` (a duplicate key, a control character)
+    lies in: its id as problems name it, or "-" outside the questions."""
+    if not isinstance(data, dict):
+        return "-"
+    questions = data.get("questions")
+    starts = getattr(questions, "item_lines", None)
+    if not isinstance(questions, list) or not starts or line < starts[0]:
+        return "-"
+    after = line_of(data, "questions")  # a top-level key below the list ends it
+    if any(after < at <= line for at in getattr(data, "key_lines", {}).values()):
+        return "-"
+    index = bisect.bisect_right(starts, line) - 1
+    item = questions[index]
+    raw = item.get("id") if isinstance(item, dict) else None
+    if isinstance(raw, str) and ID_RE.match(raw) and len(raw) <= 200:
+        return raw
+    return f"#{index + 1}"
 
 
 def parse_bank(text: str, path: str = "<string>") -> Bank:

@@ -19,7 +19,7 @@ import yaml
 from refresher.core import limits
 from refresher.core.document import LineDict, LineList, plain
 from refresher.core.errors import BankError, InputError
-from refresher.core.text import excerpt
+from refresher.core.text import codepoint, excerpt
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _SEQ_TAG, _MAP_TAG = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
@@ -183,10 +183,43 @@ def read(text: str, path: str) -> tuple[Any, list[tuple[int, str]]]:
         raise BankError([f"{path}:{exc.line}: -: {exc.message}"]) from None
     except yaml.MarkedYAMLError as exc:
         raise BankError([f"{path}:{_syntax(exc)}"]) from None
+    except yaml.reader.ReaderError as exc:
+        refused = _refused(text)
+        if not refused:  # not a character of the text: say what the reader said
+            raise BankError([f"{path}:1: -: YAML error: {excerpt(str(exc), 80)}"]) from None
+        # read on with each one stood in for, so that the rest of the file is checked too
+        data, problems = read(_REFUSED.sub("\ufffd", text), path)
+        return data, refused + problems
     except yaml.YAMLError as exc:
         raise BankError([f"{path}:1: -: YAML error: {excerpt(str(exc), 80)}"]) from None
     finally:
         loader.dispose()
+
+
+# What YAML allows in a file as is (the YAML 1.1 printable set, as PyYAML's reader checks it):
+# a control character (ESC, BEL, DEL, C1), a lone surrogate or U+FFFE/FFFF stops its parser.
+_REFUSED = yaml.reader.Reader.NON_PRINTABLE
+REFUSED_SHOWN = 20  # lines named, one problem each
+
+
+def _refused(text: str) -> list[tuple[int, str]]:
+    """The first `REFUSED_SHOWN` lines holding a character YAML refuses as is, each as (line,
+    message) with the first such character of the line, then one more if lines below hold some."""
+    found: list[tuple[int, str]] = []
+    line, counted, pos = 1, 0, 0
+    while (match := _REFUSED.search(text, pos)) is not None:
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        if len(found) == REFUSED_SHOWN:
+            found.append((found[-1][0], "and lines below hold more such characters"))
+            break
+        char = codepoint(match.group())
+        found.append((line, f"control character {char}: YAML allows none as is (remove it)"))
+        end = text.find("\n", match.start())
+        if end < 0:
+            break
+        pos = end + 1  # the next line: one problem a line
+    return found
 
 
 def read_params(text: str, label: str) -> Any:
