@@ -126,6 +126,27 @@ def test_plan_minutes_turns_the_budget_into_answers_and_a_forecast(tmp_path, mon
     assert result.exit_code == 1 and "--minutes must be between 1 and 1440" in result.output
 
 
+def test_a_date_inside_the_last_review_days_says_no_minutes_bring_cards_in(tmp_path, monkeypatch):
+    """Two days ahead with three last-review days: no new card can come before the date, so
+    no number of minutes is offered as if it helped, and the last review starts no day before
+    today."""
+    bank = write_cards(tmp_path / "facts.yaml", 20)
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    interview = (DAY.date_of(T0) + timedelta(days=2)).isoformat()
+    data = plan_json(runner, bank, "--minutes", "5", "--date", interview)
+    assert data["budget"]["unseen_left"] == 20
+    assert data["budget"]["more_minutes"]["unseen_left"] == 20  # what the most tried brings
+    out = runner.invoke(app, ["plan", str(bank), "--minutes", "5", "--date", interview]).output
+    assert "in the last-review days" in out and "last review from" not in out
+    assert "none would bring more cards in before the date" in out
+    assert "still unseen" not in out
+    ahead = (DAY.date_of(T0) + timedelta(days=20)).isoformat()
+    out = runner.invoke(app, ["plan", str(bank), "--minutes", "5", "--date", ahead]).output
+    assert "last review from" in out and "none would bring" not in out
+
+
 # --- `review` within the budget -----------------------------------------------------------------
 
 

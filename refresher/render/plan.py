@@ -114,8 +114,10 @@ def plan(console: Console, p: Plan) -> None:
             " · ",
             (f"{plural(left, 'day')} left", "bold"),
         )
-        if t.buffer_days:
+        if t.buffer_days and t.buffer_start > p.today:
             line.append(f" · last review from {t.buffer_start:%a %d %b}", style="muted")
+        elif t.buffer_days:  # a date closer than the buffer: its days began before today
+            line.append(" · in the last-review days", style="muted")
         console.print(line)
         if p.left_out:
             console.print(
@@ -297,14 +299,22 @@ def budget_rows(console: Console, p: Plan) -> None:
         rows.append(("Fits", fits))
         if b.more is not None and b.more[1].readiness is not None:
             m, more = b.more
-            text = Text.assemble(
-                (f"{m} min a day", "bold"), f": {pct(more.readiness or 0.0)} on the morning"
-            )
-            if not b.all_in:
+            if not b.all_in and more.unseen_left >= b.forecast.unseen_left:
+                # no new-card day is left before the last-review days: time cannot help
+                text = Text(
+                    f"none would bring more cards in before the date (tried up to {m} min a"
+                    " day): the days left are for review",
+                    style="muted",
+                )
+            else:
+                text = Text.assemble(
+                    (f"{m} min a day", "bold"), f": {pct(more.readiness or 0.0)} on the morning"
+                )
+            if not b.all_in and more.unseen_left < b.forecast.unseen_left:
                 text.append(
                     " with every card in"
                     if more.unseen_left == 0
-                    else f", {plural(more.unseen_left, 'card')} still unseen",
+                    else f", {plural(more.unseen_left, 'card')} still unseen (the most tried)",
                     style="muted",
                 )
             rows.append(("More minutes", text))
