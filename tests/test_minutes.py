@@ -147,6 +147,26 @@ def test_a_date_inside_the_last_review_days_says_no_minutes_bring_cards_in(tmp_p
     assert "last review from" in out and "none would bring" not in out
 
 
+def test_answers_that_took_no_time_plan_a_second_each(tmp_path, monkeypatch):
+    """Answers piped in are stored at 0 s: the median is floored at a second, so a budget of
+    minutes stays a number of answers (it was 599,999 answers in 10 minutes)."""
+    from refresher.banks.load import load_bank
+    from refresher.core.model import Outcome
+
+    bank = write_cards(tmp_path / "facts.yaml", 10)
+    monkeypatch.setenv("REFRESHER_NOW", T0.isoformat())
+    with open_store() as store:
+        for k, q in enumerate(load_bank(bank).questions[:6]):
+            store.record_attempt(
+                q, Outcome(True, "x", "x"), seconds=0.0, mode="practice",
+                now=T0 - timedelta(minutes=10 - k),
+            )  # fmt: skip
+    data = plan_json(CliRunner(), bank, "--minutes", "10")
+    today = data["today_plan"]
+    assert today["seconds_per_answer"] == 1.0 and today["seconds_from"] == "history"
+    assert data["budget"]["answers_a_day"] == 600
+
+
 # --- `review` within the budget -----------------------------------------------------------------
 
 

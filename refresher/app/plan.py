@@ -39,6 +39,7 @@ from refresher.storage.store import Store, open_store
 
 SECONDS_SAMPLE = 200  # the learner's last answers the time estimate is the median of
 SECONDS_MIN_ANSWERS = 5  # fewer than this: the stated default
+SECONDS_FLOOR = 1.0  # no answer is planned at less than this
 
 
 def target_of(settings: Config, interview: date | None = None) -> Target | None:
@@ -383,11 +384,13 @@ class Plan(msgspec.Struct, frozen=True):
 
 
 def seconds_per_answer(store: Store) -> tuple[float, bool]:
-    """(the learner's median seconds per answer, whether from history) or the default."""
+    """(the learner's median seconds per answer, whether from history) or the default; never
+    under `SECONDS_FLOOR` (answers piped in take no time: a median of 0 made a budget of
+    minutes into unbounded answers)."""
     recent = store.recent_answer_seconds(SECONDS_SAMPLE)
     if len(recent) < SECONDS_MIN_ANSWERS:
         return planning.DEFAULT_SECONDS, False
-    return float(statistics.median(recent)), True
+    return max(float(statistics.median(recent)), SECONDS_FLOOR), True
 
 
 def compute(
