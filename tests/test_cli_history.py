@@ -59,6 +59,9 @@ def test_history_limit_keeps_the_last_rows() -> None:
     text = _run("history", "--limit", "1").stdout
     assert "2026-11-03" in text and "2026-11-01" not in text
     assert _run("history", "--limit", "0").exit_code == 1
+    bad = _run("history", "--last", "-1")  # named by both its names, whichever was typed
+    assert bad.exit_code == 1
+    assert bad.output == "error: --limit/--last: must be a whole number of at least 1, got -1\n"
 
 
 def test_review_intervals_use_the_buttons_units() -> None:

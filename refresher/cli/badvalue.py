@@ -14,9 +14,11 @@ _CHOICES = re.compile(r"is not one of (.+?)\.?$")
 
 
 def _name(param: Any) -> str:
+    """The option's long names (every one of them, as the parser does not say which was
+    typed: `--limit/--last`), else its metavar."""
     opts = [o for o in getattr(param, "opts", ()) or () if o.startswith("--")]
     if opts:
-        return opts[0]
+        return "/".join(opts)
     return str(getattr(param, "metavar", None) or getattr(param, "name", "value")).upper()
 
 
