@@ -36,6 +36,14 @@ def test_coverage(bank) -> None:
     assert {"bptt", "gradients"} <= kinds
 
 
+def test_the_readme_counts_the_bundled_bank_s_questions(bank) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`content/session-14\.yaml`, (\d+) questions", readme)
+    assert said is not None and int(said.group(1)) == len(bank.questions)
+
+
 def test_open_questions_have_three_to_six_points(bank) -> None:
     for q in bank.questions:
         if q.type == "open":
