@@ -92,3 +92,17 @@ def test_the_simulated_shortening_is_the_review_s(
         assert mine == {**kept, moved: kept.get(moved, 0) + 1}
     else:
         assert mine == kept
+
+
+def test_a_date_past_the_forecast_s_days_labels_what_they_bring(monkeypatch):
+    """The forecast stops after `MAX_DAYS`: a date a year ahead shows the readiness as what
+    those days of the plan bring, not as following the plan up to the date."""
+    monkeypatch.setenv("REFRESHER_NOW", NOW.isoformat())
+    monkeypatch.setenv("COLUMNS", "100")
+    runner = CliRunner()
+    far = runner.invoke(app, ["plan", "--date", "2027-12-01"]).output
+    assert f"  {forecast.MAX_DAYS} days of the plan" in far and "if you follow the plan " not in far
+    data = json.loads(runner.invoke(app, ["plan", "--date", "2027-12-01", "--json"]).output)
+    assert len(data["forecast"]["days"]) == forecast.MAX_DAYS
+    near = runner.invoke(app, ["plan", "--date", "2026-12-20"]).output
+    assert "  if you follow the plan" in near and "days of the plan" not in near

@@ -68,7 +68,7 @@ def _rows(console: Console, rows: list[tuple[str, Text | str]]) -> None:
 
 def workload_chart(console: Console, f: Forecast, minutes: int | None = None) -> None:
     """Minutes a day, simulated: one bar a day."""
-    note = "minutes a day if you follow the plan: every answer, learning steps too"
+    note = "minutes a day if you follow the plan, learning steps too"
     if minutes is not None:
         note = f"minutes a day within {minutes} if you follow the plan, learning steps too"
     section(console, "Workload", note)
@@ -218,9 +218,10 @@ def plan(console: Console, p: Plan) -> None:
         )
     f = p.forecast
     if on_day and f is not None and f.readiness is not None:
+        covered = len(f.days) >= (p.days_left or 0)  # else only the forecast's days
         lines.append(
             (
-                "  if you follow the plan",
+                "  if you follow the plan" if covered else f"  {len(f.days)} days of the plan",
                 Text.assemble(
                     (f"{pct(f.readiness):>4} ", _level(f.readiness)), bar(f.readiness, width)
                 ),
