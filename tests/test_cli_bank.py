@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
 from refresher.cli import app
@@ -147,3 +148,36 @@ def test_banks_warns_when_two_banks_share_an_id_or_question_ids(refresher_home):
     assert "Session 14" in result.stdout
     alone = CliRunner().invoke(app, ["banks"], env={"REFRESHER_HOME": str(refresher_home / "x")})
     assert "share" not in alone.stderr and "have one id" not in alone.stderr
+
+
+@pytest.mark.parametrize("odd", ["folder", "dangling link"])
+def test_a_folder_or_a_dangling_link_among_the_banks_is_skipped(refresher_home, tmp_path, odd):
+    folder = refresher_home / "banks"
+    folder.mkdir(parents=True)
+    entry = folder / "odd.yaml"
+    if odd == "folder":
+        entry.mkdir()
+    else:
+        entry.symlink_to(tmp_path / "nowhere.yaml")
+    runner = CliRunner()
+    home = runner.invoke(app, [])
+    assert home.exit_code == 0, home.output
+    assert "session-14" in home.stdout and "odd.yaml" in home.output
+    for args in (["banks"], ["stats", "--no-pager"], ["find", "lstm"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.strip()
+        warned = [line for line in result.stderr.splitlines() if "odd.yaml" in line]
+        assert len(warned) == 1, (args, result.stderr)
+        assert warned[0].startswith("warning: skipped ")
+        assert warned[0].endswith("(see `refresher check odd`)")
+    check = runner.invoke(app, ["check"])
+    assert check.exit_code == 1
+    named = [line for line in check.stdout.splitlines() if "odd.yaml" in line]
+    assert len(named) == 1 and "odd.yaml:1: -: " in named[0], check.stdout
+    assert "session-14: 251 questions, no problems" in " ".join(check.stdout.split())
+    assert check.stderr.strip() == "1 of 2 bank files has problems"
+    assert runner.invoke(app, ["check", "odd"]).stdout == "\n".join(named) + "\n"
+    unknown = runner.invoke(app, ["quiz", "nosuch"])
+    assert unknown.exit_code == 1 and "available: session-14 (not loaded" in unknown.stderr
+    assert "odd.yaml" in unknown.stderr

@@ -3,6 +3,8 @@ command); `--help` still prints help; neither loads NumPy."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -59,3 +61,24 @@ def test_help_still_prints_help() -> None:
 
 def test_home_screen_does_not_import_numpy() -> None:
     assert _numpy_loaded([], "") == "CLEAN"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_home_warns_of_bank_problems_as_banks_does(refresher_home: Path, mini_path: Path) -> None:
+    folder = refresher_home / "banks"
+    folder.mkdir(parents=True)
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    (folder / "dup.yaml").write_text(mini_path.read_text().replace("id: mini", "id: session-14"))
+    runner = CliRunner()
+    home = runner.invoke(app, [])
+    listed = runner.invoke(app, ["banks"])
+    assert home.exit_code == 0 and listed.exit_code == 0
+    assert home.stderr == listed.stderr  # the same lines, worded alike
+    lines = home.stderr.splitlines()
+    assert len(lines) == 2, home.stderr
+    assert lines[0].startswith("warning: skipped ") and "zero.yaml:1: -: not a regular" in lines[0]
+    assert "have one id 'session-14'" in lines[1]
+    assert "zero.yaml" not in home.stdout and "Next: refresher review" in home.stdout
+    review = runner.invoke(app, ["review", "dup"])
+    assert review.exit_code == 1
+    assert "available: session-14 (not loaded" in review.stderr

@@ -2,8 +2,9 @@
 
 Per bank: cards due today and new cards left today (as `review` would ask them), the days to
 the interview and readiness on its morning when a date is set; over all banks: the study
-streak and the last study. `next_command` is the one command to run now. Nothing here loads
-NumPy (the explain engine): the home screen starts as fast as `--help`.
+streak and the last study. `next_command` is the one command to run now; `warnings` are the
+bank problems (broken banks skipped, ids shared), worded as `refresher banks` words them.
+Nothing here loads NumPy (the explain engine): the home screen starts as fast as `--help`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Home:
     today: date
     banks: list[BankLine]
     skipped: list[bank_access.Skipped]
+    shared: list[str]  # banks with one id, or sharing question ids (`banks.shared_ids`)
     streak: int
     studied_today: bool
     interview: date | None
@@ -49,6 +51,11 @@ class Home:
     last_day: date | None  # the study day of the last study
     last_local: datetime | None  # its time on the learner's clock
     default_bank: str | None  # the bank `review` opens without a name
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per bank problem, as `refresher banks` words them."""
+        return [s.warning for s in self.skipped] + self.shared
 
     @property
     def next_command(self) -> str:
@@ -109,6 +116,7 @@ def compute(
         today=today,
         banks=lines,
         skipped=skipped,
+        shared=bank_access.shared_ids(banks),
         streak=streak,
         studied_today=studied_today,
         interview=None if target is None else target.day,

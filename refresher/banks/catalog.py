@@ -85,7 +85,7 @@ def resolve(name: str | None, paths: list[Path], cache: Path | None = None) -> B
     for path, exc in broken:
         if name is None or path.stem == name:  # the bank asked for is the broken one
             raise every_problem(path, exc) from None
-    known = ", ".join(b.id for b in banks) or "none"
+    known = ", ".join(dict.fromkeys(b.id for b in banks)) or "none"  # each id once
     message = f"unknown bank '{excerpt(name or '', 60)}'; available: {known}"
     if broken:
         files = ", ".join(p.name for p, _ in broken)

@@ -20,7 +20,7 @@ from typing import Any
 from refresher.banks import cache as banks_cache
 from refresher.core import limits
 from refresher.core.document import line_of
-from refresher.core.errors import BankError, RefresherError
+from refresher.core.errors import BankError
 from refresher.core.model import ID_RE, Bank, Question
 from refresher.core.text import a_or_an, excerpt
 from refresher.env import collector
@@ -308,6 +308,16 @@ def parse_bank(text: str, path: str = "<string>") -> Bank:
     return bank
 
 
+class NotABankFile(BankError):
+    """No bank file where one was named or listed: nothing there (a dangling link too), or a
+    folder. Its one problem line is what a list of banks skips and `check` reports; its message
+    is the plain error for a path named on the command line."""
+
+    def __init__(self, shown: str, problem: str, message: str):
+        super().__init__([f"{shown}:1: -: {problem}"])
+        self.args = (message,)
+
+
 def read_bank_file(path: str | os.PathLike[str]) -> tuple[bytes, str]:
     """The bytes of a bank file and the name to show for it, refused before reading when it is
     not a regular file (a FIFO would block) or is larger than `limits.BANK_FILE_BYTES`."""
@@ -317,9 +327,14 @@ def read_bank_file(path: str | os.PathLike[str]) -> tuple[bytes, str]:
         return read_bounded(p, limits.BANK_FILE_BYTES), shown
     except Refused as why:
         if why.kind == "missing":
-            raise RefresherError(f"no such bank file: {excerpt(str(p), 80)}") from None
+            if _is_link(p):
+                message = f"{excerpt(str(p), 80)} is a link to nothing, not a bank file"
+                raise NotABankFile(shown, "a link to nothing", message) from None
+            message = f"no such bank file: {excerpt(str(p), 80)}"
+            raise NotABankFile(shown, "no such file", message) from None
         if why.kind == "folder":
-            raise RefresherError(f"{excerpt(shown, 80)} is a folder, not a bank file") from None
+            message = f"{excerpt(shown, 80)} is a folder, not a bank file"
+            raise NotABankFile(shown, "a folder, not a bank file", message) from None
         if why.kind == "special":
             message = "not a regular file"
         elif why.kind == "too-big":
@@ -329,6 +344,13 @@ def read_bank_file(path: str | os.PathLike[str]) -> tuple[bytes, str]:
         else:
             message = f"cannot read: {why.reason}"
         raise BankError([f"{shown}:1: -: {message}"]) from None
+
+
+def _is_link(p: Path) -> bool:
+    try:
+        return p.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -357,12 +379,18 @@ def load_bank(path: str | os.PathLike[str], cache: Path | None = None) -> Bank:
     return bank
 
 
-def check_file(path: str | os.PathLike[str]) -> tuple[Bank | None, list[str]]:
-    """Every problem of one bank file, structural and numeric, for `refresher check`."""
+def check_file(
+    path: str | os.PathLike[str], *, named: bool = False
+) -> tuple[Bank | None, list[str]]:
+    """Every problem of one bank file, structural and numeric, for `refresher check`. A path
+    `named` on the command line with no file there raises `NotABankFile`; one found in a folder
+    has it as its problem."""
     try:
         raw, shown = read_bank_file(path)
         bank, problems = _parse(_decode(raw, shown), shown)
     except BankError as exc:  # unreadable or over a limit: nothing further can be checked
+        if named and isinstance(exc, NotABankFile):
+            raise
         return None, exc.problems
     problems = problems + _deep_problems(bank)
     return (None if problems else bank), _lines(shown, problems)
@@ -370,7 +398,10 @@ def check_file(path: str | os.PathLike[str]) -> tuple[Bank | None, list[str]]:
 
 def every_problem(path: str | os.PathLike[str], exc: BankError) -> BankError:
     """The error to show for a bank asked for by name that does not load: every problem
-    `check` finds in it (the numeric specs' too, which loading alone does not reach)."""
+    `check` finds in it (the numeric specs' too, which loading alone does not reach); for no
+    bank file there, its own one line."""
+    if isinstance(exc, NotABankFile):
+        return exc
     _, problems = check_file(path)
     return BankError(problems) if problems else exc
 

@@ -162,9 +162,12 @@ def _root(
         return
     from refresher.app.home import gather  # the home screen: no NumPy, like --help
     from refresher.render import home as show
-    from refresher.render.console import make_console
+    from refresher.render.console import make_console, print_warning
 
-    show.home(make_console(), gather())
+    home = gather()
+    for line in home.warnings:  # on stderr, as `refresher banks` gives them
+        print_warning(line)
+    show.home(make_console(), home)
 
 
 def main() -> None:

@@ -65,6 +65,7 @@ def check(
     from refresher.render.console import make_console
 
     files: list[Path] = []
+    named: set[Path] = set()  # typed as a file: nothing there is an error, not a bad bank
     known = {p.stem: p for p in reversed(catalog.bank_paths(_user_dirs()))}
     for path in paths or []:
         if is_folder(path):
@@ -73,6 +74,7 @@ def check(
             files.append(known[str(path)])  # a bank named by its id, as other commands take
         else:
             files.append(path)
+            named.add(path)
     if not paths:
         files = catalog.bank_paths(_user_dirs())
     if not files:
@@ -80,7 +82,7 @@ def check(
     console = make_console()
     failed = 0
     for path in files:
-        bank, problems = banks.check_file(path)
+        bank, problems = banks.check_file(path, named=path in named)
         if problems:
             failed += 1
             draw.problems(console, problems)

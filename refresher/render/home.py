@@ -47,8 +47,6 @@ def home(console: Console, home: Home) -> None:
         console.print(table)
     else:
         console.print("No bank loads: see `refresher banks`.")
-    for s in home.skipped:
-        console.print(Text(s.warning, "skip"))
     console.print()
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="muted", no_wrap=True)
