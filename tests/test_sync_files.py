@@ -266,6 +266,36 @@ def test_the_cli_says_what_it_did_and_what_waits(pair, monkeypatch):
     assert runner.invoke(app, ["sync"]).exit_code == 0
 
 
+def test_a_warning_s_count_and_its_words_agree(pair, monkeypatch):
+    a, _, folder = pair
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    (folder / "other.jsonl").write_bytes(b"junk 1\n")
+    one = CliRunner().invoke(app, ["sync", str(folder)])
+    assert one.exit_code == 0, one.output
+    assert one.stderr.splitlines() == [
+        "warning: 1 line that is not a refresher event skipped: other.jsonl"
+    ]
+    with (folder / "other.jsonl").open("ab") as fh:
+        fh.write(b"junk 2\njunk 3\n")
+    two = CliRunner().invoke(app, ["sync", str(folder)])
+    assert two.stderr.splitlines() == [
+        "warning: 2 lines that are not refresher events skipped: other.jsonl"
+    ]
+    result = app_sync.SyncResult("laptop-1")
+    for why in show._PROBLEMS:
+        result.problem(why, "x.jsonl")
+    assert [line.split(":")[0] for line in show.problem_lines(result)] == [
+        "1 torn last line skipped (read again at the next sync)",
+        "1 line too long skipped",
+        "1 line that is not a refresher event skipped",
+        "1 line with a bad checksum skipped",
+        "1 line from a newer refresher skipped (upgrade refresher to read them)",
+        "1 file rewritten from an older copy read again from the start"
+        " (nothing already brought in is removed)",
+        "1 file that could not be read",
+    ]
+
+
 def test_two_syncs_at_once_wait_for_each_other(pair):
     a, _, folder = pair
     for k in range(30):
