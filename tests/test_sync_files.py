@@ -266,6 +266,18 @@ def test_the_cli_says_what_it_did_and_what_waits(pair, monkeypatch):
     assert runner.invoke(app, ["sync"]).exit_code == 0
 
 
+def test_a_file_given_as_the_folder_is_one_line_in_own_words(pair, monkeypatch):
+    a, _, folder = pair
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    given = folder / "notes.txt"
+    given.write_text("not a folder\n")
+    for args in (["sync", str(given)], ["sync", str(given), "--status"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.splitlines() == [f"error: {given} is a file, not a sync folder"]
+    assert given.read_text() == "not a folder\n"
+
+
 def test_a_warning_s_count_and_its_words_agree(pair, monkeypatch):
     a, _, folder = pair
     monkeypatch.setenv("REFRESHER_HOME", str(a))

@@ -17,7 +17,6 @@ def sync(
     folder: Path = typer.Argument(
         None,
         help="The sync folder (a git checkout, a Syncthing or cloud folder); default: sync_dir.",
-        file_okay=False,
     ),
     show_status: bool = typer.Option(
         False, "--status", help="Show machines seen and what is waiting; change nothing."
