@@ -266,6 +266,26 @@ def test_the_cli_says_what_it_did_and_what_waits(pair, monkeypatch):
     assert runner.invoke(app, ["sync"]).exit_code == 0
 
 
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_empty_folder_name_is_refused_and_nothing_is_written(pair, monkeypatch, name):
+    a, _, folder = pair
+    rate(a, "c1", S.Rating.Good, T0)
+    work = folder.parent / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    home_before = sorted(p.name for p in a.iterdir())
+    for args in (["sync", name], ["sync", name, "--status"], ["sync", name, "--json"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.splitlines() == [
+            "error: the sync folder's name is empty: refresher sync DIR"
+        ]
+        assert result.stdout == ""
+    assert list(work.iterdir()) == [] and list(folder.iterdir()) == []
+    assert sorted(p.name for p in a.iterdir()) == home_before
+
+
 def test_a_file_given_as_the_folder_is_one_line_in_own_words(pair, monkeypatch):
     a, _, folder = pair
     monkeypatch.setenv("REFRESHER_HOME", str(a))

@@ -25,8 +25,10 @@ __all__ = ["Progress", "Reading", "SyncResult", "SyncStatus", "around_study", "s
 
 
 def _folder(folder: Path | str) -> Path:
-    """The sync folder named, checked before anything is locked or written: a file or a
-    folder that is not there is refused."""
+    """The sync folder named, checked before anything is locked or written: an empty name is
+    refused (it is not the working folder), and so is a file or a folder that is not there."""
+    if isinstance(folder, str) and not folder.strip():
+        raise SyncError("the sync folder's name is empty: refresher sync DIR")
     return check_folder(Path(folder).expanduser())
 
 
