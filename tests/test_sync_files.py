@@ -298,6 +298,25 @@ def test_a_file_given_as_the_folder_is_one_line_in_own_words(pair, monkeypatch):
     assert given.read_text() == "not a folder\n"
 
 
+def test_what_waits_to_send_is_told_per_folder(pair, tmp_path):
+    a, _, folder = pair
+    other = tmp_path / "other"
+    other.mkdir()
+    rate(a, "c1", S.Rating.Good, T0)
+    assert sync(a, folder).exported == 2
+    assert sync(a, other).exported == 2  # the mark of what was sent moves to the other folder
+    assert app_sync.status(folder, a).to_send == 0  # the folder holds them already
+    rate(a, "c2", S.Rating.Good, T0 + timedelta(minutes=1))
+    assert app_sync.status(folder, a).to_send == 1
+    assert app_sync.status(other, a).to_send == 1
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert app_sync.status(fresh, a).to_send == 3
+    assert sync(a, folder).exported == 1
+    assert app_sync.status(other, a).to_send == 1
+    assert app_sync.status(folder, a).to_send == 0
+
+
 def test_a_warning_s_count_and_its_words_agree(pair, monkeypatch):
     a, _, folder = pair
     monkeypatch.setenv("REFRESHER_HOME", str(a))
