@@ -266,6 +266,87 @@ def test_the_cli_says_what_it_did_and_what_waits(pair, monkeypatch):
     assert runner.invoke(app, ["sync"]).exit_code == 0
 
 
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_empty_folder_name_is_refused_and_nothing_is_written(pair, monkeypatch, name):
+    a, _, folder = pair
+    rate(a, "c1", S.Rating.Good, T0)
+    work = folder.parent / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    home_before = sorted(p.name for p in a.iterdir())
+    for args in (["sync", name], ["sync", name, "--status"], ["sync", name, "--json"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.splitlines() == [
+            "error: the sync folder's name is empty: refresher sync DIR"
+        ]
+        assert result.stdout == ""
+    assert list(work.iterdir()) == [] and list(folder.iterdir()) == []
+    assert sorted(p.name for p in a.iterdir()) == home_before
+
+
+def test_a_file_given_as_the_folder_is_one_line_in_own_words(pair, monkeypatch):
+    a, _, folder = pair
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    given = folder / "notes.txt"
+    given.write_text("not a folder\n")
+    for args in (["sync", str(given)], ["sync", str(given), "--status"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.splitlines() == [f"error: {given} is a file, not a sync folder"]
+    assert given.read_text() == "not a folder\n"
+
+
+def test_what_waits_to_send_is_told_per_folder(pair, tmp_path):
+    a, _, folder = pair
+    other = tmp_path / "other"
+    other.mkdir()
+    rate(a, "c1", S.Rating.Good, T0)
+    assert sync(a, folder).exported == 2
+    assert sync(a, other).exported == 2  # the mark of what was sent moves to the other folder
+    assert app_sync.status(folder, a).to_send == 0  # the folder holds them already
+    rate(a, "c2", S.Rating.Good, T0 + timedelta(minutes=1))
+    assert app_sync.status(folder, a).to_send == 1
+    assert app_sync.status(other, a).to_send == 1
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert app_sync.status(fresh, a).to_send == 3
+    assert sync(a, folder).exported == 1
+    assert app_sync.status(other, a).to_send == 1
+    assert app_sync.status(folder, a).to_send == 0
+
+
+def test_a_warning_s_count_and_its_words_agree(pair, monkeypatch):
+    a, _, folder = pair
+    monkeypatch.setenv("REFRESHER_HOME", str(a))
+    (folder / "other.jsonl").write_bytes(b"junk 1\n")
+    one = CliRunner().invoke(app, ["sync", str(folder)])
+    assert one.exit_code == 0, one.output
+    assert one.stderr.splitlines() == [
+        "warning: 1 line that is not a refresher event skipped: other.jsonl"
+    ]
+    with (folder / "other.jsonl").open("ab") as fh:
+        fh.write(b"junk 2\njunk 3\n")
+    two = CliRunner().invoke(app, ["sync", str(folder)])
+    assert two.stderr.splitlines() == [
+        "warning: 2 lines that are not refresher events skipped: other.jsonl"
+    ]
+    result = app_sync.SyncResult("laptop-1")
+    for why in show._PROBLEMS:
+        result.problem(why, "x.jsonl")
+    assert [line.split(":")[0] for line in show.problem_lines(result)] == [
+        "1 torn last line skipped (read again at the next sync)",
+        "1 line too long skipped",
+        "1 line that is not a refresher event skipped",
+        "1 line with a bad checksum skipped",
+        "1 line from a newer refresher skipped (upgrade refresher to read them)",
+        "1 file rewritten from an older copy read again from the start"
+        " (nothing already brought in is removed)",
+        "1 file that could not be read",
+    ]
+
+
 def test_two_syncs_at_once_wait_for_each_other(pair):
     a, _, folder = pair
     for k in range(30):

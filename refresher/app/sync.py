@@ -18,14 +18,18 @@ from refresher.core.errors import RefresherError
 from refresher.env.clock import Clock, utcnow
 from refresher.storage.store import open_store
 from refresher.storage.sync import Sync
-from refresher.storage.sync_folder import SyncError, machine_id, sync_lock
+from refresher.storage.sync_folder import SyncError, check_folder, machine_id, sync_lock
 from refresher.storage.sync_report import Progress, Reading, SyncResult, SyncStatus
 
 __all__ = ["Progress", "Reading", "SyncResult", "SyncStatus", "around_study", "status", "sync"]
 
 
 def _folder(folder: Path | str) -> Path:
-    return Path(folder).expanduser()
+    """The sync folder named, checked before anything is locked or written: an empty name is
+    refused (it is not the working folder), and so is a file or a folder that is not there."""
+    if isinstance(folder, str) and not folder.strip():
+        raise SyncError("the sync folder's name is empty: refresher sync DIR")
+    return check_folder(Path(folder).expanduser())
 
 
 def sync(
@@ -36,12 +40,13 @@ def sync(
 ) -> SyncResult:
     """One sync of the data folder `home` with `folder`; `progress` is told how far each
     file of the folder is read (`Reading`)."""
+    path = _folder(folder)
     config = app_settings.load(home)
     now = clock()
     with sync_lock(home):
         machine = machine_id(home)
         with open_store(home) as store:
-            job = Sync(store, _folder(folder), machine)
+            job = Sync(store, path, machine)
             result = SyncResult(machine)
             job.record_settings(
                 {
@@ -61,10 +66,11 @@ def sync(
 
 def status(folder: Path | str, home: Path | None = None) -> SyncStatus:
     """Machines seen, the last sync of each, and events waiting either way."""
+    path = _folder(folder)
     with sync_lock(home):
         machine = machine_id(home)
         with open_store(home) as store:
-            return Sync(store, _folder(folder), machine).status()
+            return Sync(store, path, machine).status()
 
 
 @contextlib.contextmanager

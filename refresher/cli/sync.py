@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -14,10 +13,9 @@ from refresher.cli.help import PagedCommand
 
 
 def sync(
-    folder: Path = typer.Argument(
+    folder: str | None = typer.Argument(  # as typed: "" is refused, not taken as "."
         None,
         help="The sync folder (a git checkout, a Syncthing or cloud folder); default: sync_dir.",
-        file_okay=False,
     ),
     show_status: bool = typer.Option(
         False, "--status", help="Show machines seen and what is waiting; change nothing."
@@ -37,7 +35,7 @@ def sync(
     from refresher.render.console import make_console, print_warning
 
     chosen = folder if folder is not None else settings.load().sync_dir
-    if not chosen:
+    if chosen is None:  # an empty name given is refused by the app, in its own words
         raise UsageError("name the sync folder: refresher sync DIR (or config sync_dir DIR)")
     if show_status:
         status = app.status(chosen)

@@ -38,10 +38,13 @@ _KINDS = (
     ("setting", "setting"),
 )
 
-_PROBLEMS = {
+_PROBLEMS: dict[str, str | tuple[str, str]] = {  # one text with {s}, or (one, many)
     "torn": "torn last line{s} skipped (read again at the next sync)",
     "too-long": "line{s} too long skipped",
-    "junk": "line{s} that are not refresher events skipped",
+    "junk": (
+        "line that is not a refresher event skipped",
+        "lines that are not refresher events skipped",
+    ),
     "checksum": "line{s} with a bad checksum skipped",
     "newer": "line{s} from a newer refresher skipped (upgrade refresher to read them)",
     "rewritten": "file{s} rewritten from an older copy read again from the start"
@@ -78,7 +81,11 @@ def problem_lines(result: SyncResult) -> list[str]:
     lines = []
     for why, files in result.problems.items():
         n = sum(files.values())
-        text = _PROBLEMS.get(why, why + "{s}").format(s="" if n == 1 else "s")
+        words = _PROBLEMS.get(why, why + "{s}")
+        if isinstance(words, tuple):
+            text = words[0] if n == 1 else words[1]
+        else:
+            text = words.format(s="" if n == 1 else "s")
         names = ", ".join(sorted(files))
         lines.append(f"{n:,} {text}: {names}")
     return lines

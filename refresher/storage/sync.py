@@ -75,9 +75,7 @@ class Sync:
     # --- status -------------------------------------------------------------------------------
     @guarded
     def status(self) -> SyncStatus:
-        sent = int(state(self.conn, "exported_seq") or 0)
-        if state(self.conn, "exported_to") != str(self.folder.resolve()):
-            sent = 0
+        sent = sync_export.sent_to(self.conn, self.folder, self.machine)
         to_send = self.conn.execute(
             "SELECT count(*) FROM sync_events WHERE (machine IS NULL OR machine = ?) AND seq > ?",
             (self.machine, sent),

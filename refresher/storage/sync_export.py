@@ -11,6 +11,7 @@ data folder) is refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -73,19 +74,53 @@ def _export(store: Store, folder: Path, machine: str, result: SyncResult) -> Non
     result.exported -= result.rewritten_own
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _marked(conn: sqlite3.Connection, folder: Path, now_size: int) -> int | None:
+    """The last event the store marks sent, when that mark is of this folder and our file
+    there is as the last sync left it; else None (the file must be read)."""
+    size = int(state(conn, "exported_size") or -1)
+    if state(conn, "exported_to") == str(folder.resolve()) and now_size == size:
+        return int(state(conn, "exported_seq") or 0)
+    return None
+
+
+def sent_to(conn: sqlite3.Connection, folder: Path, machine: str) -> int:
+    """The last of our events already in our file of `folder`, changing nothing: the store's
+    mark when it is of this folder, else read from the file (the mark moves with each sync, so
+    after a sync with another folder this one's file tells what it holds)."""
+    own = own_file(folder, machine)
+    now_size = _size(own)
+    marked = _marked(conn, folder, now_size)
+    if marked is not None:
+        return marked
+    found = 0
+    if now_size:
+        with contextlib.suppress(OSError), open_regular(own) as fh:
+            for _, line in read_lines(fh, 0):
+                if not line.endswith(b"\n"):
+                    break
+                event = decode(line)
+                if isinstance(event, Event) and event.machine == machine:
+                    found = max(found, event.seq)
+    return found
+
+
 def _own_file_seq(conn: sqlite3.Connection, folder: Path, machine: str, result: SyncResult) -> int:
     """The last of our events in our file, from the store's mark when the file is as the
     last sync left it, else by reading it (and cutting a torn last line of ours)."""
     own = own_file(folder, machine)
     seq = int(state(conn, "exported_seq") or 0)
-    size = int(state(conn, "exported_size") or -1)
     where = state(conn, "exported_to")
-    try:
-        now_size = own.stat().st_size
-    except FileNotFoundError:
-        now_size = 0
-    if where == str(folder.resolve()) and now_size == size:
-        return seq
+    now_size = _size(own)
+    marked = _marked(conn, folder, now_size)
+    if marked is not None:
+        return marked
     found, good = 0, 0
     if now_size:
         with open_regular(own) as fh:

@@ -95,8 +95,10 @@ def check_folder(folder: Path) -> Path:
         raise SyncError(f"sync folder {folder} does not exist; create it first") from None
     except OSError as exc:
         raise SyncError(f"cannot use sync folder {folder}: {exc.strerror}") from None
+    if stat.S_ISREG(info.st_mode):
+        raise SyncError(f"{folder} is a file, not a sync folder")
     if not stat.S_ISDIR(info.st_mode):
-        raise SyncError(f"sync folder {folder} is not a folder")
+        raise SyncError(f"{folder} is not a folder")
     return folder
 
 
