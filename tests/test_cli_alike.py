@@ -41,6 +41,17 @@ def test_an_unknown_option_is_still_a_usage_error() -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "missing"),
+    [(["flag"], "'ID...'"), (["show"], "'ID'"), (["find"], "'TEXT'")],
+)
+def test_a_missing_argument_is_a_usage_error_that_names_it(args, missing) -> None:
+    """Not `error: ID...:` and exit 1 (its empty message taken for a bad value)."""
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert f"Missing argument {missing}" in result.output and "error: ID" not in result.output
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["quiz", "-h", "--no-pager"],

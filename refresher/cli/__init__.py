@@ -90,6 +90,8 @@ class _Boundary(PagedGroup):
             print_error(str(exc))
             raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except typer.BadParameter as exc:  # a value an option cannot take: a user's error
+            if type(exc).__name__ == "MissingParameter":  # no value at all: a usage error
+                raise  # the parser's usage message and exit 2, as for an option with none
             from refresher.cli.badvalue import in_own_words
             from refresher.render.console import print_error
 
