@@ -113,3 +113,16 @@ def test_make_run_takes_ctrl_c_as_done(tmp_path: Path, code: int, ok: bool) -> N
     )
     assert (proc.returncode == 0) is ok, proc.stderr
     assert "Error 130" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["flag"], ["show"], ["find"], ["quiz", "--tag"], ["drill"], ["interview", "--history"]]
+)
+def test_an_argument_quoted_back_carries_no_control_or_markup(args) -> None:
+    """An argument holding an escape sequence (or Rich markup) is quoted back with `?` for
+    each control character, on stderr as on stdout; nothing reaches the terminal raw."""
+    typed = "x\x1b[31mred[bold]b\x07"
+    result = CliRunner().invoke(app, [*args, typed])
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "x?[31mred[bold]b?" in shown

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from refresher.app.browse import Finding, Shown
 from refresher.app.flags import Changed
-from refresher.core.text import plural
+from refresher.core.text import plural, strip_controls
 from refresher.kinds.letters import letter
 from refresher.render.layout import hanging
 from refresher.srs.schedule import RATING_NAMES, Rating
@@ -34,12 +34,13 @@ def _first_line(text: str, width: int = 160) -> str:
 
 
 def finding(console: Console, result: Finding) -> None:
+    typed = strip_controls(result.text)  # what was typed, quoted back: no control, no markup
     if not result.found:
-        console.print(f"No question holds '{result.text}'.")
+        console.print(Text(f"No question holds '{typed}'."))
         return
     shown = len(result.found)
     note = f" (the first {shown})" if shown < result.total else ""
-    console.print(Text(f"{plural(result.total, 'question')} match '{result.text}'{note}", "muted"))
+    console.print(Text(f"{plural(result.total, 'question')} match '{typed}'{note}", "muted"))
     for f in result.found:
         q = f.question
         console.print()

@@ -16,6 +16,8 @@ from rich.markup import escape
 from rich.text import Text
 from rich.theme import Theme
 
+from refresher.core.text import strip_controls
+
 THEME = Theme(
     {
         "right": "bold green",
@@ -283,10 +285,14 @@ def stdin_is_tty() -> bool:
 
 
 def print_error(message: str) -> None:
-    """One clear line on stderr: `error: message` (red when colour is allowed)."""
-    make_console(stderr=True).print(Text.assemble(("error: ", "error"), message), soft_wrap=True)
+    """One clear line on stderr: `error: message` (red when colour is allowed). A control
+    character in it (an argument quoted back, `flag $'\\e[31m'`) is shown as `?`."""
+    line = Text.assemble(("error: ", "error"), strip_controls(message))
+    make_console(stderr=True).print(line, soft_wrap=True)
 
 
 def print_warning(message: str) -> None:
-    """One line on stderr for something skipped that the user should know about."""
-    make_console(stderr=True).print(Text.assemble(("warning: ", "skip"), message), soft_wrap=True)
+    """One line on stderr for something skipped that the user should know about (its control
+    characters shown as `?`)."""
+    line = Text.assemble(("warning: ", "skip"), strip_controls(message))
+    make_console(stderr=True).print(line, soft_wrap=True)
