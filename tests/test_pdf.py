@@ -265,3 +265,17 @@ def test_a_numeric_pdf_solution_stops_at_what_was_asked():
     solution = entry(item).solution
     assert "#step(1, " in solution and "#step(3, " not in solution and "Result" not in solution
     assert "So " in solution
+
+
+def test_the_readme_gives_the_whole_bank_s_page_counts(tmp_path):
+    """The README's page counts of the bundled bank with its answers, on A4 and on Letter."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"with `--answers` is (\d+) pages on A4 and (\d+)\s+on Letter", readme)
+    assert said is not None
+    counted = []
+    for paper in ("a4", "letter"):
+        path = tmp_path / f"{paper}.pdf"
+        args = ["print", "--answers", "--seed", "1", "--paper", paper, "--export", str(path)]
+        assert CliRunner().invoke(app, args).exit_code == 0
+        counted.append(pages(path))
+    assert counted == [int(said[1]), int(said[2])]
