@@ -275,7 +275,7 @@ def test_worksheet_html_prints_well(tmp_path, monkeypatch):
     assert head.count('<div class="room">') >= 5  # lines to write on under numeric questions
     assert "avg-pool-session" not in head  # no ids, kind names or seeds for the learner
     assert "truefalse" not in head and "seed" not in head.split("</style>")[1]
-    assert "refresher print --seed 7" in key  # the key's footer prints the same sheet again
+    assert "refresher print --topic cnn --answers --seed 7" in key  # its footer: print it again
     assert "#00ff00" not in page.lower() and "background: #fff" in page
     colours = set(re.findall(r"(?<![-\w])color: (#[0-9a-f]{6})", page))
     for colour in colours:  # every text colour reads on white (WCAG contrast 4.5:1 or more)

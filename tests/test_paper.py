@@ -150,7 +150,7 @@ def test_the_whole_bank_prints_as_flowing_text_with_blocks_that_fit(tmp_path, mo
     bank = load_bank(next(p for p in bank_paths() if p.name == "session-14.yaml"))
     assert main.count('<section class="q') == len(bank.questions)
     assert key.index('class="shortkey"') < key.index("Solutions")
-    assert "refresher print --seed 7" in key.rsplit("</div>", 1)[1]  # the footer
+    assert "refresher print --answers --seed 7" in key.rsplit("</div>", 1)[1]  # the footer
 
 
 def test_key_only_no_cards_and_letter(tmp_path):
@@ -198,7 +198,9 @@ def test_the_text_and_svg_sheet_have_a_name_line_and_room_but_no_seed(tmp_path):
     sheet, key = path.read_text(encoding="utf-8").split("Answer key", 1)
     assert "Name: ____" in sheet and "Date: ____" in sheet
     assert "seed" not in sheet and "truefalse" not in sheet and "flashcard" not in sheet
-    assert "refresher print --seed 7 prints this sheet" in " ".join(key.split())
+    footer = " ".join(key.split())  # the filters it was printed with, to print it again
+    assert "refresher print --topic cnn --answers --seed 7 prints this sheet" in footer
+    assert "refresher quiz --topic cnn --seed 7 asks the same numbers" in footer
     q9 = sheet.split("\n9. ", 1)[1].split("\n10. ", 1)[0]  # the 3x3 overlapping max-pool
     empty_rows = [line for line in q9.splitlines() if re.fullmatch(r"\s*(│\s+){3}│", line)]
     assert len(empty_rows) == 3

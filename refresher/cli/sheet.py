@@ -57,6 +57,12 @@ def print_sheet(
     the_bank, items, seed = plan_sheet(
         bank, topics=topic or (), types=qtype or (), tags=tag or (), cards=not no_cards, seed=seed
     )
+    from refresher.quiz.worksheet import Again
+
+    again = Again.of(
+        seed, bank=bank, topics=topic or (), types=qtype or (), tags=tag or (),
+        cards=not no_cards, answers=answers, key_only=key_only,
+    )  # fmt: skip
     if as_json:
         from refresher.quiz.worksheet import sheet_entry
 
@@ -75,6 +81,7 @@ def print_sheet(
             answers=answers,
             key_only=key_only,
             paper=(paper or "a4").lower(),
+            again=again,
         )
         path = write_pdf(export, data)
         make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
@@ -92,12 +99,13 @@ def print_sheet(
             answers=answers,
             key_only=key_only,
             paper=None if paper is None else {"a4": "A4", "letter": "letter"}[paper.lower()],
+            again=again,
         )
         path = exporter.write_export(export, page)
         make_console(stderr=True).print(f"saved {path}", markup=False, highlight=False)
         if not show:
             return
-    sections = draw.worksheet(the_bank, items, seed, answers=answers or key_only)
+    sections = draw.worksheet(the_bank, items, seed, answers=answers or key_only, again=again)
     if key_only:  # the title, then the key from its rule on
         sections = sections[:2] + sections[2 + len(items) :]
     if export is not None and export.suffix.lower() not in (".html", ".pdf"):

@@ -20,6 +20,7 @@ from refresher.explain.steps import Chart, format_part
 from refresher.formats import typst as ty
 from refresher.kinds.letters import letter
 from refresher.quiz.round import Item
+from refresher.quiz.worksheet import Again
 
 CHARS_PER_LINE = 180  # of model answer per ruled line (a written answer is its gist)
 OPEN_LINES = (3, 6)  # fewest and most lines under an open question
@@ -246,7 +247,7 @@ def _questions(items: list[Item], entries: list[Entry]) -> list[str]:
     return out
 
 
-def _key(items: list[Item], entries: list[Entry], bank: Bank, seed: int, new_page: bool) -> str:
+def _key(items: list[Item], entries: list[Entry], bank: Bank, again: Again, new_page: bool) -> str:
     out = ["#pagebreak(weak: true)"] if new_page else []
     out.append(f"#heading(level: 2)[Answer key --- {ty.text(bank.title)}]")
     short = []
@@ -288,9 +289,9 @@ def _key(items: list[Item], entries: list[Entry], bank: Bank, seed: int, new_pag
         out.append("]")
     out.append(
         "#block(above: 1.5em, stroke: (top: 0.5pt + luma(170)), inset: (top: 0.5em), "
-        f"text(size: 8.5pt, fill: muted)[Printed from seed {seed}: "
-        f"#raw({ty.string(f'refresher print --seed {seed}')}) prints this sheet again, and "
-        f"#raw({ty.string(f'refresher quiz --seed {seed}')}) asks the same numbers.])"
+        f"text(size: 8.5pt, fill: muted)[Printed from seed {again.seed}: "
+        f"#raw({ty.string(again.print_command)}) prints this sheet again, and "
+        f"#raw({ty.string(again.quiz_command)}) asks the same numbers.])"
     )
     return "\n".join(out)
 
@@ -312,6 +313,7 @@ def worksheet(
     key_only: bool = False,
     paper: str = "a4",
     chart: Callable[[Chart], str] | None = None,
+    again: Again | None = None,
 ) -> str:
     """The worksheet as a Typst document: header with the name/date line, the questions, and
     with `answers` the key on a new page (`key_only`: the key alone)."""
@@ -329,5 +331,5 @@ def worksheet(
         )
         body += _questions(items, entries)
     if answers or key_only:
-        body.append(_key(items, entries, bank, seed, new_page=not key_only))
+        body.append(_key(items, entries, bank, again or Again.of(seed), new_page=not key_only))
     return ty.document(bank.title, "\n".join(body), paper=paper)

@@ -10,10 +10,42 @@ computed number/list, ...) and `answer_text` exactly what to type at the item's 
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from refresher.kinds import kind_of
 from refresher.quiz.round import Item
+
+
+@dataclass(frozen=True)
+class Again:
+    """The commands that print a sheet again and quiz its numbers, as its footer names them:
+    the bank and the filters it was printed with, and its seed."""
+
+    seed: int
+    print_command: str
+    quiz_command: str
+
+    @classmethod
+    def of(
+        cls, seed: int, *, bank: str | None = None, topics: Sequence[str] = (),
+        types: Sequence[str] = (), tags: Sequence[str] = (), cards: bool = True,
+        answers: bool = False, key_only: bool = False,
+    ) -> Again:  # fmt: skip
+        picked = [bank] if bank else []
+        for flag, values in (("--topic", topics), ("--type", types), ("--tag", tags)):
+            for value in values:
+                picked += [flag, value]
+        sheet = [*picked, *([] if cards else ["--no-cards"])]
+        sheet += ["--key-only"] if key_only else ["--answers"] if answers else []
+        seeded = ["--seed", str(seed)]
+        return cls(
+            seed,
+            shlex.join(["refresher", "print", *sheet, *seeded]),
+            shlex.join(["refresher", "quiz", *picked, *seeded]),
+        )
 
 
 def sheet_entry(item: Item) -> dict[str, Any]:

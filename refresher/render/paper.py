@@ -25,6 +25,7 @@ from refresher.core.model import Bank
 from refresher.kinds import KINDS
 from refresher.kinds.letters import letter
 from refresher.quiz.round import Item
+from refresher.quiz.worksheet import Again
 from refresher.render.console import make_console
 from refresher.render.export import PRINT_COLOURS, PRINT_STYLES
 
@@ -387,7 +388,7 @@ def _questions(items: list[Item], entries: list[Entry]) -> list[str]:
     return out
 
 
-def _key(items: list[Item], entries: list[Entry], title: str, seed: int) -> list[str]:
+def _key(items: list[Item], entries: list[Entry], title: str, again: Again) -> list[str]:
     """The short key (each answer once, with its explanation), then the worked solutions."""
     out = [f'<section class="key"><h2>Answer key — {title}</h2><div class="shortkey">']
     for k, (item, e) in enumerate(zip(items, entries, strict=True), 1):
@@ -411,9 +412,9 @@ def _key(items: list[Item], entries: list[Entry], title: str, seed: int) -> list
             out.append(f'<div class="a"><span class="n">{k}.</span><div>{parts}</div></div>')
         out.append("</div>")
     out.append(
-        f'<p class="foot">Printed from seed {seed}: <code>refresher print --seed {seed}</code> '
-        f"prints this sheet again, and <code>refresher quiz --seed {seed}</code> asks the same "
-        "numbers.</p></section>"
+        f'<p class="foot">Printed from seed {again.seed}: '
+        f"<code>{esc(again.print_command)}</code> prints this sheet again, and "
+        f"<code>{esc(again.quiz_command)}</code> asks the same numbers.</p></section>"
     )
     return out
 
@@ -427,6 +428,7 @@ def worksheet_html(
     answers: bool = False,
     key_only: bool = False,
     paper: str | None = None,
+    again: Again | None = None,
 ) -> str:
     """The worksheet as one HTML page. `answers` adds the key (a short list, then worked
     solutions) on a new page; `key_only` prints the key alone; `paper` ("A4", "letter")
@@ -444,7 +446,7 @@ def worksheet_html(
         )
         body += ["<main>", *_questions(items, entries), "</main>"]
     if answers or key_only:
-        body += _key(items, entries, title, seed)
+        body += _key(items, entries, title, again or Again.of(seed))
     css = CSS.replace("TITLE", _css_string(bank.title))
     css = css.replace("PAPER", f"size: {paper};" if paper else "")
     if key_only:

@@ -12,6 +12,7 @@ from pathlib import Path
 from refresher.core.model import Bank
 from refresher.explain.steps import Chart, Worked
 from refresher.quiz.round import Item
+from refresher.quiz.worksheet import Again
 from refresher.render.chart import draw_chart
 
 CHART_WIDTH = 72  # columns of a chart in a PDF (7 pt DejaVu Sans Mono fits a column of A4)
@@ -42,6 +43,7 @@ def worksheet_pdf(
     answers: bool = False,
     key_only: bool = False,
     paper: str = "a4",
+    again: Again | None = None,
 ) -> bytes:
     from refresher.formats import typst as ty
     from refresher.formats.typst_sheet import worksheet
@@ -55,6 +57,7 @@ def worksheet_pdf(
         key_only=key_only,
         paper=paper,
         chart=chart_text,
+        again=again,
     )
     return ty.compile_pdf(source)
 

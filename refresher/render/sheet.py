@@ -18,6 +18,7 @@ from rich.text import Text
 
 from refresher.core.model import Bank
 from refresher.quiz.round import Item
+from refresher.quiz.worksheet import Again
 from refresher.render.kinds import view_of
 
 INDENT = 4
@@ -94,7 +95,9 @@ class Worksheet:
     key: list[RenderableType]
 
 
-def worksheet_parts(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> Worksheet:
+def worksheet_parts(
+    bank: Bank, items: list[Item], seed: int, *, answers: bool, again: Again | None = None
+) -> Worksheet:
     subtitle = f"{len(items)} question{'' if len(items) == 1 else 's'}"
     questions = [
         (_question(n, item, bank.topics), ROOM.get(item.question.type, 0))
@@ -103,19 +106,22 @@ def worksheet_parts(bank: Bank, items: list[Item], seed: int, *, answers: bool) 
     key: list[RenderableType] = []
     if answers:  # the seed goes in the key, to print the same sheet again
         key = [_answer(n, item) for n, item in enumerate(items, 1)]
+        again = again or Again.of(seed)
         key.append(
             Text(
-                f"Printed from seed {seed}: refresher print --seed {seed} prints this sheet "
-                f"again, and refresher quiz --seed {seed} asks the same numbers.",
+                f"Printed from seed {seed}: {again.print_command} prints this sheet again, and"
+                f" {again.quiz_command} asks the same numbers.",
                 style="muted",
             )
         )
     return Worksheet(bank.title, subtitle, questions, key)
 
 
-def worksheet(bank: Bank, items: list[Item], seed: int, *, answers: bool) -> list[RenderableType]:
+def worksheet(
+    bank: Bank, items: list[Item], seed: int, *, answers: bool, again: Again | None = None
+) -> list[RenderableType]:
     """Sections to print or export: title, the questions, and (with `answers`) the key."""
-    parts = worksheet_parts(bank, items, seed, answers=answers)
+    parts = worksheet_parts(bank, items, seed, answers=answers, again=again)
     sections: list[RenderableType] = [
         Panel(
             Text.assemble(
