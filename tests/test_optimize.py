@@ -303,3 +303,25 @@ def test_a_history_of_noise_keeps_the_parameters_in_force(refresher_home, monkey
     assert runner.invoke(app, ["config", "parameters"]).output.strip() == "none"
     out = " ".join(runner.invoke(app, ["optimize"]).output.split())
     assert "not better on held-out reviews" in out and "the old ones stay" in out
+
+
+def test_a_fit_that_moves_nothing_says_so_without_blaming_the_count():
+    """fsrs-rs returning its defaults on enough items is not "too little to fit" (which
+    reads against the item thresholds): it says nothing was learned and what is kept."""
+    import io
+
+    from refresher.app.optimize import Optimized
+    from refresher.render import optimize as draw
+    from refresher.render.console import make_console
+
+    fitted = core.Fitted(
+        reviews=400, items=226, kept=True, reason="no-fit", partial=False,
+        old=core.default_parameters(), new=core.default_parameters(), old_score=None,
+        new_score=None,
+    )  # fmt: skip
+    out = io.StringIO()
+    result = Optimized(scope=None, fitted=fitted, saved=False, rescheduled=0)
+    draw.optimized(make_console(file=out, width=100), result)
+    text = " ".join(out.getvalue().split())
+    assert "226 training items" in text and "fsrs-rs fitted nothing" in text
+    assert "too little" not in text and "The parameters in force are kept." in text

@@ -63,7 +63,11 @@ def optimized(console: Console, result: Optimized) -> None:
         )
         return
     if f.reason == "no-fit":
-        console.print("fsrs-rs found too little to fit. The parameters in force are kept.")
+        console.print(  # enough items, but nothing in them moved a parameter
+            "fsrs-rs fitted nothing: its default parameters came back unchanged, as the"
+            " ratings follow no pattern of the intervals it could learn from. The parameters in"
+            " force are kept."
+        )
         return
     if f.partial:
         console.print("Only the first four parameters (the initial stabilities) were fitted.")
