@@ -367,3 +367,63 @@ def test_a_drawn_numeric_question_in_gift_names_its_givens_as_the_quiz_does(tmp_
     norm = next(line for line in text.splitlines() if line.startswith("::gradients-final-norm::"))
     assert "S \\= " in norm and "T \\= 10" in norm and "hidden units \\= 4" in norm
     assert "forget" not in norm and "scale" not in norm
+
+
+def test_format_apkg_is_obeyed_and_a_file_that_is_no_zip_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plain.csv").write_text("front,back\nhello,world\n")
+    result = _run("import", "plain.csv", "--format", "apkg", "--to", "x.yaml")
+    assert result.exit_code == 1 and not (tmp_path / "x.yaml").exists()
+    assert result.stderr == "error: plain.csv: not an Anki package (not a zip file)\n"
+    (tmp_path / "bad.apkg").write_text("hello\n")
+    (tmp_path / "empty.apkg").write_bytes(b"")
+    (tmp_path / "bad.colpkg").write_text("front,back\nhello,world\n")
+    for name, given in [
+        ("bad.apkg", ["--format", "apkg"]),
+        ("bad.apkg", ["--format", "APKG"]),
+        ("bad.apkg", []),  # the suffix says a package as well
+        ("empty.apkg", []),
+        ("bad.colpkg", []),
+    ]:
+        result = _run("import", name, *given, "--to", "y.yaml")
+        assert result.exit_code == 1, (name, given)
+        assert result.stderr == f"error: {name}: not an Anki package (not a zip file)\n"
+    # another --format reads a package's name as that format, as README says --format decides
+    result = _run("import", "bad.colpkg", "--format", "csv", "--to", "z.yaml")
+    assert result.exit_code == 0 and check_file(tmp_path / "z.yaml")[1] == []
+
+
+def test_a_file_in_another_encoding_says_what_it_is_and_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wide.csv").write_bytes("front,back\ncafé,x\n".encode("utf-16"))
+    result = _run("import", "wide.csv", "--to", "w.yaml")
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("error: wide.csv: UTF-16 text")
+    assert "save it as UTF-8" in result.stderr
+    latin = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<quiz>\n'
+        '<question type="shortanswer"><name><text>cafe</text></name>'
+        "<questiontext><text>Caf\xe9?</text></questiontext>"
+        '<answer fraction="100"><text>caf\xe9</text></answer></question>\n</quiz>\n'
+    )
+    (tmp_path / "latin.xml").write_bytes(latin.encode("latin-1"))
+    result = _run("import", "latin.xml", "--to", "l.yaml")
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("error: latin.xml:3: not UTF-8 text")
+    assert "it declares ISO-8859-1: save it as UTF-8" in result.stderr
+    (tmp_path / "bin.csv").write_bytes(b"front,back\n\xe9,x\n")
+    result = _run("import", "bin.csv", "--to", "b.yaml")
+    assert result.exit_code == 1 and "declares" not in result.stderr
+    assert result.stderr.startswith("error: bin.csv:2: not UTF-8 text")
+    assert "save it as UTF-8" in result.stderr
+
+
+def test_the_media_count_agrees_with_its_number(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.csv").write_text('front,back\nx,<img src="a.png"> y\n')
+    result = _run("import", "one.csv", "--to", "one.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "note: 1 image, sound or video kept in the text" in result.stderr
+    (tmp_path / "two.csv").write_text('front,back\nx,<img src="a.png"> <img src="b.png">\n')
+    result = _run("import", "two.csv", "--to", "two.yaml")
+    assert "note: 2 images, sounds or videos kept in the text" in result.stderr

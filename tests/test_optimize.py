@@ -166,6 +166,8 @@ def test_cli_optimize_on_little_history_and_reset(monkeypatch):
     runner = CliRunner()
     result = runner.invoke(app, ["optimize"])
     assert result.exit_code == 0 and "Too few to fit" in result.output
+    assert result.output.startswith("No reviews in any bank: 0 training items")
+    assert "0 reviews" not in result.output and "of all banks" not in result.output
     data = json.loads(runner.invoke(app, ["optimize", "--json"]).output)
     assert data["kept"] == "old" and data["reason"] == "too-few" and data["reviews"] == 0
     result = runner.invoke(app, ["optimize", "--reset"])

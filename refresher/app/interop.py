@@ -11,7 +11,9 @@ line it came from, and the bank written is parsed back before it replaces anythi
 
 from __future__ import annotations
 
+import codecs
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,12 +199,22 @@ class Imported:
     reviews: int = 0  # Anki reviews stored in the history
 
 
+PACKAGE_SUFFIXES = (".apkg", ".colpkg")  # Anki's own names for a package (a zip file)
+
+
+def given_format(given: str | None) -> str | None:
+    """`--format` as one of IMPORT_FORMATS (an alias resolved), or None when not given."""
+    if not given:
+        return None
+    given = ALIASES.get(given.lower(), given.lower())
+    if given not in IMPORT_FORMATS:
+        raise RefresherError(f"--format {given!r}: use one of {', '.join(IMPORT_FORMATS)}")
+    return given
+
+
 def import_format(path: Path, text: str, given: str | None) -> str:
     if given:
-        given = ALIASES.get(given.lower(), given.lower())
-        if given not in IMPORT_FORMATS:
-            raise RefresherError(f"--format {given!r}: use one of {', '.join(IMPORT_FORMATS)}")
-        return given
+        return given_format(given) or given
 
     suffix = path.suffix.lower()
     if suffix == ".gift":
@@ -279,11 +291,17 @@ def import_file(
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise RefresherError("--to: a bank is a .yaml file (e.g. --to my-deck.yaml)")
     _refuse_shadowing(slug(bank_id) if bank_id else slug(source.stem), target)
-    package_suffix = source.suffix.lower() in (".apkg", ".colpkg", ".zip")
+    fmt = given_format(fmt)
+    package_suffix = source.suffix.lower() in (*PACKAGE_SUFFIXES, ".zip")
     limit = limits.IMPORT_PACKAGE_BYTES if package_suffix else limits.IMPORT_FILE_BYTES
     raw = read_regular(source, limit, shown)
     package = None
-    if fmt in (None, "apkg") and raw.startswith(b"PK\x03\x04"):
+    is_zip = raw.startswith(b"PK\x03\x04")
+    if fmt == "apkg" or (fmt is None and source.suffix.lower() in PACKAGE_SUFFIXES):
+        if not is_zip:  # --format decides; an Anki package is a zip file, never text
+            raise RefresherError(f"{shown}: not an Anki package (not a zip file)")
+        package = _package(raw, shown, slug(topic or "imported"))
+    elif fmt is None and is_zip:
         package = _package(raw, shown, slug(topic or "imported"))
     default_topic = slug(topic or "imported")
     if package is not None:
@@ -340,8 +358,8 @@ def import_file(
     notes = [f"{shown}:{ln}: note: {m}" for ln, m in sorted(found.notes) if ln not in bad_lines]
     if found.media and package is None:
         notes.append(
-            f"{shown}: note: {found.media} images, sounds or videos kept in the text as"
-            " [image: name] / [sound: name]; the media files are not imported"
+            f"{shown}: note: {plural(found.media, 'image, sound or video', _MEDIA)} kept in"
+            " the text as [image: name] / [sound: name]; the media files are not imported"
         )
     if not kept:
         lines.append(f"{shown}: nothing could be imported; no bank written")
@@ -387,12 +405,30 @@ def _refuse_shadowing(the_id: str, target: Path) -> None:
             )
 
 
+_MEDIA = "images, sounds or videos"
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
 def _decoded(raw: bytes, shown: str) -> str:
+    """The text of an imported file, which must be UTF-8 (a byte-order mark is dropped); a file
+    in another encoding is refused with what it is and how to fix it."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        wide = "UTF-32" if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) else "UTF-16"
+        raise RefresherError(
+            f"{shown}: {wide} text (it starts with a {wide} byte-order mark), not UTF-8: save it"
+            " as UTF-8 (in Excel: CSV UTF-8) and import it again"
+        )
+    declared = _DECLARED.match(raw[:200])
+    name = declared.group(1).decode("ascii") if declared else ""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise RefresherError(f"{shown}:{line}: not UTF-8 text ({exc.reason})") from None
+        said = f"; it declares {name}" if name and name.lower().replace("_", "-") != "utf-8" else ""
+        raise RefresherError(
+            f"{shown}:{line}: not UTF-8 text ({exc.reason}){said}: save it as UTF-8"
+            " and import it again"
+        ) from None
     return text.replace("\r\n", "\n")
 
 

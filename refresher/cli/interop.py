@@ -62,7 +62,8 @@ def export(
     Re-importing a newer .apkg or .txt into Anki updates the notes it made before (their GUIDs
     come from bank id/question id) and keeps your Anki progress. GIFT cannot hold every kind:
     each question left out is named on stderr. Moodle XML holds every kind; flashcards, order
-    questions and matrix answers become descriptions (shown, not graded), named on stderr.
+    questions and matrix answers become descriptions (shown, not graded), named on stderr, which
+    refresher import reads back as the questions they were.
 
     Example: refresher export --to session-14.apkg --subdecks
     """

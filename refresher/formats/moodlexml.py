@@ -9,8 +9,9 @@ noted), numerical (the best answer and its tolerance, the others and units noted
 points:" list as its points), embedded answers (`cloze`, also named `multianswer`; see
 `formats.multianswer`), hints, tags and idnumbers, per-answer and general feedback in the
 explanation. Text in `html` or `moodle_auto_format` becomes plain text; `plain_text` and
-`markdown` are kept as written. Descriptions are reported. A DOCTYPE is refused, so no entity is
-ever expanded.
+`markdown` are kept as written. A description refresher wrote comes back as the question it
+stands for (its keys in a `<refresher>` element); any other is reported. A DOCTYPE is refused,
+so no entity is ever expanded.
 
 Written: one category per topic (`$course$/top/<bank title>/<topic title>`, the topic key as its
 idnumber), each question named and idnumbered by its id, every text `plain_text` (so Moodle
@@ -19,11 +20,14 @@ options share 100%, its wrong ones share -100%), `choice`/`multi` as multichoice
 `blank` as shortanswer, a one-number `numeric` as numerical (a relative tolerance made absolute),
 `match` as matching, `open` as essay (model answer and key points as grader information),
 `cloze` as embedded answers; flashcards, order questions and matrix answers, which Moodle cannot
-grade, as descriptions showing the answer, each returned with the reason. Pure.
+grade, as descriptions showing the answer, each returned with the reason and carrying its own
+keys as JSON in a `<refresher>` element (Moodle's importer reads only the elements it knows), so
+that reading the file back gives the same bank. Pure.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -101,9 +105,10 @@ def _question(found: Collected, line: int, q: ET.Element, kind: str, topic: str)
     answers = q.findall("answer")
     body: dict[str, Any] | None
     if kind == "description":
-        found.problem(line, "a description (no answers): nothing to ask; left out")
-        return
-    if kind in ("cloze", "multianswer"):  # Moodle writes a multianswer question as "cloze"
+        body = _own_keys(found, line, q)
+        if body is None:
+            return
+    elif kind in ("cloze", "multianswer"):  # Moodle writes a multianswer question as "cloze"
         text_node = q.find("questiontext")
         fmt = "html" if text_node is None else text_node.get("format", "html")
         raw = q.findtext("questiontext/text") or ""
@@ -171,6 +176,27 @@ def _question(found: Collected, line: int, q: ET.Element, kind: str, topic: str)
         qid = stable_id("moodle", body["type"], prompt)
     qid = found.unique_id(qid, body["type"], prompt, repr(sorted(body.items())))
     found.add(item(line, id=qid, topic=topic, **body))
+
+
+# The keys a description's refresher element may not set: the question's Moodle fields give them.
+_MOODLE_KEYS = {"id", "topic", "tags", "hint", "explanation", "source", "group"}
+
+
+def _own_keys(found: Collected, line: int, q: ET.Element) -> dict[str, Any] | None:
+    """The question a description refresher wrote stands for (its keys in a `<refresher>`
+    element), or None, with the problem reported, for any other description."""
+    own = q.find(OWN)
+    if own is None:
+        found.problem(line, "a description (no answers): nothing to ask; left out")
+        return None
+    try:
+        keys = json.loads(own.text or "")
+    except (ValueError, RecursionError):
+        keys = None
+    if not isinstance(keys, dict) or not isinstance(keys.get("type"), str):
+        found.problem(line, f"a description whose <{OWN}> is not a question's keys; left out")
+        return None
+    return {k: v for k, v in keys.items() if k not in _MOODLE_KEYS}
 
 
 def _fb(found: Collected, answers: list[ET.Element]) -> list[str]:
@@ -289,6 +315,9 @@ GRADES = (
     0,
 )
 KEY_POINTS = "Key points:"
+# A description refresher wrote for a kind Moodle cannot grade carries the question's own keys
+# as JSON in this element; Moodle's importer reads only the elements it knows.
+OWN = "refresher"
 
 
 def _grade(percent: float) -> str | None:
@@ -450,20 +479,64 @@ def _question_xml(it: Any, numeric: Any) -> tuple[ET.Element, str] | str:
     return f"Moodle XML cannot hold a {kind} question"
 
 
-def _description(it: Any, why: str) -> ET.Element:
-    """A question Moodle cannot grade, kept for reading: its prompt and its answer, spelled out."""
+def _own(q: Any) -> dict[str, Any] | None:
+    """The keys a bank gives a question of a kind written as a description (all but the id,
+    topic, tags, hint and explanation, which have their Moodle places), or None for a kind
+    that has none here."""
+    if q.type == "card":
+        return {"type": "card", "front": q.prompt, "back": q.back}
+    if q.type == "order":
+        return {"type": "order", "prompt": q.prompt, "items": list(q.items)}
+    if q.type == "numeric":
+        keys: dict[str, Any] = {"type": "numeric", "prompt": q.prompt}
+        if q.fixed:
+            keys["answer"] = q.value
+        else:
+            keys["compute"] = q.compute
+        keys["tolerance"] = q.tolerance
+        if q.rtol:
+            keys["rtol"] = q.rtol
+        return keys
+    if q.type in ("choice", "multi"):
+        right = [q.answer] if q.type == "choice" else sorted(q.answers)
+        letters = [chr(ord("A") + k) for k in right]
+        keys = {"type": q.type, "prompt": q.prompt, "options": list(q.options)}
+        keys["answer"] = letters[0] if q.type == "choice" else letters
+        return keys
+    return None
+
+
+def _shown_answer(it: Any) -> str:
+    """A described question's answer as a reader sees it: a card's back, the items of an order
+    question in their order, the letters of a choice (its options listed in the text)."""
     q = it.question
-    kind = kind_of(q)
+    if q.type == "card":
+        return q.back
+    if q.type == "order":
+        return "\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(q.items, 1))
+    return kind_of(q).answer_text(it)
+
+
+def _description(it: Any, why: str) -> ET.Element:
+    """A question Moodle cannot grade, kept for reading: its prompt and its answer, spelled out.
+    Its refresher keys, as JSON in a `<refresher>` element (which Moodle's importer skips, as it
+    skips every element it does not know), bring it back whole on `refresher import`."""
+    q = it.question
     node = ET.Element("question", type="description")
     name = _sub(node, "name")
     _sub(name, "text", q.id)
-    answer = kind.answer_text(it)
+    answer = _shown_answer(it)
     given = ""
     if q.type == "numeric" and not q.fixed:
         from refresher.formats.gift import givens  # NumPy: only for a computed question
 
         given = f"\n\nGiven: {givens(it)}"
-    text = q.prompt + given + (f"\n\nAnswer: {answer}" if answer else "")
+    if q.type in ("choice", "multi"):
+        given = "\n\n" + "\n".join(
+            f"{chr(ord('A') + k)}. {option}" for k, option in enumerate(q.options)
+        )
+    space = "" if answer.startswith("\n") else " "
+    text = q.prompt + given + (f"\n\nAnswer:{space}{answer}" if answer.strip() else "")
     _texted(node, "questiontext", text)
     _texted(node, "generalfeedback", q.explanation)
     _sub(node, "defaultgrade", "0")
@@ -471,7 +544,10 @@ def _description(it: Any, why: str) -> ET.Element:
     _sub(node, "hidden", "0")
     _sub(node, "idnumber", q.id)
     _tail(node, q)
-    node.append(ET.Comment(f" {q.type}: {why} "))
+    node.append(ET.Comment(f" {q.type}: {why} ".replace("--", "- -")))
+    own = _own(q)
+    if own is not None:
+        _sub(node, OWN, json.dumps(own, ensure_ascii=False))
     return node
 
 

@@ -52,8 +52,13 @@ def optimized(console: Console, result: Optimized) -> None:
         else:
             console.print(f"No fitted parameters for {where}: nothing to reset.")
         return
+    counted = (
+        f"{plural(f.reviews, 'review')} in {where}"
+        if f.reviews
+        else ("No reviews in any bank" if result.scope is None else f"No reviews in {where}")
+    )
     console.print(
-        f"{plural(f.reviews, 'review')} of {where}: {plural(f.items, 'training item')} "
+        f"{counted}: {plural(f.items, 'training item')} "
         "(a rating on a later day, with the history before it)."
     )
     if f.reason == "too-few":
