@@ -302,3 +302,24 @@ def test_descriptions_read_back_whole_and_a_foreign_one_is_reported(tmp_path, mo
     third = _run("import", "forged.xml", "--to", "forged.yaml")
     forged_bank, _ = check_file(tmp_path / "forged.yaml")
     assert [(q.id, q.topic) for q in forged_bank.questions] == [("eleven", "a")], third.stderr
+
+
+def test_a_described_numeric_whose_spec_cannot_run_is_one_line_at_its_question(
+    tmp_path, monkeypatch
+):
+    """A compute spec the engine refuses is named at the question's line with its message
+    (it read `(4, "compute: ...")`, the problem's tuple)."""
+    monkeypatch.chdir(tmp_path)
+    keys = '{"type": "numeric", "prompt": "P", "compute": {"kind": "pool", "input": "9e999"}}'
+    (tmp_path / "spec.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
+        '<question type="category"><category><text>$course$/top/rnn</text></category>'
+        "</question>\n"
+        '<question type="description"><name><text>q1</text></name><questiontext format="html">'
+        f"<text>P</text></questiontext><refresher>{keys}</refresher></question>\n</quiz>\n",
+        encoding="utf-8",
+    )
+    result = _run("import", "spec.xml", "--to", "spec.yaml")
+    lines = result.stderr.splitlines()
+    assert lines[0] == "spec.xml:4: compute: input: entry 1: '9e999' is too large"
+    assert "(4," not in result.stderr and "Traceback" not in result.stderr

@@ -346,7 +346,8 @@ def import_file(
     except BankError as exc:
         raise RefresherError(exc.problems[0]) from None
     for q in bank.questions:
-        problems.extend((q.line, q.id, m) for m in kind_of(q).deep_problems(q))
+        # (line, message) of its run: named at the question's line in the file read
+        problems.extend((q.line, q.id, m) for _, m in kind_of(q).deep_problems(q))
     bad_lines = {line for line, _, _ in problems}
     kept = [
         q
