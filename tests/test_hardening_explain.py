@@ -188,6 +188,20 @@ def test_untrusted_files(tmp_path, option, name, fragment):
     assert fragment in one_error_line(cli("explain", command, option, str(path)))
 
 
+def test_a_npy_past_the_number_bound_is_refused(tmp_path):
+    np.save(tmp_path / "a.npy", np.array([[1.0, 2.0], [3.0, 1e13]]))
+    np.save(tmp_path / "b.npy", np.array([[1, 2], [3, 4]], dtype=np.longdouble) * 10**12)
+    big = np.array([[1, 2], [3, 4]], dtype=np.longdouble) * np.longdouble(10) ** 400
+    np.save(tmp_path / "c.npy", big)  # past the float range where long doubles are wider
+    lines = [
+        one_error_line(cli("explain", "pool", "--input-file", str(tmp_path / n)))
+        for n in ("a.npy", "b.npy", "c.npy")
+    ]
+    assert lines[0].endswith(": 1e13 is too large; numbers must be from -1e12 to 1e12")
+    assert lines[1].endswith(": 4e12 is too large; numbers must be from -1e12 to 1e12")
+    assert lines[2].endswith("is too large; numbers must be from -1e12 to 1e12")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 @pytest.mark.parametrize(("command", "option", "name"), [
     ("pool", "--input-file", "in.npy"), ("lstm", "--params", "p.yaml"),
