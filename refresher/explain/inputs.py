@@ -173,6 +173,16 @@ def check_magnitude(arr: np.ndarray, name: str) -> None:
         raise InputError(f"{name}: {_g(bad)} is too large; {_BOUND_TEXT}")
 
 
+_DTYPE_TEXT = {
+    "c": "complex numbers",
+    "M": "dates",
+    "m": "time spans",
+    "U": "text",
+    "S": "bytes",
+    "V": "records",
+}
+
+
 def _array(value: Any, name: str) -> np.ndarray:
     if isinstance(value, np.ndarray):
         arr = value
@@ -185,8 +195,9 @@ def _array(value: Any, name: str) -> np.ndarray:
             ) from None
         except TypeError:
             raise InputError(f"{name}: expected numbers, got {type(value).__name__}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise InputError(f"{name}: expected numbers")
+    if arr.dtype.kind not in "biuf":  # complex parts would be dropped; text, dates: no numbers
+        what = _DTYPE_TEXT.get(arr.dtype.kind, "values that are not numbers")
+        raise InputError(f"{name}: expected real numbers, got {what}")
     check_cells(arr.shape, name)
     with np.errstate(over="ignore"):  # a long double past the float range: ∞, refused here
         floats = arr.astype(float)
@@ -322,6 +333,9 @@ def _read_npy(data: bytes, label: str) -> np.ndarray:
         raise InputError(f"{label}: not a readable .npy array ({exc})") from None
     if dtype.hasobject:
         raise InputError(f"{label}: not a readable .npy array (it holds Python objects)")
+    if dtype.kind not in "biuf":  # read as numbers, these would warn, lose parts or fail
+        what = _DTYPE_TEXT.get(dtype.kind, str(dtype))
+        raise InputError(f"{label}: expected a .npy array of real numbers, it holds {what}")
     if len(shape) > 2:
         raise InputError(f"{label}: expected a matrix, got shape {shape_text(shape)}")
     check_cells(shape, label)
