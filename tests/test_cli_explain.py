@@ -536,24 +536,60 @@ def test_a_ragged_weight_is_named_with_its_row(tmp_path: Path) -> None:
     ]
 
 
-def test_numbers_near_the_float_limit_average_without_warnings() -> None:
+def test_numbers_at_the_input_bound_average_without_warnings() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "refresher", "explain", "pool", "-i", "1e308 1e308; 1e308 1e308",
+        [sys.executable, "-m", "refresher", "explain", "pool", "-i", "1e12 1e12; 1e12 -1e12",
          "--json"],
         capture_output=True, text=True, check=False, env={**os.environ, **ENV},
     )  # fmt: skip
     assert result.returncode == 0 and result.stderr == ""
-    data = json.loads(result.stdout)
-    assert data["result"]["output"] == [[1e308]]
-    text = run("pool", "-i", "1e308 1e308; 1e308 1e308")
-    assert "(1e308 + 1e308 + 1e308 + 1e308) / 4 = 4e308 / 4 = 1e308" in text.stdout
-    conv = subprocess.run(
-        [sys.executable, "-m", "refresher", "explain", "conv", "-i", "1e308 1e308; 1e308 1e308",
-         "--kernel", "1 1; 1 1"],
-        capture_output=True, text=True, check=False, env={**os.environ, **ENV},
-    )  # fmt: skip
-    assert conv.returncode == 0 and conv.stderr == ""  # a true overflow reads ∞, quietly
-    assert "= ∞" in conv.stdout
+    assert json.loads(result.stdout)["result"]["output"] == [[5e11]]
+
+
+BOUND = "numbers must be from -1e12 to 1e12"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["attention", "--query", "1e300 1e300", "--keys", "1e300 1e300; 1 1",
+          "--values", "1 0; 0 1"],
+         f"error: --query: 1e300 is too large; {BOUND}; --keys: 1e300 is too large; {BOUND}"),
+        (["conv", "--input", "1e308 -1e308; 1e308 1e308", "--kernel", "10 10; 1 1"],
+         f"error: --input: 1e308 is too large; {BOUND}"),
+        (["conv", "--input", "1 2; 3 4", "--kernel", "1 1; 1 -2e12"],
+         f"error: --kernel: -2e12 is too large; {BOUND}"),
+        (["pool", "--input", "1e308 1e308; 1e308 1e308"],
+         f"error: --input: 1e308 is too large; {BOUND}"),
+        (["rnn", "--x", "1e13"], f"error: --x: 1e13 is too large; {BOUND}"),
+        (["lstm", "--c", "1e200"], f"error: --c: 1e200 is too large; {BOUND}"),
+        (["gru", "--h", "-1e100"], f"error: --h: -1e100 is too large; {BOUND}"),
+        (["bptt", "--xs", "1; 1e20"], f"error: --xs: 1e20 is too large; {BOUND}"),
+        (["gradients", "--cell", "lstm", "--forget-bias", "1e300"],
+         f"error: --forget-bias: 1e300 is too large; {BOUND}"),
+        (["beam", "--next", "0.5 0.5; 1e300 0; 0 1"],
+         f"error: --next: 1e300 is too large; {BOUND}"),
+        # past the float range although every input is in bounds: e^NLL with NLL = 744
+        (["perplexity", "--probs", "1e-323"],
+         "error: perplexity would be ∞: beyond the float range (about ±1.8e308); "
+         "use less extreme numbers"),
+    ],
+)  # fmt: skip
+def test_numbers_past_the_bound_or_the_float_range_are_refused(
+    args: list[str], message: str
+) -> None:
+    """Never nan or ∞ shown as a result (with notes beside it that are then false)."""
+    result = run(*args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [message]
+
+
+def test_a_params_file_past_the_bound_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "rnn.yaml"
+    path.write_text("W_x: [[1]]\nW_h: [[1.0e+15]]\nb_h: [0]\nW_y: [[1]]\nb_y: [0]\n")
+    result = run("rnn", "--params", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: --params: W_h: 1e15 is too large; {BOUND}"]
 
 
 @pytest.mark.parametrize(

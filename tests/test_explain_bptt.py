@@ -15,6 +15,7 @@ from refresher.cli import app
 from refresher.explain.bptt import bptt_gradients, explain_bptt
 from refresher.explain.registry import compute, validate
 from refresher.explain.rnn import RNN_LAYOUT
+from refresher.explain.steps import format_line
 
 RESULT_KEYS = [
     "h", "y", "loss", "dL_dh", "dL_dW_h", "dL_dW_x", "dL_db_h", "dL_dW_y", "dL_db_y",
@@ -147,6 +148,18 @@ def test_every_weight_gradient_matches_central_differences(
                 _loss(plus, xs, h0, loss, label, target) - _loss(minus, xs, h0, loss, label, target)
             ) / (2 * eps)
         np.testing.assert_allclose(got[f"dL_d{name}"], numeric, rtol=1e-6, atol=1e-9, err_msg=name)
+
+
+def test_cross_entropy_of_a_probability_below_the_smallest_float() -> None:
+    """Logits a trillion apart: softmax(y)_k is 0 in floats, but the loss is log Σ e^(y_j) - y_k
+    (it read ∞, and the example was refused as past the float range)."""
+    p = {"W_x": [[1.0]], "W_h": [[0.5]], "b_h": [0.0], "W_y": [[1e12], [-1e12]], "b_y": [0, 0]}
+    worked = compute({"kind": "bptt", "params": p, "xs": [[1], [1]], "label": 2})
+    y = worked.result["y"].tolist()
+    assert y[0] > 1e11 and y[1] == -y[0]
+    assert worked.result["loss"] == y[0] - y[1]  # log(e^y0 + e^y1) - y1 = y0 - y1 exactly
+    texts = [format_line(line) for step in worked.steps for line in step.lines]
+    assert any("= log Σ_j e^(y_j) - y_2 = 1.781e12" in t for t in texts)
 
 
 def test_dl_dh_matches_central_differences_of_each_hidden_state() -> None:

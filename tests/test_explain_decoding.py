@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from refresher.core.errors import InputError
 from refresher.explain.registry import compute, validate
 
 # ------------------------------------------------------------------------------ perplexity
@@ -57,6 +58,35 @@ def test_perplexity_on_paper(probs, base, nll, ppl) -> None:
 )
 def test_bad_probabilities_are_refused(probs, message) -> None:
     assert validate({"kind": "perplexity", "probs": probs}) == [message]
+
+
+def test_tiny_probabilities_keep_their_product_and_its_root() -> None:
+    """Π p_t below the smallest float is written exactly (it read 0, and 0^(-1/T) raised
+    ZeroDivisionError); the perplexity is checked against exact decimal arithmetic."""
+    from decimal import Decimal, localcontext
+
+    from refresher.explain.steps import format_line
+
+    probs = [1e-200, 1e-200, 0.5]
+    worked = compute({"kind": "perplexity", "probs": probs})
+    with localcontext() as ctx:
+        ctx.prec = 40
+        exact = math.prod((Decimal(p) for p in probs), start=Decimal(1))
+        root = float(exact ** (Decimal(-1) / 3))
+    assert worked.answer == pytest.approx(root, rel=1e-12)
+    assert worked.answer == pytest.approx(loop_perplexity(probs)[1], rel=1e-12)
+    line = format_line(worked.steps[2].lines[1], 3)
+    assert line == "    = (Π p_t)^(-1/T) = 5e-401^(-1/3) = 2.71e133"
+    assert "1e-200" in format_line(worked.steps[0].table.rows[0][1:2], 3)
+
+
+def test_a_perplexity_past_the_float_range_is_refused() -> None:
+    """e^NLL with NLL = 744 nats is beyond 1.8e308: refused (it raised OverflowError)."""
+    assert validate({"kind": "perplexity", "probs": [1e-300]}) == []  # e^690.8: in range
+    with pytest.raises(InputError, match=r"^perplexity would be ∞: beyond the float range"):
+        compute({"kind": "perplexity", "probs": [5e-324]})
+    with pytest.raises(InputError, match=r"^perplexity would be ∞"):
+        compute({"kind": "perplexity", "probs": [1e-309], "base": "2"})
 
 
 # ------------------------------------------------------------------------------ beam search

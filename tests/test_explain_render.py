@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 
@@ -65,6 +66,26 @@ def test_chart_draws_one_marker_per_step_on_a_log_scale() -> None:
     assert "●" in marks[0] and marks[0].strip().startswith("1 ┤")  # T=1 sits near 1
     assert any(r.strip().startswith("1e-6") for r in rows)  # 0.5**20 ≈ 1e-6
     assert rows[-1].strip().startswith("● norm")
+
+
+@pytest.mark.parametrize("scale", [0.9, 0.99, 1.1, 0.5])
+def test_each_marker_is_in_the_row_nearest_its_value(scale: float) -> None:
+    """The gradients chart's own rows: 0.9 and 0.81 are drawn on the row of 1 because, at 4 rows
+    a decade, that row (from 10^-0.125 to 10^0.125) is the nearest one, not by a scale error.
+    The position is worked out from the labelled rows alone, at a fixed width."""
+    values = tuple(scale**t for t in range(1, 51))
+    rows = draw_chart(Chart(series=(Series("g", values, "", "●"),)), width=100).plain
+    grid = rows.splitlines()[:-2]  # without the x ticks and the legend
+    labelled = {
+        float(line.split("┤")[0]): r for r, line in enumerate(grid) if "┤" in line
+    }  # value of a decade label -> its row
+    (a, ra), (b, rb) = sorted(labelled.items(), reverse=True)[:2]
+    per_decade = (rb - ra) / (math.log10(a) - math.log10(b))
+    start = grid[ra].index("┤") + 1
+    for t, value in enumerate(values):
+        drawn = next(r for r, line in enumerate(grid) if line[start + t : start + t + 1] == "●")
+        exact = ra + (math.log10(a) - math.log10(value)) * per_decade
+        assert abs(drawn - exact) <= 0.5, (t + 1, value, drawn, exact)
 
 
 def test_chart_marks_values_that_underflowed() -> None:

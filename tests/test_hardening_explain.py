@@ -188,6 +188,57 @@ def test_untrusted_files(tmp_path, option, name, fragment):
     assert fragment in one_error_line(cli("explain", command, option, str(path)))
 
 
+@pytest.mark.parametrize(
+    ("array", "what"),
+    [
+        (np.array([[1 + 2j, 3], [4, 5]]), "complex numbers"),
+        (np.array([["2020-01-01", "2020-01-02"]], dtype="datetime64[D]"), "dates"),
+        (np.array([[1, 2]], dtype="timedelta64[s]"), "time spans"),
+        (np.array([["a", "b"]]), "text"),
+        (np.array([[b"a", b"b"]]), "bytes"),
+        (np.zeros((2, 2), dtype=[("a", "f8"), ("b", "i4")]), "records"),
+    ],
+)
+def test_a_npy_of_values_that_are_not_real_numbers_is_refused(tmp_path, array, what):
+    """Refused in one line, as an array of objects is: a complex array warned on stderr, lost
+    its imaginary parts and was pooled (exit 0)."""
+    np.save(tmp_path / "a.npy", array)
+    result = cli("explain", "pool", "--input-file", str(tmp_path / "a.npy"))
+    assert result.stderr.splitlines() == [
+        f"error: --input-file a.npy: expected a .npy array of real numbers, it holds {what}"
+    ]
+    assert result.exit_code == 1 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("array", "output"),
+    [
+        (np.array([[True, False], [False, True]]), 0.5),  # true is 1, false 0
+        (np.array([[1, 2], [3, 4]], dtype=np.float16), 2.5),
+        (np.array([[1, 2], [3, 4]], dtype=np.uint8), 2.5),
+    ],
+)
+def test_a_npy_of_booleans_or_other_real_numbers_is_read(tmp_path, array, output):
+    np.save(tmp_path / "a.npy", array)
+    result = cli("explain", "pool", "--input-file", str(tmp_path / "a.npy"), "--json")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["result"]["output"] == [[output]]
+
+
+def test_a_npy_past_the_number_bound_is_refused(tmp_path):
+    np.save(tmp_path / "a.npy", np.array([[1.0, 2.0], [3.0, 1e13]]))
+    np.save(tmp_path / "b.npy", np.array([[1, 2], [3, 4]], dtype=np.longdouble) * 10**12)
+    big = np.array([[1, 2], [3, 4]], dtype=np.longdouble) * np.longdouble(10) ** 400
+    np.save(tmp_path / "c.npy", big)  # past the float range where long doubles are wider
+    lines = [
+        one_error_line(cli("explain", "pool", "--input-file", str(tmp_path / n)))
+        for n in ("a.npy", "b.npy", "c.npy")
+    ]
+    assert lines[0].endswith(": 1e13 is too large; numbers must be from -1e12 to 1e12")
+    assert lines[1].endswith(": 4e12 is too large; numbers must be from -1e12 to 1e12")
+    assert lines[2].endswith("is too large; numbers must be from -1e12 to 1e12")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 @pytest.mark.parametrize(("command", "option", "name"), [
     ("pool", "--input-file", "in.npy"), ("lstm", "--params", "p.yaml"),

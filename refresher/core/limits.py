@@ -26,7 +26,9 @@ ITEMS_PER_QUESTION = 26  # order items, match pairs, cloze blanks, accepted answ
 ARRAY_CELLS = 262_144  # cells of any input, parameter or result array (GRID x GRID)
 RANDOM_DIM = 64  # each dimension of a `{random: [...]}` shape
 DECIMALS = 3  # decimals of a random draw
-NUMBER_ABS = 1e12  # bounds of a random draw, and any number given as an input
+# Bounds of a random draw, and of any number a worked example takes (typed, in a file, in a
+# spec): sums of ARRAY_CELLS products of two such numbers stay far below the float limit.
+NUMBER_ABS = 1e12
 STEPS = 20  # time steps of an RNN/LSTM/GRU/BPTT example
 HIDDEN_SIZE = 256  # input, hidden and output sizes of a cell
 BPTT_HIDDEN = 16  # hidden units of a BPTT example: T x H x H per-step shares stay printable

@@ -91,7 +91,9 @@ def bptt_gradients(
     y = p["W_y"] @ hs[-1] + p["b_y"]
     probs = softmax(y)
     if loss == "ce":
-        value = float(-np.log(probs[label - 1]))
+        # log-sum-exp less y_k: -log of a probability that underflows to 0 would be ∞
+        top = float(y.max())
+        value = float(top + np.log(np.exp(y - top).sum()) - y[label - 1])
         dL_dy = probs.copy()
         dL_dy[label - 1] -= 1.0
     else:
@@ -210,8 +212,14 @@ def explain_bptt(
             (
                 Sym("L", "accent"),
                 f" = -log softmax(y)_{k} = -log ",
-                Num(float(probs[k - 1])),
+                Num(float(probs[k - 1]), tiny=True),
                 " = ",
+                Num(g["loss"], "accent"),
+            )
+            if probs[k - 1] > 0
+            else (  # a probability too small for a float: the loss from the logits
+                Sym("L", "accent"),
+                f" = -log softmax(y)_{k} = log Σ_j e^(y_j) - y_{k} = ",
                 Num(g["loss"], "accent"),
             ),
         ]

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from collections.abc import Callable
+from decimal import Decimal, localcontext
 
 import numpy as np
 
@@ -45,7 +47,21 @@ def perplexity(probs: np.ndarray, base: str = "e") -> dict[str, np.ndarray | flo
     """``log_probs`` (in the base), ``nll`` (their negated mean) and ``perplexity``."""
     log = np.log(probs) if base == "e" else np.log2(probs)
     nll = float(-log.mean())
-    return {"log_probs": log, "nll": nll, "perplexity": (math.e if base == "e" else 2.0) ** nll}
+    # past the float range (nll above about 709 nats) this is ∞, which `compute` refuses
+    ppl = float(np.power(math.e if base == "e" else 2.0, nll))
+    return {"log_probs": log, "nll": nll, "perplexity": ppl}
+
+
+def _product(probs: np.ndarray) -> tuple[float | Decimal, float]:
+    """Π p_t and (Π p_t)^(-1/T); the product exact (a `Decimal`) when a float underflows."""
+    t = probs.shape[0]
+    prod = float(np.prod(probs))
+    if prod >= sys.float_info.min:
+        return prod, float(np.power(prod, -1.0 / t))
+    exact = math.prod((Decimal(float(p)) for p in probs), start=Decimal(1))
+    with localcontext() as ctx:
+        ctx.prec = 30
+        return exact, float(exact ** (Decimal(-1) / t))
 
 
 def explain_perplexity(probs: np.ndarray, base: str = "e") -> Worked:
@@ -55,14 +71,16 @@ def explain_perplexity(probs: np.ndarray, base: str = "e") -> Worked:
     ln = "ln" if base == "e" else "log₂"
     b = "e" if base == "e" else "2"
     log = np.asarray(v["log_probs"])
+    prod, root = _product(probs)
     steps = (
         Step(
             title=f"{ln} of each probability",
             table=Table(
                 header=("token", "p_t", f"{ln} p_t"),
                 rows=tuple(
-                    (f"t = {k + 1}", Num(float(probs[k])), Num(float(log[k]))) for k in range(t)
-                ),  # fmt: skip
+                    (f"t = {k + 1}", Num(float(probs[k]), tiny=True), Num(float(log[k])))
+                    for k in range(t)
+                ),
             ),
             note="a probability below 1 has a negative log; the surer the model was of the "
             "right token, the nearer its log is to 0.",
@@ -93,9 +111,9 @@ def explain_perplexity(probs: np.ndarray, base: str = "e") -> Worked:
                 ),  # fmt: skip
                 (
                     "    = (Π p_t)^(-1/T) = ",
-                    Num(float(np.prod(probs))),
+                    Num(prod, tiny=True),
                     f"^(-1/{t}) = ",
-                    Num(float(np.prod(probs)) ** (-1.0 / t), "gate.i"),
+                    Num(root, "gate.i"),
                 ),
             ),
             note=f"as uncertain as a fair choice among {format_number(v['perplexity'], 2)} "

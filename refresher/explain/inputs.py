@@ -86,6 +86,7 @@ def as_float(value: Any, name: str, *, positive: bool = False) -> float:
         raise InputError(f"{name}: expected a number, got {type(value).__name__}")
     if not np.isfinite(number):
         raise InputError(f"{name}: expected a finite number, got {value!r}")
+    check_magnitude(np.array([number]), name)
     if positive and number <= 0:
         raise InputError(f"{name}: must be positive, got {number:g}")
     return number
@@ -156,6 +157,32 @@ def check_cells(shape: Sequence[int], name: str) -> None:
         )
 
 
+def _g(x: float) -> str:
+    """``1e+12`` -> ``1e12``, as the worked examples write numbers."""
+    return f"{x:g}".replace("e+", "e")
+
+
+_BOUND_TEXT = f"numbers must be from -{_g(limits.NUMBER_ABS)} to {_g(limits.NUMBER_ABS)}"
+
+
+def check_magnitude(arr: np.ndarray, name: str) -> None:
+    """Refuse a number beyond ±`limits.NUMBER_ABS`, so that no sum of products a worked example
+    forms (at most `limits.ARRAY_CELLS` terms) comes near the float limit (about 1.8e308)."""
+    if arr.size and not np.max(np.abs(arr)) <= limits.NUMBER_ABS:
+        bad = float(arr.flat[int(np.argmax(np.abs(arr)))])
+        raise InputError(f"{name}: {_g(bad)} is too large; {_BOUND_TEXT}")
+
+
+_DTYPE_TEXT = {
+    "c": "complex numbers",
+    "M": "dates",
+    "m": "time spans",
+    "U": "text",
+    "S": "bytes",
+    "V": "records",
+}
+
+
 def _array(value: Any, name: str) -> np.ndarray:
     if isinstance(value, np.ndarray):
         arr = value
@@ -168,13 +195,18 @@ def _array(value: Any, name: str) -> np.ndarray:
             ) from None
         except TypeError:
             raise InputError(f"{name}: expected numbers, got {type(value).__name__}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise InputError(f"{name}: expected numbers")
+    if arr.dtype.kind not in "biuf":  # complex parts would be dropped; text, dates: no numbers
+        what = _DTYPE_TEXT.get(arr.dtype.kind, "values that are not numbers")
+        raise InputError(f"{name}: expected real numbers, got {what}")
     check_cells(arr.shape, name)
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
+    with np.errstate(over="ignore"):  # a long double past the float range: ∞, refused here
+        floats = arr.astype(float)
+    if not np.all(np.isfinite(floats)):
+        if np.all(np.isfinite(arr)):
+            raise InputError(f"{name}: a value is too large; {_BOUND_TEXT}")
         raise InputError(f"{name}: every value must be a finite number")
-    return arr
+    check_magnitude(floats, name)
+    return floats
 
 
 def _is_number(value: Any) -> bool:
@@ -224,7 +256,9 @@ def _text_array(rows: list[Any], name: str) -> np.ndarray:
     """Numbers parsed from text (rectangular already) as a float array within the cell limit."""
     shape = (len(rows), len(rows[0])) if rows and isinstance(rows[0], list) else (len(rows),)
     check_cells(shape, name)
-    return np.array(rows, dtype=float)
+    arr = np.array(rows, dtype=float)
+    check_magnitude(arr, name)
+    return arr
 
 
 def as_matrix(value: Any, name: str) -> np.ndarray:
@@ -299,6 +333,9 @@ def _read_npy(data: bytes, label: str) -> np.ndarray:
         raise InputError(f"{label}: not a readable .npy array ({exc})") from None
     if dtype.hasobject:
         raise InputError(f"{label}: not a readable .npy array (it holds Python objects)")
+    if dtype.kind not in "biuf":  # read as numbers, these would warn, lose parts or fail
+        what = _DTYPE_TEXT.get(dtype.kind, str(dtype))
+        raise InputError(f"{label}: expected a .npy array of real numbers, it holds {what}")
     if len(shape) > 2:
         raise InputError(f"{label}: expected a matrix, got shape {shape_text(shape)}")
     check_cells(shape, label)

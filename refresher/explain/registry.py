@@ -54,6 +54,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from refresher.core.errors import InputError
@@ -164,13 +165,50 @@ def compute(spec: Mapping[str, Any], *, option_prefix: str = "") -> Worked:
     run, answer = _prepare(spec, option_prefix)
     import numpy as np  # lazy: the kind's maths module has loaded it by now, --help never does
 
-    # Inputs near the float limit may give ±∞ or nan in a result that is truly out of range;
-    # that shows in the worked example, never as a NumPy warning on stderr.
+    # A value out of the float range is refused below, never a NumPy warning on stderr.
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         worked = run()
+    _check_finite(worked, EXAMPLES[str(spec["kind"])])
     if answer not in worked.result:
         raise SpecError([Problem("answer", f"answer: {answer!r} is not computed for this spec")])
     return worked if answer == worked.answer_key else replace(worked, answer_key=answer)
+
+
+def _not_finite(value: Any, minus_infinity: bool) -> float | None:
+    """The first value that is nan or ±∞ (-∞ allowed when `minus_infinity`), else None."""
+    import numpy as np
+
+    if isinstance(value, str | bool | Decimal):
+        return None
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):  # words (a verdict), or rows of them
+        return None
+    bad = ~np.isfinite(arr)
+    if minus_infinity:
+        bad &= arr != -np.inf
+    return float(arr[bad].flat[0]) if bad.any() else None
+
+
+def _check_finite(worked: Worked, example: Example) -> None:
+    """Refuse, in one line, a worked example with a value out of the float range (nan or ±∞):
+    shown, it would read as a result and its notes would be false. The inputs' bound
+    (`limits.NUMBER_ABS`) keeps sums of products in range; this catches what still overflows
+    (an exponential)."""
+    named = [*worked.result.items(), *(kv for step in worked.steps for kv in step.values.items())]
+    for name, value in named:
+        bad = _not_finite(value, name in example.minus_infinity)
+        if bad is not None:
+            shown = "nan" if bad != bad else ("∞" if bad > 0 else "-∞")
+            raise SpecError(
+                [
+                    Problem(
+                        None,
+                        f"{name} would be {shown}: beyond the float range (about ±1.8e308); "
+                        "use less extreme numbers",
+                    )
+                ]
+            )
 
 
 def validate_by_key(spec: Any) -> list[Problem]:

@@ -97,7 +97,8 @@ class Example:
     checks the options and returns the computation to run. `command` is the options of its
     ``refresher explain`` command in their order (``()``: the kind has no command), `help` that
     command's help and `precision` the decimals it shows: its ``--precision`` default, or fixed
-    when `choose_precision` is false.
+    when `choose_precision` is false. `minus_infinity` names the values that may be -∞ by
+    design (a masked attention score); any other value that is not finite is refused.
     """
 
     name: str
@@ -110,6 +111,7 @@ class Example:
     help: str = ""
     precision: int = 3
     choose_precision: bool = True
+    minus_infinity: tuple[str, ...] = ()
     by_key: dict[str, Option] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -33,6 +33,7 @@ or past the edge where a window covers padding).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -328,6 +329,9 @@ def _sci(x: float | Decimal, precision: int) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+_FLOAT_MIN = sys.float_info.min  # the smallest normal float: below it, digits are lost
+
+
 def format_number(
     x: float, precision: int = 4, decimals: int | None = None, tiny: bool = False
 ) -> str:
@@ -338,11 +342,12 @@ def format_number(
     unless `tiny` says the value is meant to be that small. Other values too small to show at
     this precision get up to two decimals (0.05 at precision 1), then scientific notation (as
     do very large ones), so a vanishing gradient never reads as 0. Non-finite values
-    read ``∞``, ``-∞``, ``nan``. A `Decimal` too large for a float (the exact sum of a few
-    numbers near the float limit) is written in scientific notation.
+    read ``∞``, ``-∞``, ``nan``. A `Decimal` too large or too small for a float (the exact sum
+    of a few numbers near the float limit, a product of tiny probabilities) is written in
+    scientific notation.
     """
     if isinstance(x, Decimal):
-        if x.is_finite() and not math.isfinite(float(x)):
+        if x.is_finite() and x and not _FLOAT_MIN <= abs(float(x)) < math.inf:
             return _sci(x, precision)
         x = float(x)
     x = float(x)

@@ -58,4 +58,5 @@ ATTENTION = Example(
     command=("query", "keys", "values", "scaling", "mask"),
     help="Scaled dot-product attention for one query: scores q·k_j / √d_k, softmax weights, "
     "and the context vector Σ a_j v_j.",
+    minus_infinity=("scaled",),
 )
