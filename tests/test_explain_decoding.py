@@ -89,6 +89,20 @@ def test_a_perplexity_past_the_float_range_is_refused() -> None:
         compute({"kind": "perplexity", "probs": [1e-309], "base": "2"})
 
 
+def test_a_tiny_probability_reads_as_itself_in_the_inputs_line() -> None:
+    """The line of inputs shows p_t = 1e-200 as written (it read 0.0, beside a table that
+    showed 1e-200)."""
+    import io
+
+    from refresher.render.console import make_console
+    from refresher.render.worked import kind_inputs
+
+    worked = compute({"kind": "perplexity", "probs": [1e-200, 0.5]})
+    out = io.StringIO()
+    make_console(file=out, width=100).print(kind_inputs(worked, 4))
+    assert out.getvalue().startswith("p_t [1e-200, 0.5]")
+
+
 # ------------------------------------------------------------------------------ beam search
 
 

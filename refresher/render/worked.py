@@ -776,7 +776,7 @@ def kind_inputs(worked: Worked, precision: int, width: int = 100) -> RenderableT
     if worked.kind == "perplexity":
         probs = np.asarray(worked.inputs["probs"], dtype=float)
         line = Text("p_t ", style="accent")
-        line.append(format_part(probs, precision))
+        line.append(format_part(Num(probs, tiny=True), precision))  # 1e-200 is no 0 here
         line.append("  (what the model gave each true token, t = 1..T)", style="muted")
         return Hang(line)
     return None
