@@ -33,7 +33,10 @@ def print_sheet(
         None, "--export", help="Write to FILE (.html, .pdf, .svg or .txt)."
     ),
     theme: str = typer.Option(
-        "light", "--theme", metavar="light|dark", help="An .svg export: light to print, dark."
+        "light",
+        "--theme",
+        metavar="light|dark",
+        help="An .svg export: light to print, dark for screens.",
     ),
     show: bool = typer.Option(False, "--show", help="With --export: also print it here."),
     as_json: bool = typer.Option(False, "--json", help="Print questions and answers as JSON."),
