@@ -309,7 +309,7 @@ h3 { font-size: 10.5pt; margin: 1em 0 .4em; break-after: avoid; }
 .name span { flex: 1; border-bottom: 1px solid #555; }
 .name span.date { flex: 0 0 12em; }
 p { margin: 0; }
-.q, .a { display: grid; grid-template-columns: 2.6em 1fr; margin: 0 0 .65em; }
+.q, .a { display: grid; grid-template-columns: 2.6em 1fr; column-gap: .3em; margin: 0 0 .65em; }
 .q > .n, .a > .n { font-weight: bold; color: #005a78; }
 .stem { break-inside: avoid; }
 .q { break-inside: avoid; }  /* a question is at most half a page: kept whole */
@@ -344,6 +344,7 @@ table.grid td { border: 1px solid #777; width: 4.2em; height: 1.9em; }
 .shortkey .a { margin: 0 0 .25em; grid-template-columns: 2.6em 1fr; break-inside: avoid; }
 .ak { font-weight: bold; }
 .ak .back, .ak .see { font-weight: normal; }
+.shortkey .see { font-size: inherit; }  /* as large as the other answers of the key */
 .cards { column-count: 2; column-gap: 2em; margin-bottom: .8em; }
 .cards .q { break-inside: avoid; }
 .num { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 8.5pt; }
