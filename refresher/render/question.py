@@ -37,7 +37,8 @@ def header(
         (" · ".join(bits), "accent"),
         "\n",
         (
-            "At any prompt: s skips, f flags the question, q ends the round (Ctrl-C too)."
+            "At any prompt: s skips, f flags the question (flag where f is an answer),"
+            " q ends the round (Ctrl-C too)."
             " Nothing answered is lost.",
             "muted",
         ),
