@@ -41,11 +41,14 @@ def summary(console: Console, s: Summary, topics: dict[str, str], *, show_misses
     score.append(f"   time {duration(s.seconds)}", style="muted")
     console.print(score)
     if len(s.skipped) == 1:
-        console.print(Text(f"Skipped (1): {shortened(s.skipped[0].question.prompt)}", style="skip"))
+        lead = "Skipped (1): "
+        named = shortened(s.skipped[0].question.prompt, console.width - len(lead))
+        console.print(Text(lead + named, style="skip"))
     elif s.skipped:
         console.print(Text(f"Skipped ({len(s.skipped)}):", style="skip"))
         for item in s.skipped:
-            console.print(Text(f"  · {shortened(item.question.prompt)}", style="skip"))
+            named = shortened(item.question.prompt, console.width - 4)
+            console.print(Text(f"  · {named}", style="skip"))
     if s.unanswered:
         console.print(
             Text(
@@ -108,8 +111,18 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
 
 
 def shortened(text: str, width: int = 60) -> str:
-    """A question's text on one short line, to name it in a message."""
-    return excerpt(text, width)
+    """A question's text on one line of at most `width` characters (20 at least), to name it
+    in a message: a longer one is cut at a word boundary and ends with `…`."""
+    width = max(width, 20)
+    flat = excerpt(text, 4 * width)  # one control-free line
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    if flat[width - 1] != " ":  # the cut falls inside a word: end at the word before it
+        space = cut.rfind(" ")
+        if space >= width // 2:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def topics_index(topics: dict[str, str], key: str) -> int:
