@@ -9,8 +9,9 @@ from rich.text import Text
 
 from refresher.core.text import excerpt
 from refresher.quiz.round import Answered, Summary
+from refresher.render.kinds import view_of
 from refresher.render.layout import hanging, hung
-from refresher.render.question import expected_text, given_text
+from refresher.render.question import expected_text, given_text, lettered
 
 
 def duration(seconds: float) -> str:
@@ -87,14 +88,21 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
     q = miss.item.question
     console.print()
     console.print(hanging([(f"{n}.", "wrong")], [q.prompt], indent=0))
+    view = view_of(q)
     given = given_text(miss)
     given.stylize("wrong")
-    if "\n" in given.plain:
-        lines: list = [Text("You:", style="muted"), Padding(given, (0, 0, 0, 2), expand=False)]
+    picked = view.given_options(miss)
+    if len(picked) > 1:  # options wrap under their own text, as the question shows them
+        lines: list = [Text("You:", style="muted"), lettered(picked, 2, style="wrong")]
+    elif "\n" in given.plain:
+        lines = [Text("You:", style="muted"), Padding(given, (0, 0, 0, 2), expand=False)]
     else:
         lines = [Text.assemble(("You: ", "muted"), given)]
     answer = expected_text(miss)
-    if "\n" in answer.plain:
+    right = view.expected_options(miss)
+    if len(right) > 1:
+        lines += [Text("Answer:", style="muted"), lettered(right, 2)]
+    elif "\n" in answer.plain:
         lines += [Text("Answer:", style="muted"), hung(answer, 2)]
     else:
         lines.append(Text.assemble(("Answer: ", "muted"), answer))
