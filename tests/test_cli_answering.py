@@ -204,6 +204,22 @@ def test_a_slip_on_a_terminal_shows_the_cell_off_and_folds_the_solution(quiz, mo
         assert "Enter goes on · o: I was right" in after
 
 
+def test_drill_pool_size_unfolds_no_empty_result_nor_the_step_just_shown(monkeypatch):
+    tty(monkeypatch)
+    result = CliRunner().invoke(
+        app, ["drill", "pool-size", "--seed", "3"], input="5 5\n\n\nq\n", env={"COLUMNS": "80"}
+    )
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "Where it went off" in out and "Step 1 of 1 — output size" in out
+    after = out.split("Enter or w: the worked solution")[1]
+    assert "Worked solution" in after and "Output size: out = floor" in after
+    assert "Step 1 of 1 — output size: shown above" in after
+    assert "rows = floor" not in after  # the step is not drawn twice
+    assert "Result" not in out  # no heading without a result under it
+    assert "Enter goes on · o: I was right" in after
+
+
 def test_a_slip_in_a_gate_shows_the_gate_step_with_each_unit(tmp_path, monkeypatch):
     tty(monkeypatch)
     bank = tmp_path / "gru.yaml"

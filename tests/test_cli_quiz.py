@@ -221,3 +221,37 @@ def test_the_header_says_two_tries():
     assert "2 tries at a typed answer" in result.stdout
     plain = CliRunner().invoke(app, ["quiz", "--seed", "1"], input="q\n")
     assert "tries at a typed answer" not in plain.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_a_skipped_question_is_named_whole_words_on_one_line_of_the_console(columns):
+    result = CliRunner().invoke(
+        app,
+        ["quiz", "session-14", "--id", "gradient-clipping-blank"],
+        input="s\n",
+        env={"COLUMNS": str(columns)},
+    )
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.output.splitlines() if x.startswith("Skipped (1): ")]
+    assert len(line) <= columns and line.endswith("…")
+    named = line.removeprefix("Skipped (1): ").removesuffix("…")
+    prompt = "The usual remedy for exploding gradients, which rescales the gradient whenever its"
+    assert prompt.startswith(named) and prompt[len(named)] in " ,"  # cut after a whole word
+    assert len(line) > columns - 15  # sized for this console, not for 80 columns
+
+
+def test_the_answers_options_wrap_under_their_own_text_as_in_the_question():
+    result = CliRunner().invoke(
+        app,
+        ["quiz", "session-14", "--id", "exploding-gradient-remedies-multi", "--no-shuffle"],
+        input="A\n",
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    reveal = lines[lines.index("  The answer:") :]
+    for code in ("E) ", "F) "):
+        [k] = [n for n, line in enumerate(reveal) if line.lstrip().startswith(code)]
+        text_at = reveal[k].index(code) + len(code)
+        after = reveal[k + 1]  # the option's second line, under its text, not under the letter
+        assert len(after) - len(after.lstrip()) == text_at, reveal[k : k + 2]

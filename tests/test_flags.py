@@ -49,12 +49,20 @@ def test_f_answers_a_true_false_question_and_flag_flags_it(mini_path) -> None:
     assert flagged() == [("mini", "lstm-has-cell")]
 
 
-def test_f_at_did_you_know_it_means_no(mini_path) -> None:
-    result = _run("quiz", str(mini_path), "--id", "forget-card", input="f\n\nf\n")
+def test_f_at_did_you_know_it_flags_and_n_is_the_no(mini_path) -> None:
+    result = _run("quiz", str(mini_path), "--id", "forget-card", input="f\n\nf\nn\n")
     out = result.output
-    assert "⚑ Flagged" in out  # at "Enter to turn", f flags
-    assert "✗ Marked to review" in out  # at y/n, f is no
+    assert result.exit_code == 0, out
+    assert out.count("⚑ Flagged:") == 1  # at "Enter to turn", f flags
+    assert "Flagged already" in out  # at y/n, f flags too: the prompt comes back
+    assert out.count("Did you know it? (y/n) ›") == 2
+    assert "✗ Marked to review" in out  # the n after it
     assert flagged() == [("mini", "forget-card")]
+
+
+def test_the_header_says_where_f_is_an_answer_flag_flags(mini_path) -> None:
+    result = _run("quiz", str(mini_path), "--id", "lstm-has-cell", input="q\n")
+    assert "f flags the question (flag where f is an answer)" in result.output
 
 
 def test_quiz_flagged_asks_only_the_flagged_questions(mini_path) -> None:

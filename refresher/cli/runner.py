@@ -45,7 +45,7 @@ OPEN_LABEL = "Type your answer (an empty line ends it), or Enter to reveal"
 SKIP = {"s", "skip"}
 QUIT = {"q", "quit", "exit"}
 YES = {"y", "yes", "1", "t", "true", "k", "knew"}
-NO = {"n", "no", "0", "f", "false"}
+NO = {"n", "no", "0", "false"}  # not `f`: at the y/n prompt it flags, as at every prompt
 OVERRULE = {"o", "overrule"}
 NEXT = {"n", "next", "s", "skip"}
 # After a numeric slip on a terminal, the whole worked solution waits behind this prompt.
@@ -151,8 +151,8 @@ class Prompter:
     """Reads one line per answer. On a pipe, echoes what it read so transcripts make sense.
 
     With a `flagger` (the question on screen), `flag` or `f` flags it and the same prompt is
-    asked again; `f` only where it is no answer (`f_is_answer`: a true/false question, a y/n
-    prompt, the letter F)."""
+    asked again; `f` only where it is no answer (`f_is_answer`: a true/false question, the
+    letter F of a choice); at a y/n prompt `f` flags, `n` is the no."""
 
     console: Console
     interactive: bool
@@ -353,7 +353,7 @@ class Runner:
             self.prompter.ask(draw.hint(q.type))  # Enter turns it, typed or piped
         draw.reveal(self.console, item)
         while True:
-            text = self.prompter.ask("Did you know it? (y/n)", f_is_answer=True).strip().lower()
+            text = self.prompter.ask("Did you know it? (y/n)", f_is_answer=False).strip().lower()
             if text in YES or text in NO:
                 return rnd.self_score(text in YES, time.monotonic() - started)
             draw.reprompt(self.console, "answer y (I knew it) or n (review it again)")

@@ -7,6 +7,7 @@ look alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -104,12 +105,21 @@ def wrong_cells(console: Console, instance: Instance, wrong: list[list[int]]) ->
 
 
 def solution_sections(
-    instance: Instance, width: int = 100, precision: int = draw_worked.DEFAULT_PRECISION
+    instance: Instance,
+    width: int = 100,
+    precision: int = draw_worked.DEFAULT_PRECISION,
+    shown: Sequence[int] = (),
 ) -> list[RenderableType]:
     """The worked solution of what was asked: the header, the steps up to the one that gives
-    the asked value, then the result, or (stopping early) ``So z_t = [...]``."""
+    the asked value, then the result, or (stopping early) ``So z_t = [...]``. A step in
+    `shown` (1-based: just shown by `focus`) is named in one line, not drawn again."""
     worked = instance.worked
     sections = draw_worked.worked_sections(worked, precision, width)
+    total = len(worked.steps)
+    for n in shown:
+        if 1 <= n <= total:
+            said = f" Step {n} of {total} — {worked.steps[n - 1].title}: shown above"
+            sections[n] = Padding(Text(said, style="muted"), (0, 0, 1, 0))
     last = instance.answered_at
     if last == len(worked.steps):
         return sections
@@ -158,7 +168,8 @@ def focus(console: Console, instance: Instance, wrong: list[list[int]]) -> None:
     console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))
 
 
-def worked_solution(console: Console, instance: Instance) -> None:
+def worked_solution(console: Console, instance: Instance, shown: Sequence[int] = ()) -> None:
+    """The worked solution (`solution_sections`); the steps in `shown` were just drawn."""
     console.print(Text("  Worked solution", style="accent"))
-    sections = solution_sections(instance, console.width - 4)
+    sections = solution_sections(instance, console.width - 4, shown=shown)
     console.print(Padding(Group(*sections), (0, 0, 0, 4), expand=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from refresher.core.model import Outcome
@@ -37,7 +38,8 @@ def header(
         (" · ".join(bits), "accent"),
         "\n",
         (
-            "At any prompt: s skips, f flags the question, q ends the round (Ctrl-C too)."
+            "At any prompt: s skips, f flags the question (flag where f is an answer),"
+            " q ends the round (Ctrl-C too)."
             " Nothing answered is lost.",
             "muted",
         ),
@@ -114,6 +116,22 @@ def echo(console: Console, text: str, prompt: str = "", end: str = "\n") -> None
     line.append(text, style="muted")
     line.rstrip()
     console.print(line, end=end)
+
+
+def lettered(
+    options: list[tuple[str, str]], indent: int, label: str = "", style: str = ""
+) -> Padding:
+    """Lettered options (`B) text`), each wrapped under its own text as the question shows
+    them; with `label`, led by it on the first line (`The answer: B) text`)."""
+    grid = Table.grid(padding=(0, 1))
+    if label:
+        grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for k, (code, text) in enumerate(options):
+        row = [Text(f"{code})", style="letter"), Text(text, style=style)]
+        grid.add_row(*([Text(label if k == 0 else "")] if label else []), *row)
+    return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
 def given_text(answered: Answered) -> Text:
@@ -204,7 +222,13 @@ def feedback(console: Console, answered: Answered, *, fold: bool = False) -> boo
         for note in view.notes(answered):
             console.print(note)
         answer = expected_text(answered)
-        if "\n" in answer.plain:  # several lines: one per line, aligned
+        picked = view.expected_options(answered)
+        if len(picked) > 1:  # options, one per line, wrapped as the question wraps them
+            console.print(Text("  The answer:"))
+            console.print(lettered(picked, 4))
+        elif picked:
+            console.print(lettered(picked, 2, "The answer:"))
+        elif "\n" in answer.plain:  # several lines: one per line, aligned
             console.print(Text("  The answer:"))
             console.print(hung(answer, 4))
         else:

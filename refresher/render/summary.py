@@ -9,8 +9,9 @@ from rich.text import Text
 
 from refresher.core.text import excerpt
 from refresher.quiz.round import Answered, Summary
+from refresher.render.kinds import view_of
 from refresher.render.layout import hanging, hung
-from refresher.render.question import expected_text, given_text
+from refresher.render.question import expected_text, given_text, lettered
 
 
 def duration(seconds: float) -> str:
@@ -41,11 +42,14 @@ def summary(console: Console, s: Summary, topics: dict[str, str], *, show_misses
     score.append(f"   time {duration(s.seconds)}", style="muted")
     console.print(score)
     if len(s.skipped) == 1:
-        console.print(Text(f"Skipped (1): {shortened(s.skipped[0].question.prompt)}", style="skip"))
+        lead = "Skipped (1): "
+        named = shortened(s.skipped[0].question.prompt, console.width - len(lead))
+        console.print(Text(lead + named, style="skip"))
     elif s.skipped:
         console.print(Text(f"Skipped ({len(s.skipped)}):", style="skip"))
         for item in s.skipped:
-            console.print(Text(f"  · {shortened(item.question.prompt)}", style="skip"))
+            named = shortened(item.question.prompt, console.width - 4)
+            console.print(Text(f"  · {named}", style="skip"))
     if s.unanswered:
         console.print(
             Text(
@@ -84,14 +88,21 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
     q = miss.item.question
     console.print()
     console.print(hanging([(f"{n}.", "wrong")], [q.prompt], indent=0))
+    view = view_of(q)
     given = given_text(miss)
     given.stylize("wrong")
-    if "\n" in given.plain:
-        lines: list = [Text("You:", style="muted"), Padding(given, (0, 0, 0, 2), expand=False)]
+    picked = view.given_options(miss)
+    if len(picked) > 1:  # options wrap under their own text, as the question shows them
+        lines: list = [Text("You:", style="muted"), lettered(picked, 2, style="wrong")]
+    elif "\n" in given.plain:
+        lines = [Text("You:", style="muted"), Padding(given, (0, 0, 0, 2), expand=False)]
     else:
         lines = [Text.assemble(("You: ", "muted"), given)]
     answer = expected_text(miss)
-    if "\n" in answer.plain:
+    right = view.expected_options(miss)
+    if len(right) > 1:
+        lines += [Text("Answer:", style="muted"), lettered(right, 2)]
+    elif "\n" in answer.plain:
         lines += [Text("Answer:", style="muted"), hung(answer, 2)]
     else:
         lines.append(Text.assemble(("Answer: ", "muted"), answer))
@@ -108,8 +119,18 @@ def _miss(console: Console, n: int, miss: Answered) -> None:
 
 
 def shortened(text: str, width: int = 60) -> str:
-    """A question's text on one short line, to name it in a message."""
-    return excerpt(text, width)
+    """A question's text on one line of at most `width` characters (20 at least), to name it
+    in a message: a longer one is cut at a word boundary and ends with `…`."""
+    width = max(width, 20)
+    flat = excerpt(text, 4 * width)  # one control-free line
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    if flat[width - 1] != " ":  # the cut falls inside a word: end at the word before it
+        space = cut.rfind(" ")
+        if space >= width // 2:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def topics_index(topics: dict[str, str], key: str) -> int:

@@ -843,9 +843,8 @@ def header_section(worked: Worked, precision: int, width: int = 100) -> Renderab
 
 
 def result_section(worked: Worked, precision: int) -> RenderableType:
-    parts: list[RenderableType] = [
-        Rule(Text(" Result ", style="right"), align="left", style="muted")
-    ]
+    """The result under its heading; nothing at all when there is none to show (an output
+    size, whose last step already says it), so no heading stands empty."""
     body: list[RenderableType] = []
     answer = worked.result.get(worked.answer_key)
     if worked.kind in ("pool", "conv") and answer is not None:
@@ -867,8 +866,10 @@ def result_section(worked: Worked, precision: int) -> RenderableType:
                 prose=True,
             )
         )
-    parts.append(Padding(Group(*body), (0, 0, 0, INDENT), expand=False))
-    return Group(*parts)
+    if not body:
+        return Group()
+    heading = Rule(Text(" Result ", style="right"), align="left", style="muted")
+    return Group(heading, Padding(Group(*body), (0, 0, 0, INDENT), expand=False))
 
 
 def worked_sections(

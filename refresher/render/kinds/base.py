@@ -34,6 +34,15 @@ class View:
         """The right answer as shown to the learner."""
         return Text(answered.outcome.expected, style="bold")
 
+    def expected_options(self, answered: Answered) -> list[tuple[str, str]]:
+        """The right answer as (letter, option text) pairs, for kinds answered by picking
+        options (drawn as the question draws its options); empty for the others."""
+        return []
+
+    def given_options(self, answered: Answered) -> list[tuple[str, str]]:
+        """What the learner picked as (letter, option text) pairs; empty for other kinds."""
+        return []
+
     def notes(self, answered: Answered) -> list[RenderableType]:
         """Lines under the verdict: what was accepted, which parts were wrong."""
         return []

@@ -15,16 +15,21 @@ class ChoiceView(View):
         return [options_view(item.options)]
 
     def given(self, answered) -> Text:
-        if not answered.outcome.given:
-            return Text("")
+        return Text("\n".join(f"{g}) {text}" for g, text in self.given_options(answered)))
+
+    def given_options(self, answered) -> list[tuple[str, str]]:
         picked = answered.outcome.given.split()
-        return Text("\n".join(f"{g}) {answered.item.options[index_of(g)]}" for g in picked))
+        return [(g, answered.item.options[index_of(g)]) for g in picked]
 
     def expected(self, answered) -> Text:
         outcome = answered.outcome
         return Text.assemble(
             (f"{outcome.expected})", "letter"), " ", outcome.detail.get("expected_text", "")
         )
+
+    def expected_options(self, answered) -> list[tuple[str, str]]:
+        outcome = answered.outcome
+        return [(outcome.expected, outcome.detail.get("expected_text", ""))]
 
     def sheet_question(self, item) -> list[RenderableType]:
         return [options_view(item.options, indent=3)]
@@ -44,19 +49,15 @@ class MultiView(ChoiceView):
         return parts
 
     def expected(self, answered) -> Text:
-        q = answered.item.question
         parts: list = []
-        for k, index in enumerate(answered.item.order):
-            if index in q.answers:
-                parts.extend(
-                    [
-                        ("\n" if parts else "", ""),
-                        (f"{letter(k)})", "letter"),
-                        " ",
-                        q.options[index],
-                    ]
-                )
+        for code, text in self.expected_options(answered):
+            parts.extend([("\n" if parts else "", ""), (f"{code})", "letter"), " ", text])
         return Text.assemble(*parts)
+
+    def expected_options(self, answered) -> list[tuple[str, str]]:
+        q = answered.item.question
+        order = answered.item.order
+        return [(letter(k), q.options[i]) for k, i in enumerate(order) if i in q.answers]
 
     def notes(self, answered) -> list[RenderableType]:
         missing, extra = (

@@ -35,9 +35,12 @@ class NumericView(View):
         return False
 
     def folded(self, console: Console, answered) -> None:
-        from refresher.render.numeric import worked_solution
+        """The whole worked solution, the steps `focus` just showed named, not drawn again."""
+        from refresher.render.numeric import focus_steps, worked_solution
 
-        worked_solution(console, answered.item.instance)
+        instance = answered.item.instance
+        wrong = answered.outcome.detail.get("wrong_cells", [])
+        worked_solution(console, instance, shown=focus_steps(instance, wrong))
 
     def sheet_answer(self, item) -> Text:
         from refresher.kinds.numeric.engine import format_answer
