@@ -24,10 +24,11 @@ from refresher.storage.store import Store, open_store
 FLAG_WORDS = {"f", "flag"}
 
 
-def f_answers(question: Question, *, yes_no: bool = False) -> bool:
-    """Whether `f` is an answer at this prompt (false for a true/false question or a y/n
-    prompt, the letter F of a choice of six options or more): there only `flag` flags."""
-    if yes_no or question.type == "truefalse":
+def f_answers(question: Question) -> bool:
+    """Whether `f` is an answer at this question's prompt (false for a true/false question, the
+    letter F of a choice of six options or more): there only `flag` flags. At a y/n prompt `n`
+    is the no, so `f` flags there."""
+    if question.type == "truefalse":
         return True
     return question.type in ("choice", "multi") and len(getattr(question, "options", ())) >= 6
 
