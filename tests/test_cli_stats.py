@@ -294,3 +294,21 @@ def test_a_history_of_one_is_counted_in_the_singular(cli, monkeypatch, columns):
     assert "Memory  1 card studied" in out
     for wrong in ("1 study days", "1 quiz answers", "1 reviews", "1 cards", "`"):
         assert wrong not in out, wrong
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_weakest_questions_give_the_text_its_room(columns, monkeypatch):
+    """No column of bare card numbers; a long id does not squeeze the question's text out."""
+    runner = CliRunner()
+    quiz = runner.invoke(
+        app, ["quiz", "--id", "exploding-gradient-remedies-multi", "--seed", "1"], input="A\n"
+    )
+    assert quiz.exit_code == 0, quiz.output
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = runner.invoke(app, ["stats", "session-14"]).stdout
+    weakest = out.split("Weakest questions")[1].split("\n\n")[0]
+    header = weakest.splitlines()[1]
+    assert header.split() == ["Question", "Missed", "Recall"], header
+    assert "exploding-gradient-remedies-multi" in weakest
+    assert "Which of these keep exploding gradients" in weakest
+    assert max(len(line) for line in out.splitlines()) <= columns

@@ -31,6 +31,7 @@ BAR_WIDTH = 40
 HEAT_LABEL = 4  # "Mon " before each row of the calendar
 RETENTION_NAMES = {"today": "Today", "7d": "7 days", "30d": "30 days"}
 WEEKLY_AFTER = 31  # more days than this are drawn a week per line
+STACK_BELOW = 100  # narrower, a table's question shows its id on a line above its text
 
 
 def _level(fraction: float | None, good: float = 0.8, fair: float = 0.5) -> str:
@@ -294,11 +295,11 @@ def stats(console: Console, s: Stats, title: str) -> None:
     later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
     console.print(forecast_table(s.forecast, "Today", later))
 
+    stacked = console.width < STACK_BELOW  # the id over its text: the text keeps the room
     # weakest
     if s.weakest:
         section(console, "Weakest questions", "most missed first, then lowest recall")
         table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
-        table.add_column("Card id", justify="right", style="muted", no_wrap=True)
         table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column("Missed", justify="right", no_wrap=True)
         table.add_column("Recall", justify="right", no_wrap=True)
@@ -308,12 +309,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
                 missed.stylize(_level(1 - w.missed / w.answered))
             r = w.retrievability
             recall = Text("–" if r is None else f"{100 * r:.0f}%", style=_level(r, 0.9, 0.7))
-            table.add_row(
-                str(w.card_id),
-                _named(w.question.prompt, w.question.id),
-                missed,
-                recall,
-            )
+            table.add_row(_named(w.question.prompt, w.question.id, stacked), missed, recall)
         console.print(table)
 
     # leeches
@@ -327,7 +323,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
         for x in s.leeches:
             table.add_row(
                 Text(str(x.card_id), style="wrong"),
-                _named(x.question.prompt, x.question.id),
+                _named(x.question.prompt, x.question.id, stacked),
                 str(x.lapses),
                 Text(
                     f"refresher unsuspend {x.card_id}" if x.suspended else "back in reviews",
@@ -353,10 +349,12 @@ def flagged(console: Console, s: Stats) -> None:
     console.print(table)
 
 
-def _named(prompt: str, qid: str) -> Text:
+def _named(prompt: str, qid: str, stacked: bool = False) -> Text:
     """A question in a table: its id first (what `show`, `unflag` and `quiz --id` take), then
-    its text, so every row has its id and a narrow terminal cuts the text, never the id."""
-    return Text.assemble((qid, "muted"), "  ", (" ".join(prompt.split()), "bold"))
+    its text, so every row has its id and a narrow terminal cuts the text, never the id.
+    `stacked`, the id on a line of its own above the text, which then has the column's room."""
+    text = " ".join(prompt.split())
+    return Text.assemble((qid, "muted"), "\n  " if stacked else "  ", (text, "bold"))
 
 
 def practice(console: Console, s: Stats) -> None:
