@@ -3,6 +3,7 @@ command); `--help` still prints help; neither loads NumPy."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,20 @@ def test_home_warns_of_bank_problems_as_banks_does(refresher_home: Path, mini_pa
     review = runner.invoke(app, ["review", "dup"])
     assert review.exit_code == 1
     assert "available: session-14 (not loaded" in review.stderr
+
+
+def test_home_counts_the_answers_stats_counts_a_skip_is_none() -> None:
+    """The last study's answers are `stats`' quiz answers plus reviews: a skipped question
+    (stored with no grade) is no answer, and a review with its typed answer counts once."""
+    runner = CliRunner()
+    quiz = runner.invoke(
+        app, ["quiz", "--seed", "1", "--count", "3", "--type", "truefalse"], input="t\ns\nf\n"
+    )
+    assert quiz.exit_code == 0, quiz.output
+    review = runner.invoke(app, ["review", "--limit", "2"], input="\n3\n\n3\nq\n")
+    assert review.exit_code == 0, review.output
+    stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    counted = stats["attempts"] + stats["reviews"]
+    assert stats["attempts"] == 2 and stats["reviews"] >= 1
+    out = _home(100)
+    assert f"session-14, {counted} answers" in out, out

@@ -69,7 +69,7 @@ def test_nothing_studied_yet(cli):
     }
     out = cli("stats", "MINI").output
     assert "Nothing studied yet here." in out
-    assert "6 new, ready for `refresher review`" in out and "Activity" not in out
+    assert "6 new, ready for refresher review" in out and "Activity" not in out
 
 
 def test_quiz_answers_and_reviews_are_counted_apart(cli):
@@ -275,3 +275,40 @@ def test_the_memory_bars_are_laid_out_as_a_table_would_be(counts, width, head):
             console.print(outer)
         shown.append(cap.get())
     assert shown[0] == shown[1]
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_a_history_of_one_is_counted_in_the_singular(cli, monkeypatch, columns):
+    """One quiz answer, then one review: every count beside its noun agrees with it."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    cli("quiz", "MINI", "--no-shuffle", "--count", "1", input="B\n")
+    out = cli("stats", "MINI").output
+    assert "1 quiz answer · 0 reviews" in out and "1 of 1 answer right" in out
+    assert "1 study day, 1 answer or review" in out
+    cli("review", "MINI", "--type", "card", "--limit", "1", input="\n3\n")
+    data = as_json(cli)
+    assert data["attempts"] == 1 and data["reviews"] == 1
+    out = cli("stats", "MINI").output
+    assert "1 quiz answer · 1 review " in out
+    assert "1 study day, 2 answers and reviews" in out
+    assert "Memory  1 card studied" in out
+    for wrong in ("1 study days", "1 quiz answers", "1 reviews", "1 cards", "`"):
+        assert wrong not in out, wrong
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_weakest_questions_give_the_text_its_room(columns, monkeypatch):
+    """No column of bare card numbers; a long id does not squeeze the question's text out."""
+    runner = CliRunner()
+    quiz = runner.invoke(
+        app, ["quiz", "--id", "exploding-gradient-remedies-multi", "--seed", "1"], input="A\n"
+    )
+    assert quiz.exit_code == 0, quiz.output
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = runner.invoke(app, ["stats", "session-14"]).stdout
+    weakest = out.split("Weakest questions")[1].split("\n\n")[0]
+    header = weakest.splitlines()[1]
+    assert header.split() == ["Question", "Missed", "Recall"], header
+    assert "exploding-gradient-remedies-multi" in weakest
+    assert "Which of these keep exploding gradients" in weakest
+    assert max(len(line) for line in out.splitlines()) <= columns

@@ -178,7 +178,7 @@ def test_after_the_date_scheduling_is_plain_fsrs_and_plan_says_so_once(
     runner = CliRunner()
     first = runner.invoke(app, ["plan", str(bank.path)]).stdout
     second = runner.invoke(app, ["plan", str(bank.path)]).stdout
-    assert "has come: `review` schedules with plain FSRS again" in first
+    assert "has come: refresher review schedules with plain FSRS again" in first
     assert "plain FSRS again" not in second and "No interview date ahead" in second
 
 

@@ -46,7 +46,7 @@ def home(console: Console, home: Home) -> None:
     if home.banks:
         console.print(table)
     else:
-        console.print("No bank loads: see `refresher banks`.")
+        console.print(Text.assemble("No bank loads: see ", ("refresher banks", "bold"), "."))
     console.print()
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="muted", no_wrap=True)

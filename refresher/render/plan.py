@@ -4,8 +4,13 @@ line whole: tables fold or cut their widest column, never the numbers."""
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +23,56 @@ from refresher.srs.stats import CardCounts
 
 BAR = "█"
 BAR_EMPTY = "░"
+COMMAND_STYLE = "bold"  # a command to type, as the home screen shows its `Next:` one
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command quoted in prose: shown bold, never with backticks, never cut across lines."""
+
+    text: str
+
+
+def said(parts: Sequence[str | Command], width: int, style: str = "") -> Text:
+    """Prose with commands in it, wrapped at `width` between words but never inside a command
+    (a command that does not fit after the words before it starts the next line)."""
+    units: list[list[tuple[str, str]]] = []  # what stays on one line: words, glued punctuation
+    unit: list[tuple[str, str]] = []
+    for part in parts:
+        if isinstance(part, Command):
+            unit.append((part.text, COMMAND_STYLE))
+            continue
+        for token in re.split(r"(\s+)", part):
+            if not token:
+                continue
+            if token.isspace():
+                if unit:
+                    units.append(unit)
+                unit = []
+            else:
+                unit.append((token, style))
+    if unit:
+        units.append(unit)
+    text = Text(style=style)
+    used = 0
+    for pieces in units:
+        size = sum(cell_len(t) for t, _ in pieces)
+        if used and used + 1 + size > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append(" ")
+            used += 1
+        for t, st in pieces:
+            text.append(t, style=st)
+        used += size
+    return text
+
+
+def shown_minutes(m: float) -> int:
+    """Minutes as the workload chart labels them: rounded half up (2.5 is 3, as a reader
+    rounds), so the bar drawn from the same number can never disagree with its label."""
+    return math.floor(m + 0.5)
 
 
 def _level(r: float) -> str:
@@ -72,14 +127,16 @@ def workload_chart(console: Console, f: Forecast, minutes: int | None = None) ->
     if minutes is not None:
         note = f"minutes a day within {minutes} if you follow the plan, learning steps too"
     section(console, "Workload", note)
-    top = max(max(f.minutes, default=0.0), minutes or 0) or 1.0
+    shown = [shown_minutes(m) for m in f.minutes]
+    top = max(max(shown, default=0), minutes or 0) or 1
     width = max(10, min(40, console.width - 24))
-    for d, m in zip(f.days, f.minutes, strict=True):
-        cells = round(m / top * width)
+    for d, m in zip(f.days, shown, strict=True):
+        # the bar is the label's number drawn: equal labels, equal bars; more, never less
+        cells = math.floor(m * width / top + 0.5)
         console.print(
             Text.assemble(
                 (f"{d:%a %d %b}  ", "muted"),
-                (f"{m:5.0f} min ", "bold"),
+                (f"{m:5d} min ", "bold"),
                 (BAR * cells, "accent"),
             )
         )
@@ -90,20 +147,30 @@ def plan(console: Console, p: Plan) -> None:
     t = p.target
     if p.passed_note and t is not None:
         console.print(
-            Text(
-                f"Your interview date, {t.day:%a %d %b %Y}, has come: `review` schedules with"
-                " plain FSRS again. Set a new one with `refresher config interview_date"
-                " YYYY-MM-DD`.",
-                style="skip",
+            said(
+                [
+                    f"Your interview date, {t.day:%a %d %b %Y}, has come: ",
+                    Command("refresher review"),
+                    " schedules with plain FSRS again. Set a new one with ",
+                    Command("refresher config interview_date YYYY-MM-DD"),
+                    ".",
+                ],
+                console.width,
+                "skip",
             )
         )
     if p.status == "passed" and p.given_date and t is not None:
         saved = "none" if p.saved_date is None else f"{p.saved_date:%a %d %b %Y}"
         console.print(
-            Text(
-                f"The date given, {t.day:%a %d %b %Y}, is not ahead: there is nothing to plan"
-                f" toward it. (`review` follows interview_date: {saved}.)",
-                style="skip",
+            said(
+                [
+                    f"The date given, {t.day:%a %d %b %Y}, is not ahead: there is nothing to plan"
+                    " toward it. (",
+                    Command("refresher review"),
+                    f" follows interview_date: {saved}.)",
+                ],
+                console.width,
+                "skip",
             )
         )
     if p.status == "ahead" and t is not None:
@@ -123,25 +190,35 @@ def plan(console: Console, p: Plan) -> None:
             console.print(
                 Text(
                     f"{plural(p.left_out, 'card')} not introduced before the last-review days"
-                    " wait until after the interview: the buffer days hold no new cards.",
+                    f" {'waits' if p.left_out == 1 else 'wait'} until after the interview:"
+                    " the buffer days hold no new cards.",
                     style="skip",
                 )
             )
     elif p.status == "none" or not p.passed_note:
         console.print(
-            Text(
-                "No interview date ahead: set one with `refresher config interview_date"
-                " YYYY-MM-DD` (or try one with --date).",
-                style="muted",
+            said(
+                [
+                    "No interview date ahead: set one with ",
+                    Command("refresher config interview_date YYYY-MM-DD"),
+                    " (or try one with --date).",
+                ],
+                console.width,
+                "muted",
             )
         )
     if t is not None and p.saved_date != t.day and p.status == "ahead":
         saved = "none" if p.saved_date is None else f"{p.saved_date:%d %b %Y}"
         console.print(
-            Text(
-                f"`review` follows the saved date ({saved}); keep this one with"
-                f" `refresher config interview_date {t.day.isoformat()}`.",
-                style="muted",
+            said(
+                [
+                    Command("refresher review"),
+                    f" follows the saved date ({saved}); keep this one with ",
+                    Command(f"refresher config interview_date {t.day.isoformat()}"),
+                    ".",
+                ],
+                console.width,
+                "muted",
             )
         )
 
@@ -155,7 +232,8 @@ def plan(console: Console, p: Plan) -> None:
         if c.new == 0:
             pace = Text("every card is in", style="right")
         elif p.today >= t.buffer_start:
-            pace = Text(f"{c.new} not yet seen: they wait until after the interview", style="wrong")
+            they = "it waits" if c.new == 1 else "they wait"
+            pace = Text(f"{c.new} not yet seen: {they} until after the interview", style="wrong")
         else:
             last = t.buffer_start - timedelta(days=1)
             pace = Text.assemble(
@@ -180,7 +258,7 @@ def plan(console: Console, p: Plan) -> None:
                 Text.assemble(
                     (f"{p.held_back} for tomorrow", "skip"),
                     (
-                        f" (at most {p.review_cap} reviews a day; the backlog takes"
+                        f" (at most {plural(p.review_cap, 'review')} a day; the backlog takes"
                         f" {plural(p.backlog_days, 'more day')})",
                         "muted",
                     ),
@@ -197,36 +275,22 @@ def plan(console: Console, p: Plan) -> None:
     on_day = p.status == "ahead" and t is not None
     note = "predicted recall, unseen cards count as 0"
     section(console, "Readiness", note)
-    width = max(10, min(30, console.width - 30))
-    lines: list[tuple[str, Text | str]] = [
-        (
-            "Today",
-            Text.assemble(
-                (f"{pct(r_now.overall):>4} ", _level(r_now.overall)), bar(r_now.overall, width)
-            ),
-        )
-    ]
+    shares: list[tuple[str, float]] = [("Today", r_now.overall)]
     if on_day and t is not None:
-        lines.append(
-            (
-                f"{t.day:%d %b} morning",
-                Text.assemble(
-                    (f"{pct(r_day.overall):>4} ", _level(r_day.overall)),
-                    bar(r_day.overall, width),
-                ),
-            )
-        )
+        shares.append((f"{t.day:%d %b} morning", r_day.overall))
     f = p.forecast
     if on_day and f is not None and f.readiness is not None:
         covered = len(f.days) >= (p.days_left or 0)  # else only the forecast's days
-        lines.append(
-            (
-                "  if you follow the plan" if covered else f"  {len(f.days)} days of the plan",
-                Text.assemble(
-                    (f"{pct(f.readiness):>4} ", _level(f.readiness)), bar(f.readiness, width)
-                ),
-            )
+        label = (
+            "  if you follow the plan" if covered else f"  {plural(len(f.days), 'day')} of the plan"
         )
+        shares.append((label, f.readiness))
+    # label, two spaces, "100% ", the bar: the bar shrinks so the line stays whole
+    label_width = max(cell_len(label) for label, _ in shares)
+    width = max(6, min(30, console.width - label_width - 2 - 5))
+    lines: list[tuple[str, Text | str]] = [
+        (label, Text.assemble((f"{pct(r):>4} ", _level(r)), bar(r, width))) for label, r in shares
+    ]
     _rows(console, lines)
     if on_day:
         console.print(Text("  the morning figure: if you stopped studying now", style="muted"))
@@ -285,7 +349,7 @@ def budget_rows(console: Console, p: Plan) -> None:
                 Text.assemble(
                     (f"retention {b.retention:g}", "bold"),
                     f" before the final days, new cards at {pace}",
-                    (f" (best of {b.tried} plans simulated)", "muted"),
+                    (f" (best of {plural(b.tried, 'plan')} simulated)", "muted"),
                 ),
             )
         )
@@ -293,7 +357,8 @@ def budget_rows(console: Console, p: Plan) -> None:
             fits = Text("every card is seen before the last-review days", style="right")
         else:
             fits = Text(
-                f"{plural(b.forecast.unseen_left, 'card')} stay unseen before the date:"
+                f"{plural(b.forecast.unseen_left, 'card')}"
+                f" {'stays' if b.forecast.unseen_left == 1 else 'stay'} unseen before the date:"
                 f" {pct(b.forecast.readiness)} on the morning is the best it can do",
                 style="wrong",
             )

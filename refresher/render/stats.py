@@ -14,8 +14,8 @@ from rich.text import Text
 from refresher.core.text import plural
 from refresher.kinds.numeric.names import label_of
 from refresher.render.layout import section
+from refresher.render.plan import COMMAND_STYLE, Command, said, state_grid
 from refresher.render.plan import bar as share_bar
-from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
 from refresher.srs.optimize import ModelFit
 from refresher.srs.schedule import RATING_NAMES, RATINGS
@@ -31,6 +31,7 @@ BAR_WIDTH = 40
 HEAT_LABEL = 4  # "Mon " before each row of the calendar
 RETENTION_NAMES = {"today": "Today", "7d": "7 days", "30d": "30 days"}
 WEEKLY_AFTER = 31  # more days than this are drawn a week per line
+STACK_BELOW = 100  # narrower, a table's question shows its id on a line above its text
 
 
 def _level(fraction: float | None, good: float = 0.8, fair: float = 0.5) -> str:
@@ -164,7 +165,8 @@ def heatmap(h: Heatmap, width: int) -> Text:
     days = sum(1 for n in h.counts if n)
     text.append(" " * HEAT_LABEL, style="muted")
     text.append(f"less {SHADES} more", style="muted")
-    text.append(f" · {days} study days, {total} answers and reviews", style="muted")
+    counted = plural(total, "answer or review", "answers and reviews")
+    text.append(f" · {plural(days, 'study day')}, {counted}", style="muted")
     return text
 
 
@@ -217,19 +219,26 @@ def stats(console: Console, s: Stats, title: str) -> None:
             ("Study stats", "bold"),
             " · ",
             (title, "accent"),
-            (f" · last {s.days} day{'s' if s.days != 1 else ''} ({span})", "muted"),
+            (f" · last {plural(s.days, 'day')} ({span})", "muted"),
         )
     )
     if not s.attempts and not s.reviews and not s.cards.total - s.cards.new:
         console.print()
         console.print(
-            Text(
-                "Nothing studied yet here. Start with `refresher quiz` or `refresher review`.",
-                style="muted",
+            said(
+                [
+                    "Nothing studied yet here. Start with ",
+                    Command("refresher quiz"),
+                    " or ",
+                    Command("refresher review"),
+                    ".",
+                ],
+                console.width,
+                "muted",
             )
         )
         c = s.cards  # what there is to start on; charts of nothing say nothing
-        section(console, "Cards", f"{c.new} new, ready for `refresher review`")
+        section(console, "Cards", f"{c.new:,} new, ready for refresher review")
         flagged(console, s)
         return
 
@@ -239,15 +248,15 @@ def stats(console: Console, s: Stats, title: str) -> None:
     console.print(activity_chart(s.daily, max(8, min(BAR_WIDTH, console.width - 34))))
     streak = Text.assemble(("Streak: ", "bold"))
     if s.streak_days:
-        streak.append(f"{s.streak_days} day{'s' if s.streak_days != 1 else ''}", style="right")
+        streak.append(plural(s.streak_days, "day"), style="right")
         if not s.studied_today:
             streak.append(" (study today to keep it)", style="skip")
     else:
         streak.append("none yet", style="muted")
     streak.append("   ")
-    streak.append(f"{s.attempts} quiz answers", style=ANSWER_STYLE)
+    streak.append(plural(s.attempts, "quiz answer"), style=ANSWER_STYLE)
     streak.append(" · ", style="muted")
-    streak.append(f"{s.reviews} reviews", style=REVIEW_STYLE)
+    streak.append(plural(s.reviews, "review"), style=REVIEW_STYLE)
     if s.reviews:
         streak.append("  (")
         for k, r in enumerate(RATINGS):
@@ -260,7 +269,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
     # accuracy
     overall = s.accuracy
     note = (
-        f"{overall.right} of {overall.answered} answers right"
+        f"{overall.right:,} of {plural(overall.answered, 'answer')} right"
         if overall.answered
         else "no answers in this period"
     )
@@ -286,11 +295,11 @@ def stats(console: Console, s: Stats, title: str) -> None:
     later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
     console.print(forecast_table(s.forecast, "Today", later))
 
+    stacked = console.width < STACK_BELOW  # the id over its text: the text keeps the room
     # weakest
     if s.weakest:
         section(console, "Weakest questions", "most missed first, then lowest recall")
         table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True)
-        table.add_column("Card id", justify="right", style="muted", no_wrap=True)
         table.add_column("Question", ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column("Missed", justify="right", no_wrap=True)
         table.add_column("Recall", justify="right", no_wrap=True)
@@ -300,12 +309,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
                 missed.stylize(_level(1 - w.missed / w.answered))
             r = w.retrievability
             recall = Text("–" if r is None else f"{100 * r:.0f}%", style=_level(r, 0.9, 0.7))
-            table.add_row(
-                str(w.card_id),
-                _named(w.question.prompt, w.question.id),
-                missed,
-                recall,
-            )
+            table.add_row(_named(w.question.prompt, w.question.id, stacked), missed, recall)
         console.print(table)
 
     # leeches
@@ -319,7 +323,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
         for x in s.leeches:
             table.add_row(
                 Text(str(x.card_id), style="wrong"),
-                _named(x.question.prompt, x.question.id),
+                _named(x.question.prompt, x.question.id, stacked),
                 str(x.lapses),
                 Text(
                     f"refresher unsuspend {x.card_id}" if x.suspended else "back in reviews",
@@ -345,10 +349,12 @@ def flagged(console: Console, s: Stats) -> None:
     console.print(table)
 
 
-def _named(prompt: str, qid: str) -> Text:
+def _named(prompt: str, qid: str, stacked: bool = False) -> Text:
     """A question in a table: its id first (what `show`, `unflag` and `quiz --id` take), then
-    its text, so every row has its id and a narrow terminal cuts the text, never the id."""
-    return Text.assemble((qid, "muted"), "  ", (" ".join(prompt.split()), "bold"))
+    its text, so every row has its id and a narrow terminal cuts the text, never the id.
+    `stacked`, the id on a line of its own above the text, which then has the column's room."""
+    text = " ".join(prompt.split())
+    return Text.assemble((qid, "muted"), "\n  " if stacked else "  ", (text, "bold"))
 
 
 def practice(console: Console, s: Stats) -> None:
@@ -374,12 +380,19 @@ def practice(console: Console, s: Stats) -> None:
 def model_fit_line(m: ModelFit) -> Text:
     """How well the memory model predicts you: the fit of the FSRS parameters in force."""
     assert m.score is not None
-    whose = "your own (`refresher optimize`)" if m.fitted else "the defaults"
-    return Text(
+    line = Text(
         f"Model fit: log loss {m.score.log_loss:.3f}, RMSE {100 * m.score.rmse:.1f}% over "
-        f"{plural(m.reviews, 'review')}, with FSRS parameters {whose}; lower is better.",
+        f"{plural(m.reviews, 'review')}, with FSRS parameters ",
         style="muted",
     )
+    if m.fitted:
+        line.append("your own (")
+        line.append("refresher optimize", style=COMMAND_STYLE)
+        line.append(")")
+    else:
+        line.append("the defaults")
+    line.append("; lower is better.")
+    return line
 
 
 def _panels(console: Console, s: Stats) -> None:
@@ -398,7 +411,7 @@ def _panels(console: Console, s: Stats) -> None:
         console.print(heatmap(s.heatmap, console.width))
     m = s.memory
     if m.studied:
-        section(console, "Memory", f"{m.studied} cards studied")
+        section(console, "Memory", f"{plural(m.studied, 'card')} studied")
         chart = max(8, min(24, console.width - 20))
         stability = Table(box=None, padding=(0, 1), pad_edge=False, title_justify="left")
         stability.add_column("Stability (days until recall falls to 90%)", no_wrap=True)
@@ -416,7 +429,7 @@ def _panels(console: Console, s: Stats) -> None:
         line = Text.assemble(
             ("Total knowledge ", "bold"),
             (f"≈ {m.knowledge:.1f}", "accent"),
-            (f" cards recalled now, of {m.studied} studied", "muted"),
+            (f" cards recalled now, of {m.studied:,} studied", "muted"),
         )
         console.print(line)
     if s.seconds_per_answer is not None:

@@ -50,13 +50,16 @@ class Browse(Connection):
 
     @guarded
     def answers_between(self, start: datetime, end: datetime, bank: str | None = None) -> int:
-        """Answers and ratings without an answer in [start, end), of `bank` or of every bank."""
+        """Quiz answers and reviews in [start, end), of `bank` or of every bank, counted as
+        `stats` counts them: a skip is no answer, and a review (with or without its typed
+        answer) is one."""
         a_filter, a_args = bank_filter("a", bank)
         r_filter, r_args = bank_filter("r", bank)
         row = self.conn.execute(
             "SELECT (SELECT count(*) FROM attempts a WHERE a.answered_at >= ?"
-            f" AND a.answered_at < ?{a_filter}) + (SELECT count(*) FROM reviews r"
-            f" WHERE r.attempt_id IS NULL AND r.reviewed_at >= ? AND r.reviewed_at < ?{r_filter})",
+            " AND a.answered_at < ? AND a.mode != 'review' AND a.correct IS NOT NULL"
+            f"{a_filter}) + (SELECT count(*) FROM reviews r"
+            f" WHERE r.reviewed_at >= ? AND r.reviewed_at < ?{r_filter})",
             (iso(start), iso(end), *a_args, iso(start), iso(end), *r_args),
         ).fetchone()
         return int(row[0])
