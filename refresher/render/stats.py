@@ -262,7 +262,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
         for k, r in enumerate(RATINGS):
             if k:
                 streak.append(" · ", style="muted")
-            streak.append(f"{RATING_NAMES[r]} {s.ratings[r]}", style=RATING_STYLES[r])
+            streak.append(f"{RATING_NAMES[r]} {s.ratings[r]:,}", style=RATING_STYLES[r])
         streak.append(")")
     console.print(streak)
 
@@ -289,7 +289,7 @@ def stats(console: Console, s: Stats, title: str) -> None:
 
     # schedule
     c = s.cards
-    section(console, "Cards", f"{c.total} in all, by state; due in the next days below")
+    section(console, "Cards", f"{c.total:,} in all, by state; due in the next days below")
     console.print(state_grid(c))
     console.print()
     later = [(s.today + timedelta(days=k)).strftime("%a") for k in range(1, len(s.forecast))]
