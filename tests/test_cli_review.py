@@ -437,3 +437,16 @@ def test_rate_takes_y_and_n_as_the_quiz_does(review):
     assert reviews() == [("explain-rnn", 3, 0), ("forget-card", 1, 0)]
     wrong = review("\nmaybe\nq\n", *SELF)
     assert "y Good, n Again" in wrong.output
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 120])
+def test_the_keys_break_between_keys_never_inside_one(columns, monkeypatch):
+    """The header's keys line breaks only at a ` · `: never `f` on one line and `flags` on
+    the next (it did at 80 columns, and `u` from `undoes` at 60)."""
+    keys = ("Enter reveals", "4 Easy", "u undoes", "s skips", "f flags", "q ends")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = CliRunner().invoke(app, ["review", "session-14"], input="q\n").output
+    box = [line.strip("│ ").rstrip() for line in out.splitlines() if line.startswith("│")]
+    for key in keys:  # each whole on one line of the box
+        assert any(key in line for line in box), (key, box)
+    assert max(len(line) for line in out.splitlines()[:6]) <= columns

@@ -30,7 +30,21 @@ RATING_STYLES = {
     Rating.Easy: "bold cyan",
 }
 
-KEYS = "Enter reveals · 1 Again  2 Hard  3 Good  4 Easy · u undoes · s skips · f flags · q ends"
+KEYS = (
+    "Enter reveals", "1 Again  2 Hard  3 Good  4 Easy", "u undoes", "s skips", "f flags", "q ends"
+)
+
+
+def keys_lines(width: int) -> str:
+    """The keys, a line broken only between two of them (never `f` from `flags`), to `width`."""
+    lines = [KEYS[0]]
+    for key in KEYS[1:]:
+        if len(lines[-1]) + 3 + len(key) <= width:
+            lines[-1] += " · " + key
+        else:
+            lines[-1] += " ·"
+            lines.append(key)
+    return "\n".join(lines)
 
 
 def interval(value: timedelta) -> str:
@@ -65,7 +79,7 @@ def header(console: Console, title: str, queue: Queue, minutes: int | None = Non
         body.append(f"\n{held_back(queue.held_back, minutes)}", style="skip")
     if queue.buried:
         body.append(f"\n{buried(queue.buried)}", style="skip")
-    body.append(f"\n{KEYS}", style="muted")
+    body.append("\n" + keys_lines(max(20, console.width - 4)), style="muted")  # the box's edges
     console.print(
         Panel(body, title=Text(f"Review · {title}", style="bold"), expand=False, padding=(0, 1))
     )
