@@ -31,7 +31,12 @@ RATING_STYLES = {
 }
 
 KEYS = (
-    "Enter reveals", "1 Again  2 Hard  3 Good  4 Easy", "u undoes", "s skips", "f flags", "q ends"
+    "Enter reveals",
+    "1 Again  2 Hard  3 Good  4 Easy",
+    "u undoes",
+    "s skips",
+    "f flags",
+    "q ends",
 )
 
 
