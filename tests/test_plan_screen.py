@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from refresher.cli import app
 from refresher.render.console import THEME
-from refresher.render.plan import Command, said, workload_chart
+from refresher.render.layout import Command, said
+from refresher.render.plan import workload_chart
 from refresher.srs.forecast import Forecast
 
 NOW = "2026-12-03T10:00:00+00:00"

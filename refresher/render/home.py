@@ -10,6 +10,7 @@ from rich.text import Text
 
 from refresher.app.home import Home
 from refresher.core.text import plural
+from refresher.render.layout import COMMAND_STYLE
 
 
 def _when(home: Home) -> str:
@@ -46,7 +47,7 @@ def home(console: Console, home: Home) -> None:
     if home.banks:
         console.print(table)
     else:
-        console.print(Text.assemble("No bank loads: see ", ("refresher banks", "bold"), "."))
+        console.print(Text.assemble("No bank loads: see ", ("refresher banks", COMMAND_STYLE), "."))
     console.print()
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="muted", no_wrap=True)
@@ -66,5 +67,5 @@ def home(console: Console, home: Home) -> None:
     rows.add_row("Last study", _when(home))
     console.print(rows)
     console.print()
-    console.print(Text.assemble(("Next: ", "accent"), (home.next_command, "bold")))
+    console.print(Text.assemble(("Next: ", "accent"), (home.next_command, COMMAND_STYLE)))
     console.print(Text("Every command: refresher --help", "muted"))

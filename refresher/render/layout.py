@@ -1,10 +1,13 @@
 """Small layout pieces every view shares: labelled lines that wrap under themselves, the rule
-that heads a question or card, and a report's section rule."""
+that heads a question or card, a report's section rule, and prose quoting commands to type."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.rule import Rule
@@ -100,3 +103,49 @@ def diff_text(segments: list[tuple[str, str]]) -> Text:
         else:
             out.append(f"[+{part}]", style="right")
     return out
+
+
+COMMAND_STYLE = "bold"  # a command to type, in prose as on the home screen's `Next:` line
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command quoted in prose: shown bold, never with backticks, never cut across lines."""
+
+    text: str
+
+
+def said(parts: Sequence[str | Command], width: int, style: str = "") -> Text:
+    """Prose with commands in it, wrapped at `width` between words but never inside a command
+    (a command that does not fit after the words before it starts the next line)."""
+    units: list[list[tuple[str, str]]] = []  # what stays on one line: words, glued punctuation
+    unit: list[tuple[str, str]] = []
+    for part in parts:
+        if isinstance(part, Command):
+            unit.append((part.text, COMMAND_STYLE))
+            continue
+        for token in re.split(r"(\s+)", part):
+            if not token:
+                continue
+            if token.isspace():
+                if unit:
+                    units.append(unit)
+                unit = []
+            else:
+                unit.append((token, style))
+    if unit:
+        units.append(unit)
+    text = Text(style=style)
+    used = 0
+    for pieces in units:
+        size = sum(cell_len(t) for t, _ in pieces)
+        if used and used + 1 + size > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append(" ")
+            used += 1
+        for t, st in pieces:
+            text.append(t, style=st)
+        used += size
+    return text

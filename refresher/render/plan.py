@@ -5,9 +5,6 @@ line whole: tables fold or cut their widest column, never the numbers."""
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 
 from rich.cells import cell_len
@@ -17,56 +14,12 @@ from rich.text import Text
 
 from refresher.app.plan import Plan
 from refresher.core.text import plural
-from refresher.render.layout import section
+from refresher.render.layout import Command, said, section
 from refresher.srs.forecast import Forecast
 from refresher.srs.stats import CardCounts
 
 BAR = "█"
 BAR_EMPTY = "░"
-COMMAND_STYLE = "bold"  # a command to type, as the home screen shows its `Next:` one
-
-
-@dataclass(frozen=True)
-class Command:
-    """A command quoted in prose: shown bold, never with backticks, never cut across lines."""
-
-    text: str
-
-
-def said(parts: Sequence[str | Command], width: int, style: str = "") -> Text:
-    """Prose with commands in it, wrapped at `width` between words but never inside a command
-    (a command that does not fit after the words before it starts the next line)."""
-    units: list[list[tuple[str, str]]] = []  # what stays on one line: words, glued punctuation
-    unit: list[tuple[str, str]] = []
-    for part in parts:
-        if isinstance(part, Command):
-            unit.append((part.text, COMMAND_STYLE))
-            continue
-        for token in re.split(r"(\s+)", part):
-            if not token:
-                continue
-            if token.isspace():
-                if unit:
-                    units.append(unit)
-                unit = []
-            else:
-                unit.append((token, style))
-    if unit:
-        units.append(unit)
-    text = Text(style=style)
-    used = 0
-    for pieces in units:
-        size = sum(cell_len(t) for t, _ in pieces)
-        if used and used + 1 + size > width:
-            text.append("\n")
-            used = 0
-        elif used:
-            text.append(" ")
-            used += 1
-        for t, st in pieces:
-            text.append(t, style=st)
-        used += size
-    return text
 
 
 def shown_minutes(m: float) -> int:

@@ -13,9 +13,9 @@ from rich.text import Text
 
 from refresher.core.text import plural
 from refresher.kinds.numeric.names import label_of
-from refresher.render.layout import section
-from refresher.render.plan import COMMAND_STYLE, Command, said, state_grid
+from refresher.render.layout import COMMAND_STYLE, Command, said, section
 from refresher.render.plan import bar as share_bar
+from refresher.render.plan import state_grid
 from refresher.render.review import RATING_STYLES
 from refresher.srs.optimize import ModelFit
 from refresher.srs.schedule import RATING_NAMES, RATINGS
