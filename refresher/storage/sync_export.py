@@ -15,7 +15,9 @@ import contextlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from refresher.core import limits
 from refresher.env import paths
@@ -102,13 +104,18 @@ def sent_to(conn: sqlite3.Connection, folder: Path, machine: str) -> int:
     found = 0
     if now_size:
         with contextlib.suppress(OSError), open_regular(own) as fh:
-            for _, line in read_lines(fh, 0):
-                if not line.endswith(b"\n"):
-                    break
-                event = decode(line)
-                if isinstance(event, Event) and event.machine == machine:
-                    found = max(found, event.seq)
+            found = max((e.seq for _, e in _ours(fh, machine) if e is not None), default=0)
     return found
+
+
+def _ours(fh: BinaryIO, machine: str) -> Iterator[tuple[int, Event | None]]:
+    """Each whole line of our file (a torn last one ends it): where it ends, and its event
+    when it is one of `machine`'s."""
+    for end, line in read_lines(fh, 0):
+        if not line.endswith(b"\n"):
+            return
+        event = decode(line)
+        yield end, event if isinstance(event, Event) and event.machine == machine else None
 
 
 def _own_file_seq(conn: sqlite3.Connection, folder: Path, machine: str, result: SyncResult) -> int:
@@ -125,12 +132,9 @@ def _own_file_seq(conn: sqlite3.Connection, folder: Path, machine: str, result: 
     if now_size:
         with open_regular(own) as fh:
             ours: list[Event] = []
-            for end, line in read_lines(fh, 0):
-                if not line.endswith(b"\n"):
-                    break
+            for end, event in _ours(fh, machine):
                 good = end
-                event = decode(line)
-                if isinstance(event, Event) and event.machine == machine:
+                if event is not None:
                     found = max(found, event.seq)
                     ours.append(event)
                     if len(ours) >= 500:
