@@ -37,6 +37,11 @@ def _suggest(key: Any, allowed: Iterable[str]) -> str:
     return f" (did you mean '{near[0]}'?)" if near else ""
 
 
+def _good_id(value: Any) -> bool:
+    """Whether `value` can be a bank's or a question's id (`ID_RE`, 200 characters at most)."""
+    return isinstance(value, str) and ID_RE.match(value) is not None and len(value) <= 200
+
+
 def _build_question(
     item: Any, line: int, bank_id: str, topics: dict, problems: list[Problem], index: int,
     seen: dict,
@@ -45,7 +50,7 @@ def _build_question(
         problems.append((line, f"#{index + 1}", "each question must be a mapping of keys"))
         return None
     raw_id = item.get("id")
-    good_id = isinstance(raw_id, str) and ID_RE.match(raw_id) and len(raw_id) <= 200
+    good_id = _good_id(raw_id)
     qid = raw_id if good_id else f"#{index + 1}" if raw_id is None else excerpt(str(raw_id))
     f = Fields(item, problems, qid)
     if raw_id is None:
@@ -203,7 +208,7 @@ def build_bank(data: Any, path: str, problems: list[Problem]) -> Bank:
                 )
             )
     bank_id = data.get("id")
-    if not isinstance(bank_id, str) or not ID_RE.match(bank_id) or len(bank_id) > 200:
+    if not _good_id(bank_id):
         problems.append(
             (
                 line_of(data, "id", 1),
@@ -295,7 +300,7 @@ def _question_at(data: Any, line: int) -> str:
     index = bisect.bisect_right(starts, line) - 1
     item = questions[index]
     raw = item.get("id") if isinstance(item, dict) else None
-    if isinstance(raw, str) and ID_RE.match(raw) and len(raw) <= 200:
+    if _good_id(raw):
         return raw
     return f"#{index + 1}"
 
